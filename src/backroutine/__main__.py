@@ -1,0 +1,3 @@
+from backroutine.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,363 @@
+"""Read routine files: safe YAML in, a validated `Routine` out, or every problem located.
+
+Routine files come from other people, so the YAML is read from its event stream with
+our own small builder: one pass that caps size and nesting depth, refuses anchors,
+aliases and duplicate keys, and remembers where every key and value stands so that
+pydantic's errors can be reported as `file:line:col: what is wrong, and how to fix it`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from backroutine.model import Defaults, ExerciseStep, RestStep, Routine
+from backroutine.text import printable
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+# Where a value stands: (line, column), both counted from 1.
+Position = tuple[int, int]
+KeyPath = tuple[Any, ...]
+
+try:  # libyaml's parser is fast and, used for events only, never recurses
+    _Parser = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located mistake in a routine file."""
+
+    source: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}:{self.column}: {self.message}"
+
+
+class RoutineFileError(Exception):
+    """A routine file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedRoutine:
+    """A valid routine and where it came from."""
+
+    routine: Routine
+    source: Path
+    sha256: str
+
+
+def load_routine(path: str | Path) -> LoadedRoutine:
+    """Load and validate a routine file, raising `RoutineFileError` with located problems."""
+    path = Path(path)
+    source = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise RoutineFileError([Problem(source, 1, 1, f"cannot read the file: {error.strerror}")])
+    routine = parse_routine(data, source)
+    return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest())
+
+
+def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
+    """Validate the text of a routine file; `source` names it in error messages."""
+    document, places = read_yaml(data, source)
+    if not isinstance(document, dict):
+        found = "nothing" if document is None else _describe(document)
+        raise RoutineFileError([Problem(
+            source, 1, 1,
+            f"a routine file is a mapping of keys such as title: and steps:, but this holds {found}",
+        )])
+    try:
+        return Routine.model_validate(document)
+    except ValidationError as error:
+        raise RoutineFileError(_locate(error, places, source)) from None
+
+
+# --- YAML -------------------------------------------------------------------------
+
+
+class _Places:
+    """Where each value and each mapping key of a document starts."""
+
+    def __init__(self) -> None:
+        self.values: dict[KeyPath, Position] = {}
+        self.keys: dict[KeyPath, Position] = {}
+
+    def nearest(self, path: KeyPath, *, key: bool = False) -> Position:
+        """The position of `path`, or of its nearest ancestor that exists in the file."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+
+class _Mapping:
+    def __init__(self, path: KeyPath) -> None:
+        self.path = path
+        self.value: dict[str, Any] = {}
+        self.pending_key: str | None = None
+
+
+class _Sequence:
+    def __init__(self, path: KeyPath) -> None:
+        self.path = path
+        self.value: list[Any] = []
+
+
+def _position(mark: yaml.Mark | None) -> Position:
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
+    """Parse one YAML document safely into plain Python data and the places of its values."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise RoutineFileError([Problem(
+                source, 1, 1,
+                f"the file is over {MAX_FILE_BYTES // 1024} KB: a routine file is a few KB of text",
+            )])
+        text = _decode(data, source)
+    else:
+        text = data
+    try:
+        return _build(text, source)
+    except yaml.MarkedYAMLError as error:
+        line, column = _position(error.problem_mark or error.context_mark)
+        what = error.problem or error.context or "this is not valid YAML"
+        hint = ""
+        if "\t" in what or "tab" in what:
+            hint = ": indent with spaces, not tabs"
+        raise RoutineFileError([Problem(source, line, column, f"YAML: {what}{hint}")]) from None
+    except yaml.YAMLError as error:
+        message = printable(str(error).splitlines()[0] if str(error) else "invalid YAML")
+        raise RoutineFileError([Problem(source, 1, 1, f"YAML: {message}")]) from None
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data:
+        raise RoutineFileError([Problem(
+            source, 1, 1, "this is a binary file, not a routine: save the routine as plain text",
+        )])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise RoutineFileError([Problem(
+            source, line, column, "the file is not UTF-8 text: save it with UTF-8 encoding",
+        )]) from None
+
+
+def _build(text: str, source: str) -> tuple[Any, _Places]:
+    places = _Places()
+    resolver = yaml.SafeLoader("")  # resolves and constructs plain scalars
+    stack: list[_Mapping | _Sequence] = []
+    documents = 0
+    result: Any = None
+
+    def problem(mark: yaml.Mark | None, message: str) -> RoutineFileError:
+        return RoutineFileError([Problem(source, *_position(mark), message)])
+
+    def attach(value: Any, mark: yaml.Mark | None) -> KeyPath | None:
+        """Put a finished value into its parent; return its path, or None if it was a key."""
+        nonlocal result
+        if not stack:
+            result = value
+            places.values[()] = _position(mark)
+            return ()
+        parent = stack[-1]
+        if isinstance(parent, _Sequence):
+            path = (*parent.path, len(parent.value))
+            parent.value.append(value)
+        elif parent.pending_key is None:
+            if not isinstance(value, str):
+                raise problem(mark, f"a key must be a plain word, not {_describe(value)}")
+            if value in parent.value:
+                raise problem(mark, f"'{printable(value)}' is given twice: keep one of them")
+            parent.pending_key = value
+            places.keys[(*parent.path, value)] = _position(mark)
+            parent.value[value] = None
+            return None
+        else:
+            path = (*parent.path, parent.pending_key)
+            parent.value[parent.pending_key] = value
+            parent.pending_key = None
+        places.values[path] = _position(mark)
+        return path
+
+    def child_path() -> KeyPath:
+        if not stack:
+            return ()
+        parent = stack[-1]
+        if isinstance(parent, _Sequence):
+            return (*parent.path, len(parent.value))
+        return (*parent.path, parent.pending_key)
+
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise problem(
+                    event.start_mark,
+                    "anchors and aliases (&name, *name) are not allowed: write the value out",
+                )
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise problem(
+                        event.start_mark, "only one YAML document per file: remove the '---'"
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                attach(_scalar(resolver, event, source), event.start_mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise problem(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+                if stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None:
+                    raise problem(event.start_mark, "a key must be a plain word, not a list or map")
+                path = child_path()
+                node = _Mapping(path) if isinstance(event, yaml.MappingStartEvent) else \
+                    _Sequence(path)
+                node.mark = event.start_mark  # type: ignore[attr-defined]
+                stack.append(node)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                node = stack.pop()
+                attach(node.value, node.mark)  # type: ignore[attr-defined]
+    finally:
+        parser.dispose()
+    return result, places
+
+
+def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    constructor = resolver.yaml_constructors.get(tag)
+    if constructor is None or tag.endswith((":binary", ":set", ":omap", ":pairs")):
+        raise RoutineFileError([Problem(
+            source, *_position(event.start_mark),
+            f"the tag {printable(tag)} is not allowed: write plain text or numbers",
+        )])
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return constructor(resolver, node)
+    except (ValueError, TypeError, yaml.YAMLError):
+        raise RoutineFileError([Problem(
+            source, *_position(event.start_mark), f"cannot read '{printable(event.value[:40])}'",
+        )]) from None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text '{printable(value[:40])}'"
+    if isinstance(value, bool):
+        return "yes/no"
+    if value is None:
+        return "nothing"
+    return f"the value {printable(str(value)[:40])}"
+
+
+# --- validation errors --------------------------------------------------------------
+
+_STEP_MODELS = {"exercise": ExerciseStep, "rest": RestStep}
+
+
+def _locate(error: ValidationError, places: _Places, source: str) -> list[Problem]:
+    problems = []
+    seen = set()
+    for item in error.errors(include_url=False):
+        loc = _without_step_tag(tuple(item["loc"]))
+        is_key = item["type"] == "extra_forbidden"
+        line, column = places.nearest(loc, key=is_key)
+        message = _explain(item, loc)
+        if (line, column, message) not in seen:
+            seen.add((line, column, message))
+            problems.append(Problem(source, line, column, message))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def _without_step_tag(loc: tuple) -> KeyPath:
+    """Drop the union tag pydantic puts after a step's index: ('steps', 0, 'rest', ...)."""
+    if loc[:1] == ("steps",) and len(loc) >= 3 and loc[2] in _STEP_MODELS:
+        return loc[:2] + loc[3:]
+    return loc
+
+
+def _model_at(loc: KeyPath, raw_loc: tuple) -> type[BaseModel]:
+    if loc[:1] == ("steps",) and len(loc) >= 2:
+        return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
+    if loc[:1] == ("defaults",):
+        return Defaults
+    return Routine
+
+
+def _where(loc: KeyPath) -> str:
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        return f"step {loc[1] + 1}"
+    return "the routine"
+
+
+def _explain(item: dict, loc: KeyPath) -> str:
+    kind = item["type"]
+    field = str(loc[-1]) if loc else ""
+    name = printable(field)
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1], tuple(item["loc"]))
+        known = list(model.model_fields)
+        if model is RestStep:
+            return f"unknown key '{name}': a rest step has only rest (e.g. - rest: 60s)"
+        close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
+        return f"unknown key '{name}' in {_where(loc)}: {hint}"
+    if kind == "missing":
+        if field == "name":
+            return f"{_where(loc)} has no name: add name: (or write a rest as - rest: 60s)"
+        return f"{_where(loc)} needs {name}: add {name}:"
+    if kind in {"duration", "count", "frequency", "timing"}:
+        prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
+        return prefix + printable(item["msg"])
+    if kind == "literal_error" and field == "backroutine":
+        return "backroutine: this version of backroutine reads format 1: write backroutine: 1"
+    if kind in {"string_type", "string_too_short"}:
+        return f"{name}: write some text here"
+    if kind == "string_too_long":
+        limit = item.get("ctx", {}).get("max_length")
+        return f"{name}: too long, keep it under {limit} characters"
+    if kind == "list_type":
+        return f"{name}: write a list, one item per line starting with '- '"
+    if kind == "too_short" and field == "steps":
+        return "steps: the routine needs at least one step"
+    if kind == "too_long":
+        limit = item.get("ctx", {}).get("max_length")
+        return f"{name}: too many items, at most {limit}"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"{name}: write true or false"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return f"{name or 'this'}: expected keys and values here (e.g. name: Bridge), " \
+            f"not {_describe(item.get('input'))}"
+    return f"{name}: {printable(item['msg'])}"

@@ -1,0 +1,407 @@
+"""The routine format as frozen data, and its expansion into timed segments.
+
+A routine file is validated into a `Routine`; `Routine.segments()` turns it into the
+flat sequence of `Segment`s the session engine walks. Nothing here knows about YAML
+files, terminals or clocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSION = 1
+MAX_SECONDS = 60 * 60
+MAX_REPS = 100
+MAX_SETS = 20
+DEFAULT_PREPARE_SECONDS = 5
+DEFAULT_SWITCH_SECONDS = 5
+DEFAULT_RELAX_SECONDS = 3
+SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
+
+_DURATION_PART = re.compile(
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)",
+)
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(value: Any) -> int:
+    """Turn `45`, `"45s"`, `"2m"`, `"1m30s"`, `"90 sec"` or `"2 min"` into whole seconds."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("duration", "expected a duration such as 30s or 2m, not yes/no")
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("duration", "use whole seconds, e.g. 30 or 30s")
+        seconds = int(value)
+    elif isinstance(value, str):
+        seconds = _parse_duration_text(value)
+    else:
+        raise PydanticCustomError("duration", "expected a duration such as 30s, 2m or 1m30s")
+    if seconds <= 0:
+        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
+    if seconds > MAX_SECONDS:
+        raise PydanticCustomError(
+            "duration", "{seconds} seconds is over the 1 hour limit", {"seconds": seconds}
+        )
+    return seconds
+
+
+def _parse_duration_text(text: str) -> int:
+    compact = text.strip().lower()
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    total = 0.0
+    position = 0
+    for match in _DURATION_PART.finditer(compact):
+        if compact[position : match.start()].strip():
+            break
+        total += float(match["value"]) * _UNIT_SECONDS[match["unit"][0]]
+        position = match.end()
+    if position == 0 or compact[position:].strip():
+        raise PydanticCustomError(
+            "duration",
+            "'{text}' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
+            {"text": text[:40]},
+        )
+    if not total.is_integer():
+        raise PydanticCustomError("duration", "use whole seconds, e.g. 1m30s rather than 1.25m")
+    return int(total)
+
+
+def _check_count(limit: int, what: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
+        if value < 1:
+            raise PydanticCustomError("count", "{what} must be at least 1", {"what": what})
+        if value > limit:
+            raise PydanticCustomError(
+                "count", "{value} {what} is over the limit of {limit}",
+                {"value": value, "what": what, "limit": limit},
+            )
+        return value
+
+    return check
+
+
+Seconds = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    Field(json_schema_extra={"anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
+        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$"},
+    ]}),
+]
+Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
+Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
+ShortText = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=2000)]
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often the routine is prescribed: `count` sessions per `period`."""
+
+    count: int
+    period: Literal["day", "week"]
+
+    def __str__(self) -> str:
+        if self.count == 1:
+            return "daily" if self.period == "day" else "once a week"
+        return f"{self.count} per {self.period}"
+
+
+_WORD_COUNTS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_FREQUENCY = re.compile(
+    r"(?P<count>\d+|once|twice|one|two|three|four|five)\s*(?:x|times?)?\s*"
+    r"(?:per|a|an|each|every|/)\s*(?P<period>day|week)"
+)
+
+
+def parse_frequency(value: Any) -> Frequency:
+    """Read `daily`, `weekly`, `2 per day`, `3 per week`, `3x a week`, `twice a day`."""
+    if isinstance(value, Frequency):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("frequency", "write the frequency as e.g. daily or 3 per week")
+    text = value.strip().lower()
+    if text in {"daily", "every day", "each day"}:
+        return Frequency(1, "day")
+    if text == "weekly":
+        return Frequency(1, "week")
+    match = _FREQUENCY.fullmatch(text)
+    if match:
+        raw = match["count"]
+        count = int(raw) if raw.isdigit() else _WORD_COUNTS[raw]
+        limit = 12 if match["period"] == "day" else 21
+        if 1 <= count <= limit:
+            return Frequency(count, match["period"])
+    raise PydanticCustomError(
+        "frequency",
+        "'{text}' is not a frequency: write daily, 2 per day or 3 per week",
+        {"text": value[:40]},
+    )
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Defaults(_Strict):
+    """Values every exercise step takes unless it gives its own."""
+
+    rest: Seconds | None = None
+    """Pause after each set."""
+    relax: Seconds | None = None
+    """Pause between reps that have a hold."""
+    sets: Sets | None = None
+    """How many sets."""
+    prepare: Seconds | None = None
+    """Get-ready countdown before each exercise (5 s if not given)."""
+    switch: Seconds | None = None
+    """Switch-sides pause for per-side exercises (5 s if not given)."""
+
+
+class ExerciseStep(_Strict):
+    """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
+
+    name: ShortText = Field(min_length=1)
+    """What the exercise is called, e.g. Bird-dog."""
+    hold: Seconds | None = None
+    """One timed hold, or with `reps` the hold of each rep."""
+    duration: Seconds | None = None
+    """A timed activity such as walking."""
+    reps: Reps | None = None
+    """Repetitions; paced by the app when `hold` is given, else marked done by the patient."""
+    relax: Seconds | None = None
+    """Pause between reps that have a hold (3 s if not given)."""
+    sets: Sets | None = None
+    """How many sets (1 if not given)."""
+    rest: Seconds | None = None
+    """Pause after each set, before the next set or step."""
+    per_side: bool = False
+    """Do it on the left, then on the right."""
+    switch: Seconds | None = None
+    """Switch-sides pause (5 s if not given)."""
+    prepare: Seconds | None = None
+    """Get-ready countdown before the exercise."""
+    tips: list[LongText] = Field(default_factory=list, max_length=20)
+    """Form cues shown while doing it."""
+    caution: LongText | None = None
+    """When to stop."""
+    why: LongText | None = None
+    """One or two sentences on why this exercise helps."""
+    say: LongText | None = None
+    """What the voice says to announce the exercise."""
+
+    @model_validator(mode="after")
+    def _one_way_of_timing(self) -> ExerciseStep:
+        if self.reps is None:
+            if self.hold is None and self.duration is None:
+                raise PydanticCustomError(
+                    "timing", "give the step one of hold (e.g. hold: 30s), duration or reps"
+                )
+            if self.hold is not None and self.duration is not None:
+                raise PydanticCustomError(
+                    "timing", "give either hold or duration, not both: a hold is a stretch or "
+                    "plank, a duration an activity such as walking",
+                )
+        elif self.duration is not None:
+            raise PydanticCustomError(
+                "timing", "give either reps or duration, not both (reps may have a hold per rep)"
+            )
+        if self.relax is not None and (self.reps is None or self.hold is None):
+            raise PydanticCustomError(
+                "timing", "relax is the pause between reps that have a hold: add reps and hold, "
+                "or remove relax",
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """`hold`, `duration`, `reps` (paced) or `self-paced`."""
+        if self.reps is None:
+            return "hold" if self.hold is not None else "duration"
+        return "reps" if self.hold is not None else "self-paced"
+
+
+class RestStep(_Strict):
+    """A rest between exercises, written `- rest: 60s`."""
+
+    rest: Seconds
+    """How long to rest."""
+
+
+def _step_tag(value: Any) -> str:
+    if isinstance(value, dict) and "name" not in value and "rest" in value and len(value) == 1:
+        return "rest"
+    return "exercise"
+
+
+Step = Annotated[
+    Annotated[ExerciseStep, Tag("exercise")] | Annotated[RestStep, Tag("rest")],
+    Discriminator(_step_tag),
+]
+
+
+class Routine(_Strict):
+    """A home exercise routine as a therapist writes it."""
+
+    backroutine: Literal[1] = FORMAT_VERSION
+    """Format version; absent means the current one."""
+    title: ShortText = Field(min_length=1)
+    """The routine's name."""
+    description: LongText | None = None
+    """What the routine is for."""
+    author: ShortText | None = None
+    """Who wrote it."""
+    frequency: Annotated[
+        Frequency, BeforeValidator(parse_frequency),
+        Field(json_schema_extra={"type": "string", "examples": ["daily", "3 per week"]}),
+    ] | None = None
+    """How often to do it: daily, 2 per day, 3 per week."""
+    tags: list[ShortText] = Field(default_factory=list, max_length=20)
+    """Words to find it by."""
+    safety: list[LongText] = Field(default_factory=list, max_length=20)
+    """Notes shown before the session starts."""
+    defaults: Defaults = Field(default_factory=Defaults)
+    """Values every exercise step inherits."""
+    steps: list[Step] = Field(min_length=1, max_length=200)
+    """The exercises and rests, in order."""
+
+    @property
+    def exercises(self) -> list[ExerciseStep]:
+        """The steps that are exercises, without the rests."""
+        return [step for step in self.steps if isinstance(step, ExerciseStep)]
+
+    def segments(self) -> tuple[Segment, ...]:
+        """Expand into the timed segments the session walks through, in order."""
+        return tuple(_expand(self))
+
+    def planned_seconds(self) -> int:
+        """Total planned time, counting self-paced sets at an estimated pace."""
+        return sum(segment.planned_seconds for segment in self.segments())
+
+
+class SegmentKind(str, Enum):
+    """What the patient is doing during a segment."""
+
+    PREPARE = "prepare"
+    HOLD = "hold"
+    ACTIVITY = "activity"
+    REP = "rep"
+    RELAX = "relax"
+    SELF_PACED = "self-paced"
+    SWITCH_SIDES = "switch-sides"
+    REST = "rest"
+
+    @property
+    def label(self) -> str:
+        """The word shown and spoken for this kind."""
+        return _KIND_LABELS[self]
+
+    @property
+    def is_work(self) -> bool:
+        """True for the segments where the exercise itself is done."""
+        return self in {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP,
+                        SegmentKind.SELF_PACED}
+
+
+_KIND_LABELS = {
+    SegmentKind.PREPARE: "Get ready",
+    SegmentKind.HOLD: "Hold",
+    SegmentKind.ACTIVITY: "Go",
+    SegmentKind.REP: "Hold",
+    SegmentKind.RELAX: "Relax",
+    SegmentKind.SELF_PACED: "Your pace",
+    SegmentKind.SWITCH_SIDES: "Switch sides",
+    SegmentKind.REST: "Rest",
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One timed stretch of a session: a hold, a rep, a rest, a get-ready...
+
+    `seconds` is None for a self-paced set, which lasts until the patient marks it done.
+    """
+
+    kind: SegmentKind
+    seconds: int | None
+    step_index: int
+    """Index of the step (in `Routine.steps`) this segment belongs to."""
+    name: str
+    side: Literal["left", "right"] | None = None
+    set_number: int = 1
+    set_count: int = 1
+    rep_number: int | None = None
+    rep_count: int | None = None
+
+    @property
+    def planned_seconds(self) -> int:
+        """Planned length, with self-paced sets estimated from their reps."""
+        if self.seconds is not None:
+            return self.seconds
+        return (self.rep_count or 1) * SELF_PACED_SECONDS_PER_REP
+
+
+def _expand(routine: Routine):
+    defaults = routine.defaults
+    steps = routine.steps
+    for index, step in enumerate(steps):
+        if isinstance(step, RestStep):
+            yield Segment(SegmentKind.REST, step.rest, index, "Rest")
+            continue
+        sets = step.sets or defaults.sets or 1
+        rest = step.rest or defaults.rest
+        prepare = step.prepare or defaults.prepare or DEFAULT_PREPARE_SECONDS
+        switch = step.switch or defaults.switch or DEFAULT_SWITCH_SECONDS
+        relax = step.relax or defaults.relax or DEFAULT_RELAX_SECONDS
+        next_is_exercise = index + 1 < len(steps) and isinstance(steps[index + 1], ExerciseStep)
+        sides: tuple[Literal["left", "right"] | None, ...] = (
+            ("left", "right") if step.per_side else (None,)
+        )
+
+        def seg(kind: SegmentKind, seconds: int | None, **fields: Any) -> Segment:
+            return Segment(kind, seconds, index, step.name, set_count=sets, **fields)
+
+        yield seg(SegmentKind.PREPARE, prepare, side=sides[0])
+        for set_number in range(1, sets + 1):
+            for side in sides:
+                if side == "right":
+                    yield seg(SegmentKind.SWITCH_SIDES, switch, side=side, set_number=set_number)
+                yield from _work(step, seg, side, set_number, relax)
+            more_to_come = set_number < sets or next_is_exercise
+            if rest and more_to_come:
+                yield seg(SegmentKind.REST, rest, set_number=set_number)
+
+
+def _work(step: ExerciseStep, seg, side, set_number: int, relax: int):
+    where = {"side": side, "set_number": set_number}
+    if step.reps is None:
+        if step.hold is not None:
+            yield seg(SegmentKind.HOLD, step.hold, **where)
+        else:
+            yield seg(SegmentKind.ACTIVITY, step.duration, **where)
+    elif step.hold is None:
+        yield seg(SegmentKind.SELF_PACED, None, rep_count=step.reps, **where)
+    else:
+        for rep in range(1, step.reps + 1):
+            yield seg(SegmentKind.REP, step.hold, rep_number=rep, rep_count=step.reps, **where)
+            if rep < step.reps:
+                yield seg(SegmentKind.RELAX, relax, rep_number=rep, rep_count=step.reps, **where)

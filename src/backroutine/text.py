@@ -1,0 +1,32 @@
+"""Text from routine files made safe to show: no control characters reach a terminal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls (ESC among them), DEL, and the invisible format characters that
+# can reorder or hide text (bidi overrides, zero-width joiners).
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """Replace every control or invisible character with a visible one.
+
+    Escape sequences (clear screen, OSC 52 clipboard writes, links) become harmless
+    text such as `␛]52;...`; tabs become spaces.
+    """
+    text = unicodedata.normalize("NFC", str(text)).replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _UNSAFE.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
