@@ -143,6 +143,9 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
     except yaml.MarkedYAMLError as error:
         line, column = _position(error.problem_mark or error.context_mark)
         what = error.problem or error.context or "this is not valid YAML"
+        if "nesting depth" in what:  # libyaml's own limit, met before ours in flow style
+            what = f"nested more than {MAX_DEPTH} levels deep"
+            raise RoutineFileError([Problem(source, line, column, what)]) from None
         hint = ""
         if "\t" in what or "tab" in what:
             hint = ": indent with spaces, not tabs"
@@ -231,6 +234,9 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
             elif isinstance(event, yaml.ScalarEvent):
                 attach(_scalar(resolver, event, source), event.start_mark)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.tag is not None and not event.implicit:
+                    raise problem(event.start_mark, f"the tag {printable(event.tag)} is not "
+                                  "allowed: write plain lists and keys")
                 if len(stack) >= MAX_DEPTH:
                     raise problem(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
                 if stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None:
@@ -330,7 +336,8 @@ def _explain(item: dict, loc: KeyPath) -> str:
         model = _model_at(loc[:-1], tuple(item["loc"]))
         known = list(model.model_fields)
         if model is RestStep:
-            return f"unknown key '{name}': a rest step has only rest (e.g. - rest: 60s)"
+            return (f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
+                    "(e.g. - rest: 60s); if this is an exercise, give it a name:")
         close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         return f"unknown key '{name}' in {_where(loc)}: {hint}"
@@ -358,6 +365,7 @@ def _explain(item: dict, loc: KeyPath) -> str:
     if kind == "bool_type" or kind == "bool_parsing":
         return f"{name}: write true or false"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return f"{name or 'this'}: expected keys and values here (e.g. name: Bridge), " \
+        where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
+        return f"{where}: expected keys and values here (e.g. name: Bridge), " \
             f"not {_describe(item.get('input'))}"
     return f"{name}: {printable(item['msg'])}"

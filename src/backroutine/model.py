@@ -19,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -33,7 +34,7 @@ DEFAULT_RELAX_SECONDS = 3
 SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
 
 _DURATION_PART = re.compile(
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)",
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)",
 )
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 
@@ -102,10 +103,13 @@ def _check_count(limit: int, what: str):
 Seconds = Annotated[
     int,
     BeforeValidator(parse_duration),
-    Field(json_schema_extra={"anyOf": [
-        {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
-        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$"},
-    ]}),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
+            {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
+        ],
+        "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
+    }),
 ]
 Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
 Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
@@ -248,7 +252,7 @@ class RestStep(_Strict):
 
 
 def _step_tag(value: Any) -> str:
-    if isinstance(value, dict) and "name" not in value and "rest" in value and len(value) == 1:
+    if isinstance(value, dict) and "name" not in value and "rest" in value:
         return "rest"
     return "exercise"
 
@@ -271,8 +275,9 @@ class Routine(_Strict):
     author: ShortText | None = None
     """Who wrote it."""
     frequency: Annotated[
-        Frequency, BeforeValidator(parse_frequency),
-        Field(json_schema_extra={"type": "string", "examples": ["daily", "3 per week"]}),
+        Frequency,
+        BeforeValidator(parse_frequency),
+        WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
     ] | None = None
     """How often to do it: daily, 2 per day, 3 per week."""
     tags: list[ShortText] = Field(default_factory=list, max_length=20)
@@ -383,7 +388,8 @@ def _expand(routine: Routine):
         yield seg(SegmentKind.PREPARE, prepare, side=sides[0])
         for set_number in range(1, sets + 1):
             for side in sides:
-                if side == "right":
+                # Without a rest between sets, right side -> left side needs a pause too.
+                if side == "right" or (side == "left" and set_number > 1 and not rest):
                     yield seg(SegmentKind.SWITCH_SIDES, switch, side=side, set_number=set_number)
                 yield from _work(step, seg, side, set_number, relax)
             more_to_come = set_number < sets or next_is_exercise

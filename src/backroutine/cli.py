@@ -1,0 +1,160 @@
+"""The `backroutine` command. Quick commands (validate, list, schema) never import Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from backroutine import __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, metavar="DIR",
+        help="keep the log and your routines here instead of the user data folder",
+    )
+    parser = argparse.ArgumentParser(
+        prog="backroutine", parents=[common],
+        description="Guided home exercise routines for back pain. "
+        "Not a substitute for your clinician: stop on sharp pain, numbness, tingling or leg weakness.",
+    )
+    parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.add_argument("--version", action="version", version=f"backroutine {__version__}")
+        return sub
+
+    run = command("run", "start a routine now (a file path or a routine's name)")
+    run.add_argument("routine", metavar="ROUTINE")
+    run.add_argument("--plain", action="store_true",
+                     help="no full-screen interface: one line per event (screen readers, dumb terminals)")
+    run.add_argument("--no-checkin", action="store_true",
+                     help="skip the pain and safety check-in (plain mode runs unattended)")
+    _add_session_options(run)
+    _add_session_options(parser)
+
+    validate = command("validate", "check routine files and folders; exit 1 if any has a problem")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    command("list", "list the bundled routines and your own")
+    command("schema", "print the JSON Schema of the routine format (for editors)")
+    return parser
+
+
+def _add_session_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-audio", action="store_true", help="no sounds and no voice")
+    parser.add_argument("--no-voice", action="store_true", help="sounds, but no spoken announcements")
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for a key before each exercise instead of starting it by itself")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    handler = {
+        None: _open_app,
+        "run": _run,
+        "validate": _validate,
+        "list": _list,
+        "schema": _schema,
+    }[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `backroutine list | head`: the reader left, nothing more to say.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from backroutine.catalog import load_entry, routine_files
+    from backroutine.loader import Problem
+
+    failures = 0
+    checked = 0
+    for given in args.paths:
+        if given.is_dir():
+            files = routine_files(given)
+            if not files:
+                print(f"{given}: no .yaml routine files in this folder", file=sys.stderr)
+                failures += 1
+        elif given.exists():
+            files = [given]
+        else:
+            print(Problem(str(given), 1, 1, "no such file or folder"), file=sys.stderr)
+            failures += 1
+            continue
+        for path in files:
+            checked += 1
+            entry = load_entry(path)
+            if entry.problems:
+                failures += 1
+                for problem in entry.problems:
+                    print(problem, file=sys.stderr)
+            else:
+                print(f"{path}: ok ({_summary(entry.loaded.routine)})")
+    if checked > 1 or failures:
+        print(f"{checked - min(failures, checked)} of {checked} routine files valid",
+              file=sys.stderr if failures else sys.stdout)
+    return EXIT_INVALID if failures else EXIT_OK
+
+
+def _summary(routine) -> str:
+    from backroutine.text import human_duration
+
+    count = len(routine.exercises)
+    return f"{count} exercise{'s' if count != 1 else ''}, {human_duration(routine.planned_seconds())}"
+
+
+def _list(args: argparse.Namespace) -> int:
+    from backroutine.catalog import find_routines
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.text import printable
+
+    user_dir = user_routines_dir(data_dir(args.data_dir))
+    entries = find_routines(user_dir)
+    width = max((len(entry.name) for entry in entries), default=0)
+    for entry in entries:
+        origin = "" if entry.bundled else "  (yours)"
+        if entry.loaded:
+            routine = entry.loaded.routine
+            often = f", {routine.frequency}" if routine.frequency else ""
+            print(f"{entry.name:<{width}}  {printable(routine.title)}: "
+                  f"{_summary(routine)}{often}{origin}")
+        else:
+            print(f"{entry.name:<{width}}  cannot be used: {entry.problems[0]}{origin}")
+    if not entries:
+        print("no routines found")
+    print(f"\nyour own routines go in {user_dir}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from backroutine.model import Routine
+
+    schema = Routine.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "backroutine routine file"
+    print(json.dumps(schema, indent=2))
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    print("backroutine: the guided session is not built yet; "
+          "`backroutine validate` and `backroutine list` work today.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    return _run(args)
