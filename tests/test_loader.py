@@ -45,20 +45,21 @@ def test_every_problem_in_a_file_is_reported_at_once():
 def test_binary_file_is_refused_plainly(tmp_path: Path):
     path = tmp_path / "photo.yaml"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert problems_of(path) == [f"{path}:1:1: this is a binary file, not a routine: "
-                                 "save the routine as plain text"]
+    assert problems_of(path) == [
+        f"{path}:1:1: this is a binary file, not a routine: save the routine as plain text"
+    ]
 
 
 def test_wrong_encoding_points_at_the_first_bad_byte(tmp_path: Path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: Étirements\nsteps: []\n".encode("latin-1"))
-    assert problems_of(path) == [f"{path}:1:8: the file is not UTF-8 text: "
-                                 "save it with UTF-8 encoding"]
+    assert problems_of(path) == [
+        f"{path}:1:8: the file is not UTF-8 text: save it with UTF-8 encoding"
+    ]
 
 
 def test_utf8_with_byte_order_mark_is_fine():
-    routine = parse_routine("\ufefftitle: Étirements\nsteps: [{name: Pont, hold: 20s}]\n"
-                            .encode())
+    routine = parse_routine("\ufefftitle: Étirements\nsteps: [{name: Pont, hold: 20s}]\n".encode())
     assert routine.title == "Étirements"
 
 
@@ -88,7 +89,7 @@ def test_billion_laughs_is_refused_at_the_first_anchor():
 
 
 def test_error_messages_never_carry_terminal_escapes():
-    problems = problems_of(b"title: x\nsteps:\n  - name: A\n    \"\\e]52;c;aGk=\\a\": 1\n")
+    problems = problems_of(b'title: x\nsteps:\n  - name: A\n    "\\e]52;c;aGk=\\a": 1\n')
     assert all("\x1b" not in p and "\x07" not in p for p in problems)
     assert "␛]52" in problems[0]
 
@@ -99,5 +100,12 @@ def test_rest_step_and_defaults():
         b"  - rest: 1m\n  - {name: B, reps: 5}\n"
     )
     kinds = [(s.kind.value, s.seconds) for s in routine.segments()]
-    assert kinds == [("prepare", 5), ("hold", 10), ("rest", 20), ("hold", 10), ("rest", 60),
-                     ("prepare", 5), ("self-paced", None)]
+    assert kinds == [
+        ("prepare", 5),
+        ("hold", 10),
+        ("rest", 20),
+        ("hold", 10),
+        ("rest", 60),
+        ("prepare", 5),
+        ("self-paced", None),
+    ]

@@ -17,11 +17,14 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", type=Path, metavar="DIR",
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
         help="keep the log and your routines here instead of the user data folder",
     )
     parser = argparse.ArgumentParser(
-        prog="backroutine", parents=[common],
+        prog="backroutine",
+        parents=[common],
         description="Guided home exercise routines for back pain. "
         "Not a substitute for your clinician: stop on sharp pain, numbness, tingling or leg weakness.",
     )
@@ -35,10 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command("run", "start a routine now (a file path or a routine's name)")
     run.add_argument("routine", metavar="ROUTINE")
-    run.add_argument("--plain", action="store_true",
-                     help="no full-screen interface: one line per event (screen readers, dumb terminals)")
-    run.add_argument("--no-checkin", action="store_true",
-                     help="skip the pain and safety check-in (plain mode runs unattended)")
+    run.add_argument(
+        "--plain",
+        action="store_true",
+        help="no full-screen interface: one line per event (screen readers, dumb terminals)",
+    )
+    run.add_argument(
+        "--no-checkin",
+        action="store_true",
+        help="skip the pain and safety check-in (plain mode runs unattended)",
+    )
     _add_session_options(run)
     _add_session_options(parser)
 
@@ -52,9 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-audio", action="store_true", help="no sounds and no voice")
-    parser.add_argument("--no-voice", action="store_true", help="sounds, but no spoken announcements")
-    parser.add_argument("--wait", action="store_true",
-                        help="wait for a key before each exercise instead of starting it by itself")
+    parser.add_argument(
+        "--no-voice", action="store_true", help="sounds, but no spoken announcements"
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for a key before each exercise instead of starting it by itself",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,8 +119,10 @@ def _validate(args: argparse.Namespace) -> int:
             else:
                 print(f"{path}: ok ({_summary(entry.loaded.routine)})")
     if checked > 1 or failures:
-        print(f"{checked - min(failures, checked)} of {checked} routine files valid",
-              file=sys.stderr if failures else sys.stdout)
+        print(
+            f"{checked - min(failures, checked)} of {checked} routine files valid",
+            file=sys.stderr if failures else sys.stdout,
+        )
     return EXIT_INVALID if failures else EXIT_OK
 
 
@@ -114,7 +130,8 @@ def _summary(routine) -> str:
     from backroutine.text import human_duration
 
     count = len(routine.exercises)
-    return f"{count} exercise{'s' if count != 1 else ''}, {human_duration(routine.planned_seconds())}"
+    plural = "s" if count != 1 else ""
+    return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -130,8 +147,10 @@ def _list(args: argparse.Namespace) -> int:
         if entry.loaded:
             routine = entry.loaded.routine
             often = f", {routine.frequency}" if routine.frequency else ""
-            print(f"{entry.name:<{width}}  {printable(routine.title)}: "
-                  f"{_summary(routine)}{often}{origin}")
+            print(
+                f"{entry.name:<{width}}  {printable(routine.title)}: "
+                f"{_summary(routine)}{often}{origin}"
+            )
         else:
             print(f"{entry.name:<{width}}  cannot be used: {entry.problems[0]}{origin}")
     if not entries:
@@ -151,8 +170,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    print("backroutine: the guided session is not built yet; "
-          "`backroutine validate` and `backroutine list` work today.", file=sys.stderr)
+    print(
+        "backroutine: the guided session is not built yet; "
+        "`backroutine validate` and `backroutine list` work today.",
+        file=sys.stderr,
+    )
     return EXIT_USAGE
 
 

@@ -71,7 +71,8 @@ def load_routine(path: str | Path) -> LoadedRoutine:
         with path.open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise RoutineFileError([Problem(source, 1, 1, f"cannot read the file: {error.strerror}")])
+        message = f"cannot read the file: {error.strerror}"
+        raise RoutineFileError([Problem(source, 1, 1, message)]) from None
     routine = parse_routine(data, source)
     return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest())
 
@@ -81,10 +82,17 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
     document, places = read_yaml(data, source)
     if not isinstance(document, dict):
         found = "nothing" if document is None else _describe(document)
-        raise RoutineFileError([Problem(
-            source, 1, 1,
-            f"a routine file is a mapping of keys such as title: and steps:, but this holds {found}",
-        )])
+        raise RoutineFileError(
+            [
+                Problem(
+                    source,
+                    1,
+                    1,
+                    "a routine file is a mapping of keys such as title: and steps:, "
+                    f"but this holds {found}",
+                )
+            ]
+        )
     try:
         return Routine.model_validate(document)
     except ValidationError as error:
@@ -131,10 +139,16 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
     """Parse one YAML document safely into plain Python data and the places of its values."""
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
-            raise RoutineFileError([Problem(
-                source, 1, 1,
-                f"the file is over {MAX_FILE_BYTES // 1024} KB: a routine file is a few KB of text",
-            )])
+            raise RoutineFileError(
+                [
+                    Problem(
+                        source,
+                        1,
+                        1,
+                        f"the file is over {MAX_FILE_BYTES // 1024} KB: a routine file is a few KB of text",
+                    )
+                ]
+            )
         text = _decode(data, source)
     else:
         text = data
@@ -157,18 +171,32 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
 
 def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data:
-        raise RoutineFileError([Problem(
-            source, 1, 1, "this is a binary file, not a routine: save the routine as plain text",
-        )])
+        raise RoutineFileError(
+            [
+                Problem(
+                    source,
+                    1,
+                    1,
+                    "this is a binary file, not a routine: save the routine as plain text",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise RoutineFileError([Problem(
-            source, line, column, "the file is not UTF-8 text: save it with UTF-8 encoding",
-        )]) from None
+        raise RoutineFileError(
+            [
+                Problem(
+                    source,
+                    line,
+                    column,
+                    "the file is not UTF-8 text: save it with UTF-8 encoding",
+                )
+            ]
+        ) from None
 
 
 def _build(text: str, source: str) -> tuple[Any, _Places]:
@@ -235,15 +263,19 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
                 attach(_scalar(resolver, event, source), event.start_mark)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if event.tag is not None and not event.implicit:
-                    raise problem(event.start_mark, f"the tag {printable(event.tag)} is not "
-                                  "allowed: write plain lists and keys")
+                    raise problem(
+                        event.start_mark,
+                        f"the tag {printable(event.tag)} is not "
+                        "allowed: write plain lists and keys",
+                    )
                 if len(stack) >= MAX_DEPTH:
                     raise problem(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
                 if stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None:
                     raise problem(event.start_mark, "a key must be a plain word, not a list or map")
                 path = child_path()
-                node = _Mapping(path) if isinstance(event, yaml.MappingStartEvent) else \
-                    _Sequence(path)
+                node = (
+                    _Mapping(path) if isinstance(event, yaml.MappingStartEvent) else _Sequence(path)
+                )
                 node.mark = event.start_mark  # type: ignore[attr-defined]
                 stack.append(node)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -260,17 +292,28 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
         tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     constructor = resolver.yaml_constructors.get(tag)
     if constructor is None or tag.endswith((":binary", ":set", ":omap", ":pairs")):
-        raise RoutineFileError([Problem(
-            source, *_position(event.start_mark),
-            f"the tag {printable(tag)} is not allowed: write plain text or numbers",
-        )])
+        raise RoutineFileError(
+            [
+                Problem(
+                    source,
+                    *_position(event.start_mark),
+                    f"the tag {printable(tag)} is not allowed: write plain text or numbers",
+                )
+            ]
+        )
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return constructor(resolver, node)
     except (ValueError, TypeError, yaml.YAMLError):
-        raise RoutineFileError([Problem(
-            source, *_position(event.start_mark), f"cannot read '{printable(event.value[:40])}'",
-        )]) from None
+        raise RoutineFileError(
+            [
+                Problem(
+                    source,
+                    *_position(event.start_mark),
+                    f"cannot read '{printable(event.value[:40])}'",
+                )
+            ]
+        ) from None
 
 
 def _describe(value: Any) -> str:
@@ -336,8 +379,10 @@ def _explain(item: dict, loc: KeyPath) -> str:
         model = _model_at(loc[:-1], tuple(item["loc"]))
         known = list(model.model_fields)
         if model is RestStep:
-            return (f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
-                    "(e.g. - rest: 60s); if this is an exercise, give it a name:")
+            return (
+                f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
+                "(e.g. - rest: 60s); if this is an exercise, give it a name:"
+            )
         close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         return f"unknown key '{name}' in {_where(loc)}: {hint}"
@@ -366,6 +411,8 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return f"{name}: write true or false"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
-        return f"{where}: expected keys and values here (e.g. name: Bridge), " \
+        return (
+            f"{where}: expected keys and values here (e.g. name: Bridge), "
             f"not {_describe(item.get('input'))}"
+        )
     return f"{name}: {printable(item['msg'])}"

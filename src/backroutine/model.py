@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -92,7 +93,8 @@ def _check_count(limit: int, what: str):
             raise PydanticCustomError("count", "{what} must be at least 1", {"what": what})
         if value > limit:
             raise PydanticCustomError(
-                "count", "{value} {what} is over the limit of {limit}",
+                "count",
+                "{value} {what} is over the limit of {limit}",
                 {"value": value, "what": what, "limit": limit},
             )
         return value
@@ -103,13 +105,15 @@ def _check_count(limit: int, what: str):
 Seconds = Annotated[
     int,
     BeforeValidator(parse_duration),
-    WithJsonSchema({
-        "anyOf": [
-            {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
-            {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
-        ],
-        "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
+            ],
+            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
+        }
+    ),
 ]
 Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
 Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
@@ -222,7 +226,8 @@ class ExerciseStep(_Strict):
                 )
             if self.hold is not None and self.duration is not None:
                 raise PydanticCustomError(
-                    "timing", "give either hold or duration, not both: a hold is a stretch or "
+                    "timing",
+                    "give either hold or duration, not both: a hold is a stretch or "
                     "plank, a duration an activity such as walking",
                 )
         elif self.duration is not None:
@@ -231,7 +236,8 @@ class ExerciseStep(_Strict):
             )
         if self.relax is not None and (self.reps is None or self.hold is None):
             raise PydanticCustomError(
-                "timing", "relax is the pause between reps that have a hold: add reps and hold, "
+                "timing",
+                "relax is the pause between reps that have a hold: add reps and hold, "
                 "or remove relax",
             )
         return self
@@ -274,11 +280,14 @@ class Routine(_Strict):
     """What the routine is for."""
     author: ShortText | None = None
     """Who wrote it."""
-    frequency: Annotated[
-        Frequency,
-        BeforeValidator(parse_frequency),
-        WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
-    ] | None = None
+    frequency: (
+        Annotated[
+            Frequency,
+            BeforeValidator(parse_frequency),
+            WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
+        ]
+        | None
+    ) = None
     """How often to do it: daily, 2 per day, 3 per week."""
     tags: list[ShortText] = Field(default_factory=list, max_length=20)
     """Words to find it by."""
@@ -323,8 +332,12 @@ class SegmentKind(str, Enum):
     @property
     def is_work(self) -> bool:
         """True for the segments where the exercise itself is done."""
-        return self in {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP,
-                        SegmentKind.SELF_PACED}
+        return self in {
+            SegmentKind.HOLD,
+            SegmentKind.ACTIVITY,
+            SegmentKind.REP,
+            SegmentKind.SELF_PACED,
+        }
 
 
 _KIND_LABELS = {
@@ -381,9 +394,7 @@ def _expand(routine: Routine):
         sides: tuple[Literal["left", "right"] | None, ...] = (
             ("left", "right") if step.per_side else (None,)
         )
-
-        def seg(kind: SegmentKind, seconds: int | None, **fields: Any) -> Segment:
-            return Segment(kind, seconds, index, step.name, set_count=sets, **fields)
+        seg = partial(Segment, step_index=index, name=step.name, set_count=sets)
 
         yield seg(SegmentKind.PREPARE, prepare, side=sides[0])
         for set_number in range(1, sets + 1):
