@@ -25,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backroutine",
         parents=[common],
-        description="Guided home exercise routines for back pain. "
-        "Not a substitute for your clinician: stop on sharp pain, numbness, tingling or leg weakness.",
+        description="Guided home exercise routines for back pain. Not a substitute for your "
+        "clinician: stop on sharp pain, numbness, tingling or leg weakness.",
     )
     parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -145,7 +145,8 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
                         source,
                         1,
                         1,
-                        f"the file is over {MAX_FILE_BYTES // 1024} KB: a routine file is a few KB of text",
+                        f"the file is over {MAX_FILE_BYTES // 1024} KB: "
+                        "a routine file is a few KB of text",
                     )
                 ]
             )
