@@ -1,0 +1,95 @@
+"""The `backroutine` command as a therapist and a patient use it."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backroutine.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def backroutine(*args: str, env_home: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "backroutine", *args],
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_validate_good_file_exits_zero(capsys):
+    assert main(["validate", str(DATA / "good" / "everything.yaml")]) == 0
+    assert "everything.yaml: ok (4 exercises," in capsys.readouterr().out
+
+
+def test_validate_folder_with_bad_files_lists_every_problem_and_exits_one(capsys):
+    assert main(["validate", str(DATA / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert f"{DATA / 'bad' / 'unknown-key.yaml'}:5:5: unknown key 'hodl'" in err
+    assert "Traceback" not in err
+    bad_files = len(list((DATA / "bad").glob("*.yaml")))
+    assert f"0 of {bad_files} routine files valid" in err
+
+
+def test_validate_missing_path(capsys):
+    assert main(["validate", "no/such/file.yaml"]) == 1
+    assert "no/such/file.yaml:1:1: no such file or folder" in capsys.readouterr().err
+
+
+def test_validate_bundled_routines_passes():
+    result = backroutine("validate", str(Path(__file__).parents[1] / "routines"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok (") >= 6
+
+
+def test_list_shows_bundled_and_own_routines(tmp_path: Path, capsys):
+    own = tmp_path / "routines"
+    own.mkdir()
+    (own / "mine.yaml").write_text("title: My stretches\nsteps: [{name: Plank, hold: 30s}]\n")
+    (own / "broken.yaml").write_text("title: Broken\nsteps: [{name: Plank, hodl: 30s}]\n")
+    assert main(["list", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^mine +My stretches: 1 exercise, 35 s  \(yours\)$", out, re.MULTILINE)
+    assert "broken  cannot be used:" in out and "did you mean 'hold'?" in out
+    assert len([line for line in out.splitlines() if line and "yours" not in line]) >= 7
+
+
+def test_schema_is_json_schema_that_knows_the_step_keys(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    step = schema["$defs"]["ExerciseStep"]
+    assert {"name", "hold", "duration", "reps", "per_side", "tips"} <= set(step["properties"])
+    assert step["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("args", [["--version"], ["validate", "--version"], ["list", "--version"]])
+def test_version_everywhere(args):
+    result = backroutine(*args)
+    assert result.returncode == 0 and result.stdout.startswith("backroutine ")
+
+
+@pytest.mark.parametrize("command", ["validate", "list", "schema", "--version"])
+def test_quick_commands_never_import_textual(command: str):
+    args = {"validate": ["validate", str(DATA / "good")], "list": ["list"]}.get(command, [command])
+    code = (
+        "import sys\nfrom backroutine.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "module", ["model", "loader", "catalog", "paths", "text", "cli"]
+)
+def test_core_modules_never_import_textual(module: str):
+    code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
