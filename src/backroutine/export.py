@@ -1,0 +1,229 @@
+"""The log for the therapist (CSV or JSON) and the plain-text `backroutine history`.
+
+Both only read the log; nothing here changes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, timezone, tzinfo
+from typing import Any, Literal, TextIO
+
+from backroutine.history import (
+    FLAG_RUN_ALERT,
+    HEAT_LEGEND,
+    Adherence,
+    RoutineHistory,
+    heat_symbol,
+    pain_flag,
+    read_history,
+)
+from backroutine.log import CompletionLog, ExerciseRecord, SessionRecord
+from backroutine.text import printable
+
+EXPORT_FORMAT_VERSION = 1
+
+SESSION_COLUMNS = (
+    "session_id", "routine_title", "routine_path", "routine_sha256", "frequency",
+    "started_local", "started_utc", "time_zone", "ended_utc", "status",
+    "pain_before", "pain_after", "pain_flag", "note", "planned_seconds", "active_seconds",
+)
+EXERCISE_COLUMNS = (
+    "step", "exercise", "outcome", "planned_seconds_exercise", "active_seconds_exercise",
+    "sets_done", "set_count", "reps_done", "rep_count",
+)
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+def export(
+    log: CompletionLog,
+    format: Literal["csv", "json"] = "csv",
+    since: date | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Write the sessions (from `since`, local date, on) to `out`.
+
+    CSV has one row per exercise per session, with the session's columns repeated (a
+    session with no exercise yet gets one row); JSON nests the exercises in each session.
+    """
+    if out is None:
+        raise ValueError("export needs a text stream to write to")
+    sessions = log.sessions(with_exercises=True)
+    if since is not None:
+        sessions = [session for session in sessions if session.started.date() >= since]
+    if format == "csv":
+        _write_csv(sessions, out)
+    elif format == "json":
+        _write_json(sessions, out)
+    else:
+        raise ValueError(f"unknown export format {format!r}: use csv or json")
+
+
+def _session_fields(session: SessionRecord) -> dict[str, Any]:
+    return {
+        "session_id": session.id,
+        "routine_title": session.routine_title,
+        "routine_path": session.routine_path,
+        "routine_sha256": session.routine_sha256,
+        "frequency": str(session.frequency) if session.frequency else None,
+        "started_local": session.started.isoformat(),
+        "started_utc": session.started.astimezone(timezone.utc).isoformat(),
+        "time_zone": session.time_zone,
+        "ended_utc": session.ended.astimezone(timezone.utc).isoformat() if session.ended else None,
+        "status": session.status,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "pain_flag": pain_flag(session.pain_before, session.pain_after),
+        "note": session.note,
+        "planned_seconds": session.planned_seconds,
+        "active_seconds": round(session.active_seconds, 1),
+    }
+
+
+def _exercise_fields(exercise: ExerciseRecord) -> dict[str, Any]:
+    return {
+        "step": exercise.step_index + 1,
+        "exercise": exercise.name,
+        "outcome": exercise.outcome,
+        "planned_seconds_exercise": exercise.planned_seconds,
+        "active_seconds_exercise": round(exercise.active_seconds, 1),
+        "sets_done": exercise.sets_done,
+        "set_count": exercise.set_count,
+        "reps_done": exercise.reps_done,
+        "rep_count": exercise.rep_count,
+    }
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    # Text from routine files or notes starting with = + - @ would run as a formula
+    # when the therapist opens the CSV in a spreadsheet (OWASP "CSV injection").
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_csv(sessions: Sequence[SessionRecord], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS + EXERCISE_COLUMNS,
+                            lineterminator="\n")
+    writer.writeheader()
+    for session in sessions:
+        fields = _session_fields(session)
+        for exercise in session.exercises or (None,):
+            row = dict(fields, **_exercise_fields(exercise)) if exercise else fields
+            writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
+
+
+def _write_json(sessions: Sequence[SessionRecord], out: TextIO) -> None:
+    document = {
+        "format": "backroutine-log-export",
+        "version": EXPORT_FORMAT_VERSION,
+        "sessions": [
+            dict(_session_fields(session),
+                 exercises=[_exercise_fields(exercise) for exercise in session.exercises])
+            for session in sessions
+        ],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+# --- backroutine history -------------------------------------------------------------
+
+
+def render_history(
+    log: CompletionLog, out: TextIO, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> None:
+    """Write a plain-text summary of every routine's history, for `backroutine history`."""
+    found = read_history(log, now=now, tz=tz)
+    if not found:
+        out.write("No sessions logged yet.\n")
+        return
+    for number, history in enumerate(found):
+        if number:
+            out.write("\n")
+        out.write("\n".join(history_lines(history)) + "\n")
+
+
+def history_lines(history: RoutineHistory) -> list[str]:
+    """The plain-text history of one routine, one line per item."""
+    streak = history.streak
+    unit = streak.unit
+    often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
+    lines = [
+        f"{printable(history.title)}  ({printable(history.routine_path)})",
+        f"  Prescribed: {often}. Sessions completed: {history.completed}, "
+        f"the last on {_day(history.last_day)}.",
+        f"  Streak: {_count(streak.current, unit)} (best {_count(streak.best, unit)}).",
+        f"  This week so far: {_ratio(history.this_week)}. "
+        f"Last 4 weeks: {_ratio(history.last_four_weeks)}.",
+        "",
+        *heatmap_lines(history),
+        "",
+        *pain_lines(history),
+    ]
+    if history.troubles:
+        lines.append("  Skipped or hurt in the last 12 weeks:")
+        for trouble in history.troubles[:5]:
+            lines.append(f"    {printable(trouble.name)}: "
+                         f"skipped {trouble.skipped}, hurt {trouble.hurt}")
+    return lines
+
+
+def heatmap_lines(history: RoutineHistory) -> list[str]:
+    """The calendar heatmap: a row per weekday, a column per week, then a legend."""
+    columns = history.heatmap
+    first = columns[0][0]
+    assert first is not None  # the oldest week is always in the past
+    lines = [f"  Last {len(columns)} weeks, from {_day(first.day)}:"]
+    for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        lines.append(f"    {name} " + " ".join(heat_symbol(week[weekday]) for week in columns))
+    lines.append("    " + "  ".join(f"{symbol} {meaning}" for symbol, meaning in HEAT_LEGEND))
+    return lines
+
+
+def pain_lines(history: RoutineHistory) -> list[str]:
+    """The pain trend as text sparklines, the flagged sessions and any run of them."""
+    points = history.pain
+    if not points:
+        return ["  No pain scores given yet."]
+    lines = [f"  Pain (0-10), last {len(points)} sessions with a score:"]
+    for label, values in (
+        ("before", [point.before for point in points]),
+        ("after ", [point.after for point in points]),
+    ):
+        given = [value for value in values if value is not None]
+        if given:
+            lines.append(f"    {label} {spark(values)}  latest {given[-1]}")
+    flagged = [point for point in points if point.flag]
+    if flagged:
+        lines.append(f"  {len(flagged)} of these sessions flagged; the latest:")
+    for point in flagged[-3:]:
+        lines.append(f"    ! {_day(point.day)}: {point.flag}")
+    if history.flag_run >= FLAG_RUN_ALERT:
+        lines.append(f"  ! The last {history.flag_run} sessions were flagged for pain: "
+                     "tell your therapist.")
+    elif flagged:
+        lines.append("  Flagged sessions are worth telling your therapist about.")
+    return lines
+
+
+def spark(values: Sequence[int | None]) -> str:
+    """0-10 scores as a line of block characters; a space where no score was given."""
+    return "".join(" " if value is None else _SPARK[min(value, 10) * 7 // 10] for value in values)
+
+
+def _day(day: date) -> str:
+    return datetime.combine(day, time()).strftime("%a %d %b %Y")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
+
+
+def _ratio(adherence: Adherence) -> str:
+    if adherence.percent is None:
+        return "nothing prescribed yet"
+    return f"{adherence.done} of {adherence.prescribed} ({adherence.percent}%)"
+

@@ -1,0 +1,408 @@
+"""The completion log: every session, written as it goes, in one SQLite file.
+
+Each finished segment is committed in its own transaction (WAL, `synchronous=FULL`), so
+a session killed at any moment keeps everything done before the kill, together with the
+engine snapshot it can be resumed from. A file that is damaged, foreign or written by a
+newer backroutine is never touched: opening it raises `LogError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from backroutine.model import Frequency
+
+APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+
+SessionStatus = Literal["in_progress", "completed", "abandoned"]
+ExerciseOutcome = Literal["done", "skipped", "hurt", "started"]
+
+# MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE session (
+        id INTEGER PRIMARY KEY,
+        routine_title TEXT NOT NULL,
+        routine_path TEXT NOT NULL,
+        routine_sha256 TEXT NOT NULL,
+        frequency_count INTEGER,
+        frequency_period TEXT CHECK (frequency_period IN ('day', 'week')),
+        started_utc TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        time_zone TEXT NOT NULL,
+        ended_utc TEXT,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'abandoned')),
+        pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        note TEXT,
+        planned_seconds REAL NOT NULL,
+        active_seconds REAL NOT NULL DEFAULT 0,
+        segments_done INTEGER NOT NULL DEFAULT 0,
+        snapshot TEXT
+    );
+    CREATE INDEX session_by_start ON session (started_utc);
+    CREATE INDEX session_unfinished ON session (status) WHERE status = 'in_progress';
+    CREATE TABLE exercise (
+        session_id INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+        step_index INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        planned_seconds REAL NOT NULL,
+        active_seconds REAL NOT NULL,
+        sets_done INTEGER NOT NULL,
+        set_count INTEGER NOT NULL,
+        reps_done INTEGER,
+        rep_count INTEGER,
+        outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped', 'hurt', 'started')),
+        PRIMARY KEY (session_id, step_index)
+    ) WITHOUT ROWID;
+    """,
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+class LogError(Exception):
+    """The log file cannot be used; the message says why and that the file was kept."""
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """What was done of one exercise step in one session."""
+
+    step_index: int
+    name: str
+    planned_seconds: float
+    """Planned time of the exercise's work segments (holds, reps, activity)."""
+    active_seconds: float
+    """Time actually spent on them, pauses excluded."""
+    sets_done: int
+    set_count: int
+    reps_done: int | None
+    """Reps completed over all sets (and sides); None for holds and activities."""
+    rep_count: int | None
+    """Reps prescribed per set."""
+    outcome: ExerciseOutcome
+    """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished)."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session as logged."""
+
+    id: int
+    routine_title: str
+    routine_path: str
+    routine_sha256: str
+    frequency: Frequency | None
+    """The routine's prescribed frequency when the session was done."""
+    started: datetime
+    """Start time in the patient's local UTC offset at that moment."""
+    time_zone: str
+    """Name of the patient's time zone then, e.g. Europe/London (or an abbreviation)."""
+    ended: datetime | None
+    status: SessionStatus
+    pain_before: int | None
+    pain_after: int | None
+    note: str | None
+    planned_seconds: float
+    active_seconds: float
+    segments_done: int
+    """How many segments were finished (completed, skipped or hurt)."""
+    exercises: tuple[ExerciseRecord, ...] = ()
+    """Filled only when asked for (`sessions(with_exercises=True)`)."""
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("log times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _from_utc_text(text: str, offset_minutes: int) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
+def _offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("log times must be timezone-aware")
+    return round(offset.total_seconds() / 60)
+
+
+class CompletionLog:
+    """The SQLite completion log. Open with `CompletionLog.open(path)`; close when done."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> CompletionLog:
+        """Open the log at `path`, creating it (and its folder) if missing.
+
+        Raises `LogError` for a file that is not a backroutine log, is damaged, or was
+        written by a newer version; the file is left exactly as it was.
+        """
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Health data: readable by the patient only. SQLite gives -wal/-shm the same mode.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        except OSError as error:
+            raise LogError(f"cannot open the log {path}: {error.strerror}") from None
+        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            # Set first: every later statement may meet another process's lock.
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _prepare(connection, path)
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise _kept(path, f"it is damaged or not an SQLite database ({error})") from None
+        except LogError:
+            connection.close()
+            raise
+        return cls(connection, path)
+
+    def close(self) -> None:
+        """Close the file; everything written is already durable."""
+        self._db.close()
+
+    def __enter__(self) -> CompletionLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- writing ----------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        routine_title: str,
+        routine_path: str,
+        routine_sha256: str,
+        frequency: Frequency | None,
+        planned_seconds: float,
+        started: datetime,
+        time_zone: str,
+        pain_before: int | None = None,
+    ) -> int:
+        """Add an in-progress session and return its id. `started` must be timezone-aware."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO session (routine_title, routine_path, routine_sha256,"
+                " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
+                " status, pain_before, planned_seconds)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+                (
+                    routine_title, routine_path, routine_sha256,
+                    frequency.count if frequency else None,
+                    frequency.period if frequency else None,
+                    _utc_text(started), _offset_minutes(started), time_zone,
+                    pain_before, planned_seconds,
+                ),
+            )
+        return cursor.lastrowid
+
+    def record_progress(
+        self,
+        session_id: int,
+        *,
+        segments_done: int,
+        active_seconds: float,
+        snapshot: dict[str, Any],
+        exercise: ExerciseRecord | None = None,
+    ) -> None:
+        """Durably save a session's progress (and one exercise's record) in one transaction."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE session SET segments_done = ?, active_seconds = ?, snapshot = ?"
+                " WHERE id = ?",
+                (segments_done, active_seconds, json.dumps(snapshot), session_id),
+            )
+            if exercise is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO exercise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session_id, exercise.step_index, exercise.name,
+                        exercise.planned_seconds, exercise.active_seconds,
+                        exercise.sets_done, exercise.set_count,
+                        exercise.reps_done, exercise.rep_count, exercise.outcome,
+                    ),
+                )
+
+    def finish_session(
+        self,
+        session_id: int,
+        *,
+        status: Literal["completed", "abandoned"],
+        ended: datetime,
+        pain_after: int | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Close a session as completed or abandoned; it can no longer be resumed."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
+                " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
+                (status, _utc_text(ended), pain_after, note, session_id),
+            )
+
+    def check_out(self, session_id: int, *, pain_after: int | None, note: str | None) -> None:
+        """Record the pain score and note given after the session."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
+                (pain_after, note, session_id),
+            )
+
+    # --- reading ----------------------------------------------------------------------
+
+    def unfinished_sessions(self) -> list[SessionRecord]:
+        """Sessions left in progress (the app was killed or quit), oldest first."""
+        return self._select("WHERE status = 'in_progress'", ())
+
+    def snapshot(self, session_id: int) -> dict[str, Any] | None:
+        """The engine snapshot saved with an unfinished session, for `SessionEngine.restore`."""
+        query = "SELECT snapshot FROM session WHERE id = ?"
+        row = self._db.execute(query, (session_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One session with its exercises; KeyError if there is none with this id."""
+        found = self._select("WHERE id = ?", (session_id,), with_exercises=True)
+        if not found:
+            raise KeyError(session_id)
+        return found[0]
+
+    def sessions(
+        self, *, since: datetime | None = None, with_exercises: bool = False
+    ) -> list[SessionRecord]:
+        """Every session (or those started at or after `since`), oldest first."""
+        if since is None:
+            return self._select("", (), with_exercises=with_exercises)
+        return self._select("WHERE started_utc >= ?", (_utc_text(since),),
+                            with_exercises=with_exercises)
+
+    def _select(
+        self, where: str, parameters: tuple[Any, ...], *, with_exercises: bool = False
+    ) -> list[SessionRecord]:
+        rows = self._db.execute(
+            "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
+            " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
+            " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done"
+            f" FROM session {where} ORDER BY started_utc, id",
+            parameters,
+        ).fetchall()
+        exercises: dict[int, list[ExerciseRecord]] = {}
+        if with_exercises and rows:
+            for row in self._db.execute(
+                f"SELECT * FROM exercise WHERE session_id IN (SELECT id FROM session {where})"
+                " ORDER BY session_id, step_index",
+                parameters,
+            ):
+                exercises.setdefault(row[0], []).append(ExerciseRecord(*row[1:]))
+        return [
+            SessionRecord(
+                id=row[0], routine_title=row[1], routine_path=row[2], routine_sha256=row[3],
+                frequency=Frequency(row[4], row[5]) if row[4] else None,
+                started=_from_utc_text(row[6], row[7]), time_zone=row[8],
+                ended=_from_utc_text(row[9], row[7]) if row[9] else None,
+                status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
+                planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
+                exercises=tuple(exercises.get(row[0], ())),
+            )
+            for row in rows
+        ]
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA integrity_check` finds wrong; empty when the file is sound."""
+        result = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+        return [] if result == ["ok"] else result
+
+
+# --- opening ------------------------------------------------------------------------
+
+
+def _kept(path: Path, reason: str) -> LogError:
+    return LogError(
+        f"the log {path} cannot be used: {reason}. The file was kept as it is; "
+        "move it away, or use --data-dir to keep a new log elsewhere."
+    )
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Recognise the file, and create or migrate its schema."""
+    version = _recognise(db, path)
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0:
+        _switch_to_wal(db)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have created or migrated the file while we waited.
+        version = _recognise(db, path)
+        for migration in MIGRATIONS[version:]:
+            for statement in migration.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _recognise(db: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version (0 for a new, empty file); LogError if it is not ours."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application_id != APPLICATION_ID:
+        has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application_id or version or has_tables:
+            raise _kept(path, "it is an SQLite database of another program, not a backroutine log")
+        return 0
+    if version > SCHEMA_VERSION:
+        raise _kept(path, f"it was written by a newer backroutine (log version {version}, "
+                          f"this one reads up to {SCHEMA_VERSION})")
+    problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise _kept(path, "it is damaged (" + "; ".join(problems[:3]) + ")")
+    return version
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    # Two processes converting a new file at once can get "database is locked" even
+    # with a busy timeout, so retry for a little while.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

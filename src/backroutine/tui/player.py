@@ -1,0 +1,320 @@
+"""The player: a big countdown and everything needed to do the exercise right."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+
+from backroutine.engine import Event, ExerciseDone, SessionEngine, SessionFinished
+from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.text import human_duration
+from backroutine.tui.dialogs import Question
+from backroutine.tui.widgets import literal
+
+SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+
+
+@dataclass
+class SessionOutcome:
+    """How the session went, for the summary screen."""
+
+    status: str = "abandoned"
+    active_seconds: float = 0.0
+    exercises: list[ExerciseDone] = field(default_factory=list)
+
+
+class PlayerScreen(Screen[SessionOutcome]):
+    """Guides the patient through the session the engine runs.
+
+    One one-shot timer, set for the moment the shown second changes, asks the engine
+    what happened by now; the screen redraws only what changed.
+    """
+
+    CSS_PATH = "player.tcss"
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("enter", "done", "Done/ready"),
+        Binding("n", "skip", "Skip"),
+        Binding("N", "skip_exercise", "Skip exercise", show=False),
+        Binding("b", "back", "Back"),
+        Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
+        Binding("h", "hurt", "It hurts"),
+        Binding("m", "mute", "Mute"),
+        Binding("q", "quit_session", "Quit"),
+    ]
+
+    def __init__(self, routine: Routine, engine: SessionEngine, *, audio=None,
+                 audio_note: str | None = None) -> None:
+        super().__init__()
+        self.routine = routine
+        self.engine = engine
+        self.audio = audio
+        self.audio_note = audio_note
+        self.outcome = SessionOutcome()
+        self.exercise_numbers = _exercise_numbers(routine)
+        self._timer: Timer | None = None
+        self._shown: dict[str, object] = {}
+        engine.subscribe(self._on_event)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            with Horizontal(id="top"):
+                yield Static(id="kind")
+                yield Static(id="position")
+            yield Static(id="name")
+            yield Static(id="detail")
+            yield Digits(id="countdown")
+            yield Static(id="prompt")
+            yield Static(id="tips")
+            yield Static(id="caution")
+            yield Static(id="next")
+            with Horizontal(id="bottom"):
+                yield ProgressBar(id="progress", show_eta=False)
+                yield Static(id="time-left")
+            yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.routine.title
+        self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
+        if self.audio_note:
+            self.notify(self.audio_note, title="Sound", timeout=6)
+        if self.engine.status == "ready":
+            self.engine.start()
+        self._tick()
+
+    # -- time --------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self.engine.update()
+        self._render_state()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Wake up when the shown second changes, not on a fixed beat."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        delay = self._seconds_to_next_change()
+        if delay is not None:
+            self._timer = self.set_timer(delay, self._tick)
+
+    def _seconds_to_next_change(self) -> float | None:
+        engine = self.engine
+        if engine.status in {"finished", "abandoned", "paused"}:
+            return None
+        lead_in = engine.lead_in_remaining()
+        remaining = lead_in if lead_in > 0 else engine.remaining()
+        if remaining is None:  # self-paced or waiting: the clock shown counts up
+            elapsed = engine.elapsed()
+            return 1.0 - (elapsed - math.floor(elapsed)) + 0.005
+        fraction = remaining - math.floor(remaining)
+        return (fraction if fraction > 0.001 else 1.0) + 0.005
+
+    # -- events ------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, ExerciseDone):
+            self.outcome.exercises.append(event)
+        elif isinstance(event, SessionFinished):
+            self.outcome.status = event.status
+            self.outcome.active_seconds = event.active_seconds
+            self.call_later(self.dismiss, self.outcome)
+
+    # -- drawing -----------------------------------------------------------------
+
+    def _set(self, widget_id: str, value: object) -> None:
+        """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
+        if self._shown.get(widget_id) == value:
+            return
+        self._shown[widget_id] = value
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, Digits):
+            widget.update(str(value))
+        elif isinstance(widget, ProgressBar):
+            widget.progress = float(value)
+        else:
+            widget.update(value)
+
+    def _render_state(self) -> None:
+        engine = self.engine
+        segment = engine.current
+        if segment is None:
+            return
+        step = self.routine.steps[segment.step_index]
+        lead_in = engine.lead_in_remaining()
+        kind = SegmentKind.PREPARE if lead_in > 0 else segment.kind
+        word = kind.label.upper()
+        if engine.status == "paused":
+            word = f"PAUSED · {word}"
+        elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
+            word = "WHEN YOU ARE READY"
+        kind_widget = self.query_one("#kind", Static)
+        for other in SegmentKind:
+            kind_widget.set_class(other is kind, f"-{other.value}")
+        kind_widget.set_class(engine.status == "paused", "-paused")
+        self._set("kind", f" {word} ")
+        number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
+        self._set("position", f"Exercise {number} of {total}" if number else "Rest")
+        self._set("name", literal(segment.name if segment.kind is not SegmentKind.REST
+                                  or number else "Rest"))
+        self._set("detail", _detail(segment))
+        self._set("countdown", self._clock_text(segment, lead_in))
+        self._set("prompt", self._prompt(segment))
+        if isinstance(step, ExerciseStep):
+            self._set("tips", Content("\n").join(Content("• ") + literal(tip)
+                                                  for tip in step.tips[:3]))
+            self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
+        else:
+            self._set("tips", "Breathe easily and let your back settle.")
+            self._set("caution", "")
+        self._set("next", Content("Next: ") + self._next_up())
+        total_left = engine.remaining_total()
+        bar = self.query_one("#progress", ProgressBar)
+        self._set("progress", max(0.0, (bar.total or 0) - total_left))
+        self._set("time-left", f"{human_duration(math.ceil(total_left))} left")
+        muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
+        self._set("status", "Sound muted (m to unmute)" if muted else "")
+
+    def _clock_text(self, segment: Segment, lead_in: float) -> str:
+        if lead_in > 0:
+            return str(math.ceil(lead_in))
+        remaining = self.engine.remaining()
+        if remaining is None:
+            if segment.kind is SegmentKind.SELF_PACED:
+                return f"{segment.rep_count}"
+            return "--"
+        seconds = math.ceil(remaining)
+        return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
+
+    def _prompt(self, segment: Segment) -> str:
+        status = self.engine.status
+        if status == "paused":
+            return "Paused: press space to carry on"
+        if status == "waiting":
+            if segment.kind is SegmentKind.SELF_PACED:
+                return f"Do {segment.rep_count} reps at your own pace, then press Enter"
+            return "Get into position, then press Enter"
+        if self.engine.lead_in_remaining() > 0:
+            return "Get back into position"
+        return {
+            SegmentKind.PREPARE: "Get into position",
+            SegmentKind.SWITCH_SIDES: "Switch to the other side",
+            SegmentKind.RELAX: "Relax",
+            SegmentKind.REST: "Rest",
+        }.get(segment.kind, "")
+
+    def _next_up(self) -> Content:
+        segments = self.engine.segments
+        for later in segments[self.engine.index + 1:]:
+            if later.kind.is_work and (later.step_index != self.engine.current.step_index
+                                       or later.side != self.engine.current.side):
+                side = f", {later.side} side" if later.side else ""
+                return literal(later.name) + Content(side)
+        return Content("the end of the routine")
+
+    # -- keys --------------------------------------------------------------------
+
+    def _control(self, events: list[Event]) -> None:
+        self._render_state()
+        self._schedule()
+
+    def action_toggle_pause(self) -> None:
+        if self.engine.status == "paused":
+            self._control(self.engine.resume())
+        else:
+            self._control(self.engine.pause())
+
+    def action_done(self) -> None:
+        if self.engine.status == "waiting":
+            segment = self.engine.current
+            if segment is not None and segment.kind is SegmentKind.SELF_PACED:
+                self._control(self.engine.done())
+            else:
+                self._control(self.engine.ready())
+
+    def action_skip(self) -> None:
+        self._control(self.engine.skip_segment())
+
+    def action_skip_exercise(self) -> None:
+        self._control(self.engine.skip_exercise())
+
+    def action_back(self) -> None:
+        self._control(self.engine.back())
+
+    def action_add_time(self) -> None:
+        self._control(self.engine.add_time(10))
+        self.notify("+10 seconds", timeout=1.5)
+
+    def action_mute(self) -> None:
+        if self.audio is None:
+            self.notify("Sound is off for this session", timeout=2)
+            return
+        self.audio.muted = not self.audio.muted
+        self._render_state()
+
+    def action_hurt(self) -> None:
+        if self.engine.status in {"finished", "abandoned"}:
+            return
+        name = self.engine.current.name
+        self._control(self.engine.hurt())
+        self.app.push_screen(
+            Question(
+                f"Noted: {name} hurt, so it was stopped.\n\nCarry on with the next exercise?",
+                yes="End session", no="Carry on",
+                warning="If the pain is sharp, or you feel numbness, tingling or weakness in "
+                "your legs, stop now and contact your clinician.",
+            ),
+            self._after_hurt,
+        )
+
+    def _after_hurt(self, end: bool | None) -> None:
+        if end:
+            self._control(self.engine.quit())
+        elif self.engine.status == "paused":
+            self._control(self.engine.resume())
+
+    def action_quit_session(self) -> None:
+        was_paused = self.engine.status == "paused"
+        if not was_paused:
+            self._control(self.engine.pause())
+
+        def answered(end: bool | None) -> None:
+            if end:
+                self._control(self.engine.quit())
+            elif not was_paused:
+                self._control(self.engine.resume())
+
+        self.app.push_screen(
+            Question("End the session now?\nWhat you did so far is kept, marked as not finished.",
+                     yes="End session", no="Keep going"),
+            answered,
+        )
+
+
+def _detail(segment: Segment) -> str:
+    parts = []
+    if segment.side:
+        parts.append(SIDE_WORDS[segment.side])
+    if segment.set_count > 1:
+        parts.append(f"Set {segment.set_number} of {segment.set_count}")
+    if segment.rep_number and segment.kind is SegmentKind.REP:
+        parts.append(f"Rep {segment.rep_number} of {segment.rep_count}")
+    elif segment.kind is SegmentKind.SELF_PACED:
+        parts.append(f"{segment.rep_count} reps")
+    return " · ".join(parts)
+
+
+def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:
+    """Step index -> (exercise number, number of exercises); rests have none."""
+    indices = [i for i, step in enumerate(routine.steps) if isinstance(step, ExerciseStep)]
+    return {index: (number, len(indices)) for number, index in enumerate(indices, start=1)}
