@@ -55,7 +55,7 @@ def test_list_shows_bundled_and_own_routines(tmp_path: Path, capsys):
     assert main(["list", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^mine +My stretches: 1 exercise, 35 s  \(yours\)$", out, re.MULTILINE)
-    assert "broken  cannot be used:" in out and "did you mean 'hold'?" in out
+    assert re.search(r"^broken +cannot be used:", out, re.MULTILINE) and "did you mean 'hold'?" in out
     assert len([line for line in out.splitlines() if line and "yours" not in line]) >= 7
 
 

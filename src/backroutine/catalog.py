@@ -48,11 +48,9 @@ def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:
 
 
 def find_routines(user_dir: Path | None) -> list[CatalogEntry]:
-    """Every bundled routine, then every routine in the user's folder."""
-    entries = [load_entry(p, bundled=True) for p in routine_files(bundled_routines_dir())]
-    if user_dir is not None:
-        entries += [load_entry(p) for p in routine_files(user_dir)]
-    return entries
+    """The patient's own routines (what their therapist gave them) first, then the bundled ones."""
+    entries = [load_entry(p) for p in routine_files(user_dir)] if user_dir is not None else []
+    return entries + [load_entry(p, bundled=True) for p in routine_files(bundled_routines_dir())]
 
 
 class UnknownRoutine(LookupError):

@@ -170,13 +170,55 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    print(
-        "backroutine: the guided session is not built yet; "
-        "`backroutine validate` and `backroutine list` work today.",
-        file=sys.stderr,
+    from backroutine.catalog import UnknownRoutine, resolve
+    from backroutine.paths import data_dir, user_routines_dir
+
+    try:
+        path = resolve(args.routine, user_routines_dir(data_dir(args.data_dir)))
+    except UnknownRoutine as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.plain:
+        return _run_plain(args, path)
+    return _open_app(args, start_with=path)
+
+
+def _run_plain(args: argparse.Namespace, path: Path) -> int:
+    from backroutine.catalog import load_entry
+    from backroutine.engine import SessionEngine
+    from backroutine.plain import PlainSession, check_in, terminal_keys
+
+    entry = load_entry(path)
+    if entry.loaded is None:
+        for problem in entry.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    routine = entry.loaded.routine
+    print(f"{routine.title}: {_summary(routine)}")
+    if not args.no_checkin:
+        go_ahead, _pain_before = check_in(routine)
+        if not go_ahead:
+            return EXIT_INVALID
+    with terminal_keys() as keys:
+        engine = SessionEngine(
+            routine.segments(),
+            wait_before_exercise=args.wait and keys is not None,
+            resume_lead_in=3.0 if keys is not None else 0.0,
+        )
+        status = PlainSession(routine, engine, keys=keys).run()
+    return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.tui.app import AppContext, create_app
+
+    context = AppContext(
+        user_routines=user_routines_dir(data_dir(args.data_dir)),
+        start_with=start_with,
+        check_in=not getattr(args, "no_checkin", False),
+        wait_before_exercise=args.wait,
     )
-    return EXIT_USAGE
-
-
-def _open_app(args: argparse.Namespace) -> int:
-    return _run(args)
+    app = create_app(context)
+    app.run()
+    return app.return_code or EXIT_OK

@@ -14,6 +14,7 @@ from typing import Any, Literal, TextIO
 from backroutine.history import (
     FLAG_RUN_ALERT,
     HEAT_LEGEND,
+    TROUBLE_WEEKS,
     Adherence,
     RoutineHistory,
     heat_symbol,
@@ -148,27 +149,30 @@ def render_history(
 
 def history_lines(history: RoutineHistory) -> list[str]:
     """The plain-text history of one routine, one line per item."""
+    return [
+        f"{printable(history.title)}  ({printable(history.routine_path)})",
+        *summary_lines(history),
+        "",
+        *heatmap_lines(history),
+        "",
+        *pain_lines(history),
+        *flag_lines(history),
+        *trouble_lines(history),
+    ]
+
+
+def summary_lines(history: RoutineHistory) -> list[str]:
+    """Prescription, streak and adherence."""
     streak = history.streak
     unit = streak.unit
     often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
-    lines = [
-        f"{printable(history.title)}  ({printable(history.routine_path)})",
+    return [
         f"  Prescribed: {often}. Sessions completed: {history.completed}, "
         f"the last on {_day(history.last_day)}.",
         f"  Streak: {_count(streak.current, unit)} (best {_count(streak.best, unit)}).",
         f"  This week so far: {_ratio(history.this_week)}. "
         f"Last 4 weeks: {_ratio(history.last_four_weeks)}.",
-        "",
-        *heatmap_lines(history),
-        "",
-        *pain_lines(history),
     ]
-    if history.troubles:
-        lines.append("  Skipped or hurt in the last 12 weeks:")
-        for trouble in history.troubles[:5]:
-            lines.append(f"    {printable(trouble.name)}: "
-                         f"skipped {trouble.skipped}, hurt {trouble.hurt}")
-    return lines
 
 
 def heatmap_lines(history: RoutineHistory) -> list[str]:
@@ -179,12 +183,14 @@ def heatmap_lines(history: RoutineHistory) -> list[str]:
     lines = [f"  Last {len(columns)} weeks, from {_day(first.day)}:"]
     for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
         lines.append(f"    {name} " + " ".join(heat_symbol(week[weekday]) for week in columns))
-    lines.append("    " + "  ".join(f"{symbol} {meaning}" for symbol, meaning in HEAT_LEGEND))
+    legend = [f"{symbol} {meaning}" for symbol, meaning in HEAT_LEGEND]
+    lines.append("    " + "  ".join(legend[:2]))
+    lines.append("    " + "  ".join(legend[2:]))
     return lines
 
 
 def pain_lines(history: RoutineHistory) -> list[str]:
-    """The pain trend as text sparklines, the flagged sessions and any run of them."""
+    """The pain trend as text sparklines, before and after."""
     points = history.pain
     if not points:
         return ["  No pain scores given yet."]
@@ -196,16 +202,33 @@ def pain_lines(history: RoutineHistory) -> list[str]:
         given = [value for value in values if value is not None]
         if given:
             lines.append(f"    {label} {spark(values)}  latest {given[-1]}")
-    flagged = [point for point in points if point.flag]
-    if flagged:
-        lines.append(f"  {len(flagged)} of these sessions flagged; the latest:")
+    return lines
+
+
+def flag_lines(history: RoutineHistory) -> list[str]:
+    """The latest pain-flagged sessions, and a call-out for a run of them."""
+    flagged = [point for point in history.pain if point.flag]
+    if not flagged:
+        return []
+    lines = [f"  {len(flagged)} of the last {len(history.pain)} sessions flagged; the latest:"]
     for point in flagged[-3:]:
         lines.append(f"    ! {_day(point.day)}: {point.flag}")
     if history.flag_run >= FLAG_RUN_ALERT:
         lines.append(f"  ! The last {history.flag_run} sessions were flagged for pain: "
                      "tell your therapist.")
-    elif flagged:
+    else:
         lines.append("  Flagged sessions are worth telling your therapist about.")
+    return lines
+
+
+def trouble_lines(history: RoutineHistory) -> list[str]:
+    """The exercises most often skipped or marked hurt lately."""
+    if not history.troubles:
+        return []
+    lines = [f"  Skipped or hurt in the last {TROUBLE_WEEKS} weeks:"]
+    for trouble in history.troubles[:5]:
+        lines.append(f"    {printable(trouble.name)}: "
+                     f"skipped {trouble.skipped}, hurt {trouble.hurt}")
     return lines
 
 

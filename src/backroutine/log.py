@@ -232,15 +232,19 @@ class CompletionLog:
         *,
         segments_done: int,
         active_seconds: float,
-        snapshot: dict[str, Any],
+        snapshot: dict[str, Any] | None,
         exercise: ExerciseRecord | None = None,
     ) -> None:
-        """Durably save a session's progress (and one exercise's record) in one transaction."""
+        """Durably save a session's progress (and one exercise's record) in one transaction.
+
+        `snapshot` is the engine's, to resume from; None keeps the one saved before.
+        """
         with self._transaction() as db:
             db.execute(
-                "UPDATE session SET segments_done = ?, active_seconds = ?, snapshot = ?"
-                " WHERE id = ?",
-                (segments_done, active_seconds, json.dumps(snapshot), session_id),
+                "UPDATE session SET segments_done = ?, active_seconds = ?,"
+                " snapshot = coalesce(?, snapshot) WHERE id = ?",
+                (segments_done, active_seconds,
+                 None if snapshot is None else json.dumps(snapshot), session_id),
             )
             if exercise is not None:
                 db.execute(

@@ -16,22 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from backroutine.model import Routine
+from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
 from backroutine.tui.widgets import literal
-
-CLINICIAN_NOTE = (
-    "backroutine is not a substitute for your clinician. Stop at once on sharp pain, "
-    "numbness, tingling or weakness in your legs, and contact your clinician."
-)
-
-# The symptoms that mean "do not exercise today: call your clinician" (red flags).
-RED_FLAGS = {
-    "numbness": "New numbness or tingling in your legs, groin or buttocks",
-    "weakness": "New weakness in a leg, or a foot that drags",
-    "bladder": "Trouble controlling your bladder or bowels",
-    "fever": "Fever, or feeling unwell with your back pain",
-    "fall": "Back pain that started after a fall or an accident",
-}
-
 
 @dataclass(frozen=True)
 class CheckIn:
@@ -102,8 +88,6 @@ class CheckInScreen(Screen[CheckIn | None]):
             notes = [literal(note) for note in self.routine.safety] or [Content(CLINICIAN_NOTE)]
             for note in notes:
                 yield Static(Content("⚠ ") + note, classes="safety")
-            if self.routine.safety:
-                yield Static(Content(CLINICIAN_NOTE), classes="safety")
             yield Static("How much does your back hurt right now? (0-9, t for 10, or ← →)",
                          classes="question")
             yield PainScale(id="pain")
@@ -131,14 +115,7 @@ class CheckInScreen(Screen[CheckIn | None]):
         self.query_one("#start", Button).disabled = bool(flags)
         message.set_class(bool(flags), "shown")
         if flags:
-            message.update(
-                "Please do not exercise today. "
-                + " and ".join(f.lower() for f in flags[:2])
-                + (" and more" if len(flags) > 2 else "")
-                + " can be a sign of a problem that needs a clinician, not exercise. "
-                "Contact your clinician or GP today; for loss of bladder or bowel control, "
-                "or sudden leg weakness, seek urgent care now."
-            )
+            message.update(red_flag_message(flags))
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

@@ -41,12 +41,12 @@ class PlayerScreen(Screen[SessionOutcome]):
     CSS_PATH = "player.tcss"
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause"),
-        Binding("enter", "done", "Done/ready"),
+        Binding("enter", "done", "Done"),
         Binding("n", "skip", "Skip"),
         Binding("N", "skip_exercise", "Skip exercise", show=False),
         Binding("b", "back", "Back"),
         Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
-        Binding("h", "hurt", "It hurts"),
+        Binding("h", "hurt", "Hurts"),
         Binding("m", "mute", "Mute"),
         Binding("q", "quit_session", "Quit"),
     ]
@@ -90,11 +90,12 @@ class PlayerScreen(Screen[SessionOutcome]):
             self.notify(self.audio_note, title="Sound", timeout=6)
         if self.engine.status == "ready":
             self.engine.start()
-        self._tick()
+        self.sync()
 
     # -- time --------------------------------------------------------------------
 
-    def _tick(self) -> None:
+    def sync(self) -> None:
+        """Ask the engine what has happened by now, show it, and plan the next wake-up."""
         self.engine.update()
         self._render_state()
         self._schedule()
@@ -106,7 +107,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._timer = None
         delay = self._seconds_to_next_change()
         if delay is not None:
-            self._timer = self.set_timer(delay, self._tick)
+            self._timer = self.set_timer(delay, self.sync)
 
     def _seconds_to_next_change(self) -> float | None:
         engine = self.engine
@@ -128,7 +129,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         elif isinstance(event, SessionFinished):
             self.outcome.status = event.status
             self.outcome.active_seconds = event.active_seconds
-            self.call_later(self.dismiss, self.outcome)
+            self.call_later(self._finish)
+
+    def _finish(self) -> None:
+        self.dismiss(self.outcome)
 
     # -- drawing -----------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.text import human_duration
-from backroutine.tui.checkin import CLINICIAN_NOTE, PainScale
+from backroutine.safety import CLINICIAN_NOTE, pain_flag
+from backroutine.tui.checkin import PainScale
 from backroutine.tui.player import SessionOutcome
 from backroutine.tui.widgets import literal
 
@@ -27,17 +28,6 @@ class Debrief:
 
     pain_after: int | None
     note: str
-
-
-def pain_flag(before: int | None, after: int | None) -> str | None:
-    """The clinic rule: pain after of 7 or more, or 2 or more above before, is worth telling."""
-    if after is None:
-        return None
-    if after >= 7:
-        return f"Pain {after}/10 after the session: tell your therapist."
-    if before is not None and after - before >= 2:
-        return f"Pain went up from {before} to {after}: tell your therapist."
-    return None
 
 
 class SummaryScreen(Screen[Debrief]):

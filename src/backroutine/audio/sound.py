@@ -1,0 +1,99 @@
+"""Sounds as 16-bit mono PCM in memory, the named cues, and WAV files in and out."""
+
+from __future__ import annotations
+
+import wave
+from array import array
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+from backroutine.paths import bundled_sounds_dir
+
+SAMPLE_RATE = 22050
+"""The rate of the shipped cues, and of espeak-ng's speech, so the two can be joined."""
+
+
+@dataclass(frozen=True)
+class Sound:
+    """Mono 16-bit little-endian samples at `rate` Hz."""
+
+    pcm: bytes
+    rate: int = SAMPLE_RATE
+
+    @property
+    def seconds(self) -> float:
+        """How long it plays."""
+        return len(self.pcm) / 2 / self.rate
+
+    def then(self, other: Sound) -> Sound:
+        """This sound followed by `other` (same rate), as one sound."""
+        if other.rate != self.rate:
+            raise ValueError(f"cannot join a {self.rate} Hz sound to a {other.rate} Hz one")
+        return Sound(self.pcm + other.pcm, self.rate)
+
+
+@lru_cache(maxsize=64)
+def at_volume(sound: Sound, volume: float) -> Sound:
+    """`sound` with its samples scaled by `volume` (0.0-1.0); cached, as cues repeat."""
+    if volume >= 1.0:
+        return sound
+    samples = array("h", sound.pcm)
+    scaled = array("h", [int(sample * volume) for sample in samples])
+    return Sound(scaled.tobytes(), sound.rate)
+
+
+class Cue(str, Enum):
+    """The sounds that carry a session for a patient who cannot watch the screen."""
+
+    GET_READY = "get_ready"
+    TICK = "tick"
+    HALFWAY = "halfway"
+    SWITCH_SIDES = "switch_sides"
+    REST = "rest"
+    DONE = "done"
+    ROUTINE_COMPLETE = "routine_complete"
+
+    @property
+    def filename(self) -> str:
+        """The cue's file in the sounds folder."""
+        return f"{self.value}.wav"
+
+
+class SoundFileError(ValueError):
+    """A WAV file that cannot be played: unreadable, corrupt, or not 16-bit mono."""
+
+
+def read_wav(path: Path) -> Sound:
+    """Load a 16-bit mono WAV file."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                raise SoundFileError(f"{path.name}: expected 16-bit mono")
+            return Sound(wav.readframes(wav.getnframes()), wav.getframerate())
+    except (OSError, EOFError, wave.Error) as error:
+        raise SoundFileError(f"{path.name}: {error}") from error
+
+
+def write_wav(path: Path, sound: Sound) -> None:
+    """Save `sound` as a 16-bit mono WAV file."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sound.rate)
+        wav.writeframes(sound.pcm)
+
+
+def load_cues(folder: Path | None = None) -> tuple[dict[Cue, Sound], list[str]]:
+    """Every cue that loads from `folder` (the shipped cues by default), and a problem
+    line for each that does not: a missing cue stays silent, the session carries on."""
+    folder = folder or bundled_sounds_dir()
+    cues: dict[Cue, Sound] = {}
+    problems: list[str] = []
+    for cue in Cue:
+        try:
+            cues[cue] = read_wav(folder / cue.filename)
+        except SoundFileError as error:
+            problems.append(f"cue {cue.value} is silent: {error}")
+    return cues, problems

@@ -1,0 +1,201 @@
+"""Spoken announcements: phrases synthesised to WAV by a speech engine, cached on disk.
+
+A phrase is synthesised once (espeak-ng on Linux, `say` on macOS) into the cache folder,
+keyed by a hash of engine, voice, rate and text, then played through the same audio
+backend as the cues. Synthesis runs on a worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, read_wav
+from backroutine.model import ExerciseStep, Segment
+
+DEFAULT_RATE = 160
+"""Words per minute: a little slower than espeak-ng's 175, for someone mid-exercise."""
+SYNTHESIS_TIMEOUT = 20
+
+
+class SpeechError(RuntimeError):
+    """The speech engine failed to turn a phrase into sound."""
+
+
+@dataclass(frozen=True)
+class SpeechEngine:
+    """A command-line speech synthesiser that writes WAV files."""
+
+    name: str
+    """`espeak-ng`, `espeak` or `say`."""
+    path: str
+    """The program to run."""
+    rate: int = DEFAULT_RATE
+    """Words per minute."""
+    voice: str | None = None
+    """The engine's voice name; None for its default."""
+
+    def command(self, output: Path) -> list[str]:
+        """The command that reads text on standard input and writes `output` (WAV)."""
+        voice = ["-v", self.voice] if self.voice else []
+        if self.name == "say":
+            return [
+                self.path,
+                *voice,
+                "-r",
+                str(self.rate),
+                "-o",
+                str(output),
+                "--file-format=WAVE",
+                f"--data-format=LEI16@{SAMPLE_RATE}",
+                "-f",
+                "-",
+            ]
+        return [self.path, *voice, "-s", str(self.rate), "-w", str(output), "--stdin"]
+
+
+def find_speech_engine(
+    rate: int = DEFAULT_RATE,
+    voice: str | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> SpeechEngine | None:
+    """The first speech engine installed here, or None."""
+    for name in ("espeak-ng", "espeak", "say"):
+        path = which(name)
+        if path:
+            return SpeechEngine(name, path, rate, voice)
+    return None
+
+
+class Voice:
+    """Turns phrases into sounds, synthesising each once into `cache_dir`.
+
+    `request()` queues a phrase for the worker thread and returns at once; `ready()`
+    gives the sound of a phrase already synthesised (or None), without waiting.
+    """
+
+    def __init__(self, engine: SpeechEngine, cache_dir: Path) -> None:
+        self.engine = engine
+        self.cache_dir = cache_dir
+        self.last_error: str | None = None
+        """Why the latest phrase could not be synthesised, if one could not."""
+        self._sounds: dict[str, Sound] = {}
+        self._queue: queue.Queue[tuple[str, Callable[[Sound], None] | None]] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
+        self._worker.start()
+
+    def path_for(self, text: str) -> Path:
+        """Where the phrase's WAV file is cached."""
+        key = "\n".join([self.engine.name, self.engine.voice or "", str(self.engine.rate), text])
+        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
+
+    def synthesise(self, text: str) -> Sound:
+        """The phrase's sound, from the cache or from the speech engine (blocking)."""
+        path = self.path_for(text)
+        if not path.exists():
+            self._run_engine(text, path)
+        try:
+            return read_wav(path)
+        except SoundFileError as error:
+            path.unlink(missing_ok=True)  # a damaged cache entry is made again next time
+            raise SpeechError(str(error)) from error
+
+    def _run_engine(self, text: str, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the cache entry, then rename: a half-written file is never used.
+        handle, partial = tempfile.mkstemp(suffix=".wav", dir=path.parent)
+        os.close(handle)
+        try:
+            # The text goes in on stdin, so a phrase starting with "-" is never an option.
+            result = subprocess.run(
+                self.engine.command(Path(partial)),
+                input=text.encode(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=SYNTHESIS_TIMEOUT,
+                check=False,
+            )
+            if result.returncode != 0:
+                message = result.stderr.decode(errors="replace").strip()[:200]
+                raise SpeechError(f"{self.engine.name} failed: {message or result.returncode}")
+            os.replace(partial, path)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise SpeechError(f"{self.engine.name} failed: {error}") from error
+        finally:
+            Path(partial).unlink(missing_ok=True)
+
+    def ready(self, text: str) -> Sound | None:
+        """The phrase's sound if it has been synthesised, else None."""
+        return self._sounds.get(text)
+
+    def request(self, text: str, then: Callable[[Sound], None] | None = None) -> None:
+        """Synthesise the phrase on the worker thread, then call `then(sound)` there."""
+        self._queue.put((text, then))
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Sleep until every requested phrase is done (tests and scripts only)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            text, then = self._queue.get()
+            try:
+                sound = self._sounds.get(text) or self.synthesise(text)
+                self._sounds[text] = sound
+                if then is not None:
+                    then(sound)
+            except SpeechError as error:
+                self.last_error = str(error)
+            finally:
+                self._queue.task_done()
+
+
+def announcement(step: ExerciseStep, prepare: Segment) -> str:
+    """What the voice says before an exercise: the step's `say:` text, or e.g.
+    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first."."""
+    if step.say:
+        return step.say
+    if step.reps is not None and step.hold is not None:
+        how = f"{step.reps} reps, hold {spoken_seconds(step.hold)}"
+    elif step.reps is not None:
+        how = f"{step.reps} reps, at your own pace"
+    elif step.hold is not None:
+        how = f"Hold {spoken_seconds(step.hold)}"
+    else:
+        how = spoken_seconds(step.duration or 0)
+    parts = [step.name, how]
+    if prepare.set_count > 1:
+        parts.append(f"{prepare.set_count} sets")
+    if prepare.side:
+        parts.append(f"{prepare.side.capitalize()} side first")
+    return ". ".join(parts) + "."
+
+
+def switch_phrase(side: str | None) -> str:
+    """What the voice says at a switch-sides pause."""
+    return f"Switch sides. {side.capitalize()} side." if side else "Switch sides."
+
+
+def spoken_seconds(seconds: int) -> str:
+    """`1 second`, `45 seconds`, `2 minutes`, `1 minute 30 seconds`."""
+    minutes, secs = divmod(seconds, 60)
+    words = []
+    if minutes:
+        words.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
+    if secs or not minutes:
+        words.append(f"{secs} second" + ("s" if secs != 1 else ""))
+    return " ".join(words)

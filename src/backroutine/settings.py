@@ -1,0 +1,88 @@
+"""The patient's settings (sound, voice, volume), kept as a small JSON file.
+
+A missing file gives the defaults. A damaged file or a bad value is reported as a
+problem and that value falls back to its default, so the app still starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from backroutine.paths import settings_path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the patient chose; every field has a default."""
+
+    sound: bool = True
+    """Play sound cues."""
+    voice: bool = True
+    """Speak what comes next, when a speech engine is installed."""
+    volume: int = 80
+    """Cue and voice volume, 0-100."""
+    speech_rate: int = 160
+    """Words per minute for the voice, 80-400."""
+
+
+_LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings read from a file, and what was wrong with it."""
+
+    settings: Settings
+    problems: list[str]
+
+
+def load_settings(path: Path | None = None) -> LoadedSettings:
+    """Read the settings file (the user's, by default)."""
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return LoadedSettings(Settings(), [])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return LoadedSettings(Settings(), [f"{path}: unreadable, using defaults ({error})"])
+    if not isinstance(data, dict):
+        return LoadedSettings(Settings(), [f"{path}: expected a JSON object, using defaults"])
+    problems: list[str] = []
+    known = {field.name for field in fields(Settings)}
+    values = {}
+    for name, value in data.items():
+        if name not in known:
+            problems.append(f"{path}: unknown setting {name!r} ignored")
+        elif _valid(name, value):
+            values[name] = value
+        else:
+            problems.append(f"{path}: {name} = {value!r} is not valid, using the default")
+    return LoadedSettings(replace(Settings(), **values), problems)
+
+
+def _valid(name: str, value: object) -> bool:
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    low, high = _LIMITS[name]
+    return low <= value <= high
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings file, replacing it in one step so it is never half-written."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(asdict(settings), file, indent=2)
+            file.write("\n")
+        os.replace(partial, path)
+    finally:
+        Path(partial).unlink(missing_ok=True)

@@ -1,0 +1,181 @@
+"""Random routines under random button presses and clock jumps: the engine never loses or
+invents a second, tells a coherent story in its events, and always reaches the end."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backroutine.engine import (
+    CountdownTick,
+    FakeClock,
+    Paused,
+    Resumed,
+    SegmentEnded,
+    SegmentStarted,
+    SessionEngine,
+    SessionFinished,
+    SessionStarted,
+    TimeAdded,
+    Waiting,
+)
+from backroutine.model import Routine, SegmentKind
+
+seconds = st.integers(1, 12)
+
+
+@st.composite
+def exercises(draw) -> dict:
+    step: dict = {"name": draw(st.sampled_from(["Plank", "Bird-dog", "Walk", "Bridge"]))}
+    timing = draw(st.sampled_from(["hold", "duration", "paced reps", "self-paced reps"]))
+    if timing == "hold":
+        step["hold"] = draw(st.integers(1, 40))
+    elif timing == "duration":
+        step["duration"] = draw(st.integers(1, 40))
+    else:
+        step["reps"] = draw(st.integers(1, 3))
+        if timing == "paced reps":
+            step["hold"] = draw(seconds)
+            if draw(st.booleans()):
+                step["relax"] = draw(seconds)
+    for key in ("sets", "rest", "prepare", "switch"):
+        if draw(st.booleans()):
+            step[key] = draw(st.integers(1, 3) if key == "sets" else seconds)
+    step["per_side"] = draw(st.booleans())
+    return step
+
+
+routines = st.lists(
+    st.one_of(exercises(), st.builds(lambda s: {"rest": s}, seconds)), min_size=1, max_size=4
+).map(lambda steps: Routine.model_validate({"title": "Random", "steps": steps}))
+
+# Clock moves in quarter seconds so that sums of times are exact in binary floating point.
+advances = st.integers(-8, 60).map(lambda quarters: ("advance", quarters / 4))
+presses = st.sampled_from(
+    ["pause", "resume", "skip_segment", "skip_exercise", "back", "add_time", "hurt", "done",
+     "ready", "update"]
+).map(lambda name: (name, None))
+actions = st.lists(st.one_of(advances, advances, presses), max_size=40)
+options = st.fixed_dictionaries(
+    {
+        "wait_before_exercise": st.booleans(),
+        "resume_lead_in": st.sampled_from([0.0, 3.0]),
+        "halfway_min_seconds": st.sampled_from([5, 20]),
+    }
+)
+
+
+class Timeline:
+    """Drives the engine and keeps its own account of when the segment clock ran."""
+
+    def __init__(self, engine: SessionEngine, clock: FakeClock) -> None:
+        self.engine, self.clock = engine, clock
+        self.events: list = []
+        self.latest = clock()
+        self.expected_active = 0.0
+
+    def press(self, name: str) -> None:
+        self.events += getattr(self.engine, name)()
+
+    def advance(self, seconds: float) -> None:
+        engine, before = self.engine, self.latest
+        runs_from = None
+        if engine.status == "running":
+            runs_from = before + engine.lead_in_remaining()
+        elif engine.status == "waiting" and engine.current.kind is SegmentKind.SELF_PACED:
+            runs_from = before
+        self.clock.advance(seconds)
+        self.latest = max(self.latest, self.clock())
+        events = engine.update()
+        stops = [e.at for e in events if isinstance(e, SessionFinished)
+                 or (isinstance(e, Waiting) and e.waiting_for == "ready")]
+        if runs_from is not None:
+            self.expected_active += max(0.0, min([self.latest, *stops]) - runs_from)
+        self.events += events
+
+    def finish(self) -> None:
+        """Let the session play out, answering every wait, as a patient would."""
+        for _ in range(10_000):
+            status = self.engine.status
+            if status in ("finished", "abandoned"):
+                return
+            if status == "paused":
+                self.press("resume")
+            elif status == "waiting":
+                self.press("done" if self.engine.current.kind is SegmentKind.SELF_PACED
+                           else "ready")
+            else:
+                self.advance(7.5)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(routine=routines, actions=actions, options=options, quit_at_end=st.booleans())
+def test_random_sessions_keep_time_and_tell_a_coherent_story(routine, actions, options,
+                                                              quit_at_end):
+    clock = FakeClock(100.0)
+    engine = SessionEngine(routine.segments(), clock, **options)
+    timeline = Timeline(engine, clock)
+    timeline.press("start")
+    for name, value in actions:
+        if name == "advance":
+            timeline.advance(value)
+        else:
+            timeline.press(name)
+    if quit_at_end:
+        timeline.press("quit")
+    timeline.finish()
+
+    events = timeline.events
+    assert engine.status in ("finished", "abandoned")
+
+    # SessionStarted first, SessionFinished last, each once; time never runs backwards.
+    assert isinstance(events[0], SessionStarted) and isinstance(events[-1], SessionFinished)
+    assert sum(isinstance(e, (SessionStarted, SessionFinished)) for e in events) == 2
+    times = [e.at for e in events]
+    assert times == sorted(times) and times[0] >= 100.0 and times[-1] <= timeline.latest
+
+    # Every SegmentStarted is closed by its SegmentEnded before the next one starts, and
+    # segment-scoped events belong to the open segment; pauses and resumes alternate.
+    open_index, paused = None, False
+    for event in events[1:-1]:
+        if isinstance(event, SegmentStarted):
+            assert open_index is None
+            open_index = event.index
+        elif isinstance(event, SegmentEnded):
+            assert event.index == open_index
+            open_index = None
+        elif isinstance(event, (Paused, Resumed)):
+            assert isinstance(event, Paused) != paused
+            paused = not paused
+        if hasattr(event, "index") and not isinstance(event, SegmentStarted):
+            assert event.index == open_index or isinstance(event, SegmentEnded)
+    assert open_index is None
+
+    # Total active time is exactly the time the segment clock ran, by our own account.
+    total = events[-1].active_seconds
+    assert abs(total - timeline.expected_active) < 1e-6
+    assert abs(total - sum(r.active_seconds for r in engine.records)) < 1e-6
+
+    # A completed timed segment lasted its planned length plus the time added; one cut
+    # short (skipped, hurt, abandoned) lasted less, by the remainder that was skipped.
+    ended = [e for e in events if isinstance(e, SegmentEnded)]
+    assert [(e.index, e.outcome, e.active_seconds, e.added_seconds) for e in ended] == [
+        (r.index, r.outcome, r.active_seconds, r.added_seconds) for r in engine.records
+    ]
+    for event in ended:
+        if event.segment.seconds is None:
+            assert event.active_seconds >= 0
+            continue
+        planned = event.segment.seconds + event.added_seconds
+        if event.outcome == "completed":
+            assert abs(event.active_seconds - planned) < 1e-9
+        else:
+            assert 0 <= event.active_seconds <= planned
+
+    # Countdown ticks say how many seconds are truly left at the moment they are due.
+    for tick in (e for e in events if isinstance(e, CountdownTick) and not e.lead_in):
+        end = next(e for e in ended if e.at >= tick.at and e.index == tick.index)
+        if end.outcome == "completed" and not any(
+            isinstance(e, (Paused, Resumed, TimeAdded)) and tick.at <= e.at <= end.at for e in events
+        ):
+            assert abs(end.at - tick.at - tick.seconds_left) < 1e-9

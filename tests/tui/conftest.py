@@ -1,0 +1,68 @@
+"""Drive the real app headlessly with a fake clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Digits, Static
+
+from backroutine.engine import FakeClock
+from backroutine.tui.app import AppContext, BackroutineApp, create_app
+
+SHORT_ROUTINE = """\
+title: Short test routine
+safety:
+  - Stop on sharp pain, numbness, tingling or leg weakness.
+steps:
+  - name: Knee to chest
+    hold: 20s
+    per_side: true
+    tips: [Pull the knee gently towards your chest]
+    caution: Stop if your hip pinches.
+  - rest: 10s
+  - name: Bridge
+    reps: 2
+    hold: 5s
+    relax: 2s
+  - name: Sit to stand
+    reps: 5
+"""
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def routines_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "short.yaml").write_text(SHORT_ROUTINE)
+    return folder
+
+
+@pytest.fixture
+def make_app(clock, routines_dir):
+    def make(**options) -> BackroutineApp:
+        options.setdefault("user_routines", routines_dir)
+        return create_app(AppContext(clock=clock, **options))
+
+    return make
+
+
+def shown(app: BackroutineApp, selector: str) -> str:
+    """The text a widget shows right now."""
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, Digits):
+        return widget.value
+    assert isinstance(widget, Static)
+    return str(widget.render())
+
+
+async def advance(pilot, clock: FakeClock, seconds: float) -> None:
+    """Let `seconds` of session time pass, then let the app catch up."""
+    clock.advance(seconds)
+    pilot.app.screen.sync()
+    await pilot.pause()

@@ -1,0 +1,147 @@
+"""The player, driven by a patient's keys, with a fake clock."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from backroutine.tui.player import PlayerScreen
+from backroutine.tui.summary import SummaryScreen
+
+from .conftest import advance, shown
+
+
+async def start_short_routine(pilot, app) -> None:
+    """From the picker: filter to the short routine, start it, skip the check-in answers."""
+    await pilot.press("slash", *"short", "enter")
+    await pilot.pause()
+    await pilot.press("2", "ctrl+s")
+    await pilot.pause()
+    assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_a_whole_routine_runs_through_and_ends_on_the_summary(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        assert shown(app, "#kind").strip() == "GET READY"
+        assert shown(app, "#name") == "Knee to chest"
+        assert shown(app, "#detail") == "Left side"
+        assert shown(app, "#countdown") == "5"
+        assert "Pull the knee gently" in shown(app, "#tips")
+        assert "Stop if your hip pinches." in shown(app, "#caution")
+
+        await advance(pilot, clock, 5.2)
+        assert shown(app, "#kind").strip() == "HOLD"
+        assert shown(app, "#countdown") == "20"
+        await advance(pilot, clock, 10)
+        assert shown(app, "#countdown") == "10"
+        await advance(pilot, clock, 10)
+        assert shown(app, "#kind").strip() == "SWITCH SIDES"
+        assert "Next: Knee to chest, right side" in shown(app, "#next") or \
+            shown(app, "#detail") == "Right side"
+        await advance(pilot, clock, 5 + 20)
+        assert shown(app, "#kind").strip() == "REST"
+        await advance(pilot, clock, 10 + 5)
+        assert (shown(app, "#kind").strip(), shown(app, "#detail")) == ("HOLD", "Rep 1 of 2")
+        await advance(pilot, clock, 5)
+        assert shown(app, "#kind").strip() == "RELAX"
+        await advance(pilot, clock, 2 + 5 + 5)  # rep 2, then the get-ready for sit to stand
+        assert shown(app, "#kind").strip() == "YOUR PACE"
+        assert "press Enter" in shown(app, "#prompt")
+        await advance(pilot, clock, 60)  # a self-paced set waits for the patient
+        assert shown(app, "#kind").strip() == "YOUR PACE"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "routine complete" in shown(app, "#heading")
+        assert shown(app, "#counts").startswith("3 done · 0 skipped · 0 hurt")
+
+
+async def test_pause_stops_the_countdown_and_space_carries_on(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 5.5 + 4)  # 4 s into a 20 s hold
+        assert shown(app, "#countdown") == "16"
+        await pilot.press("space")
+        assert "PAUSED" in shown(app, "#kind")
+        await advance(pilot, clock, 300)
+        assert shown(app, "#countdown") == "16"
+        await pilot.press("space")  # 3 s get-back-into-position lead-in first
+        await pilot.pause()
+        assert shown(app, "#countdown") == "3"
+        await advance(pilot, clock, 3.2)
+        assert shown(app, "#countdown") == "16"
+
+
+async def test_skip_back_and_add_time(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 6)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert shown(app, "#countdown") == "29"
+        await pilot.press("n")
+        await pilot.pause()
+        assert shown(app, "#kind").strip() == "SWITCH SIDES"
+        await pilot.press("b")
+        await pilot.pause()
+        assert (shown(app, "#kind").strip(), shown(app, "#detail")) == ("GET READY", "Left side")
+
+
+async def test_this_hurts_stops_the_exercise_and_warns(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 8)
+        await pilot.press("h")
+        await pilot.pause()
+        warning = str(app.screen.query_one("#warning").render())
+        assert "numbness, tingling or weakness" in warning
+        await pilot.press("escape")  # carry on
+        await pilot.pause()
+        assert shown(app, "#kind").strip() in {"REST", "PAUSED · REST"}
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "ended early" in shown(app, "#heading")
+        assert "1 hurt" in shown(app, "#counts")
+
+
+async def test_quit_asks_first_and_keeps_going_on_no(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert "PAUSED" not in shown(app, "#kind")
+
+
+async def test_the_screen_survives_resizing(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        for size in [(60, 20), (40, 12), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await advance(pilot, clock, 1)
+        assert shown(app, "#name") == "Knee to chest"
+
+
+async def test_picker_lists_routines_with_time_and_frequency(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(p.startswith("Short test routine\n3 exercises · ") for p in prompts)
+        assert len(prompts) >= 7
+        await pilot.press("slash", *"bird")
+        await pilot.pause()
+        assert options.option_count >= 1
+        assert all("Short" not in str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count))
