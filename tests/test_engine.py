@@ -552,5 +552,7 @@ def test_a_snapshot_of_another_routine_is_refused():
 
 def test_the_engine_runs_without_textual():
     code = "import sys, backroutine.engine; print('textual' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

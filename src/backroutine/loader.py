@@ -161,13 +161,24 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
         if "nesting depth" in what:  # libyaml's own limit, met before ours in flow style
             what = f"nested more than {MAX_DEPTH} levels deep"
             raise RoutineFileError([Problem(source, line, column, what)]) from None
-        hint = ""
-        if "\t" in what or "tab" in what:
-            hint = ": indent with spaces, not tabs"
-        raise RoutineFileError([Problem(source, line, column, f"YAML: {what}{hint}")]) from None
+        raise RoutineFileError(
+            [Problem(source, line, column, f"YAML: {what}{_yaml_hint(text, error)}")]
+        ) from None
     except yaml.YAMLError as error:
         message = printable(str(error).splitlines()[0] if str(error) else "invalid YAML")
         raise RoutineFileError([Problem(source, 1, 1, f"YAML: {message}")]) from None
+
+
+def _yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:
+    """The likely fix for the YAML mistakes people make by hand."""
+    mark = error.problem_mark
+    lines = text.splitlines()
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in (error.problem or ""):
+        return ": indent with spaces, not tabs"
+    if "mapping values are not allowed" in (error.problem or ""):
+        return ": if the text holds ': ', put the whole text in quotes"
+    return ""
 
 
 def _decode(data: bytes, source: str) -> str:

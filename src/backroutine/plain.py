@@ -61,8 +61,8 @@ def describe(event: Event, routine: Routine) -> str | None:
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
         if event.status == "completed":
-            return f"Routine complete: {active} of exercise. Well done."
-        return f"Session ended: {active} of exercise kept in the log"
+            return f"Routine complete in {active}. Well done."
+        return f"Session ended after {active}"
     return None
 
 

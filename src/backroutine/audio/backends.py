@@ -189,8 +189,8 @@ class _Process:
 class PlayerCommandBackend(_QueuedBackend):
     """Plays each sound with a platform player (paplay, aplay, afplay) in a subprocess."""
 
-    def __init__(self, reason: str, command: list[str]) -> None:
-        self.name = command[0]
+    def __init__(self, reason: str, name: str, command: list[str]) -> None:
+        self.name = name
         self._command = command
         self._folder = tempfile.TemporaryDirectory(prefix="backroutine-sounds-")
         super().__init__(reason)
@@ -235,16 +235,20 @@ def choose_backend(
     importer: Callable[[str], ModuleType] = importlib.import_module,
     version_of: Callable[[str], str | None] | None = None,
     which: Callable[[str], str | None] = shutil.which,
+    python_version: tuple[int, int] = sys.version_info[:2],
 ) -> AudioBackend:
     """The best backend that works here: simpleaudio, else a platform player, else the
     bell (when `ring` is given), else silence. Opens the sound device to check it, so
     call it in a thread, before the app takes over the terminal.
 
-    `importer`, `version_of` and `which` stand in for the real ones in tests.
+    `importer`, `version_of`, `which` and `python_version` stand in for the real ones in
+    tests.
     """
     if not sound:
         return SilentBackend("sound is switched off")
-    problem, simpleaudio = _import_simpleaudio(importer, version_of or _installed_version)
+    problem, simpleaudio = _import_simpleaudio(
+        importer, version_of or _installed_version, python_version
+    )
     if simpleaudio is not None:
         _quieten_alsa()
         backend = SimpleaudioBackend("playing sounds with simpleaudio", simpleaudio)
@@ -254,10 +258,13 @@ def choose_backend(
         except Exception:  # any failure here means "no device"
             backend.close()
             problem = "no sound device found"
-    for command in PLAYER_COMMANDS:
-        if which(command[0]) is None:
+    for name, *options in PLAYER_COMMANDS:
+        program = which(name)
+        if program is None:
             continue
-        player = PlayerCommandBackend(f"{problem}: playing sounds with {command[0]}", command)
+        player = PlayerCommandBackend(
+            f"{problem}: playing sounds with {name}", name, [program, *options]
+        )
         try:
             player.probe()
             return player
@@ -269,12 +276,14 @@ def choose_backend(
 
 
 def _import_simpleaudio(
-    importer: Callable[[str], ModuleType], version_of: Callable[[str], str | None]
+    importer: Callable[[str], ModuleType],
+    version_of: Callable[[str], str | None],
+    python_version: tuple[int, int],
 ) -> tuple[str, ModuleType | None]:
     """simpleaudio, or why not. Upstream 1.0.4 segfaults on Python 3.12+, so it is never
     imported there; the simpleaudio-patched fork installs the same module."""
     if (
-        sys.version_info >= (3, 12)
+        python_version >= (3, 12)
         and version_of("simpleaudio-patched") is None
         and version_of("simpleaudio") == "1.0.4"
     ):

@@ -1,0 +1,286 @@
+"""Cue sounds, backend choice and the event-to-cue mapping, without a sound device."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+from array import array
+from pathlib import Path
+
+import pytest
+
+from backroutine.audio import AudioBackend, Cue, CuePlayer, Sound, choose_backend
+from backroutine.audio.backends import BellBackend, SilentBackend
+from backroutine.audio.sound import at_volume, load_cues, read_wav
+from backroutine.engine import FakeClock, SessionEngine
+from backroutine.loader import parse_routine
+from backroutine.paths import bundled_sounds_dir
+from backroutine.settings import Settings, load_settings, save_settings
+
+ROOT = Path(__file__).parents[1]
+
+# Per-side hold with a halfway cue, a standalone rest, a short hold: every cue once or more.
+ROUTINE = b"""
+title: Audio test
+steps:
+  - name: Side bridge
+    hold: 8s
+    per_side: true
+    prepare: 4s
+    switch: 4s
+  - rest: 4s
+  - name: Bridge
+    hold: 4s
+    prepare: 4s
+"""
+TICKS = [Cue.TICK] * 3
+EXPECTED_CUES = [
+    Cue.GET_READY, *TICKS,  # get ready, Side bridge (left)
+    Cue.HALFWAY, *TICKS,  # hold, left
+    Cue.SWITCH_SIDES, *TICKS,
+    Cue.HALFWAY, *TICKS,  # hold, right
+    Cue.DONE, Cue.REST, *TICKS,
+    Cue.GET_READY, *TICKS,  # get ready, Bridge
+    *TICKS,  # hold 4 s: too short for a halfway cue
+    Cue.DONE, Cue.ROUTINE_COMPLETE,
+]  # fmt: skip
+
+
+class RecordingBackend(AudioBackend):
+    """Keeps what it was asked to play."""
+
+    name = "recording"
+    plays_samples = True
+
+    def __init__(self) -> None:
+        super().__init__("recording for a test")
+        self.played: list[tuple[Sound, float]] = []
+
+    def play(self, sound: Sound, volume: float = 1.0) -> None:
+        self.played.append((sound, volume))
+
+
+def run_session(cue_player: CuePlayer) -> SessionEngine:
+    """Drive a real engine through the routine with a fake clock, half a second a step."""
+    clock = FakeClock()
+    engine = SessionEngine(cue_player.routine.segments(), clock, halfway_min_seconds=6)
+    engine.subscribe(cue_player.on_event)
+    engine.start()
+    while engine.status != "finished":
+        clock.advance(0.5)
+        engine.update()
+    return engine
+
+
+def cue_names(played: list[tuple[Sound, float]]) -> list[Cue]:
+    by_pcm = {sound.pcm: cue for cue, sound in load_cues()[0].items()}
+    return [by_pcm[sound.pcm] for sound, _ in played]
+
+
+# --- the cue files -------------------------------------------------------------------
+
+
+def test_every_cue_is_shipped_as_short_16_bit_mono_without_clicks():
+    cues, problems = load_cues()
+    assert problems == []
+    assert set(cues) == set(Cue)
+    for cue, sound in cues.items():
+        samples = array("h", sound.pcm)
+        assert 0.05 < sound.seconds < 1.5, cue
+        # Soft attack and release: the first and last samples are (near) silence.
+        assert abs(samples[0]) < 50 and abs(samples[-1]) < 50, cue
+        assert max(abs(s) for s in samples) < 32767 * 0.9, cue
+
+
+def test_cues_are_equally_loud():
+    levels = {}
+    for cue, sound in load_cues()[0].items():
+        samples = array("h", sound.pcm)
+        rms = math.sqrt(sum(s * s for s in samples) / len(samples))
+        levels[cue] = 20 * math.log10(rms / 32767)
+    # The tick is short and capped by its peak, so allow it a little quieter.
+    assert max(levels.values()) - min(levels.values()) < 3, levels
+
+
+def test_the_script_in_the_repo_makes_the_shipped_cues(tmp_path):
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_sounds.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    for cue in Cue:
+        made = array("h", read_wav(tmp_path / cue.filename).pcm)
+        shipped = array("h", read_wav(bundled_sounds_dir() / cue.filename).pcm)
+        assert len(made) == len(shipped), cue
+        # Allow one step of rounding, as libm's sin may differ in the last bit elsewhere.
+        assert max(abs(a - b) for a, b in zip(made, shipped, strict=True)) <= 1, cue
+
+
+# --- the cue player ------------------------------------------------------------------
+
+
+def test_a_session_plays_each_moments_cue_in_order():
+    backend = RecordingBackend()
+    engine = run_session(CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"), volume=100))
+    assert engine.status == "finished"
+    assert cue_names(backend.played) == EXPECTED_CUES
+
+
+def test_muted_plays_nothing_and_unmuting_brings_the_cues_back():
+    backend = RecordingBackend()
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"))
+    cue_player.muted = True
+    run_session(cue_player)
+    assert backend.played == []
+    cue_player.muted = False
+    run_session(cue_player)
+    assert cue_names(backend.played) == EXPECTED_CUES
+
+
+def test_volume_scales_the_samples():
+    backend = RecordingBackend()
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"), volume=50)
+    run_session(cue_player)
+    assert {volume for _, volume in backend.played} == {0.25}
+    tick = load_cues()[0][Cue.TICK]
+    quieter = array("h", at_volume(tick, 0.25).pcm)
+    assert max(map(abs, quieter)) == pytest.approx(max(map(abs, array("h", tick.pcm))) / 4, abs=1)
+
+
+def test_a_corrupt_cue_file_is_reported_and_the_session_carries_on(tmp_path):
+    for cue in Cue:
+        shutil.copy(bundled_sounds_dir() / cue.filename, tmp_path)
+    (tmp_path / Cue.TICK.filename).write_bytes(b"RIFF\x00\x00not really a wave file")
+    backend = RecordingBackend()
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"), sounds_dir=tmp_path)
+    engine = run_session(cue_player)
+    assert engine.status == "finished"
+    assert len(cue_player.problems) == 1 and "tick" in cue_player.problems[0]
+    assert cue_names(backend.played) == [cue for cue in EXPECTED_CUES if cue is not Cue.TICK]
+
+
+def test_the_bell_rings_once_per_cue_and_never_speaks():
+    rings = []
+    backend = BellBackend("testing", lambda: rings.append(1))
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"), voice=object())
+    assert cue_player.voice is None  # a bell cannot say the exercise's name
+    run_session(cue_player)
+    assert len(rings) == len(EXPECTED_CUES)
+
+
+# --- choosing a backend --------------------------------------------------------------
+
+
+def no_simpleaudio(name: str):
+    raise ImportError(f"No module named {name!r}")
+
+
+def test_sound_off_is_silent_and_says_so():
+    backend = choose_backend(sound=False, ring=print)
+    assert isinstance(backend, SilentBackend)
+    assert backend.reason == "sound is switched off"
+
+
+def test_without_simpleaudio_or_a_player_the_bell_rings_and_says_why():
+    rings = []
+    backend = choose_backend(
+        ring=lambda: rings.append(1), importer=no_simpleaudio, which=lambda name: None
+    )
+    assert backend.name == "bell"
+    assert backend.reason == "simpleaudio is not installed: using the terminal bell"
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"))
+    assert run_session(cue_player).status == "finished"
+    assert len(rings) == len(EXPECTED_CUES)
+
+
+def test_without_simpleaudio_or_a_bell_the_cues_are_silent():
+    backend = choose_backend(importer=no_simpleaudio, which=lambda name: None)
+    assert backend.name == "silent"
+    assert backend.reason == "simpleaudio is not installed: cues are silent"
+
+
+@pytest.mark.parametrize(
+    ("installed", "python", "imported"),
+    [
+        ({"simpleaudio": "1.0.4"}, (3, 12), False),
+        ({"simpleaudio": "1.0.4"}, (3, 13), False),
+        ({"simpleaudio": "1.0.4"}, (3, 11), True),
+        ({"simpleaudio-patched": "1.0.5"}, (3, 13), True),
+    ],
+)
+def test_upstream_simpleaudio_is_never_imported_where_it_segfaults(installed, python, imported):
+    imports = []
+
+    def importer(name: str):
+        imports.append(name)
+        raise ImportError(name)  # stop here: only whether it was imported matters
+
+    backend = choose_backend(
+        ring=lambda: None,
+        importer=importer,
+        version_of=installed.get,
+        which=lambda name: None,
+        python_version=python,
+    )
+    assert (imports == ["simpleaudio"]) is imported
+    if not imported:
+        assert backend.reason.startswith("simpleaudio 1.0.4 crashes on Python 3.12 and later")
+        assert "simpleaudio-patched" in backend.reason
+
+
+def test_a_failing_platform_player_falls_back_to_the_bell(tmp_path):
+    failing = tmp_path / "aplay"
+    failing.write_text("#!/bin/sh\necho 'no soundcards found' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    backend = choose_backend(
+        ring=lambda: None,
+        importer=no_simpleaudio,
+        which=lambda name: str(failing) if name == "aplay" else None,
+    )
+    assert backend.name == "bell"
+
+
+def test_a_working_platform_player_plays_every_cue(tmp_path):
+    log = tmp_path / "played.txt"
+    player = tmp_path / "paplay"
+    player.write_text(f'#!/bin/sh\ncat "$1" >> {log}\n')
+    player.chmod(0o755)
+    backend = choose_backend(
+        importer=no_simpleaudio, which=lambda name: str(player) if name == "paplay" else None
+    )
+    assert backend.reason == "simpleaudio is not installed: playing sounds with paplay"
+    cue_player = CuePlayer(backend, parse_routine(ROUTINE, "t.yaml"), volume=100)
+    run_session(cue_player)
+    assert backend.wait_done()
+    assert backend.last_error is None
+    played = log.read_bytes()
+    # Each WAV file handed to the player holds cue samples; all arrive, in order.
+    position = 0
+    for cue in EXPECTED_CUES:
+        position = played.index(load_cues()[0][cue].pcm, position) + 1
+    backend.close()
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+def test_settings_round_trip_and_default_when_missing(tmp_path):
+    path = tmp_path / "config" / "settings.json"
+    assert load_settings(path).settings == Settings()
+    chosen = Settings(sound=True, voice=False, volume=35, speech_rate=140)
+    save_settings(chosen, path)
+    assert load_settings(path) == type(load_settings(path))(chosen, [])
+
+
+def test_bad_settings_are_reported_and_fall_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"volume": 250, "voice": "no", "colour": "red", "sound": false}')
+    loaded = load_settings(path)
+    assert loaded.settings == Settings(sound=False)
+    assert len(loaded.problems) == 3
+    path.write_text("{not json")
+    loaded = load_settings(path)
+    assert loaded.settings == Settings()
+    assert "unreadable" in loaded.problems[0]
