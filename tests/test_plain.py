@@ -67,7 +67,7 @@ def test_keys_pause_skip_and_quit():
     assert lines[0].startswith("Keys: space pause/resume")
     assert "Paused: press space to carry on" in lines
     assert "Carrying on" in lines
-    assert lines[-1].startswith("Session ended:")
+    assert lines[-1].startswith("Session ended after ")
 
 
 def test_check_in_stops_on_a_red_flag():

@@ -56,6 +56,15 @@ PlainSession(loaded.routine, engine, out=sys.stdout).run()
 """
 
 
+def session_command(routine: Path, folder: Path) -> list[str]:
+    """The session process; the log goes to folder/log.sqlite3.
+
+    Once `run --plain` records sessions, this becomes: [sys.executable, "-m",
+    "backroutine", "run", str(routine), "--plain", "--no-checkin", "--data-dir", str(folder)].
+    """
+    return [sys.executable, "-c", DRIVER, str(routine), str(folder / "log.sqlite3")]
+
+
 class KilledSession:
     """One session process, killed `after` seconds after its first line (or, `early`,
     after it was started: while it imports, opens or creates the log)."""
@@ -67,7 +76,7 @@ class KilledSession:
         self.early = early
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-c", DRIVER, str(routine), str(self.log_path)],
+            session_command(routine, folder), stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         self.reader = threading.Thread(target=self._read)
@@ -152,10 +161,8 @@ def test_a_session_process_left_alone_logs_a_completed_session(tmp_path: Path):
     routine_path.write_text("title: One hold\ndefaults:\n  prepare: 1\nsteps:\n"
                             "  - name: Plank\n    hold: 1\n")
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(routine_path), str(tmp_path / "log.sqlite3")],
-        capture_output=True, text=True, timeout=60,
-    )
+    result = subprocess.run(session_command(routine_path, tmp_path), stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Routine complete" in result.stdout
     assert time.monotonic() - started < 30
