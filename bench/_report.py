@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 def machine() -> str:
     """One line naming the machine the figures come from."""
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def repeat(measure: Callable[[], float], runs: int) -> list[float]:

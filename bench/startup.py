@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import machine, summary, table  # noqa: E402
+from _report import machine, summary, table
 
 ROUTINES = Path(__file__).parents[1] / "routines"
 # The installed console script, as a patient runs it.
@@ -34,9 +34,12 @@ def main() -> None:
     commands = {
         "`python -c pass` (baseline)": [sys.executable, "-c", "pass"],
         "`backroutine --version`": [BACKROUTINE, "--version"],
-        "`backroutine validate routines/`": [BACKROUTINE, "validate",
-                                             str(ROUTINES)],
-        "`python -c 'import textual.app'` (for scale)": [sys.executable, "-c", "import textual.app"],
+        "`backroutine validate routines/`": [BACKROUTINE, "validate", str(ROUTINES)],
+        "`python -c 'import textual.app'` (for scale)": [
+            sys.executable,
+            "-c",
+            "import textual.app",
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):  # interleaved, so background load hits every command alike
@@ -44,8 +47,10 @@ def main() -> None:
             times[name].append(timed(command))
     baseline = statistics.median(next(iter(times.values())))
     print(f"Start-up, {args.runs} runs each, on {machine()}\n")
-    rows = [[name, summary(values), f"{statistics.median(values) / baseline:.2f}x"]
-            for name, values in times.items()]
+    rows = [
+        [name, summary(values), f"{statistics.median(values) / baseline:.2f}x"]
+        for name, values in times.items()
+    ]
     rows[1][2] += " (target < 3x)"
     print(table(["command", "wall time: median (min-max)", "ratio to baseline"], rows))
 

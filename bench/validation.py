@@ -17,28 +17,51 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import machine, summary, table  # noqa: E402
+from _report import machine, summary, table
 
-from backroutine.loader import load_routine  # noqa: E402
+from backroutine.loader import load_routine
 
-EXERCISES = ["Bridge", "Bird-dog", "Dead bug", "Plank", "Side plank", "Cat-cow", "Knee to chest",
-             "Pelvic tilt", "Child's pose", "Piriformis stretch", "Hamstring stretch", "Walk"]
+EXERCISES = [
+    "Bridge",
+    "Bird-dog",
+    "Dead bug",
+    "Plank",
+    "Side plank",
+    "Cat-cow",
+    "Knee to chest",
+    "Pelvic tilt",
+    "Child's pose",
+    "Piriformis stretch",
+    "Hamstring stretch",
+    "Walk",
+]
 
 
 def routine_text(rng: random.Random) -> str:
-    lines = [f"title: Routine {rng.randrange(10**6)}", "frequency: 3 per week",
-             "safety:", "  - Stop on sharp pain, numbness, tingling or leg weakness.",
-             "defaults:", "  rest: 30s", "steps:"]
+    lines = [
+        f"title: Routine {rng.randrange(10**6)}",
+        "frequency: 3 per week",
+        "safety:",
+        "  - Stop on sharp pain, numbness, tingling or leg weakness.",
+        "defaults:",
+        "  rest: 30s",
+        "steps:",
+    ]
     for _ in range(rng.randint(4, 9)):
         lines.append(f"  - name: {rng.choice(EXERCISES)}")
-        timing = rng.choice(["hold: 30s", "reps: 10\n    hold: 5s\n    relax: 3s",
-                             "reps: 12", "duration: 5m"])
+        timing = rng.choice(
+            ["hold: 30s", "reps: 10\n    hold: 5s\n    relax: 3s", "reps: 12", "duration: 5m"]
+        )
         lines.append("    " + timing)
         if rng.random() < 0.5:
             lines.append("    per_side: true")
         lines.append(f"    sets: {rng.randint(1, 3)}")
-        lines += ["    tips:", "      - Keep your back flat on the floor.",
-                  "      - Breathe out as you lift.", "    caution: Stop if it hurts."]
+        lines += [
+            "    tips:",
+            "      - Keep your back flat on the floor.",
+            "      - Breathe out as you lift.",
+            "    caution: Stop if it hurts.",
+        ]
         if rng.random() < 0.3:
             lines.append("  - rest: 1m")
     return "\n".join(lines) + "\n"
@@ -85,13 +108,24 @@ def main() -> None:
     ratio = statistics.median(ours) / statistics.median(bare)
     libyaml_ratio = statistics.median(ours) / statistics.median(libyaml)
     print(f"Validation of {args.files} routine files, {args.runs} runs, on {machine()}\n")
-    print(table(["what", "time for all files: median (min-max)", "ratio"], [
-        ["bare `yaml.safe_load` (baseline)", summary(bare), "1.00"],
-        ["bare parse with libyaml's CSafeLoader", summary(libyaml),
-         f"{statistics.median(libyaml) / statistics.median(bare):.2f}"],
-        ["`load_routine` (parse + validate)", summary(ours),
-         f"{ratio:.2f}x (target <= 2x); {libyaml_ratio:.2f}x the libyaml parse"],
-    ]))
+    print(
+        table(
+            ["what", "time for all files: median (min-max)", "ratio"],
+            [
+                ["bare `yaml.safe_load` (baseline)", summary(bare), "1.00"],
+                [
+                    "bare parse with libyaml's CSafeLoader",
+                    summary(libyaml),
+                    f"{statistics.median(libyaml) / statistics.median(bare):.2f}",
+                ],
+                [
+                    "`load_routine` (parse + validate)",
+                    summary(ours),
+                    f"{ratio:.2f}x (target <= 2x); {libyaml_ratio:.2f}x the libyaml parse",
+                ],
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ DATA = Path(__file__).parent / "data"
 def backroutine(*args: str, env_home: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "backroutine", *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -55,7 +57,9 @@ def test_list_shows_bundled_and_own_routines(tmp_path: Path, capsys):
     assert main(["list", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^mine +My stretches: 1 exercise, 35 s  \(yours\)$", out, re.MULTILINE)
-    assert re.search(r"^broken +cannot be used:", out, re.MULTILINE) and "did you mean 'hold'?" in out
+    assert (
+        re.search(r"^broken +cannot be used:", out, re.MULTILINE) and "did you mean 'hold'?" in out
+    )
     assert len([line for line in out.splitlines() if line and "yours" not in line]) >= 7
 
 
@@ -86,9 +90,7 @@ def test_quick_commands_never_import_textual(command: str):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize(
-    "module", ["model", "loader", "catalog", "paths", "text", "cli"]
-)
+@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli"])
 def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -14,9 +14,31 @@ from backroutine.model import Routine
 SEEDS = [path.read_bytes() for path in (Path(__file__).parent / "data").rglob("*.yaml")]
 FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-NASTY = [b"&a ", b"*a", b"!!python/object:os.system ", b"[" * 50, b"{", b"\t", b"\x00", b"\x1b[2J",
-         b"\xff\xfe", b": ", b"- ", b"---\n", b"? ", b"|\n", b"'", b'"', b"\\", b"\n  ",
-         b"hold: 0\n", b"reps: 1000\n", b"per_side: maybe\n", b"[/]", b"[@click=app.quit]"]
+NASTY = [
+    b"&a ",
+    b"*a",
+    b"!!python/object:os.system ",
+    b"[" * 50,
+    b"{",
+    b"\t",
+    b"\x00",
+    b"\x1b[2J",
+    b"\xff\xfe",
+    b": ",
+    b"- ",
+    b"---\n",
+    b"? ",
+    b"|\n",
+    b"'",
+    b'"',
+    b"\\",
+    b"\n  ",
+    b"hold: 0\n",
+    b"reps: 1000\n",
+    b"per_side: maybe\n",
+    b"[/]",
+    b"[@click=app.quit]",
+]
 
 
 def check(data: bytes) -> Routine | None:
@@ -65,16 +87,42 @@ def test_mutated_files_give_located_errors_or_load(data: bytes):
     check(data)
 
 
-KEYS = ["title", "steps", "name", "hold", "duration", "reps", "relax", "sets", "rest", "per_side",
-        "tips", "caution", "why", "say", "defaults", "frequency", "safety", "tags", "hodl", "x"]
+KEYS = [
+    "title",
+    "steps",
+    "name",
+    "hold",
+    "duration",
+    "reps",
+    "relax",
+    "sets",
+    "rest",
+    "per_side",
+    "tips",
+    "caution",
+    "why",
+    "say",
+    "defaults",
+    "frequency",
+    "safety",
+    "tags",
+    "hodl",
+    "x",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-    st.text(max_size=30), st.sampled_from(["30s", "2m", "1m30s", "90 sec", "0s", "-5", "3 per week"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(["30s", "2m", "1m30s", "90 sec", "0s", "-5", "3 per week"]),
 )
 trees = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.sampled_from(KEYS), children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(st.sampled_from(KEYS), children, max_size=6)
+    ),
     max_leaves=30,
 )
 

@@ -11,8 +11,19 @@ from backroutine.model import Frequency, SegmentKind, parse_duration, parse_freq
 
 @pytest.mark.parametrize(
     ("written", "seconds"),
-    [(45, 45), ("45s", 45), ("2m", 120), ("1m30s", 90), ("90 sec", 90), ("2 min", 120),
-     ("1 minute 5 seconds", 65), ("1h", 3600), (" 30 ", 30), ("30 Seconds", 30), (10.0, 10)],
+    [
+        (45, 45),
+        ("45s", 45),
+        ("2m", 120),
+        ("1m30s", 90),
+        ("90 sec", 90),
+        ("2 min", 120),
+        ("1 minute 5 seconds", 65),
+        ("1h", 3600),
+        (" 30 ", 30),
+        ("30 Seconds", 30),
+        (10.0, 10),
+    ],
 )
 def test_durations_as_therapists_write_them(written, seconds):
     assert parse_duration(written) == seconds
@@ -26,10 +37,16 @@ def test_durations_that_would_change_the_exercise_are_refused(written):
 
 @pytest.mark.parametrize(
     ("written", "frequency"),
-    [("daily", Frequency(1, "day")), ("Every day", Frequency(1, "day")),
-     ("2 per day", Frequency(2, "day")), ("twice a day", Frequency(2, "day")),
-     ("3 per week", Frequency(3, "week")), ("3x a week", Frequency(3, "week")),
-     ("3 times per week", Frequency(3, "week")), ("weekly", Frequency(1, "week"))],
+    [
+        ("daily", Frequency(1, "day")),
+        ("Every day", Frequency(1, "day")),
+        ("2 per day", Frequency(2, "day")),
+        ("twice a day", Frequency(2, "day")),
+        ("3 per week", Frequency(3, "week")),
+        ("3x a week", Frequency(3, "week")),
+        ("3 times per week", Frequency(3, "week")),
+        ("weekly", Frequency(1, "week")),
+    ],
 )
 def test_frequencies(written, frequency):
     assert parse_frequency(written) == frequency
@@ -44,8 +61,7 @@ def test_unclear_frequencies_are_refused(written):
 def plan(yaml_text: str) -> list[tuple]:
     routine = parse_routine(yaml_text.encode())
     return [
-        (s.kind.value, s.seconds, s.side, s.set_number, s.rep_number)
-        for s in routine.segments()
+        (s.kind.value, s.seconds, s.side, s.set_number, s.rep_number) for s in routine.segments()
     ]
 
 
@@ -69,16 +85,28 @@ def test_per_side_sets_alternate_sides_with_a_switch_and_rest_between_sets():
 
 
 def test_without_a_rest_the_next_set_still_gets_a_switch_back_to_the_left():
-    kinds = [k for k, *_ in plan("title: T\nsteps:\n  - {name: S, hold: 5, per_side: true, sets: 2}\n")]
-    assert kinds == ["prepare", "hold", "switch-sides", "hold", "switch-sides", "hold",
-                     "switch-sides", "hold"]
+    kinds = [
+        k for k, *_ in plan("title: T\nsteps:\n  - {name: S, hold: 5, per_side: true, sets: 2}\n")
+    ]
+    assert kinds == [
+        "prepare",
+        "hold",
+        "switch-sides",
+        "hold",
+        "switch-sides",
+        "hold",
+        "switch-sides",
+        "hold",
+    ]
 
 
 def test_paced_reps_relax_between_reps_but_not_after_the_last():
     assert plan("title: T\nsteps:\n  - {name: Bridge, reps: 3, hold: 5s, relax: 2s}\n") == [
         ("prepare", 5, None, 1, None),
-        ("rep", 5, None, 1, 1), ("relax", 2, None, 1, 1),
-        ("rep", 5, None, 1, 2), ("relax", 2, None, 1, 2),
+        ("rep", 5, None, 1, 1),
+        ("relax", 2, None, 1, 1),
+        ("rep", 5, None, 1, 2),
+        ("relax", 2, None, 1, 2),
         ("rep", 5, None, 1, 3),
     ]
 
@@ -91,7 +119,9 @@ def test_reps_without_a_hold_wait_for_the_patient():
 
 
 def test_no_rest_after_the_very_last_set_of_the_routine():
-    kinds = [k for k, *_ in plan("title: T\ndefaults: {rest: 30s}\nsteps:\n  - {name: A, hold: 5}\n")]
+    kinds = [
+        k for k, *_ in plan("title: T\ndefaults: {rest: 30s}\nsteps:\n  - {name: A, hold: 5}\n")
+    ]
     assert kinds == ["prepare", "hold"]
 
 
@@ -102,6 +132,10 @@ def test_step_values_override_defaults():
     )
     segments = routine.segments()
     assert [(s.name, s.kind.value, s.seconds) for s in segments[:4]] == [
-        ("A", "prepare", 3), ("A", "hold", 10), ("A", "rest", 30), ("B", "prepare", 8)]
+        ("A", "prepare", 3),
+        ("A", "hold", 10),
+        ("A", "rest", 30),
+        ("B", "prepare", 8),
+    ]
     assert sum(s.kind is SegmentKind.HOLD for s in segments if s.name == "B") == 3
     assert routine.planned_seconds() == 3 + 10 + 30 + 8 + 3 * 10 + 2 * 30

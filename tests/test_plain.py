@@ -35,8 +35,9 @@ def run(keys_script: dict[float, str] | None = None) -> tuple[str, str]:
             clock.advance(timeout)
             return None
 
-    status = PlainSession(ROUTINE, engine, out=out, keys=keys, clock=clock,
-                          sleep=clock.advance).run()
+    status = PlainSession(
+        ROUTINE, engine, out=out, keys=keys, clock=clock, sleep=clock.advance
+    ).run()
     return status, out.getvalue()
 
 
@@ -44,14 +45,29 @@ def test_unattended_session_prints_every_step_and_finishes():
     status, text = run()
     assert status == "finished"
     assert text.splitlines() == [
-        "Get ready: Knee to chest, left side, 3 s", "2", "1",
-        "Hold 4 s", "3", "2", "1",
-        "Switch sides: right side next, 2 s", "1",
-        "Hold 4 s", "3", "2", "1",
+        "Get ready: Knee to chest, left side, 3 s",
+        "2",
+        "1",
+        "Hold 4 s",
+        "3",
+        "2",
+        "1",
+        "Switch sides: right side next, 2 s",
+        "1",
+        "Hold 4 s",
+        "3",
+        "2",
+        "1",
         "Done: Knee to chest",
-        "Rest 2 s", "1",
-        "Get ready: Bridge, 2 s", "1",
-        "Rep 1 of 2: hold 2 s", "1", "Relax 1 s", "Rep 2 of 2: hold 2 s", "1",
+        "Rest 2 s",
+        "1",
+        "Get ready: Bridge, 2 s",
+        "1",
+        "Rep 1 of 2: hold 2 s",
+        "1",
+        "Relax 1 s",
+        "Rep 2 of 2: hold 2 s",
+        "1",
         "Done: Bridge",
         "Get ready: Sit to stand, 1 s",
         "Do 3 reps at your own pace, then press Enter",

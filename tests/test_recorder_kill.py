@@ -133,8 +133,9 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
             assert logged.status == "in_progress"
             assert [u.id for u in log.unfinished_sessions()] == [logged.id]
             snapshot_index = log.snapshot(logged.id)["index"]
+            clock = FakeClock()
             try:
-                recorder = SessionRecorder.resume(log, logged, loaded, FakeClock())
+                recorder = SessionRecorder.resume(log, logged, loaded, clock)
             except CannotResume:
                 assert logged.segments_done == len(segments)  # killed while closing
                 continue
@@ -142,7 +143,6 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
             assert engine.index == logged.segments_done == snapshot_index
             assert engine.status == "paused"
             engine.resume()
-            clock = engine._clock
             while engine.status != "finished":
                 clock.advance(0.5)
                 engine.update()

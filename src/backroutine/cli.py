@@ -56,7 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list", "list the bundled routines and your own")
     command("schema", "print the JSON Schema of the routine format (for editors)")
+    command("history", "streaks, adherence and pain trend from your completion log")
+    export = command("export", "write your completion log for your therapist (CSV or JSON)")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="only sessions from this day on"
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of the screen"
+    )
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
 
 
 def _add_session_options(parser: argparse.ArgumentParser) -> None:
@@ -80,9 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "list": _list,
         "schema": _schema,
+        "history": _history,
+        "export": _export,
     }[args.command]
     try:
         return handler(args)
+    except _CannotOpenLog as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -183,42 +207,106 @@ def _run(args: argparse.Namespace) -> int:
     return _open_app(args, start_with=path)
 
 
+class _CannotOpenLog(Exception):
+    """The completion log exists but cannot be used; the file is kept as it is."""
+
+
+def _open_log(args: argparse.Namespace):
+    from backroutine.log import CompletionLog, LogError
+    from backroutine.paths import data_dir, log_path
+
+    try:
+        return CompletionLog.open(log_path(data_dir(args.data_dir)))
+    except LogError as error:
+        raise _CannotOpenLog(str(error)) from None
+
+
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, check_in, terminal_keys
+    from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
+    from backroutine.recorder import SessionRecorder
 
     entry = load_entry(path)
     if entry.loaded is None:
         for problem in entry.problems:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
-    routine = entry.loaded.routine
+    loaded = entry.loaded
+    routine = loaded.routine
     print(f"{routine.title}: {_summary(routine)}")
-    if not args.no_checkin:
-        go_ahead, _pain_before = check_in(routine)
-        if not go_ahead:
-            return EXIT_INVALID
-    with terminal_keys() as keys:
-        engine = SessionEngine(
-            routine.segments(),
-            wait_before_exercise=args.wait and keys is not None,
-            resume_lead_in=3.0 if keys is not None else 0.0,
-        )
-        status = PlainSession(routine, engine, keys=keys).run()
+    interactive = not args.no_checkin and sys.stdin.isatty()
+    with _open_log(args) as log:
+        with terminal_keys() if interactive else _no_keys() as keys:
+            options = {
+                "wait_before_exercise": args.wait and keys is not None,
+                "resume_lead_in": 3.0 if keys is not None else 0.0,
+            }
+            recorder = offer_resume(log, loaded, options) if interactive else None
+            pain_before = None
+            if recorder is None:
+                if not args.no_checkin:
+                    go_ahead, pain_before = check_in(routine)
+                    if not go_ahead:
+                        return EXIT_INVALID
+                engine = SessionEngine(routine.segments(), **options)
+                # The recorder listens first, so a line printed means the segment is saved.
+                recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+            status = PlainSession(routine, recorder.engine, keys=keys).run()
+        if not args.no_checkin:
+            pain_after = ask_pain(
+                "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
+            )
+            note = input("A note for your therapist (Enter to skip): ").strip()
+            recorder.check_out(pain_after, note or None)
     return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _no_keys():
+    from contextlib import nullcontext
+
+    return nullcontext(None)
+
+
+def _history(args: argparse.Namespace) -> int:
+    from backroutine.export import render_history
+
+    with _open_log(args) as log:
+        render_history(log, sys.stdout)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from backroutine.export import export
+
+    if args.output and args.output.exists() and not args.force:
+        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    with _open_log(args) as log:
+        if args.output is None:
+            export(log, args.format, args.since, sys.stdout)
+            return EXIT_OK
+        # Write beside the target and rename, so a failure never leaves half a file.
+        partial = args.output.with_name(args.output.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            export(log, args.format, args.since, out)
+        partial.replace(args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.tui.app import AppContext, create_app
 
-    context = AppContext(
-        user_routines=user_routines_dir(data_dir(args.data_dir)),
-        start_with=start_with,
-        check_in=not getattr(args, "no_checkin", False),
-        wait_before_exercise=args.wait,
-    )
-    app = create_app(context)
-    app.run()
+    with _open_log(args) as log:
+        context = AppContext(
+            user_routines=user_routines_dir(data_dir(args.data_dir)),
+            start_with=start_with,
+            check_in=not getattr(args, "no_checkin", False),
+            wait_before_exercise=args.wait,
+            log=log,
+        )
+        app = create_app(context)
+        app.run()
     return app.return_code or EXIT_OK

@@ -30,6 +30,7 @@ from backroutine.engine import (
     Waiting,
 )
 from backroutine.model import Routine, Segment, SegmentKind
+from backroutine.recorder import local_now
 from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
 from backroutine.text import human_duration, printable
 
@@ -187,9 +188,13 @@ class PlainSession:
             engine.add_time(10)
         elif key == "h":
             engine.hurt()
-            print("Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
-                  "numbness, tingling or weakness in your legs, stop and contact your clinician. "
-                  "Press space to go on, q to end.", file=self.out, flush=True)
+            print(
+                "Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
+                "numbness, tingling or weakness in your legs, stop and contact your clinician. "
+                "Press space to go on, q to end.",
+                file=self.out,
+                flush=True,
+            )
         elif key == "m" and self.audio is not None:
             self.audio.muted = not self.audio.muted
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
@@ -230,8 +235,11 @@ def check_in(routine: Routine, *, ask: Callable[[str], str] = input, out: TextIO
     print(f"! {CLINICIAN_NOTE}", file=out)
     pain = ask_pain("How much does your back hurt right now, 0-10? (Enter to skip) ", ask, out)
     print("Since your last session, have you had any of these?", file=out)
-    flags = [text for text in RED_FLAGS.values()
-             if ask(f"  {text}? [y/N] ").strip().lower() in {"y", "yes"}]
+    flags = [
+        text
+        for text in RED_FLAGS.values()
+        if ask(f"  {text}? [y/N] ").strip().lower() in {"y", "yes"}
+    ]
     if flags:
         print(red_flag_message(flags), file=out)
         return False, pain
@@ -246,5 +254,55 @@ def ask_pain(question: str, ask: Callable[[str], str], out: TextIO) -> int | Non
             return None
         if answer.isdigit() and 0 <= int(answer) <= 10:
             return int(answer)
-        print("Please type a whole number from 0 (no pain) to 10 (worst), or just Enter.",
-              file=out)
+        print("Please type a whole number from 0 (no pain) to 10 (worst), or just Enter.", file=out)
+
+
+def offer_resume(
+    log,
+    loaded,
+    engine_options: dict,
+    *,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+):
+    """Offer to resume the last unfinished session of this routine; close it if declined.
+
+    Returns the recorder of the resumed session, or None to start afresh.
+    """
+    from backroutine.recorder import CannotResume, SessionRecorder
+
+    path = str(loaded.source.resolve())
+    for session in reversed(log.unfinished_sessions()):
+        if session.routine_path != path:
+            continue
+        try:
+            recorder = SessionRecorder.resume(log, session, loaded, **engine_options)
+        except CannotResume as error:
+            print(
+                f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: "
+                f"{error}.",
+                file=out,
+            )
+            log.finish_session(session.id, status="abandoned", ended=local_now())
+            continue
+        print(
+            f"You stopped this routine on {session.started:%A %d %B at %H:%M}, "
+            f"at {where_stopped(recorder.engine)}.",
+            file=out,
+        )
+        if ask("Resume where you stopped? [Y/n] ").strip().lower() in {"", "y", "yes"}:
+            return recorder
+        recorder.abandon()
+        print("Closed that session as not finished.", file=out)
+    return None
+
+
+def where_stopped(engine: SessionEngine) -> str:
+    """`Bird-dog, right side, set 2 of 3`: the place a paused session will go on from."""
+    segment = engine.current
+    parts = [printable(segment.name)]
+    if segment.side:
+        parts.append(f"{segment.side} side")
+    if segment.set_count > 1:
+        parts.append(f"set {segment.set_number} of {segment.set_count}")
+    return ", ".join(parts)

@@ -19,7 +19,9 @@ RED_FLAGS = {
 
 def red_flag_message(flags: list[str]) -> str:
     """Why the session does not start, in plain words."""
-    named = " and ".join(flag.lower() for flag in flags[:2]) + (" and more" if len(flags) > 2 else "")
+    named = " and ".join(flag.lower() for flag in flags[:2]) + (
+        " and more" if len(flags) > 2 else ""
+    )
     return (
         f"Please do not exercise today. {named[0].upper()}{named[1:]} can be a sign of a "
         "problem that needs a clinician, not exercise. Contact your clinician or GP today; for "

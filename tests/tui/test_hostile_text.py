@@ -10,7 +10,7 @@ from backroutine.tui.player import PlayerScreen
 
 from .conftest import advance, shown
 
-HOSTILE = r'''
+HOSTILE = r"""
 title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]"
 description: "[/] \e[2J \e]52;c;aGVsbG8=\a"
 safety:
@@ -22,7 +22,7 @@ steps:
       - "\e[31mred\e[0m and a C1 CSI: \x9b2J"
       - "[@click=app.quit]Quit[/]"
     caution: "[bold]not bold[/bold]"
-'''
+"""
 
 
 async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written(
@@ -34,8 +34,10 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         options = app.screen.query_one(OptionList)
-        titles = [str(options.get_option_at_index(i).prompt).split("\n")[0]
-                  for i in range(options.option_count)]
+        titles = [
+            str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)
+        ]
         assert titles[0] == "[@click=app.screenshot('owned.svg','" + str(target) + "')]Click me[/]"
         preview = shown(app, "#preview")
         assert "[/] ␛[2J ␛]52;c;aGVsbG8=␇" in preview

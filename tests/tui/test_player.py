@@ -37,8 +37,10 @@ async def test_a_whole_routine_runs_through_and_ends_on_the_summary(make_app, cl
         assert shown(app, "#countdown") == "10"
         await advance(pilot, clock, 10)
         assert shown(app, "#kind").strip() == "SWITCH SIDES"
-        assert "Next: Knee to chest, right side" in shown(app, "#next") or \
-            shown(app, "#detail") == "Right side"
+        assert (
+            "Next: Knee to chest, right side" in shown(app, "#next")
+            or shown(app, "#detail") == "Right side"
+        )
         await advance(pilot, clock, 5 + 20)
         assert shown(app, "#kind").strip() == "REST"
         await advance(pilot, clock, 10 + 5)
@@ -143,5 +145,7 @@ async def test_picker_lists_routines_with_time_and_frequency(make_app):
         await pilot.press("slash", *"bird")
         await pilot.pause()
         assert options.option_count >= 1
-        assert all("Short" not in str(options.get_option_at_index(i).prompt)
-                   for i in range(options.option_count))
+        assert all(
+            "Short" not in str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,14 @@ from textual.binding import Binding
 
 from backroutine.catalog import CatalogEntry, find_routines, load_entry
 from backroutine.engine import Clock, SessionEngine
-from backroutine.loader import LoadedRoutine
+from backroutine.history import read_history
+from backroutine.loader import LoadedRoutine, RoutineFileError, load_routine
+from backroutine.log import CompletionLog
+from backroutine.plain import where_stopped
+from backroutine.recorder import CannotResume, SessionRecorder, local_now
 from backroutine.tui.checkin import CheckIn, CheckInScreen
+from backroutine.tui.dialogs import Question
+from backroutine.tui.history_screen import HistoryScreen
 from backroutine.tui.picker import RoutinePickerScreen
 from backroutine.tui.player import PlayerScreen, SessionOutcome
 from backroutine.tui.summary import Debrief, SummaryScreen
@@ -37,7 +43,8 @@ class AppContext:
     """Builds a cue player for a session: `audio(engine, routine) -> CuePlayer`; None: silent."""
     audio_note: str | None = None
     """One sentence on which sound backend is active and why, shown once."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    log: CompletionLog | None = None
+    """The completion log; None: sessions are shown but not kept."""
 
 
 class BackroutineApp(App[None]):
@@ -60,14 +67,80 @@ class BackroutineApp(App[None]):
                 return
             self._begin(entry.loaded, back_to_picker=False)
         else:
-            self.push_screen(RoutinePickerScreen(self._catalog()))
+            self.push_screen(RoutinePickerScreen(self._catalog(), self._last_done()))
+        self._offer_resume()
 
     def _catalog(self) -> list[CatalogEntry]:
         return find_routines(self.context.user_routines)
 
+    def _last_done(self) -> dict[str, str]:
+        """Routine file name -> when it was last completed, in words."""
+        log = self.context.log
+        if log is None:
+            return {}
+        today = local_now().date()
+        last: dict[str, str] = {}
+        for session in log.sessions():
+            if session.status == "completed":
+                days = (today - session.started.date()).days
+                words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+                last[Path(session.routine_path).stem] = words
+        return last
+
+    # -- resuming --------------------------------------------------------------------
+
+    def _offer_resume(self) -> None:
+        """If a session was cut short (killed or quit), offer to go on where it stopped."""
+        log = self.context.log
+        if log is None:
+            return
+        for session in reversed(log.unfinished_sessions()):
+            try:
+                loaded = load_routine(session.routine_path)
+                recorder = SessionRecorder.resume(
+                    log, session, loaded, self.context.clock, **self._engine_options()
+                )
+            except (RoutineFileError, CannotResume):
+                log.finish_session(session.id, status="abandoned", ended=local_now())
+                continue
+
+            def answered(
+                resume: bool | None, recorder=recorder, loaded=loaded, session=session
+            ) -> None:
+                if resume:
+                    self._play(
+                        loaded,
+                        recorder,
+                        session.pain_before,
+                        back_to_picker=self.context.start_with is None,
+                    )
+                else:
+                    recorder.abandon()
+                    self._offer_resume()
+
+            self.push_screen(
+                Question(
+                    f"You stopped {loaded.routine.title} on {session.started:%A %d %B at %H:%M}, "
+                    f"at {where_stopped(recorder.engine)}.\n\nResume where you stopped?",
+                    yes="Resume",
+                    no="Close it",
+                    yes_variant="success",
+                ),
+                answered,
+            )
+            return
+
+    # -- a session -------------------------------------------------------------------
+
     @on(RoutinePickerScreen.Chosen)
     def _chosen(self, message: RoutinePickerScreen.Chosen) -> None:
         self._begin(message.entry.loaded, back_to_picker=True)
+
+    def _engine_options(self) -> dict[str, Any]:
+        return {
+            "wait_before_exercise": self.context.wait_before_exercise,
+            "resume_lead_in": RESUME_LEAD_IN_SECONDS,
+        }
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
         def checked_in(answer: CheckIn | None) -> None:
@@ -75,26 +148,45 @@ class BackroutineApp(App[None]):
                 if not back_to_picker:
                     self.exit()
                 return
-            self._play(loaded, answer.pain_before, back_to_picker)
+            self._start(loaded, answer.pain_before, back_to_picker)
 
         if self.context.check_in:
             self.push_screen(CheckInScreen(loaded.routine), checked_in)
         else:
-            self._play(loaded, None, back_to_picker)
+            self._start(loaded, None, back_to_picker)
 
-    def _play(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
-        routine = loaded.routine
+    def _start(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
         engine = SessionEngine(
-            routine.segments(), self.context.clock,
-            wait_before_exercise=self.context.wait_before_exercise,
-            resume_lead_in=RESUME_LEAD_IN_SECONDS,
+            loaded.routine.segments(), self.context.clock, **self._engine_options()
         )
+        recorder = None
+        if self.context.log is not None:
+            # Subscribed before the player, so the log has a segment before the screen shows it.
+            recorder = SessionRecorder.start(
+                self.context.log, loaded, engine, pain_before=pain_before
+            )
+        self._play(loaded, recorder or engine, pain_before, back_to_picker=back_to_picker)
+
+    def _play(
+        self,
+        loaded: LoadedRoutine,
+        recorder: SessionRecorder | SessionEngine,
+        pain_before: int | None,
+        *,
+        back_to_picker: bool,
+    ) -> None:
+        engine = recorder.engine if isinstance(recorder, SessionRecorder) else recorder
+        routine = loaded.routine
         audio = self.context.audio(engine, routine) if self.context.audio else None
 
         def finished(outcome: SessionOutcome | None) -> None:
             def debriefed(debrief: Debrief | None) -> None:
+                if debrief is not None and isinstance(recorder, SessionRecorder):
+                    recorder.check_out(debrief.pain_after, debrief.note or None)
                 if not back_to_picker:
                     self.exit()
+                else:
+                    self._refresh_picker()
 
             self.push_screen(SummaryScreen(routine.title, outcome, pain_before), debriefed)
 
@@ -103,8 +195,16 @@ class BackroutineApp(App[None]):
             finished,
         )
 
+    def _refresh_picker(self) -> None:
+        picker = next((s for s in self.screen_stack if isinstance(s, RoutinePickerScreen)), None)
+        if picker is not None:
+            picker.update_last_done(self._last_done())
+
     def action_history(self) -> None:
-        self.notify("History arrives with the completion log.", timeout=3)
+        if self.context.log is None:
+            self.notify("No completion log is open.", timeout=3)
+            return
+        self.push_screen(HistoryScreen(read_history(self.context.log)))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -17,7 +17,8 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from backroutine.model import Routine
 from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
-from backroutine.tui.widgets import literal
+from backroutine.tui.widgets import YesBox, literal
+
 
 @dataclass(frozen=True)
 class CheckIn:
@@ -88,13 +89,14 @@ class CheckInScreen(Screen[CheckIn | None]):
             notes = [literal(note) for note in self.routine.safety] or [Content(CLINICIAN_NOTE)]
             for note in notes:
                 yield Static(Content("⚠ ") + note, classes="safety")
-            yield Static("How much does your back hurt right now? (0-9, t for 10, or ← →)",
-                         classes="question")
+            yield Static(
+                "How much does your back hurt right now? (0-9, t for 10, or ← →)",
+                classes="question",
+            )
             yield PainScale(id="pain")
-            yield Static("Since your last session, have you had any of these?",
-                         classes="question")
+            yield Static("Since your last session, have you had any of these?", classes="question")
             for key, text in RED_FLAGS.items():
-                yield Checkbox(text, id=f"flag-{key}")
+                yield YesBox(text, id=f"flag-{key}")
             yield Static(id="stop-message")
             with Horizontal(id="buttons"):
                 yield Button("Start", id="start", variant="success")
@@ -106,7 +108,11 @@ class CheckInScreen(Screen[CheckIn | None]):
         self.query_one(PainScale).focus()
 
     def _red_flags(self) -> list[str]:
-        return [RED_FLAGS[key] for key in RED_FLAGS if self.query_one(f"#flag-{key}", Checkbox).value]
+        return [
+            text
+            for key, text in RED_FLAGS.items()
+            if self.query_one(f"#flag-{key}", Checkbox).value
+        ]
 
     @on(Checkbox.Changed)
     def _flags_changed(self) -> None:

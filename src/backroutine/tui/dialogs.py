@@ -20,9 +20,18 @@ class Question(ModalScreen[bool]):
         Binding("n", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, text: str, yes: str, no: str, *, warning: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        yes: str,
+        no: str,
+        *,
+        warning: str | None = None,
+        yes_variant: str = "error",
+    ) -> None:
         super().__init__()
         self.text, self.yes, self.no, self.warning = text, yes, no, warning
+        self.yes_variant = yes_variant
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -30,7 +39,7 @@ class Question(ModalScreen[bool]):
             if self.warning:
                 yield Static(self.warning, id="warning", markup=False)
             with Horizontal(id="answers"):
-                yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.yes, id="yes", variant=self.yes_variant)
                 yield Button(self.no, id="no", variant="primary")
 
     def on_mount(self) -> None:

@@ -56,6 +56,11 @@ class RoutinePickerScreen(Screen[None]):
         self._show(self.entries)
         self.query_one(OptionList).focus()
 
+    def update_last_done(self, last_done: dict[str, str]) -> None:
+        """Show fresh "last done" dates after a session."""
+        self.last_done = last_done
+        self._show(self.shown)
+
     def _show(self, entries: list[CatalogEntry]) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
@@ -79,8 +84,11 @@ class RoutinePickerScreen(Screen[None]):
         ]
         if routine.frequency:
             details.append(str(routine.frequency))
-        details.append(f"last done {self.last_done[entry.name]}"
-                       if entry.name in self.last_done else "not done yet")
+        details.append(
+            f"last done {self.last_done[entry.name]}"
+            if entry.name in self.last_done
+            else "not done yet"
+        )
         if not entry.bundled:
             details.append("yours")
         return Content.assemble(title, "\n", Content(" · ".join(details)).stylize("dim"))
@@ -88,8 +96,9 @@ class RoutinePickerScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         words = event.value.lower().split()
-        self._show([entry for entry in self.entries if all(
-            word in _searchable(entry) for word in words)])
+        self._show(
+            [entry for entry in self.entries if all(word in _searchable(entry) for word in words)]
+        )
 
     @on(Input.Submitted, "#filter")
     def _start_first(self) -> None:
@@ -129,18 +138,26 @@ def _searchable(entry: CatalogEntry) -> str:
     if not entry.loaded:
         return entry.title.lower()
     routine = entry.loaded.routine
-    words = [routine.title, routine.description or "", *routine.tags,
-             *(step.name for step in routine.exercises)]
+    words = [
+        routine.title,
+        routine.description or "",
+        *routine.tags,
+        *(step.name for step in routine.exercises),
+    ]
     return " ".join(words).lower()
 
 
 def preview_of(entry: CatalogEntry) -> Content:
     """What the routine holds: steps with their timing, and its safety notes."""
     if not entry.loaded:
-        lines = [Content(printable(entry.path.name)).stylize("bold"),
-                 Content("This file cannot be used until these are fixed:")]
-        lines += [Content(f"• line {p.line}, column {p.column}: {printable(p.message)}")
-                  for p in entry.problems]
+        lines = [
+            Content(printable(entry.path.name)).stylize("bold"),
+            Content("This file cannot be used until these are fixed:"),
+        ]
+        lines += [
+            Content(f"• line {p.line}, column {p.column}: {printable(p.message)}")
+            for p in entry.problems
+        ]
         return Content("\n").join(lines)
     routine = entry.loaded.routine
     lines = [Content(printable(routine.title)).stylize("bold")]
@@ -151,8 +168,11 @@ def preview_of(entry: CatalogEntry) -> Content:
     for step in routine.steps:
         if isinstance(step, ExerciseStep):
             number += 1
-            lines.append(Content(f"{number}. ") + literal(step.name).stylize("bold")
-                         + Content(f"  {step_timing(routine, step)}").stylize("dim"))
+            lines.append(
+                Content(f"{number}. ")
+                + literal(step.name).stylize("bold")
+                + Content(f"  {step_timing(routine, step)}").stylize("dim")
+            )
         else:
             lines.append(Content(f"   Rest {human_duration(step.rest)}").stylize("dim"))
     if routine.safety:

@@ -51,8 +51,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("q", "quit_session", "Quit"),
     ]
 
-    def __init__(self, routine: Routine, engine: SessionEngine, *, audio=None,
-                 audio_note: str | None = None) -> None:
+    def __init__(
+        self, routine: Routine, engine: SessionEngine, *, audio=None, audio_note: str | None = None
+    ) -> None:
         super().__init__()
         self.routine = routine
         self.engine = engine
@@ -81,7 +82,7 @@ class PlayerScreen(Screen[SessionOutcome]):
                 yield ProgressBar(id="progress", show_eta=False)
                 yield Static(id="time-left")
             yield Static(id="status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.routine.title
@@ -169,14 +170,17 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("kind", f" {word} ")
         number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
         self._set("position", f"Exercise {number} of {total}" if number else "Rest")
-        self._set("name", literal(segment.name if segment.kind is not SegmentKind.REST
-                                  or number else "Rest"))
+        self._set(
+            "name",
+            literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
+        )
         self._set("detail", _detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
-            self._set("tips", Content("\n").join(Content("• ") + literal(tip)
-                                                  for tip in step.tips[:3]))
+            self._set(
+                "tips", Content("\n").join(Content("• ") + literal(tip) for tip in step.tips[:3])
+            )
             self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
         else:
             self._set("tips", "Breathe easily and let your back settle.")
@@ -219,9 +223,11 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def _next_up(self) -> Content:
         segments = self.engine.segments
-        for later in segments[self.engine.index + 1:]:
-            if later.kind.is_work and (later.step_index != self.engine.current.step_index
-                                       or later.side != self.engine.current.side):
+        for later in segments[self.engine.index + 1 :]:
+            if later.kind.is_work and (
+                later.step_index != self.engine.current.step_index
+                or later.side != self.engine.current.side
+            ):
                 side = f", {later.side} side" if later.side else ""
                 return literal(later.name) + Content(side)
         return Content("the end of the routine")
@@ -274,7 +280,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.app.push_screen(
             Question(
                 f"Noted: {name} hurt, so it was stopped.\n\nCarry on with the next exercise?",
-                yes="End session", no="Carry on",
+                yes="End session",
+                no="Carry on",
                 warning="If the pain is sharp, or you feel numbness, tingling or weakness in "
                 "your legs, stop now and contact your clinician.",
             ),
@@ -299,8 +306,11 @@ class PlayerScreen(Screen[SessionOutcome]):
                 self._control(self.engine.resume())
 
         self.app.push_screen(
-            Question("End the session now?\nWhat you did so far is kept, marked as not finished.",
-                     yes="End session", no="Keep going"),
+            Question(
+                "End the session now?\nWhat you did so far is kept, marked as not finished.",
+                yes="End session",
+                no="Keep going",
+            ),
             answered,
         )
 

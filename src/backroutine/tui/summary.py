@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from backroutine.text import human_duration
 from backroutine.safety import CLINICIAN_NOTE, pain_flag
+from backroutine.text import human_duration
 from backroutine.tui.checkin import PainScale
 from backroutine.tui.player import SessionOutcome
 from backroutine.tui.widgets import literal
@@ -45,8 +45,11 @@ class SummaryScreen(Screen[Debrief]):
     def compose(self) -> ComposeResult:
         outcome = self.outcome
         counts = Counter(done.outcome for done in outcome.exercises)
-        heading = ("Well done: routine complete" if outcome.status == "completed"
-                   else "Session ended early")
+        heading = (
+            "Well done: routine complete"
+            if outcome.status == "completed"
+            else "Session ended early"
+        )
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(Content(heading).stylize("bold"), id="heading")
@@ -56,13 +59,17 @@ class SummaryScreen(Screen[Debrief]):
                 id="counts",
             )
             for done in outcome.exercises:
-                yield Static(Content("  • ") + literal(done.name)
-                             + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
-                             classes=f"exercise -{done.outcome}")
+                yield Static(
+                    Content("  • ")
+                    + literal(done.name)
+                    + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
+                    classes=f"exercise -{done.outcome}",
+                )
             if counts["hurt"]:
                 yield Static(CLINICIAN_NOTE, classes="warning")
-            yield Static("How much does your back hurt now? (0-9, t for 10, or ← →)",
-                         classes="question")
+            yield Static(
+                "How much does your back hurt now? (0-9, t for 10, or ← →)", classes="question"
+            )
             yield PainScale(id="pain")
             yield Static(id="flag")
             yield Static("A note for yourself or your therapist (optional)", classes="question")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widgets import Checkbox
 
 from backroutine.text import printable
 
@@ -10,3 +11,11 @@ from backroutine.text import printable
 def literal(text: str, *, keep_newlines: bool = False) -> Content:
     """Text from a routine file as it was written: never markup, never escape sequences."""
     return Content(printable(text, keep_newlines=keep_newlines))
+
+
+class YesBox(Checkbox):
+    """A checkbox whose state shows by shape, not colour alone: `[✓]` or `[ ]`."""
+
+    @property
+    def _button(self) -> Content:
+        return Content("[✓] " if self.value else "[ ] ").stylize("bold" if self.value else "")
