@@ -95,3 +95,40 @@ def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_counts_before_or_after_the_command(tmp_path: Path, where: str):
+    option = ["--data-dir", str(tmp_path)]
+    args = [*option, "history"] if where == "before" else ["history", *option]
+    result = backroutine(*args)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "log.sqlite3").exists()
+
+
+def test_a_plain_session_is_logged_and_exported_for_the_therapist(tmp_path: Path):
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
+    run = backroutine("run", str(routine), "--plain", "--no-checkin", "--no-audio",
+                      "--data-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "Routine complete in 2 s. Well done." in run.stdout
+    export = backroutine("export", "--format", "json", "--data-dir", str(tmp_path))
+    (session,) = json.loads(export.stdout)["sessions"]
+    assert (session["routine_title"], session["status"]) == ("Tiny", "completed")
+    out = tmp_path / "log.csv"
+    assert backroutine("export", "-o", str(out), "--data-dir", str(tmp_path)).returncode == 0
+    assert "Tiny" in out.read_text()
+    again = backroutine("export", "-o", str(out), "--data-dir", str(tmp_path))
+    assert again.returncode == 2 and "add --force" in again.stderr
+    history = backroutine("history", "--data-dir", str(tmp_path))
+    assert "Tiny" in history.stdout
+
+
+def test_a_foreign_log_file_is_kept_and_explained(tmp_path: Path):
+    (tmp_path / "log.sqlite3").write_bytes(b"my tax return, not a log" * 100)
+    before = (tmp_path / "log.sqlite3").read_bytes()
+    result = backroutine("history", "--data-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "--data-dir" in result.stderr
+    assert (tmp_path / "log.sqlite3").read_bytes() == before

@@ -39,30 +39,10 @@ steps:
     rest: 1
 """
 
-# What `backroutine run ROUTINE --plain --no-checkin --data-dir DIR` does.
-DRIVER = """
-import sys, time
-from backroutine.engine import SessionEngine
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.plain import PlainSession
-from backroutine.recorder import SessionRecorder
-
-loaded = load_routine(sys.argv[1])
-log = CompletionLog.open(sys.argv[2])
-engine = SessionEngine(loaded.routine.segments(), time.monotonic)
-SessionRecorder.start(log, loaded, engine)
-PlainSession(loaded.routine, engine, out=sys.stdout).run()
-"""
-
-
 def session_command(routine: Path, folder: Path) -> list[str]:
-    """The session process; the log goes to folder/log.sqlite3.
-
-    Once `run --plain` records sessions, this becomes: [sys.executable, "-m",
-    "backroutine", "run", str(routine), "--plain", "--no-checkin", "--data-dir", str(folder)].
-    """
-    return [sys.executable, "-c", DRIVER, str(routine), str(folder / "log.sqlite3")]
+    """The real session process, unattended; the log goes to folder/log.sqlite3."""
+    return [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
+            "--no-audio", "--data-dir", str(folder)]
 
 
 class KilledSession:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,19 +16,15 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        type=Path,
-        metavar="DIR",
-        help="keep the log and your routines here instead of the user data folder",
-    )
     parser = argparse.ArgumentParser(
         prog="backroutine",
-        parents=[common],
         description="Guided home exercise routines for back pain. Not a substitute for your "
         "clinician: stop on sharp pain, numbness, tingling or leg weakness.",
     )
+    _add_data_dir(parser, default=None)
+    # Options given again after the sub-command; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_data_dir(common, default=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -48,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the pain and safety check-in (plain mode runs unattended)",
     )
-    _add_session_options(run)
-    _add_session_options(parser)
+    _add_session_options(run, default=argparse.SUPPRESS)
+    _add_session_options(parser, default=False)
 
     validate = command("validate", "check routine files and folders; exit 1 if any has a problem")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -78,16 +75,20 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
 
 
-def _add_session_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-audio", action="store_true", help="no sounds and no voice")
+def _add_data_dir(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument(
-        "--no-voice", action="store_true", help="sounds, but no spoken announcements"
+        "--data-dir", type=Path, metavar="DIR", default=default,
+        help="keep the log and your routines here instead of the user data folder",
     )
-    parser.add_argument(
-        "--wait",
-        action="store_true",
-        help="wait for a key before each exercise instead of starting it by itself",
-    )
+
+
+def _add_session_options(parser: argparse.ArgumentParser, default) -> None:
+    def flag(name: str, help_text: str) -> None:
+        parser.add_argument(name, action="store_true", default=default, help=help_text)
+
+    flag("--no-audio", "no sounds and no voice")
+    flag("--no-voice", "sounds, but no spoken announcements")
+    flag("--wait", "wait for a key before each exercise instead of starting it by itself")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,6 +237,8 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     routine = loaded.routine
     print(f"{routine.title}: {_summary(routine)}")
     interactive = not args.no_checkin and sys.stdin.isatty()
+    cue_player, note = _SoundSetup(args, _Ring()).result()
+    print(f"Sound: {note}")
     with _open_log(args) as log:
         with terminal_keys() if interactive else _no_keys() as keys:
             options = {
@@ -252,7 +255,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 engine = SessionEngine(routine.segments(), **options)
                 # The recorder listens first, so a line printed means the segment is saved.
                 recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
-            status = PlainSession(routine, recorder.engine, keys=keys).run()
+            cues = cue_player(recorder.engine, routine)
+            status = PlainSession(routine, recorder.engine, keys=keys, audio=cues).run()
+            cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
             pain_after = ask_pain(
                 "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
@@ -296,17 +301,71 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
+    ring = _Ring()
+    sound = _SoundSetup(args, ring)  # probes the device while Textual imports
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.tui.app import AppContext, create_app
 
     with _open_log(args) as log:
+        cue_player, note = sound.result()
         context = AppContext(
             user_routines=user_routines_dir(data_dir(args.data_dir)),
             start_with=start_with,
             check_in=not getattr(args, "no_checkin", False),
             wait_before_exercise=args.wait,
             log=log,
+            audio=cue_player,
+            audio_note=note,
         )
         app = create_app(context)
+        ring.to = app.bell
         app.run()
     return app.return_code or EXIT_OK
+
+
+class _Ring:
+    """The terminal bell, for when there is no sound device: the app's, or a plain BEL."""
+
+    def __init__(self) -> None:
+        self.to = lambda: print("\a", end="", flush=True)
+
+    def __call__(self) -> None:
+        self.to()
+
+
+class _SoundSetup(threading.Thread):
+    """Chooses the sound backend and voice in the background: opening a device takes time."""
+
+    def __init__(self, args: argparse.Namespace, ring: _Ring) -> None:
+        super().__init__(daemon=True)
+        self.args, self.ring = args, ring
+        self.start()
+
+    def run(self) -> None:
+        from backroutine.audio import CuePlayer, Voice, choose_backend, find_speech_engine
+        from backroutine.paths import cache_dir
+        from backroutine.settings import load_settings
+
+        loaded = load_settings()
+        settings = loaded.settings
+        wanted = settings.sound and not self.args.no_audio
+        backend = choose_backend(sound=wanted, ring=self.ring)
+        speech = find_speech_engine(rate=settings.speech_rate)
+        voice = None
+        if speech and wanted and settings.voice and not self.args.no_voice:
+            voice = Voice(speech, cache_dir() / "voice")
+
+        def cue_player(engine, routine) -> CuePlayer:
+            cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
+            engine.subscribe(cues.on_event)
+            return cues
+
+        notes = [backend.reason, *loaded.problems]
+        if wanted and settings.voice and not self.args.no_voice and speech is None:
+            notes.append("no speech engine found (install espeak-ng for the voice)")
+        self.value = (cue_player, "; ".join(notes))
+
+    def result(self):
+        """(cue player factory, one sentence on what sound there is and why)."""
+        self.join()
+        return self.value
