@@ -3,8 +3,8 @@ tick-counting countdown run alongside it in the same loop.
 
 Both are driven the way the player drives the engine: a ~10 Hz interval timer that, like
 Textual's (`skip=True`), drops ticks that come late. A competing task blocks the loop for
-0.35 s every second. Reported, for every segment boundary, against the plan (session
-start + planned lengths):
+0.35 s about every second (jittered). Reported, for every segment boundary, against the
+plan (session start + planned lengths):
 - engine, reported: the boundary time the engine reports (`SegmentEnded.at`);
 - engine, observed: when `update()` actually delivered it (what a patient hears);
 - naive countdown: when a countdown that subtracts 0.1 s per tick reaches zero.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import time
@@ -69,9 +70,11 @@ async def interval(period: float, tick: Callable[[], bool]) -> None:
 
 
 async def block_the_loop(stop: asyncio.Event) -> None:
-    """A competing CPU load on the same loop: busy for BLOCK_SECONDS every BLOCK_EVERY."""
+    """A competing CPU load on the same loop: busy for BLOCK_SECONDS about every
+    BLOCK_EVERY, jittered (seeded) so blocks land at every phase of the segment clock."""
+    jitter = random.Random(7)
     while not stop.is_set():
-        await asyncio.sleep(BLOCK_EVERY - BLOCK_SECONDS)
+        await asyncio.sleep(BLOCK_EVERY - BLOCK_SECONDS + jitter.uniform(-0.3, 0.3))
         until = time.perf_counter() + BLOCK_SECONDS
         while time.perf_counter() < until:
             pass
@@ -147,7 +150,7 @@ def main() -> None:
 
     planned = sum(segment.planned_seconds for segment in segments)
     print(f"Segment boundaries, {len(segments)} segments, {planned} s planned, {args.runs} run(s),"
-          f" {TICK * 1000:.0f} ms timer, loop blocked {BLOCK_SECONDS * 1000:.0f} ms every"
+          f" {TICK * 1000:.0f} ms timer, loop blocked {BLOCK_SECONDS * 1000:.0f} ms about every"
           f" {BLOCK_EVERY:.0f} s, on {machine()}\n")
     end_naive = statistics.median(results["end naive"])
     end_observed = statistics.median(results["end observed"])

@@ -1,0 +1,98 @@
+"""The app keeps every session in a real SQLite log, offers to resume, shows history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from backroutine.log import CompletionLog
+from backroutine.tui.dialogs import Question
+from backroutine.tui.history_screen import HistoryScreen
+from backroutine.tui.player import PlayerScreen
+from backroutine.tui.summary import SummaryScreen
+
+from .conftest import advance, shown
+from .test_player import start_short_routine
+
+
+@pytest.fixture
+def log(tmp_path: Path):
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        yield log
+
+
+async def test_a_finished_session_is_logged_with_pain_and_note(make_app, clock, log):
+    app = make_app(log=log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)  # pain before: 2
+        await advance(pilot, clock, 200)
+        await pilot.press("enter")  # the self-paced sit to stand
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("5")
+        assert "Pain went up from 2 to 5: tell your therapist." in shown(app, "#flag")
+        await pilot.press("tab", *"left hip tight", "enter")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert "last done today" in str(options.get_option_at_index(0).prompt)
+    (session,) = log.sessions(with_exercises=True)
+    assert (session.status, session.pain_before, session.pain_after, session.note) == (
+        "completed", 2, 5, "left hip tight")
+    assert [e.outcome for e in session.exercises] == ["done", "done", "done"]
+
+
+async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(
+    make_app, clock, log
+):
+    app = make_app(log=log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 5 + 20 + 5 + 3)  # 3 s into the right side
+        assert shown(app, "#detail") == "Right side"
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+    again = make_app(log=log)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, Question)
+        question = str(again.screen.query_one("#question").render())
+        assert "Short test routine" in question and "Knee to chest, right side" in question
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(again.screen, PlayerScreen)
+        assert (shown(again, "#name"), shown(again, "#detail")) == ("Knee to chest", "Right side")
+        assert "PAUSED" in shown(again, "#kind")
+        await pilot.press("space")
+        await advance(pilot, clock, 3.1)  # the lead-in, then the hold goes on where it was
+        assert shown(again, "#countdown") == "17"
+
+
+async def test_declining_to_resume_closes_the_session(make_app, clock, log):
+    app = make_app(log=log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 8)
+        await pilot.press("q", "y")
+        await pilot.pause()
+    again = make_app(log=log)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(again.screen, Question)
+    assert [s.status for s in log.sessions()] == ["abandoned"]
+
+
+async def test_history_opens_from_the_picker(make_app, log):
+    app = make_app(log=log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HistoryScreen)
