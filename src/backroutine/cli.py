@@ -327,7 +327,12 @@ class _Ring:
     """The terminal bell, for when there is no sound device: the app's, or a plain BEL."""
 
     def __init__(self) -> None:
-        self.to = lambda: print("\a", end="", flush=True)
+        self.to = self._bell
+
+    @staticmethod
+    def _bell() -> None:
+        if sys.stdout.isatty():  # in a pipe or a file, a BEL is only noise
+            print("\a", end="", flush=True)
 
     def __call__(self) -> None:
         self.to()
