@@ -79,7 +79,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             yield Static(id="caution")
             yield Static(id="next")
             with Horizontal(id="bottom"):
-                yield ProgressBar(id="progress", show_eta=False)
+                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                 yield Static(id="time-left")
             yield Static(id="status")
         yield Footer(show_command_palette=False)
@@ -187,9 +187,10 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._set("caution", "")
         self._set("next", Content("Next: ") + self._next_up())
         total_left = engine.remaining_total()
-        bar = self.query_one("#progress", ProgressBar)
-        self._set("progress", max(0.0, (bar.total or 0) - total_left))
-        self._set("time-left", f"{human_duration(math.ceil(total_left))} left")
+        total = self.query_one("#progress", ProgressBar).total or 1.0
+        # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
+        self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
+        self._set("time-left", _time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
 
@@ -313,6 +314,13 @@ class PlayerScreen(Screen[SessionOutcome]):
             ),
             answered,
         )
+
+
+def _time_left(seconds: float) -> str:
+    """Whole minutes while more than two are left; seconds near the end."""
+    if seconds > 120:
+        return f"about {math.ceil(seconds / 60)} min left"
+    return f"{human_duration(math.ceil(seconds))} left"
 
 
 def _detail(segment: Segment) -> str:

@@ -1,0 +1,138 @@
+"""The real app in tmux at 80x24, side by side with a minimal Textual "hello" app.
+
+Measures time to first frame (polling `capture-pane` until text appears), CPU during a
+long hold (utime+stime from /proc over 20 s), peak RSS, and bytes written to the
+terminal per second during the hold (tmux `pipe-pane`).
+Targets (issue 4): first frame <= 1.3x hello, CPU < 1% of a core, RSS < 50 MiB, < 1 KiB/s.
+    .venv/bin/python bench/app_in_tmux.py [--runs 3] [--hold-window 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import machine, table
+
+HELLO_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello")
+
+Hello().run()
+"""
+LONG_HOLD = "title: Long hold\nsteps:\n  - {name: Plank, hold: 10m, prepare: 2s}\n"
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+class Pane:
+    """A command in its own tmux session at 80x24, with everything it writes captured."""
+
+    def __init__(self, name: str, command: str, capture: Path) -> None:
+        self.name = name
+        self.started = time.perf_counter()
+        tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"exec {command}")
+        tmux("pipe-pane", "-t", name, "-o", f"cat >> {capture}")
+        self.capture = capture
+        self.pid = int(tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> float:
+        """Seconds from start until `text` is on the screen."""
+        while time.perf_counter() - self.started < timeout:
+            if text in tmux("capture-pane", "-p", "-t", self.name):
+                return time.perf_counter() - self.started
+            time.sleep(0.005)
+        raise TimeoutError(f"{text!r} never appeared in {self.name}")
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+
+    def peak_rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def measure(command: str, ready_text: str, window: float, folder: Path, name: str) -> dict:
+    capture = folder / f"{name}.out"
+    capture.touch()
+    pane = Pane(name, command, capture)
+    try:
+        first_frame = pane.wait_for(ready_text)
+        time.sleep(3.0)  # past the get-ready countdown, into the hold
+        cpu_before, bytes_before = pane.cpu_seconds(), capture.stat().st_size
+        time.sleep(window)
+        cpu = (pane.cpu_seconds() - cpu_before) / window
+        written = (capture.stat().st_size - bytes_before) / window
+        return {"first_frame": first_frame, "cpu": cpu, "rss": pane.peak_rss_mib(),
+                "bytes": written}
+    finally:
+        pane.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hold-window", type=float, default=20.0)
+    args = parser.parse_args()
+    python = sys.executable
+    backroutine = str(Path(python).with_name("backroutine"))
+    results: dict[str, list[dict]] = {"hello": [], "app": []}
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        (folder / "hello.py").write_text(HELLO_APP)
+        (folder / "hold.yaml").write_text(LONG_HOLD)
+        for run in range(args.runs):  # interleaved, so machine load hits both alike
+            results["hello"].append(measure(
+                f"{python} {folder / 'hello.py'}", "hello", args.hold_window, folder,
+                f"hello{run}"))
+            results["app"].append(measure(
+                f"{backroutine} run {folder / 'hold.yaml'} --no-checkin --no-audio "
+                f"--data-dir {folder / 'data'}", "Plank", args.hold_window, folder, f"app{run}"))
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(result[key] for result in results[name])
+
+    def spread(name: str, key: str, scale: float, digits: int) -> str:
+        values = [result[key] * scale for result in results[name]]
+        return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-" \
+            f"{max(values):.{digits}f})"
+
+    rows = []
+    for key, label, scale, digits, target in [
+        ("first_frame", "time to first frame, ms", 1000, 0, "<= 1.3x hello"),
+        ("cpu", "CPU during a hold, % of a core", 100, 2, "< 1%"),
+        ("rss", "peak RSS, MiB", 1, 1, "< 50 MiB"),
+        ("bytes", "bytes to the terminal per second during a hold", 1, 0, "< 1024"),
+    ]:
+        hello = median("hello", key)
+        ratio = f"{median('app', key) / hello:.2f}x" if hello else "-"
+        rows.append([label, spread("hello", key, scale, digits), spread("app", key, scale, digits),
+                     ratio, target])
+    print(f"The app in tmux at 80x24, {args.runs} runs, hold window {args.hold_window:.0f} s, "
+          f"on {machine()}\n")
+    print(table(["measure: median (min-max)", "hello app (baseline)", "backroutine player",
+                 "ratio", "target"], rows))
+
+
+if __name__ == "__main__":
+    main()
