@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list", "list the bundled routines and your own")
     command("schema", "print the JSON Schema of the routine format (for editors)")
+    share = command("import", "check a routine from your therapist and add it to your routines")
+    share.add_argument("file", type=Path, metavar="FILE")
+    share.add_argument("--force", action="store_true", help="replace an equal or newer version")
+    new = command("new", "write a commented routine template to start from")
+    new.add_argument("file", type=Path, nargs="?", metavar="FILE", help="(default: the screen)")
+    new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    handout = command("print", "a routine as a one-page handout to print (Markdown or HTML)")
+    handout.add_argument("routine", metavar="ROUTINE")
+    handout.add_argument("--format", choices=["md", "html"], default="md")
+    handout.add_argument("--week", type=int, metavar="N", help="with the numbers of week N")
+    handout.add_argument("-o", "--output", type=Path, metavar="FILE")
+    handout.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("history", "streaks, adherence and pain trend from your completion log")
     export = command("export", "write your completion log for your therapist (CSV or JSON)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -63,6 +75,32 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of the screen"
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    due = command("due", "what is due now; exit 0 when a routine is due, 1 when none is")
+    due.add_argument("-q", "--quiet", action="store_true", help="print nothing: exit status only")
+    due.add_argument("--nudge", action="store_true", help=argparse.SUPPRESS)  # shell start-up
+    due.add_argument("--stamp", type=Path, help=argparse.SUPPRESS)
+    remind = command("remind", "reminders while backroutine is closed: shell, desktop, calendar")
+    how = remind.add_subparsers(dest="how", metavar="HOW", required=True)
+
+    def reminder(name: str, text: str) -> argparse.ArgumentParser:
+        return how.add_parser(name, help=text, description=text, parents=[common])
+
+    shell = reminder("shell", "print lines for your shell's start-up file: a nudge once a day")
+    shell.add_argument("shell", choices=["bash", "zsh", "fish"])
+    install = reminder("install", "a daily desktop notification when a routine is due")
+    install.add_argument(
+        "--at", action="append", metavar="HH:MM", help="time of day (repeat for more; 08:00)"
+    )
+    reminder("status", "is the desktop reminder installed, and when does it fire")
+    reminder("uninstall", "remove the desktop reminder")
+    reminder("notify", "notify now if a routine is due (what the desktop reminder runs)")
+    ics = reminder("ics", "write calendar events with an alarm, matching the routine's frequency")
+    ics.add_argument("routine", metavar="ROUTINE")
+    ics.add_argument("--at", action="append", metavar="HH:MM", help="time of day (repeatable)")
+    ics.add_argument("--days", metavar="mon,wed,fri", help="the days, for N per week")
+    ics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    ics.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 
@@ -100,8 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "list": _list,
         "schema": _schema,
+        "import": _import,
+        "new": _new,
+        "print": _print,
         "history": _history,
         "export": _export,
+        "due": _due,
+        "remind": _remind,
     }[args.command]
     try:
         return handler(args)
@@ -194,6 +237,73 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.loader import RoutineFileError
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.sharing import ImportRefused, install_routine
+
+    user_dir = user_routines_dir(data_dir(args.data_dir))
+    try:
+        installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
+    except RoutineFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"backroutine: {args.file} was not imported", file=sys.stderr)
+        return EXIT_INVALID
+    except ImportRefused as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(installed.report()))
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from backroutine.sharing import SCHEMA_FILE, template
+
+    if args.file is None:
+        print(template(), end="")
+        return EXIT_OK
+    if args.file.exists() and not args.force:
+        print(f"backroutine: {args.file} exists; add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    args.file.write_text(template(), encoding="utf-8")
+    print(f"wrote {args.file}; check it with: backroutine validate {args.file}")
+    print(f"for editor help, beside it: backroutine schema > {SCHEMA_FILE}")
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace) -> int:
+    from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.handout import render
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.progression import routine_for_week
+
+    if args.output and args.output.exists() and not args.force:
+        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        entry = load_entry(resolve(args.routine, user_routines_dir(data_dir(args.data_dir))))
+    except UnknownRoutine as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if entry.loaded is None:
+        for problem in entry.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    routine = entry.loaded.routine
+    if args.week is not None:
+        routine = routine_for_week(routine, max(1, args.week))
+    text = render(routine, args.format, week=args.week)
+    if args.output is None:
+        print(text, end="")
+        return EXIT_OK
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     from backroutine.catalog import UnknownRoutine, resolve
     from backroutine.paths import data_dir, user_routines_dir
@@ -279,6 +389,18 @@ def _history(args: argparse.Namespace) -> int:
     with _open_log(args) as log:
         render_history(log, sys.stdout)
     return EXIT_OK
+
+
+def _due(args: argparse.Namespace) -> int:
+    from backroutine.reminders.commands import due
+
+    return due(args, _open_log)
+
+
+def _remind(args: argparse.Namespace) -> int:
+    from backroutine.reminders.commands import remind
+
+    return remind(args, _open_log)
 
 
 def _export(args: argparse.Namespace) -> int:

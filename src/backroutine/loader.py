@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from backroutine.model import Defaults, ExerciseStep, RestStep, Routine
+from backroutine.model import Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
 
 MAX_FILE_BYTES = 256 * 1024
@@ -62,6 +62,11 @@ class LoadedRoutine:
     source: Path
     sha256: str
 
+    @property
+    def library(self) -> Path | None:
+        """The exercise library file the routine names, if any (checked when it loaded)."""
+        return self.source.parent / self.routine.library if self.routine.library else None
+
 
 def load_routine(path: str | Path) -> LoadedRoutine:
     """Load and validate a routine file, raising `RoutineFileError` with located problems."""
@@ -73,13 +78,51 @@ def load_routine(path: str | Path) -> LoadedRoutine:
     except OSError as error:
         message = f"cannot read the file: {error.strerror}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
-    routine = parse_routine(data, source)
+    routine = parse_routine(data, source, folder=path.parent)
     return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest())
 
 
-def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
-    """Validate the text of a routine file; `source` names it in error messages."""
+def parse_routine(
+    data: bytes | str, source: str = "<routine>", *, folder: Path | None = None
+) -> Routine:
+    """Validate the text of a routine file; `source` names it in error messages.
+
+    Steps naming an `exercise:` take it from the bundled library, or from the routine's
+    `library:` file, which must be inside `folder` (the routine file's folder).
+    """
+    # Imported here: the library module reads its files with this module's reader.
+    from backroutine.library import resolve_exercises
+
     document, places = read_yaml(data, source)
+    _require_mapping(document, source, "a routine file")
+    problems, unresolved = resolve_exercises(document, places, source, folder)
+    try:
+        routine = Routine.model_validate(document)
+    except ValidationError as error:
+        problems += [
+            problem
+            for problem, item in _locate(error, places, source, with_items=True)
+            if not _about_unresolved_step(item, unresolved)
+        ]
+    if problems:
+        # The routine's own problems first, then those of its library file.
+        problems.sort(key=lambda p: (p.source != source, p.line, p.column))
+        raise RoutineFileError(problems)
+    return routine
+
+
+def validate_document(
+    model: type[BaseModel], document: Any, places: _Places, source: str, *, what: str
+) -> BaseModel:
+    """Validate parsed YAML against `model`, raising `RoutineFileError` with located problems."""
+    _require_mapping(document, source, what)
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise RoutineFileError([problem for problem, _ in _locate(error, places, source)]) from None
+
+
+def _require_mapping(document: Any, source: str, what: str) -> None:
     if not isinstance(document, dict):
         found = "nothing" if document is None else _describe(document)
         raise RoutineFileError(
@@ -88,15 +131,20 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
                     source,
                     1,
                     1,
-                    "a routine file is a mapping of keys such as title: and steps:, "
+                    f"{what} is a mapping of keys such as title: and steps:, "
                     f"but this holds {found}",
                 )
             ]
         )
-    try:
-        return Routine.model_validate(document)
-    except ValidationError as error:
-        raise RoutineFileError(_locate(error, places, source)) from None
+
+
+def _about_unresolved_step(item: dict, unresolved: set[int]) -> bool:
+    """True for the missing name or timing of a step whose exercise was not found."""
+    loc = item["loc"]
+    return (
+        len(loc) >= 2 and loc[0] == "steps" and loc[1] in unresolved
+        and item["type"] in {"missing", "timing"}
+    )
 
 
 # --- YAML -------------------------------------------------------------------------
@@ -347,31 +395,49 @@ def _describe(value: Any) -> str:
 _STEP_MODELS = {"exercise": ExerciseStep, "rest": RestStep}
 
 
-def _locate(error: ValidationError, places: _Places, source: str) -> list[Problem]:
+def _locate(
+    error: ValidationError, places: _Places, source: str, *, with_items: bool = False
+) -> list[tuple[Problem, dict]]:
+    """Each validation error as a located problem, in file order, with pydantic's item."""
     problems = []
     seen = set()
     for item in error.errors(include_url=False):
-        loc = _without_step_tag(tuple(item["loc"]))
-        is_key = item["type"] == "extra_forbidden"
-        line, column = places.nearest(loc, key=is_key)
+        loc = _without_tags(tuple(item["loc"]))
+        about_key = loc[-1:] == ("[key]",)  # a mapping's key is wrong, not its value
+        if about_key:
+            loc = loc[:-1]
+        line, column = places.nearest(loc, key=about_key or item["type"] == "extra_forbidden")
+        if about_key:
+            loc = loc[:-1]
         message = _explain(item, loc)
         if (line, column, message) not in seen:
             seen.add((line, column, message))
-            problems.append(Problem(source, line, column, message))
-    problems.sort(key=lambda p: (p.line, p.column))
+            problems.append((Problem(source, line, column, message), item))
+    problems.sort(key=lambda pair: (pair[0].line, pair[0].column))
     return problems
 
 
-def _without_step_tag(loc: tuple) -> KeyPath:
-    """Drop the union tag pydantic puts after a step's index: ('steps', 0, 'rest', ...)."""
+_RULE_TAGS = {"growth", "schedule"}
+
+
+def _without_tags(loc: tuple) -> KeyPath:
+    """Drop the union tags pydantic puts in a path: ('steps', 0, 'rest', ...), rule kinds."""
     if loc[:1] == ("steps",) and len(loc) >= 3 and loc[2] in _STEP_MODELS:
-        return loc[:2] + loc[3:]
+        loc = loc[:2] + loc[3:]
+    if "progression" in loc:
+        at = loc.index("progression") + 2
+        if loc[at : at + 1] and loc[at] in _RULE_TAGS:
+            loc = loc[:at] + loc[at + 1 :]
     return loc
 
 
 def _model_at(loc: KeyPath, raw_loc: tuple) -> type[BaseModel]:
+    if loc[-1:] == ("progression",):
+        return Progression
     if loc[:1] == ("steps",) and len(loc) >= 2:
         return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
+    if loc[:1] == ("exercises",) and len(loc) >= 2:
+        return ExerciseStep
     if loc[:1] == ("defaults",):
         return Defaults
     return Routine
@@ -380,13 +446,24 @@ def _model_at(loc: KeyPath, raw_loc: tuple) -> type[BaseModel]:
 def _where(loc: KeyPath) -> str:
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
         return f"step {loc[1] + 1}"
+    if len(loc) >= 2 and loc[0] == "exercises":
+        return f"exercise '{printable(str(loc[1]))}'"
     return "the routine"
+
+
+def _label(loc: KeyPath) -> str:
+    """How a message names the value at `loc`: the key, or e.g. 'progression of hold'."""
+    if "progression" in loc:
+        rule = [printable(str(part)) for part in loc[loc.index("progression") + 1 :]]
+        if rule:
+            return "progression of " + ", ".join(rule)
+    return printable(str(loc[-1])) if loc else ""
 
 
 def _explain(item: dict, loc: KeyPath) -> str:
     kind = item["type"]
     field = str(loc[-1]) if loc else ""
-    name = printable(field)
+    name = _label(loc)
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], tuple(item["loc"]))
         known = list(model.model_fields)
@@ -397,12 +474,22 @@ def _explain(item: dict, loc: KeyPath) -> str:
             )
         close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
-        return f"unknown key '{name}' in {_where(loc)}: {hint}"
+        place = _where(loc)
+        if model is Progression:
+            place = f"the progression of {place}"
+        return f"unknown key '{printable(field)}' in {place}: {hint}"
     if kind == "missing":
         if field == "name":
             return f"{_where(loc)} has no name: add name: (or write a rest as - rest: 60s)"
         return f"{_where(loc)} needs {name}: add {name}:"
-    if kind in {"duration", "count", "frequency", "timing"}:
+    if kind.startswith("date_"):
+        return f"{name}: write a date such as 2026-06-30"
+    if kind == "string_pattern_mismatch" and field == "id":
+        return "id: write lower-case letters, digits and '-', e.g. core-for-jane"
+    if kind == "string_pattern_mismatch" and loc == ("exercises",):
+        key = printable(str(item.get("input"))[:40])
+        return f"'{key}': an exercise id is lower-case letters, digits and '-', e.g. bird-dog"
+    if kind in {"duration", "count", "frequency", "timing", "progression", "weeks", "version"}:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":

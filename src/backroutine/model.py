@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from functools import partial
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -102,6 +105,20 @@ def _check_count(limit: int, what: str):
     return check
 
 
+def _count_text(limit: int, what: str):
+    """Like `_check_count`, for a number written inside a progression rule."""
+    check = _check_count(limit, what)
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit():
+            raise PydanticCustomError(
+                "count", "'{text}' is not a number of {what}", {"text": text[:40], "what": what}
+            )
+        return check(int(text))
+
+    return parse
+
+
 Seconds = Annotated[
     int,
     BeforeValidator(parse_duration),
@@ -166,6 +183,19 @@ def parse_frequency(value: Any) -> Frequency:
     )
 
 
+def parse_version(value: Any) -> str:
+    """Read a routine version: a whole number or numbers joined by dots, e.g. 3 or 1.2."""
+    text = str(value).strip() if isinstance(value, (int, float, str)) else ""
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,6}(\.\d{1,6}){0,3}", text):
+        raise PydanticCustomError("version", "write the version as a number such as 2 or 1.3")
+    return text
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+    """A version as numbers to compare: `1.10` comes after `1.9`; no version is lowest."""
+    return tuple(int(part) for part in version.split(".")) if version else ()
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -185,9 +215,178 @@ class Defaults(_Strict):
     """Switch-sides pause for per-side exercises (5 s if not given)."""
 
 
+# --- progressions: how a step's numbers grow week by week ----------------------------
+
+_GROWTH = re.compile(
+    r"(?P<sign>[+-])\s*(?P<amount>[^,]+?)\s*"
+    r"(?:(?P<repeat>per week|a week|each week|every week|every (?P<every>\d+) weeks)\s*)?"
+    r"(?:(?:from|in) week (?P<from>\d+)|after (?P<after>\d+) weeks?)?\s*"
+    r"(?:,?\s*(?P<limit_word>up|down) to (?P<limit>.+))?"
+)
+_WEEKS = re.compile(
+    r"weeks? (?P<first>\d+)(?:\s*(?:-|to)\s*(?P<last>\d+)|\s*(?P<on>\+|on|onwards|and after))?"
+)
+MAX_WEEK = 520  # ten years: a week number beyond this is a typing slip
+
+
+class Growth(_Strict):
+    """A change of `change` every `every_weeks` weeks from `from_week` on, stopping at `limit`.
+
+    `every_weeks` is None for a change made once, e.g. `+1 from week 3`.
+    """
+
+    change: int
+    every_weeks: int | None
+    from_week: int
+    limit: int | None
+
+    def increments(self, week: int) -> int:
+        """How many times the change has been made by `week`."""
+        if week < self.from_week:
+            return 0
+        if self.every_weeks is None:
+            return 1
+        return (week - self.from_week) // self.every_weeks + 1
+
+
+def _growth(parse_amount):
+    """A validator reading `+5s per week, up to 60s`, `+1 after 2 weeks`, `-5s every 2 weeks...`."""
+
+    def parse(value: Any) -> Growth:
+        if isinstance(value, Growth):
+            return value
+        example = "write e.g. '+5s per week, up to 60s' or '+1 after 2 weeks'"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "progression", "{value} says how much but not when: " + example, {"value": value}
+            )
+        if not isinstance(value, str):
+            raise PydanticCustomError("progression", example)
+        match = _GROWTH.fullmatch(value.strip().lower())
+        if match is None:
+            raise PydanticCustomError(
+                "progression", "'{text}' is not a progression: " + example, {"text": value[:60]}
+            )
+        sign = 1 if match["sign"] == "+" else -1
+        amount = parse_amount(match["amount"])
+        every = int(match["every"]) if match["every"] else 1 if match["repeat"] else None
+        if match["from"]:
+            from_week = int(match["from"])
+        elif match["after"]:
+            from_week = int(match["after"]) + 1
+        elif every is not None:
+            from_week = 1 + every  # week 1 is the routine as written
+        else:
+            raise PydanticCustomError(
+                "progression",
+                "say when: '{sign}{amount} per week' or '{sign}{amount} from week 3'",
+                {"sign": match["sign"], "amount": match["amount"]},
+            )
+        limit = parse_amount(match["limit"]) if match["limit"] else None
+        expected_word = "up" if sign > 0 else "down"
+        if limit is None and every is not None:
+            raise PydanticCustomError(
+                "progression",
+                "add ', {word} to ...' so a weekly change stops somewhere",
+                {"word": expected_word},
+            )
+        if match["limit_word"] and match["limit_word"] != expected_word:
+            raise PydanticCustomError(
+                "progression",
+                "a '{sign}' change goes {word} to a limit: write '{word} to'",
+                {"sign": match["sign"], "word": expected_word},
+            )
+        if not 1 <= from_week <= MAX_WEEK or (every is not None and not 1 <= every <= MAX_WEEK):
+            raise PydanticCustomError("progression", "week numbers go from 1 to {max}",
+                                      {"max": MAX_WEEK})
+        return Growth(change=sign * amount, every_weeks=every, from_week=from_week, limit=limit)
+
+    return parse
+
+
+def parse_weeks(value: Any) -> tuple[int, int | None]:
+    """Read `week 3` (that week), `weeks 1-2` (those weeks) or `week 3 on` (from then on)."""
+    if isinstance(value, tuple):
+        return value
+    match = _WEEKS.fullmatch(str(value).strip().lower())
+    if match is None:
+        raise PydanticCustomError(
+            "weeks",
+            "'{text}' is not a week: write week 3, weeks 1-2 or week 3 on",
+            {"text": str(value)[:40]},
+        )
+    first = int(match["first"])
+    last = None if match["on"] else int(match["last"] or first)
+    if not 1 <= first <= MAX_WEEK or (last is not None and not first <= last <= MAX_WEEK):
+        raise PydanticCustomError(
+            "weeks", "'{text}': weeks count from 1, and a range goes up (weeks 1-2)",
+            {"text": str(value)[:40]},
+        )
+    return (first, last)
+
+
+def _no_overlap(schedule: dict[tuple[int, int | None], int]) -> dict[tuple[int, int | None], int]:
+    spans = sorted(schedule)
+    for (_, last), (next_first, _) in pairwise(spans):
+        if last is None or last >= next_first:
+            raise PydanticCustomError(
+                "weeks", "week {week} is given twice: the weeks must not overlap",
+                {"week": next_first},
+            )
+    return schedule
+
+
+Weeks = Annotated[tuple[int, int | None], BeforeValidator(parse_weeks)]
+
+
+def _rule(value_type: Any, parse_amount, example: str) -> Any:
+    """A progression rule for one field: a growth text, or a schedule of values by week."""
+    return Annotated[
+        Annotated[Growth, BeforeValidator(_growth(parse_amount)), Tag("growth")]
+        | Annotated[dict[Weeks, value_type], AfterValidator(_no_overlap), Tag("schedule")],
+        Discriminator(lambda value: "schedule" if isinstance(value, dict) else "growth"),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "examples": [example]},
+                    {"type": "object", "propertyNames": {"pattern": r"^\s*[Ww]eeks? \d+"}},
+                ],
+                "description": "a change such as '+5s per week, up to 60s', or values by week",
+            }
+        ),
+    ]
+
+
+DurationRule = _rule(Seconds, parse_duration, "+5s per week, up to 60s")
+RepsRule = _rule(Reps, _count_text(MAX_REPS, "reps"), "+2 every 2 weeks, up to 15")
+SetsRule = _rule(Sets, _count_text(MAX_SETS, "sets"), "+1 after 2 weeks")
+
+
+class Progression(_Strict):
+    """How the numbers grow, counted in weeks from the first session of the routine."""
+
+    hold: DurationRule | None = None
+    """How the hold grows, e.g. '+5s per week, up to 60s'."""
+    duration: DurationRule | None = None
+    """How the duration grows, e.g. '+1m per week, up to 20m'."""
+    reps: RepsRule | None = None
+    """How the reps grow, e.g. '+2 every 2 weeks, up to 15'."""
+    sets: SetsRule | None = None
+    """How the sets grow, e.g. '+1 after 2 weeks'."""
+
+
+def _name_or_exercise(schema: dict[str, Any]) -> None:
+    # In the file, a step that takes an exercise from a library may leave out its name.
+    schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+
+
 class ExerciseStep(_Strict):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
 
+    model_config = ConfigDict(json_schema_extra=_name_or_exercise)
+
+    exercise: Annotated[str, Field(max_length=100)] | None = None
+    """The library exercise this step takes its name, timing and texts from, e.g. bird-dog."""
     name: ShortText = Field(min_length=1)
     """What the exercise is called, e.g. Bird-dog."""
     hold: Seconds | None = None
@@ -216,6 +415,8 @@ class ExerciseStep(_Strict):
     """One or two sentences on why this exercise helps."""
     say: LongText | None = None
     """What the voice says to announce the exercise."""
+    progression: Progression | None = None
+    """How this step's numbers grow week by week."""
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
@@ -240,6 +441,15 @@ class ExerciseStep(_Strict):
                 "relax is the pause between reps that have a hold: add reps and hold, "
                 "or remove relax",
             )
+        if self.progression is not None:
+            for field in ("hold", "duration", "reps"):
+                if getattr(self.progression, field) is not None and getattr(self, field) is None:
+                    raise PydanticCustomError(
+                        "timing",
+                        "the progression changes {field}, but the step has no {field}: "
+                        "give it {field}: or change what the progression grows",
+                        {"field": field},
+                    )
         return self
 
     @property
@@ -258,7 +468,8 @@ class RestStep(_Strict):
 
 
 def _step_tag(value: Any) -> str:
-    if isinstance(value, dict) and "name" not in value and "rest" in value:
+    is_exercise = isinstance(value, dict) and not value.keys().isdisjoint({"name", "exercise"})
+    if isinstance(value, dict) and not is_exercise and "rest" in value:
         return "rest"
     return "exercise"
 
@@ -280,6 +491,24 @@ class Routine(_Strict):
     """What the routine is for."""
     author: ShortText | None = None
     """Who wrote it."""
+    id: Annotated[str, Field(max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")] | None = None
+    """A name that stays the same across versions, e.g. core-for-jane: import replaces by it."""
+    version: (
+        Annotated[
+            str,
+            BeforeValidator(parse_version),
+            WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
+                            "examples": [1, "2.1"]}),
+        ]
+        | None
+    ) = None
+    """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
+    licence: ShortText | None = None
+    """Under what terms others may use the file, e.g. CC BY 4.0."""
+    review_by: date | None = None
+    """When the patient should have the routine reviewed by their therapist."""
+    library: ShortText | None = None
+    """An exercise library file beside the routine, e.g. my-exercises.yaml."""
     frequency: (
         Annotated[
             Frequency,
@@ -295,6 +524,8 @@ class Routine(_Strict):
     """Notes shown before the session starts."""
     defaults: Defaults = Field(default_factory=Defaults)
     """Values every exercise step inherits."""
+    progression: Progression | None = None
+    """How every exercise's numbers grow week by week (a step's own progression wins)."""
     steps: list[Step] = Field(min_length=1, max_length=200)
     """The exercises and rests, in order."""
 

@@ -1,0 +1,136 @@
+"""Progressions: a routine's numbers as they stand in a given week.
+
+Week 1 starts on the day the patient first did the routine; a routine never done is in
+week 1. `routine_for_week` applies a routine's `progression:` rules to give the routine
+as it is to be done that week. Pure functions: the dates come from the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from backroutine.model import (
+    MAX_REPS,
+    MAX_SECONDS,
+    MAX_SETS,
+    ExerciseStep,
+    Growth,
+    Progression,
+    Routine,
+)
+from backroutine.text import human_duration
+
+if TYPE_CHECKING:
+    from backroutine.log import SessionRecord
+
+_LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
+Rule = Growth | dict[tuple[int, int | None], int]
+
+
+def week_number(first_done: date | None, today: date) -> int:
+    """The week of the routine `today` is in: 1 in the first seven days, 2 in the next..."""
+    if first_done is None or today <= first_done:
+        return 1
+    return (today - first_done).days // 7 + 1
+
+
+def first_done(sessions: Iterable[SessionRecord], sha256: str) -> date | None:
+    """The day this version of the routine file was first done, from the log's sessions.
+
+    Matched on the file's content, so a new version from the therapist starts again at
+    week 1: they set its numbers for where the patient is now.
+    """
+    days = [record.started.date() for record in sessions if record.routine_sha256 == sha256]
+    return min(days, default=None)
+
+
+def routine_for_week(routine: Routine, week: int) -> Routine:
+    """The routine with its progressions applied for `week` (1 = as written).
+
+    The result has no progression left, so it can be shown or played as it is. Every value
+    stays within the format's limits.
+    """
+    steps = [
+        _step_for_week(step, routine, week) if isinstance(step, ExerciseStep) else step
+        for step in routine.steps
+    ]
+    return routine.model_copy(update={"steps": steps, "progression": None})
+
+
+def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseStep:
+    changes: dict[str, int | None] = {"progression": None}
+    for field, rule in _rules(step, routine.progression).items():
+        base = getattr(step, field)
+        if field == "sets":
+            base = base or routine.defaults.sets or 1
+        if base is None:  # a routine-wide rule for a field this step does not have
+            continue
+        changes[field] = value_in_week(rule, base, week, _LIMITS[field])
+    # Validating again keeps the guarantees of the model (limits, one way of timing).
+    fields = {name: getattr(step, name) for name in step.model_fields_set}
+    return ExerciseStep.model_validate({**fields, **changes})
+
+
+def _rules(step: ExerciseStep, routine_wide: Progression | None) -> dict[str, Rule]:
+    """The rule for each field: the step's own, else the routine's.
+
+    A routine-wide `hold` rule grows single holds (stretches, planks) only: the short hold
+    of each paced rep is a different dose, which a step grows with its own rule.
+    """
+    rules = {}
+    for progression in (routine_wide, step.progression):  # the step's own comes last, and wins
+        if progression is not None:
+            rules.update({f: r for f in _LIMITS if (r := getattr(progression, f)) is not None})
+            if progression is routine_wide and step.kind != "hold":
+                rules.pop("hold", None)
+    return rules
+
+
+def value_in_week(rule: Rule, base: int, week: int, ceiling: int) -> int:
+    """A value `base` as a rule makes it in `week`, kept between 1 and `ceiling`."""
+    if isinstance(rule, Growth):
+        value = base + rule.change * rule.increments(week)
+        if rule.limit is not None:
+            # The limit stops the change; it never pulls a value that is already past it.
+            if rule.change > 0 and base < rule.limit:
+                value = min(value, rule.limit)
+            elif rule.change < 0 and base > rule.limit:
+                value = max(value, rule.limit)
+    else:
+        in_week = (v for (first, last), v in rule.items() if first <= week <= (last or week))
+        value = next(in_week, base)
+    return max(1, min(value, ceiling))
+
+
+def describe(field: str, rule: Rule) -> str:
+    """A rule in words, e.g. `hold: +5 s every week from week 2, up to 60 s`."""
+
+    def amount(value: int) -> str:
+        return human_duration(value) if field in {"hold", "duration"} else str(value)
+
+    if isinstance(rule, Growth):
+        change = ("+" if rule.change > 0 else "-") + amount(abs(rule.change))
+        if rule.every_weeks is None:
+            text = f"{change} from week {rule.from_week}"
+        else:
+            every = "every week" if rule.every_weeks == 1 else f"every {rule.every_weeks} weeks"
+            text = f"{change} {every} from week {rule.from_week}"
+        if rule.limit is not None:
+            text += f", {'up' if rule.change > 0 else 'down'} to {amount(rule.limit)}"
+        return f"{field}: {text}"
+    spans = []
+    for (first, last), value in sorted(rule.items()):
+        weeks = (
+            f"week {first} on" if last is None
+            else f"week {first}" if first == last
+            else f"weeks {first}-{last}"
+        )
+        spans.append(f"{weeks}: {amount(value)}")
+    return f"{field}: {'; '.join(spans)}"
+
+
+def describe_all(step: ExerciseStep, routine: Routine) -> list[str]:
+    """Every rule that applies to a step, in words."""
+    return [describe(field, rule) for field, rule in _rules(step, routine.progression).items()]

@@ -1,0 +1,181 @@
+"""The `due` and `remind` sub-commands; `backroutine.cli` hands them the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+EXIT_DUE, EXIT_NOTHING_DUE, EXIT_USAGE = 0, 1, 2
+
+OpenLog = Callable[[argparse.Namespace], object]
+
+
+def _statuses(args: argparse.Namespace, open_log: OpenLog):
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.reminders.due import read_due
+
+    with open_log(args) as log:
+        return read_due(log, user_routines_dir(data_dir(args.data_dir)))
+
+
+def due(args: argparse.Namespace, open_log: OpenLog) -> int:
+    """`backroutine due`: exit 0 when a routine is due, 1 when none is."""
+    if args.nudge:
+        return _nudge(args, open_log)
+    from backroutine.text import printable
+
+    statuses = _statuses(args, open_log)
+    if not args.quiet:
+        for status in statuses:
+            print(printable(status.describe()))
+        if not statuses:
+            print("Nothing is due: none of your routines gives a frequency (e.g. 3 per week).")
+    return EXIT_DUE if any(status.due for status in statuses) else EXIT_NOTHING_DUE
+
+
+def _nudge(args: argparse.Namespace, open_log: OpenLog) -> int:
+    """At most once a day (the stamp file), say what is due; always exit 0 in a start-up file."""
+    from backroutine.reminders.shell import (
+        checked_today,
+        default_stamp_path,
+        mark_checked,
+        nudge_text,
+    )
+
+    stamp = args.stamp or default_stamp_path()
+    today = date.today()
+    if checked_today(stamp, today):
+        return EXIT_DUE
+    # Stamp first: a log that cannot be read is then reported once a day, not in every terminal.
+    mark_checked(stamp, today)
+    if not args.quiet:
+        print(nudge_text(_statuses(args, open_log)), end="")
+    return EXIT_DUE
+
+
+def remind(args: argparse.Namespace, open_log: OpenLog) -> int:
+    """`backroutine remind shell|install|status|uninstall|notify|ics`."""
+    return {
+        "shell": _shell,
+        "install": _install,
+        "status": _status,
+        "uninstall": _uninstall,
+        "notify": _notify,
+        "ics": _ics,
+    }[args.how](args, open_log)
+
+
+def _self_command(args: argparse.Namespace) -> list[str]:
+    """How a reminder runs this backroutine again: this interpreter, with the same data folder."""
+    command = [sys.executable, "-m", "backroutine"]
+    if args.data_dir is not None:
+        command += ["--data-dir", str(Path(args.data_dir).resolve())]
+    return command
+
+
+def _shell(args: argparse.Namespace, open_log: OpenLog) -> int:
+    from backroutine.reminders.shell import default_stamp_path, snippet, startup_file
+
+    print(snippet(args.shell, _self_command(args), default_stamp_path()), end="")
+    if sys.stdout.isatty():
+        print(
+            f"\n# Add these lines to {startup_file(args.shell)}, e.g.:\n"
+            f"#   backroutine remind shell {args.shell} >> {startup_file(args.shell)}",
+            file=sys.stderr,
+        )
+    return EXIT_DUE
+
+
+def _timer(args: argparse.Namespace):
+    from backroutine.reminders.timers import choose_scheduler
+
+    return choose_scheduler(_self_command(args))
+
+
+def _install(args: argparse.Namespace, open_log: OpenLog) -> int:
+    from backroutine.reminders.timers import NoScheduler, parse_clock_times
+
+    try:
+        times = parse_clock_times(args.at or ["08:00"])
+    except ValueError as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    scheduler = _timer(args)
+    if isinstance(scheduler, NoScheduler):
+        print(scheduler.reason, file=sys.stderr)
+        return EXIT_NOTHING_DUE
+    print(scheduler.install(times))
+    return EXIT_DUE
+
+
+def _status(args: argparse.Namespace, open_log: OpenLog) -> int:
+    scheduler = _timer(args)
+    print(scheduler.status())
+    return EXIT_DUE if scheduler.installed() else EXIT_NOTHING_DUE
+
+
+def _uninstall(args: argparse.Namespace, open_log: OpenLog) -> int:
+    print(_timer(args).uninstall())
+    return EXIT_DUE
+
+
+def _notify(args: argparse.Namespace, open_log: OpenLog) -> int:
+    """What the timer runs: a desktop notification when a routine is due."""
+    from backroutine.reminders.timers import notify
+
+    due_now = [status for status in _statuses(args, open_log) if status.due]
+    if due_now:
+        notify([status.describe() for status in due_now], due_now[0].routine.run_name)
+    # Exit 0 even when nothing is due, or the timer's service would be marked failed.
+    return EXIT_DUE
+
+
+def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
+    from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
+
+    if args.output.exists() and not args.force:
+        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = resolve(args.routine, user_routines_dir(data_dir(args.data_dir)))
+    except UnknownRoutine as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    entry = load_entry(path)
+    if entry.loaded is None:
+        for problem in entry.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_NOTHING_DUE
+    routine = entry.loaded.routine
+    try:
+        schedule = schedule_for(routine.frequency, args.at or [], args.days)
+    except ScheduleError as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now().astimezone()
+    calendar = routine_calendar(
+        routine, path.stem, schedule, start=now.date(), tz=_local_zone(now), stamp=now
+    )
+    args.output.write_bytes(calendar.to_ical())
+    print(f"wrote {args.output}: {schedule.describe()}", file=sys.stderr)
+    if routine.frequency is None:
+        print("note: the routine gives no frequency, so the events are daily", file=sys.stderr)
+    return EXIT_DUE
+
+
+def _local_zone(now: datetime):
+    """The local IANA zone (events then follow its daylight saving), or None for floating times."""
+    from zoneinfo import ZoneInfo
+
+    from backroutine.recorder import zone_name
+
+    name = zone_name(now)
+    try:
+        return ZoneInfo(name) if "/" in name else None
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return None

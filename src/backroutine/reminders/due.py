@@ -1,0 +1,153 @@
+"""What is due now: each routine's prescribed frequency against the completion log.
+
+A routine counts when the patient has done it at least once (it is in the log) or it is
+in their own routines folder. Due means:
+
+- N per day: fewer than N completed today;
+- N per week: fewer than N completed this (Monday-first, local) week, and none today;
+- no frequency: never due.
+
+Days and weeks are counted as `backroutine.history` counts them, so `due` and `history`
+always agree.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from backroutine.history import Streak, completed_per_period, streak, today_in, week_start
+from backroutine.log import CompletionLog, SessionRecord
+from backroutine.model import Frequency
+
+
+@dataclass(frozen=True)
+class FollowedRoutine:
+    """A routine the patient follows, with the frequency it prescribes now."""
+
+    title: str
+    path: str
+    """The routine file, as the log records it (resolved)."""
+    frequency: Frequency | None
+    run_name: str
+    """What to type after `backroutine run` to start it."""
+
+
+@dataclass(frozen=True)
+class DueStatus:
+    """Where one routine stands today."""
+
+    routine: FollowedRoutine
+    frequency: Frequency
+    done_today: int
+    done_this_week: int
+    streak: Streak
+
+    @property
+    def due(self) -> bool:
+        """True while another session is expected today."""
+        if self.frequency.period == "day":
+            return self.done_today < self.frequency.count
+        return self.done_this_week < self.frequency.count and self.done_today == 0
+
+    def describe(self) -> str:
+        """One line, e.g. `Core stability: due today, 1 of 3 this week done; streak 5 days`."""
+        count, period = self.frequency.count, self.frequency.period
+        done = self.done_today if period == "day" else self.done_this_week
+        when = "today" if period == "day" else "this week"
+        if self.due:
+            state = "due today" + (f", {done} of {count} {when} done" if count > 1 else "")
+        elif period == "week" and done < count:
+            state = f"done for today, {done} of {count} this week"
+        else:
+            state = f"done for {when}" + (f" ({done} of {count})" if count > 1 else "")
+        line = f"{self.routine.title}: {state}"
+        if self.streak.current:
+            unit = self.streak.unit + ("s" if self.streak.current != 1 else "")
+            line += f"; streak {self.streak.current} {unit}"
+        return line
+
+
+def due_status(
+    routine: FollowedRoutine, sessions: Sequence[SessionRecord], today: date
+) -> DueStatus | None:
+    """Where `routine` stands on `today`, from its own sessions; None without a frequency."""
+    frequency = routine.frequency
+    if frequency is None:
+        return None
+    return DueStatus(
+        routine=routine,
+        frequency=frequency,
+        done_today=completed_per_period(sessions, "day")[today],
+        done_this_week=completed_per_period(sessions, "week")[week_start(today)],
+        streak=streak(sessions, frequency, today),
+    )
+
+
+def check_due(
+    routines: Iterable[FollowedRoutine], sessions: Sequence[SessionRecord], today: date
+) -> list[DueStatus]:
+    """The status of every routine that has a frequency, the due ones first."""
+    by_path: dict[str, list[SessionRecord]] = {}
+    for session in sessions:
+        by_path.setdefault(session.routine_path, []).append(session)
+    statuses = [due_status(routine, by_path.get(routine.path, []), today) for routine in routines]
+    found = [status for status in statuses if status is not None]
+    return sorted(found, key=lambda status: not status.due)  # stable: keeps the given order
+
+
+def followed_routines(
+    sessions: Sequence[SessionRecord], user_dir: Path | None
+) -> list[FollowedRoutine]:
+    """The patient's own routine files, then every other routine in the log (latest first).
+
+    A file's current frequency wins over the one logged with its sessions, since the
+    therapist may have changed it. Files that do not load are left out here: `list` and
+    `validate` are where their problems are shown.
+    """
+    followed: dict[str, FollowedRoutine] = {}
+    if user_dir is not None and user_dir.is_dir():
+        # The catalog brings the loader (pydantic, YAML): only when there are files to load.
+        from backroutine.catalog import load_entry, routine_files
+
+        for path in routine_files(user_dir):
+            entry = load_entry(path)
+            if entry.loaded is not None:
+                resolved = str(path.resolve())
+                routine = entry.loaded.routine
+                followed[resolved] = FollowedRoutine(
+                    routine.title, resolved, routine.frequency, path.stem
+                )
+    for session in reversed(sessions):
+        if session.routine_path not in followed:
+            followed[session.routine_path] = FollowedRoutine(
+                session.routine_title,
+                session.routine_path,
+                session.frequency,
+                _run_name(Path(session.routine_path)),
+            )
+    return list(followed.values())
+
+
+def _run_name(path: Path) -> str:
+    from backroutine.paths import bundled_routines_dir
+
+    if path.parent == bundled_routines_dir().resolve():
+        return path.stem
+    return shlex.quote(str(path))
+
+
+def read_due(
+    log: CompletionLog,
+    user_dir: Path | None,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> list[DueStatus]:
+    """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
+    sessions = log.sessions()
+    today = today_in(tz, now)
+    return check_due(followed_routines(sessions, user_dir), sessions, today)
