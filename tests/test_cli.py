@@ -132,3 +132,14 @@ def test_a_foreign_log_file_is_kept_and_explained(tmp_path: Path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "--data-dir" in result.stderr
     assert (tmp_path / "log.sqlite3").read_bytes() == before
+
+
+def test_an_exercise_library_beside_the_routines_is_not_listed_as_a_broken_routine(
+    tmp_path: Path, capsys
+):
+    own = tmp_path / "routines"
+    own.mkdir()
+    (own / "my-exercises.yaml").write_text("exercises:\n  wall-sit:\n    name: Wall sit\n"
+                                           "    hold: 30s\n")
+    assert main(["list", "--data-dir", str(tmp_path)]) == 0
+    assert "my-exercises" not in capsys.readouterr().out

@@ -48,7 +48,8 @@ def check(data: bytes) -> Routine | None:
         return parse_routine(data, source)
     except RoutineFileError as error:
         assert error.problems
-        lines = data.count(b"\n") + 2
+        # YAML also breaks lines at NEL, U+2028 and U+2029, as str.splitlines does.
+        lines = len(data.decode("utf-8", "replace").splitlines()) + 2
         for problem in error.problems:
             assert problem.source == source
             assert 1 <= problem.line <= lines and problem.column >= 1

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from backroutine.loader import LoadedRoutine, Problem, RoutineFileError, load_routine
+from backroutine.loader import (
+    MAX_FILE_BYTES,
+    LoadedRoutine,
+    Problem,
+    RoutineFileError,
+    load_routine,
+)
 from backroutine.paths import bundled_routines_dir
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
@@ -33,10 +40,27 @@ class CatalogEntry:
 
 
 def routine_files(folder: Path) -> list[Path]:
-    """The routine files directly inside `folder`, sorted by name."""
+    """The routine files directly inside `folder`, sorted by name (exercise libraries left out)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in ROUTINE_SUFFIXES and p.is_file())
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in ROUTINE_SUFFIXES and p.is_file() and not _is_library(p)
+    )
+
+
+_TOP_LEVEL_KEY = re.compile(rb"^(exercises|steps)\s*:", re.MULTILINE)
+
+
+def _is_library(path: Path) -> bool:
+    """An exercise library (top-level `exercises:`, no `steps:`) kept beside the routines."""
+    try:
+        with path.open("rb") as file:
+            keys = set(_TOP_LEVEL_KEY.findall(file.read(MAX_FILE_BYTES)))
+    except OSError:
+        return False
+    return keys == {b"exercises"}
 
 
 def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:

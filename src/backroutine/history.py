@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from backroutine.frequency import Frequency
 from backroutine.log import CompletionLog, SessionRecord
-from backroutine.model import Frequency
 
 # A routine without a frequency is counted as daily, the most common prescription.
 DEFAULT_FREQUENCY = Frequency(1, "day")

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from backroutine.model import Frequency
+from backroutine.frequency import Frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
 SCHEMA_VERSION = 1

@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from backroutine.frequency import Frequency, parse_frequency
+
 FORMAT_VERSION = 1
 MAX_SECONDS = 60 * 60
 MAX_REPS = 100
@@ -138,49 +140,11 @@ ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 
 
-@dataclass(frozen=True)
-class Frequency:
-    """How often the routine is prescribed: `count` sessions per `period`."""
-
-    count: int
-    period: Literal["day", "week"]
-
-    def __str__(self) -> str:
-        if self.count == 1:
-            return "daily" if self.period == "day" else "once a week"
-        return f"{self.count} per {self.period}"
-
-
-_WORD_COUNTS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_FREQUENCY = re.compile(
-    r"(?P<count>\d+|once|twice|one|two|three|four|five)\s*(?:x|times?)?\s*"
-    r"(?:per|a|an|each|every|/)\s*(?P<period>day|week)"
-)
-
-
-def parse_frequency(value: Any) -> Frequency:
-    """Read `daily`, `weekly`, `2 per day`, `3 per week`, `3x a week`, `twice a day`."""
-    if isinstance(value, Frequency):
-        return value
-    if not isinstance(value, str):
-        raise PydanticCustomError("frequency", "write the frequency as e.g. daily or 3 per week")
-    text = value.strip().lower()
-    if text in {"daily", "every day", "each day"}:
-        return Frequency(1, "day")
-    if text == "weekly":
-        return Frequency(1, "week")
-    match = _FREQUENCY.fullmatch(text)
-    if match:
-        raw = match["count"]
-        count = int(raw) if raw.isdigit() else _WORD_COUNTS[raw]
-        limit = 12 if match["period"] == "day" else 21
-        if 1 <= count <= limit:
-            return Frequency(count, match["period"])
-    raise PydanticCustomError(
-        "frequency",
-        "'{text}' is not a frequency: write daily, 2 per day or 3 per week",
-        {"text": value[:40]},
-    )
+def _frequency(value: Any) -> Frequency:
+    try:
+        return parse_frequency(value)
+    except ValueError as error:
+        raise PydanticCustomError("frequency", str(error)) from None
 
 
 def parse_version(value: Any) -> str:
@@ -512,7 +476,7 @@ class Routine(_Strict):
     frequency: (
         Annotated[
             Frequency,
-            BeforeValidator(parse_frequency),
+            BeforeValidator(_frequency),
             WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
         ]
         | None

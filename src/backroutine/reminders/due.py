@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
+from backroutine.frequency import Frequency
 from backroutine.history import Streak, completed_per_period, streak, today_in, week_start
 from backroutine.log import CompletionLog, SessionRecord
-from backroutine.model import Frequency
 
 
 @dataclass(frozen=True)
