@@ -115,7 +115,10 @@ def _date(text: str):
 
 def _add_data_dir(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument(
-        "--data-dir", type=Path, metavar="DIR", default=default,
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=default,
         help="keep the log and your routines here instead of the user data folder",
     )
 
@@ -203,18 +206,30 @@ def _summary(routine) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from backroutine.catalog import find_routines
     from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.progression import as_of, has_progression
     from backroutine.text import printable
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     entries = find_routines(user_dir)
+    sessions = (
+        _logged_sessions(args)
+        if any(entry.loaded and has_progression(entry.loaded.routine) for entry in entries)
+        else []
+    )
     width = max((len(entry.name) for entry in entries), default=0)
     for entry in entries:
         origin = "" if entry.bundled else "  (yours)"
         if entry.loaded:
             routine = entry.loaded.routine
             often = f", {routine.frequency}" if routine.frequency else ""
+            if has_progression(routine):
+                progressed, week = as_of(entry.loaded, sessions, date.today())
+                routine = progressed.routine
+                often += f", week {week}"
             print(
                 f"{entry.name:<{width}}  {printable(routine.title)}: "
                 f"{_summary(routine)}{often}{origin}"
@@ -225,6 +240,20 @@ def _list(args: argparse.Namespace) -> int:
         print("no routines found")
     print(f"\nyour own routines go in {user_dir}")
     return EXIT_OK
+
+
+def _logged_sessions(args: argparse.Namespace) -> list:
+    """The log's sessions, or none when there is no usable log (listing still works)."""
+    from backroutine.paths import data_dir, log_path
+
+    if not log_path(data_dir(args.data_dir)).exists():
+        return []
+    try:
+        with _open_log(args) as log:
+            return log.sessions()
+    except _CannotOpenLog as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return []
 
 
 def _schema(args: argparse.Namespace) -> int:

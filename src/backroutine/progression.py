@@ -8,6 +8,7 @@ as it is to be done that week. Pure functions: the dates come from the caller.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from backroutine.model import (
 from backroutine.text import human_duration
 
 if TYPE_CHECKING:
+    from backroutine.loader import LoadedRoutine
     from backroutine.log import SessionRecord
 
 _LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
@@ -123,8 +125,10 @@ def describe(field: str, rule: Rule) -> str:
     spans = []
     for (first, last), value in sorted(rule.items()):
         weeks = (
-            f"week {first} on" if last is None
-            else f"week {first}" if first == last
+            f"week {first} on"
+            if last is None
+            else f"week {first}"
+            if first == last
             else f"weeks {first}-{last}"
         )
         spans.append(f"{weeks}: {amount(value)}")
@@ -134,3 +138,18 @@ def describe(field: str, rule: Rule) -> str:
 def describe_all(step: ExerciseStep, routine: Routine) -> list[str]:
     """Every rule that applies to a step, in words."""
     return [describe(field, rule) for field, rule in _rules(step, routine.progression).items()]
+
+
+def has_progression(routine: Routine) -> bool:
+    """True when the routine's numbers change from week to week."""
+    return routine.progression is not None or any(
+        step.progression is not None for step in routine.exercises
+    )
+
+
+def as_of(
+    loaded: LoadedRoutine, sessions: Iterable[SessionRecord], day: date
+) -> tuple[LoadedRoutine, int]:
+    """`loaded` with the routine as it is to be done on `day`, and the week number."""
+    week = week_number(first_done(sessions, loaded.sha256), day)
+    return replace(loaded, routine=routine_for_week(loaded.routine, week)), week

@@ -96,3 +96,28 @@ async def test_history_opens_from_the_picker(make_app, log):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
+
+
+async def test_the_player_plays_this_weeks_numbers_of_a_progression(
+    make_app, clock, log, routines_dir
+):
+    from datetime import datetime, timedelta
+
+    from backroutine.loader import load_routine
+
+    path = routines_dir / "grows.yaml"
+    path.write_text("title: Grows\nsteps:\n  - name: Plank\n    hold: 20s\n"
+                    "    progression:\n      hold: +5s per week, up to 60s\n")
+    loaded = load_routine(path)
+    first = datetime.now().astimezone() - timedelta(days=15)  # so today is in week 3
+    log.start_session(routine_title="Grows", routine_path=str(path.resolve()),
+                      routine_sha256=loaded.sha256, frequency=None, planned_seconds=25,
+                      started=first, time_zone="UTC")
+    app = make_app(log=log, check_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")  # close the unfinished session, not resume it
+        await pilot.pause()
+        await pilot.press("slash", *"grows", "enter")
+        await pilot.pause()
+        await advance(pilot, clock, 5.1)
+        assert (shown(app, "#name"), shown(app, "#countdown")) == ("Plank", "30")

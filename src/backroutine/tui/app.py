@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from backroutine.history import read_history
 from backroutine.loader import LoadedRoutine, RoutineFileError, load_routine
 from backroutine.log import CompletionLog
 from backroutine.plain import where_stopped
+from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
 from backroutine.tui.checkin import CheckIn, CheckInScreen
 from backroutine.tui.dialogs import Question
@@ -96,7 +98,7 @@ class BackroutineApp(App[None]):
             return
         for session in reversed(log.unfinished_sessions()):
             try:
-                loaded = load_routine(session.routine_path)
+                loaded = self._as_of(load_routine(session.routine_path), session.started.date())
                 recorder = SessionRecorder.resume(
                     log, session, loaded, self.context.clock, **self._engine_options()
                 )
@@ -155,7 +157,16 @@ class BackroutineApp(App[None]):
         else:
             self._start(loaded, None, back_to_picker)
 
+    def _as_of(self, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
+        """The routine with this week's numbers, when it has progressions."""
+        if self.context.log is None or not has_progression(loaded.routine):
+            return loaded
+        progressed, week = as_of(loaded, self.context.log.sessions(), day)
+        self.notify(f"Week {week} of this routine", timeout=4)
+        return progressed
+
     def _start(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
+        loaded = self._as_of(loaded, local_now().date())
         engine = SessionEngine(
             loaded.routine.segments(), self.context.clock, **self._engine_options()
         )
