@@ -14,7 +14,6 @@ from textual.binding import Binding
 
 from backroutine.catalog import CatalogEntry, find_routines, load_entry
 from backroutine.engine import Clock, SessionEngine
-from backroutine.history import read_history
 from backroutine.loader import LoadedRoutine, RoutineFileError, load_routine
 from backroutine.log import CompletionLog
 from backroutine.plain import where_stopped
@@ -22,7 +21,6 @@ from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
 from backroutine.tui.checkin import CheckIn, CheckInScreen
 from backroutine.tui.dialogs import Question
-from backroutine.tui.history_screen import HistoryScreen
 from backroutine.tui.picker import RoutinePickerScreen
 from backroutine.tui.player import PlayerScreen, SessionOutcome
 from backroutine.tui.summary import Debrief, SummaryScreen
@@ -215,6 +213,10 @@ class BackroutineApp(App[None]):
         if self.context.log is None:
             self.notify("No completion log is open.", timeout=3)
             return
+        # Loaded when first opened: most sessions never need it, and start-up time matters.
+        from backroutine.history import read_history
+        from backroutine.tui.history_screen import HistoryScreen
+
         self.push_screen(HistoryScreen(read_history(self.context.log)))
 
     def action_toggle_theme(self) -> None:

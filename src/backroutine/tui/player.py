@@ -20,6 +20,7 @@ from backroutine.tui.dialogs import Question
 from backroutine.tui.widgets import literal
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+STOP_NOTE = "Sharp pain, numbness, tingling or leg weakness: stop and press h."
 
 
 @dataclass
@@ -78,10 +79,12 @@ class PlayerScreen(Screen[SessionOutcome]):
             yield Static(id="tips")
             yield Static(id="caution")
             yield Static(id="next")
-            with Horizontal(id="bottom"):
-                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
-                yield Static(id="time-left")
-            yield Static(id="status")
+            with Vertical(id="foot"):
+                yield Static(id="status")
+                yield Static(STOP_NOTE, id="stop-note")
+                with Horizontal(id="bottom"):
+                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                    yield Static(id="time-left")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
