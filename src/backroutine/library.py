@@ -96,6 +96,13 @@ class UnsafeLibraryPath(ValueError):
     """A `library:` value that points outside the routine's folder, or at nothing."""
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def library_file(folder: Path, name: str) -> Path:
     """The library file `name` inside `folder`, refusing any way out of that folder."""
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or (
@@ -104,18 +111,24 @@ def library_file(folder: Path, name: str) -> Path:
         raise UnsafeLibraryPath(
             "give the library's file name beside the routine, not an absolute path"
         )
+    if "\x00" in name or not name.strip():
+        raise UnsafeLibraryPath("give the library's file name, e.g. my-exercises.yaml")
     if ".." in PurePosixPath(name.replace("\\", "/")).parts:
         raise UnsafeLibraryPath(
             "the library must be in the routine's folder or below it: '..' is not allowed"
         )
     path = folder / name
     # resolve() follows links: a link inside the folder may still lead out of it.
-    if not path.resolve().is_relative_to(folder.resolve()):
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except OSError:  # a name too long, a loop of links...
+        raise UnsafeLibraryPath(f"cannot open '{printable(name)}' beside the routine") from None
+    if not inside:
         raise UnsafeLibraryPath(
             f"'{printable(name)}' is a link that leads outside the routine's folder: "
             "put the library file itself beside the routine"
         )
-    if not path.is_file():
+    if not _is_file(path):
         raise UnsafeLibraryPath(f"there is no file '{printable(name)}' beside the routine")
     return path
 

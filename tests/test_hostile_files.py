@@ -1,0 +1,116 @@
+"""Thousands of hostile routine files, written to disk and loaded as a patient's app would:
+0 tracebacks, every error located, nothing outside the routine's folder read.
+
+`bench/reliability.py` runs the same generator at a larger count for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
+from backroutine.text import printable
+
+TEXT_FIELDS = ["title", "description", "author", "name", "caution", "why", "say", "tip", "safety"]
+NASTY_TEXT = [
+    "[/]", "[@click=app.screenshot('x.svg','/tmp')]x[/]", "[B]bold", "[$accent]x", "[ bold]x",
+    "\x1b[2J", "\x1b]52;c;aGVsbG8=\x07", "\x1b]8;;http://example.invalid\x1b\\link\x1b]8;;\x1b\\",
+    "\x9b2J", "\u202etxt.exe", "\x00", "\x7f", "{{ jinja }}", "%s%n", "' OR 1=1 --",
+]
+ABSURD = ["0", "-1", "3601", "1e308", "nan", ".inf", "99999999999999999999", "1:00:00:00",
+          "2.5", "true", "null", "[]", "{}", "0x10", "0o7"]
+ESCAPING_LIBRARIES = ["../outside.yaml", "/etc/passwd", "~/lib.yaml", "sub/../../outside.yaml",
+                      "link-out.yaml", "\x00.yaml", "libs/" + "a" * 300 + ".yaml"]
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding `text` exactly (escapes for control characters)."""
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in '"\\' else f"\\U{ord(ch):08x}" for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def _valid_routine(rng: random.Random, text: str) -> str:
+    field = rng.choice(TEXT_FIELDS)
+
+    def value(name: str) -> str:
+        return _quoted(text) if name == field else name.capitalize()
+
+    return (
+        f"title: {value('title')}\ndescription: {value('description')}\n"
+        f"author: {value('author')}\nsafety: [{value('safety')}]\nsteps:\n"
+        f"  - name: {value('name')}\n    hold: 20s\n    tips: [{value('tip')}]\n"
+        f"    caution: {value('caution')}\n    why: {value('why')}\n    say: {value('say')}\n"
+    )
+
+
+def hostile_files(rng: random.Random, count: int) -> Iterator[tuple[str, bytes]]:
+    """(kind, file bytes) pairs: every class of hostile input, `count` in all."""
+    makers = {
+        "markup and escapes in a text field": lambda: _valid_routine(
+            rng, rng.choice(NASTY_TEXT) + rng.choice(NASTY_TEXT)).encode(),
+        "absurd numbers": lambda: (
+            f"title: T\nsteps:\n  - name: A\n    {rng.choice(['hold', 'reps', 'sets', 'duration'])}"
+            f": {rng.choice(ABSURD)}\n    rest: {rng.choice(ABSURD)}\n").encode(),
+        "library path escapes": lambda: (
+            f"title: T\nlibrary: {_quoted(rng.choice(ESCAPING_LIBRARIES))}\n"
+            "steps:\n  - exercise: bird-dog\n").encode(),
+        "binary": lambda: rng.randbytes(rng.randint(1, 2000)),
+        "deeply nested": lambda: b"title: x\nsteps: " + b"[" * rng.randint(30, 60_000),
+        "alias bomb": lambda: (
+            b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: bomb\nsteps: *c\n"),
+        "huge": lambda: b"title: huge\n" + b"# " + b"x" * (MAX_FILE_BYTES + rng.randint(0, 10)),
+        "broken YAML": lambda: bytes(
+            rng.choice(b"[]{}:-,&*!|>'\"%@` \n\tabc") for _ in range(rng.randint(1, 300))),
+        "wrong shape": lambda: rng.choice([
+            b"- a\n- b\n", b"42\n", b"title: [1, 2]\nsteps: {a: 1}\n", b"steps:\n  - 7\n",
+            b"? [complex key]\n: v\n", b"title: T\nsteps:\n  - rest: 10s\n    name: both\n"]),
+    }
+    kinds = list(makers)
+    for number in range(count):
+        kind = kinds[number % len(kinds)]
+        yield kind, makers[kind]()
+
+
+def load_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> Counter:
+    """Write each file beside a symlink that escapes its folder, load it, count outcomes."""
+    outside = folder.parent / "outside.yaml"
+    outside.write_text("exercises:\n  secret:\n    name: SECRET FROM OUTSIDE\n    hold: 5s\n")
+    (folder / "link-out.yaml").symlink_to(outside)
+    outcomes: Counter = Counter()
+    for number, (kind, data) in enumerate(files):
+        path = folder / f"hostile-{number}.yaml"
+        path.write_bytes(data)
+        outcomes["inputs"] += 1
+        try:
+            routine = load_routine(path).routine
+        except RoutineFileError as error:
+            located = all(
+                p.source == str(path) and p.line >= 1 and p.column >= 1
+                and p.message == printable(p.message)
+                for p in error.problems
+            )
+            outcomes["located errors" if located and error.problems else "unlocated errors"] += 1
+        except Exception as error:  # the one thing that must never happen
+            outcomes[f"traceback: {kind}: {type(error).__name__}: {error}"[:200]] += 1
+        else:
+            outcomes["loaded"] += 1
+            if "SECRET" in routine.model_dump_json():
+                outcomes["read outside its folder"] += 1
+    return outcomes
+
+
+def test_thousands_of_hostile_files_give_no_traceback_and_located_errors(tmp_path: Path):
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    outcomes = load_all(folder, hostile_files(random.Random(2026), 5000))
+    failures = {k: v for k, v in outcomes.items()
+                if k.startswith(("traceback", "unlocated", "read outside"))}
+    assert failures == {}
+    assert outcomes["inputs"] == 5000
+    assert outcomes["located errors"] > 3000
