@@ -2,8 +2,9 @@
 
 Target (issue 9): under 3x `python -c pass`. The snippet reads a once-a-day stamp in
 the shell, so most terminals start no Python at all; the first terminal of the day runs
-`backroutine due --nudge`. Both are measured in a real `bash -i`, against `bash -i` with an
-empty start-up file, in a home in a temporary folder with a year of daily sessions logged.
+`python -m backroutine.reminders.nudge`. Both are measured in a real `bash -i`, against
+`bash -i` with an empty start-up file, in a home in a temporary folder with a year of
+daily sessions logged.
     .venv/bin/python bench/due_startup.py [--runs 20]
 """
 
@@ -22,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, summary, table
 
+from backroutine.frequency import Frequency
 from backroutine.log import CompletionLog
-from backroutine.model import Frequency
 from backroutine.reminders.shell import snippet
 
 ROUTINE = (
@@ -82,7 +83,8 @@ def main() -> None:
         without = {**env, "HOME": str(root / "without")}
         for home in (root / "with", root / "without"):
             home.mkdir()
-        (root / "with" / ".bashrc").write_text(snippet("bash", command, stamp))
+        nudge = [sys.executable, "-m", "backroutine.reminders.nudge"]
+        (root / "with" / ".bashrc").write_text(snippet("bash", nudge, stamp))
         (root / "without" / ".bashrc").write_text("")
 
         def stamp_today() -> None:

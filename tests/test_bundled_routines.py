@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from backroutine import cli
-from backroutine.catalog import routine_files
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
 from backroutine.model import (
     DEFAULT_PREPARE_SECONDS,
@@ -28,7 +27,7 @@ from backroutine.model import (
     Routine,
     Segment,
 )
-from backroutine.paths import bundled_routines_dir
+from backroutine.paths import bundled_routines_dir, routine_files
 
 BUNDLED = routine_files(bundled_routines_dir())
 REFERENCE = Path(__file__).parents[1] / "docs" / "routine-format.md"

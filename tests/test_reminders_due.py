@@ -283,7 +283,8 @@ def test_due_and_the_nudge_never_import_textual(tmp_path):
     script = (
         "import sys\nfrom backroutine.cli import main\n"
         f"main(['--data-dir', {str(data)!r}, 'due', '--quiet'])\n"
-        f"main(['--data-dir', {str(data)!r}, 'due', '--nudge', '--stamp', {stamp!r}])\n"
+        "from backroutine.reminders import nudge\n"
+        f"nudge.main(['--data-dir', {str(data)!r}, {stamp!r}])\n"
         "print('textual' in sys.modules, 'icalendar' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -83,7 +83,8 @@ def test_bash_shows_the_nudge_once_then_stays_quiet_the_same_day(home):
 def test_bash_later_terminals_do_not_start_python(home, tmp_path):
     wrapper, calls = counting_python(tmp_path)
     stamp = tmp_path / "cache" / "backroutine" / "nudged-on"
-    (tmp_path / ".bashrc").write_text(snippet("bash", [str(wrapper), "-m", "backroutine"], stamp))
+    nudge = [str(wrapper), "-m", "backroutine.reminders.nudge"]
+    (tmp_path / ".bashrc").write_text(snippet("bash", nudge, stamp))
 
     for _ in range(3):
         open_terminal("bash", home)
@@ -103,7 +104,8 @@ def test_bash_with_nothing_due_prints_nothing_and_checks_once(home, tmp_path):
     (tmp_path / "data" / "backroutine" / "routines" / "core.yaml").unlink()
     wrapper, calls = counting_python(tmp_path)
     stamp = tmp_path / "cache" / "backroutine" / "nudged-on"
-    (tmp_path / ".bashrc").write_text(snippet("bash", [str(wrapper), "-m", "backroutine"], stamp))
+    nudge = [str(wrapper), "-m", "backroutine.reminders.nudge"]
+    (tmp_path / ".bashrc").write_text(snippet("bash", nudge, stamp))
     assert open_terminal("bash", home) == ""
     assert open_terminal("bash", home) == ""
     assert calls.read_text().splitlines() == ["start"]

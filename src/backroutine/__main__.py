@@ -1,3 +1,3 @@
-from backroutine.cli import main
+from backroutine.entry import main
 
 raise SystemExit(main())

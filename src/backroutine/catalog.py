@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from backroutine.loader import (
-    MAX_FILE_BYTES,
     LoadedRoutine,
     Problem,
     RoutineFileError,
     load_routine,
 )
-from backroutine.paths import bundled_routines_dir
-
-ROUTINE_SUFFIXES = (".yaml", ".yml")
+from backroutine.paths import bundled_routines_dir, routine_files
 
 
 @dataclass(frozen=True)
@@ -37,30 +33,6 @@ class CatalogEntry:
     def title(self) -> str:
         """The routine's title, or its file name when it does not load."""
         return self.loaded.routine.title if self.loaded else self.path.name
-
-
-def routine_files(folder: Path) -> list[Path]:
-    """The routine files directly inside `folder`, sorted by name (exercise libraries left out)."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in ROUTINE_SUFFIXES and p.is_file() and not _is_library(p)
-    )
-
-
-_TOP_LEVEL_KEY = re.compile(rb"^(exercises|steps)\s*:", re.MULTILINE)
-
-
-def _is_library(path: Path) -> bool:
-    """An exercise library (top-level `exercises:`, no `steps:`) kept beside the routines."""
-    try:
-        with path.open("rb") as file:
-            keys = set(_TOP_LEVEL_KEY.findall(file.read(MAX_FILE_BYTES)))
-    except OSError:
-        return False
-    return keys == {b"exercises"}
 
 
 def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:

@@ -78,8 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     due = command("due", "what is due now; exit 0 when a routine is due, 1 when none is")
     due.add_argument("-q", "--quiet", action="store_true", help="print nothing: exit status only")
-    due.add_argument("--nudge", action="store_true", help=argparse.SUPPRESS)  # shell start-up
-    due.add_argument("--stamp", type=Path, help=argparse.SUPPRESS)
     remind = command("remind", "reminders while backroutine is closed: shell, desktop, calendar")
     how = remind.add_subparsers(dest="how", metavar="HOW", required=True)
 
@@ -163,8 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from backroutine.catalog import load_entry, routine_files
+    from backroutine.catalog import load_entry
     from backroutine.loader import Problem
+    from backroutine.paths import routine_files
 
     failures = 0
     checked = 0

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "backroutine"
+ROUTINE_SUFFIXES = (".yaml", ".yml")
+_SCAN_BYTES = 256 * 1024
 
 
 def data_dir(override: str | Path | None = None) -> Path:
@@ -48,3 +51,27 @@ def bundled_routines_dir() -> Path:
 def bundled_sounds_dir() -> Path:
     """The WAV cues shipped with backroutine (package data)."""
     return Path(str(files(APP_NAME) / "sounds"))
+
+
+def routine_files(folder: Path) -> list[Path]:
+    """The routine files directly inside `folder`, sorted by name (exercise libraries left out)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in ROUTINE_SUFFIXES and p.is_file() and not is_library(p)
+    )
+
+
+_TOP_LEVEL_KEY = re.compile(rb"^(exercises|steps)\s*:", re.MULTILINE)
+
+
+def is_library(path: Path) -> bool:
+    """An exercise library (top-level `exercises:`, no `steps:`) kept beside the routines."""
+    try:
+        with path.open("rb") as file:
+            keys = set(_TOP_LEVEL_KEY.findall(file.read(_SCAN_BYTES)))
+    except OSError:
+        return False
+    return keys == {b"exercises"}

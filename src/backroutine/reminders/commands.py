@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 EXIT_DUE, EXIT_NOTHING_DUE, EXIT_USAGE = 0, 1, 2
@@ -23,8 +23,6 @@ def _statuses(args: argparse.Namespace, open_log: OpenLog):
 
 def due(args: argparse.Namespace, open_log: OpenLog) -> int:
     """`backroutine due`: exit 0 when a routine is due, 1 when none is."""
-    if args.nudge:
-        return _nudge(args, open_log)
     from backroutine.text import printable
 
     statuses = _statuses(args, open_log)
@@ -34,26 +32,6 @@ def due(args: argparse.Namespace, open_log: OpenLog) -> int:
         if not statuses:
             print("Nothing is due: none of your routines gives a frequency (e.g. 3 per week).")
     return EXIT_DUE if any(status.due for status in statuses) else EXIT_NOTHING_DUE
-
-
-def _nudge(args: argparse.Namespace, open_log: OpenLog) -> int:
-    """At most once a day (the stamp file), say what is due; always exit 0 in a start-up file."""
-    from backroutine.reminders.shell import (
-        checked_today,
-        default_stamp_path,
-        mark_checked,
-        nudge_text,
-    )
-
-    stamp = args.stamp or default_stamp_path()
-    today = date.today()
-    if checked_today(stamp, today):
-        return EXIT_DUE
-    # Stamp first: a log that cannot be read is then reported once a day, not in every terminal.
-    mark_checked(stamp, today)
-    if not args.quiet:
-        print(nudge_text(_statuses(args, open_log)), end="")
-    return EXIT_DUE
 
 
 def remind(args: argparse.Namespace, open_log: OpenLog) -> int:
@@ -68,9 +46,9 @@ def remind(args: argparse.Namespace, open_log: OpenLog) -> int:
     }[args.how](args, open_log)
 
 
-def _self_command(args: argparse.Namespace) -> list[str]:
+def _self_command(args: argparse.Namespace, module: str = "backroutine") -> list[str]:
     """How a reminder runs this backroutine again: this interpreter, with the same data folder."""
-    command = [sys.executable, "-m", "backroutine"]
+    command = [sys.executable, "-m", module]
     if args.data_dir is not None:
         command += ["--data-dir", str(Path(args.data_dir).resolve())]
     return command
@@ -79,7 +57,8 @@ def _self_command(args: argparse.Namespace) -> list[str]:
 def _shell(args: argparse.Namespace, open_log: OpenLog) -> int:
     from backroutine.reminders.shell import default_stamp_path, snippet, startup_file
 
-    print(snippet(args.shell, _self_command(args), default_stamp_path()), end="")
+    nudge = _self_command(args, "backroutine.reminders.nudge")
+    print(snippet(args.shell, nudge, default_stamp_path()), end="")
     if sys.stdout.isatty():
         print(
             f"\n# Add these lines to {startup_file(args.shell)}, e.g.:\n"

@@ -110,17 +110,14 @@ def followed_routines(
     """
     followed: dict[str, FollowedRoutine] = {}
     if user_dir is not None and user_dir.is_dir():
-        # The catalog brings the loader (pydantic, YAML): only when there are files to load.
-        from backroutine.catalog import load_entry, routine_files
+        from backroutine.paths import cache_dir
+        from backroutine.reminders.routine_index import summaries
 
-        for path in routine_files(user_dir):
-            entry = load_entry(path)
-            if entry.loaded is not None:
-                resolved = str(path.resolve())
-                routine = entry.loaded.routine
-                followed[resolved] = FollowedRoutine(
-                    routine.title, resolved, routine.frequency, path.stem
-                )
+        for path, routine in summaries(user_dir, cache_dir() / "routine-index.json").items():
+            resolved = str(path.resolve())
+            followed[resolved] = FollowedRoutine(
+                routine.title, resolved, routine.frequency, path.stem
+            )
     for session in reversed(sessions):
         if session.routine_path not in followed:
             followed[session.routine_path] = FollowedRoutine(

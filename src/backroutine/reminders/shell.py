@@ -2,7 +2,7 @@
 
 The snippet reads a stamp file holding the date of the last check. On every terminal
 opened after the first of the day it stops right there, in the shell itself, without
-starting Python. The first terminal of the day runs `backroutine due --nudge`, which
+starting Python. The first terminal of the day runs `backroutine.reminders.nudge`, which
 writes today's date to the stamp and prints the routines that are due, if any.
 
 Checking once a day misses nothing: a routine only becomes due when a new day starts.
@@ -55,8 +55,8 @@ def nudge_text(statuses: Sequence[DueStatus]) -> str:
 
 
 def snippet(shell: str, command: Sequence[str], stamp: Path) -> str:
-    """The start-up file lines for `shell`; `command` runs backroutine (with its options)."""
-    run = " ".join(shlex.quote(part) for part in [*command, "due", "--nudge", "--stamp"])
+    """The start-up file lines for `shell`; `command` runs the nudge (with its options)."""
+    run = " ".join(shlex.quote(part) for part in command)
     stamp_text = shlex.quote(str(stamp))
     header = (
         "# backroutine: say which exercise routine is due, in the first terminal of the day.\n"
