@@ -197,7 +197,9 @@ class BackroutineApp(App[None]):
                 else:
                     self._refresh_picker()
 
-            self.push_screen(SummaryScreen(routine.title, outcome, pain_before), debriefed)
+            logged = isinstance(recorder, SessionRecorder)
+            summary = SummaryScreen(routine.title, outcome, pain_before, logged=logged)
+            self.push_screen(summary, debriefed)
 
         self.push_screen(
             PlayerScreen(routine, engine, audio=audio, audio_note=self.context.audio_note),

@@ -36,20 +36,24 @@ class SummaryScreen(Screen[Debrief]):
     CSS_PATH = "summary.tcss"
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
-    def __init__(self, title: str, outcome: SessionOutcome, pain_before: int | None) -> None:
+    def __init__(
+        self, title: str, outcome: SessionOutcome, pain_before: int | None, *, logged: bool
+    ) -> None:
         super().__init__()
         self.routine_title = title
         self.outcome = outcome
         self.pain_before = pain_before
+        self.logged = logged
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
         counts = Counter(done.outcome for done in outcome.exercises)
-        heading = (
-            "Well done: routine complete"
-            if outcome.status == "completed"
-            else "Session ended early"
-        )
+        if outcome.status == "completed":
+            heading = "Well done: routine complete"
+        elif self.logged:
+            heading = "Session ended early: next time you can go on where you stopped"
+        else:
+            heading = "Session ended early"
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(Content(heading).stylize("bold"), id="heading")
