@@ -36,7 +36,7 @@ def run(keys_script: dict[float, str] | None = None) -> tuple[str, str]:
             return None
 
     status = PlainSession(
-        ROUTINE, engine, out=out, keys=keys, clock=clock, sleep=clock.advance
+        engine, out=out, keys=keys, clock=clock, sleep=clock.advance
     ).run()
     return status, out.getvalue()
 

@@ -81,7 +81,7 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
     loaded = load_routine(routine_path)
     segments = loaded.routine.segments()
     length = sum(segment.planned_seconds for segment in segments)
-    start_lines = [describe(SegmentStarted(0, i, s), loaded.routine)
+    start_lines = [describe(SegmentStarted(0, i, s))
                    for i, s in enumerate(segments)]
 
     rng = random.Random(6)

@@ -394,7 +394,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 # The recorder listens first, so a line printed means the segment is saved.
                 recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
             cues = cue_player(recorder.engine, routine)
-            status = PlainSession(routine, recorder.engine, keys=keys, audio=cues).run()
+            status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
             pain_after = ask_pain(

@@ -41,7 +41,7 @@ KEYS_HELP = (
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
-def describe(event: Event, routine: Routine) -> str | None:
+def describe(event: Event) -> str | None:
     """The line plain mode prints for an event, or None for events it keeps quiet about."""
     if isinstance(event, SegmentStarted):
         return _segment_line(event.segment)
@@ -94,7 +94,6 @@ class PlainSession:
 
     def __init__(
         self,
-        routine: Routine,
         engine: SessionEngine,
         *,
         out: TextIO = sys.stdout,
@@ -103,7 +102,6 @@ class PlainSession:
         sleep: Callable[[float], None] = time.sleep,
         audio=None,
     ) -> None:
-        self.routine = routine
         self.engine = engine
         self.out = out
         self.keys = keys
@@ -114,7 +112,7 @@ class PlainSession:
         engine.subscribe(self._print)
 
     def _print(self, event: Event) -> None:
-        line = describe(event, self.routine)
+        line = describe(event)
         if line is not None:
             print(line, file=self.out, flush=True)
 

@@ -110,6 +110,7 @@ class BackroutineApp(App[None]):
                 if resume:
                     self._play(
                         loaded,
+                        recorder.engine,
                         recorder,
                         session.pain_before,
                         back_to_picker=self.context.start_with is None,
@@ -174,30 +175,31 @@ class BackroutineApp(App[None]):
             recorder = SessionRecorder.start(
                 self.context.log, loaded, engine, pain_before=pain_before
             )
-        self._play(loaded, recorder or engine, pain_before, back_to_picker=back_to_picker)
+        self._play(loaded, engine, recorder, pain_before, back_to_picker=back_to_picker)
 
     def _play(
         self,
         loaded: LoadedRoutine,
-        recorder: SessionRecorder | SessionEngine,
+        engine: SessionEngine,
+        recorder: SessionRecorder | None,
         pain_before: int | None,
         *,
         back_to_picker: bool,
     ) -> None:
-        engine = recorder.engine if isinstance(recorder, SessionRecorder) else recorder
+        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log."""
         routine = loaded.routine
         audio = self.context.audio(engine, routine) if self.context.audio else None
 
         def finished(outcome: SessionOutcome | None) -> None:
             def debriefed(debrief: Debrief | None) -> None:
-                if debrief is not None and isinstance(recorder, SessionRecorder):
+                if debrief is not None and recorder is not None:
                     recorder.check_out(debrief.pain_after, debrief.note or None)
                 if not back_to_picker:
                     self.exit()
                 else:
                     self._refresh_picker()
 
-            logged = isinstance(recorder, SessionRecorder)
+            logged = recorder is not None
             summary = SummaryScreen(routine.title, outcome, pain_before, logged=logged)
             self.push_screen(summary, debriefed)
 
