@@ -149,3 +149,55 @@ async def test_picker_lists_routines_with_time_and_frequency(make_app):
             "Short" not in str(options.get_option_at_index(i).prompt)
             for i in range(options.option_count)
         )
+
+
+async def test_a_red_flag_does_not_start_the_session_and_says_why(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        await pilot.press("tab", "tab", "space")  # new weakness in a leg
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayerScreen)
+        assert "Please do not exercise today. New weakness in a leg" in shown(app, "#stop-message")
+        assert app.screen.query_one("#start").disabled
+
+
+async def test_a_broken_routine_file_is_listed_with_its_error_and_does_not_start(
+    make_app, routines_dir
+):
+    (routines_dir / "typo.yaml").write_text("title: Typo\nsteps:\n  - name: Plank\n    hodl: 30s\n")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"typo", "enter")
+        await pilot.pause()
+        preview = shown(app, "#preview")
+        assert "line 4, column 5: unknown key 'hodl' in step 1: did you mean 'hold'?" in preview
+        assert not isinstance(app.screen, PlayerScreen)
+
+
+async def test_waiting_for_a_key_before_each_exercise(make_app, clock):
+    app = make_app(wait_before_exercise=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        assert shown(app, "#kind").strip() == "WHEN YOU ARE READY"
+        await advance(pilot, clock, 60)
+        assert shown(app, "#kind").strip() == "WHEN YOU ARE READY"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(app, "#kind").strip() == "GET READY"
+        await advance(pilot, clock, 5.2)
+        assert shown(app, "#kind").strip() == "HOLD"
+
+
+async def test_skip_exercise_goes_to_the_next_exercise(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert (shown(app, "#kind").strip(), shown(app, "#name")) == ("REST", "Rest")
+        await pilot.press("N")
+        await pilot.pause()
+        assert (shown(app, "#kind").strip(), shown(app, "#name")) == ("GET READY", "Bridge")
