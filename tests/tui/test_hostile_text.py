@@ -11,17 +11,19 @@ from backroutine.tui.player import PlayerScreen
 from .conftest import advance, shown
 
 HOSTILE = r"""
-title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]"
+title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]\e]0;pwned\a"
 description: "[/] \e[2J \e]52;c;aGVsbG8=\a"
 safety:
   - "[B]bold[/B] [$accent]accent [ bold]spaced \e]8;;http://evil.example\e\\link\e]8;;\e\\"
 steps:
-  - name: "[/]Bridge[red"
+  - name: "[/]Bridge[red\e[2J"
     hold: 10s
     tips:
       - "\e[31mred\e[0m and a C1 CSI: \x9b2J"
       - "[@click=app.quit]Quit[/]"
     caution: "[bold]not bold[/bold]"
+  - name: Plank
+    hold: 5s
 """
 
 
@@ -38,7 +40,9 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
             str(options.get_option_at_index(i).prompt).split("\n")[0]
             for i in range(options.option_count)
         ]
-        assert titles[0] == "[@click=app.screenshot('owned.svg','" + str(target) + "')]Click me[/]"
+        assert titles[0] == (
+            "[@click=app.screenshot('owned.svg','" + str(target) + "')]Click me[/]␛]0;pwned␇"
+        )
         preview = shown(app, "#preview")
         assert "[/] ␛[2J ␛]52;c;aGVsbG8=␇" in preview
         assert "[B]bold[/B] [$accent]accent [ bold]spaced" in preview
@@ -50,7 +54,7 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
-        assert shown(app, "#name") == "[/]Bridge[red"
+        assert shown(app, "#name") == "[/]Bridge[red␛[2J"
         tips = shown(app, "#tips")
         assert "␛[31mred␛[0m and a C1 CSI: \ufffd2J" in tips
         assert "[@click=app.quit]Quit[/]" in tips
@@ -58,6 +62,13 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
         await pilot.pause()
         assert app.is_running
         assert shown(app, "#caution") == "⚠ [bold]not bold[/bold]"
+        header = str(app.screen.query_one("HeaderTitle").render())
+        assert "\x1b" not in header and "Click me[/]␛]0;pwned␇" in header
+        await advance(pilot, clock, 7)
+        await pilot.press("h")  # the dialog quotes the exercise's name
+        await pilot.pause()
+        assert "Noted: [/]Bridge[red␛[2J hurt" in str(app.screen.query_one("#question").render())
+        await pilot.press("escape")
         await advance(pilot, clock, 20)
         screenshot = app.export_screenshot()
         assert "\x1b" not in screenshot and "\x9b" not in screenshot

@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from backroutine.model import Routine
 from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
+from backroutine.text import printable
 from backroutine.tui.widgets import YesBox, literal
 
 
@@ -104,7 +105,7 @@ class CheckInScreen(Screen[CheckIn | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Check-in: {self.routine.title}"
+        self.sub_title = f"Check-in: {printable(self.routine.title)}"
         self.query_one(PainScale).focus()
 
     def _red_flags(self) -> list[str]:

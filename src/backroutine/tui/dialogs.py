@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from backroutine.tui.widgets import literal
+
 
 class Question(ModalScreen[bool]):
     """A yes/no question; Escape answers no."""
@@ -35,9 +37,10 @@ class Question(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.text, id="question", markup=False)
+            # The question may quote a routine file (a title, an exercise): shown literally.
+            yield Static(literal(self.text, keep_newlines=True), id="question")
             if self.warning:
-                yield Static(self.warning, id="warning", markup=False)
+                yield Static(literal(self.warning, keep_newlines=True), id="warning")
             with Horizontal(id="answers"):
                 yield Button(self.yes, id="yes", variant=self.yes_variant)
                 yield Button(self.no, id="no", variant="primary")

@@ -15,7 +15,7 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 
 from backroutine.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.text import human_duration
+from backroutine.text import human_duration, printable
 from backroutine.tui.dialogs import Question
 from backroutine.tui.widgets import literal
 
@@ -88,10 +88,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = self.routine.title
+        self.sub_title = printable(self.routine.title)
         self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
         if self.audio_note:
-            self.notify(self.audio_note, title="Sound", timeout=6)
+            self.notify(printable(self.audio_note), title="Sound", timeout=6, markup=False)
         if self.engine.status == "ready":
             self.engine.start()
         self.sync()

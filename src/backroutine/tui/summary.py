@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.safety import CLINICIAN_NOTE, pain_flag
-from backroutine.text import human_duration
+from backroutine.text import human_duration, printable
 from backroutine.tui.checkin import PainScale
 from backroutine.tui.player import SessionOutcome
 from backroutine.tui.widgets import literal
@@ -83,7 +83,7 @@ class SummaryScreen(Screen[Debrief]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Summary: {self.routine_title}"
+        self.sub_title = f"Summary: {printable(self.routine_title)}"
         self.query_one(PainScale).focus()
 
     @on(Input.Submitted, "#note")
