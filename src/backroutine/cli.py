@@ -365,6 +365,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.engine import SessionEngine
     from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder
+    from backroutine.text import printable
 
     entry = load_entry(path)
     if entry.loaded is None:
@@ -373,7 +374,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         return EXIT_INVALID
     loaded = entry.loaded
     routine = loaded.routine
-    print(f"{routine.title}: {_summary(routine)}")
+    print(f"{printable(routine.title)}: {_summary(routine)}")
     interactive = not args.no_checkin and sys.stdin.isatty()
     cue_player, note = _SoundSetup(args, _Ring()).result()
     print(f"Sound: {note}")
