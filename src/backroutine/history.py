@@ -16,13 +16,12 @@ from typing import Literal
 
 from backroutine.frequency import Frequency
 from backroutine.log import CompletionLog, SessionRecord
+from backroutine.safety import pain_flag
 
 # A routine without a frequency is counted as daily, the most common prescription.
 DEFAULT_FREQUENCY = Frequency(1, "day")
 HEATMAP_WEEKS = 13
 TROUBLE_WEEKS = 12
-FLAG_PAIN_AFTER = 7
-FLAG_PAIN_RISE = 2
 FLAG_RUN_ALERT = 3
 PAIN_POINTS = 30
 
@@ -206,21 +205,6 @@ def heat_symbol(cell: DayCount | None) -> str:
     if cell.completed:
         return "█" if cell.completed >= 2 else "▓"
     return "░" if cell.unfinished else "·"
-
-
-def pain_flag(before: int | None, after: int | None) -> str | None:
-    """Why these scores should be told to the therapist, or None.
-
-    As clinics use it: pain of 7 or more after the session, or 2 or more points worse
-    than before it.
-    """
-    if after is None:
-        return None
-    if after >= FLAG_PAIN_AFTER:
-        return f"pain {after}/10 after the session"
-    if before is not None and after - before >= FLAG_PAIN_RISE:
-        return f"pain rose from {before} to {after}"
-    return None
 
 
 def pain_points(sessions: Iterable[SessionRecord], limit: int = PAIN_POINTS) -> list[PainPoint]:

@@ -29,12 +29,20 @@ def red_flag_message(flags: list[str]) -> str:
     )
 
 
+FLAG_PAIN_AFTER = 7
+FLAG_PAIN_RISE = 2
+
+
 def pain_flag(before: int | None, after: int | None) -> str | None:
-    """The clinic rule: pain after of 7 or more, or 2 or more above before, is worth telling."""
+    """Why these scores should be told to the therapist, or None.
+
+    As clinics use it: pain of 7 or more after the session, or 2 or more points worse
+    than before it.
+    """
     if after is None:
         return None
-    if after >= 7:
-        return f"Pain {after}/10 after the session: tell your therapist."
-    if before is not None and after - before >= 2:
-        return f"Pain went up from {before} to {after}: tell your therapist."
+    if after >= FLAG_PAIN_AFTER:
+        return f"pain {after}/10 after the session"
+    if before is not None and after - before >= FLAG_PAIN_RISE:
+        return f"pain went up from {before} to {after}"
     return None

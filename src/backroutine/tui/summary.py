@@ -93,7 +93,8 @@ class SummaryScreen(Screen[Debrief]):
 
     @on(PainScale.Changed)
     def _pain_changed(self, event: PainScale.Changed) -> None:
-        flag = pain_flag(self.pain_before, event.value)
+        reason = pain_flag(self.pain_before, event.value)
+        flag = f"{reason.capitalize()}: tell your therapist." if reason else None
         widget = self.query_one("#flag", Static)
         widget.update(f"⚑ {flag}" if flag else "")
         widget.set_class(bool(flag), "shown")
