@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine import cli
+from backroutine import cli, schema
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
 from backroutine.model import (
     DEFAULT_PREPARE_SECONDS,
@@ -22,7 +22,6 @@ from backroutine.model import (
     MAX_REPS,
     MAX_SETS,
     Defaults,
-    ExerciseStep,
     RestStep,
     Routine,
     Segment,
@@ -160,7 +159,8 @@ def test_reference_shows_both_a_paced_and_a_self_paced_expansion():
 
 def test_reference_names_every_key_of_the_format():
     reference = REFERENCE.read_text("utf-8")
-    keys = {*Routine.model_fields, *Defaults.model_fields, *ExerciseStep.model_fields}
+    keys = {*schema.Routine.model_fields, *schema.Defaults.model_fields,
+            *schema.ExerciseStep.model_fields}
     missing = sorted(key for key in keys if f"| `{key}` |" not in reference)
     assert not missing
 

@@ -19,7 +19,8 @@ from backroutine.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.model import Routine, SegmentKind
+from backroutine.model import SegmentKind
+from backroutine.schema import Routine
 
 seconds = st.integers(1, 12)
 
@@ -47,7 +48,7 @@ def exercises(draw) -> dict:
 
 routines = st.lists(
     st.one_of(exercises(), st.builds(lambda s: {"rest": s}, seconds)), min_size=1, max_size=4
-).map(lambda steps: Routine.model_validate({"title": "Random", "steps": steps}))
+).map(lambda steps: Routine.model_validate({"title": "Random", "steps": steps}).to_model())
 
 # Clock moves in quarter seconds so that sums of times are exact in binary floating point.
 advances = st.integers(-8, 60).map(lambda quarters: ("advance", quarters / 4))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic_core import PydanticCustomError
 
+from backroutine.frequency import Frequency, parse_frequency
 from backroutine.loader import parse_routine
-from backroutine.model import Frequency, SegmentKind, parse_duration, parse_frequency
+from backroutine.model import SegmentKind
+from backroutine.schema import parse_duration
 
 
 @pytest.mark.parametrize(

@@ -256,7 +256,7 @@ def _logged_sessions(args: argparse.Namespace) -> list:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from backroutine.model import Routine
+    from backroutine.schema import Routine
 
     schema = Routine.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -24,7 +24,7 @@ from backroutine.loader import (
     read_yaml,
     validate_document,
 )
-from backroutine.model import ExerciseStep, ShortText
+from backroutine.schema import ExerciseStep, ShortText
 from backroutine.text import printable
 
 BUNDLED_LIBRARY = "exercises.yaml"

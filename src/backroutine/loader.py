@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from backroutine.model import Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine import model
+from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
 
 MAX_FILE_BYTES = 256 * 1024
@@ -58,7 +59,7 @@ class RoutineFileError(Exception):
 class LoadedRoutine:
     """A valid routine and where it came from."""
 
-    routine: Routine
+    routine: model.Routine
     source: Path
     sha256: str
 
@@ -84,7 +85,7 @@ def load_routine(path: str | Path) -> LoadedRoutine:
 
 def parse_routine(
     data: bytes | str, source: str = "<routine>", *, folder: Path | None = None
-) -> Routine:
+) -> model.Routine:
     """Validate the text of a routine file; `source` names it in error messages.
 
     Steps naming an `exercise:` take it from the bundled library, or from the routine's
@@ -108,16 +109,16 @@ def parse_routine(
         # The routine's own problems first, then those of its library file.
         problems.sort(key=lambda p: (p.source != source, p.line, p.column))
         raise RoutineFileError(problems)
-    return routine
+    return routine.to_model()
 
 
 def validate_document(
-    model: type[BaseModel], document: Any, places: _Places, source: str, *, what: str
+    schema_class: type[BaseModel], document: Any, places: _Places, source: str, *, what: str
 ) -> BaseModel:
-    """Validate parsed YAML against `model`, raising `RoutineFileError` with located problems."""
+    """Validate parsed YAML against a pydantic model, raising `RoutineFileError` if it fails."""
     _require_mapping(document, source, what)
     try:
-        return model.model_validate(document)
+        return schema_class.model_validate(document)
     except ValidationError as error:
         raise RoutineFileError([problem for problem, _ in _locate(error, places, source)]) from None
 
@@ -465,9 +466,9 @@ def _explain(item: dict, loc: KeyPath) -> str:
     field = str(loc[-1]) if loc else ""
     name = _label(loc)
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1], tuple(item["loc"]))
-        known = list(model.model_fields)
-        if model is RestStep:
+        schema_class = _model_at(loc[:-1], tuple(item["loc"]))
+        known = list(schema_class.model_fields)
+        if schema_class is RestStep:
             return (
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
@@ -475,7 +476,7 @@ def _explain(item: dict, loc: KeyPath) -> str:
         close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         place = _where(loc)
-        if model is Progression:
+        if schema_class is Progression:
             place = f"the progression of {place}"
         return f"unknown key '{printable(field)}' in {place}: {hint}"
     if kind == "missing":

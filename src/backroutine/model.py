@@ -1,34 +1,20 @@
-"""The routine format as frozen data, and its expansion into timed segments.
+"""A routine as plain frozen data, and its expansion into timed segments.
 
-A routine file is validated into a `Routine`; `Routine.segments()` turns it into the
-flat sequence of `Segment`s the session engine walks. Nothing here knows about YAML
-files, terminals or clocks.
+`backroutine.schema` validates a routine file into a `Routine`; `Routine.segments()`
+turns it into the flat sequence of `Segment`s the session engine walks. Nothing here
+knows about YAML, pydantic, terminals or clocks, so the app can use a routine without
+loading the validator (it validates in a helper process, see `backroutine.prepare`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import partial
-from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    WithJsonSchema,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
-
-from backroutine.frequency import Frequency, parse_frequency
+from backroutine.frequency import Frequency
 
 FORMAT_VERSION = 1
 MAX_SECONDS = 60 * 60
@@ -39,120 +25,10 @@ DEFAULT_SWITCH_SECONDS = 5
 DEFAULT_RELAX_SECONDS = 3
 SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
 
-_DURATION_PART = re.compile(
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)",
-)
-_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
-
-
-def parse_duration(value: Any) -> int:
-    """Turn `45`, `"45s"`, `"2m"`, `"1m30s"`, `"90 sec"` or `"2 min"` into whole seconds."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("duration", "expected a duration such as 30s or 2m, not yes/no")
-    if isinstance(value, int):
-        seconds = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise PydanticCustomError("duration", "use whole seconds, e.g. 30 or 30s")
-        seconds = int(value)
-    elif isinstance(value, str):
-        seconds = _parse_duration_text(value)
-    else:
-        raise PydanticCustomError("duration", "expected a duration such as 30s, 2m or 1m30s")
-    if seconds <= 0:
-        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
-    if seconds > MAX_SECONDS:
-        raise PydanticCustomError(
-            "duration", "{seconds} seconds is over the 1 hour limit", {"seconds": seconds}
-        )
-    return seconds
-
-
-def _parse_duration_text(text: str) -> int:
-    compact = text.strip().lower()
-    if re.fullmatch(r"-?\d+", compact):
-        return int(compact)
-    total = 0.0
-    position = 0
-    for match in _DURATION_PART.finditer(compact):
-        if compact[position : match.start()].strip():
-            break
-        total += float(match["value"]) * _UNIT_SECONDS[match["unit"][0]]
-        position = match.end()
-    if position == 0 or compact[position:].strip():
-        raise PydanticCustomError(
-            "duration",
-            "'{text}' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
-            {"text": text[:40]},
-        )
-    if not total.is_integer():
-        raise PydanticCustomError("duration", "use whole seconds, e.g. 1m30s rather than 1.25m")
-    return int(total)
-
-
-def _check_count(limit: int, what: str):
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
-        if value < 1:
-            raise PydanticCustomError("count", "{what} must be at least 1", {"what": what})
-        if value > limit:
-            raise PydanticCustomError(
-                "count",
-                "{value} {what} is over the limit of {limit}",
-                {"value": value, "what": what, "limit": limit},
-            )
-        return value
-
-    return check
-
-
-def _count_text(limit: int, what: str):
-    """Like `_check_count`, for a number written inside a progression rule."""
-    check = _check_count(limit, what)
-
-    def parse(text: str) -> int:
-        if not text.strip().isdigit():
-            raise PydanticCustomError(
-                "count", "'{text}' is not a number of {what}", {"text": text[:40], "what": what}
-            )
-        return check(int(text))
-
-    return parse
-
-
-Seconds = Annotated[
-    int,
-    BeforeValidator(parse_duration),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
-            ],
-            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
-        }
-    ),
+__all__ = [  # Frequency is part of a routine, so it is importable from here too
+    "Defaults", "ExerciseStep", "Frequency", "Growth", "Progression", "RestStep", "Routine",
+    "Rule", "Segment", "SegmentKind", "Step", "version_key",
 ]
-Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
-Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
-ShortText = Annotated[str, Field(max_length=200)]
-LongText = Annotated[str, Field(max_length=2000)]
-
-
-def _frequency(value: Any) -> Frequency:
-    try:
-        return parse_frequency(value)
-    except ValueError as error:
-        raise PydanticCustomError("frequency", str(error)) from None
-
-
-def parse_version(value: Any) -> str:
-    """Read a routine version: a whole number or numbers joined by dots, e.g. 3 or 1.2."""
-    text = str(value).strip() if isinstance(value, (int, float, str)) else ""
-    if isinstance(value, bool) or not re.fullmatch(r"\d{1,6}(\.\d{1,6}){0,3}", text):
-        raise PydanticCustomError("version", "write the version as a number such as 2 or 1.3")
-    return text
 
 
 def version_key(version: str | None) -> tuple[int, ...]:
@@ -160,40 +36,19 @@ def version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".")) if version else ()
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Defaults(_Strict):
+@dataclass(frozen=True)
+class Defaults:
     """Values every exercise step takes unless it gives its own."""
 
-    rest: Seconds | None = None
-    """Pause after each set."""
-    relax: Seconds | None = None
-    """Pause between reps that have a hold."""
-    sets: Sets | None = None
-    """How many sets."""
-    prepare: Seconds | None = None
-    """Get-ready countdown before each exercise (5 s if not given)."""
-    switch: Seconds | None = None
-    """Switch-sides pause for per-side exercises (5 s if not given)."""
+    rest: int | None = None
+    relax: int | None = None
+    sets: int | None = None
+    prepare: int | None = None
+    switch: int | None = None
 
 
-# --- progressions: how a step's numbers grow week by week ----------------------------
-
-_GROWTH = re.compile(
-    r"(?P<sign>[+-])\s*(?P<amount>[^,]+?)\s*"
-    r"(?:(?P<repeat>per week|a week|each week|every week|every (?P<every>\d+) weeks)\s*)?"
-    r"(?:(?:from|in) week (?P<from>\d+)|after (?P<after>\d+) weeks?)?\s*"
-    r"(?:,?\s*(?P<limit_word>up|down) to (?P<limit>.+))?"
-)
-_WEEKS = re.compile(
-    r"weeks? (?P<first>\d+)(?:\s*(?:-|to)\s*(?P<last>\d+)|\s*(?P<on>\+|on|onwards|and after))?"
-)
-MAX_WEEK = 520  # ten years: a week number beyond this is a typing slip
-
-
-class Growth(_Strict):
+@dataclass(frozen=True)
+class Growth:
     """A change of `change` every `every_weeks` weeks from `from_week` on, stopping at `limit`.
 
     `every_weeks` is None for a change made once, e.g. `+1 from week 3`.
@@ -213,208 +68,40 @@ class Growth(_Strict):
         return (week - self.from_week) // self.every_weeks + 1
 
 
-def _growth(parse_amount):
-    """A validator reading `+5s per week, up to 60s`, `+1 after 2 weeks`, `-5s every 2 weeks...`."""
-
-    def parse(value: Any) -> Growth:
-        if isinstance(value, Growth):
-            return value
-        example = "write e.g. '+5s per week, up to 60s' or '+1 after 2 weeks'"
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise PydanticCustomError(
-                "progression", "{value} says how much but not when: " + example, {"value": value}
-            )
-        if not isinstance(value, str):
-            raise PydanticCustomError("progression", example)
-        match = _GROWTH.fullmatch(value.strip().lower())
-        if match is None:
-            raise PydanticCustomError(
-                "progression", "'{text}' is not a progression: " + example, {"text": value[:60]}
-            )
-        sign = 1 if match["sign"] == "+" else -1
-        amount = parse_amount(match["amount"])
-        every = int(match["every"]) if match["every"] else 1 if match["repeat"] else None
-        if match["from"]:
-            from_week = int(match["from"])
-        elif match["after"]:
-            from_week = int(match["after"]) + 1
-        elif every is not None:
-            from_week = 1 + every  # week 1 is the routine as written
-        else:
-            raise PydanticCustomError(
-                "progression",
-                "say when: '{sign}{amount} per week' or '{sign}{amount} from week 3'",
-                {"sign": match["sign"], "amount": match["amount"]},
-            )
-        limit = parse_amount(match["limit"]) if match["limit"] else None
-        expected_word = "up" if sign > 0 else "down"
-        if limit is None and every is not None:
-            raise PydanticCustomError(
-                "progression",
-                "add ', {word} to ...' so a weekly change stops somewhere",
-                {"word": expected_word},
-            )
-        if match["limit_word"] and match["limit_word"] != expected_word:
-            raise PydanticCustomError(
-                "progression",
-                "a '{sign}' change goes {word} to a limit: write '{word} to'",
-                {"sign": match["sign"], "word": expected_word},
-            )
-        if not 1 <= from_week <= MAX_WEEK or (every is not None and not 1 <= every <= MAX_WEEK):
-            raise PydanticCustomError("progression", "week numbers go from 1 to {max}",
-                                      {"max": MAX_WEEK})
-        return Growth(change=sign * amount, every_weeks=every, from_week=from_week, limit=limit)
-
-    return parse
+# A progression rule: a growth, or values by week as {(first, last or None): value}.
+Rule = Growth | dict[tuple[int, int | None], int]
 
 
-def parse_weeks(value: Any) -> tuple[int, int | None]:
-    """Read `week 3` (that week), `weeks 1-2` (those weeks) or `week 3 on` (from then on)."""
-    if isinstance(value, tuple):
-        return value
-    match = _WEEKS.fullmatch(str(value).strip().lower())
-    if match is None:
-        raise PydanticCustomError(
-            "weeks",
-            "'{text}' is not a week: write week 3, weeks 1-2 or week 3 on",
-            {"text": str(value)[:40]},
-        )
-    first = int(match["first"])
-    last = None if match["on"] else int(match["last"] or first)
-    if not 1 <= first <= MAX_WEEK or (last is not None and not first <= last <= MAX_WEEK):
-        raise PydanticCustomError(
-            "weeks", "'{text}': weeks count from 1, and a range goes up (weeks 1-2)",
-            {"text": str(value)[:40]},
-        )
-    return (first, last)
+@dataclass(frozen=True)
+class Progression:
+    """How a step's numbers grow, counted in weeks from the first session of the routine."""
+
+    hold: Rule | None = None
+    duration: Rule | None = None
+    reps: Rule | None = None
+    sets: Rule | None = None
 
 
-def _no_overlap(schedule: dict[tuple[int, int | None], int]) -> dict[tuple[int, int | None], int]:
-    spans = sorted(schedule)
-    for (_, last), (next_first, _) in pairwise(spans):
-        if last is None or last >= next_first:
-            raise PydanticCustomError(
-                "weeks", "week {week} is given twice: the weeks must not overlap",
-                {"week": next_first},
-            )
-    return schedule
+@dataclass(frozen=True)
+class ExerciseStep:
+    """One exercise: timed by exactly one of `hold`, `duration` or `reps` (the schema checks)."""
 
-
-Weeks = Annotated[tuple[int, int | None], BeforeValidator(parse_weeks)]
-
-
-def _rule(value_type: Any, parse_amount, example: str) -> Any:
-    """A progression rule for one field: a growth text, or a schedule of values by week."""
-    return Annotated[
-        Annotated[Growth, BeforeValidator(_growth(parse_amount)), Tag("growth")]
-        | Annotated[dict[Weeks, value_type], AfterValidator(_no_overlap), Tag("schedule")],
-        Discriminator(lambda value: "schedule" if isinstance(value, dict) else "growth"),
-        WithJsonSchema(
-            {
-                "anyOf": [
-                    {"type": "string", "examples": [example]},
-                    {"type": "object", "propertyNames": {"pattern": r"^\s*[Ww]eeks? \d+"}},
-                ],
-                "description": "a change such as '+5s per week, up to 60s', or values by week",
-            }
-        ),
-    ]
-
-
-DurationRule = _rule(Seconds, parse_duration, "+5s per week, up to 60s")
-RepsRule = _rule(Reps, _count_text(MAX_REPS, "reps"), "+2 every 2 weeks, up to 15")
-SetsRule = _rule(Sets, _count_text(MAX_SETS, "sets"), "+1 after 2 weeks")
-
-
-class Progression(_Strict):
-    """How the numbers grow, counted in weeks from the first session of the routine."""
-
-    hold: DurationRule | None = None
-    """How the hold grows, e.g. '+5s per week, up to 60s'."""
-    duration: DurationRule | None = None
-    """How the duration grows, e.g. '+1m per week, up to 20m'."""
-    reps: RepsRule | None = None
-    """How the reps grow, e.g. '+2 every 2 weeks, up to 15'."""
-    sets: SetsRule | None = None
-    """How the sets grow, e.g. '+1 after 2 weeks'."""
-
-
-def _name_or_exercise(schema: dict[str, Any]) -> None:
-    # In the file, a step that takes an exercise from a library may leave out its name.
-    schema["required"] = [key for key in schema.get("required", []) if key != "name"]
-
-
-class ExerciseStep(_Strict):
-    """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
-
-    model_config = ConfigDict(json_schema_extra=_name_or_exercise)
-
-    exercise: Annotated[str, Field(max_length=100)] | None = None
-    """The library exercise this step takes its name, timing and texts from, e.g. bird-dog."""
-    name: ShortText = Field(min_length=1)
-    """What the exercise is called, e.g. Bird-dog."""
-    hold: Seconds | None = None
-    """One timed hold, or with `reps` the hold of each rep."""
-    duration: Seconds | None = None
-    """A timed activity such as walking."""
-    reps: Reps | None = None
-    """Repetitions; paced by the app when `hold` is given, else marked done by the patient."""
-    relax: Seconds | None = None
-    """Pause between reps that have a hold (3 s if not given)."""
-    sets: Sets | None = None
-    """How many sets (1 if not given)."""
-    rest: Seconds | None = None
-    """Pause after each set, before the next set or step."""
+    name: str
+    exercise: str | None = None
+    hold: int | None = None
+    duration: int | None = None
+    reps: int | None = None
+    relax: int | None = None
+    sets: int | None = None
+    rest: int | None = None
     per_side: bool = False
-    """Do it on the left, then on the right."""
-    switch: Seconds | None = None
-    """Switch-sides pause (5 s if not given)."""
-    prepare: Seconds | None = None
-    """Get-ready countdown before the exercise."""
-    tips: list[LongText] = Field(default_factory=list, max_length=20)
-    """Form cues shown while doing it."""
-    caution: LongText | None = None
-    """When to stop."""
-    why: LongText | None = None
-    """One or two sentences on why this exercise helps."""
-    say: LongText | None = None
-    """What the voice says to announce the exercise."""
+    switch: int | None = None
+    prepare: int | None = None
+    tips: tuple[str, ...] = ()
+    caution: str | None = None
+    why: str | None = None
+    say: str | None = None
     progression: Progression | None = None
-    """How this step's numbers grow week by week."""
-
-    @model_validator(mode="after")
-    def _one_way_of_timing(self) -> ExerciseStep:
-        if self.reps is None:
-            if self.hold is None and self.duration is None:
-                raise PydanticCustomError(
-                    "timing", "give the step one of hold (e.g. hold: 30s), duration or reps"
-                )
-            if self.hold is not None and self.duration is not None:
-                raise PydanticCustomError(
-                    "timing",
-                    "give either hold or duration, not both: a hold is a stretch or "
-                    "plank, a duration an activity such as walking",
-                )
-        elif self.duration is not None:
-            raise PydanticCustomError(
-                "timing", "give either reps or duration, not both (reps may have a hold per rep)"
-            )
-        if self.relax is not None and (self.reps is None or self.hold is None):
-            raise PydanticCustomError(
-                "timing",
-                "relax is the pause between reps that have a hold: add reps and hold, "
-                "or remove relax",
-            )
-        if self.progression is not None:
-            for field in ("hold", "duration", "reps"):
-                if getattr(self.progression, field) is not None and getattr(self, field) is None:
-                    raise PydanticCustomError(
-                        "timing",
-                        "the progression changes {field}, but the step has no {field}: "
-                        "give it {field}: or change what the progression grows",
-                        {"field": field},
-                    )
-        return self
 
     @property
     def kind(self) -> str:
@@ -424,74 +111,35 @@ class ExerciseStep(_Strict):
         return "reps" if self.hold is not None else "self-paced"
 
 
-class RestStep(_Strict):
-    """A rest between exercises, written `- rest: 60s`."""
+@dataclass(frozen=True)
+class RestStep:
+    """A rest between exercises."""
 
-    rest: Seconds
-    """How long to rest."""
-
-
-def _step_tag(value: Any) -> str:
-    is_exercise = isinstance(value, dict) and not value.keys().isdisjoint({"name", "exercise"})
-    if isinstance(value, dict) and not is_exercise and "rest" in value:
-        return "rest"
-    return "exercise"
+    rest: int
 
 
-Step = Annotated[
-    Annotated[ExerciseStep, Tag("exercise")] | Annotated[RestStep, Tag("rest")],
-    Discriminator(_step_tag),
-]
+Step = ExerciseStep | RestStep
 
 
-class Routine(_Strict):
-    """A home exercise routine as a therapist writes it."""
+@dataclass(frozen=True)
+class Routine:
+    """A home exercise routine as a therapist wrote it, validated."""
 
-    backroutine: Literal[1] = FORMAT_VERSION
-    """Format version; absent means the current one."""
-    title: ShortText = Field(min_length=1)
-    """The routine's name."""
-    description: LongText | None = None
-    """What the routine is for."""
-    author: ShortText | None = None
-    """Who wrote it."""
-    id: Annotated[str, Field(max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")] | None = None
-    """A name that stays the same across versions, e.g. core-for-jane: import replaces by it."""
-    version: (
-        Annotated[
-            str,
-            BeforeValidator(parse_version),
-            WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                            "examples": [1, "2.1"]}),
-        ]
-        | None
-    ) = None
-    """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
-    licence: ShortText | None = None
-    """Under what terms others may use the file, e.g. CC BY 4.0."""
+    title: str
+    steps: tuple[Step, ...]
+    backroutine: int = FORMAT_VERSION
+    description: str | None = None
+    author: str | None = None
+    id: str | None = None
+    version: str | None = None
+    licence: str | None = None
     review_by: date | None = None
-    """When the patient should have the routine reviewed by their therapist."""
-    library: ShortText | None = None
-    """An exercise library file beside the routine, e.g. my-exercises.yaml."""
-    frequency: (
-        Annotated[
-            Frequency,
-            BeforeValidator(_frequency),
-            WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
-        ]
-        | None
-    ) = None
-    """How often to do it: daily, 2 per day, 3 per week."""
-    tags: list[ShortText] = Field(default_factory=list, max_length=20)
-    """Words to find it by."""
-    safety: list[LongText] = Field(default_factory=list, max_length=20)
-    """Notes shown before the session starts."""
-    defaults: Defaults = Field(default_factory=Defaults)
-    """Values every exercise step inherits."""
+    library: str | None = None
+    frequency: Frequency | None = None
+    tags: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()
+    defaults: Defaults = Defaults()
     progression: Progression | None = None
-    """How every exercise's numbers grow week by week (a step's own progression wins)."""
-    steps: list[Step] = Field(min_length=1, max_length=200)
-    """The exercises and rests, in order."""
 
     @property
     def exercises(self) -> list[ExerciseStep]:

@@ -20,6 +20,7 @@ from backroutine.model import (
     Growth,
     Progression,
     Routine,
+    Rule,
 )
 from backroutine.text import human_duration
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from backroutine.log import SessionRecord
 
 _LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
-Rule = Growth | dict[tuple[int, int | None], int]
 
 
 def week_number(first_done: date | None, today: date) -> int:
@@ -58,7 +58,7 @@ def routine_for_week(routine: Routine, week: int) -> Routine:
         _step_for_week(step, routine, week) if isinstance(step, ExerciseStep) else step
         for step in routine.steps
     ]
-    return routine.model_copy(update={"steps": steps, "progression": None})
+    return replace(routine, steps=tuple(steps), progression=None)
 
 
 def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseStep:
@@ -70,9 +70,8 @@ def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseS
         if base is None:  # a routine-wide rule for a field this step does not have
             continue
         changes[field] = value_in_week(rule, base, week, _LIMITS[field])
-    # Validating again keeps the guarantees of the model (limits, one way of timing).
-    fields = {name: getattr(step, name) for name in step.model_fields_set}
-    return ExerciseStep.model_validate({**fields, **changes})
+    # Only values the step has change, and within the limits: it stays a valid step.
+    return replace(step, **changes)
 
 
 def _rules(step: ExerciseStep, routine_wide: Progression | None) -> dict[str, Rule]:
