@@ -9,6 +9,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from backroutine.catalog import Catalog
 from backroutine.engine import FakeClock
 from backroutine.paths import bundled_routines_dir
 from backroutine.tui.app import AppContext, create_app
@@ -16,7 +17,7 @@ from backroutine.tui.app import AppContext, create_app
 
 async def main(target: Path) -> None:
     clock = FakeClock()
-    app = create_app(AppContext(user_routines=None, clock=clock, check_in=False,
+    app = create_app(AppContext(routines=Catalog(None), clock=clock, check_in=False,
                                 start_with=bundled_routines_dir() / "core-stability.yaml"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

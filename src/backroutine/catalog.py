@@ -5,14 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backroutine.loader import (
-    LoadedRoutine,
-    Problem,
-    RoutineFileError,
-    load_routine,
-)
 from backroutine.paths import bundled_routines_dir, routine_files
+
+if TYPE_CHECKING:
+    from backroutine.model import LoadedRoutine, Problem
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,9 @@ class CatalogEntry:
 
 def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:
     """Load one file into a catalog entry, keeping its problems instead of raising."""
+    # Imported here: validating loads pydantic, which the app leaves to a helper process.
+    from backroutine.loader import RoutineFileError, load_routine
+
     try:
         return CatalogEntry(path, bundled, loaded=load_routine(path))
     except RoutineFileError as error:
@@ -47,6 +48,22 @@ def find_routines(user_dir: Path | None) -> list[CatalogEntry]:
     """The patient's own routines (what their therapist gave them) first, then the bundled ones."""
     entries = [load_entry(p) for p in routine_files(user_dir)] if user_dir is not None else []
     return entries + [load_entry(p, bundled=True) for p in routine_files(bundled_routines_dir())]
+
+
+class Catalog:
+    """The routine files the app offers: the patient's own and the bundled ones."""
+
+    def __init__(self, user_dir: Path | None) -> None:
+        self.user_dir = user_dir
+        """The patient's own routines folder (None: bundled routines only)."""
+
+    def entries(self) -> list[CatalogEntry]:
+        """Every routine file, loaded or with its problems."""
+        return find_routines(self.user_dir)
+
+    def entry(self, path: Path) -> CatalogEntry:
+        """One routine file, loaded or with its problems."""
+        return load_entry(path)
 
 
 class UnknownRoutine(LookupError):

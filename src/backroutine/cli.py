@@ -376,8 +376,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     routine = loaded.routine
     print(f"{printable(routine.title)}: {_summary(routine)}")
     interactive = not args.no_checkin and sys.stdin.isatty()
-    cue_player, note = _SoundSetup(args, _Ring()).result()
-    print(f"Sound: {note}")
+    sound = _SoundSetup(args, _Ring())
+    sound.start()
+    print(f"Sound: {sound.note}")
     with _open_log(args) as log:
         with terminal_keys() if interactive else _no_keys() as keys:
             options = {
@@ -394,7 +395,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 engine = SessionEngine(routine.segments(), **options)
                 # The recorder listens first, so a line printed means the segment is saved.
                 recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
-            cues = cue_player(recorder.engine, routine)
+            cues = sound.cue_player(recorder.engine, routine)
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
@@ -452,21 +453,27 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
-    ring = _Ring()
-    sound = _SoundSetup(args, ring)  # probes the device while Textual imports
     from backroutine.paths import data_dir, user_routines_dir
-    from backroutine.tui.app import AppContext, create_app
+    from backroutine.prepare import PreparedCatalog
 
     with _open_log(args) as log:
-        cue_player, note = sound.result()
+        # The helper validates the routine files on another core while Textual loads here.
+        wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
+        routines = PreparedCatalog(
+            user_routines_dir(data_dir(args.data_dir)),
+            [start_with, *wanted] if start_with else wanted,
+            entries=start_with is None,
+        )
+        ring = _Ring()
+        from backroutine.tui.app import AppContext, create_app
+
         context = AppContext(
-            user_routines=user_routines_dir(data_dir(args.data_dir)),
+            routines=routines,
             start_with=start_with,
             check_in=not getattr(args, "no_checkin", False),
             wait_before_exercise=args.wait,
             log=log,
-            audio=cue_player,
-            audio_note=note,
+            sound=_SoundSetup(args, ring),
         )
         app = create_app(context)
         ring.to = app.bell
@@ -490,12 +497,14 @@ class _Ring:
 
 
 class _SoundSetup(threading.Thread):
-    """Chooses the sound backend and voice in the background: opening a device takes time."""
+    """Chooses the sound backend and voice in the background: opening a device takes time.
+
+    The app starts it once its first frame is drawn: its imports would slow that frame.
+    """
 
     def __init__(self, args: argparse.Namespace, ring: _Ring) -> None:
         super().__init__(daemon=True)
         self.args, self.ring = args, ring
-        self.start()
 
     def run(self) -> None:
         from backroutine.audio import CuePlayer, Voice, choose_backend, find_speech_engine
@@ -521,7 +530,13 @@ class _SoundSetup(threading.Thread):
             notes.append("no speech engine found (install espeak-ng for the voice)")
         self.value = (cue_player, "; ".join(notes))
 
-    def result(self):
-        """(cue player factory, one sentence on what sound there is and why)."""
+    def cue_player(self, engine, routine):
+        """A cue player following `engine` through `routine`."""
         self.join()
-        return self.value
+        return self.value[0](engine, routine)
+
+    @property
+    def note(self) -> str:
+        """One sentence on what sound there is and why."""
+        self.join()
+        return self.value[1]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from backroutine import model
+from backroutine.model import LoadedRoutine, Problem, RoutineFileError
 from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
 
@@ -32,41 +32,6 @@ try:  # libyaml's parser is fast and, used for events only, never recurses
     _Parser = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = yaml.SafeLoader
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located mistake in a routine file."""
-
-    source: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}:{self.column}: {self.message}"
-
-
-class RoutineFileError(Exception):
-    """A routine file that cannot be used, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class LoadedRoutine:
-    """A valid routine and where it came from."""
-
-    routine: model.Routine
-    source: Path
-    sha256: str
-
-    @property
-    def library(self) -> Path | None:
-        """The exercise library file the routine names, if any (checked when it loaded)."""
-        return self.source.parent / self.routine.library if self.routine.library else None
 
 
 def load_routine(path: str | Path) -> LoadedRoutine:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import partial
+from pathlib import Path
 from typing import Literal
 
 from backroutine.frequency import Frequency
@@ -26,8 +27,9 @@ DEFAULT_RELAX_SECONDS = 3
 SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
 
 __all__ = [  # Frequency is part of a routine, so it is importable from here too
-    "Defaults", "ExerciseStep", "Frequency", "Growth", "Progression", "RestStep", "Routine",
-    "Rule", "Segment", "SegmentKind", "Step", "version_key",
+    "Defaults", "ExerciseStep", "Frequency", "Growth", "LoadedRoutine", "Problem",
+    "Progression", "RestStep", "Routine", "RoutineFileError", "Rule", "Segment", "SegmentKind",
+    "Step", "version_key",
 ]
 
 
@@ -265,3 +267,41 @@ def _work(step: ExerciseStep, seg, side, set_number: int, relax: int):
             yield seg(SegmentKind.REP, step.hold, rep_number=rep, rep_count=step.reps, **where)
             if rep < step.reps:
                 yield seg(SegmentKind.RELAX, relax, rep_number=rep, rep_count=step.reps, **where)
+
+
+# --- a routine file, loaded or not ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located mistake in a routine file."""
+
+    source: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}:{self.column}: {self.message}"
+
+
+class RoutineFileError(Exception):
+    """A routine file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedRoutine:
+    """A valid routine and where it came from."""
+
+    routine: Routine
+    source: Path
+    sha256: str
+
+    @property
+    def library(self) -> Path | None:
+        """The exercise library file the routine names, if any (checked when it loaded)."""
+        return self.source.parent / self.routine.library if self.routine.library else None

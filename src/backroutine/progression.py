@@ -25,8 +25,8 @@ from backroutine.model import (
 from backroutine.text import human_duration
 
 if TYPE_CHECKING:
-    from backroutine.loader import LoadedRoutine
     from backroutine.log import SessionRecord
+    from backroutine.model import LoadedRoutine
 
 _LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
 

@@ -28,9 +28,8 @@ from backroutine.engine import (
     SessionFinished,
     SessionStarted,
 )
-from backroutine.loader import LoadedRoutine
 from backroutine.log import CompletionLog, ExerciseOutcome, ExerciseRecord, SessionRecord
-from backroutine.model import Segment, SegmentKind
+from backroutine.model import LoadedRoutine, Segment, SegmentKind
 
 WallClock = Callable[[], datetime]
 """The local wall-clock time, timezone-aware; injectable for tests."""

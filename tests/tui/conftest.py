@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 
+from backroutine.catalog import Catalog
 from backroutine.engine import FakeClock
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
 
@@ -46,10 +50,19 @@ def routines_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(clock, routines_dir):
     def make(**options) -> BackroutineApp:
-        options.setdefault("user_routines", routines_dir)
+        options.setdefault("routines", Catalog(routines_dir))
         return create_app(AppContext(clock=clock, **options))
 
     return make
+
+
+@asynccontextmanager
+async def opened(app: BackroutineApp, size: tuple[int, int], **options) -> AsyncIterator[Pilot]:
+    """Run the app headlessly, from when its first screen is open."""
+    async with app.run_test(size=size, **options) as pilot:
+        await pilot.pause()  # the app opens its first screen once its first frame is drawn
+        assert app.flow is not None
+        yield pilot
 
 
 def shown(app: BackroutineApp, selector: str) -> str:

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 
 from backroutine.tui.player import PlayerScreen
 
-from .conftest import advance, shown
+from .conftest import advance, opened, shown
 
 HOSTILE = r"""
 title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]\e]0;pwned\a"
@@ -34,7 +34,7 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
     target.mkdir()
     (routines_dir / "hostile.yaml").write_text(HOSTILE.replace("{target}", str(target)))
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with opened(app, size=(100, 30)) as pilot:
         options = app.screen.query_one(OptionList)
         titles = [
             str(options.get_option_at_index(i).prompt).split("\n")[0]

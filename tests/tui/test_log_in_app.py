@@ -13,7 +13,7 @@ from backroutine.tui.history_screen import HistoryScreen
 from backroutine.tui.player import PlayerScreen
 from backroutine.tui.summary import SummaryScreen
 
-from .conftest import advance, shown
+from .conftest import advance, opened, shown
 from .test_player import start_short_routine
 
 
@@ -25,7 +25,7 @@ def log(tmp_path: Path):
 
 async def test_a_finished_session_is_logged_with_pain_and_note(make_app, clock, log):
     app = make_app(log=log)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)  # pain before: 2
         await advance(pilot, clock, 200)
         await pilot.press("enter")  # the self-paced sit to stand
@@ -47,7 +47,7 @@ async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(
     make_app, clock, log
 ):
     app = make_app(log=log)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 5 + 20 + 5 + 3)  # 3 s into the right side
         assert shown(app, "#detail") == "Right side"
@@ -56,7 +56,7 @@ async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(
         assert isinstance(app.screen, SummaryScreen)
 
     again = make_app(log=log)
-    async with again.run_test(size=(80, 24)) as pilot:
+    async with opened(again, size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, Question)
         question = str(again.screen.query_one("#question").render())
@@ -73,13 +73,13 @@ async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(
 
 async def test_declining_to_resume_closes_the_session(make_app, clock, log):
     app = make_app(log=log)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 8)
         await pilot.press("q", "y")
         await pilot.pause()
     again = make_app(log=log)
-    async with again.run_test(size=(80, 24)) as pilot:
+    async with opened(again, size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
@@ -89,7 +89,7 @@ async def test_declining_to_resume_closes_the_session(make_app, clock, log):
 
 async def test_history_opens_from_the_picker(make_app, log):
     app = make_app(log=log)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
@@ -114,7 +114,7 @@ async def test_the_player_plays_this_weeks_numbers_of_a_progression(
                       routine_sha256=loaded.sha256, frequency=None, planned_seconds=25,
                       started=first, time_zone="UTC")
     app = make_app(log=log, check_in=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await pilot.press("n")  # close the unfinished session, not resume it
         await pilot.pause()
         await pilot.press("slash", *"grows", "enter")

@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 from backroutine.tui.player import PlayerScreen
 from backroutine.tui.summary import SummaryScreen
 
-from .conftest import advance, shown
+from .conftest import advance, opened, shown
 
 
 async def start_short_routine(pilot, app) -> None:
@@ -21,7 +21,7 @@ async def start_short_routine(pilot, app) -> None:
 
 async def test_a_whole_routine_runs_through_and_ends_on_the_summary(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         assert shown(app, "#kind").strip() == "GET READY"
         assert shown(app, "#name") == "Knee to chest"
@@ -61,7 +61,7 @@ async def test_a_whole_routine_runs_through_and_ends_on_the_summary(make_app, cl
 
 async def test_pause_stops_the_countdown_and_space_carries_on(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 5.5 + 4)  # 4 s into a 20 s hold
         assert shown(app, "#countdown") == "16"
@@ -78,7 +78,7 @@ async def test_pause_stops_the_countdown_and_space_carries_on(make_app, clock):
 
 async def test_skip_back_and_add_time(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 6)
         await pilot.press("plus")
@@ -94,7 +94,7 @@ async def test_skip_back_and_add_time(make_app, clock):
 
 async def test_this_hurts_stops_the_exercise_and_warns(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 8)
         await pilot.press("h")
@@ -115,7 +115,7 @@ async def test_this_hurts_stops_the_exercise_and_warns(make_app, clock):
 
 async def test_quit_asks_first_and_keeps_going_on_no(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await pilot.press("q")
         await pilot.pause()
@@ -127,7 +127,7 @@ async def test_quit_asks_first_and_keeps_going_on_no(make_app, clock):
 
 async def test_the_screen_survives_resizing(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         for size in [(60, 20), (40, 12), (120, 40), (80, 24)]:
             await pilot.resize_terminal(*size)
@@ -137,7 +137,7 @@ async def test_the_screen_survives_resizing(make_app, clock):
 
 async def test_picker_lists_routines_with_time_and_frequency(make_app):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any(p.startswith("Short test routine\n3 exercises · ") for p in prompts)
@@ -153,7 +153,7 @@ async def test_picker_lists_routines_with_time_and_frequency(make_app):
 
 async def test_a_red_flag_does_not_start_the_session_and_says_why(make_app):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await pilot.press("slash", *"short", "enter")
         await pilot.pause()
         await pilot.press("tab", "tab", "space")  # new weakness in a leg
@@ -169,7 +169,7 @@ async def test_a_broken_routine_file_is_listed_with_its_error_and_does_not_start
 ):
     (routines_dir / "typo.yaml").write_text("title: Typo\nsteps:\n  - name: Plank\n    hodl: 30s\n")
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await pilot.press("slash", *"typo", "enter")
         await pilot.pause()
         preview = shown(app, "#preview")
@@ -179,7 +179,7 @@ async def test_a_broken_routine_file_is_listed_with_its_error_and_does_not_start
 
 async def test_waiting_for_a_key_before_each_exercise(make_app, clock):
     app = make_app(wait_before_exercise=True)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         assert shown(app, "#kind").strip() == "WHEN YOU ARE READY"
         await advance(pilot, clock, 60)
@@ -193,7 +193,7 @@ async def test_waiting_for_a_key_before_each_exercise(make_app, clock):
 
 async def test_skip_exercise_goes_to_the_next_exercise(make_app, clock):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
         await pilot.press("N")
         await pilot.pause()

@@ -65,6 +65,7 @@ def test_screen(snap_compare, make_app, clock, screen: str, theme: str):
     steps = screens(clock)[screen]
 
     async def run_before(pilot):
+        await pilot.pause()  # the first screen opens once the first frame is drawn
         pilot.app.theme = theme
         await steps(pilot)
         await pilot.pause()

@@ -5,27 +5,31 @@ from __future__ import annotations
 from backroutine.audio import CuePlayer
 from backroutine.audio.backends import BellBackend
 
-from .conftest import advance, shown
+from .conftest import advance, opened, shown
 from .test_player import start_short_routine
 
 
-def bell_audio(rings: list[float], clock):
-    backend = BellBackend("no sound device found: using the terminal bell",
-                          lambda: rings.append(clock()))
+class BellSound:
+    """The terminal bell, as the app's sound: each ring's time goes into `rings`."""
 
-    def cue_player(engine, routine):
-        cues = CuePlayer(backend, routine)
+    note = "no sound device found: using the terminal bell"
+
+    def __init__(self, rings: list[float], clock) -> None:
+        self.backend = BellBackend(self.note, lambda: rings.append(clock()))
+
+    def start(self) -> None:
+        pass
+
+    def cue_player(self, engine, routine) -> CuePlayer:
+        cues = CuePlayer(self.backend, routine)
         engine.subscribe(cues.on_event)
         return cues
-
-    return cue_player
 
 
 async def test_cues_ring_during_the_session_and_m_mutes_them(make_app, clock):
     rings: list[float] = []
-    app = make_app(audio=bell_audio(rings, clock),
-                   audio_note="no sound device found: using the terminal bell")
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    app = make_app(sound=BellSound(rings, clock))
+    async with opened(app, size=(80, 24), notifications=True) as pilot:
         await start_short_routine(pilot, app)
         assert any("using the terminal bell" in str(n.message)
                    for n in app._notifications)

@@ -1,0 +1,197 @@
+"""What the app shows, in order: the picker or a routine, a resume offer, check-in, player, summary.
+
+Loaded once the app's first frame is on the screen (see `BackroutineApp`), with the
+session engine, the log and every screen behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backroutine.catalog import CatalogEntry
+from backroutine.engine import SessionEngine
+from backroutine.model import LoadedRoutine
+from backroutine.plain import where_stopped
+from backroutine.progression import as_of, has_progression
+from backroutine.recorder import CannotResume, SessionRecorder, local_now
+from backroutine.tui.checkin import CheckIn, CheckInScreen
+from backroutine.tui.dialogs import Question
+from backroutine.tui.picker import RoutinePickerScreen
+from backroutine.tui.player import PlayerScreen, SessionOutcome
+from backroutine.tui.summary import Debrief, SummaryScreen
+
+if TYPE_CHECKING:
+    from backroutine.tui.app import AppContext, BackroutineApp
+
+RESUME_LEAD_IN_SECONDS = 3.0
+
+
+class AppFlow:
+    """Moves the app from screen to screen for the routine files and log in `context`."""
+
+    def __init__(self, app: BackroutineApp, context: AppContext) -> None:
+        self.app = app
+        self.context = context
+
+    def open(self) -> None:
+        """The first screen: the routine asked for, or the picker; then any resume offer."""
+        if self.context.sound is not None:
+            self.context.sound.start()
+        if self.context.start_with is not None:
+            entry = self.context.routines.entry(self.context.start_with)
+            if entry.loaded is None:
+                self.app.exit(message="\n".join(map(str, entry.problems)), return_code=1)
+                return
+            self._begin(entry.loaded, back_to_picker=False)
+        else:
+            entries = self.context.routines.entries()
+            self.app.push_screen(RoutinePickerScreen(entries, self._last_done()))
+        self._offer_resume()
+
+    def _last_done(self) -> dict[str, str]:
+        """Routine file name -> when it was last completed, in words."""
+        log = self.context.log
+        if log is None:
+            return {}
+        today = local_now().date()
+        last: dict[str, str] = {}
+        for session in log.sessions():
+            if session.status == "completed":
+                days = (today - session.started.date()).days
+                words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+                last[Path(session.routine_path).stem] = words
+        return last
+
+    # -- resuming --------------------------------------------------------------------
+
+    def _offer_resume(self) -> None:
+        """If a session was cut short (killed or quit), offer to go on where it stopped."""
+        log = self.context.log
+        if log is None:
+            return
+        for session in reversed(log.unfinished_sessions()):
+            recorder = None
+            entry = self.context.routines.entry(Path(session.routine_path))
+            if entry.loaded is not None:  # else the file is gone or no longer valid
+                loaded = self._as_of(entry.loaded, session.started.date())
+                with contextlib.suppress(CannotResume):
+                    recorder = SessionRecorder.resume(
+                        log, session, loaded, self.context.clock, **self._engine_options()
+                    )
+            if recorder is None:
+                log.finish_session(session.id, status="abandoned", ended=local_now())
+                continue
+
+            def answered(
+                resume: bool | None, recorder=recorder, loaded=loaded, session=session
+            ) -> None:
+                if resume:
+                    self._play(
+                        loaded,
+                        recorder.engine,
+                        recorder,
+                        session.pain_before,
+                        back_to_picker=self.context.start_with is None,
+                    )
+                else:
+                    recorder.abandon()
+                    self._offer_resume()
+
+            self.app.push_screen(
+                Question(
+                    f"You stopped {loaded.routine.title} on {session.started:%A %d %B at %H:%M}, "
+                    f"at {where_stopped(recorder.engine)}.\n\nResume where you stopped?",
+                    yes="Resume",
+                    no="Close it",
+                    yes_variant="success",
+                ),
+                answered,
+            )
+            return
+
+    # -- a session -------------------------------------------------------------------
+
+    def chosen(self, entry: CatalogEntry) -> None:
+        """Start the routine the patient picked."""
+        assert entry.loaded is not None  # the picker offers only routines that load
+        self._begin(entry.loaded, back_to_picker=True)
+
+    def _engine_options(self) -> dict[str, Any]:
+        return {
+            "wait_before_exercise": self.context.wait_before_exercise,
+            "resume_lead_in": RESUME_LEAD_IN_SECONDS,
+        }
+
+    def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
+        def checked_in(answer: CheckIn | None) -> None:
+            if answer is None:
+                if not back_to_picker:
+                    self.app.exit()
+                return
+            self._start(loaded, answer.pain_before, back_to_picker)
+
+        if self.context.check_in:
+            self.app.push_screen(CheckInScreen(loaded.routine), checked_in)
+        else:
+            self._start(loaded, None, back_to_picker)
+
+    def _as_of(self, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
+        """The routine with this week's numbers, when it has progressions."""
+        if self.context.log is None or not has_progression(loaded.routine):
+            return loaded
+        progressed, week = as_of(loaded, self.context.log.sessions(), day)
+        self.app.notify(f"Week {week} of this routine", timeout=4)
+        return progressed
+
+    def _start(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
+        loaded = self._as_of(loaded, local_now().date())
+        engine = SessionEngine(
+            loaded.routine.segments(), self.context.clock, **self._engine_options()
+        )
+        recorder = None
+        if self.context.log is not None:
+            # Subscribed before the player, so the log has a segment before the screen shows it.
+            recorder = SessionRecorder.start(
+                self.context.log, loaded, engine, pain_before=pain_before
+            )
+        self._play(loaded, engine, recorder, pain_before, back_to_picker=back_to_picker)
+
+    def _play(
+        self,
+        loaded: LoadedRoutine,
+        engine: SessionEngine,
+        recorder: SessionRecorder | None,
+        pain_before: int | None,
+        *,
+        back_to_picker: bool,
+    ) -> None:
+        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log."""
+        routine = loaded.routine
+        sound = self.context.sound
+        audio = sound.cue_player(engine, routine) if sound else None
+
+        def finished(outcome: SessionOutcome | None) -> None:
+            def debriefed(debrief: Debrief | None) -> None:
+                if debrief is not None and recorder is not None:
+                    recorder.check_out(debrief.pain_after, debrief.note or None)
+                if not back_to_picker:
+                    self.app.exit()
+                else:
+                    self._refresh_picker()
+
+            logged = recorder is not None
+            summary = SummaryScreen(routine.title, outcome, pain_before, logged=logged)
+            self.app.push_screen(summary, debriefed)
+
+        self.app.push_screen(
+            PlayerScreen(routine, engine, audio=audio, audio_note=sound and sound.note),
+            finished,
+        )
+
+    def _refresh_picker(self) -> None:
+        for screen in self.app.screen_stack:
+            if isinstance(screen, RoutinePickerScreen):
+                screen.update_last_done(self._last_done())
