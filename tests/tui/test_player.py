@@ -201,3 +201,12 @@ async def test_skip_exercise_goes_to_the_next_exercise(make_app, clock):
         await pilot.press("N")
         await pilot.pause()
         assert (shown(app, "#kind").strip(), shown(app, "#name")) == ("GET READY", "Bridge")
+
+
+async def test_the_first_frame_says_what_is_opening_then_the_routine_plays(make_app, routines_dir):
+    app = make_app(start_with=routines_dir / "short.yaml", check_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert shown(app, "#opening") == "Opening short.yaml…"
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert shown(app, "#name") == "Knee to chest"
