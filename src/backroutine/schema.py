@@ -1,8 +1,8 @@
 """The routine file format, as pydantic models: validation and the JSON Schema.
 
 `Routine.model_validate(document).to_model()` checks a parsed routine file and gives the
-plain `backroutine.model.Routine` the rest of backroutine uses. The field docstrings are
-the descriptions in the JSON Schema and the format reference.
+plain `backroutine.model.Routine` the rest of backroutine uses. Only the command line and
+the app's helper process (`backroutine.prepare`) load this module: pydantic is slow to load.
 """
 
 from __future__ import annotations

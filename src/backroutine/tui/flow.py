@@ -1,7 +1,7 @@
 """What the app shows, in order: the picker or a routine, a resume offer, check-in, player, summary.
 
 Loaded once the app's first frame is on the screen (see `BackroutineApp`), with the
-session engine, the log and every screen behind it.
+session engine and every screen behind it.
 """
 
 from __future__ import annotations
