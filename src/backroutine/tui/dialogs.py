@@ -13,7 +13,7 @@ from backroutine.tui.widgets import literal
 
 
 class Question(ModalScreen[bool]):
-    """A yes/no question; Escape answers no."""
+    """A yes/no question; Escape answers no, Enter the safe answer (no, unless `safe_yes`)."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
@@ -30,10 +30,11 @@ class Question(ModalScreen[bool]):
         *,
         warning: str | None = None,
         yes_variant: str = "error",
+        safe_yes: bool = False,
     ) -> None:
         super().__init__()
         self.text, self.yes, self.no, self.warning = text, yes, no, warning
-        self.yes_variant = yes_variant
+        self.yes_variant, self.safe_yes = yes_variant, safe_yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -46,7 +47,7 @@ class Question(ModalScreen[bool]):
                 yield Button(self.no, id="no", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.safe_yes else "#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -107,6 +107,7 @@ class AppFlow:
                     yes="Resume",
                     no="Close it",
                     yes_variant="success",
+                    safe_yes=True,  # Enter goes on with the session; closing it is final
                 ),
                 answered,
             )

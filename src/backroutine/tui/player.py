@@ -283,7 +283,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._control(self.engine.hurt())
         self.app.push_screen(
             Question(
-                f"Noted: {name} hurt, so it was stopped.\n\nCarry on with the next exercise?",
+                f"Noted: {name} hurt, so it was stopped.\n\n"
+                "End the session now, or carry on with the next exercise?",
                 yes="End session",
                 no="Carry on",
                 warning="If the pain is sharp, or you feel numbness, tingling or weakness in "
