@@ -165,6 +165,10 @@ def main() -> None:
           f"{args.hold_window:.0f} s each, on {machine()}\n")
     print(table(["measure: median (min-max)", "hello app (baseline)", "backroutine player",
                  "ratio", "target"], rows))
+    print("\nFirst frame: the first text on the screen (the app's \"Opening hold.yaml…\" line, "
+          "drawn before it loads its engine and screens; the hello app's \"hello\"). Exercise "
+          "on screen: the player showing the exercise's name. The app's data folder is new "
+          "at each start, so its log is created too.")
 
 
 if __name__ == "__main__":

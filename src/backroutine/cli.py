@@ -464,9 +464,9 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             [start_with, *wanted] if start_with else wanted,
             entries=start_with is None,
         )
-        ring = _Ring()
         from backroutine.tui.app import AppContext, create_app
 
+        ring = _Ring()
         context = AppContext(
             routines=routines,
             start_with=start_with,
