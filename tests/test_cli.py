@@ -143,3 +143,31 @@ def test_an_exercise_library_beside_the_routines_is_not_listed_as_a_broken_routi
                                            "    hold: 30s\n")
     assert main(["list", "--data-dir", str(tmp_path)]) == 0
     assert "my-exercises" not in capsys.readouterr().out
+
+
+def test_settings_are_shown_changed_and_kept(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["settings"]) == 0
+    assert "voice        on " in capsys.readouterr().out
+    assert main(["settings", "voice", "off"]) == 0
+    assert main(["settings", "volume", "35"]) == 0
+    shown = capsys.readouterr().out
+    assert "voice        off" in shown and "volume       35 " in shown
+    kept = json.loads((tmp_path / "backroutine" / "settings.json").read_text())
+    assert (kept["voice"], kept["volume"]) == (False, 35)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["volume", "300"], "volume is a whole number from 0 to 100, not '300'"),
+        (["voice", "quiet"], "voice is on or off, not 'quiet'"),
+        (["volume"], "give a value, e.g. backroutine settings volume 60"),
+    ],
+)
+def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatch, capsys,
+                                                            args, message):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["settings", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "backroutine" / "settings.json").exists()

@@ -7,9 +7,11 @@ import json
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
 from backroutine import __version__
+from backroutine.settings import Settings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("-o", "--output", type=Path, metavar="FILE")
     handout.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("history", "streaks, adherence and pain trend from your completion log")
+    settings = command("settings", "show your settings, or change one, e.g. settings voice off")
+    names = [field.name for field in fields(Settings)]
+    settings.add_argument("name", nargs="?", choices=names, metavar="NAME")
+    settings.add_argument("value", nargs="?", metavar="VALUE", help="on/off, or a number")
     export = command("export", "write your completion log for your therapist (CSV or JSON)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument(
@@ -143,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "new": _new,
         "print": _print,
         "history": _history,
+        "settings": _settings,
         "export": _export,
         "due": _due,
         "remind": _remind,
@@ -418,6 +425,31 @@ def _history(args: argparse.Namespace) -> int:
 
     with _open_log(args) as log:
         render_history(log, sys.stdout)
+    return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from backroutine.paths import settings_path
+    from backroutine.settings import changed, describe, load_settings, save_settings
+
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"backroutine: {problem}", file=sys.stderr)
+    settings = loaded.settings
+    if args.name is not None:
+        if args.value is None:
+            print(f"backroutine: give a value, e.g. backroutine settings {args.name} "
+                  f"{'off' if isinstance(getattr(settings, args.name), bool) else '60'}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            settings = changed(settings, args.name, args.value)
+        except ValueError as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        save_settings(settings)
+    print("\n".join(describe(settings)))
+    print(f"(kept in {settings_path()}; --no-audio and --no-voice override them for one run)")
     return EXIT_OK
 
 

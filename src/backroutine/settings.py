@@ -74,6 +74,35 @@ def _valid(name: str, value: object) -> bool:
     return low <= value <= high
 
 
+_WORDS = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+
+
+def changed(settings: Settings, name: str, text: str) -> Settings:
+    """`settings` with `name` set to what the patient typed; ValueError says what fits."""
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        if text.lower() not in _WORDS:
+            raise ValueError(f"{name} is on or off, not '{text}'")
+        return replace(settings, **{name: _WORDS[text.lower()]})
+    low, high = _LIMITS[name]
+    if not (text.isdigit() and low <= int(text) <= high):
+        raise ValueError(f"{name} is a whole number from {low} to {high}, not '{text}'")
+    return replace(settings, **{name: int(text)})
+
+
+def describe(settings: Settings) -> list[str]:
+    """One line per setting: its name, value and what it may be."""
+    lines = []
+    for field in fields(Settings):
+        value = getattr(settings, field.name)
+        if isinstance(value, bool):
+            lines.append(f"{field.name:<12} {'on' if value else 'off':<4} (on or off)")
+        else:
+            low, high = _LIMITS[field.name]
+            lines.append(f"{field.name:<12} {value:<4} ({low} to {high})")
+    return lines
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings file, replacing it in one step so it is never half-written."""
     path = path or settings_path()
