@@ -15,7 +15,7 @@ from backroutine.cli import main
 DATA = Path(__file__).parent / "data"
 
 
-def backroutine(*args: str, env_home: Path | None = None) -> subprocess.CompletedProcess:
+def backroutine(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "backroutine", *args],
         capture_output=True,
