@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from backroutine.tui.player import PlayerScreen
+from backroutine.tui.player import STOP_NOTE, PlayerScreen
 from backroutine.tui.summary import SummaryScreen
 
 from .conftest import advance, opened, shown
@@ -133,6 +133,22 @@ async def test_the_screen_survives_resizing(make_app, clock):
             await pilot.resize_terminal(*size)
             await advance(pilot, clock, 1)
         assert shown(app, "#name") == "Knee to chest"
+
+
+async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app, clock):
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 5.2)
+        caution, note = (app.screen.query_one(f"#{name}") for name in ("caution", "stop-note"))
+        assert note.region.height == 2  # wrapped, not cut
+        lines = [strip.text.strip() for strip in note.render_lines(note.region.reset_offset)]
+        assert " ".join(lines) == STOP_NOTE
+        assert caution.region.height > 0 and caution.region.bottom <= note.region.y
+        assert "Stop if your hip pinches." in shown(app, "#caution")
+        keys = app.screen.query_one("Footer")
+        assert any("Quit" in str(child.render()) for child in keys.query("FooterKey")
+                   if child.region.right <= 60)
 
 
 async def test_picker_lists_routines_with_time_and_frequency(make_app):

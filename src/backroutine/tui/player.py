@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,16 +41,17 @@ class PlayerScreen(Screen[SessionOutcome]):
     """
 
     CSS_PATH = "player.tcss"
+    # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "done", "Done"),
+        Binding("h", "hurt", "Hurts"),
         Binding("n", "skip", "Skip"),
         Binding("N", "skip_exercise", "Skip exercise", show=False),
         Binding("b", "back", "Back"),
         Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
-        Binding("h", "hurt", "Hurts"),
-        Binding("m", "mute", "Mute"),
         Binding("q", "quit_session", "Quit"),
+        Binding("m", "mute", "Mute"),
     ]
 
     def __init__(
@@ -76,8 +78,9 @@ class PlayerScreen(Screen[SessionOutcome]):
             yield Static(id="detail")
             yield Digits(id="countdown")
             yield Static(id="prompt")
-            yield Static(id="tips")
+            # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
+            yield Static(id="tips")
             yield Static(id="next")
             with Vertical(id="foot"):
                 yield Static(id="status")
@@ -86,6 +89,10 @@ class PlayerScreen(Screen[SessionOutcome]):
                     yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                     yield Static(id="time-left")
         yield Footer(show_command_palette=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
+        self.query_one(Footer).compact = event.size.width < 72
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
