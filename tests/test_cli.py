@@ -162,7 +162,8 @@ def test_settings_are_shown_changed_and_kept(tmp_path, monkeypatch, capsys):
     [
         (["volume", "300"], "volume is a whole number from 0 to 100, not '300'"),
         (["voice", "quiet"], "voice is on or off, not 'quiet'"),
-        (["volume"], "give a value, e.g. backroutine settings volume 60"),
+        (["volume"], "give a value, e.g. backroutine settings volume 80"),
+        (["colour", "red"], "there is no setting 'colour': the settings are sound, voice,"),
     ],
 )
 def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatch, capsys,

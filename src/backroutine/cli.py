@@ -7,11 +7,9 @@ import json
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 
 from backroutine import __version__
-from backroutine.settings import Settings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -69,8 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("history", "streaks, adherence and pain trend from your completion log")
     settings = command("settings", "show your settings, or change one, e.g. settings voice off")
-    names = [field.name for field in fields(Settings)]
-    settings.add_argument("name", nargs="?", choices=names, metavar="NAME")
+    settings.add_argument("name", nargs="?", metavar="NAME", help="sound, voice, volume, ...")
     settings.add_argument("value", nargs="?", metavar="VALUE", help="on/off, or a number")
     export = command("export", "write your completion log for your therapist (CSV or JSON)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -437,11 +434,6 @@ def _settings(args: argparse.Namespace) -> int:
         print(f"backroutine: {problem}", file=sys.stderr)
     settings = loaded.settings
     if args.name is not None:
-        if args.value is None:
-            print(f"backroutine: give a value, e.g. backroutine settings {args.name} "
-                  f"{'off' if isinstance(getattr(settings, args.name), bool) else '60'}",
-                  file=sys.stderr)
-            return EXIT_USAGE
         try:
             settings = changed(settings, args.name, args.value)
         except ValueError as error:

@@ -77,9 +77,15 @@ def _valid(name: str, value: object) -> bool:
 _WORDS = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
-def changed(settings: Settings, name: str, text: str) -> Settings:
+def changed(settings: Settings, name: str, text: str | None) -> Settings:
     """`settings` with `name` set to what the patient typed; ValueError says what fits."""
+    names = [field.name for field in fields(Settings)]
+    if name not in names:
+        raise ValueError(f"there is no setting '{name}': the settings are {', '.join(names)}")
     default = getattr(Settings(), name)
+    if text is None:
+        example = "off" if isinstance(default, bool) else str(default)
+        raise ValueError(f"give a value, e.g. backroutine settings {name} {example}")
     if isinstance(default, bool):
         if text.lower() not in _WORDS:
             raise ValueError(f"{name} is on or off, not '{text}'")
