@@ -78,7 +78,7 @@ class BackroutineApp(App[None]):
         self.call_after_refresh(self._open)
 
     def _open(self) -> None:
-        # Imported once the first frame is drawn: the engine, the log and the screens take
+        # Imported once the first frame is drawn: the engine and the screens take
         # a while to load, and the patient should see the app answer at once.
         from backroutine.tui.flow import AppFlow
 
