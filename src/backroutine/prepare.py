@@ -11,7 +11,6 @@ unpickler that builds only the plain data classes the helper may send.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import pickle
@@ -65,15 +64,21 @@ class PreparedCatalog(Catalog):
         return prepared if prepared is not None else super().entry(path)
 
     def _prepared(self) -> dict[str, Any]:
-        """The helper's answer, waiting for it if need be; empty if it failed."""
         if self._answer is None:
-            self._answer = {}
-            if self._helper is not None:
-                output, _ = self._helper.communicate()
-                if self._helper.returncode == 0:
-                    with contextlib.suppress(*_UNREADABLE):
-                        self._answer = _PlainUnpickler(io.BytesIO(output)).load()
+            self._answer = self._read_answer()
         return self._answer
+
+    def _read_answer(self) -> dict[str, Any]:
+        """The helper's answer, waiting for it if need be; empty if it failed."""
+        if self._helper is None:
+            return {}
+        output, _ = self._helper.communicate()
+        if self._helper.returncode != 0:
+            return {}
+        try:
+            return _PlainUnpickler(io.BytesIO(output)).load()
+        except _UNREADABLE:
+            return {}
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -87,9 +92,12 @@ def main() -> None:
     """Validate the files the request (JSON, the one argument) names; pickle them to stdout."""
     request = json.loads(sys.argv[1])
     user_dir = Path(request["user_dir"]) if request["user_dir"] else None
-    answer: dict[str, Any] = {"paths": {path: load_entry(Path(path)) for path in request["paths"]}}
+    answer: dict[str, Any] = {}
     if request["entries"]:
         answer["entries"] = find_routines(user_dir)
+    # A session to resume is usually of a routine in the catalog: validated once, then.
+    known = {str(entry.path): entry for entry in answer.get("entries", [])}
+    answer["paths"] = {path: known.get(path) or load_entry(Path(path)) for path in request["paths"]}
     sys.stdout.buffer.write(pickle.dumps(answer))
 
 
