@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
 from backroutine.text import printable
 
@@ -114,3 +116,52 @@ def test_thousands_of_hostile_files_give_no_traceback_and_located_errors(tmp_pat
     assert failures == {}
     assert outcomes["inputs"] == 5000
     assert outcomes["located errors"] > 3000
+
+
+# --- text from files on a terminal ---------------------------------------------------
+
+INVISIBLE = {
+    "arabic letter mark": "\u061c",
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+    "word joiner": "\u2060",
+    "byte order mark": "\ufeff",
+    "tag letter": "\U000e0041",
+    "cancel tag": "\U000e007f",
+    "right-to-left override": "\u202e",
+    "first strong isolate": "\u2068",
+    "zero-width space": "\u200b",
+    "invisible separator": "\u2063",
+    "soft hyphen": "\u00ad",
+    "C1 CSI": "\x9b",
+    "escape": "\x1b",
+    "lone surrogate": "\udcff",
+}
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_every_invisible_or_control_character_is_shown_as_a_visible_one(name: str):
+    hidden = INVISIBLE[name]
+    shown = printable(f"Bridge{hidden}Plank")
+    assert hidden not in shown
+    assert shown.startswith("Bridge") and shown.endswith("Plank")
+    assert len(shown) == len("BridgePlank") + 1  # one visible mark where it was
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "👨\u200d👩\u200d👧",  # a family: one emoji made of three
+        "❤\ufe0f\u200d🔥",  # heart on fire: variation selector, then the joiner
+        "👍🏽",  # a skin tone
+        "می\u200cخواهم",  # Persian "I want": the non-joiner keeps the letters apart
+        "क्\u200dष",  # Devanagari: the joiner after a virama
+    ],
+)
+def test_joiners_inside_words_and_emoji_are_kept(word: str):
+    assert printable(word) == word
+
+
+@pytest.mark.parametrize("text", ["\u200dBridge", "Bridge\u200c", "a \u200d b", "1\u200c\u200c2"])
+def test_joiners_that_join_nothing_are_shown(text: str):
+    assert "\u200d" not in printable(text) and "\u200c" not in printable(text)

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from backroutine import model
+from backroutine.files import FileProblem, read_capped
 from backroutine.model import LoadedRoutine, Problem, RoutineFileError
 from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
@@ -39,12 +40,16 @@ def load_routine(path: str | Path) -> LoadedRoutine:
     path = Path(path)
     source = str(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror}"
+        data = read_capped(path, MAX_FILE_BYTES)  # never blocks on a FIFO
+    except FileProblem as error:
+        message = f"cannot read the file: {error.reason}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
-    routine = parse_routine(data, source, folder=path.parent)
+    return loaded_from(data, path)
+
+
+def loaded_from(data: bytes, path: Path) -> LoadedRoutine:
+    """Validate `data`, read from `path`: a routine is checked and kept from one read."""
+    routine = parse_routine(data, str(path), folder=path.parent)
     return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest())
 
 
