@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +174,177 @@ def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatc
     assert main(["settings", *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "backroutine" / "settings.json").exists()
+
+
+# --- files and paths given on the command line ----------------------------------------
+
+ROUTINE_V1 = (
+    "id: jane-core\nversion: 1\ntitle: Core for Jane\nsteps:\n  - {name: Plank, hold: 20s}\n"
+)
+ROUTINE_V2 = ROUTINE_V1.replace("version: 1", "version: 2").replace("20s", "30s")
+
+
+def shell(command: str, **env: str) -> subprocess.CompletedProcess:
+    """`command` in bash, where `backroutine` runs this tree's code."""
+    return subprocess.run(
+        ["bash", "-c", f"backroutine() {{ {sys.executable} -m backroutine \"$@\"; }}\n{command}"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **env},
+    )
+
+
+def no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr, result.stderr
+
+
+def test_import_from_a_process_substitution_installs_the_routine(tmp_path: Path):
+    (tmp_path / "r.yaml").write_text(ROUTINE_V1)
+    result = shell(f"backroutine import <(cat {tmp_path}/r.yaml) --data-dir {tmp_path}/data")
+    assert result.returncode == 0, result.stderr
+    installed = tmp_path / "data" / "routines" / "jane-core.yaml"
+    assert installed.read_text() == ROUTINE_V1
+
+
+def test_a_new_version_piped_to_import_replaces_the_old_one(tmp_path: Path):
+    (tmp_path / "v1.yaml").write_text(ROUTINE_V1)
+    (tmp_path / "v2.yaml").write_text(ROUTINE_V2)
+    data = tmp_path / "data"
+    assert backroutine("import", str(tmp_path / "v1.yaml"), "--data-dir", str(data)).returncode == 0
+    result = shell(f"cat {tmp_path}/v2.yaml | backroutine import /dev/stdin --data-dir {data}")
+    assert result.returncode == 0, result.stderr
+    assert "replaced" in result.stdout and "1 -> 2" in result.stdout
+    assert (data / "routines" / "jane-core.yaml").read_text() == ROUTINE_V2
+
+
+def test_a_routine_without_an_id_piped_to_import_is_named_after_its_title(tmp_path: Path):
+    result = shell(f"printf 'title: Hips at Home\\nsteps: [{{name: Plank, hold: 5s}}]\\n' "
+                   f"| backroutine import /dev/stdin --data-dir {tmp_path}")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "routines" / "hips-at-home.yaml").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_a_fifo_is_never_waited_on(tmp_path: Path, command: str):
+    fifo = tmp_path / "r.yaml"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "backroutine", command, str(fifo), "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    no_traceback(result)
+    assert str(fifo) in result.stderr
+
+
+def test_validate_refuses_a_device_with_a_sentence():
+    result = backroutine("validate", "/dev/zero")
+    assert result.returncode == 1
+    assert "/dev/zero:1:1: cannot read the file: it is a device, not a file" in result.stderr
+
+
+@pytest.fixture
+def logged(tmp_path: Path) -> Path:
+    """A data folder whose log holds one short session."""
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
+    run = backroutine("run", str(routine), "--plain", "--no-checkin", "--no-audio",
+                      "--data-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("export -o {dir}", "{dir} is a folder, not a file"),
+        ("export -o {dir}/missing/x.csv", "the folder {dir}/missing does not exist"),
+        ("print tiny -o {dir}", "{dir} is a folder, not a file"),
+        ("print tiny -o {dir}/missing/x.md", "the folder {dir}/missing does not exist"),
+        ("new {dir} --force", "{dir} is a folder, not a file"),
+        ("remind ics tiny -o {dir}", "{dir} is a folder, not a file"),
+        ("remind ics tiny -o {dir}/missing/x.ics", "the folder {dir}/missing does not exist"),
+    ],
+)
+def test_a_path_mistake_is_a_sentence(logged: Path, command: str, message: str):
+    routines = logged / "routines"
+    routines.mkdir(exist_ok=True)
+    (logged / "tiny.yaml").rename(routines / "tiny.yaml")
+    folder = logged / "out"
+    folder.mkdir()
+    result = shell(f"backroutine {command.format(dir=folder)} --data-dir {logged}")
+    assert result.returncode in (1, 2)
+    no_traceback(result)
+    assert result.stderr.startswith("backroutine: ")
+    assert message.format(dir=folder) in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["export", "export --format json", "history", "list",
+                                     "new", "schema", "print desk-break", "settings"])
+@pytest.mark.parametrize("stdout", ["> /dev/full", ">&-"])
+def test_a_full_or_closed_standard_output_is_a_sentence(logged: Path, command: str, stdout: str):
+    result = shell(f"backroutine {command} --data-dir {logged} {stdout}",
+                   XDG_CONFIG_HOME=str(logged))
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "backroutine: cannot write to standard output" in result.stderr
+    assert "Exception ignored" not in result.stderr
+
+
+def test_export_never_replaces_a_fifo_or_a_device(logged: Path):
+    fifo = logged / "fifo.csv"
+    os.mkfifo(fifo)
+    result = backroutine("export", "-o", str(fifo), "--force", "--data-dir", str(logged))
+    assert result.returncode == 1
+    assert f"backroutine: {fifo} is a FIFO (named pipe), not a file" in result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    device = logged / "full"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # like /dev/full
+    except PermissionError:
+        return  # only root makes device nodes
+    result = backroutine("export", "-o", str(device), "--force", "--data-dir", str(logged))
+    assert result.returncode == 1 and "is a device, not a file" in result.stderr
+    assert stat.S_ISCHR(device.lstat().st_mode)
+
+
+def test_export_never_follows_a_leftover_partial_symlink(logged: Path):
+    victim = logged / "precious.txt"
+    victim.write_text("my notes")
+    out = logged / "log.csv"
+    (logged / "log.csv.partial").symlink_to(victim)
+    result = backroutine("export", "-o", str(out), "--data-dir", str(logged))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "my notes"
+    assert "Tiny" in out.read_text()
+    assert [p.name for p in logged.glob(".log.csv*")] == []  # no temporary file left
+
+
+def test_an_export_file_is_for_the_patient_only(logged: Path):
+    out = logged / "log.csv"
+    assert backroutine("export", "-o", str(out), "--data-dir", str(logged)).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path):
+    """A folder nobody can write into (a read-only mount when running as root)."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+                      capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only folder here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_import_into_a_read_only_folder_is_a_sentence(tmp_path: Path, read_only_folder: Path):
+    (tmp_path / "r.yaml").write_text(ROUTINE_V1)
+    result = backroutine("import", str(tmp_path / "r.yaml"), "--data-dir", str(read_only_folder))
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "backroutine: cannot create your routines folder" in result.stderr

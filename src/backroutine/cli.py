@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
@@ -135,6 +136,18 @@ def _add_session_options(parser: argparse.ArgumentParser, default) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _fill_closed_descriptors()
+    saved = sys.stdout
+    sys.stdout = _Output(saved)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from backroutine.files import FileProblem, TargetExists
+
     args = build_parser().parse_args(argv)
     handler = {
         None: _open_app,
@@ -152,16 +165,82 @@ def main(argv: Sequence[str] | None = None) -> int:
         "remind": _remind,
     }[args.command]
     try:
-        return handler(args)
-    except _CannotOpenLog as error:
+        status = handler(args)
+        sys.stdout.flush()
+        return status
+    except (_CannotOpenLog, FileProblem) as error:
         print(f"backroutine: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_USAGE if isinstance(error, TargetExists) else EXIT_INVALID
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `backroutine list | head`: the reader left, nothing more to say.
-        sys.stderr.close()
+        sys.stdout.drop()
         return EXIT_OK
+    except _OutputFailed as error:
+        sys.stdout.drop()
+        print(f"backroutine: cannot write to standard output: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+class _OutputFailed(Exception):
+    """Standard output is closed, or writing to it failed (a full disk, /dev/full)."""
+
+
+class _Output:
+    """Standard output, whose failures `main` reports in a sentence (BrokenPipe aside)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._guarded("write", text)
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            self._guarded("flush")
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _guarded(self, method: str, *args):
+        if self._stream is None:
+            raise _OutputFailed("it is closed")
+        try:
+            return getattr(self._stream, method)(*args)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:  # ValueError: a closed file object
+            raise _OutputFailed(getattr(error, "strerror", None) or str(error)) from None
+
+    def drop(self) -> None:
+        """Send what is still buffered nowhere, so that exiting stays quiet."""
+        import os
+
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str):
+        if self._stream is None:
+            raise _OutputFailed("it is closed")
+        return getattr(self._stream, name)
+
+
+def _fill_closed_descriptors() -> None:
+    """Put /dev/null where standard input, output or error was closed (`>&-`).
+
+    Else the next file opened (the log) would take its number, and output meant for
+    the terminal could land in it.
+    """
+    import os
+
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+
+
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -292,15 +371,13 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from backroutine.files import write_atomically
     from backroutine.sharing import SCHEMA_FILE, template
 
     if args.file is None:
         print(template(), end="")
         return EXIT_OK
-    if args.file.exists() and not args.force:
-        print(f"backroutine: {args.file} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
-    args.file.write_text(template(), encoding="utf-8")
+    write_atomically(args.file, template(), replace=args.force)
     print(f"wrote {args.file}; check it with: backroutine validate {args.file}")
     print(f"for editor help, beside it: backroutine schema > {SCHEMA_FILE}")
     return EXIT_OK
@@ -308,13 +385,11 @@ def _new(args: argparse.Namespace) -> int:
 
 def _print(args: argparse.Namespace) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.files import write_atomically
     from backroutine.handout import render
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.progression import routine_for_week
 
-    if args.output and args.output.exists() and not args.force:
-        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
     try:
         entry = load_entry(resolve(args.routine, user_routines_dir(data_dir(args.data_dir))))
     except UnknownRoutine as error:
@@ -331,7 +406,7 @@ def _print(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text, end="")
         return EXIT_OK
-    args.output.write_text(text, encoding="utf-8")
+    write_atomically(args.output, text, replace=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -458,20 +533,19 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from backroutine.export import export
+    from io import StringIO
 
-    if args.output and args.output.exists() and not args.force:
-        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
+    from backroutine.export import export
+    from backroutine.files import write_atomically
+
     with _open_log(args) as log:
         if args.output is None:
             export(log, args.format, args.since, sys.stdout)
             return EXIT_OK
-        # Write beside the target and rename, so a failure never leaves half a file.
-        partial = args.output.with_name(args.output.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            export(log, args.format, args.since, out)
-        partial.replace(args.output)
+        text = StringIO(newline="")
+        export(log, args.format, args.since, text)
+    # Health data: the patient's to share, so readable by them alone.
+    write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 

@@ -7,11 +7,10 @@ problem and that value falls back to its default, so the app still starts.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from backroutine.files import write_atomically
 from backroutine.paths import settings_path
 
 
@@ -113,11 +112,4 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings file, replacing it in one step so it is never half-written."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(asdict(settings), file, indent=2)
-            file.write("\n")
-        os.replace(partial, path)
-    finally:
-        Path(partial).unlink(missing_ok=True)
+    write_atomically(path, json.dumps(asdict(settings), indent=2) + "\n")
