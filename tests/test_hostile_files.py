@@ -6,14 +6,18 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from backroutine.cli import main
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
+from backroutine.log import CompletionLog
 from backroutine.text import printable
 
 TEXT_FIELDS = ["title", "description", "author", "name", "caution", "why", "say", "tip", "safety"]
@@ -165,3 +169,49 @@ def test_joiners_inside_words_and_emoji_are_kept(word: str):
 @pytest.mark.parametrize("text", ["\u200dBridge", "Bridge\u200c", "a \u200d b", "1\u200c\u200c2"])
 def test_joiners_that_join_nothing_are_shown(text: str):
     assert "\u200d" not in printable(text) and "\u200c" not in printable(text)
+
+
+NASTY_TITLE = (
+    "Core\x1b[2J\x1b]52;c;aGVsbG8=\x07 \u202eevil\u200b\x9b2J\U000e0041 "
+    "می\u200cخواهم 👨\u200d👩\u200d👧"
+)
+
+
+@pytest.fixture
+def hostile_log(tmp_path: Path) -> Path:
+    """A data folder whose log holds a session of a routine with a hostile title and note."""
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        session = log.start_session(
+            routine_title=NASTY_TITLE, routine_path=f"/r/{NASTY_TITLE}.yaml", routine_sha256="0",
+            frequency=None, planned_seconds=60, started=datetime.now().astimezone(),
+            time_zone="UTC",
+        )
+        log.check_out(session, pain_after=2, note="fine\x1b]8;;http://x\x1b\\ \u2066note")
+    return tmp_path
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_export_to_the_screen_sends_no_escape_or_invisible_character(
+    hostile_log: Path, capsys, format: str
+):
+    assert main(["export", "--format", format, "--data-dir", str(hostile_log)]) == 0
+    out = capsys.readouterr().out
+    assert out == printable(out, keep_newlines=True)
+    assert "می\u200cخواهم 👨\u200d👩\u200d👧" in out  # words and emoji intact
+    if format == "json":  # nothing lost: the therapist's tools read the title as it was
+        (session,) = json.loads(out)["sessions"]
+        assert session["routine_title"] == NASTY_TITLE
+
+
+def test_file_names_are_shown_harmlessly_by_validate_and_list(tmp_path: Path, capsys):
+    routines = tmp_path / "routines"
+    routines.mkdir()
+    good, bad = "ok\x1b]0;pwned\x07\u202e.yaml", "bad\x1b[2J\u2028.yaml"
+    (routines / good).write_text("title: Fine\nsteps: [{name: Plank, hold: 5s}]\n")
+    (routines / bad).write_text("title: Bad\nsteps: [{name: Plank, hodl: 5s}]\n")
+    main(["validate", str(routines)])
+    main(["list", "--data-dir", str(tmp_path)])
+    shown = capsys.readouterr()
+    for text in (shown.out, shown.err):
+        assert text == printable(text, keep_newlines=True)
+    assert "ok␛]0;pwned␇" in shown.out and "bad␛[2J" in shown.err + shown.out

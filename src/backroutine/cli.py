@@ -247,6 +247,7 @@ def _validate(args: argparse.Namespace) -> int:
     from backroutine.catalog import load_entry
     from backroutine.loader import Problem
     from backroutine.paths import routine_files
+    from backroutine.text import printable
 
     failures = 0
     checked = 0
@@ -254,12 +255,13 @@ def _validate(args: argparse.Namespace) -> int:
         if given.is_dir():
             files = routine_files(given)
             if not files:
-                print(f"{given}: no .yaml routine files in this folder", file=sys.stderr)
+                print(f"{printable(given)}: no .yaml routine files in this folder",
+                      file=sys.stderr)
                 failures += 1
         elif given.exists():
             files = [given]
         else:
-            print(Problem(str(given), 1, 1, "no such file or folder"), file=sys.stderr)
+            report([Problem(str(given), 1, 1, "no such file or folder")])
             failures += 1
             continue
         for path in files:
@@ -267,10 +269,9 @@ def _validate(args: argparse.Namespace) -> int:
             entry = load_entry(path)
             if entry.problems:
                 failures += 1
-                for problem in entry.problems:
-                    print(problem, file=sys.stderr)
+                report(entry.problems)
             else:
-                print(f"{path}: ok ({_summary(entry.loaded.routine)})")
+                print(f"{printable(path)}: ok ({_summary(entry.loaded.routine)})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -285,6 +286,14 @@ def _summary(routine) -> str:
     count = len(routine.exercises)
     plural = "s" if count != 1 else ""
     return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
+
+
+def report(problems) -> None:
+    """Print routine file problems on standard error; file names may hold anything."""
+    from backroutine.text import printable
+
+    for problem in problems:
+        print(printable(problem), file=sys.stderr)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -302,7 +311,8 @@ def _list(args: argparse.Namespace) -> int:
         if any(entry.loaded and has_progression(entry.loaded.routine) for entry in entries)
         else []
     )
-    width = max((len(entry.name) for entry in entries), default=0)
+    names = {entry.path: printable(entry.name) for entry in entries}
+    width = max(map(len, names.values()), default=0)
     for entry in entries:
         origin = "" if entry.bundled else "  (yours)"
         if entry.loaded:
@@ -313,14 +323,15 @@ def _list(args: argparse.Namespace) -> int:
                 routine = progressed.routine
                 often += f", week {week}"
             print(
-                f"{entry.name:<{width}}  {printable(routine.title)}: "
+                f"{names[entry.path]:<{width}}  {printable(routine.title)}: "
                 f"{_summary(routine)}{often}{origin}"
             )
         else:
-            print(f"{entry.name:<{width}}  cannot be used: {entry.problems[0]}{origin}")
+            problem = printable(entry.problems[0])
+            print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
     if not entries:
         print("no routines found")
-    print(f"\nyour own routines go in {user_dir}")
+    print(f"\nyour own routines go in {printable(user_dir)}")
     return EXIT_OK
 
 
@@ -359,8 +370,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
     except RoutineFileError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        report(error.problems)
         print(f"backroutine: {args.file} was not imported", file=sys.stderr)
         return EXIT_INVALID
     except ImportRefused as error:
@@ -396,8 +406,7 @@ def _print(args: argparse.Namespace) -> int:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_INVALID
     routine = entry.loaded.routine
     if args.week is not None:
@@ -448,8 +457,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
 
     entry = load_entry(path)
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_INVALID
     loaded = entry.loaded
     routine = loaded.routine

@@ -22,7 +22,7 @@ from backroutine.history import (
     read_history,
 )
 from backroutine.log import CompletionLog, ExerciseRecord, SessionRecord
-from backroutine.text import printable
+from backroutine.text import printable, replace_unsafe
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -97,12 +97,15 @@ def _exercise_fields(exercise: ExerciseRecord) -> dict[str, Any]:
     }
 
 
-def _spreadsheet_safe(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    """A CSV cell that is safe to open in a spreadsheet and to print on a terminal."""
+    if not isinstance(value, str):
+        return value
     # Text from routine files or notes starting with = + - @ would run as a formula
     # when the therapist opens the CSV in a spreadsheet (OWASP "CSV injection").
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        value = "'" + value
+    return printable(value, keep_newlines=True)
 
 
 def _write_csv(sessions: Sequence[SessionRecord], out: TextIO) -> None:
@@ -113,7 +116,7 @@ def _write_csv(sessions: Sequence[SessionRecord], out: TextIO) -> None:
         fields = _session_fields(session)
         for exercise in session.exercises or (None,):
             row = dict(fields, **_exercise_fields(exercise)) if exercise else fields
-            writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
+            writer.writerow({key: _cell(value) for key, value in row.items()})
 
 
 def _write_json(sessions: Sequence[SessionRecord], out: TextIO) -> None:
@@ -126,8 +129,10 @@ def _write_json(sessions: Sequence[SessionRecord], out: TextIO) -> None:
             for session in sessions
         ],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # Readable words and emoji, but every control or invisible character escaped (\u001b,
+    # \u202e): the JSON reads back exactly and is harmless to print.
+    out.write(replace_unsafe(text, lambda char: json.dumps(char)[1:-1]) + "\n")
 
 
 # --- backroutine history -------------------------------------------------------------

@@ -89,8 +89,8 @@ def write_atomically(
 def read_capped(path: Path, limit: int) -> bytes:
     """Up to `limit` bytes of `path` (one byte more tells the caller it is too big).
 
-    Reads regular files, and pipes without ever blocking on them: a FIFO nobody writes to
-    reads as empty, one whose writer stays silent for `PIPE_WAIT_SECONDS` is refused.
+    Reads regular files, and pipes without ever blocking on them: a FIFO nobody writes to,
+    or whose writer stays silent for `PIPE_WAIT_SECONDS`, is refused.
     Folders and devices are refused with a sentence.
     """
     path = Path(path)
@@ -105,7 +105,11 @@ def read_capped(path: Path, limit: int) -> bytes:
         elif not stat.S_ISFIFO(kind) and not stat.S_ISSOCK(kind):
             what = f"{_kind(kind)}, not a file"
             raise FileProblem(errno.EINVAL, f"{path} is {what}", f"it is {what}")
-        return _read_until(handle, limit + 1, path)
+        data = _read_until(handle, limit + 1, path)
+        if not data and not stat.S_ISREG(kind):
+            why = "it is a pipe, and nothing was written to it"
+            raise FileProblem(errno.ENODATA, f"cannot read {path}: {why}", why)
+        return data
     except FileProblem:
         raise
     except OSError as error:

@@ -114,6 +114,7 @@ def _notify(args: argparse.Namespace, open_log: OpenLog) -> int:
 
 def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.cli import report
     from backroutine.files import write_atomically
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
@@ -125,8 +126,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
         return EXIT_USAGE
     entry = load_entry(path)
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
     try:
