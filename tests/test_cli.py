@@ -350,3 +350,39 @@ def test_import_into_a_read_only_folder_is_a_sentence(tmp_path: Path, read_only_
     assert result.returncode == 1
     no_traceback(result)
     assert "backroutine: cannot create your routines folder" in result.stderr
+
+
+# --- a settings file that is not what it should be -------------------------------------
+
+BAD_SETTINGS = {
+    "a 5,000-digit number": lambda path: path.write_text('{"volume": ' + "9" * 5000 + "}"),
+    "100,000-deep nesting": lambda path: path.write_text("[" * 100_000 + "]" * 100_000),
+    "30,000-deep nesting": lambda path: path.write_text('{"a":' * 30_000 + "1" + "}" * 30_000),
+    "a FIFO": lambda path: os.mkfifo(path),
+    "a folder": lambda path: path.mkdir(),
+    "not UTF-8": lambda path: path.write_bytes(b'{"voice": "\xff"}'),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_SETTINGS)
+def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: str):
+    settings = tmp_path / "backroutine" / "settings.json"
+    settings.parent.mkdir()
+    BAD_SETTINGS[kind](settings)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    shown = subprocess.run([sys.executable, "-m", "backroutine", "settings"],
+                           capture_output=True, text=True, timeout=30, env=env)
+    assert shown.returncode == 0
+    no_traceback(shown)
+    assert f"backroutine: {settings}: " in shown.stderr and "using the defaults" in shown.stderr
+    assert "volume       80 " in shown.stdout
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
+         "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30, env=env, stdin=subprocess.DEVNULL,
+    )
+    assert run.returncode == 0, run.stderr
+    no_traceback(run)
+    assert "using the defaults" in run.stdout and "Routine complete" in run.stdout

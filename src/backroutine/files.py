@@ -86,12 +86,12 @@ def write_atomically(
     _sync_folder(folder)
 
 
-def read_capped(path: Path, limit: int) -> bytes:
+def read_capped(path: Path, limit: int, *, pipes: bool = True) -> bytes:
     """Up to `limit` bytes of `path` (one byte more tells the caller it is too big).
 
     Reads regular files, and pipes without ever blocking on them: a FIFO nobody writes to,
     or whose writer stays silent for `PIPE_WAIT_SECONDS`, is refused.
-    Folders and devices are refused with a sentence.
+    Folders, devices (and pipes, when `pipes` is false) are refused with a sentence.
     """
     path = Path(path)
     try:
@@ -102,7 +102,7 @@ def read_capped(path: Path, limit: int) -> bytes:
         kind = os.fstat(handle).st_mode
         if stat.S_ISREG(kind):
             os.set_blocking(handle, True)
-        elif not stat.S_ISFIFO(kind) and not stat.S_ISSOCK(kind):
+        elif not (pipes and (stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind))):
             what = f"{_kind(kind)}, not a file"
             raise FileProblem(errno.EINVAL, f"{path} is {what}", f"it is {what}")
         data = _read_until(handle, limit + 1, path)
