@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
+import select
 import stat
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
 
 from backroutine.cli import main
+from backroutine.log import CompletionLog
 
 DATA = Path(__file__).parent / "data"
 
@@ -386,3 +393,166 @@ def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: s
     assert run.returncode == 0, run.stderr
     no_traceback(run)
     assert "using the defaults" in run.stdout and "Routine complete" in run.stdout
+
+
+# --- terminals: none, dumb, or a real one -------------------------------------------------
+
+TINY = "title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
+LONG = ("title: Long\nsteps:\n  - {name: Plank, hold: 60s, prepare: 1s}\n"
+        "  - {name: Bridge, hold: 60s, prepare: 1s}\n")
+
+
+class Terminal:
+    """The real `backroutine` on a pseudo-terminal: keys typed in, everything it writes."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        """Start `backroutine ARGS` in `env` (this one's, in an xterm, by default)."""
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "backroutine", *args],
+            stdin=self.slave, stdout=self.slave, stderr=self.slave, start_new_session=True,
+            env={**os.environ, "TERM": "xterm-256color"} if env is None else env,
+        )
+        self.output = ""
+        self.seen = 0  # where the last text expected ends
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def expect(self, *texts: str, timeout: float = 20) -> str:
+        """Wait until the output (after what was expected before) shows one of `texts`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [(self.output.find(text, self.seen), text) for text in texts]
+            found = [(place, text) for place, text in found if place >= 0]
+            if found:
+                place, text = min(found)
+                self.seen = place + len(text)
+                return text
+            left = deadline - time.monotonic()
+            assert left > 0, f"never showed {texts}; the output was:\n{self.output[self.seen:]}"
+            if select.select([self.master], [], [], min(left, 0.2))[0]:
+                try:
+                    self.output += os.read(self.master, 65536).decode(errors="replace")
+                except OSError:  # the program ended and the terminal closed
+                    time.sleep(0.05)
+
+    def finish(self, timeout: float = 20) -> int:
+        """Wait for the program to end, keeping what it wrote; its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if select.select([self.master], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    self.output += os.read(self.master, 65536).decode(errors="replace")
+        return self.process.wait(timeout=1)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.fixture
+def terminal():
+    opened: list[Terminal] = []
+
+    def start(*args: str, **options) -> Terminal:
+        opened.append(Terminal(*args, **options))
+        return opened[-1]
+
+    yield start
+    for each in opened:
+        each.close()
+
+
+def logged_sessions(data: Path) -> list:
+    with CompletionLog.open(data / "log.sqlite3") as log:
+        return log.sessions()
+
+
+@pytest.mark.slow
+def test_the_plain_check_in_echoes_answers_takes_backspace_and_asks_one_per_line(
+    tmp_path: Path, terminal
+):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    app = terminal("run", str(tmp_path / "tiny.yaml"), "--plain", "--no-audio",
+                   "--data-dir", str(tmp_path))
+    app.expect("0-10?")
+    app.type("5\x7f2\r")  # a typo, corrected
+    questions = 0
+    while app.expect("[y/N]", "Keys:") == "[y/N]":
+        app.type("n\r")
+        questions += 1
+    assert questions >= 1
+    assert re.search(r"0-10\? \(Enter to skip\) 5\x08 \x082\r\n", app.output)  # echoed
+    assert len(re.findall(r"\[y/N\] n\r\n", app.output)) == questions  # one per line
+    app.expect("Routine complete")
+    app.expect("0-10?")
+    app.type("3\r")
+    app.expect("note")
+    app.type("all good\r")
+    assert app.finish() == 0
+    (session,) = logged_sessions(tmp_path)
+    assert (session.pain_before, session.pain_after, session.note) == (2, 3, "all good")
+
+
+@pytest.mark.slow
+def test_keys_work_without_the_check_in_in_a_terminal(tmp_path: Path, terminal):
+    (tmp_path / "long.yaml").write_text(LONG)
+    app = terminal("run", str(tmp_path / "long.yaml"), "--plain", "--no-checkin", "--no-audio",
+                   "--data-dir", str(tmp_path))
+    app.expect("Hold 1 min")
+    app.type(" ")
+    app.expect("Paused")
+    app.type(" ")
+    app.expect("Carrying on")
+    app.type("h")
+    app.expect("Noted: that exercise hurt")
+    app.type(" ")
+    app.expect("Carrying on")
+    app.type("q")
+    app.expect("Session ended")
+    assert app.finish() == 1
+    assert re.search(r"(^|\n)[ hq]", app.output) is None  # the keys were not echoed
+
+
+@pytest.mark.parametrize("stdin", ["< /dev/null", "<&-"])
+@pytest.mark.parametrize("command", ["run {r} --plain", "run {r}", ""])
+def test_without_a_terminal_to_answer_the_check_in_says_one_is_needed(
+    tmp_path: Path, stdin: str, command: str
+):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    result = shell(f"backroutine {command.format(r=tmp_path / 'tiny.yaml')} "
+                   f"--data-dir {tmp_path} --no-audio {stdin}")
+    assert result.returncode == 2
+    no_traceback(result)
+    assert "needs a terminal" in result.stderr and "--no-checkin" in result.stderr
+    assert logged_sessions(tmp_path) == []
+
+
+@pytest.mark.parametrize("stdin", ["< /dev/null", "<&-"])
+@pytest.mark.parametrize("plain", ["--plain", ""])
+def test_without_a_terminal_no_checkin_runs_unattended(tmp_path: Path, stdin: str, plain: str):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    result = shell(f"backroutine run {tmp_path / 'tiny.yaml'} {plain} --no-checkin --no-audio "
+                   f"--data-dir {tmp_path} {stdin}")
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    assert "Routine complete" in result.stdout
+    assert [s.status for s in logged_sessions(tmp_path)] == ["completed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("term", ["dumb", None])
+def test_a_dumb_terminal_gets_plain_mode_and_is_told_so(tmp_path: Path, terminal, term):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    env = {**os.environ, "TERM": term} if term else {
+        name: value for name, value in os.environ.items() if name != "TERM"}
+    app = terminal("run", str(tmp_path / "tiny.yaml"), "--no-checkin", "--no-audio",
+                   "--data-dir", str(tmp_path), env=env)
+    assert app.finish() == 0
+    assert "plain mode" in app.output and "Routine complete" in app.output
+    assert "\x1b[?1049h" not in app.output  # never switched to the full screen

@@ -171,6 +171,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except (_CannotOpenLog, FileProblem) as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE if isinstance(error, TargetExists) else EXIT_INVALID
+    except _NoAnswers:
+        print(
+            "backroutine: the check-in needs a terminal to answer its questions, and standard "
+            "input is closed or at its end: run this in a terminal, or add --no-checkin to "
+            "run the routine unattended",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -429,9 +437,69 @@ def _run(args: argparse.Namespace) -> int:
     except UnknownRoutine as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.plain:
-        return _run_plain(args, path)
-    return _open_app(args, start_with=path)
+    if not args.plain:
+        unable = _why_not_full_screen()
+        if unable is None:
+            return _open_app(args, start_with=path)
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+    return _run_plain(args, path)
+
+
+def _why_not_full_screen() -> str | None:
+    """Why the full-screen app cannot run here, or None when it can."""
+    import os
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        return "standard input is not a terminal"
+    if not sys.stdout.isatty():
+        return "standard output is not a terminal"
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb"):
+        return f"this terminal cannot show the full-screen app (TERM={term or 'unset'})"
+    return None
+
+
+class _NoAnswers(Exception):
+    """A question was asked, and standard input is closed or at its end."""
+
+
+def _ask(question: str) -> str:
+    """The patient's answer, typed in the terminal's line mode (echoed, Backspace works)."""
+    if sys.stdin is None:
+        raise _NoAnswers
+    try:
+        return input(question)
+    except EOFError:
+        print()
+        raise _NoAnswers from None
+
+
+def _ask_or_skip(question: str) -> str:
+    """An answer that may be skipped: nothing, when there is nobody to ask any more."""
+    try:
+        return _ask(question)
+    except _NoAnswers:
+        return ""
+
+
+@contextlib.contextmanager
+def _ending_on_signals(stop):
+    """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
+    once, so the terminal is given back as it was found (echo, line mode, main screen)."""
+    import signal
+
+    wanted = (signal.SIGTERM, signal.SIGHUP)
+    previous = {number: signal.signal(number, lambda number, _: stop(number))
+                for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _raise_exit(number: int) -> None:
+    raise SystemExit(128 + number)
 
 
 class _CannotOpenLog(Exception):
@@ -462,34 +530,38 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     loaded = entry.loaded
     routine = loaded.routine
     print(f"{printable(routine.title)}: {_summary(routine)}")
-    interactive = not args.no_checkin and sys.stdin.isatty()
+    at_terminal = sys.stdin is not None and sys.stdin.isatty()
+    asking = not args.no_checkin
     sound = _SoundSetup(args, _Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    with _open_log(args) as log:
-        with terminal_keys() if interactive else _no_keys() as keys:
-            options = {
-                "wait_before_exercise": args.wait and keys is not None,
-                "resume_lead_in": 3.0 if keys is not None else 0.0,
-            }
-            recorder = offer_resume(log, loaded, options) if interactive else None
+    options = {
+        "wait_before_exercise": args.wait and at_terminal,
+        "resume_lead_in": 3.0 if at_terminal else 0.0,
+    }
+    with _open_log(args) as log, _ending_on_signals(_raise_exit):
+        # Questions first, in the terminal's line mode (answers echoed, Backspace works);
+        # single keys only once the session runs.
+        recorder = offer_resume(log, loaded, options, ask=_ask) if asking else None
+        if recorder is None:
             pain_before = None
-            if recorder is None:
-                if not args.no_checkin:
-                    go_ahead, pain_before = check_in(routine)
-                    if not go_ahead:
-                        return EXIT_INVALID
-                engine = SessionEngine(routine.segments(), **options)
-                # The recorder listens first, so a line printed means the segment is saved.
-                recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+            if asking:
+                go_ahead, pain_before = check_in(routine, ask=_ask)
+                if not go_ahead:
+                    return EXIT_INVALID
+            engine = SessionEngine(routine.segments(), **options)
+            # The recorder listens first, so a line printed means the segment is saved.
+            recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+        with terminal_keys() if at_terminal else _no_keys() as keys:
             cues = sound.cue_player(recorder.engine, routine)
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
-        if not args.no_checkin:
+        if asking:
             pain_after = ask_pain(
-                "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
+                "How much does your back hurt now, 0-10? (Enter to skip) ", _ask_or_skip,
+                sys.stdout,
             )
-            note = input("A note for your therapist (Enter to skip): ").strip()
+            note = _ask_or_skip("A note for your therapist (Enter to skip): ").strip()
             recorder.check_out(pain_after, note or None)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
@@ -559,9 +631,20 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
+    import asyncio
+
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.prepare import PreparedCatalog
 
+    unable = _why_not_full_screen() if start_with is None else None
+    if unable is not None:
+        print(
+            f"backroutine: the app needs a terminal that can show it, and {unable}. "
+            "To do a routine in plain mode: backroutine run ROUTINE --plain (add --no-checkin "
+            "to run it unattended); backroutine list shows the routines.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     with _open_log(args) as log:
         # The helper validates the routine files on another core while Textual loads here.
         wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
@@ -583,7 +666,17 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
         )
         app = create_app(context)
         ring.to = app.bell
-        app.run()
+
+        def stop(number: int) -> None:
+            # The app's own way out restores the terminal; the session stays resumable.
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not running yet, or already stopped
+                _raise_exit(number)
+            loop.call_soon_threadsafe(app.exit, None, 128 + number)
+
+        with _ending_on_signals(stop):
+            app.run()
     return app.return_code or EXIT_OK
 
 
