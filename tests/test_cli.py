@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import signal
 import stat
 import struct
 import subprocess
@@ -556,3 +557,33 @@ def test_a_dumb_terminal_gets_plain_mode_and_is_told_so(tmp_path: Path, terminal
     assert app.finish() == 0
     assert "plain mode" in app.output and "Routine complete" in app.output
     assert "\x1b[?1049h" not in app.output  # never switched to the full screen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["app", "plain"])
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminated_session_gives_the_terminal_back_and_can_be_resumed(
+    tmp_path: Path, terminal, mode: str, signal_number: int
+):
+    (tmp_path / "long.yaml").write_text(LONG)
+    # The app checks in (Ctrl+S starts), as a patient would; plain mode runs unattended.
+    how = ["--plain", "--no-checkin"] if mode == "plain" else []
+    app = terminal("run", str(tmp_path / "long.yaml"), *how, "--no-audio",
+                   "--data-dir", str(tmp_path))
+    if mode == "app":
+        app.expect("Start")
+        time.sleep(0.5)
+        app.type("\x13")
+    app.expect("Hold 1 min" if mode == "plain" else "Next: Bridge")
+    time.sleep(1)
+    assert app.process.poll() is None
+    app.process.send_signal(signal_number)
+    assert app.finish() != 0
+    lflags = termios.tcgetattr(app.slave)[3]
+    assert lflags & termios.ECHO and lflags & termios.ICANON  # echo and line mode are back
+    for switched_on, off in [("\x1b[?1049h", "\x1b[?1049l"), ("\x1b[?1000h", "\x1b[?1000l")]:
+        assert app.output.rfind(off) >= app.output.rfind(switched_on)  # main screen, no mouse
+    (session,) = logged_sessions(tmp_path)
+    assert session.status == "in_progress"  # offered for resuming next time
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        assert log.snapshot(session.id) is not None
