@@ -540,6 +540,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         "resume_lead_in": 3.0 if at_terminal else 0.0,
     }
     with _open_log(args) as log, _ending_on_signals(_raise_exit):
+        log.on_trouble = lambda message: print(message, flush=True)
         # Questions first, in the terminal's line mode (answers echoed, Backspace works);
         # single keys only once the session runs.
         recorder = offer_resume(log, loaded, options, ask=_ask) if asking else None
@@ -563,7 +564,24 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             )
             note = _ask_or_skip("A note for your therapist (Enter to skip): ").strip()
             recorder.check_out(pain_after, note or None)
+        _wait_until_saved(log)
     return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _wait_until_saved(log) -> None:
+    """Before exiting, save what still waits for a full disk or a lock to clear."""
+    import time
+
+    if log.save_pending():
+        return
+    print(
+        f"backroutine: waiting to save your session: {log.trouble} Press Ctrl-C to stop "
+        "waiting: the session can then be resumed from its last saved point.",
+        file=sys.stderr, flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        while not log.save_pending():
+            time.sleep(1)
 
 
 def _no_keys():
@@ -677,6 +695,7 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
 
         with _ending_on_signals(stop):
             app.run()
+        _wait_until_saved(log)
     return app.return_code or EXIT_OK
 
 

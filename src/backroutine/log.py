@@ -12,8 +12,9 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +25,8 @@ from backroutine.frequency import Frequency
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
+RETRY_TIMEOUT_MS = 100
+"""How long a retry waits for a lock while writes are already waiting."""
 
 SessionStatus = Literal["in_progress", "completed", "abandoned"]
 ExerciseOutcome = Literal["done", "skipped", "hurt", "started"]
@@ -73,6 +76,52 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 class LogError(Exception):
     """The log file cannot be used; the message says why and that the file was kept."""
+
+
+class LogFull(LogError):
+    """The disk holding the log is full; the log itself is sound."""
+
+
+class LogBusy(LogError):
+    """Another program holds the log locked for longer than the busy timeout."""
+
+
+# SQLite's primary result codes (the low byte of its extended codes).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_NEARLY_FULL_BYTES = 256 * 1024
+
+
+def classify(error: sqlite3.Error, path: Path) -> LogError:
+    """What an SQLite error means for the patient: a full disk, a lock held elsewhere, a
+    damaged file, or another reason the log cannot be used right now.
+
+    Only SQLite's word that the file is corrupt or not a database calls it damaged: a
+    patient told that would move a good log, and their history, away.
+    """
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    primary = None if code is None else code & 0xFF
+    text = str(error).lower()
+    if primary == _FULL or "disk is full" in text or (
+        (primary in (_IOERR, _CANTOPEN) or "disk i/o" in text) and _disk_nearly_full(path)
+    ):
+        return LogFull(f"the disk holding the log {path} is full: free some space. "
+                       "The log itself is fine.")
+    if primary in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return LogBusy(f"the log {path} is locked by another program")
+    if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return _kept(path, f"it is damaged or not an SQLite database ({error})")
+    if primary == _READONLY or "readonly" in text:
+        return LogError(f"the log {path} cannot be written: it is read-only ({error})")
+    return LogError(f"the log {path} cannot be used right now ({error}); "
+                    "the file was kept as it is")
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < _NEARLY_FULL_BYTES
 
 
 @dataclass(frozen=True)
@@ -145,6 +194,12 @@ class CompletionLog:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self._pending: deque[Callable[[sqlite3.Connection], object]] = deque()
+        self._reserved_ids: list[int] = []
+        self.trouble: LogError | None = None
+        """Why writes are waiting (a full disk, a lock held elsewhere), or None."""
+        self.on_trouble: Callable[[str], None] | None = None
+        """Told, in a sentence for the patient, when writing stops and starts again."""
 
     @classmethod
     def open(cls, path: str | Path) -> CompletionLog:
@@ -169,7 +224,7 @@ class CompletionLog:
             connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
             connection.close()
-            raise _kept(path, f"it is damaged or not an SQLite database ({error})") from None
+            raise classify(error, path) from None
         except LogError:
             connection.close()
             raise
@@ -190,10 +245,59 @@ class CompletionLog:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back a failed commit
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+
+    # --- writes that wait for a full disk or a lock ----------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `work` in its own transaction, after every write still waiting.
+
+        When the disk is full or another program holds the log locked, the write waits
+        in memory, in order, and is retried with the next one (or `save_pending`): a
+        session goes on and nothing finished is lost.
+        """
+        self._pending.append(work)
+        self.save_pending()
+
+    def save_pending(self) -> bool:
+        """Try the writes still waiting; True when none is left."""
+        while self._pending:
+            try:
+                with self._transaction() as db:
+                    self._pending[0](db)
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+                return False
+            self._pending.popleft()
+        self._troubled(None)
+        return True
+
+    @property
+    def unsaved(self) -> int:
+        """How many writes wait for the disk or the lock."""
+        return len(self._pending)
+
+    def _troubled(self, trouble: LogError | None) -> None:
+        was, self.trouble = self.trouble, trouble
+        if (was is None) == (trouble is None):
+            return
+        # While writes wait, each retry is brief: the patient's session must not stall.
+        timeout = BUSY_TIMEOUT_MS if trouble is None else RETRY_TIMEOUT_MS
+        with suppress(sqlite3.Error):
+            self._db.execute(f"PRAGMA busy_timeout = {timeout}")
+        if self.on_trouble is None:
+            return
+        if trouble is None:
+            self.on_trouble("The log can be written again: everything is saved.")
+        else:
+            why = str(trouble).rstrip(".")
+            self.on_trouble(f"Cannot save to the log now: {why}. Your session goes on and is "
+                            "saved as soon as the log can be written.")
 
     # --- writing ----------------------------------------------------------------------
 
@@ -209,22 +313,36 @@ class CompletionLog:
         time_zone: str,
         pain_before: int | None = None,
     ) -> int:
-        """Add an in-progress session and return its id. `started` must be timezone-aware."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO session (routine_title, routine_path, routine_sha256,"
-                " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
-                " status, pain_before, planned_seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
-                (
-                    routine_title, routine_path, routine_sha256,
-                    frequency.count if frequency else None,
-                    frequency.period if frequency else None,
-                    _utc_text(started), _offset_minutes(started), time_zone,
-                    pain_before, planned_seconds,
-                ),
-            )
-        return cursor.lastrowid
+        """Add an in-progress session and return its id. `started` must be timezone-aware.
+
+        When the log cannot be written now, the session gets the next free id and is
+        written with the writes that wait (see `_write`).
+        """
+        values = (
+            routine_title, routine_path, routine_sha256,
+            frequency.count if frequency else None,
+            frequency.period if frequency else None,
+            _utc_text(started), _offset_minutes(started), time_zone,
+            pain_before, planned_seconds,
+        )
+        insert = (
+            "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
+            " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
+            " status, pain_before, planned_seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)"
+        )
+        if not self._pending:
+            try:
+                with self._transaction() as db:
+                    return db.execute(insert, (None, *values)).lastrowid
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+        # Reading still works while the disk is full or another program writes.
+        latest = self._db.execute("SELECT max(id) FROM session").fetchone()[0] or 0
+        session_id = max([latest, *self._reserved_ids]) + 1
+        self._reserved_ids.append(session_id)
+        self._write(lambda db: db.execute(insert, (session_id, *values)))
+        return session_id
 
     def record_progress(
         self,
@@ -239,12 +357,13 @@ class CompletionLog:
 
         `snapshot` is the engine's, to resume from; None keeps the one saved before.
         """
-        with self._transaction() as db:
+        saved = None if snapshot is None else json.dumps(snapshot)
+
+        def work(db: sqlite3.Connection) -> None:
             db.execute(
                 "UPDATE session SET segments_done = ?, active_seconds = ?,"
                 " snapshot = coalesce(?, snapshot) WHERE id = ?",
-                (segments_done, active_seconds,
-                 None if snapshot is None else json.dumps(snapshot), session_id),
+                (segments_done, active_seconds, saved, session_id),
             )
             if exercise is not None:
                 db.execute(
@@ -257,6 +376,8 @@ class CompletionLog:
                     ),
                 )
 
+        self._write(work)
+
     def finish_session(
         self,
         session_id: int,
@@ -267,20 +388,19 @@ class CompletionLog:
         note: str | None = None,
     ) -> None:
         """Close a session as completed or abandoned; it can no longer be resumed."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
-                " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
-                (status, _utc_text(ended), pain_after, note, session_id),
-            )
+        values = (status, _utc_text(ended), pain_after, note, session_id)
+        self._write(lambda db: db.execute(
+            "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
+            " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
+            values,
+        ))
 
     def check_out(self, session_id: int, *, pain_after: int | None, note: str | None) -> None:
         """Record the pain score and note given after the session."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
-                (pain_after, note, session_id),
-            )
+        self._write(lambda db: db.execute(
+            "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
+            (pain_after, note, session_id),
+        ))
 
     # --- reading ----------------------------------------------------------------------
 
