@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import stat
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from backroutine.cli import main
+from backroutine.files import FileProblem, TargetExists, read_capped, write_atomically
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
 from backroutine.log import CompletionLog
 from backroutine.text import printable
@@ -215,3 +219,60 @@ def test_file_names_are_shown_harmlessly_by_validate_and_list(tmp_path: Path, ca
     for text in (shown.out, shown.err):
         assert text == printable(text, keep_newlines=True)
     assert "ok␛]0;pwned␇" in shown.out and "bad␛[2J" in shown.err + shown.out
+
+
+# --- writing and reading the files people name ------------------------------------------
+
+
+def test_a_file_is_replaced_whole_and_keeps_its_permissions(tmp_path: Path):
+    target = tmp_path / "log.csv"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_atomically(target, "new ✓")
+    assert target.read_text() == "new ✓"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_nothing_but_a_regular_file_is_ever_replaced(tmp_path: Path, kind: str):
+    target = tmp_path / "target"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to("/dev/null")  # writing "through" it would reach the device
+    with pytest.raises(FileProblem, match="not a file"):
+        write_atomically(target, "x")
+    assert target.is_symlink() or not target.is_file()
+
+
+def test_an_existing_file_is_kept_unless_replacing_was_asked(tmp_path: Path):
+    target = tmp_path / "r.yaml"
+    target.write_text("mine")
+    with pytest.raises(TargetExists, match="add --force"):
+        write_atomically(target, "theirs", replace=False)
+    assert target.read_text() == "mine"
+
+
+def test_a_pipe_is_read_once_and_a_silent_fifo_is_refused(tmp_path: Path):
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"title: T\n")
+    os.close(write_end)
+    assert read_capped(Path(f"/dev/fd/{read_end}"), 100) == b"title: T\n"
+    os.close(read_end)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(FileProblem, match="nothing was written"):
+        read_capped(fifo, 100)
+    assert time.monotonic() - started < 2
+    with pytest.raises(FileProblem, match="is a FIFO"):
+        read_capped(fifo, 100, pipes=False)
+
+
+def test_reading_stops_one_byte_past_the_cap():
+    assert len(read_capped(Path(__file__), 10)) == 11
+    with pytest.raises(FileProblem, match="is a device, not a file"):
+        read_capped(Path("/dev/zero"), 10)
