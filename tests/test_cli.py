@@ -289,7 +289,8 @@ def test_a_path_mistake_is_a_sentence(logged: Path, command: str, message: str):
 
 
 @pytest.mark.parametrize("command", ["export", "export --format json", "history", "list",
-                                     "new", "schema", "print desk-break", "settings"])
+                                     "new", "schema", "print desk-break", "settings",
+                                     "--version", "list --help"])
 @pytest.mark.parametrize("stdout", ["> /dev/full", ">&-"])
 def test_a_full_or_closed_standard_output_is_a_sentence(logged: Path, command: str, stdout: str):
     result = shell(f"backroutine {command} --data-dir {logged} {stdout}",

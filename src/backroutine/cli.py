@@ -148,8 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     from backroutine.files import FileProblem, TargetExists
 
-    args = build_parser().parse_args(argv)
-    handler = {
+    handlers = {
         None: _open_app,
         "run": _run,
         "validate": _validate,
@@ -163,9 +162,10 @@ def _main(argv: Sequence[str] | None) -> int:
         "export": _export,
         "due": _due,
         "remind": _remind,
-    }[args.command]
+    }
     try:
-        status = handler(args)
+        args = build_parser().parse_args(argv)  # --help and --version write, too
+        status = handlers[args.command](args)
         sys.stdout.flush()
         return status
     except (_CannotOpenLog, FileProblem) as error:
@@ -575,8 +575,8 @@ def _wait_until_saved(log) -> None:
     if log.save_pending():
         return
     print(
-        f"backroutine: waiting to save your session: {log.trouble} Press Ctrl-C to stop "
-        "waiting: the session can then be resumed from its last saved point.",
+        f"backroutine: waiting to save your session: {str(log.trouble).rstrip('.')}. Press "
+        "Ctrl-C to stop waiting: the session can then be resumed from its last saved point.",
         file=sys.stderr, flush=True,
     )
     with contextlib.suppress(KeyboardInterrupt):
