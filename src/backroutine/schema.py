@@ -62,6 +62,28 @@ def _parse_duration_text(text: str) -> int:
     compact = text.strip().lower()
     if re.fullmatch(r"-?\d+", compact):
         return int(compact)
+    if compact.startswith("-"):
+        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
+    clock = re.fullmatch(r"(\d+):([0-5]\d)", compact)
+    if clock:  # 1:30, as a stopwatch shows it
+        return int(clock[1]) * 60 + int(clock[2])
+    decimal = re.fullmatch(r"(\d+)\.(\d+)", compact)
+    if decimal:
+        return _decimal_seconds(decimal[1], decimal[2])
+    for_each_side = re.fullmatch(r"(.+?)\s*(?:each|per|a|on each|every) side", compact)
+    if for_each_side:
+        raise PydanticCustomError(
+            "duration",
+            "write the time of one side, {time}, and add per_side: true on its own line",
+            {"time": for_each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+\s*[a-z]*", compact):
+        raise PydanticCustomError(
+            "duration",
+            "'{text}' is a range: write one duration, e.g. the lower one; a progression "
+            "can raise it week by week",
+            {"text": text[:40]},
+        )
     total = 0.0
     position = 0
     for match in _DURATION_PART.finditer(compact):
@@ -80,8 +102,38 @@ def _parse_duration_text(text: str) -> int:
     return int(total)
 
 
+def _decimal_seconds(whole: str, fraction: str) -> int:
+    """`10.00` is 10 seconds (the validator warns it may mean minutes); `1.30` is refused."""
+    if not fraction.strip("0"):
+        return int(whole)
+    if len(fraction) == 2 and int(fraction) < 60:
+        raise PydanticCustomError(
+            "duration",
+            "{whole}.{fraction} is not a duration: for {minutes} min {fraction} s write "
+            "{minutes}m{fraction}s",
+            {"whole": whole, "fraction": fraction, "minutes": int(whole)},
+        )
+    raise PydanticCustomError(
+        "duration", "use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s"
+    )
+
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
 def _check_count(limit: int, what: str):
     def check(value: Any) -> Any:
+        if isinstance(value, str):
+            value = _count_from_text(value, what)
+        if isinstance(value, (list, dict)):
+            raise PydanticCustomError("count", "write one number here, e.g. {what}: 3",
+                                      {"what": what})
         if isinstance(value, bool) or not isinstance(value, int):
             raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
         if value < 1:
@@ -95,6 +147,42 @@ def _check_count(limit: int, what: str):
         return value
 
     return check
+
+
+def _count_from_text(text: str, what: str) -> int:
+    """A count written out: `10`, `three`; or a clear message for `10x3`, `8 per side`, `8-12`."""
+    compact = text.strip().lower()
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    if compact in _NUMBER_WORDS:
+        return _NUMBER_WORDS[compact]
+    times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
+    if times:
+        reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)
+        raise PydanticCustomError(
+            "count",
+            "'{text}' gives two numbers: write reps: {reps} and, on its own line, sets: {sets}",
+            {"text": text[:40], "reps": reps, "sets": sets},
+        )
+    each_side = re.fullmatch(r"(\d+)\s*(?:each|per|a|on each|every) side", compact)
+    if each_side:
+        raise PydanticCustomError(
+            "count",
+            "write the {what} of one side, {what}: {count}, and add per_side: true on its own line",
+            {"what": what, "count": each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+", compact):
+        raise PydanticCustomError(
+            "count",
+            "'{text}' is a range: write one number, e.g. the lower one; a progression can "
+            "raise it week by week",
+            {"text": text[:40]},
+        )
+    raise PydanticCustomError(
+        "count",
+        "'{text}' is not a number of {what}: write e.g. {what}: 3",
+        {"text": text[:40], "what": what},
+    )
 
 
 def _count_text(limit: int, what: str):
@@ -473,3 +561,11 @@ class Routine(_Strict):
     """How every exercise's numbers grow week by week (a step's own progression wins)."""
     steps: list[Step] = Field(min_length=1, max_length=200)
     """The exercises and rests, in order."""
+
+
+KEYS = frozenset(
+    name
+    for schema_class in (Routine, ExerciseStep, Defaults, Progression)
+    for name in schema_class.model_fields
+)
+"""Every key of the format, in any place."""
