@@ -196,7 +196,8 @@ DOCUMENTED_MISTAKES = [
     (one_step("hold: 5s\n"), "has no name"),
     (one_step("rest: 30s\n    hold: 5s\n"), "a rest step has only rest"),
     (one_step("name: A\n    hold: 5s\n    hold: 10s\n"), "is given twice"),
-    (one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"), "anchors"),
+    (one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"),
+     "cannot start with '&'"),
     (one_step("name: A\n    hold: 5s\n    tips: Keep straight\n"), "write a list"),
     (one_step("name: A\n    hold: 5s\n", head=""), "needs title"),
 ]

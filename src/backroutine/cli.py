@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = command("validate", "check routine files and folders; exit 1 if any has a problem")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="count warnings (slips that may change the dose) as problems",
+    )
 
     command("list", "list the bundled routines and your own")
     command("schema", "print the JSON Schema of the routine format (for editors)")
@@ -165,8 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from backroutine.catalog import load_entry
-    from backroutine.loader import Problem
+    from datetime import date
+
+    from backroutine.loader import Problem, RoutineFileError, check_routine_file
     from backroutine.paths import routine_files
 
     failures = 0
@@ -185,13 +191,26 @@ def _validate(args: argparse.Namespace) -> int:
             continue
         for path in files:
             checked += 1
-            entry = load_entry(path)
-            if entry.problems:
+            try:
+                loaded, warnings = check_routine_file(path, today=date.today())
+            except RoutineFileError as error:
                 failures += 1
-                for problem in entry.problems:
+                for problem in error.problems:
                     print(problem, file=sys.stderr)
-            else:
-                print(f"{path}: ok ({_summary(entry.loaded.routine)})")
+                continue
+            for warning in warnings:
+                kind = "" if args.strict else "warning: "
+                print(
+                    f"{warning.source}:{warning.line}:{warning.column}: {kind}{warning.message}",
+                    file=sys.stderr,
+                )
+            if warnings and args.strict:
+                failures += 1
+                continue
+            summary = _summary(loaded.routine)
+            if warnings:
+                summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+            print(f"{path}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",

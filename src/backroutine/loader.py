@@ -202,6 +202,9 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
         return _build(text, source)
     except yaml.MarkedYAMLError as error:
         line, column, message = explain_yaml_error(text, error)
+        if "nesting depth" in (error.problem or ""):  # libyaml's own limit, met before ours
+            line, column = _position(error.problem_mark)
+            message = f"nested more than {MAX_DEPTH} levels deep"
         raise RoutineFileError([Problem(source, line, column, message)]) from None
     except yaml.YAMLError:
         message = "the layout of the file cannot be read: check its indentation and quotes"
@@ -246,7 +249,10 @@ def _looks_like(data: bytes) -> str:
         char = data[:1].decode("cp1252")
     except UnicodeDecodeError:
         return ""
-    return f" ('{printable(char)}' here is in the Windows-1252 encoding, as older Windows editors save)"
+    return (
+        f" ('{printable(char)}' here is in the Windows-1252 encoding, "
+        "as older Windows editors save)"
+    )
 
 
 def _build(text: str, source: str) -> tuple[Any, _Places]:
@@ -302,7 +308,8 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise problem(
                     event.start_mark,
-                    "a text cannot start with '*' or '&': put the whole text in quotes",
+                    "a value cannot start with '&' or '*': write the value out in full, and put a "
+                    "text that starts with '*' or '&' in quotes",
                 )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -575,7 +582,10 @@ def _explain(item: dict, loc: KeyPath) -> str:
                 "them in): start each item with a plain hyphen '- '"
             )
         if given is None:
-            return f"{name}: has no value: write the list after it, one item per line starting with '- '"
+            return (
+                f"{name}: has no value: write the list after it, one item per line "
+                "starting with '- '"
+            )
         return f"{name}: write a list, one item per line starting with '- '"
     if kind == "too_short" and field == "steps":
         return "steps: the routine needs at least one step"

@@ -47,6 +47,8 @@ def parse_duration(value: Any) -> int:
         seconds = int(value)
     elif isinstance(value, str):
         seconds = _parse_duration_text(value)
+    elif value is None:
+        raise PydanticCustomError("duration", "has no value: write how long, e.g. 60s")
     else:
         raise PydanticCustomError("duration", "expected a duration such as 30s, 2m or 1m30s")
     if seconds <= 0:
@@ -121,10 +123,14 @@ def _decimal_seconds(whole: str, fraction: str) -> int:
 _NUMBER_WORDS = {
     word: number
     for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+            "seventeen", "eighteen", "nineteen", "twenty",
+        ]
     )
 }
+"""Counts written as words, `sets: three`, as `frequency` takes "three times a week"."""
 
 
 def _check_count(limit: int, what: str):
@@ -156,6 +162,8 @@ def _count_from_text(text: str, what: str) -> int:
         return int(compact)
     if compact in _NUMBER_WORDS:
         return _NUMBER_WORDS[compact]
+    if re.fullmatch(r"\d*\.\d+", compact):
+        raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
     times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
     if times:
         reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)

@@ -53,7 +53,8 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
         return _colon_in_text(lines, at, column)
     if "unexpected end of stream" in problem and error.context_mark is not None:
         start = error.context_mark
-        quote = lines[start.line][start.column : start.column + 1] if start.line < len(lines) else ""
+        opening = lines[start.line] if start.line < len(lines) else ""
+        quote = opening[start.column : start.column + 1]
         return (
             start.line + 1,
             start.column + 1,
@@ -75,8 +76,9 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
             f"a text cannot start with '{char}': put the whole text in quotes",
         )
     if "node content" in problem or "flow" in (error.context or ""):
-        return (at + 1, column + 1, "a list or group in brackets [ ] or { } is not closed "
-                "properly: check the brackets and the commas between the items")
+        opened = error.context_mark or mark
+        return (opened.line + 1, opened.column + 1, "this list or group in brackets [ ] or "
+                "{ } is not closed properly: check the brackets and the commas between items")
     quoted = _text_after_quotes(line)
     if quoted is not None:
         return (at + 1, quoted + 1, "a text that starts with a quote must end with it: put "
@@ -167,12 +169,19 @@ def _colon_in_text(lines: list[str], at: int, column: int) -> Explained:
 
 def _indented_too_far(lines: list[str], at: int) -> Explained | None:
     match = _KEY_LINE.match(lines[at])
-    if match is None or match["dash"]:
-        return None
     above = _line_above(lines, at)
-    if above is None:
+    if match is None or above is None:
         return None
-    number, previous = above
+    previous = above
+    if match["dash"]:
+        if len(match["indent"]) > _key_column(previous) and previous.rstrip()[-1:] != ":":
+            return (
+                at + 1,
+                len(match["indent"]) + 1,
+                f"this list item is indented under '{printable(previous.strip()[:40])}', which "
+                "already has its value: put the list under a key of its own, e.g. steps:",
+            )
+        return None
     if len(match["indent"]) > _key_column(previous) and previous.rstrip()[-1:] != ":":
         return (
             at + 1,
@@ -191,7 +200,7 @@ def _misaligned_key(lines: list[str], at: int) -> Explained | None:
     above = _line_above(lines, at)
     if above is None:
         return None
-    previous = above[1]
+    previous = above
     indent = _key_column(previous)
     return (
         at + 1,
@@ -201,11 +210,11 @@ def _misaligned_key(lines: list[str], at: int) -> Explained | None:
     )
 
 
-def _line_above(lines: list[str], at: int) -> tuple[int, str] | None:
-    for number in range(at - 1, -1, -1):
-        stripped = lines[number].strip()
-        if stripped and not stripped.startswith("#"):
-            return number, lines[number]
+def _line_above(lines: list[str], at: int) -> str | None:
+    """The nearest line above `at` that holds something other than a comment."""
+    for line in reversed(lines[:at]):
+        if line.strip() and not line.strip().startswith("#"):
+            return line
     return None
 
 
