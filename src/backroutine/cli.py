@@ -279,12 +279,9 @@ def _logged_sessions(args: argparse.Namespace) -> list:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from backroutine.schema import Routine
+    from backroutine.schema import json_schema
 
-    schema = Routine.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "backroutine routine file"
-    print(json.dumps(schema, indent=2))
+    print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
 
 

@@ -207,21 +207,47 @@ def _count_text(limit: int, what: str):
     return parse
 
 
+_DURATION_TEXT = (
+    r"^\s*(\d+\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*)+$"
+    r"|^\s*\d+:[0-5]\d\s*$|^\s*\d+\s*$"
+)
 Seconds = Annotated[
     int,
     BeforeValidator(parse_duration),
     WithJsonSchema(
         {
             "anyOf": [
+                # An editor reads 10.00 as a number: "integer" takes it, not 1.30.
                 {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
+                {"type": "string", "pattern": _DURATION_TEXT},
             ],
-            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
+            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 1:30, 90 sec",
         }
     ),
 ]
-Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
-Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
+
+
+def _count_schema(limit: int, what: str) -> dict[str, Any]:
+    words = [word for word, number in _NUMBER_WORDS.items() if 1 <= number <= limit]
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": limit},
+            {"type": "string", "enum": words},
+        ],
+        "description": f"a whole number of {what} from 1 to {limit}, or a word such as three",
+    }
+
+
+Reps = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_REPS, "reps")),
+    WithJsonSchema(_count_schema(MAX_REPS, "reps")),
+]
+Sets = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_SETS, "sets")),
+    WithJsonSchema(_count_schema(MAX_SETS, "sets")),
+]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 
@@ -242,7 +268,10 @@ def parse_version(value: Any) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # The docstring under each field is its description in the JSON Schema (hover help).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
     plain: ClassVar[type]
     """The `backroutine.model` class a valid instance becomes."""
 
@@ -418,15 +447,28 @@ class Progression(_Strict):
     """How the sets grow, e.g. '+1 after 2 weeks'."""
 
 
-def _name_or_exercise(schema: dict[str, Any]) -> None:
-    # In the file, a step that takes an exercise from a library may leave out its name.
+_TIMINGS = ("hold", "duration", "reps")
+
+
+def _exercise_step_rules(schema: dict[str, Any]) -> None:
+    """What `_one_way_of_timing` and the library checks say, as JSON Schema."""
+    # A step that takes an exercise from a library may leave out its name and timing.
     schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+    schema["anyOf"] = [{"required": ["name"]}, {"required": ["exercise"]}]
+    schema["if"] = {"not": {"required": ["exercise"]}}
+    schema["then"] = {
+        "anyOf": [{"required": [timing]} for timing in _TIMINGS],
+        "dependentRequired": {"relax": ["reps", "hold"]},
+    }
+    schema["not"] = {
+        "anyOf": [{"required": ["hold", "duration"]}, {"required": ["reps", "duration"]}]
+    }
 
 
 class ExerciseStep(_Strict):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
 
-    model_config = ConfigDict(json_schema_extra=_name_or_exercise)
+    model_config = ConfigDict(json_schema_extra=_exercise_step_rules)
     plain = model.ExerciseStep
 
     exercise: Annotated[str, Field(max_length=100)] | None = None
@@ -538,17 +580,41 @@ class Routine(_Strict):
         Annotated[
             str,
             BeforeValidator(parse_version),
-            WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                            "examples": [1, "2.1"]}),
+            # An editor reads `version: 1.2` as a number, `1.2.1` as text.
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0},
+                        {"type": "string", "pattern": r"^\s*\d{1,6}(\.\d{1,6}){0,3}\s*$"},
+                    ],
+                    "examples": [1, "2.1"],
+                }
+            ),
         ]
         | None
     ) = None
     """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
     licence: ShortText | None = None
     """Under what terms others may use the file, e.g. CC BY 4.0."""
-    review_by: date | None = None
+    review_by: (
+        Annotated[date, Field(json_schema_extra={"pattern": r"^\d{4}-\d\d-\d\d$"})] | None
+    ) = None
     """When the patient should have the routine reviewed by their therapist."""
-    library: ShortText | None = None
+    library: (
+        Annotated[
+            str,
+            Field(max_length=200),
+            # What `library.library_file` refuses, as far as a pattern can say it.
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "pattern": r"^(?![/\\~])(?![A-Za-z]:)(?!(.*[/\\])?\.\.([/\\]|$)).+$",
+                    "examples": ["my-exercises.yaml"],
+                }
+            ),
+        ]
+        | None
+    ) = None
     """An exercise library file beside the routine, e.g. my-exercises.yaml."""
     frequency: (
         Annotated[
@@ -577,3 +643,23 @@ KEYS = frozenset(
     for name in schema_class.model_fields
 )
 """Every key of the format, in any place."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a routine file, for editors: what `validate` accepts, with help."""
+    from backroutine.library import bundled_library  # it reads its file with the loader
+
+    schema = Routine.model_json_schema()
+    ids = sorted(bundled_library().exercises)
+    exercise = schema["$defs"]["ExerciseStep"]["properties"]["exercise"]
+    # Offered for completion; refused when unknown unless the routine names its own library.
+    exercise["anyOf"] = [{"enum": ids}, {"type": "string"}]
+    schema["if"] = {"not": {"required": ["library"]}}
+    schema["then"] = {
+        "properties": {"steps": {"items": {"properties": {"exercise": {"enum": ids}}}}}
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "backroutine routine file",
+        **schema,
+    }
