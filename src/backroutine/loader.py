@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,24 @@ def check_routine_file(
         message = f"cannot read the file: {error.strerror}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
     routine, warnings = check_routine(data, source, folder=path.parent, today=today)
-    return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest()), warnings
+    return LoadedRoutine(routine, path, routine_key(routine, path)), warnings
+
+
+def routine_key(routine: model.Routine, path: Path) -> str:
+    """What the log knows a routine by (`LoadedRoutine.sha256`): the routine as played.
+
+    That is its id and version (without an id, its file name), its timed segments and its
+    progression rules, not the bytes of its file. So a comment added, the line endings
+    converted or a tip reworded keep the patient's week of the progression and let them
+    resume an unfinished session; a new version, or new numbers, start again at week 1.
+    """
+    identity = (
+        ("id", routine.id, routine.version) if routine.id is not None else ("file", path.name)
+    )
+    # Names are left out: renaming a step changes what it is called, not the dose.
+    timing = [replace(segment, name="") for segment in routine.segments()]
+    rules = [routine.progression, *(step.progression for step in routine.exercises)]
+    return hashlib.sha256(repr((identity, timing, rules)).encode()).hexdigest()
 
 
 def parse_routine(
@@ -594,6 +612,11 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return f"{name}: too many items, at most {limit}"
     if kind == "bool_type" or kind == "bool_parsing":
         return f"{name}: write true or false"
+    if kind in {"model_type", "model_attributes_type"} and field == "progression":
+        example = "write the rules, e.g. hold: +5s per week, up to 60s"
+        if loc == ("progression",):
+            return f"progression: {example} (only a step can say progression: false)"
+        return f"progression: {example}, or false to keep this step as written"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
         return (

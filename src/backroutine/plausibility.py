@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from backroutine.model import ExerciseStep, Problem, Routine
+from backroutine.progression import rules
 from backroutine.text import human_duration, printable
 
 MAX_PLAUSIBLE_SESSION = 90 * 60
@@ -153,12 +154,10 @@ def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[i
     if step.hold is None:
         return
     yield step.hold, ("steps", index, "hold")
-    for progression, path in (
-        (step.progression, ("steps", index, "progression", "hold")),
-        (routine.progression if step.kind == "hold" else None, ("progression", "hold")),
-    ):
-        rule = progression.hold if progression is not None else None
-        if isinstance(rule, dict):
-            yield max(rule.values()), path
-        elif rule is not None and rule.limit is not None:
-            yield rule.limit, path
+    rule = rules(step, routine).get("hold")
+    own = step.progression is not None and step.progression.hold is not None
+    where = ("steps", index, "progression", "hold") if own else ("progression", "hold")
+    if isinstance(rule, dict):
+        yield max(rule.values()), where
+    elif rule is not None and rule.limit is not None:
+        yield rule.limit, where

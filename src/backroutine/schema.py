@@ -447,6 +447,15 @@ class Progression(_Strict):
     """How the sets grow, e.g. '+1 after 2 weeks'."""
 
 
+def _opt_out(value: Any) -> Any:
+    """`progression: false` on a step: an empty progression, so no routine-wide rule applies."""
+    return {} if value is False else value
+
+
+StepProgression = Annotated[
+    Progression, BeforeValidator(_opt_out, json_schema_input_type=Progression | Literal[False])
+]
+
 _TIMINGS = ("hold", "duration", "reps")
 
 
@@ -501,8 +510,8 @@ class ExerciseStep(_Strict):
     """One or two sentences on why this exercise helps."""
     say: LongText | None = None
     """What the voice says to announce the exercise."""
-    progression: Progression | None = None
-    """How this step's numbers grow week by week."""
+    progression: StepProgression | None = None
+    """How this step's numbers grow week by week; false: not at all, whatever the routine says."""
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
