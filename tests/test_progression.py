@@ -263,3 +263,40 @@ def test_opting_out_is_only_for_a_step():
         "progression: write the rules, e.g. hold: +5s per week, up to 60s "
         "(only a step can say progression: false)"
     ]
+
+
+# --- print: the numbers of the patient's current week ---------------------------------
+
+
+def test_print_shows_the_current_week_by_default_and_says_which(tmp_path, capsys):
+    from backroutine.cli import main
+
+    path = tmp_path / "jane.yaml"
+    path.write_text(JANE, encoding="utf-8")
+    three_weeks_ago = datetime.now().astimezone() - timedelta(days=21)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        record_session(log, three_weeks_ago, load_routine(path).sha256, path=path)
+
+    assert main(["--data-dir", str(tmp_path), "print", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Numbers for week 4" in out
+    assert "**hold 35 s**" in out  # 20 s, and 5 s more in each of weeks 2, 3 and 4
+    assert err == (
+        "week 4 of Core for Jane, counted from your first session on "
+        f"{three_weeks_ago.date().isoformat()}; --week N prints another week\n"
+    )
+
+    assert main(["--data-dir", str(tmp_path), "print", str(path), "--week", "1"]) == 0
+    out, _ = capsys.readouterr()
+    assert "Numbers for week 1" in out and "**hold 20 s**" in out
+
+
+def test_print_of_a_routine_never_done_is_week_one(tmp_path, capsys):
+    from backroutine.cli import main
+
+    path = tmp_path / "jane.yaml"
+    path.write_text(JANE, encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "print", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Numbers for week 1" in out
+    assert err == "week 1 of Core for Jane: not done yet; --week N prints another week\n"

@@ -326,7 +326,7 @@ def _print(args: argparse.Namespace) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
     from backroutine.handout import render
     from backroutine.paths import data_dir, user_routines_dir
-    from backroutine.progression import routine_for_week
+    from backroutine.progression import has_progression, routine_for_week
 
     if args.output and args.output.exists() and not args.force:
         print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
@@ -341,15 +341,41 @@ def _print(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
     routine = entry.loaded.routine
-    if args.week is not None:
-        routine = routine_for_week(routine, max(1, args.week))
-    text = render(routine, args.format, week=args.week)
+    week = args.week
+    if week is None and has_progression(routine):
+        week = _current_week(args, entry.loaded)
+    if week is not None:
+        week = max(1, week)
+        routine = routine_for_week(routine, week)
+    text = render(routine, args.format, week=week)
     if args.output is None:
         print(text, end="")
         return EXIT_OK
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _current_week(args: argparse.Namespace, loaded) -> int:
+    """The patient's week of a routine, from the log; says which on stderr."""
+    from datetime import date
+
+    from backroutine.progression import first_done, week_number
+    from backroutine.text import printable
+
+    first = first_done(_logged_sessions(args), loaded.sha256)
+    week = week_number(first, date.today())
+    since = (
+        f", counted from your first session on {first.isoformat()}"
+        if first is not None
+        else ": not done yet"
+    )
+    print(
+        f"week {week} of {printable(loaded.routine.title)}{since}; "
+        "--week N prints another week",
+        file=sys.stderr,
+    )
+    return week
 
 
 def _run(args: argparse.Namespace) -> int:
