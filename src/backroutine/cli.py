@@ -62,7 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     share.add_argument("file", type=Path, metavar="FILE")
     share.add_argument("--force", action="store_true", help="replace an equal or newer version")
     new = command("new", "write a commented routine template to start from")
-    new.add_argument("file", type=Path, nargs="?", metavar="FILE", help="(default: the screen)")
+    new.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar="FILE",
+        help="where to write it (default: a file named after the title, or the screen)",
+    )
+    new.add_argument("--title", help="the routine's title (asked for when not given)")
     new.add_argument("--force", action="store_true", help="replace FILE if it exists")
     handout = command("print", "a routine as a one-page handout to print (Markdown or HTML)")
     handout.add_argument("routine", metavar="ROUTINE")
@@ -308,17 +315,33 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from backroutine.sharing import SCHEMA_FILE, template
+    import shlex
 
-    if args.file is None:
-        print(template(), end="")
+    from backroutine.schema import json_schema
+    from backroutine.sharing import DEFAULT_TITLE, SCHEMA_FILE, file_stem, template
+
+    title = args.title
+    if args.file is None and title is None and not sys.stdout.isatty():
+        print(template(), end="")  # `backroutine new > routine.yaml`
         return EXIT_OK
-    if args.file.exists() and not args.force:
-        print(f"backroutine: {args.file} exists; add --force to replace it", file=sys.stderr)
+    if title is None and sys.stdin.isatty():
+        title = input("Title of the routine (e.g. Core for Jane): ")
+    if not (title or "").strip():
+        title = args.file.stem.replace("-", " ").replace("_", " ") if args.file else ""
+        title = title.strip().capitalize() or DEFAULT_TITLE
+    title = title.strip()
+    path = args.file or Path(f"{file_stem(title)}.yaml")
+    if path.suffix.lower() not in {".yaml", ".yml"}:
+        path = path.with_name(f"{path.name}.yaml")  # the routine list only reads .yaml files
+    if path.exists() and not args.force:
+        print(f"backroutine: {path} exists; add --force to replace it", file=sys.stderr)
         return EXIT_USAGE
-    args.file.write_text(template(), encoding="utf-8")
-    print(f"wrote {args.file}; check it with: backroutine validate {args.file}")
-    print(f"for editor help, beside it: backroutine schema > {SCHEMA_FILE}")
+    path.write_text(template(title), encoding="utf-8")
+    # The template's first line names this file: an editor checks the routine against it.
+    schema = path.parent / SCHEMA_FILE
+    schema.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}; check it with: backroutine validate {shlex.quote(str(path))}")
+    print(f"wrote {schema} beside it: editors with YAML support check the routine as you type")
     return EXIT_OK
 
 
