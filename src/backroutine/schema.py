@@ -208,7 +208,7 @@ def _count_text(limit: int, what: str):
 
 
 _DURATION_TEXT = (
-    r"^\s*(\d+\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*)+$"
+    r"^\s*(\d+(\.\d+)?\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*)+$"
     r"|^\s*\d+:[0-5]\d\s*$|^\s*\d+\s*$"
 )
 Seconds = Annotated[
