@@ -150,6 +150,14 @@ CATALOGUE = {
     "nbsp-after-colon": [
         "4:10: a non-breaking space after 'reps:' (a word processor puts them in): type an ordinary space instead",
     ],
+    "nbsp-after-dash": [
+        "3:4: a non-breaking space after '-' (a word processor puts them in): type an ordinary space instead",
+    ],
+    "nbsp-after-name": [
+        "3:10: a non-breaking space after 'name:' (a word processor puts them in): type an ordinary space instead",
+    ],
+    "nbsp-inside-text": [
+    ],
     "negative-hold": [
         '4:11: hold: a duration must be more than zero seconds',
     ],
@@ -197,6 +205,8 @@ CATALOGUE = {
     ],
     "reps-times-sets": [
         "4:11: reps: '10x3' gives two numbers: write reps: 10 and, on its own line, sets: 3",
+    ],
+    "reps-with-word": [
     ],
     "rest-with-name-typo": [
         "7:5: unknown key 'hold' in step 2: a rest step has only rest (e.g. - rest: 60s); if this is an exercise, give it a name:",
@@ -298,6 +308,10 @@ def test_what_the_fine_fixtures_are_read_as():
 
     (words,) = steps("sets-in-words")
     assert (words.reps, words.sets) == (10, 3)
+    (counted,) = steps("reps-with-word")
+    assert (counted.reps, counted.sets) == (10, 2)
+    (nbsp,) = steps("nbsp-inside-text")
+    assert nbsp.tips == ("Note:\u00a0keep\u00a0breathing.",)  # inside a text it is harmless
     assert [step.hold or step.duration for step in steps("units-written-out")] == [5, 5, 30, 60]
     assert [step.hold for step in steps("hold-as-clock")] == [90, 45]
     version = check_routine_file(MISTAKES / "version-one-ten.yaml")[0].routine.version

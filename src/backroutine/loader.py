@@ -24,7 +24,7 @@ from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Ro
 from backroutine.text import printable
 from backroutine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.yaml_mistakes import DASHES as _DASHES
-from backroutine.yaml_mistakes import explain_yaml_error
+from backroutine.yaml_mistakes import explain_yaml_error, layout_slip
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -216,6 +216,9 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
         text = _decode(data, source)
     else:
         text = data
+    slip = layout_slip(text)
+    if slip is not None:
+        raise RoutineFileError([Problem(source, *slip)])
     try:
         return _build(text, source)
     except yaml.MarkedYAMLError as error:

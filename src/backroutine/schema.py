@@ -131,6 +131,7 @@ _NUMBER_WORDS = {
     )
 }
 """Counts written as words, `sets: three`, as `frequency` takes "three times a week"."""
+_COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?"}
 
 
 def _check_count(limit: int, what: str):
@@ -162,6 +163,9 @@ def _count_from_text(text: str, what: str) -> int:
         return int(compact)
     if compact in _NUMBER_WORDS:
         return _NUMBER_WORDS[compact]
+    counted = re.fullmatch(rf"(\d+|[a-z]+)\s*(?:{_COUNT_UNITS[what]})", compact)
+    if counted and (counted[1].isdigit() or counted[1] in _NUMBER_WORDS):
+        return _count_from_text(counted[1], what)  # `10 reps`, `three sets`
     if re.fullmatch(r"\d*\.\d+", compact):
         raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
     times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
@@ -229,11 +233,15 @@ Seconds = Annotated[
 
 def _count_schema(limit: int, what: str) -> dict[str, Any]:
     words = [word for word, number in _NUMBER_WORDS.items() if 1 <= number <= limit]
+    numbers = [str(number) for number in range(1, limit + 1)]
+    count = "|".join(sorted(numbers + words, key=len, reverse=True))
     return {
         "anyOf": [
             {"type": "integer", "minimum": 1, "maximum": limit},
-            {"type": "string", "enum": words},
+            # `three`, `10 reps`: counts as `_count_from_text` reads them, within the limit.
+            {"type": "string", "pattern": rf"^\s*({count})(\s*({_COUNT_UNITS[what]}))?\s*$"},
         ],
+        "examples": [3, "three"],
         "description": f"a whole number of {what} from 1 to {limit}, or a word such as three",
     }
 

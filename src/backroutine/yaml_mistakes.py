@@ -19,12 +19,13 @@ Explained = tuple[int, int, str]
 """(line, column, message), line and column counted from 1."""
 
 # Spaces that look like a space but are not one to YAML.
-_ODD_SPACES = {
+ODD_SPACES = {
     "\u00a0": "a non-breaking space",
     "\u2007": "a figure space",
     "\u202f": "a narrow non-breaking space",
     "\u3000": "a wide space",
 }
+_ODD = "".join(ODD_SPACES)
 # Dashes a word processor makes of a typed "-".
 DASHES = {"\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
            "\u2012": "a figure dash", "\u2015": "a horizontal bar"}
@@ -97,16 +98,33 @@ def _tab(line: str) -> tuple[int, str] | None:
 
 
 def _odd_space(line: str) -> tuple[int, str] | None:
-    # Only where a space is part of the layout: in the indentation, after '-' or a key's colon.
-    for match in re.finditer(f"(?:^|[-:])([{''.join(_ODD_SPACES)}])", line):
-        before = line[: match.start(1)]
-        if before.strip(" -") and not before.rstrip().endswith(":"):
-            continue
-        what = _ODD_SPACES[match[1]]
-        after = f" after '{printable(before.strip())}'" if before.strip() else ""
-        return match.start(1), (
-            f"{what}{after} (a word processor puts them in): type an ordinary space instead"
-        )
+    """A space-like character where the layout needs a space: YAML does not take it for one.
+
+    In the indentation, after a list item's '-', or after one of the format's keys; inside
+    a text it is only a space that does not break, and harmless.
+    """
+    from backroutine.schema import KEYS
+
+    indent = len(line) - len(line.lstrip(" " + _ODD))
+    at = next((i for i, char in enumerate(line[:indent]) if char in ODD_SPACES), None)
+    after = ""
+    if at is None:
+        match = re.match(f"(-)(?=[{_ODD}])|(?:- +)?([a-z_]+):(?=[{_ODD}])", line[indent:])
+        if match is None or not (match[1] or match[2] in KEYS):
+            return None
+        at, after = indent + match.end(), f" after '{match[1] or match[2] + ':'}'"
+    return at, (
+        f"{ODD_SPACES[line[at]]}{after} (a word processor puts them in): type an ordinary "
+        "space instead"
+    )
+
+
+def layout_slip(text: str) -> Explained | None:
+    """A slip that YAML may read without complaint, but not as the therapist meant it."""
+    for number, line in enumerate(text.splitlines()):
+        found = _odd_space(line)
+        if found:
+            return (number + 1, found[0] + 1, found[1])
     return None
 
 
