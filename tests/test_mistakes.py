@@ -164,6 +164,9 @@ CATALOGUE = {
     "negative-reps": [
         '4:11: reps: reps must be at least 1',
     ],
+    "no-colon-after-key": [
+        "5:5: step 2: put a colon after 'name': name: Side plank",
+    ],
     "no-name": [
         '3:5: step 1 has no name: add name: (or write a rest as - rest: 60s)',
     ],
@@ -221,6 +224,10 @@ CATALOGUE = {
     ],
     "star-in-tip": [
         "7:9: a value cannot start with '&' or '*': write the value out in full, and put a text that starts with '*' or '&' in quotes",
+    ],
+    "step-key-at-the-margin": [
+        '3:5: step 1: give the step one of hold (e.g. hold: 30s), duration or reps',
+        "4:1: unknown key 'hold' in the routine: hold belongs to a step: indent it under the step's other keys",
     ],
     "step-under-title": [
         "2:3: this list item is indented under 'title: Core for Jane', which already has its value: put the list under a key of its own, e.g. steps:",

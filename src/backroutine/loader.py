@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from backroutine import model, plausibility
 from backroutine.model import LoadedRoutine, Problem, RoutineFileError
-from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
 from backroutine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.yaml_mistakes import DASHES as _DASHES
@@ -567,6 +568,8 @@ def _explain(item: dict, loc: KeyPath) -> str:
             field.lower(), known, n=1, cutoff=0.6
         )
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
+        if schema_class is Routine and field in ExerciseStep.model_fields and not close:
+            hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
         place = _where(loc)
         if schema_class is Progression:
             place = f"the progression of {place}"
@@ -622,6 +625,12 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return f"progression: {example}, or false to keep this step as written"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
+        given = item.get("input")
+        key = re.match(r"([a-z_]+) +(\S.*)", given) if isinstance(given, str) else None
+        if key and key[1] in KEYS:  # `- name Bridge`
+            return (
+                f"{where}: put a colon after '{key[1]}': {key[1]}: {printable(key[2][:40])}"
+            )
         return (
             f"{where}: expected keys and values here (e.g. name: Bridge), "
             f"not {_describe(item.get('input'))}"
