@@ -422,9 +422,9 @@ def _given_twice(path: KeyPath, key: str, first_line: int) -> str:
 def _not_text(given: Any, name: str) -> str:
     """Why a value is not the text expected, and how to write it."""
     if given is None:
-        return f"has no value: write it after '{name.split()[0]}:'" if " " not in name else (
-            "has no text: write it after the '- '"
-        )
+        if " " in name:  # a list item, 'tip 2'
+            return "has no text: write it after the '- '"
+        return f"has no value: write it after '{name}:'"
     if isinstance(given, dict) and len(given) == 1:
         # `- Breathe out: lift your hips` reads as a key and a value.
         (before, after), = given.items()
