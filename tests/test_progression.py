@@ -229,8 +229,9 @@ WALKS = (
 )
 
 
-def test_a_step_can_opt_out_of_the_routine_wide_progression():
-    walks = parse_routine(WALKS, "r.yaml")
+@pytest.mark.parametrize("opting_out", ["false", "none", "no", "{}"])
+def test_a_step_can_opt_out_of_the_routine_wide_progression(opting_out):
+    walks = parse_routine(WALKS.replace("progression: false", f"progression: {opting_out}"))
     assert [step.duration for step in routine_for_week(walks, 4).exercises] == [
         300, 960, 600, 300
     ]

@@ -456,12 +456,14 @@ class Progression(_Strict):
 
 
 def _opt_out(value: Any) -> Any:
-    """`progression: false` on a step: an empty progression, so no routine-wide rule applies."""
-    return {} if value is False else value
+    """`progression: false` (or `none`) on a step: an empty progression, so no rule applies."""
+    opting_out = value is False or (isinstance(value, str) and value.strip().lower() == "none")
+    return {} if opting_out else value
 
 
 StepProgression = Annotated[
-    Progression, BeforeValidator(_opt_out, json_schema_input_type=Progression | Literal[False])
+    Progression,
+    BeforeValidator(_opt_out, json_schema_input_type=Progression | Literal[False, "none"]),
 ]
 
 _TIMINGS = ("hold", "duration", "reps")
