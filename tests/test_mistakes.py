@@ -101,7 +101,7 @@ CATALOGUE = {
     "hold-as-clock": [
     ],
     "hold-decimal": [
-        '4:11: hold: use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s',
+        '4:11: hold: 2.5 is not a duration: for 2.5 minutes write 2m30s',
     ],
     "hold-each-side": [
         '4:11: hold: write the time of one side, 30s, and add per_side: true on its own line',
@@ -114,6 +114,9 @@ CATALOGUE = {
     ],
     "hold-range": [
         "4:11: hold: '20-30s' is a range: write one duration, e.g. the lower one; a progression can raise it week by week",
+    ],
+    "hold-seconds-dot": [
+        '4:11: hold: 0.45 is not a duration: for 45 s write 45s',
     ],
     "id-with-spaces": [
         "2:5: id: write lower-case letters, digits and '-', e.g. core-for-jane",

@@ -105,18 +105,32 @@ def _parse_duration_text(text: str) -> int:
 
 
 def _decimal_seconds(whole: str, fraction: str) -> int:
-    """`10.00` is 10 seconds (the validator warns it may mean minutes); `1.30` is refused."""
+    """`10.00` is 10 seconds (the validator warns it may mean minutes); `1.30` is refused.
+
+    The refusal suggests what the number most likely meant: minutes and seconds for two
+    digits after the point (`1.30`: 1m30s), else minutes with a decimal (`2.5`: 2m30s).
+    """
     if not fraction.strip("0"):
         return int(whole)
+    text = f"{whole}.{fraction}"
     if len(fraction) == 2 and int(fraction) < 60:
-        raise PydanticCustomError(
-            "duration",
-            "{whole}.{fraction} is not a duration: for {minutes} min {fraction} s write "
-            "{minutes}m{fraction}s",
-            {"whole": whole, "fraction": fraction, "minutes": int(whole)},
+        minutes, seconds = int(whole), int(fraction)
+        meant = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        written = f"{minutes}m{seconds}s" if minutes else f"{seconds}s"
+    else:
+        minutes, seconds = divmod(float(text) * 60, 60)
+        if not seconds.is_integer():
+            raise PydanticCustomError(
+                "duration", "use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s"
+            )
+        meant = f"{text} minutes"
+        written = "".join(
+            f"{int(amount)}{unit}" for amount, unit in ((minutes, "m"), (seconds, "s")) if amount
         )
     raise PydanticCustomError(
-        "duration", "use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s"
+        "duration",
+        "{text} is not a duration: for {meant} write {written}",
+        {"text": text, "meant": meant, "written": written},
     )
 
 
