@@ -95,6 +95,13 @@ def test_the_schema_agrees_with_validate(path: Path, validator):
 def test_the_template_and_the_documented_examples_pass_the_schema(validator):
     assert list(validator.iter_errors(editor_reads(template()))) == []
     parse_routine(template())
+    reference = (Path(__file__).parents[1] / "docs" / "routine-format.md").read_text("utf-8")
+    examples = re.findall(r"^```yaml\n(.*?)^```", reference, re.MULTILINE | re.DOTALL)
+    assert len(examples) >= 5
+    for example in examples:
+        if "title:" in example:  # a whole routine, not a fragment
+            parse_routine(example)
+            assert list(validator.iter_errors(editor_reads(example))) == [], example
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from backroutine.schema import KEYS
 from backroutine.text import printable
 
 Explained = tuple[int, int, str]
@@ -44,7 +45,8 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
     at = min(mark.line, len(lines) - 1) if mark else 0
     column = mark.column if mark and mark.line < len(lines) else 0
     problem = error.problem or ""
-    for explain in (_tab, _odd_space, _dash_bullet, _no_space_after_dash, _no_space_after_colon):
+    # Non-breaking spaces were looked for before parsing (`layout_slip`).
+    for explain in (_tab, _dash_bullet, _no_space_after_dash, _no_space_after_colon):
         for number, line in enumerate(lines[: at + 1]):
             found = explain(line)
             if found:
@@ -103,8 +105,6 @@ def _odd_space(line: str) -> tuple[int, str] | None:
     In the indentation, after a list item's '-', or after one of the format's keys; inside
     a text it is only a space that does not break, and harmless.
     """
-    from backroutine.schema import KEYS
-
     indent = len(line) - len(line.lstrip(" " + _ODD))
     at = next((i for i, char in enumerate(line[:indent]) if char in ODD_SPACES), None)
     after = ""
@@ -148,8 +148,6 @@ def _no_space_after_dash(line: str) -> tuple[int, str] | None:
 
 
 def _no_space_after_colon(line: str) -> tuple[int, str] | None:
-    from backroutine.schema import KEYS  # the format's keys: a URL or a time is not a slip
-
     match = re.match(r"( *(?:- +)?)([a-z_]+):([^\s:/])", line)
     if match and match[2] in KEYS:
         key, value = match[2], line[match.end(2) + 1 :].strip()
