@@ -150,6 +150,14 @@ def test_routine_keys_in_the_schema(top: str, accepted: bool, validator):
     assert validator.is_valid(document) is accepted
 
 
+def test_python_yaml_readers_get_the_same_answers(validator):
+    # PyYAML reads YAML 1.1: the template's review_by is a date there, and 1:30 is 90.
+    for path in filter(validate_accepts, FIXTURES):
+        assert validator.is_valid(yaml.safe_load(path.read_bytes())), path.name
+    assert validator.is_valid(yaml.safe_load(template()))
+    assert not validator.is_valid(yaml.safe_load("title: T\nreview_by: 5\nsteps: [{rest: 5}]"))
+
+
 def test_a_routine_with_its_own_library_may_name_its_own_exercises(validator):
     document = editor_reads("title: T\nlibrary: mine.yaml\nsteps:\n  - exercise: my-stretch\n")
     assert validator.is_valid(document)

@@ -289,6 +289,15 @@ def parse_version(value: Any) -> str:
     return text
 
 
+_DATE_SCHEMA = {
+    # No "type": an editor reads 2030-01-31 as text, a Python YAML reader as a date object.
+    "not": {"type": ["number", "boolean", "array", "object"]},
+    "pattern": r"^\d{4}-\d\d-\d\d$",
+    "format": "date",
+    "examples": ["2030-01-31"],
+}
+
+
 class _Strict(BaseModel):
     # The docstring under each field is its description in the JSON Schema (hover help).
     model_config = ConfigDict(
@@ -629,9 +638,7 @@ class Routine(_Strict):
     """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
     licence: ShortText | None = None
     """Under what terms others may use the file, e.g. CC BY 4.0."""
-    review_by: (
-        Annotated[date, Field(json_schema_extra={"pattern": r"^\d{4}-\d\d-\d\d$"})] | None
-    ) = None
+    review_by: Annotated[date, WithJsonSchema(_DATE_SCHEMA)] | None = None
     """When the patient should have the routine reviewed by their therapist."""
     library: (
         Annotated[
