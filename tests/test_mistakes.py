@@ -60,7 +60,7 @@ CATALOGUE = {
         "6:5: 'reps' is given twice in step 1 (first on line 4): keep the one you mean, or if a new step starts here, begin it with '- '",
     ],
     "duplicate-step-names": [
-        "9:5: warning: step 3 has the same name as step 1, 'Bridge': give each its own name, e.g. 'Bridge (second round)', so the log tells them apart",
+        "9:5: warning: step 3 has the same name as step 1, 'Bridge': if it is another exercise, give it its own name; if it is done again on purpose, say so, e.g. 'Bridge (again)'",
     ],
     "duration-minutes-decimal": [
         '4:15: warning: duration: 10.00 is read as 10 seconds: if you mean 10 minutes, write 10m; for seconds, write 10s',

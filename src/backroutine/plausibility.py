@@ -128,8 +128,8 @@ def implausible_doses(
             warn(
                 ("steps", index, "name"),
                 f"step {index + 1} has the same name as step {seen[name] + 1}, "
-                f"'{printable(step.name)}': give each its own name, e.g. "
-                f"'{printable(step.name)} (second round)', so the log tells them apart",
+                f"'{printable(step.name)}': if it is another exercise, give it its own name; "
+                f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
             )
         else:
             seen[name] = index
