@@ -14,8 +14,10 @@ import pytest
 from backroutine.audio import AudioBackend, Cue, CuePlayer, Sound, choose_backend
 from backroutine.audio.backends import BellBackend, SilentBackend
 from backroutine.audio.sound import at_volume, load_cues, read_wav
+from backroutine.audio.voice import announcement
 from backroutine.engine import FakeClock, SessionEngine
 from backroutine.loader import parse_routine
+from backroutine.model import SegmentKind
 from backroutine.paths import bundled_sounds_dir
 from backroutine.settings import Settings, load_settings, save_settings
 
@@ -168,6 +170,94 @@ def test_the_bell_rings_once_per_cue_and_never_speaks():
     assert cue_player.voice is None  # a bell cannot say the exercise's name
     run_session(cue_player)
     assert len(rings) == len(EXPECTED_CUES)
+
+
+
+# --- the voice's words ---------------------------------------------------------------
+
+CAUTIOUS = b"""
+title: Cautions
+steps:
+  - name: Bird-dog
+    per_side: true
+    reps: 2
+    hold: 2s
+    sets: 2
+    rest: 3s
+    prepare: 4s
+    caution: Stop if your lower back sags or hurts.
+  - name: Press-up
+    reps: 2
+    hold: 2s
+    prepare: 4s
+    say: Press-ups, hips down
+    caution: Leave it out if bending back starts or increases leg pain.
+  - name: Walk
+    duration: 4s
+    prepare: 4s
+"""
+
+
+class SpeakingVoice:
+    """Stands in for `Voice`: every phrase is ready at once, as a sound that spells it."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[bytes, str] = {}
+
+    def ready(self, text: str) -> Sound:
+        pcm = text.encode().ljust(2 * ((len(text.encode()) + 1) // 2), b" ")
+        self.phrases[pcm] = text
+        return Sound(pcm)
+
+    def request(self, text: str, then=None) -> None:
+        if then is not None:
+            then(self.ready(text))
+
+
+def heard(voice: SpeakingVoice, played: list[tuple[Sound, float]]) -> list[str]:
+    """What the patient heard, in order: spoken phrases and the names of the cues."""
+    cues = {sound.pcm: cue.name for cue, sound in load_cues()[0].items()}
+    return [voice.phrases.get(sound.pcm) or cues[sound.pcm] for sound, _ in played]
+
+
+def test_an_exercise_is_announced_with_its_caution():
+    bird_dog, press_up, walk = parse_routine(CAUTIOUS, "t.yaml").steps
+    segments = parse_routine(CAUTIOUS, "t.yaml").segments()
+    prepare = {s.step_index: s for s in segments if s.kind is SegmentKind.PREPARE}
+    assert announcement(bird_dog, prepare[0]) == (
+        "Bird-dog. 2 reps, hold 2 seconds. 2 sets. Left side first. "
+        "Stop if your lower back sags or hurts."
+    )
+    assert announcement(press_up, prepare[1]) == (
+        "Press-ups, hips down. Leave it out if bending back starts or increases leg pain."
+    )
+    assert announcement(walk, prepare[2]) == "Walk. 4 seconds."
+
+
+def test_a_caution_already_in_the_say_text_is_spoken_once():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - name: Plank\n    hold: 20s\n"
+        b"    say: Plank. Come down as soon as your hips sag.\n"
+        b"    caution: Come down as soon as your hips sag.\n",
+        "t.yaml",
+    )
+    assert announcement(routine.steps[0], routine.segments()[0]) == (
+        "Plank. Come down as soon as your hips sag."
+    )
+
+
+def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
+    backend, voice = RecordingBackend(), SpeakingVoice()
+    routine = parse_routine(CAUTIOUS, "t.yaml")
+    run_session(CuePlayer(backend, routine, voice=voice))
+    spoken = heard(voice, backend.played)
+    for step in routine.exercises:
+        if step.caution is None:
+            continue
+        (said,) = [phrase for phrase in spoken if step.caution in phrase]
+        # Right after the get-ready cue of its exercise: not at a switch, a set or a rest.
+        assert spoken[spoken.index(said) - 1] == "GET_READY"
+        assert said.startswith((step.say or step.name).rstrip("."))
 
 
 # --- choosing a backend --------------------------------------------------------------
