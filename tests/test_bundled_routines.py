@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from backroutine import cli, schema
+from backroutine.audio.voice import DEFAULT_RATE, announcement
 from backroutine.library import bundled_library
 from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
 from backroutine.model import (
@@ -27,6 +28,7 @@ from backroutine.model import (
     RestStep,
     Routine,
     Segment,
+    SegmentKind,
 )
 from backroutine.paths import bundled_routines_dir, routine_files
 from backroutine.progression import has_progression, routine_for_week
@@ -292,7 +294,19 @@ def test_nothing_bundled_offers_tens_ultrasound_or_back_belts():
 def test_cautions_are_short_enough_to_be_spoken():
     # The voice reads each caution out when the exercise comes up.
     for step in bundled_exercises():
-        assert len(step.caution.split()) <= 40, step.caution
+        assert len(step.caution.split()) <= 25, step.caution
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_the_voice_has_said_its_piece_before_the_exercise_starts(path: Path):
+    # The name, what to do and the caution are heard during the get-ready countdown,
+    # not over the first seconds of the exercise.
+    routine = bundled(path)
+    for segment in routine.segments():
+        if segment.kind is SegmentKind.PREPARE:
+            phrase = announcement(routine.steps[segment.step_index], segment)
+            speaking = len(phrase.split()) * 60 / DEFAULT_RATE
+            assert speaking <= segment.seconds, (segment.name, round(speaking, 1), phrase)
 
 
 def test_the_morning_routine_starts_upright_and_keeps_forward_bends_mid_range():
