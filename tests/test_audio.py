@@ -172,7 +172,6 @@ def test_the_bell_rings_once_per_cue_and_never_speaks():
     assert len(rings) == len(EXPECTED_CUES)
 
 
-
 # --- the voice's words ---------------------------------------------------------------
 
 CAUTIOUS = b"""
@@ -205,7 +204,8 @@ class SpeakingVoice:
         self.phrases: dict[bytes, str] = {}
 
     def ready(self, text: str) -> Sound:
-        pcm = text.encode().ljust(2 * ((len(text.encode()) + 1) // 2), b" ")
+        pcm = text.encode()
+        pcm += b" " * (len(pcm) % 2)  # whole 16-bit samples
         self.phrases[pcm] = text
         return Sound(pcm)
 
@@ -221,9 +221,9 @@ def heard(voice: SpeakingVoice, played: list[tuple[Sound, float]]) -> list[str]:
 
 
 def test_an_exercise_is_announced_with_its_caution():
-    bird_dog, press_up, walk = parse_routine(CAUTIOUS, "t.yaml").steps
-    segments = parse_routine(CAUTIOUS, "t.yaml").segments()
-    prepare = {s.step_index: s for s in segments if s.kind is SegmentKind.PREPARE}
+    routine = parse_routine(CAUTIOUS, "t.yaml")
+    bird_dog, press_up, walk = routine.steps
+    prepare = {s.step_index: s for s in routine.segments() if s.kind is SegmentKind.PREPARE}
     assert announcement(bird_dog, prepare[0]) == (
         "Bird-dog. 2 reps, hold 2 seconds. 2 sets. Left side first. "
         "Stop if your lower back sags or hurts."
