@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -14,11 +15,11 @@ import pytest
 from backroutine.audio import AudioBackend, Cue, CuePlayer, Sound, choose_backend
 from backroutine.audio.backends import BellBackend, SilentBackend
 from backroutine.audio.sound import at_volume, load_cues, read_wav
-from backroutine.audio.voice import announcement
+from backroutine.audio.voice import SpeechEngine, Voice, announcement
 from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import parse_routine
+from backroutine.loader import load_routine, parse_routine
 from backroutine.model import SegmentKind
-from backroutine.paths import bundled_sounds_dir
+from backroutine.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.settings import Settings, load_settings, save_settings
 
 ROOT = Path(__file__).parents[1]
@@ -258,6 +259,24 @@ def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
         # Right after the get-ready cue of its exercise: not at a switch, a set or a rest.
         assert spoken[spoken.index(said) - 1] == "GET_READY"
         assert said.startswith((step.say or step.name).rstrip("."))
+
+
+
+def test_every_bundled_announcement_ends_before_its_exercise_starts(tmp_path):
+    # Spoken for real: the caution must not run on over the first seconds of the exercise.
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng is not installed (CI=true: this must be installed)")
+        pytest.skip("espeak-ng is not installed")
+    voice = Voice(SpeechEngine("espeak-ng", espeak), tmp_path)
+    for path in routine_files(bundled_routines_dir()):
+        routine = load_routine(path).routine
+        for segment in routine.segments():
+            if segment.kind is SegmentKind.PREPARE:
+                phrase = announcement(routine.steps[segment.step_index], segment)
+                spoken = voice.synthesise(phrase).seconds
+                assert spoken <= segment.seconds, (path.stem, segment.name, round(spoken, 1))
 
 
 # --- choosing a backend --------------------------------------------------------------
