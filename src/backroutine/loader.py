@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 def load_routine(path: str | Path) -> LoadedRoutine:
     """Load and validate a routine file, raising `RoutineFileError` with located problems."""
-    return check_routine_file(path)[0]
+    return _load(Path(path), warn=False)[0]
 
 
 def check_routine_file(
@@ -53,7 +52,12 @@ def check_routine_file(
     Warnings are slips that load but may not be what the therapist meant (see
     `backroutine.plausibility`); `today` dates the check of `review_by`.
     """
-    path = Path(path)
+    return _load(Path(path), today=today, warn=True)
+
+
+def _load(
+    path: Path, *, today: date | None = None, warn: bool
+) -> tuple[LoadedRoutine, list[Problem]]:
     source = str(path)
     try:
         with path.open("rb") as file:
@@ -61,25 +65,33 @@ def check_routine_file(
     except OSError as error:
         message = f"cannot read the file: {error.strerror}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
-    routine, warnings = check_routine(data, source, folder=path.parent, today=today)
+    routine, warnings = _validate(data, source, folder=path.parent, today=today, warn=warn)
     return LoadedRoutine(routine, path, routine_key(routine, path)), warnings
 
 
 def routine_key(routine: model.Routine, path: Path) -> str:
     """What the log knows a routine by (`LoadedRoutine.sha256`): the routine as played.
 
-    That is its id and version (without an id, its file name), its timed segments and its
-    progression rules, not the bytes of its file. So a comment added, the line endings
-    converted or a tip reworded keep the patient's week of the progression and let them
-    resume an unfinished session; a new version, or new numbers, start again at week 1.
+    That is its id and version (without an id, its file name), and the numbers and rules
+    of its steps, not the bytes of its file. So a comment added, the line endings
+    converted, a tip reworded or a step renamed keep the patient's week of the progression
+    and let them resume an unfinished session; a new version, or new numbers, start again
+    at week 1.
     """
     identity = (
         ("id", routine.id, routine.version) if routine.id is not None else ("file", path.name)
     )
-    # Names are left out: renaming a step changes what it is called, not the dose.
-    timing = [replace(segment, name="") for segment in routine.segments()]
-    rules = [routine.progression, *(step.progression for step in routine.exercises)]
-    return hashlib.sha256(repr((identity, timing, rules)).encode()).hexdigest()
+    doses = [
+        (type(step).__name__, *(getattr(step, field, None) for field in _DOSE))
+        for step in routine.steps
+    ]
+    played = (identity, routine.defaults, routine.progression, doses)
+    return hashlib.sha256(repr(played).encode()).hexdigest()
+
+
+# What a step's segments are made of, besides its name (`model.Routine.segments`).
+_DOSE = ("hold", "duration", "reps", "relax", "sets", "rest", "per_side", "switch", "prepare",
+         "progression")
 
 
 def parse_routine(
@@ -90,7 +102,7 @@ def parse_routine(
     Steps naming an `exercise:` take it from the bundled library, or from the routine's
     `library:` file, which must be inside `folder` (the routine file's folder).
     """
-    return check_routine(data, source, folder=folder)[0]
+    return _validate(data, source, folder=folder, warn=False)[0]
 
 
 def check_routine(
@@ -101,13 +113,21 @@ def check_routine(
     today: date | None = None,
 ) -> tuple[model.Routine, list[Problem]]:
     """Validate the text of a routine file as `parse_routine` does; also return its warnings."""
+    return _validate(data, source, folder=folder, today=today, warn=True)
+
+
+def _validate(
+    data: bytes | str, source: str, *, folder: Path | None, today: date | None = None, warn: bool
+) -> tuple[model.Routine, list[Problem]]:
     # Imported here: the library module reads its files with this module's reader.
     from backroutine.library import resolve_exercises
 
     document, places = read_yaml(data, source)
     _require_mapping(document, source, "a routine file")
+    # Empty values are left out whether or not anyone reads the warnings.
     warnings = plausibility.leave_out_empty_values(document, places, source)
-    warnings += plausibility.decimal_durations(document, places, source)
+    if warn:
+        warnings += plausibility.decimal_durations(document, places, source)
     problems, unresolved = resolve_exercises(document, places, source, folder)
     try:
         routine = Routine.model_validate(document)
@@ -122,6 +142,8 @@ def check_routine(
         problems.sort(key=lambda p: (p.source != source, p.line, p.column))
         raise RoutineFileError(problems)
     plain = routine.to_model()
+    if not warn:
+        return plain, []
     warnings += plausibility.implausible_doses(plain, places, source, today=today)
     warnings.sort(key=lambda p: (p.line, p.column))
     return plain, warnings

@@ -27,6 +27,7 @@ ODD_SPACES = {
     "\u3000": "a wide space",
 }
 _ODD = "".join(ODD_SPACES)
+_ODD_ANYWHERE = re.compile(f"[{_ODD}]")
 # Dashes a word processor makes of a typed "-".
 DASHES = {"\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
            "\u2012": "a figure dash", "\u2015": "a horizontal bar"}
@@ -121,6 +122,8 @@ def _odd_space(line: str) -> tuple[int, str] | None:
 
 def layout_slip(text: str) -> Explained | None:
     """A slip that YAML may read without complaint, but not as the therapist meant it."""
+    if not _ODD_ANYWHERE.search(text):
+        return None
     for number, line in enumerate(text.splitlines()):
         found = _odd_space(line)
         if found:
