@@ -270,6 +270,9 @@ CATALOGUE = {
     "unknown-unit": [
         "4:11: hold: '30 secnds' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
     ],
+    "utf-16": [
+        '1:1: the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 encoding',
+    ],
     "version-one-ten": [
     ],
     "version-text": [

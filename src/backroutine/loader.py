@@ -8,6 +8,7 @@ pydantic's errors can be reported as `file:line:col: what is wrong, and how to f
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import re
@@ -256,6 +257,12 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
 
 
 def _decode(data: bytes, source: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = (
+            "the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 "
+            "encoding"
+        )
+        raise RoutineFileError([Problem(source, 1, 1, message)])
     if b"\x00" in data:
         raise RoutineFileError(
             [
