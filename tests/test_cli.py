@@ -269,7 +269,7 @@ def logged(tmp_path: Path) -> Path:
         ("export -o {dir}/missing/x.csv", "the folder {dir}/missing does not exist"),
         ("print tiny -o {dir}", "{dir} is a folder, not a file"),
         ("print tiny -o {dir}/missing/x.md", "the folder {dir}/missing does not exist"),
-        ("new {dir} --force", "{dir} is a folder, not a file"),
+        ("new {dir}/missing/x.yaml --title T", "the folder {dir}/missing does not exist"),
         ("remind ics tiny -o {dir}", "{dir} is a folder, not a file"),
         ("remind ics tiny -o {dir}/missing/x.ics", "the folder {dir}/missing does not exist"),
     ],
@@ -299,6 +299,14 @@ def test_a_full_or_closed_standard_output_is_a_sentence(logged: Path, command: s
     no_traceback(result)
     assert "backroutine: cannot write to standard output" in result.stderr
     assert "Exception ignored" not in result.stderr
+
+
+def test_new_into_a_folder_writes_a_routine_inside_it(tmp_path: Path):
+    result = backroutine("new", str(tmp_path), "--title", "Core for Jane", "--force")
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "core-for-jane.yaml"
+    assert "title: Core for Jane" in written.read_text()
+    assert backroutine("validate", str(written)).returncode == 0
 
 
 def test_export_never_replaces_a_fifo_or_a_device(logged: Path):
