@@ -369,6 +369,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.engine import SessionEngine
     from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder
+    from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
 
     entry = load_entry(path)
@@ -383,7 +384,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     sound = _SoundSetup(args, _Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    with _open_log(args) as log:
+    with _open_log(args) as log, SessionLock.beside(log.path) as lock:
+        if not lock.acquire():
+            print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
+            return EXIT_INVALID
         with terminal_keys() if interactive else _no_keys() as keys:
             options = {
                 "wait_before_exercise": args.wait and keys is not None,

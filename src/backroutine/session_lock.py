@@ -14,6 +14,10 @@ import fcntl
 import os
 from pathlib import Path
 
+RUNNING_ELSEWHERE = (
+    "A session is running in another window on this log: finish or quit it there first."
+)
+
 
 class SessionLock:
     """The right to play a session on one log; `acquire()` never waits."""
@@ -49,6 +53,12 @@ class SessionLock:
             return False
         self._fd = fd
         return True
+
+    def __enter__(self) -> SessionLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
 
     def release(self) -> None:
         """Let another window play a session; harmless when not held."""

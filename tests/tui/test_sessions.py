@@ -5,6 +5,11 @@ Each test drives the real app with Pilot on a real SQLite log, as a patient woul
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -198,6 +203,34 @@ async def test_the_app_holds_the_lock_while_a_session_is_live(run_routine, clock
         await pilot.pause()
     assert second.acquire()
     second.release()
+
+
+@pytest.mark.slow
+async def test_plain_mode_live_in_another_process_then_killed(
+    run_routine, routines_dir, log, log_path
+):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backroutine", "run", str(routines_dir / "short.yaml"),
+         "--plain", "--no-checkin", "--no-audio", "--data-dir", str(log_path.parent)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        while "Get ready" not in process.stdout.readline():  # its session is live
+            assert process.poll() is None
+        second_window = run_routine()
+        async with opened(second_window, size=(80, 24)):
+            assert not in_stack(second_window, Question)
+            assert isinstance(second_window.screen, RoutinePickerScreen)
+        os.kill(process.pid, signal.SIGKILL)  # kill -9: no chance to unlock anything
+        process.wait()
+        time.sleep(0.1)
+        after_the_kill = run_routine()
+        async with opened(after_the_kill, size=(80, 24)):
+            assert isinstance(after_the_kill.screen, Question)
+            assert "Knee to chest, left side" in shown(after_the_kill, "#question")
+    finally:
+        process.kill()
+        process.wait()
 
 
 # -- 5: a resumed session is one session -----------------------------------------------------

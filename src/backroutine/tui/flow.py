@@ -18,7 +18,7 @@ from backroutine.model import LoadedRoutine
 from backroutine.plain import where_stopped
 from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
-from backroutine.session_lock import SessionLock
+from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.tui.checkin import CheckIn, CheckInScreen
 from backroutine.tui.dialogs import Question
 from backroutine.tui.picker import RoutinePickerScreen
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
     from backroutine.tui.app import AppContext, BackroutineApp
 
 RESUME_LEAD_IN_SECONDS = 3.0
-RUNNING_ELSEWHERE = (
-    "A session is running in another window on this log: finish or quit it there first. "
-    "Meanwhile you can look at your routines and your history here."
-)
 
 
 class AppFlow:
@@ -79,7 +75,11 @@ class AppFlow:
         picker instead."""
         if self.lock is None or self.lock.acquire():
             return True
-        self.app.notify(RUNNING_ELSEWHERE, severity="warning", timeout=10)
+        self.app.notify(
+            f"{RUNNING_ELSEWHERE} Meanwhile your routines and history are here.",
+            severity="warning",
+            timeout=10,
+        )
         self._show_picker()
         return False
 
