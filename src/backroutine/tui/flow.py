@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from backroutine.catalog import CatalogEntry
 from backroutine.engine import SessionEngine
+from backroutine.history import counts
 from backroutine.model import LoadedRoutine
 from backroutine.plain import where_stopped
 from backroutine.progression import as_of, has_progression
@@ -88,14 +89,14 @@ class AppFlow:
             self.lock.release()
 
     def _last_done(self) -> dict[str, str]:
-        """Routine file name -> when it was last completed, in words."""
+        """Routine file name -> when it was last done (as the history counts it), in words."""
         log = self.context.log
         if log is None:
             return {}
         today = local_now().date()
         last: dict[str, str] = {}
         for session in log.sessions():
-            if session.status == "completed":
+            if counts(session):
                 days = (today - session.started.date()).days
                 words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
                 last[Path(session.routine_path).stem] = words

@@ -1,4 +1,7 @@
-"""The history screen: streaks, adherence, a calendar heatmap and the pain trend."""
+"""The history screen: streaks, adherence, a calendar heatmap, the pain trend and notes.
+
+It shows what `backroutine history` prints, from the same functions, so the two agree.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from backroutine.export import (
     flag_lines,
     heatmap_lines,
+    note_lines,
+    spark,
     summary_lines,
     trouble_lines,
 )
@@ -48,13 +53,14 @@ class HistoryScreen(Screen[None]):
                 yield Static(id="troubles")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain before", classes="pain-label")
-                yield Sparkline(id="pain-before")
+                yield Static(id="pain-before", classes="pain-trend")
                 yield Label(id="pain-before-latest", classes="pain-latest")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain after", classes="pain-label")
-                yield Sparkline(id="pain-after")
+                yield Static(id="pain-after", classes="pain-trend")
                 yield Label(id="pain-after-latest", classes="pain-latest")
             yield Static(id="flags")
+            yield Static(id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,13 +97,15 @@ class HistoryScreen(Screen[None]):
         for when in ("before", "after"):
             scores = [getattr(point, when) for point in history.pain]
             given = [score for score in scores if score is not None]
-            self.query_one(f"#pain-{when}", Sparkline).data = given
+            # One fixed 0-10 scale, drawn as `backroutine history` draws it.
+            self.query_one(f"#pain-{when}", Static).update(Content(spark(scores)))
             latest = f"latest {given[-1]}/10" if given else "no scores yet"
             self.query_one(f"#pain-{when}-latest", Label).update(latest)
         flags = self.query_one("#flags", Static)
         flags.update(_lines(flag_lines(history)))
         flags.set_class(history.flag_run >= FLAG_RUN_ALERT, "-alert")
         self.query_one("#troubles", Static).update(_lines(trouble_lines(history)))
+        self.query_one("#notes", Static).update(_lines(note_lines(history)))
 
 
 def _lines(lines: list[str]) -> Content:
