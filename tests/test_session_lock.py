@@ -97,3 +97,9 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
     finally:
         process.kill()
         process.wait()
+
+
+def test_the_lock_is_core_code_without_textual():
+    code = "import sys, backroutine.session_lock; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -367,7 +367,7 @@ def _open_log(args: argparse.Namespace):
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
+    from backroutine.plain import PlainSession, check_in, check_out, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder
     from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
@@ -407,11 +407,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
-            pain_after = ask_pain(
-                "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
-            )
-            note = input("A note for your therapist (Enter to skip): ").strip()
-            recorder.check_out(pain_after, note or None)
+            check_out(recorder)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 
