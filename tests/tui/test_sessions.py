@@ -6,16 +6,20 @@ Each test drives the real app with Pilot on a real SQLite log, as a patient woul
 from __future__ import annotations
 
 import os
+import pty
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from backroutine.catalog import Catalog
+from backroutine.loader import load_routine
 from backroutine.log import CompletionLog
+from backroutine.recorder import SessionRecorder
 from backroutine.session_lock import SessionLock
 from backroutine.tui.app import AppContext, create_app
 from backroutine.tui.dialogs import Question
@@ -136,6 +140,55 @@ async def test_a_session_killed_right_after_start_can_be_resumed(run_routine, cl
     (session,) = log.sessions()
     assert session.status == "in_progress"
     assert log.snapshot(session.id) is not None
+
+
+@pytest.mark.slow
+def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(
+    routines_dir, tmp_path
+):
+    folder = tmp_path / "app-data"
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backroutine", "run", str(routines_dir / "short.yaml"),
+         "--no-checkin", "--no-audio", "--data-dir", str(folder)],
+        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
+    )
+    os.close(terminal)
+
+    def drain() -> None:  # a terminal nobody reads would block the app
+        with open(controller, "rb", buffering=0) as screen:
+            while True:
+                try:
+                    if not screen.read(4096):
+                        return
+                except OSError:
+                    return
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+            if not (folder / "log.sqlite3").exists():
+                continue
+            with CompletionLog.open(folder / "log.sqlite3") as log:
+                sessions = log.sessions()
+                if sessions and log.snapshot(sessions[0].id) is not None:
+                    break
+        time.sleep(1.0)  # a second into the session: still playing
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        process.kill()
+        process.wait()
+    with CompletionLog.open(folder / "log.sqlite3") as log:
+        (session,) = log.sessions()
+        assert session.status == "in_progress"
+        recorder = SessionRecorder.resume(log, session, load_routine(routines_dir / "short.yaml"))
+        assert recorder.engine.status == "paused"
+        assert SessionLock.beside(log.path).acquire()
 
 
 async def test_nothing_plays_behind_the_resume_question(run_routine, clock, log):
