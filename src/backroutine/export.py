@@ -173,11 +173,11 @@ def summary_lines(history: RoutineHistory) -> list[str]:
         f"the last on {_day(history.last_day)}.",
     ]
     if history.none_done:
-        lines.append(
+        lines += [
             f"  {_count(history.none_done, 'session')} with no exercise done "
-            f"{'is' if history.none_done == 1 else 'are'} not counted: "
-            "a session counts when at least one exercise was done."
-        )
+            f"{'is' if history.none_done == 1 else 'are'} not counted:",
+            "  a session counts when at least one exercise was done.",
+        ]
     lines += [
         f"  Streak: {_count(streak.current, unit)} (best {_count(streak.best, unit)}).",
         f"  This week so far: {_ratio(history.this_week)}. "
