@@ -37,7 +37,8 @@ class SessionLock:
         return self._fd is not None
 
     def acquire(self) -> bool:
-        """Take the lock if nobody holds it; True if this object holds it now."""
+        """Take the lock if nobody holds it. True: go ahead (this object holds it now, or
+        no lock file can be made there at all); False: a session is live elsewhere."""
         if self._fd is not None:
             return True
         try:
