@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from textual.app import App
+from textual.widgets import Sparkline
 
 from backroutine.export import history_lines
 from backroutine.history import histories
@@ -63,6 +64,7 @@ async def _test_history_shows_file_text_literally_and_flags_a_run_of_pain():
         assert "Streak: 5 days" in text
         assert "[red]Bird-dog[/]: skipped 5, hurt 0" in text
         assert "▓ 1 done" in text  # the legend names each symbol
+        assert app.screen.query_one("#pain-after", Sparkline).data == [8] * 5
         assert "latest 8/10" in text
         await pilot.press("end")
         await pilot.pause()

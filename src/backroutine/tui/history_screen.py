@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from backroutine.export import (
     flag_lines,
@@ -24,6 +24,14 @@ from backroutine.export import (
 )
 from backroutine.history import FLAG_RUN_ALERT, RoutineHistory
 from backroutine.text import printable
+
+
+class PainTrend(Sparkline):
+    """Pain scores (None: not given) drawn on the fixed 0-10 scale `backroutine history`
+    uses. Textual's own sparkline scales to its data, so 2/10 and 7/10 both drew full."""
+
+    def render(self) -> Content:
+        return Content(spark(self.data or []))
 
 
 class HistoryScreen(Screen[None]):
@@ -53,11 +61,11 @@ class HistoryScreen(Screen[None]):
                 yield Static(id="troubles")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain before", classes="pain-label")
-                yield Static(id="pain-before", classes="pain-trend")
+                yield PainTrend(id="pain-before")
                 yield Label(id="pain-before-latest", classes="pain-latest")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain after", classes="pain-label")
-                yield Static(id="pain-after", classes="pain-trend")
+                yield PainTrend(id="pain-after")
                 yield Label(id="pain-after-latest", classes="pain-latest")
             yield Static(id="flags")
             yield Static(id="notes")
@@ -97,8 +105,7 @@ class HistoryScreen(Screen[None]):
         for when in ("before", "after"):
             scores = [getattr(point, when) for point in history.pain]
             given = [score for score in scores if score is not None]
-            # One fixed 0-10 scale, drawn as `backroutine history` draws it.
-            self.query_one(f"#pain-{when}", Static).update(Content(spark(scores)))
+            self.query_one(f"#pain-{when}", PainTrend).data = scores
             latest = f"latest {given[-1]}/10" if given else "no scores yet"
             self.query_one(f"#pain-{when}-latest", Label).update(latest)
         flags = self.query_one("#flags", Static)
