@@ -291,6 +291,14 @@ def test_a_session_with_every_exercise_skipped_does_not_count(tmp_path: Path):
     assert "a session counts when at least one exercise was done" in text.lower()
 
 
+def test_a_session_record_with_its_exercises_counts_only_with_one_done():
+    skipped = [exercise("Bridge", "skipped"), exercise("Plank", "hurt", step=1)]
+    sessions = on_days([date(2024, 5, 1)], exercises=skipped)
+    sessions += on_days([date(2024, 5, 2)], exercises=[*skipped, exercise("Cat", "done", 2)])
+    assert streak(sessions, DAILY, date(2024, 5, 2)).best == 1
+    assert adherence(sessions, DAILY, date(2024, 5, 1), date(2024, 5, 2)) == Adherence(1, 2)
+
+
 def test_old_sessions_with_every_exercise_skipped_do_not_count_either(tmp_path: Path):
     now = datetime(2024, 5, 10, 20, tzinfo=LONDON)
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:

@@ -30,7 +30,8 @@ def sessions(title: str, path: str, days: int, pain_after: int) -> list[SessionR
             status="completed", pain_before=3, pain_after=pain_after, note=None,
             planned_seconds=600, active_seconds=600, segments_done=10,
             exercises=(ExerciseRecord(0, "[red]Bird-dog[/]", 60, 0, 0, 2, None, None,
-                                      "skipped"),),
+                                      "skipped"),
+                       ExerciseRecord(1, "Bridge", 60, 60, 2, 2, None, None, "done")),
         ))
     return found[::-1]
 

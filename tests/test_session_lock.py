@@ -89,7 +89,7 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
         )
         assert second.returncode != 0
-        assert "running in another window" in second.stderr
+        assert "running elsewhere" in second.stderr
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         assert lock.acquire()

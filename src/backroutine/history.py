@@ -141,7 +141,11 @@ def week_start(day: date) -> date:
 def counts(session: SessionRecord) -> bool:
     """Whether a session counts towards streaks, adherence and "done": it was completed,
     and not with every exercise skipped or stopped (one with no exercise logged counts)."""
-    return session.status == "completed" and session.exercises_done != 0
+    if session.status != "completed":
+        return False
+    if session.exercises:
+        return any(exercise.outcome == "done" for exercise in session.exercises)
+    return session.exercises_done != 0
 
 
 def completed_per_period(

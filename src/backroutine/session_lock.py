@@ -15,7 +15,8 @@ import os
 from pathlib import Path
 
 RUNNING_ELSEWHERE = (
-    "A session is running in another window on this log: finish or quit it there first."
+    "A session is running elsewhere on this log (in another window or terminal): "
+    "finish or quit it there first."
 )
 
 

@@ -230,7 +230,7 @@ async def test_a_second_window_does_not_offer_to_resume_the_live_session(
             assert not in_stack(again, Question)
             assert isinstance(again.screen, RoutinePickerScreen)
             notes = " ".join(str(n.message) for n in again._notifications)
-            assert "running in another window" in notes
+            assert "running elsewhere" in notes
             # Starting one from the picker is refused too, and says why.
             await pilot.press("slash", *"short", "enter")
             await pilot.pause()
