@@ -399,3 +399,17 @@ async def test_carrying_on_after_it_hurt_is_a_deliberate_choice(run_routine, clo
         assert isinstance(app.screen, PlayerScreen)
         assert "PAUSED" not in shown(app, "#kind")
         assert shown(app, "#kind").strip() == "REST"
+
+
+async def test_this_hurts_during_a_rest_step_says_so_and_the_summary_warns(run_routine, clock):
+    app = run_routine(log=None)
+    async with opened(app, size=(80, 24)) as pilot:
+        await advance(pilot, clock, 5 + 20 + 5 + 20 + 3)  # 3 s into the rest step
+        assert shown(app, "#kind").strip() == "REST"
+        await pilot.press("h")
+        await pilot.pause()
+        assert "it hurt during the rest" in shown(app, "#question")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "contact your clinician" in shown(app, ".warning").lower()

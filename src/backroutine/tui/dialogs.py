@@ -78,16 +78,21 @@ class HurtQuestion(ModalScreen[AfterHurt]):
         Binding("c", "choose('carry_on')", "Carry on", show=False),
     ]
 
-    def __init__(self, exercise: str) -> None:
+    def __init__(self, exercise: str | None) -> None:
+        """`exercise`: the one that hurt; None when it hurt during a rest step."""
         super().__init__()
         self.exercise = exercise
 
     def compose(self) -> ComposeResult:
+        what = (
+            f"{self.exercise} hurt, so it was stopped" if self.exercise
+            else "it hurt during the rest"
+        )
         with Vertical(id="dialog"):
             # The exercise's name comes from a routine file: shown literally.
             yield Static(
                 literal(
-                    f"Noted: {self.exercise} hurt, so it was stopped. The session is paused.\n\n"
+                    f"Noted: {what}. The session is paused.\n\n"
                     "End the session now, stay paused to think it over, or carry on with the "
                     "next exercise?",
                     keep_newlines=True,

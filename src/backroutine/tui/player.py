@@ -40,6 +40,8 @@ class SessionOutcome:
     active_seconds: float = 0.0
     results: dict[int, ExerciseResult] = field(default_factory=dict)
     """Step index -> how that exercise went (its last pass, after going back)."""
+    hurt: bool = False
+    """The patient pressed "this hurts" (also during a rest, which has no result)."""
 
     @property
     def exercises(self) -> list[ExerciseResult]:
@@ -316,11 +318,13 @@ class PlayerScreen(Screen[SessionOutcome]):
     def action_hurt(self) -> None:
         if self.engine.status in {"finished", "abandoned"}:
             return
-        name = self.engine.current.name
+        step = self.routine.steps[self.engine.current.step_index]
+        self.outcome.hurt = True
         self._control(self.engine.hurt())
         if self.engine.status == "finished":
             return  # it was the last exercise: the summary follows, with the clinician's note
-        self.app.push_screen(HurtQuestion(name), self._after_hurt)
+        exercise = step.name if isinstance(step, ExerciseStep) else None
+        self.app.push_screen(HurtQuestion(exercise), self._after_hurt)
 
     def _after_hurt(self, choice: AfterHurt | None) -> None:
         if choice == "end":

@@ -67,7 +67,8 @@ class SummaryScreen(Screen[Debrief]):
     def compose(self) -> ComposeResult:
         outcome = self.outcome
         counts = Counter(done.outcome for done in outcome.exercises)
-        if outcome.status == "completed" and counts["hurt"]:
+        hurt = bool(counts["hurt"]) or outcome.hurt
+        if outcome.status == "completed" and hurt:
             heading = "Routine finished, but something hurt: please read this"
         elif outcome.status == "completed":
             heading = "Well done: routine complete"
@@ -90,7 +91,7 @@ class SummaryScreen(Screen[Debrief]):
                     + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
                     classes=f"exercise -{done.outcome}",
                 )
-            if counts["hurt"]:
+            if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
             yield Static(
                 "How much does your back hurt now? (0-9, t for 10, or ← →)", classes="question"
