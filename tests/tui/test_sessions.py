@@ -413,3 +413,14 @@ async def test_this_hurts_during_a_rest_step_says_so_and_the_summary_warns(run_r
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "contact your clinician" in shown(app, ".warning").lower()
+
+
+async def test_a_note_typed_just_before_the_app_closes_is_kept(run_routine, clock, log_path):
+    app = run_routine()
+    async with opened(app, size=(80, 24)) as pilot:
+        await quit_after(pilot, clock, 8)
+        await pilot.press("3", "tab", *"felt fine")
+        # The window closes at once, before the note's pause in typing has passed.
+    with CompletionLog.open(log_path) as reader:
+        (session,) = reader.sessions()
+    assert (session.pain_after, session.note) == (3, "felt fine")
