@@ -86,6 +86,18 @@ def test_keys_pause_skip_and_quit():
     assert lines[-1].startswith("Session ended after ")
 
 
+def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
+    # N skips the first two exercises and the rest between; h during the last one.
+    status, text = run({0.5: "N", 1.0: "N", 1.5: "N", 3.0: "h"})
+    assert status == "finished"
+    lines = text.splitlines()
+    assert "Stopped (it hurt): Sit to stand" in lines
+    hurt_at = lines.index("Stopped (it hurt): Sit to stand")
+    after = "\n".join(lines[hurt_at:])
+    assert "press space to go on" not in after.lower()
+    assert "contact your clinician" in after
+
+
 def test_check_in_stops_on_a_red_flag():
     answers = iter(["4", "n", "yes", "n", "n", "n"])
     out = io.StringIO()

@@ -186,10 +186,12 @@ class PlainSession:
             engine.add_time(10)
         elif key == "h":
             engine.hurt()
+            # After the last exercise there is nothing to go on to: the session is over.
+            go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
             print(
                 "Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
-                "numbness, tingling or weakness in your legs, stop and contact your clinician. "
-                "Press space to go on, q to end.",
+                "numbness, tingling or weakness in your legs, stop and contact your clinician."
+                + go_on,
                 file=self.out,
                 flush=True,
             )
