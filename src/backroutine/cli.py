@@ -589,8 +589,9 @@ def _open_log(args: argparse.Namespace):
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
+    from backroutine.plain import PlainSession, check_in, check_out, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder
+    from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
 
     entry = load_entry(path)
@@ -609,7 +610,12 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         "wait_before_exercise": args.wait and at_terminal,
         "resume_lead_in": 3.0 if at_terminal else 0.0,
     }
-    with _open_log(args) as log, _ending_on_signals(_raise_exit):
+    with _open_log(args) as log, SessionLock.beside(log.path) as lock, _ending_on_signals(
+        _raise_exit
+    ):
+        if not lock.acquire():
+            print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
+            return EXIT_INVALID
         log.on_trouble = lambda message: print(message, flush=True)
         # Questions first, in the terminal's line mode (answers echoed, Backspace works);
         # single keys only once the session runs.
@@ -628,12 +634,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:
-            pain_after = ask_pain(
-                "How much does your back hurt now, 0-10? (Enter to skip) ", _ask_or_skip,
-                sys.stdout,
-            )
-            note = _ask_or_skip("A note for your therapist (Enter to skip): ").strip()
-            recorder.check_out(pain_after, note or None)
+            check_out(recorder, ask=_ask_or_skip)
         _wait_until_saved(log)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
