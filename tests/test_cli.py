@@ -596,3 +596,26 @@ def test_a_terminated_session_gives_the_terminal_back_and_can_be_resumed(
     assert session.status == "in_progress"  # offered for resuming next time
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         assert log.snapshot(session.id) is not None
+
+
+@pytest.mark.slow
+def test_the_app_in_a_dumb_terminal_offers_the_routines_in_plain_mode(tmp_path: Path, terminal):
+    routines = tmp_path / "routines"
+    routines.mkdir()
+    (routines / "tiny.yaml").write_text(TINY)
+    app = terminal("--data-dir", str(tmp_path), "--no-audio", env={**os.environ, "TERM": "dumb"})
+    app.expect("using plain mode")
+    app.expect("Which routine?")
+    number = re.search(r"(\d+)\. Tiny: 1 exercise", app.output).group(1)
+    app.type(f"{number}\r")
+    app.expect("0-10?")
+    app.type("\r")
+    while app.expect("[y/N]", "Routine complete") == "[y/N]":
+        app.type("n\r")
+    app.expect("0-10?")
+    app.type("\r")
+    app.expect("note")
+    app.type("\r")
+    assert app.finish() == 0
+    assert "\x1b[?1049h" not in app.output
+    assert [s.status for s in logged_sessions(tmp_path)] == ["completed"]

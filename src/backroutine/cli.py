@@ -634,6 +634,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:
+            _wait_until_saved(log)  # the check-out reads the session back
             check_out(recorder, ask=_ask_or_skip)
         _wait_until_saved(log)
     return EXIT_OK if status == "finished" else EXIT_INVALID
@@ -726,6 +727,9 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
     from backroutine.prepare import PreparedCatalog
 
     unable = _why_not_full_screen() if start_with is None else None
+    if unable is not None and sys.stdin is not None and sys.stdin.isatty():
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+        return _pick_in_plain_mode(args)
     if unable is not None:
         print(
             f"backroutine: the app needs a terminal that can show it, and {unable}. "
@@ -768,6 +772,29 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             app.run()
         _wait_until_saved(log)
     return app.return_code or EXIT_OK
+
+
+def _pick_in_plain_mode(args: argparse.Namespace) -> int:
+    """The picker for a terminal that cannot show the app: the routines numbered, one
+    chosen by typing its number, then played in plain mode."""
+    from backroutine.catalog import find_routines
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.text import printable
+
+    usable = [entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+              if entry.loaded]
+    for number, entry in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(entry.loaded.routine.title)}: "
+              f"{_summary(entry.loaded.routine)}")
+    while True:
+        answer = _ask("Which routine? Type its number, or Enter to stop: ").strip()
+        if not answer:
+            return EXIT_OK
+        if answer.isdigit() and 1 <= int(answer) <= len(usable):
+            break
+        print(f"Please type a number from 1 to {len(usable)}, or just Enter.")
+    args.no_checkin = False  # the patient is at the keyboard: check in as always
+    return _run_plain(args, usable[int(answer) - 1].path)
 
 
 class _Ring:
