@@ -79,3 +79,24 @@ async def advance(pilot, clock: FakeClock, seconds: float) -> None:
     clock.advance(seconds)
     pilot.app.screen.sync()
     await pilot.pause()
+
+
+async def read_check_in(pilot: Pilot, pages: int = 20) -> None:
+    """Scroll the check-in page by page until every question has been on screen."""
+    from textual.widgets import Button
+
+    start = pilot.app.screen.query_one("#start", Button)
+    for _ in range(pages):
+        await pilot.pause()
+        if not start.disabled:
+            return
+        await pilot.press("pagedown")
+    raise AssertionError("Start is still disabled after scrolling the whole check-in")
+
+
+async def check_in_and_start(pilot: Pilot, pain: str = "2") -> None:
+    """Give a pain score, read every question (answering none yes), and start."""
+    await pilot.press(pain)
+    await read_check_in(pilot)
+    await pilot.press("ctrl+s")
+    await pilot.pause()

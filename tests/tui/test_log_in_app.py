@@ -31,8 +31,12 @@ async def test_a_finished_session_is_logged_with_pain_and_note(make_app, clock, 
         await pilot.press("enter")  # the self-paced sit to stand
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("6")
+        assert "Pain 6/10 after the session. Some discomfort" in shown(app, "#flag")
+        assert "next time do fewer reps, shorter holds" in shown(app, "#flag")
         await pilot.press("5")
-        assert "Pain went up from 2 to 5: tell your therapist." in shown(app, "#flag")
+        assert "fine if it settles by the next morning" in shown(app, "#flag")
+        assert "⚑" not in shown(app, "#flag")
         await pilot.press("tab", *"left hip tight", "enter")
         await pilot.pause()
         options = app.screen.query_one(OptionList)

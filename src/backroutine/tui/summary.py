@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -13,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from backroutine.safety import CLINICIAN_NOTE, pain_flag
+from backroutine.safety import CLINICIAN_NOTE, review_pain
 from backroutine.text import human_duration, printable
 from backroutine.tui.checkin import PainScale
 from backroutine.tui.player import SessionOutcome
@@ -37,13 +38,21 @@ class SummaryScreen(Screen[Debrief]):
     BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True)]
 
     def __init__(
-        self, title: str, outcome: SessionOutcome, pain_before: int | None, *, logged: bool
+        self,
+        title: str,
+        outcome: SessionOutcome,
+        pain_before: int | None,
+        *,
+        logged: bool,
+        earlier_afters: Sequence[int | None] = (),
     ) -> None:
         super().__init__()
         self.routine_title = title
         self.outcome = outcome
         self.pain_before = pain_before
         self.logged = logged
+        self.earlier_afters = earlier_afters
+        """Pain scores after the earlier sessions of this routine, oldest first (the trend)."""
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
@@ -93,8 +102,11 @@ class SummaryScreen(Screen[Debrief]):
 
     @on(PainScale.Changed)
     def _pain_changed(self, event: PainScale.Changed) -> None:
-        reason = pain_flag(self.pain_before, event.value)
-        flag = f"{reason.capitalize()}: tell your therapist." if reason else None
+        review = review_pain(self.pain_before, event.value, earlier_afters=self.earlier_afters)
+        words = " ".join(review.advice)
+        if review.flag:
+            words = f"⚑ {review.flag[0].upper()}{review.flag[1:]}. {words}"
         widget = self.query_one("#flag", Static)
-        widget.update(f"⚑ {flag}" if flag else "")
-        widget.set_class(bool(flag), "shown")
+        widget.update(words)
+        widget.set_class(bool(words), "shown")
+        widget.set_class(bool(review.flag), "-flagged")
