@@ -85,9 +85,11 @@ async def read_check_in(pilot: Pilot, pages: int = 20) -> None:
     """Scroll the check-in page by page until every question has been on screen."""
     from textual.widgets import Button
 
+    from backroutine.tui.checkin import SETTLE_SECONDS
+
     start = pilot.app.screen.query_one("#start", Button)
     for _ in range(pages):
-        await pilot.pause()
+        await pilot.pause(SETTLE_SECONDS + 0.1)
         if not start.disabled:
             return
         await pilot.press("pagedown")

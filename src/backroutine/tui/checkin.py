@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, RadioButton, RadioSet, Static
 
@@ -34,6 +35,9 @@ from backroutine.text import printable
 from backroutine.tui.widgets import YesBox, literal
 
 NO_LEG_PAIN = "none"
+SETTLE_SECONDS = 0.2
+"""A question counts as seen once the form has rested this long with it in view: an
+animated jump (End) flies past the questions between without showing them."""
 
 
 class PainScale(Widget, can_focus=True):
@@ -93,7 +97,10 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
         super().__init__()
         self.routine = routine
         self.context = context
-        self._seen: set[Widget] = set()
+        self._seen_lines: dict[Widget, set[int]] = {}
+        """For each question, which of its lines have been on screen (a long one may be
+        split across two pages)."""
+        self._settling: Timer | None = None
 
     def compose(self) -> ComposeResult:
         context = self.context
@@ -135,7 +142,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
     def on_mount(self) -> None:
         self.sub_title = f"Check-in: {printable(self.routine.title)}"
         self.query_one(PainScale).focus()
-        self.watch(self.query_one("#form"), "scroll_y", self._note_seen, init=False)
+        self.watch(self.query_one("#form"), "scroll_y", self._scrolled, init=False)
         self.call_after_refresh(self._note_seen)
 
     def on_resize(self) -> None:
@@ -146,19 +153,31 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
     def _must_see(self) -> list[Widget]:
         return list(self.query(".question")) + list(self.query(".answer"))
 
+    def _scrolled(self) -> None:
+        if self._settling is not None:
+            self._settling.stop()
+        self._settling = self.set_timer(SETTLE_SECONDS, self._note_seen)
+
     def _note_seen(self) -> None:
-        """Count the questions now wholly inside the form's viewport as seen."""
+        """Note which lines of each question are now inside the form's viewport."""
         form = self.query_one("#form", VerticalScroll)
-        top = form.scroll_y
+        top = round(form.scroll_y)
         bottom = top + form.scrollable_content_region.height
         for widget in self._must_see():
             region = widget.virtual_region
-            if region.height and top <= region.y and region.bottom <= bottom:
-                self._seen.add(widget)
+            lines = range(max(top, region.y), min(bottom, region.bottom))
+            self._seen_lines.setdefault(widget, set()).update(
+                line - region.y for line in lines
+            )
         self._update_start()
 
     def _unseen(self) -> list[Widget]:
-        return [widget for widget in self._must_see() if widget not in self._seen]
+        return [
+            widget
+            for widget in self._must_see()
+            if not widget.virtual_region.height
+            or not set(range(widget.virtual_region.height)) <= self._seen_lines.get(widget, set())
+        ]
 
     def _update_start(self) -> None:
         unseen = len(self._unseen())

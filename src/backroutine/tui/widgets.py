@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Checkbox
 
 from backroutine.text import printable
@@ -14,7 +15,16 @@ def literal(text: str, *, keep_newlines: bool = False) -> Content:
 
 
 class YesBox(Checkbox):
-    """A checkbox whose state shows by shape, not colour alone: `[✓]` or `[ ]`."""
+    """A checkbox whose state shows by shape, not colour alone: `[✓]` or `[ ]`.
+
+    A long label wraps onto more lines (with `text-wrap: wrap`) instead of being cut off:
+    on a narrow terminal every word of a safety question must be readable.
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.styles.text_wrap == "nowrap":
+            return 1
+        return max(1, len(self.render().wrap(width)))
 
     @property
     def _button(self) -> Content:
