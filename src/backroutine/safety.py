@@ -316,11 +316,11 @@ def review_pain(
         reasons.append("pain not settled by the next morning")
     if reasons:
         advice.append(PAIN_ADVICE)
-    elif after is not None and after > PAIN_SAFE_MAX:
-        advice.append(ACCEPTABLE_ADVICE)
     if rising([*earlier_afters, after]):
         reasons.append("pain after sessions rising")
         advice.append(TREND_ADVICE)
+    if not reasons and after is not None and after > PAIN_SAFE_MAX:
+        advice.append(ACCEPTABLE_ADVICE)
     high_before = pain_before_advice(before)
     if high_before:
         reasons.append(f"pain {before}/10 before the session")

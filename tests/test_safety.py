@@ -1,0 +1,149 @@
+"""The safety rules on their own: triage tiers, the emergency number, the pain model."""
+
+from __future__ import annotations
+
+import pytest
+
+from backroutine.safety import (
+    ACCEPTABLE_ADVICE,
+    EMERGENCY_NUMBERS,
+    LOCAL_EMERGENCY_NUMBER,
+    PAIN_ADVICE,
+    QUESTIONS,
+    TREND_ADVICE,
+    CheckInAnswers,
+    Tier,
+    check_in_advice,
+    emergency_number,
+    leg_reach_advice,
+    review_pain,
+    tier_advice,
+)
+
+
+@pytest.mark.parametrize(("environ", "number"), [
+    ({"LANG": "en_GB.UTF-8"}, "999"),
+    ({"LANG": "en_US.UTF-8"}, "911"),
+    ({"LANG": "fr_CA.UTF-8"}, "911"),
+    ({"LANG": "en_AU.UTF-8"}, "000"),
+    ({"LANG": "en_NZ.UTF-8"}, "111"),
+    ({"LANG": "en_IE.UTF-8"}, "112 or 999"),
+    ({"LANG": "de_DE.UTF-8"}, "112"),
+    ({"LANG": "ca_ES.UTF-8@valencia"}, "112"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "sv_SE.UTF-8"}, "112"),
+    ({"LANG": "en_US.UTF-8", "LC_TELEPHONE": "nl_NL.UTF-8"}, "112"),
+    ({"LANG": "C.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
+    ({"LANG": "POSIX"}, LOCAL_EMERGENCY_NUMBER),
+    ({"LANG": "en_ZZ.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
+    ({}, LOCAL_EMERGENCY_NUMBER),
+])
+def test_the_emergency_number_comes_from_the_locale_when_not_set(environ, number):
+    assert emergency_number(None, environ) == number
+
+
+def test_the_setting_wins_over_the_locale():
+    assert emergency_number("112", {"LANG": "en_US.UTF-8"}) == "112"
+
+
+def test_every_eu_country_calls_112():
+    for country in ("FR", "DE", "IT", "ES", "PL", "SE", "AT", "GR", "PT", "NL"):
+        assert EMERGENCY_NUMBERS[country] == "112"
+
+
+def test_emergency_advice_without_a_number_names_the_local_one():
+    assert "or call your local emergency number now" in tier_advice(
+        Tier.EMERGENCY, LOCAL_EMERGENCY_NUMBER)
+    assert "or call 999 now. Do not wait for an appointment." in tier_advice(
+        Tier.EMERGENCY, "999")
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.key for q in QUESTIONS])
+def test_each_answer_leads_to_its_tiers_advice_and_only_the_urgent_ones_stop(question):
+    answers = CheckInAnswers(answered_yes=(question.key,))
+    assert answers.tier is question.tier
+    assert answers.go_ahead is (question.tier is Tier.THERAPIST)
+    [advice] = check_in_advice(answers, "911")
+    assert advice.startswith(tier_advice(question.tier, "911"))
+    assert question.text.lower() in advice
+
+
+def test_the_most_urgent_tier_decides():
+    answers = CheckInAnswers(answered_yes=("not_improving", "fever_unwell", "chest_pain"))
+    assert answers.tier is Tier.EMERGENCY
+    assert check_in_advice(answers, "999")[0].startswith("Go to the emergency department")
+
+
+def test_every_question_is_about_something_new_since_the_last_session():
+    from backroutine.safety import TIER_HEADINGS
+
+    assert all("since your last session" in heading.lower()
+               for heading in TIER_HEADINGS.values())
+
+
+# --- the pain-monitoring model, over its whole table ----------------------------------
+
+@pytest.mark.parametrize(("before", "after", "settled", "earlier", "reasons", "advice"), [
+    # after the session: 0-2 safe, 3-5 acceptable if it settles, above 5 too much
+    (None, None, None, (), (), ()),
+    (2, 0, None, (), (), ()),
+    (2, 2, None, (), (), ()),
+    (2, 3, None, (), (), (ACCEPTABLE_ADVICE,)),
+    (1, 5, None, (), (), (ACCEPTABLE_ADVICE,)),
+    (5, 6, None, (), ("pain 6/10 after the session",), (PAIN_ADVICE,)),
+    (2, 10, None, (), ("pain 10/10 after the session",), (PAIN_ADVICE,)),
+    # the next morning
+    (2, 4, True, (), (), (ACCEPTABLE_ADVICE,)),
+    (2, 4, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
+    (None, None, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
+    (2, 7, False, (), ("pain 7/10 after the session", "pain not settled by the next morning"),
+     (PAIN_ADVICE,)),
+    # the trend over several sessions (three rising after-scores, ending above safe)
+    (2, 5, None, (3, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
+    (2, 5, None, (3, None, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
+    (2, 2, None, (0, 1), (), ()),
+    (2, 5, None, (4,), (), (ACCEPTABLE_ADVICE,)),
+    (2, 5, None, (3, 5), (), (ACCEPTABLE_ADVICE,)),
+    (2, 4, None, (5, 3), (), (ACCEPTABLE_ADVICE,)),
+    (2, None, None, (3, 4), (), ()),
+    (2, 7, None, (4, 5), ("pain 7/10 after the session", "pain after sessions rising"),
+     (PAIN_ADVICE, TREND_ADVICE)),
+    # before the session
+    (7, None, None, (), (), ()),
+    (8, None, None, (), ("pain 8/10 before the session",), "before"),
+    (10, 2, None, (), ("pain 10/10 before the session",), "before"),
+])
+def test_the_pain_model(before, after, settled, earlier, reasons, advice):
+    review = review_pain(before, after, settled, earlier)
+    assert review.reasons == reasons
+    assert review.flag == ("; ".join(reasons) or None)
+    if advice == "before":
+        assert len(review.advice) == 1
+        assert review.advice[0].startswith(f"Your pain is {before} out of 10 now.")
+    else:
+        assert review.advice == advice
+
+
+def test_high_pain_before_is_advice_at_the_check_in_not_a_stop():
+    answers = CheckInAnswers(pain_now=9)
+    assert answers.go_ahead
+    [advice] = check_in_advice(answers, "999")
+    assert "fewer reps, shorter holds and a smaller range" in advice
+
+
+def test_not_settled_by_the_morning_is_advice_at_the_check_in():
+    [advice] = check_in_advice(CheckInAnswers(settled=False), "999")
+    assert "had not settled by the morning after your last session" in advice
+
+
+@pytest.mark.parametrize(("previous", "now", "words"), [
+    ("below_knee", "thigh", "moved up towards your back"),
+    ("foot", "buttock", "moved up towards your back"),
+    ("thigh", "foot", "reaches further down"),
+    ("buttock", "below_knee", "reaches further down"),
+    ("thigh", "thigh", None),
+    (None, "foot", None),
+    ("foot", None, None),
+])
+def test_leg_pain_moving_up_is_good_and_spreading_down_is_not(previous, now, words):
+    advice = leg_reach_advice(previous, now)
+    assert (advice is None) if words is None else (words in advice)
