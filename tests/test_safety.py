@@ -147,3 +147,14 @@ def test_not_settled_by_the_morning_is_advice_at_the_check_in():
 def test_leg_pain_moving_up_is_good_and_spreading_down_is_not(previous, now, words):
     advice = leg_reach_advice(previous, now)
     assert (advice is None) if words is None else (words in advice)
+
+
+def test_the_stop_note_stops_on_what_matters_not_on_any_tingling():
+    from backroutine.cli import build_parser
+    from backroutine.safety import CLINICIAN_NOTE, STOP_RULE
+
+    assert "sharp pain that does not ease when you stop" in CLINICIAN_NOTE
+    assert "new or spreading numbness, tingling or weakness in your legs" in CLINICIAN_NOTE
+    assert "at once" not in CLINICIAN_NOTE
+    # The command's description says it in the same words (it cannot import them: speed).
+    assert STOP_RULE.lower() in " ".join(build_parser().description.lower().split())

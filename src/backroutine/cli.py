@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backroutine",
         description="Guided home exercise routines for back pain. Not a substitute for your "
-        "clinician: stop on sharp pain, numbness, tingling or leg weakness.",
+        "clinician: stop on sharp pain that does not ease when you stop, or on new or spreading "
+        "numbness, tingling or weakness in your legs.",
     )
     _add_data_dir(parser, default=None)
     # Options given again after the sub-command; SUPPRESS keeps a value given before it.

@@ -35,6 +35,7 @@ from backroutine.safety import (
     CLINICIAN_NOTE,
     LEG_REACH,
     SETTLED_QUESTION,
+    STOP_RULE,
     STOPPING_TIERS,
     TIER_HEADINGS,
     CheckInAnswers,
@@ -198,9 +199,8 @@ class PlainSession:
         elif key == "h":
             engine.hurt()
             print(
-                "Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
-                "numbness, tingling or weakness in your legs, stop and contact your clinician. "
-                "Press space to go on, q to end.",
+                f"Noted: that exercise hurt and was stopped. {STOP_RULE}, and contact your "
+                "clinician. Press space to go on, q to end.",
                 file=self.out,
                 flush=True,
             )

@@ -20,10 +20,15 @@ from backroutine.log import CheckInRecord
 if TYPE_CHECKING:
     from backroutine.log import CompletionLog, SessionRecord
 
+STOP_RULE = (
+    "Stop on sharp pain that does not ease when you stop, or on new or spreading numbness, "
+    "tingling or weakness in your legs"
+)
+"""When to stop an exercise. Not "any tingling": nerve glides may tingle a little, and
+fear of every sensation keeps people from moving."""
 CLINICIAN_NOTE = (
-    "backroutine is not a substitute for your clinician. Stop on sharp pain that does not "
-    "ease when you stop, or on new or spreading numbness, tingling or weakness in your legs, "
-    "and contact your clinician."
+    f"backroutine is not a substitute for your clinician. {STOP_RULE}, and contact your "
+    "clinician."
 )
 
 
