@@ -255,3 +255,18 @@ async def test_a_sciatica_routine_asks_leg_pain_and_how_far_down_it_goes(
         assert isinstance(app.screen, PlayerScreen)
     (check_in,) = log.check_ins()
     assert (check_in.pain_now, check_in.leg_pain, check_in.leg_reach) == (2, 5, "thigh")
+
+
+async def test_a_screened_out_day_shows_in_the_history_screen(make_app, log):
+    app = make_app(log=log, emergency_number="999")
+    async with opened(app, size=(80, 24)) as pilot:
+        await open_check_in(pilot)
+        await answer_yes(pilot, "saddle_numbness")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        lines = shown(app, "#check-ins")
+        assert "1 of them stopped the session" in lines
+        assert "Short test routine: told to go to the emergency department" in lines
+        assert "numbness or tingling around your genitals" in lines

@@ -103,7 +103,8 @@ class BackroutineApp(App[None]):
         from backroutine.history import read_history
         from backroutine.tui.history_screen import HistoryScreen
 
-        self.push_screen(HistoryScreen(read_history(self.context.log)))
+        log = self.context.log
+        self.push_screen(HistoryScreen(read_history(log), log.check_ins()))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,12 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from backroutine.export import (
+    check_in_lines,
     flag_lines,
     heatmap_lines,
     summary_lines,
     trouble_lines,
 )
 from backroutine.history import FLAG_RUN_ALERT, RoutineHistory
+from backroutine.log import CheckInRecord
 from backroutine.text import printable
 
 
@@ -33,9 +36,13 @@ class HistoryScreen(Screen[None]):
         Binding("right", "show(1)", "Next routine", priority=True),
     ]
 
-    def __init__(self, histories: list[RoutineHistory]) -> None:
+    def __init__(
+        self, histories: list[RoutineHistory], check_ins: Sequence[CheckInRecord] = ()
+    ) -> None:
         super().__init__()
         self.histories = histories
+        self.check_ins = check_ins
+        """Every check-in: those that stopped a session are shown for all routines."""
         self.shown = 0
 
     def compose(self) -> ComposeResult:
@@ -55,6 +62,7 @@ class HistoryScreen(Screen[None]):
                 yield Sparkline(id="pain-after")
                 yield Label(id="pain-after-latest", classes="pain-latest")
             yield Static(id="flags")
+            yield Static(id="check-ins")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -72,6 +80,9 @@ class HistoryScreen(Screen[None]):
             self._update()
 
     def _update(self) -> None:
+        check_ins = self.query_one("#check-ins", Static)
+        check_ins.update(Content("\n".join(check_in_lines(self.check_ins))))
+        check_ins.set_class(any(not c.went_ahead for c in self.check_ins), "-alert")
         if not self.histories:
             self.query_one("#routine-title", Static).update(
                 "No sessions logged yet: your history appears here after your first session."
