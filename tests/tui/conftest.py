@@ -51,6 +51,7 @@ def routines_dir(tmp_path: Path) -> Path:
 def make_app(clock, routines_dir):
     def make(**options) -> BackroutineApp:
         options.setdefault("routines", Catalog(routines_dir))
+        options.setdefault("emergency_number", "999")  # not the machine's locale
         return create_app(AppContext(clock=clock, **options))
 
     return make

@@ -93,7 +93,7 @@ async def test_without_a_setting_the_emergency_number_comes_from_the_locale(
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_TELEPHONE", raising=False)
     monkeypatch.setenv("LANG", "en_AU.UTF-8")
-    app = make_app()
+    app = make_app(emergency_number=None)
     async with opened(app, size=(80, 24)) as pilot:
         await open_check_in(pilot)
         await answer_yes(pilot, "chest_pain")

@@ -133,10 +133,11 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
                 for question in questions(tier):
                     yield YesBox(question.text, id=f"q-{question.key}", classes="answer")
             yield Static(id="advice")
-            yield Static(id="unseen")
             with Horizontal(id="buttons"):
                 yield Button("Start", id="start", variant="success", disabled=True)
                 yield Button("Back", id="back")
+        # Outside the scrolling form, so it shows wherever the patient has scrolled to.
+        yield Static(id="unseen")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -185,7 +186,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
         self.query_one("#start", Button).disabled = bool(unseen) or stopped
         note = self.query_one("#unseen", Static)
         note.update(
-            f"Read every question before you start: {unseen} not seen yet, scroll down."
+            f"↓ Read every question before you start: {unseen} not seen yet, scroll down."
             if unseen and not stopped
             else ""
         )
@@ -235,13 +236,14 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             message.set_class(tier is level, f"-{level.value}")
         self._update_start()
         if not answers.go_ahead:
-            message.scroll_visible()
+            # Once laid out with its new words: the whole advice, at the top of the view.
+            self.call_after_refresh(message.scroll_visible, top=True)
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         answers = self.answers()
         if not answers.go_ahead:
-            self.query_one("#advice").scroll_visible()
+            self.query_one("#advice").scroll_visible(top=True)
             return
         unseen = self._unseen()
         if unseen:

@@ -21,10 +21,15 @@ class YesBox(Checkbox):
     on a narrow terminal every word of a safety question must be readable.
     """
 
+    def render(self) -> Content:
+        # The label's trailing pad would overflow a line that fits exactly, and be drawn
+        # as an ellipsis in place of the question's last letters.
+        return super().render().rstrip()
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.styles.text_wrap == "nowrap":
             return 1
-        return max(1, len(self.render().wrap(width)))
+        return max(1, self.render().get_height(self.styles, width))
 
     @property
     def _button(self) -> Content:
