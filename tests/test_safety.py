@@ -158,3 +158,23 @@ def test_the_stop_note_stops_on_what_matters_not_on_any_tingling():
     assert "at once" not in CLINICIAN_NOTE
     # The command's description says it in the same words (it cannot import them: speed).
     assert STOP_RULE.lower() in " ".join(build_parser().description.lower().split())
+
+
+def test_docs_safety_lists_every_question_and_piece_of_advice_in_the_apps_words():
+    from pathlib import Path
+
+    from backroutine.safety import (
+        CLINICIAN_NOTE,
+        SETTLED_QUESTION,
+        pain_before_advice,
+        settled_advice,
+    )
+
+    page = " ".join((Path(__file__).parent.parent / "docs" / "safety.md").read_text().split())
+    words = [question.text for question in QUESTIONS]
+    words += [tier_advice(tier, "999") for tier in Tier]
+    words += [PAIN_ADVICE, TREND_ADVICE, ACCEPTABLE_ADVICE, SETTLED_QUESTION, CLINICIAN_NOTE,
+              pain_before_advice(8), settled_advice(False), leg_reach_advice("foot", "thigh"),
+              leg_reach_advice("thigh", "foot")]
+    missing = [text for text in words if text not in page]
+    assert not missing

@@ -61,7 +61,7 @@ QUESTIONS: tuple[Question, ...] = (
              Tier.EMERGENCY),
     Question("both_legs", "Weakness or numbness in both legs, or leg weakness or numbness "
              "that is getting worse", Tier.EMERGENCY),
-    Question("chest_pain", "Chest pain", Tier.EMERGENCY),
+    Question("chest_pain", "Chest pain now", Tier.EMERGENCY),
     Question("serious_accident", "Back pain after a serious accident, such as a car crash "
              "or a bad fall", Tier.EMERGENCY),
     Question("fever_unwell", "A fever, or feeling very unwell", Tier.SAME_DAY),
