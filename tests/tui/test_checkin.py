@@ -270,3 +270,43 @@ async def test_a_screened_out_day_shows_in_the_history_screen(make_app, log):
         assert "1 of them stopped the session" in lines
         assert "Short test routine: told to go to the emergency department" in lines
         assert "numbness or tingling around your genitals" in lines
+
+
+async def test_the_next_morning_is_asked_about_the_last_session_and_flags_it(make_app, log):
+    from datetime import datetime
+
+    from backroutine.history import pain_points
+
+    yesterday = datetime.now().astimezone() - timedelta(days=1)
+    earlier = log.start_session(routine_title="Short test routine", routine_path="/r/short.yaml",
+                                routine_sha256="0" * 64, frequency=None, planned_seconds=60,
+                                started=yesterday, time_zone="UTC", pain_before=2)
+    log.finish_session(earlier, status="completed", ended=yesterday, pain_after=4)
+    app = make_app(log=log)
+    async with opened(app, size=(80, 24)) as pilot:
+        await open_check_in(pilot)
+        assert "morning after your last session" in " ".join(
+            str(widget.render()) for widget in app.screen.query(".question"))
+        settled = app.screen.query_one("#settled")
+        settled.focus()
+        await pilot.press("down", "enter")  # No
+        await pilot.pause()
+        assert "had not settled by the morning after your last session" in shown(app, "#advice")
+        await pilot.press("escape")
+        await pilot.pause()
+    # Going back with only advice (nothing that stops) keeps no check-in.
+    assert log.check_ins() == []
+
+    app = make_app(log=log)
+    async with opened(app, size=(80, 24)) as pilot:
+        await open_check_in(pilot)
+        app.screen.query_one("#settled").focus()
+        await pilot.press("down", "enter")
+        await read_check_in(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+    (check_in,) = log.check_ins()
+    assert (check_in.settled, check_in.settled_session_id) == (False, earlier)
+    flags = {point.session_id: point.flag for point in pain_points(log.sessions())}
+    assert flags[earlier] == "pain not settled by the next morning"
