@@ -173,11 +173,12 @@ def _write_csv(
         if check_in.session_id is not None:
             by_session.setdefault(check_in.session_id, []).append(check_in)
     # Sessions and the check-ins that stopped one (no session followed), in time order.
-    rows: list[tuple[datetime, list[dict[str, Any]]]] = []
+    # Times are kept to the second: at a tie the check-in came first, as it does in life.
+    rows: list[tuple[datetime, int, list[dict[str, Any]]]] = []
     for session in sessions:
         fields = dict(_session_fields(session, reviews[session.id]),
                       **_check_in_columns(by_session.get(session.id, [])))
-        rows.append((session.started, [
+        rows.append((session.started, 1, [
             dict(fields, **_exercise_fields(exercise)) if exercise else fields
             for exercise in session.exercises or (None,)
         ]))
@@ -189,9 +190,9 @@ def _write_csv(
                       "started_utc": check_in.asked_at.astimezone(timezone.utc).isoformat(),
                       "status": NOT_STARTED, "pain_before": check_in.pain_now,
                       **_check_in_columns([check_in])}
-            rows.append((check_in.asked_at, [fields]))
-    rows.sort(key=lambda row: row[0])
-    for _, lines in rows:
+            rows.append((check_in.asked_at, 0, [fields]))
+    rows.sort(key=lambda row: row[:2])
+    for _, _, lines in rows:
         for row in lines:
             writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
 
