@@ -178,3 +178,27 @@ def test_docs_safety_lists_every_question_and_piece_of_advice_in_the_apps_words(
               leg_reach_advice("thigh", "foot")]
     missing = [text for text in words if text not in page]
     assert not missing
+
+
+@pytest.mark.parametrize(("stopped_minutes_ago", "progress", "asks"), [
+    (59, True, False), (60, True, True), (61, True, True),
+    (30, False, False), (90, False, True),  # a log from before version 2: its start counts
+])
+def test_a_resumed_session_is_checked_in_again_once_it_stopped_an_hour_ago(
+    stopped_minutes_ago, progress, asks
+):
+    from datetime import datetime, timedelta, timezone
+
+    from backroutine.log import SessionRecord
+    from backroutine.safety import checks_in_again
+
+    now = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
+    stopped = now - timedelta(minutes=stopped_minutes_ago)
+    session = SessionRecord(
+        id=1, routine_title="R", routine_path="/r.yaml", routine_sha256="0", frequency=None,
+        started=stopped - timedelta(minutes=10) if progress else stopped, time_zone="UTC",
+        ended=None, status="in_progress", pain_before=None, pain_after=None, note=None,
+        planned_seconds=60, active_seconds=10, segments_done=1,
+        last_progress=stopped if progress else None,
+    )
+    assert checks_in_again(session, now) is asks
