@@ -184,3 +184,10 @@ def test_the_references_library_example_works_as_documented(tmp_path: Path):
     write(tmp_path, "libs/my-exercises.yaml", library_text)
     routine = load_routine(write(tmp_path, "jane.yaml", routine_text)).routine
     assert [step.name for step in routine.exercises] == ["Wall sit", "Bridge"]
+
+
+def test_the_references_table_of_bundled_exercises_names_them_as_the_library_does():
+    reference = (Path(__file__).parents[1] / "docs" / "routine-format.md").read_text("utf-8")
+    table = reference.split("### The bundled exercises")[1].split("###")[0]
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| ([^|]+?) \|", table, re.MULTILINE))
+    assert rows == {key: exercise["name"] for key, exercise in bundled_library().exercises.items()}
