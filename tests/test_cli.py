@@ -90,7 +90,8 @@ def test_quick_commands_never_import_textual(command: str):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli"])
+@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli", "safety",
+                                    "log", "history", "export", "plain", "settings"])
 def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
