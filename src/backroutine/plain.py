@@ -268,7 +268,8 @@ def check_in(
                     break
         if yes and tier in STOPPING_TIERS:
             break
-    answers = CheckInAnswers(pain, tuple(yes), settled, leg_pain, leg_reach)
+    answers = CheckInAnswers(pain_now=pain, answered_yes=tuple(yes), settled=settled,
+                             leg_pain=leg_pain, leg_reach=leg_reach)
     for line in check_in_advice(answers, context.emergency_number,
                                 previous_reach=context.previous_reach):
         print(f"! {line}", file=out)

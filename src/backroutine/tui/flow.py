@@ -259,8 +259,9 @@ class AppFlow:
         this = log.session(recorder.session_id)
         return [
             session.pain_after
-            for session in log.sessions()
-            if session.routine_path == this.routine_path and session.id != this.id
+            for session in log.sessions()  # oldest first
+            if session.routine_path == this.routine_path
+            and (session.started, session.id) < (this.started, this.id)
         ]
 
     def _refresh_picker(self) -> None:
