@@ -434,9 +434,10 @@ def _open_log(args: argparse.Namespace):
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, ask_pain, offer_resume, terminal_keys
+    from backroutine.plain import PlainSession, check_out, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder, local_now
     from backroutine.safety import checks_in_again
+    from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
 
     entry = load_entry(path)
@@ -451,7 +452,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     sound = _SoundSetup(args, _Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    with _open_log(args) as log:
+    with _open_log(args) as log, SessionLock.beside(log.path) as lock:
+        if not lock.acquire():
+            print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
+            return EXIT_INVALID
         with terminal_keys() if interactive else _no_keys() as keys:
             options = {
                 "wait_before_exercise": args.wait and keys is not None,
@@ -473,11 +477,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
-            pain_after = ask_pain(
-                "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
-            )
-            note = input("A note for your therapist (Enter to skip): ").strip()
-            recorder.check_out(pain_after, note or None)
+            check_out(recorder)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 

@@ -173,6 +173,9 @@ class SessionRecord:
     """How many segments were finished (completed, skipped or hurt)."""
     exercises: tuple[ExerciseRecord, ...] = ()
     """Filled only when asked for (`sessions(with_exercises=True)`)."""
+    exercises_done: int | None = None
+    """How many of its exercises were done (not skipped, not stopped because they hurt);
+    None when none of its exercises was logged, or the record was not read from a log."""
     last_progress: datetime | None = None
     """When the session started or last finished a segment (None: logged before version 2)."""
     settled_next_morning: bool | None = None
@@ -420,6 +423,7 @@ class CompletionLog:
             "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
             " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
             " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
+            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
             " last_progress_utc,"
             " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
             "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1)"
@@ -442,9 +446,9 @@ class CompletionLog:
                 ended=_from_utc_text(row[9], row[7]) if row[9] else None,
                 status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
                 planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
-                exercises=tuple(exercises.get(row[0], ())),
-                last_progress=_from_utc_text(row[17], row[7]) if row[17] else None,
-                settled_next_morning=None if row[18] is None else bool(row[18]),
+                exercises=tuple(exercises.get(row[0], ())), exercises_done=row[17],
+                last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
+                settled_next_morning=None if row[19] is None else bool(row[19]),
             )
             for row in rows
         ]
