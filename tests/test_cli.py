@@ -576,14 +576,9 @@ def test_a_terminated_session_gives_the_terminal_back_and_can_be_resumed(
     tmp_path: Path, terminal, mode: str, signal_number: int
 ):
     (tmp_path / "long.yaml").write_text(LONG)
-    # The app checks in (Ctrl+S starts), as a patient would; plain mode runs unattended.
-    how = ["--plain", "--no-checkin"] if mode == "plain" else []
-    app = terminal("run", str(tmp_path / "long.yaml"), *how, "--no-audio",
+    plain = ["--plain"] if mode == "plain" else []
+    app = terminal("run", str(tmp_path / "long.yaml"), *plain, "--no-checkin", "--no-audio",
                    "--data-dir", str(tmp_path))
-    if mode == "app":
-        app.expect("Start")
-        time.sleep(0.5)
-        app.type("\x13")
     app.expect("Hold 1 min" if mode == "plain" else "Next: Bridge")
     time.sleep(1)
     assert app.process.poll() is None
