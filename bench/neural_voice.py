@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, table
 from app_in_tmux import Pane, tmux
 
+import backroutine as backroutine_package
 from backroutine.audio.neural import NeuralVoice, voice_assets
 from backroutine.audio.voice import DEFAULT_RATE, routine_phrases
-from backroutine.loader import load_routine
+from backroutine.loader import load_routine, parse_routine
 from backroutine.model import SegmentKind
 from backroutine.paths import bundled_routines_dir, routine_files
 
@@ -72,16 +73,26 @@ def app_peak_rss(voice: str, hold: float, folder: Path, name: str) -> float:
     (config / "backroutine").mkdir(parents=True)
     (config / "backroutine" / "settings.json").write_text(json.dumps({"voice": voice}))
     backroutine = Path(sys.executable).with_name("backroutine")
-    command = (f"env HOME={home} XDG_CONFIG_HOME={config} XDG_CACHE_HOME={cache} "
+    # tmux starts the pane with its server's environment: name this checkout's code.
+    source = Path(backroutine_package.__file__).parents[1]
+    command = (f"env PYTHONPATH={source} HOME={home} XDG_CONFIG_HOME={config} "
+               f"XDG_CACHE_HOME={cache} "
                f"{backroutine} run {folder / 'session.yaml'} --no-checkin "
                f"--data-dir {folder / name}-data")  # fmt: skip
     pane = Pane(name, command, folder / f"{name}.out")
     try:
         pane.wait_for("Bridge")
         time.sleep(hold)
-        return pane.peak_rss_mib()
+        rss = pane.peak_rss_mib()
     finally:
         pane.close()
+    # The figure counts only if the session really had the neural voice.
+    voice_cache = cache / "backroutine" / "voice"
+    (phrase,) = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))
+    spoken = NeuralVoice(*voice_assets(), voice_cache, DEFAULT_RATE).path_for(phrase).exists()
+    if spoken != (voice == "neural"):
+        raise RuntimeError(f"voice {voice}: the neural voice's phrase written: {spoken}")
+    return rss
 
 
 def main() -> None:

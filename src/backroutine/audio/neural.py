@@ -111,11 +111,11 @@ class NeuralVoice:
         if result.returncode != 0:
             raise NeuralVoiceError(_helper_said(result.returncode, result.stderr))
 
-    def start(self, phrases: list[str]) -> None:
-        """Start the helper on the phrases not cached yet; returns at once."""
+    def start(self, phrases: list[str]) -> list[str]:
+        """Start the helper on the phrases not cached yet, and return them; returns at once."""
         missing = [phrase for phrase in phrases if not self.path_for(phrase).exists()]
         if not missing:
-            return
+            return missing
         self.helper = subprocess.Popen(
             self.command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -125,6 +125,7 @@ class NeuralVoice:
             name="neural-voice", daemon=True,
         )  # fmt: skip
         self._waiter.start()
+        return missing
 
     def _wait_for_helper(self, phrases: bytes) -> None:
         assert self.helper is not None

@@ -190,10 +190,10 @@ class Voice:
 
     def prepare(self, phrases: list[str]) -> None:
         """Start synthesising a session's phrases, in the order they will be spoken: the
-        neural voice's helper on all of them, and the speech engine for each phrase as
-        well, so that one the helper has not written in time is still heard."""
+        neural voice's helper on those it has not written yet, and the speech engine on
+        those too, so that one the helper has not written in time is still heard."""
         if self.neural is not None:
-            self.neural.start(phrases)
+            phrases = self.neural.start(phrases)
         for phrase in phrases:
             self.request(phrase)
 
