@@ -21,7 +21,7 @@ from backroutine.engine import FakeClock, SessionEngine
 from backroutine.loader import load_routine, parse_routine
 from backroutine.model import SegmentKind
 from backroutine.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
-from backroutine.settings import Settings, load_settings, save_settings
+from backroutine.settings import Settings, changed, describe, load_settings, save_settings
 
 ROOT = Path(__file__).parents[1]
 
@@ -392,6 +392,14 @@ def test_a_settings_file_from_when_the_voice_was_on_or_off_keeps_its_meaning(tmp
     for former, now in ((True, "on"), (False, "off")):
         path.write_text(json.dumps({"voice": former}))
         assert load_settings(path) == type(load_settings(path))(Settings(voice=now), [])
+
+
+def test_the_voice_setting_names_a_voice_and_says_which_there_are():
+    assert changed(Settings(), "voice", "Neural").voice == "neural"
+    assert changed(Settings(), "voice", "espeak").voice == "espeak"
+    assert "voice        on   (on, neural, espeak, off)" in describe(Settings())
+    with pytest.raises(ValueError, match="voice is on, neural, espeak or off, not 'piper'"):
+        changed(Settings(), "voice", "piper")
 
 
 def test_bad_settings_are_reported_and_fall_back_to_defaults(tmp_path):

@@ -193,7 +193,7 @@ def _load(model: Path, config: Path):
         raise NeuralVoiceError(broken) from error
     _require_files(model, config)
     # One thread, which sleeps when idle rather than spinning: the other core stays the
-    # app's, and on a busy machine spinning threads made synthesis twice as slow.
+    # app's, whose session has begun while the helper works.
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
