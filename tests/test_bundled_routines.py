@@ -16,7 +16,13 @@ import pytest
 from backroutine import cli, schema
 from backroutine.audio.voice import DEFAULT_RATE, announcement
 from backroutine.library import bundled_library
-from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
+from backroutine.loader import (
+    MAX_FILE_BYTES,
+    RoutineFileError,
+    check_routine_file,
+    load_routine,
+    parse_routine,
+)
 from backroutine.model import (
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_RELAX_SECONDS,
@@ -55,6 +61,12 @@ def test_the_six_core_routines_are_bundled():
         "balance-stability",
         "morning-5-minutes",
     } <= {path.stem for path in BUNDLED}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_routine_validates_without_a_warning(path: Path):
+    _, warnings = check_routine_file(path)
+    assert [str(warning) for warning in warnings] == []
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
@@ -426,7 +438,8 @@ DOCUMENTED_MISTAKES = [
     (one_step("hold: 5s\n"), "has no name"),
     (one_step("rest: 30s\n    hold: 5s\n"), "a rest step has only rest"),
     (one_step("name: A\n    hold: 5s\n    hold: 10s\n"), "is given twice"),
-    (one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"), "anchors"),
+    (one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"),
+     "cannot start with '&'"),
     (one_step("name: A\n    hold: 5s\n    tips: Keep straight\n"), "write a list"),
     (one_step("name: A\n    hold: 5s\n", head=""), "needs title"),
 ]

@@ -159,7 +159,7 @@ def test_problems_in_the_library_are_located_in_the_library_file(tmp_path: Path)
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("exercises:\n  a: &x\n    name: A\n    hold: 5s\n", "anchors and aliases"),
+        ("exercises:\n  a: &x\n    name: A\n    hold: 5s\n", "cannot start with '&' or '*'"),
         ("exercises:\n  a: " + "[" * 40 + "]" * 40 + "\n", "nested more than"),
         ("exercises:\n  a:\n    name: A\n    hold: 5s\n    exercise: b\n", "takes another"),
     ],

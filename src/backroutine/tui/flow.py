@@ -7,20 +7,30 @@ session engine and every screen behind it.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backroutine.catalog import CatalogEntry
 from backroutine.engine import SessionEngine
+from backroutine.history import counts
 from backroutine.model import LoadedRoutine
 from backroutine.plain import where_stopped
 from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
-from backroutine.tui.checkin import CheckIn, CheckInScreen
+from backroutine.safety import (
+    CheckInAnswers,
+    check_in_context,
+    check_in_record,
+    checks_in_again,
+    emergency_number,
+)
+from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
+from backroutine.tui.checkin import CheckInScreen
 from backroutine.tui.dialogs import Question
 from backroutine.tui.picker import RoutinePickerScreen
-from backroutine.tui.player import PlayerScreen, SessionOutcome
+from backroutine.tui.player import ExerciseResult, PlayerScreen, SessionOutcome
 from backroutine.tui.summary import Debrief, SummaryScreen
 
 if TYPE_CHECKING:
@@ -35,9 +45,17 @@ class AppFlow:
     def __init__(self, app: BackroutineApp, context: AppContext) -> None:
         self.app = app
         self.context = context
+        self._now = context.now or local_now
+        # One live session per log, across windows: held from the resume offer or the
+        # start of a session until its summary is closed.
+        self.lock = SessionLock.beside(context.log.path) if context.log is not None else None
 
     def open(self) -> None:
-        """The first screen: the routine asked for, or the picker; then any resume offer."""
+        """The first screen: any resume offer first, then the routine asked for or the picker.
+
+        Nothing is started before the resume question is answered: a session started
+        behind it would run unseen, and would itself look like one to resume.
+        """
         if self.context.sound is not None:
             self.context.sound.start()
         if self.context.start_with is not None:
@@ -45,21 +63,48 @@ class AppFlow:
             if entry.loaded is None:
                 self.app.exit(message="\n".join(map(str, entry.problems)), return_code=1)
                 return
-            self._begin(entry.loaded, back_to_picker=False)
+            loaded = entry.loaded
+            self._offer_resume(then=lambda: self._begin(loaded, back_to_picker=False))
         else:
+            self._show_picker()
+            self._offer_resume()
+
+    def close(self) -> None:
+        """The app is closing: let another window play a session."""
+        if self.lock is not None:
+            self.lock.release()
+
+    def _show_picker(self) -> None:
+        if not any(isinstance(screen, RoutinePickerScreen) for screen in self.app.screen_stack):
             entries = self.context.routines.entries()
             self.app.push_screen(RoutinePickerScreen(entries, self._last_done()))
-        self._offer_resume()
+
+    def _claim_log(self) -> bool:
+        """Take the log for a session; if another window plays one, say so and offer the
+        picker instead."""
+        if self.lock is None or self.lock.acquire():
+            return True
+        self.app.notify(
+            f"{RUNNING_ELSEWHERE} Meanwhile your routines and history are here.",
+            severity="warning",
+            timeout=10,
+        )
+        self._show_picker()
+        return False
+
+    def _release_log(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     def _last_done(self) -> dict[str, str]:
-        """Routine file name -> when it was last completed, in words."""
+        """Routine file name -> when it was last done (as the history counts it), in words."""
         log = self.context.log
         if log is None:
             return {}
         today = local_now().date()
         last: dict[str, str] = {}
         for session in log.sessions():
-            if session.status == "completed":
+            if counts(session):
                 days = (today - session.started.date()).days
                 words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
                 last[Path(session.routine_path).stem] = words
@@ -67,11 +112,16 @@ class AppFlow:
 
     # -- resuming --------------------------------------------------------------------
 
-    def _offer_resume(self) -> None:
-        """If a session was cut short (killed or quit), offer to go on where it stopped."""
+    def _offer_resume(self, then: Callable[[], None] | None = None) -> None:
+        """If a session was cut short (killed or quit), offer to go on where it stopped;
+        once none is left to offer, call `then`."""
         log = self.context.log
         if log is None:
+            if then is not None:
+                then()
             return
+        if not self._claim_log():
+            return  # the unfinished session may be the one live in the other window
         for session in reversed(log.unfinished_sessions()):
             recorder = None
             entry = self.context.routines.entry(Path(session.routine_path))
@@ -89,16 +139,33 @@ class AppFlow:
                 resume: bool | None, recorder=recorder, loaded=loaded, session=session
             ) -> None:
                 if resume:
-                    self._play(
-                        loaded,
-                        recorder.engine,
-                        recorder,
-                        session.pain_before,
-                        back_to_picker=self.context.start_with is None,
-                    )
+                    back_to_picker = self.context.start_with is None
+
+                    def play(_pain: int | None, check_in_id: int | None) -> None:
+                        if check_in_id is not None:
+                            log.attach_check_in(check_in_id, session.id)
+                        earlier = {
+                            exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
+                            for exercise in log.session(session.id).exercises
+                            if exercise.outcome != "started"
+                        }
+                        self._play(
+                            loaded,
+                            recorder.engine,
+                            recorder,
+                            session.pain_before,
+                            back_to_picker=back_to_picker,
+                            earlier=earlier,
+                            said=Debrief(session.pain_after, session.note or ""),
+                        )
+
+                    if checks_in_again(session, self._now()):
+                        self._check_in(loaded, play, back_to_picker, resuming=session.id)
+                    else:
+                        play(None, None)
                 else:
                     recorder.abandon()
-                    self._offer_resume()
+                    self._offer_resume(then)
 
             self.app.push_screen(
                 Question(
@@ -112,6 +179,9 @@ class AppFlow:
                 answered,
             )
             return
+        self._release_log()  # `then` claims it again if it starts a session
+        if then is not None:
+            then()
 
     # -- a session -------------------------------------------------------------------
 
@@ -127,17 +197,58 @@ class AppFlow:
         }
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
-        def checked_in(answer: CheckIn | None) -> None:
-            if answer is None:
-                if not back_to_picker:
-                    self.app.exit()
+        if not self._claim_log():
+            return
+
+        def start(pain_before: int | None, check_in_id: int | None) -> None:
+            self._start(loaded, pain_before, back_to_picker, check_in_id)
+
+        self._check_in(loaded, start, back_to_picker)
+
+    # -- the check-in ----------------------------------------------------------------
+
+    def _check_in(
+        self,
+        loaded: LoadedRoutine,
+        go_on: Callable[[int | None, int | None], None],
+        back_to_picker: bool,
+        *,
+        resuming: int | None = None,
+    ) -> None:
+        """Ask the check-in and log it (or log that none was asked), then go on with
+        `go_on(pain now, check-in id)`; back to the picker, or out, if it stopped the session."""
+        log = self.context.log
+        routine = loaded.routine
+        path = str(loaded.source.resolve())
+        number = self.context.emergency_number
+        if number is None:
+            from backroutine.settings import load_settings
+
+            number = emergency_number(load_settings().settings.emergency_number)
+        context = check_in_context(log, tags=routine.tags, routine_path=path,
+                                   emergency_number=number, today=self._now().date(),
+                                   resuming=resuming)
+
+        def logged(answers: CheckInAnswers | None) -> int | None:
+            if log is None:
+                return None
+            record = check_in_record(answers, context, routine_title=routine.title,
+                                     routine_path=path, at=self._now())
+            return log.record_check_in(record)
+
+        def answered(answers: CheckInAnswers | None) -> None:
+            check_in_id = None if answers is None else logged(answers)
+            if answers is not None and answers.go_ahead:
+                go_on(answers.pain_now, check_in_id)
                 return
-            self._start(loaded, answer.pain_before, back_to_picker)
+            self._release_log()
+            if not back_to_picker:
+                self.app.exit()
 
         if self.context.check_in:
-            self.app.push_screen(CheckInScreen(loaded.routine), checked_in)
+            self.app.push_screen(CheckInScreen(routine, context), answered)
         else:
-            self._start(loaded, None, back_to_picker)
+            go_on(None, logged(None))
 
     def _as_of(self, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
         """The routine with this week's numbers, when it has progressions."""
@@ -147,7 +258,13 @@ class AppFlow:
         self.app.notify(f"Week {week} of this routine", timeout=4)
         return progressed
 
-    def _start(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
+    def _start(
+        self,
+        loaded: LoadedRoutine,
+        pain_before: int | None,
+        back_to_picker: bool,
+        check_in_id: int | None = None,
+    ) -> None:
         loaded = self._as_of(loaded, local_now().date())
         engine = SessionEngine(
             loaded.routine.segments(), self.context.clock, **self._engine_options()
@@ -158,6 +275,8 @@ class AppFlow:
             recorder = SessionRecorder.start(
                 self.context.log, loaded, engine, pain_before=pain_before
             )
+            if check_in_id is not None:
+                self.context.log.attach_check_in(check_in_id, recorder.session_id)
         self._play(loaded, engine, recorder, pain_before, back_to_picker=back_to_picker)
 
     def _play(
@@ -168,29 +287,56 @@ class AppFlow:
         pain_before: int | None,
         *,
         back_to_picker: bool,
+        earlier: dict[int, ExerciseResult] | None = None,
+        said: Debrief | None = None,
     ) -> None:
-        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log."""
+        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log.
+
+        A resumed session brings the exercises it left `earlier` and what the patient
+        `said` when it stopped, so its summary is of the whole session.
+        """
         routine = loaded.routine
         sound = self.context.sound
         audio = sound.cue_player(engine, routine) if sound else None
 
+        def keep(debrief: Debrief) -> None:
+            assert recorder is not None
+            recorder.check_out(debrief.pain_after, debrief.note or None)
+
         def finished(outcome: SessionOutcome | None) -> None:
             def debriefed(debrief: Debrief | None) -> None:
-                if debrief is not None and recorder is not None:
-                    recorder.check_out(debrief.pain_after, debrief.note or None)
+                self._release_log()  # kept as it was typed, by `keep`
                 if not back_to_picker:
                     self.app.exit()
                 else:
                     self._refresh_picker()
 
-            logged = recorder is not None
-            summary = SummaryScreen(routine.title, outcome, pain_before, logged=logged)
+            summary = SummaryScreen(
+                routine.title, outcome, pain_before, logged=recorder is not None, said=said,
+                keep=keep if recorder is not None else None,
+                earlier_afters=self._earlier_afters(recorder),
+            )
             self.app.push_screen(summary, debriefed)
 
         self.app.push_screen(
-            PlayerScreen(routine, engine, audio=audio, audio_note=sound and sound.note),
+            PlayerScreen(
+                routine, engine, audio=audio, audio_note=sound and sound.note, earlier=earlier
+            ),
             finished,
         )
+
+    def _earlier_afters(self, recorder: SessionRecorder | None) -> list[int | None]:
+        """Pain after each earlier session of the recorded routine: the trend so far."""
+        log = self.context.log
+        if log is None or recorder is None:
+            return []
+        this = log.session(recorder.session_id)
+        return [
+            session.pain_after
+            for session in log.sessions()  # oldest first
+            if session.routine_path == this.routine_path
+            and (session.started, session.id) < (this.started, this.id)
+        ]
 
     def _refresh_picker(self) -> None:
         for screen in self.app.screen_stack:
