@@ -165,14 +165,14 @@ def test_settings_are_shown_changed_and_kept(tmp_path, monkeypatch, capsys):
     shown = capsys.readouterr().out
     assert "voice        off" in shown and "volume       35 " in shown
     kept = json.loads((tmp_path / "backroutine" / "settings.json").read_text())
-    assert (kept["voice"], kept["volume"]) == (False, 35)
+    assert (kept["voice"], kept["volume"]) == ("off", 35)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["volume", "300"], "volume is a whole number from 0 to 100, not '300'"),
-        (["voice", "quiet"], "voice is on or off, not 'quiet'"),
+        (["voice", "quiet"], "voice is on, neural, espeak or off, not 'quiet'"),
         (["volume"], "give a value, e.g. backroutine settings volume 80"),
         (["colour", "red"], "there is no setting 'colour': the settings are sound, voice,"),
     ],

@@ -853,7 +853,7 @@ class _SoundSetup(threading.Thread):
         self.args, self.ring = args, ring
 
     def run(self) -> None:
-        from backroutine.audio import CuePlayer, Voice, choose_backend, find_speech_engine
+        from backroutine.audio import CuePlayer, choose_backend, choose_voice
         from backroutine.paths import cache_dir
         from backroutine.settings import load_settings
 
@@ -861,10 +861,10 @@ class _SoundSetup(threading.Thread):
         settings = loaded.settings
         wanted = settings.sound and not self.args.no_audio
         backend = choose_backend(sound=wanted, ring=self.ring)
-        speech = find_speech_engine(rate=settings.speech_rate)
-        voice = None
-        if speech and wanted and settings.voice and not self.args.no_voice:
-            voice = Voice(speech, cache_dir() / "voice")
+        speaks = backend.plays_samples and not self.args.no_voice
+        voice, voice_note = choose_voice(
+            settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
+        )
 
         def cue_player(engine, routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
@@ -872,8 +872,8 @@ class _SoundSetup(threading.Thread):
             return cues
 
         notes = [backend.reason, *loaded.problems]
-        if wanted and settings.voice and not self.args.no_voice and speech is None:
-            notes.append("no speech engine found (install espeak-ng for the voice)")
+        if speaks and settings.voice != "off":
+            notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
 
     def cue_player(self, engine, routine):

@@ -26,6 +26,12 @@ STOP_RULE = (
 )
 """When to stop an exercise. Not "any tingling": nerve glides may tingle a little, and
 fear of every sensation keeps people from moving."""
+STOP_KEY_NOTE = (
+    "Sharp pain that does not ease, or new or spreading numbness, tingling or leg weakness: "
+    "stop and press h."
+)
+"""The stop rule, short enough for the player's screen at 60 columns, with the key to press."""
+
 CLINICIAN_NOTE = (
     f"backroutine is not a substitute for your clinician. {STOP_RULE}, and contact your "
     "clinician."

@@ -21,8 +21,8 @@ class Settings:
 
     sound: bool = True
     """Play sound cues."""
-    voice: bool = True
-    """Speak what comes next, when a speech engine is installed."""
+    voice: str = "on"
+    """Speak what comes next: `neural`, `espeak`, `on` (the best installed) or `off`."""
     volume: int = 80
     """Cue and voice volume, 0-100."""
     speech_rate: int = 160
@@ -33,6 +33,9 @@ class Settings:
 
 _LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}
 MAX_SETTINGS_BYTES = 64 * 1024
+_CHOICES = {"voice": ("on", "neural", "espeak", "off")}
+_FORMER = {("voice", True): "on", ("voice", False): "off"}
+"""Values older files hold, and what they mean now (voice was on or off)."""
 _PHONE_CHARACTERS = set("0123456789+-() ")
 _PHONE_LENGTH = 20
 FROM_LOCALE = "auto"
@@ -75,6 +78,8 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             problems.append(f"{path}: unknown setting {name!r} ignored")
         elif _valid(name, value):
             values[name] = value
+        elif isinstance(value, bool) and (name, value) in _FORMER:
+            values[name] = _FORMER[name, value]
         else:
             problems.append(f"{path}: {name} = {value!r} is not valid, using the default")
     return LoadedSettings(replace(Settings(), **values), problems)
@@ -109,6 +114,8 @@ def _valid(name: str, value: object) -> bool:
     default = getattr(Settings(), name)
     if isinstance(default, bool):
         return isinstance(value, bool)
+    if name in _CHOICES:
+        return value in _CHOICES[name]
     if isinstance(value, bool) or not isinstance(value, int):
         return False
     low, high = _LIMITS[name]
@@ -133,6 +140,11 @@ def changed(settings: Settings, name: str, text: str | None) -> Settings:
         if text.lower() not in _WORDS:
             raise ValueError(f"{name} is on or off, not '{text}'")
         return replace(settings, **{name: _WORDS[text.lower()]})
+    if name in _CHOICES:
+        choices = _CHOICES[name]
+        if text.lower() not in choices:
+            raise ValueError(f"{name} is {', '.join(choices[:-1])} or {choices[-1]}, not '{text}'")
+        return replace(settings, **{name: text.lower()})
     low, high = _LIMITS[name]
     if not (text.isdigit() and low <= int(text) <= high):
         raise ValueError(f"{name} is a whole number from {low} to {high}, not '{text}'")
@@ -167,6 +179,8 @@ def describe(settings: Settings) -> list[str]:
             lines.append(f"{field.name:<12} {shown} ({where})")
         elif isinstance(value, bool):
             lines.append(f"{field.name:<12} {'on' if value else 'off':<4} (on or off)")
+        elif field.name in _CHOICES:
+            lines.append(f"{field.name:<12} {value:<4} ({', '.join(_CHOICES[field.name])})")
         else:
             low, high = _LIMITS[field.name]
             lines.append(f"{field.name:<12} {value:<4} ({low} to {high})")

@@ -143,6 +143,8 @@ async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app,
         assert note.region.height == 2  # wrapped, not cut
         lines = [strip.text.strip() for strip in note.render_lines(note.region.reset_offset)]
         assert " ".join(lines) == STOP_NOTE
+        # Not "any tingling": nerve glides may tingle; what stops a session is what does not ease.
+        assert "does not ease" in STOP_NOTE and "new or spreading" in STOP_NOTE
         assert caution.region.height > 0 and caution.region.bottom <= note.region.y
         assert "Stop if your hip pinches." in shown(app, "#caution")
         keys = app.screen.query_one("Footer")
