@@ -10,6 +10,7 @@ from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import parse_routine
 from backroutine.routine.safety import QUESTIONS, CheckInContext, Tier, questions, tier_advice
 from backroutine.session.engine import FakeClock, SessionEngine
+from backroutine.session.workflow import EngineOptions
 
 ROUTINE = parse_routine(b"""
 title: Plain
@@ -197,8 +198,10 @@ def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp
         check_out(recorder, ask=lambda question: next(answers), out=io.StringIO())
 
         out = io.StringIO()
-        resumed = offer_resume(log, loaded, {"clock": clock}, ask=lambda q: "y", out=out)
-        assert resumed is not None
+        offer = offer_resume(log, loaded, clock=clock, options=EngineOptions(),
+                             ask=lambda q: "y", out=out)
+        assert offer is not None
+        resumed = offer.recorder
         PlainSession(resumed.engine, out=out, clock=clock, sleep=clock.advance).run()
         asked = []
         check_out(resumed, ask=lambda question: asked.append(question) or "", out=out)

@@ -94,13 +94,15 @@ def _raise_exit(number: int) -> None:
 
 
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
+    import time
+
     from backroutine.base.text import printable
     from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
     from backroutine.routine.catalog import load_entry
-    from backroutine.routine.safety import checks_in_again
-    from backroutine.session.engine import SessionEngine
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-    from backroutine.session.recorder import SessionRecorder, local_now
+    from backroutine.session.recorder import local_now
+    from backroutine.session.words import week_said
+    from backroutine.session.workflow import EngineOptions, start_session, this_week
 
     entry = load_entry(path)
     if entry.loaded is None:
@@ -108,16 +110,15 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         return EXIT_INVALID
     loaded = entry.loaded
     routine = loaded.routine
-    print(f"{printable(routine.title)}: {routine_summary(routine)}")
     at_terminal = sys.stdin is not None and sys.stdin.isatty()
     asking = not args.no_checkin
     sound = SoundSetup(args, Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    options = {
-        "wait_before_exercise": args.wait and at_terminal,
-        "resume_lead_in": 3.0 if at_terminal else 0.0,
-    }
+    options = EngineOptions(
+        wait_before_exercise=args.wait and at_terminal,
+        resume_lead_in=3.0 if at_terminal else 0.0,
+    )
     with open_log(args) as log, SessionLock.beside(log.path) as lock, _ending_on_signals(
         _raise_exit
     ):
@@ -125,22 +126,33 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
             return EXIT_INVALID
         log.on_trouble = lambda message: print(message, flush=True)
+        # Said with this week's numbers, as `list` and the app show them.
+        this_weeks = this_week(log, loaded, local_now().date())[0].routine
+        print(f"{printable(routine.title)}: {routine_summary(this_weeks)}")
         # Questions first, in the terminal's line mode (answers echoed, Backspace works);
         # single keys only once the session runs.
-        recorder = offer_resume(log, loaded, options, ask=_ask) if asking else None
+        offer = offer_resume(log, loaded, options=options, ask=_ask) if asking else None
+        resuming = None if offer is None else offer.recorder
         pain_before = check_in_id = None
-        if recorder is None or checks_in_again(log.session(recorder.session_id), local_now()):
-            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, recorder)
+        if offer is None or offer.checks_in_again(local_now()):
+            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, resuming)
             if not go_ahead:
                 return EXIT_INVALID
-        if recorder is None:
-            engine = SessionEngine(routine.segments(), **options)
-            # The recorder listens first, so a line printed means the segment is saved.
-            recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
-        if check_in_id is not None:
-            log.attach_check_in(check_in_id, recorder.session_id)
+        if offer is None:
+            new = start_session(
+                log, loaded, time.monotonic, options, pain_before=pain_before,
+                check_in_id=check_in_id, day=local_now().date(),
+            )
+            assert new.recorder is not None  # there is a log
+            played, recorder = new.loaded, new.recorder
+            if new.week is not None:
+                print(week_said(new.week))
+        else:
+            played, recorder = offer.loaded, offer.recorder
+            if check_in_id is not None:
+                log.attach_check_in(check_in_id, recorder.session_id)
         with terminal_keys() if at_terminal else _no_keys() as keys:
-            cues = sound.cue_player(recorder.engine, routine)
+            cues = sound.cue_player(recorder.engine, played.routine)
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import Routine, Segment, SegmentKind
+from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.routine.model import LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
     CLINICIAN_NOTE,
     LEG_REACH,
@@ -44,7 +45,7 @@ from backroutine.session.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.session.recorder import local_now
+from backroutine.session.workflow import EngineOptions, ResumeOffer, next_resume_offer
 
 KEYS_HELP = (
     "Keys: space pause/resume, Enter done/ready, n skip, b back, + add 10 s, "
@@ -347,51 +348,32 @@ def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.
 
 
 def offer_resume(
-    log,
-    loaded,
-    engine_options: dict,
+    log: CompletionLog,
+    loaded: LoadedRoutine,
     *,
+    clock: Clock = time.monotonic,
+    options: EngineOptions,
     ask: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
-):
+) -> ResumeOffer | None:
     """Offer to resume the last unfinished session of this routine; close it if declined.
 
-    Returns the recorder of the resumed session, or None to start afresh.
+    Returns the resumed session (its routine as of its week, and its recorder), or None to
+    start afresh.
     """
-    from backroutine.session.recorder import CannotResume, SessionRecorder
+    mine = loaded.source.resolve()
 
-    path = str(loaded.source.resolve())
-    for session in reversed(log.unfinished_sessions()):
-        if session.routine_path != path:
-            continue
-        try:
-            recorder = SessionRecorder.resume(log, session, loaded, **engine_options)
-        except CannotResume as error:
-            print(
-                f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: "
-                f"{error}.",
-                file=out,
-            )
-            log.finish_session(session.id, status="abandoned", ended=local_now())
-            continue
-        print(
-            f"You stopped this routine on {session.started:%A %d %B at %H:%M}, "
-            f"at {where_stopped(recorder.engine)}.",
-            file=out,
-        )
+    def closed(session: SessionRecord, why: str) -> None:
+        print(f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: {why}.",
+              file=out)
+
+    while (offer := next_resume_offer(
+        log, lambda path: loaded if path == mine else None, routine=mine, clock=clock,
+        options=options, closed=closed,
+    )) is not None:
+        print(offer.question, file=out)
         if ask("Resume where you stopped? [Y/n] ").strip().lower() in {"", "y", "yes"}:
-            return recorder
-        recorder.abandon()
+            return offer
+        offer.close()
         print("Closed that session as not finished.", file=out)
     return None
-
-
-def where_stopped(engine: SessionEngine) -> str:
-    """`Bird-dog, right side, set 2 of 3`: the place a paused session will go on from."""
-    segment = engine.current
-    parts = [printable(segment.name)]
-    if segment.side:
-        parts.append(f"{segment.side} side")
-    if segment.set_count > 1:
-        parts.append(f"set {segment.set_number} of {segment.set_count}")
-    return ", ".join(parts)

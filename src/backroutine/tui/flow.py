@@ -6,27 +6,29 @@ session engine and every screen behind it.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from backroutine.log.history import counts
-from backroutine.plain.session import where_stopped
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
-from backroutine.routine.progression import as_of, has_progression
 from backroutine.routine.safety import (
     CheckInAnswers,
     check_in_context,
     check_in_record,
-    checks_in_again,
     emergency_number,
 )
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.session.recorder import CannotResume, SessionRecorder, local_now
+from backroutine.session.recorder import SessionRecorder, local_now
+from backroutine.session.words import week_said
+from backroutine.session.workflow import (
+    EngineOptions,
+    ResumeOffer,
+    next_resume_offer,
+    start_session,
+)
 from backroutine.tui.screens.checkin import CheckInScreen
 from backroutine.tui.screens.dialogs import Question
 from backroutine.tui.screens.picker import RoutinePickerScreen
@@ -101,7 +103,7 @@ class AppFlow:
         log = self.context.log
         if log is None:
             return {}
-        today = local_now().date()
+        today = self._now().date()
         last: dict[str, str] = {}
         for session in log.sessions():
             if counts(session):
@@ -113,8 +115,9 @@ class AppFlow:
     # -- resuming --------------------------------------------------------------------
 
     def _offer_resume(self, then: Callable[[], None] | None = None) -> None:
-        """If a session was cut short (killed or quit), offer to go on where it stopped;
-        once none is left to offer, call `then`."""
+        """If a session was cut short (killed or quit), offer to go on where it stopped
+        (only the routine asked for, when one was: the workflow's rule); once none is left
+        to offer, or the patient puts the question off, call `then`."""
         log = self.context.log
         if log is None:
             if then is not None:
@@ -122,66 +125,71 @@ class AppFlow:
             return
         if not self._claim_log():
             return  # the unfinished session may be the one live in the other window
-        for session in reversed(log.unfinished_sessions()):
-            recorder = None
-            entry = self.context.routines.entry(Path(session.routine_path))
-            if entry.loaded is not None:  # else the file is gone or no longer valid
-                loaded = self._as_of(entry.loaded, session.started.date())
-                with contextlib.suppress(CannotResume):
-                    recorder = SessionRecorder.resume(
-                        log, session, loaded, self.context.clock, **self._engine_options()
-                    )
-            if recorder is None:
-                log.finish_session(session.id, status="abandoned", ended=local_now())
-                continue
 
-            def answered(
-                resume: bool | None, recorder=recorder, loaded=loaded, session=session
-            ) -> None:
-                if resume:
-                    back_to_picker = self.context.start_with is None
+        def find(path: Path) -> LoadedRoutine | None:
+            return self.context.routines.entry(path).loaded
 
-                    def play(_pain: int | None, check_in_id: int | None) -> None:
-                        if check_in_id is not None:
-                            log.attach_check_in(check_in_id, session.id)
-                        earlier = {
-                            exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
-                            for exercise in log.session(session.id).exercises
-                            if exercise.outcome != "started"
-                        }
-                        self._play(
-                            loaded,
-                            recorder.engine,
-                            recorder,
-                            session.pain_before,
-                            back_to_picker=back_to_picker,
-                            earlier=earlier,
-                            said=Debrief(session.pain_after, session.note or ""),
-                        )
-
-                    if checks_in_again(session, self._now()):
-                        self._check_in(loaded, play, back_to_picker, resuming=session.id)
-                    else:
-                        play(None, None)
-                else:
-                    recorder.abandon()
-                    self._offer_resume(then)
-
-            self.app.push_screen(
-                Question(
-                    f"You stopped {loaded.routine.title} on {session.started:%A %d %B at %H:%M}, "
-                    f"at {where_stopped(recorder.engine)}.\n\nResume where you stopped?",
-                    yes="Resume",
-                    no="Close it",
-                    yes_variant="success",
-                    safe_yes=True,  # Enter goes on with the session; closing it is final
-                ),
-                answered,
-            )
+        offer = next_resume_offer(
+            log, find, routine=self.context.start_with, clock=self.context.clock,
+            options=self._engine_options(), now=self._now,
+        )
+        if offer is None:
+            self._release_log()  # `then` claims it again if it starts a session
+            if then is not None:
+                then()
             return
-        self._release_log()  # `then` claims it again if it starts a session
-        if then is not None:
-            then()
+
+        def answered(resume: bool | None) -> None:
+            if resume is None:  # Escape: not now; the session stays unfinished for later
+                self._release_log()
+                if then is not None:
+                    then()
+            elif resume:
+                self._resume(offer)
+            else:
+                offer.close()
+                self._offer_resume(then)
+
+        self.app.push_screen(
+            Question(
+                f"{offer.question}\n\nResume where you stopped?",
+                yes="Resume",
+                no="Close it",
+                yes_variant="success",
+                safe_yes=True,  # Enter goes on with the session; closing it is final
+                escape=None,  # so Escape only puts the question off
+            ),
+            answered,
+        )
+
+    def _resume(self, offer: ResumeOffer) -> None:
+        """Go on with `offer`'s session, after the check-in again when it stopped long ago."""
+        log = offer.recorder.log
+        session = offer.session
+        back_to_picker = self.context.start_with is None
+
+        def play(_pain: int | None, check_in_id: int | None) -> None:
+            if check_in_id is not None:
+                log.attach_check_in(check_in_id, session.id)
+            earlier = {
+                exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
+                for exercise in log.session(session.id).exercises
+                if exercise.outcome != "started"
+            }
+            self._play(
+                offer.loaded,
+                offer.recorder.engine,
+                offer.recorder,
+                session.pain_before,
+                back_to_picker=back_to_picker,
+                earlier=earlier,
+                said=Debrief(session.pain_after, session.note or ""),
+            )
+
+        if offer.checks_in_again(self._now()):
+            self._check_in(offer.loaded, play, back_to_picker, resuming=session.id)
+        else:
+            play(None, None)
 
     # -- a session -------------------------------------------------------------------
 
@@ -190,11 +198,11 @@ class AppFlow:
         assert entry.loaded is not None  # the picker offers only routines that load
         self._begin(entry.loaded, back_to_picker=True)
 
-    def _engine_options(self) -> dict[str, Any]:
-        return {
-            "wait_before_exercise": self.context.wait_before_exercise,
-            "resume_lead_in": RESUME_LEAD_IN_SECONDS,
-        }
+    def _engine_options(self) -> EngineOptions:
+        return EngineOptions(
+            wait_before_exercise=self.context.wait_before_exercise,
+            resume_lead_in=RESUME_LEAD_IN_SECONDS,
+        )
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
         if not self._claim_log():
@@ -250,14 +258,6 @@ class AppFlow:
         else:
             go_on(None, logged(None))
 
-    def _as_of(self, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
-        """The routine with this week's numbers, when it has progressions."""
-        if self.context.log is None or not has_progression(loaded.routine):
-            return loaded
-        progressed, week = as_of(loaded, self.context.log.sessions(), day)
-        self.app.notify(f"Week {week} of this routine", timeout=4)
-        return progressed
-
     def _start(
         self,
         loaded: LoadedRoutine,
@@ -265,19 +265,14 @@ class AppFlow:
         back_to_picker: bool,
         check_in_id: int | None = None,
     ) -> None:
-        loaded = self._as_of(loaded, local_now().date())
-        engine = SessionEngine(
-            loaded.routine.segments(), self.context.clock, **self._engine_options()
+        new = start_session(
+            self.context.log, loaded, self.context.clock, self._engine_options(),
+            pain_before=pain_before, check_in_id=check_in_id, day=self._now().date(),
         )
-        recorder = None
-        if self.context.log is not None:
-            # Subscribed before the player, so the log has a segment before the screen shows it.
-            recorder = SessionRecorder.start(
-                self.context.log, loaded, engine, pain_before=pain_before
-            )
-            if check_in_id is not None:
-                self.context.log.attach_check_in(check_in_id, recorder.session_id)
-        self._play(loaded, engine, recorder, pain_before, back_to_picker=back_to_picker)
+        if new.week is not None:
+            self.app.notify(week_said(new.week), timeout=4)
+        self._play(new.loaded, new.engine, new.recorder, pain_before,
+                   back_to_picker=back_to_picker)
 
     def _play(
         self,

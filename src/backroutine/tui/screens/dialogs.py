@@ -15,12 +15,13 @@ from backroutine.routine.safety import STOP_RULE
 from backroutine.tui.widgets.basics import literal
 
 
-class Question(ModalScreen[bool]):
-    """A yes/no question; Escape answers no, Enter the safe answer (no, unless `safe_yes`)."""
+class Question(ModalScreen[bool | None]):
+    """A yes/no question; Enter gives the safe answer (no, unless `safe_yes`), Escape
+    `escape` (no, unless the question can be put off: then None, "not now")."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
-        Binding("escape", "answer(False)", "Cancel"),
+        Binding("escape", "escape", "Cancel"),
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n", "answer(False)", "No", show=False),
     ]
@@ -34,10 +35,11 @@ class Question(ModalScreen[bool]):
         warning: str | None = None,
         yes_variant: str = "error",
         safe_yes: bool = False,
+        escape: bool | None = False,
     ) -> None:
         super().__init__()
         self.text, self.yes, self.no, self.warning = text, yes, no, warning
-        self.yes_variant, self.safe_yes = yes_variant, safe_yes
+        self.yes_variant, self.safe_yes, self.escape = yes_variant, safe_yes, escape
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -58,6 +60,9 @@ class Question(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+    def action_escape(self) -> None:
+        self.dismiss(self.escape)
 
 
 AfterHurt = Literal["end", "pause", "carry_on"]

@@ -1,0 +1,145 @@
+"""One session workflow for every front end: resume or start, this week's numbers, the lock.
+
+The app (`tui/flow.py`) and plain mode (`cli/root.py`) only present what is decided here,
+so a session started in one resumes in the other at the same segment with the same
+progression week. No Textual here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.routine.model import LoadedRoutine
+from backroutine.routine.progression import as_of, has_progression
+from backroutine.routine.safety import checks_in_again
+from backroutine.session.engine import Clock, SessionEngine
+from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
+from backroutine.session.words import where_stopped
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How a front end wants its sessions run."""
+
+    wait_before_exercise: bool = False
+    """Wait for the patient to say ready before each exercise."""
+    resume_lead_in: float = 0.0
+    """Seconds of "get ready" before a resumed or unpaused hold goes on."""
+
+
+def this_week(
+    log: CompletionLog | None, loaded: LoadedRoutine, day: date
+) -> tuple[LoadedRoutine, int | None]:
+    """`loaded` with the numbers of its progression week on `day`, and that week (None when
+    the routine has no progressions or there is no log to count weeks from)."""
+    if log is None or not has_progression(loaded.routine):
+        return loaded, None
+    return as_of(loaded, log.sessions(), day)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session just started."""
+
+    loaded: LoadedRoutine
+    """The routine as played: with this week's numbers when it has progressions."""
+    week: int | None
+    """Its progression week (None: the routine has none, or there is no log)."""
+    engine: SessionEngine
+    recorder: SessionRecorder | None
+    """None when there is no log to keep the session in."""
+
+
+def start_session(
+    log: CompletionLog | None,
+    loaded: LoadedRoutine,
+    clock: Clock,
+    options: EngineOptions,
+    *,
+    pain_before: int | None,
+    check_in_id: int | None,
+    day: date,
+) -> NewSession:
+    """A new session of `loaded` as of `day`'s progression week, logged when there is a log.
+
+    The recorder subscribes to the engine first, so the log has a segment before any
+    front end shows it.
+    """
+    progressed, week = this_week(log, loaded, day)
+    engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
+    if log is None:
+        return NewSession(progressed, week, engine, None)
+    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before)
+    if check_in_id is not None:
+        log.attach_check_in(check_in_id, recorder.session_id)
+    return NewSession(progressed, week, engine, recorder)
+
+
+@dataclass(frozen=True)
+class ResumeOffer:
+    """An unfinished session that can go on where it stopped."""
+
+    session: SessionRecord
+    loaded: LoadedRoutine
+    """The routine as of the week the session started in: its segments are the session's."""
+    recorder: SessionRecorder
+    """Holds the restored engine, paused where the session stopped."""
+
+    @property
+    def question(self) -> str:
+        """What the patient is told before being asked whether to resume."""
+        return (
+            f"You stopped {self.loaded.routine.title} on "
+            f"{self.session.started:%A %d %B at %H:%M}, at {where_stopped(self.recorder.engine)}."
+        )
+
+    def checks_in_again(self, now: datetime) -> bool:
+        """Whether resuming now asks the check-in again: it stopped long ago."""
+        return checks_in_again(self.session, now)
+
+    def close(self) -> None:
+        """Close the session for good (a deliberate choice, never a dismissed question)."""
+        self.recorder.abandon()
+
+
+def next_resume_offer(
+    log: CompletionLog,
+    find: Callable[[Path], LoadedRoutine | None],
+    *,
+    routine: Path | None,
+    clock: Clock = time.monotonic,
+    options: EngineOptions = EngineOptions(),
+    closed: Callable[[SessionRecord, str], None] = lambda session, why: None,
+    now: WallClock = local_now,
+) -> ResumeOffer | None:
+    """The latest unfinished session to offer for resuming, or None.
+
+    The rule, for both front ends: when a routine was asked for (`routine`), only its
+    sessions are offered; when the picker opens (None), any routine's. A session that cannot
+    be resumed (its file gone, changed or invalid) is closed as abandoned and `closed(session,
+    why)` is told.
+    """
+    wanted = None if routine is None else str(routine.resolve())
+    for session in reversed(log.unfinished_sessions()):
+        if wanted is not None and session.routine_path != wanted:
+            continue
+        loaded = find(Path(session.routine_path))
+        try:
+            if loaded is None:
+                raise CannotResume("its routine file is gone or no longer valid")
+            loaded, _ = this_week(log, loaded, session.started.date())
+            recorder = SessionRecorder.resume(
+                log, session, loaded, clock, now=now, **asdict(options)
+            )
+        except CannotResume as error:
+            if log.session(session.id).status == "in_progress":
+                log.finish_session(session.id, status="abandoned", ended=now())
+            closed(session, str(error))
+            continue
+        return ResumeOffer(session, loaded, recorder)
+    return None
