@@ -16,11 +16,12 @@ import pytest
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.sound import Cue, Sound, at_volume, load_cues, read_wav
-from backroutine.audio.voice import SpeechEngine, Voice, announcement
+from backroutine.audio.voice import SpeechEngine, Voice
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
+from backroutine.routine.words import announcement
 from backroutine.session.engine import FakeClock, SessionEngine
 
 ROOT = Path(__file__).parents[1]

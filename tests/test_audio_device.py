@@ -20,8 +20,9 @@ from test_audio import EXPECTED_CUES, ROUTINE, RecordingBackend, cue_names, run_
 
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.sound import Cue, load_cues
-from backroutine.audio.voice import SpeechEngine, Voice, announcement
+from backroutine.audio.voice import SpeechEngine, Voice
 from backroutine.routine.loader import parse_routine
+from backroutine.routine.words import announcement
 
 # Runs a session against whatever backend choose_backend() finds, then reports on it.
 SESSION = """

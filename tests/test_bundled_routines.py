@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.audio.voice import DEFAULT_RATE, announcement
+from backroutine.audio.voice import DEFAULT_RATE
 from backroutine.base.paths import bundled_routines_dir, routine_files
 from backroutine.cli.main import main as cli_main
 from backroutine.routine import schema
@@ -39,6 +39,7 @@ from backroutine.routine.model import (
     SegmentKind,
 )
 from backroutine.routine.progression import has_progression, routine_for_week
+from backroutine.routine.words import announcement
 
 BUNDLED = routine_files(bundled_routines_dir())
 REFERENCE = Path(__file__).parents[1] / "docs" / "routine-format.md"

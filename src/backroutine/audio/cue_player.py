@@ -7,8 +7,9 @@ from pathlib import Path
 
 from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Cue, Sound, load_cues
-from backroutine.audio.voice import Voice, announcement, routine_phrases, switch_phrase
+from backroutine.audio.voice import Voice, routine_phrases
 from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
+from backroutine.routine.words import announcement, switch_phrase
 from backroutine.session.engine import (
     CountdownTick,
     Event,

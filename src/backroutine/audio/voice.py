@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.words import announcement, switch_phrase
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice
@@ -253,50 +254,3 @@ def phrase_for(routine: Routine, segment: Segment) -> str | None:
     return None
 
 
-def announcement(step: ExerciseStep, prepare: Segment) -> str:
-    """What the voice says when an exercise comes up: the step's `say:` text, or e.g.
-    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its caution.
-
-    The caution is spoken once, here, because a patient on the floor cannot read it on
-    the screen; it is left out when the `say:` text already holds it.
-    """
-    phrase = step.say or _what_and_how_long(step, prepare)
-    caution = step.caution
-    if not caution or caution.casefold() in phrase.casefold():
-        return phrase
-    if not phrase.endswith((".", "!", "?")):
-        phrase += "."
-    return f"{phrase} {caution}"
-
-
-def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
-    if step.reps is not None and step.hold is not None:
-        how = f"{step.reps} reps, hold {spoken_seconds(step.hold)}"
-    elif step.reps is not None:
-        how = f"{step.reps} reps, at your own pace"
-    elif step.hold is not None:
-        how = f"Hold {spoken_seconds(step.hold)}"
-    else:
-        how = spoken_seconds(step.duration or 0)
-    parts = [step.name, how]
-    if prepare.set_count > 1:
-        parts.append(f"{prepare.set_count} sets")
-    if prepare.side:
-        parts.append(f"{prepare.side.capitalize()} side first")
-    return ". ".join(parts) + "."
-
-
-def switch_phrase(side: str | None) -> str:
-    """What the voice says at a switch-sides pause."""
-    return f"Switch sides. {side.capitalize()} side." if side else "Switch sides."
-
-
-def spoken_seconds(seconds: int) -> str:
-    """`1 second`, `45 seconds`, `2 minutes`, `1 minute 30 seconds`."""
-    minutes, secs = divmod(seconds, 60)
-    words = []
-    if minutes:
-        words.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
-    if secs or not minutes:
-        words.append(f"{secs} second" + ("s" if secs != 1 else ""))
-    return " ".join(words)

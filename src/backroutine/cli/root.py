@@ -32,8 +32,12 @@ def run(args: argparse.Namespace) -> int:
         unable = _why_not_full_screen()
         if unable is None:
             return open_app(args, start_with=path)
-        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+        _say_plain_mode(unable)
     return _run_plain(args, path)
+
+
+def _say_plain_mode(unable: str) -> None:
+    print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
 
 
 def _why_not_full_screen() -> str | None:
@@ -99,9 +103,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.base.text import printable
     from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
     from backroutine.routine.catalog import load_entry
+    from backroutine.routine.words import week_said
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.session.recorder import local_now
-    from backroutine.session.words import week_said
     from backroutine.session.workflow import EngineOptions, start_session, this_week
 
     entry = load_entry(path)
@@ -217,7 +221,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
 
     unable = _why_not_full_screen() if start_with is None else None
     if unable is not None and sys.stdin is not None and sys.stdin.isatty():
-        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+        _say_plain_mode(unable)
         return _pick_in_plain_mode(args)
     if unable is not None:
         print(
@@ -268,6 +272,7 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     chosen by typing its number, then played in plain mode."""
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.text import printable
+    from backroutine.plain.session import ask_number
     from backroutine.routine.catalog import find_routines
 
     usable = [entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
@@ -275,15 +280,12 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     for number, entry in enumerate(usable, 1):
         print(f"{number:>3}. {printable(entry.loaded.routine.title)}: "
               f"{routine_summary(entry.loaded.routine)}")
-    while True:
-        answer = _ask("Which routine? Type its number, or Enter to stop: ").strip()
-        if not answer:
-            return EXIT_OK
-        if answer.isdigit() and 1 <= int(answer) <= len(usable):
-            break
-        print(f"Please type a number from 1 to {len(usable)}, or just Enter.")
+    number = ask_number("Which routine? Type its number, or Enter to stop: ", len(usable), _ask,
+                        sys.stdout)
+    if number is None:
+        return EXIT_OK
     args.no_checkin = False  # the patient is at the keyboard: check in as always
-    return _run_plain(args, usable[int(answer) - 1].path)
+    return _run_plain(args, usable[number - 1].path)
 
 
 class Ring:

@@ -17,12 +17,16 @@ from typing import TextIO
 
 from backroutine.base.text import human_duration, printable
 from backroutine.log.store import CompletionLog, SessionRecord
-from backroutine.routine.model import LoadedRoutine, Routine, Segment, SegmentKind
+from backroutine.routine.model import LoadedRoutine, Routine, SegmentKind
 from backroutine.routine.safety import (
+    BACK_PAIN_AFTER,
+    BACK_PAIN_NOW,
     CLINICIAN_NOTE,
+    LEG_PAIN_NOW,
     LEG_REACH,
+    LEG_REACH_QUESTION,
     SETTLED_QUESTION,
-    STOP_RULE,
+    STOP_AND_CONTACT,
     STOPPING_TIERS,
     TIER_HEADINGS,
     CheckInAnswers,
@@ -30,6 +34,12 @@ from backroutine.routine.safety import (
     Tier,
     check_in_advice,
     questions,
+)
+from backroutine.routine.words import (
+    CARRYING_ON,
+    PAUSED,
+    WAITING_FOR_POSITION,
+    segment_line,
 )
 from backroutine.session.engine import (
     Clock,
@@ -57,7 +67,7 @@ OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt
 def describe(event: Event) -> str | None:
     """The line plain mode prints for an event, or None for events it keeps quiet about."""
     if isinstance(event, SegmentStarted):
-        return _segment_line(event.segment)
+        return segment_line(event.segment)
     if isinstance(event, CountdownTick):
         return str(event.seconds_left)
     if isinstance(event, Halfway):
@@ -65,41 +75,19 @@ def describe(event: Event) -> str | None:
     if isinstance(event, ExerciseDone):
         return f"{OUTCOME_WORDS.get(event.outcome, event.outcome)}: {printable(event.name)}"
     if isinstance(event, Paused):
-        return "Paused: press space to carry on"
+        return PAUSED
     if isinstance(event, Resumed):
-        return "Carrying on"
+        return CARRYING_ON
     if isinstance(event, TimeAdded):
         return f"+{event.seconds:.0f} s"
     if isinstance(event, Waiting) and event.segment.kind is SegmentKind.PREPARE:
-        return "Get into position, then press Enter"
+        return WAITING_FOR_POSITION
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
         if event.status == "completed":
             return f"Routine complete in {active}. Well done."
         return f"Session ended after {active}"
     return None
-
-
-def _segment_line(segment: Segment) -> str:
-    name = printable(segment.name)
-    side = f", {segment.side} side" if segment.side else ""
-    length = human_duration(segment.seconds) if segment.seconds else ""
-    kind = segment.kind
-    if kind is SegmentKind.PREPARE:
-        return f"Get ready: {name}{side}, {length}"
-    if kind is SegmentKind.HOLD:
-        return f"Hold {length}"
-    if kind is SegmentKind.ACTIVITY:
-        return f"Go: {name}, {length}"
-    if kind is SegmentKind.REP:
-        return f"Rep {segment.rep_number} of {segment.rep_count}: hold {length}"
-    if kind is SegmentKind.RELAX:
-        return f"Relax {length}"
-    if kind is SegmentKind.SELF_PACED:
-        return f"Do {segment.rep_count} reps{side} at your own pace, then press Enter"
-    if kind is SegmentKind.SWITCH_SIDES:
-        return f"Switch sides: {segment.side} side next, {length}"
-    return f"Rest {length}"
 
 
 class PlainSession:
@@ -202,8 +190,7 @@ class PlainSession:
             # After the last exercise there is nothing to go on to: the session is over.
             go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
             print(
-                f"Noted: that exercise hurt and was stopped. {STOP_RULE}, and contact your "
-                "clinician." + go_on,
+                f"Noted: that exercise hurt and was stopped. {STOP_AND_CONTACT}" + go_on,
                 file=self.out,
                 flush=True,
             )
@@ -257,13 +244,12 @@ def check_in(
     for note in routine.safety:
         print(f"! {printable(note)}", file=out)
     print(f"! {CLINICIAN_NOTE}", file=out)
-    pain = ask_pain("How much does your back hurt right now, 0-10? (Enter to skip) ", ask, out)
+    pain = ask_pain(_pain_question(BACK_PAIN_NOW), ask, out)
     leg_pain = leg_reach = settled = None
     if context.asks_leg_pain:
-        leg_pain = ask_pain("How much does your leg hurt right now, 0-10? (Enter to skip) ",
-                            ask, out)
+        leg_pain = ask_pain(_pain_question(LEG_PAIN_NOW), ask, out)
         if leg_pain:
-            leg_reach = ask_choice("How far down your leg does the pain go?", LEG_REACH, ask, out)
+            leg_reach = ask_choice(LEG_REACH_QUESTION, LEG_REACH, ask, out)
     if context.settled_session_id is not None:
         settled = ask_yes_no(f"{SETTLED_QUESTION} [y/n, Enter to skip] ", ask, out, default=None)
     yes: list[str] = []
@@ -312,13 +298,23 @@ def ask_choice(
     print(question, file=out)
     for number, key in enumerate(keys, 1):
         print(f"  {number}. {choices[key]}", file=out)
+    number = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
+    return None if number is None else keys[number - 1]
+
+
+def ask_number(question: str, count: int, ask: Callable[[str], str], out: TextIO) -> int | None:
+    """A number from 1 to `count`, asked again until it is one; Enter skips."""
     while True:
-        answer = ask(f"Type 1 to {len(keys)} (Enter to skip): ").strip()
+        answer = ask(question).strip()
         if not answer:
             return None
-        if answer.isdigit() and 1 <= int(answer) <= len(keys):
-            return keys[int(answer) - 1]
-        print(f"Please type a number from 1 to {len(keys)}, or just Enter.", file=out)
+        if answer.isdigit() and 1 <= int(answer) <= count:
+            return int(answer)
+        print(f"Please type a number from 1 to {count}, or just Enter.", file=out)
+
+
+def _pain_question(question: str, enter: str = "Enter to skip") -> str:
+    return f"{question}, 0-10? ({enter}) "
 
 
 def ask_pain(question: str, ask: Callable[[str], str], out: TextIO) -> int | None:
@@ -339,7 +335,7 @@ def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.
     """
     said = recorder.log.session(recorder.session_id)
     keep = f"Enter to keep {said.pain_after}" if said.pain_after is not None else "Enter to skip"
-    pain_after = ask_pain(f"How much does your back hurt now, 0-10? ({keep}) ", ask, out)
+    pain_after = ask_pain(_pain_question(BACK_PAIN_AFTER, keep), ask, out)
     keep = "Enter to keep the one you wrote" if said.note else "Enter to skip"
     note = ask(f"A note for your therapist ({keep}): ").strip()
     recorder.check_out(

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import ExerciseStep, RestStep, Routine
+from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE
+from backroutine.routine.words import dose
 
 FORMATS = ("md", "html")
 
@@ -29,27 +30,6 @@ class _Exercise:
     caution: str | None
     why: str | None
     progression: list[str]
-
-
-def dose(step: ExerciseStep, routine: Routine) -> str:
-    """Sets, reps, holds and rests in words: `2 sets: 10 reps, hold 5 s each, each side`."""
-    sets = step.sets or routine.defaults.sets or 1
-    if step.reps is not None:
-        text = f"{step.reps} reps"
-        if step.hold is not None:
-            text += f", hold {human_duration(step.hold)} each"
-    elif step.hold is not None:
-        text = f"hold {human_duration(step.hold)}"
-    else:
-        text = human_duration(step.duration or 0)
-    if sets > 1:
-        text = f"{sets} sets: {text}"
-    if step.per_side:
-        text += ", each side (left first)"
-    rest = step.rest or routine.defaults.rest
-    if rest and sets > 1:
-        text += f"; rest {human_duration(rest)} between sets"
-    return text
 
 
 def _exercises(routine: Routine) -> list[_Exercise | int]:

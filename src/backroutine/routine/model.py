@@ -124,6 +124,21 @@ Step = ExerciseStep | RestStep
 
 
 @dataclass(frozen=True)
+class Timing:
+    """A step's sets and pauses with every default resolved (see `Routine.timing`)."""
+
+    sets: int
+    rest: int | None
+    """Seconds of rest after each set; None: no rest."""
+    prepare: int
+    """Seconds to get into position."""
+    switch: int
+    """Seconds to switch sides."""
+    relax: int
+    """Seconds to relax between held reps."""
+
+
+@dataclass(frozen=True)
 class Routine:
     """A home exercise routine as a therapist wrote it, validated."""
 
@@ -147,6 +162,18 @@ class Routine:
     def exercises(self) -> list[ExerciseStep]:
         """The steps that are exercises, without the rests."""
         return [step for step in self.steps if isinstance(step, ExerciseStep)]
+
+    def timing(self, step: ExerciseStep) -> Timing:
+        """`step`'s sets and pauses: its own, else the routine's defaults, else ours. The one
+        place a step's defaults are resolved."""
+        defaults = self.defaults
+        return Timing(
+            sets=step.sets or defaults.sets or 1,
+            rest=step.rest or defaults.rest,
+            prepare=step.prepare or defaults.prepare or DEFAULT_PREPARE_SECONDS,
+            switch=step.switch or defaults.switch or DEFAULT_SWITCH_SECONDS,
+            relax=step.relax or defaults.relax or DEFAULT_RELAX_SECONDS,
+        )
 
     def segments(self) -> tuple[Segment, ...]:
         """Expand into the timed segments the session walks through, in order."""
@@ -224,24 +251,20 @@ class Segment:
 
 
 def _expand(routine: Routine):
-    defaults = routine.defaults
     steps = routine.steps
     for index, step in enumerate(steps):
         if isinstance(step, RestStep):
             yield Segment(SegmentKind.REST, step.rest, index, "Rest")
             continue
-        sets = step.sets or defaults.sets or 1
-        rest = step.rest or defaults.rest
-        prepare = step.prepare or defaults.prepare or DEFAULT_PREPARE_SECONDS
-        switch = step.switch or defaults.switch or DEFAULT_SWITCH_SECONDS
-        relax = step.relax or defaults.relax or DEFAULT_RELAX_SECONDS
+        timing = routine.timing(step)
+        sets, rest, switch, relax = timing.sets, timing.rest, timing.switch, timing.relax
         next_is_exercise = index + 1 < len(steps) and isinstance(steps[index + 1], ExerciseStep)
         sides: tuple[Literal["left", "right"] | None, ...] = (
             ("left", "right") if step.per_side else (None,)
         )
         seg = partial(Segment, step_index=index, name=step.name, set_count=sets)
 
-        yield seg(SegmentKind.PREPARE, prepare, side=sides[0])
+        yield seg(SegmentKind.PREPARE, timing.prepare, side=sides[0])
         for set_number in range(1, sets + 1):
             for side in sides:
                 # Without a rest between sets, right side -> left side needs a pause too.

@@ -67,7 +67,7 @@ def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseS
     for field, rule in rules(step, routine).items():
         base = getattr(step, field)
         if field == "sets":
-            base = base or routine.defaults.sets or 1
+            base = routine.timing(step).sets
         if base is None:  # a routine-wide rule for a field this step does not have
             continue
         changes[field] = value_in_week(rule, base, week, _LIMITS[field])

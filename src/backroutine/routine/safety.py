@@ -32,10 +32,16 @@ STOP_KEY_NOTE = (
 )
 """The stop rule, short enough for the player's screen at 60 columns, with the key to press."""
 
-CLINICIAN_NOTE = (
-    f"backroutine is not a substitute for your clinician. {STOP_RULE}, and contact your "
-    "clinician."
-)
+STOP_AND_CONTACT = f"{STOP_RULE}, and contact your clinician."
+"""What to do on a warning sign, said wherever the patient may meet one."""
+
+CLINICIAN_NOTE = f"backroutine is not a substitute for your clinician. {STOP_AND_CONTACT}"
+
+BACK_PAIN_NOW = "How much does your back hurt right now"
+LEG_PAIN_NOW = "How much does your leg hurt right now"
+LEG_REACH_QUESTION = "How far down your leg does the pain go?"
+BACK_PAIN_AFTER = "How much does your back hurt now"
+"""The check-in's and the check-out's pain questions; each front end adds how to answer."""
 
 
 class Tier(str, Enum):

@@ -17,9 +17,9 @@ from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.progression import as_of, has_progression
 from backroutine.routine.safety import checks_in_again
+from backroutine.routine.words import where_stopped
 from backroutine.session.engine import Clock, SessionEngine
 from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
-from backroutine.session.words import where_stopped
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,9 @@ class ResumeOffer:
     @property
     def question(self) -> str:
         """What the patient is told before being asked whether to resume."""
-        return (
-            f"You stopped {self.loaded.routine.title} on "
-            f"{self.session.started:%A %d %B at %H:%M}, at {where_stopped(self.recorder.engine)}."
-        )
+        where = where_stopped(self.recorder.engine.current)
+        when = f"{self.session.started:%A %d %B at %H:%M}"
+        return f"You stopped {self.loaded.routine.title} on {when}, at {where}."
 
     def checks_in_again(self, now: datetime) -> bool:
         """Whether resuming now asks the check-in again: it stopped long ago."""

@@ -19,10 +19,10 @@ from backroutine.routine.safety import (
     check_in_record,
     emergency_number,
 )
+from backroutine.routine.words import week_said
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.session.recorder import SessionRecorder, local_now
-from backroutine.session.words import week_said
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,

@@ -22,8 +22,11 @@ from textual.widgets import Button, Checkbox, Footer, Header, RadioButton, Radio
 from backroutine.base.text import printable
 from backroutine.routine.model import Routine
 from backroutine.routine.safety import (
+    BACK_PAIN_NOW,
     CLINICIAN_NOTE,
+    LEG_PAIN_NOW,
     LEG_REACH,
+    LEG_REACH_QUESTION,
     SETTLED_QUESTION,
     TIER_HEADINGS,
     CheckInAnswers,
@@ -42,6 +45,9 @@ animated jump (End) flies past the questions between without showing them."""
 
 class PainScale(Widget, can_focus=True):
     """Pain from 0 (none) to 10 (worst imaginable): arrow keys or a digit (t for 10)."""
+
+    KEYS = "(0-9, t for 10, or ← →)"
+    """How to answer, said after each question the scale answers."""
 
     BINDINGS = [
         Binding("left", "change(-1)", "Less", show=False),
@@ -111,14 +117,14 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             for note in notes:
                 yield Static(Content("⚠ ") + note, classes="safety")
             yield Static(
-                "How much does your back hurt right now? (0-9, t for 10, or ← →)",
+                f"{BACK_PAIN_NOW}? {PainScale.KEYS}",
                 classes="question",
             )
             yield PainScale(id="pain")
             if context.asks_leg_pain:
-                yield Static("How much does your leg hurt right now?", classes="question")
+                yield Static(f"{LEG_PAIN_NOW}?", classes="question")
                 yield PainScale(id="leg-pain")
-                yield Static("How far down your leg does the pain go?", classes="question")
+                yield Static(LEG_REACH_QUESTION, classes="question")
                 with RadioSet(id="leg-reach"):
                     yield RadioButton("No leg pain", name=NO_LEG_PAIN)
                     for key, words in LEG_REACH.items():

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from backroutine.routine.safety import STOP_RULE
+from backroutine.routine.safety import STOP_AND_CONTACT
 from backroutine.tui.widgets.basics import literal
 
 
@@ -105,7 +105,7 @@ class HurtQuestion(ModalScreen[AfterHurt]):
                 ),
                 id="question",
             )
-            yield Static(f"{STOP_RULE}, and contact your clinician.", id="warning")
+            yield Static(STOP_AND_CONTACT, id="warning")
             with Horizontal(id="answers"):
                 yield Button("End session", id="end", variant="error")
                 yield Button("Stay paused", id="pause", variant="primary")

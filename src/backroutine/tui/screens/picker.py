@@ -14,7 +14,8 @@ from textual.widgets.option_list import Option
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry
-from backroutine.routine.model import ExerciseStep, Routine
+from backroutine.routine.model import ExerciseStep
+from backroutine.routine.words import short_dose
 from backroutine.tui.widgets.basics import literal
 
 
@@ -171,7 +172,7 @@ def preview_of(entry: CatalogEntry) -> Content:
             lines.append(
                 Content(f"{number}. ")
                 + literal(step.name).stylize("bold")
-                + Content(f"  {step_timing(routine, step)}").stylize("dim")
+                + Content(f"  {short_dose(step, routine)}").stylize("dim")
             )
         else:
             lines.append(Content(f"   Rest {human_duration(step.rest)}").stylize("dim"))
@@ -182,19 +183,3 @@ def preview_of(entry: CatalogEntry) -> Content:
     return Content("\n").join(lines)
 
 
-def step_timing(routine: Routine, step: ExerciseStep) -> str:
-    """`3 × 10 reps, hold 5 s, each side` — a step's prescription in a few words."""
-    sets = step.sets or routine.defaults.sets or 1
-    if step.kind == "hold":
-        what = f"hold {human_duration(step.hold)}"
-    elif step.kind == "duration":
-        what = human_duration(step.duration)
-    else:
-        what = f"{step.reps} reps"
-        if step.hold:
-            what += f", hold {human_duration(step.hold)}"
-    if sets > 1:
-        what = f"{sets} × {what}"
-    if step.per_side:
-        what += ", each side"
-    return what

@@ -17,11 +17,18 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.routine.safety import STOP_KEY_NOTE
+from backroutine.routine.words import (
+    GET_INTO_POSITION,
+    PAUSED,
+    WAITING_FOR_POSITION,
+    do_reps,
+    segment_detail,
+    set_of,
+)
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
 
-SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 STOP_NOTE = STOP_KEY_NOTE
 
 
@@ -208,7 +215,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
         )
-        self._set("detail", _detail(segment))
+        self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
@@ -242,15 +249,15 @@ class PlayerScreen(Screen[SessionOutcome]):
     def _prompt(self, segment: Segment) -> str:
         status = self.engine.status
         if status == "paused":
-            return "Paused: press space to carry on"
+            return PAUSED
         if status == "waiting":
             if segment.kind is SegmentKind.SELF_PACED:
-                return f"Do {segment.rep_count} reps at your own pace, then press Enter"
-            return "Get into position, then press Enter"
+                return do_reps(segment.rep_count)  # the side is in the detail line
+            return WAITING_FOR_POSITION
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
         return {
-            SegmentKind.PREPARE: "Get into position",
+            SegmentKind.PREPARE: GET_INTO_POSITION,
             SegmentKind.SWITCH_SIDES: "Switch to the other side",
             SegmentKind.RELAX: "Relax",
             SegmentKind.REST: "Rest",
@@ -269,7 +276,7 @@ class PlayerScreen(Screen[SessionOutcome]):
                 # A rest between sets: the next thing to do is the next set.
                 side = f", {later.side} side" if later.side else ""
                 return (
-                    Content(f"Set {later.set_number} of {later.set_count}: ")
+                    Content(f"{set_of(later.set_number, later.set_count)}: ")
                     + literal(later.name) + Content(side)
                 )
             if later.side != current.side:
@@ -360,19 +367,6 @@ def _time_left(seconds: float) -> str:
     if seconds > 120:
         return f"about {math.ceil(seconds / 60)} min left"
     return f"{human_duration(math.ceil(seconds))} left"
-
-
-def _detail(segment: Segment) -> str:
-    parts = []
-    if segment.side:
-        parts.append(SIDE_WORDS[segment.side])
-    if segment.set_count > 1:
-        parts.append(f"Set {segment.set_number} of {segment.set_count}")
-    if segment.rep_number and segment.kind is SegmentKind.REP:
-        parts.append(f"Rep {segment.rep_number} of {segment.rep_count}")
-    elif segment.kind is SegmentKind.SELF_PACED:
-        parts.append(f"{segment.rep_count} reps")
-    return " · ".join(parts)
 
 
 def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.safety import CLINICIAN_NOTE, review_pain
+from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
 from backroutine.tui.screens.checkin import PainScale
 from backroutine.tui.screens.player import SessionOutcome
 from backroutine.tui.widgets.basics import literal
@@ -97,7 +97,7 @@ class SummaryScreen(Screen[Debrief]):
             if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
             yield Static(
-                "How much does your back hurt now? (0-9, t for 10, or ← →)", classes="question"
+                f"{BACK_PAIN_AFTER}? {PainScale.KEYS}", classes="question"
             )
             yield PainScale(id="pain")
             yield Static(id="flag")

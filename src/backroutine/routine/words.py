@@ -1,0 +1,175 @@
+"""How a step, a dose, a segment and "where you stopped" are said: the one place for these
+words, shared by the player, plain mode, the picker, the voice and the handout.
+
+No Textual here, and nothing above the routine layer: each front end only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from backroutine.base.text import human_duration, printable
+from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
+
+SecondsInWords = Callable[[int], str]
+"""Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
+
+PAUSED = "Paused: press space to carry on"
+GET_INTO_POSITION = "Get into position"
+WAITING_FOR_POSITION = f"{GET_INTO_POSITION}, then press Enter"
+CARRYING_ON = "Carrying on"
+
+
+def spoken_seconds(seconds: int) -> str:
+    """`1 second`, `45 seconds`, `2 minutes`, `1 minute 30 seconds`."""
+    minutes, secs = divmod(seconds, 60)
+    words = []
+    if minutes:
+        words.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
+    if secs or not minutes:
+        words.append(f"{secs} second" + ("s" if secs != 1 else ""))
+    return " ".join(words)
+
+
+def side_said(side: str) -> str:
+    """`left side`."""
+    return f"{side} side"
+
+
+def set_of(number: int, count: int) -> str:
+    """`Set 2 of 3`."""
+    return f"Set {number} of {count}"
+
+
+def rep_of(number: int | None, count: int | None) -> str:
+    """`Rep 4 of 10`."""
+    return f"Rep {number} of {count}"
+
+
+def amount(step: ExerciseStep, seconds: SecondsInWords = human_duration) -> str:
+    """One set of `step`: `10 reps, hold 5 s`, `10 reps`, `hold 20 s` or `10 min`."""
+    if step.reps is not None:
+        held = f", hold {seconds(step.hold)}" if step.hold is not None else ""
+        return f"{step.reps} reps{held}"
+    if step.hold is not None:
+        return f"hold {seconds(step.hold)}"
+    return seconds(step.duration or 0)
+
+
+def dose(step: ExerciseStep, routine: Routine) -> str:
+    """The handout's dose: `2 sets: 10 reps, hold 5 s each, each side (left first); rest 30 s
+    between sets`."""
+    timing = routine.timing(step)
+    text = amount(step)
+    if step.reps is not None and step.hold is not None:
+        text += " each"
+    if timing.sets > 1:
+        text = f"{timing.sets} sets: {text}"
+    if step.per_side:
+        text += ", each side (left first)"
+    if timing.rest and timing.sets > 1:
+        text += f"; rest {human_duration(timing.rest)} between sets"
+    return text
+
+
+def short_dose(step: ExerciseStep, routine: Routine) -> str:
+    """The picker's dose in a few words: `3 × 10 reps, hold 5 s, each side`."""
+    sets = routine.timing(step).sets
+    text = amount(step)
+    if sets > 1:
+        text = f"{sets} × {text}"
+    if step.per_side:
+        text += ", each side"
+    return text
+
+
+def announcement(step: ExerciseStep, prepare: Segment) -> str:
+    """What the voice says when an exercise comes up: the step's `say:` text, or e.g.
+    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its caution.
+
+    The caution is spoken once, here, because a patient on the floor cannot read it on
+    the screen; it is left out when the `say:` text already holds it.
+    """
+    phrase = step.say or _what_and_how_long(step, prepare)
+    caution = step.caution
+    if not caution or caution.casefold() in phrase.casefold():
+        return phrase
+    if not phrase.endswith((".", "!", "?")):
+        phrase += "."
+    return f"{phrase} {caution}"
+
+
+def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
+    how = amount(step, spoken_seconds)
+    if step.reps is not None and step.hold is None:
+        how += ", at your own pace"
+    parts = [step.name, how[0].upper() + how[1:]]
+    if prepare.set_count > 1:
+        parts.append(f"{prepare.set_count} sets")
+    if prepare.side:
+        parts.append(f"{side_said(prepare.side).capitalize()} first")
+    return ". ".join(parts) + "."
+
+
+def switch_phrase(side: str | None) -> str:
+    """What the voice says at a switch-sides pause."""
+    return f"Switch sides. {side_said(side).capitalize()}." if side else "Switch sides."
+
+
+def do_reps(count: int | None, side: str | None = None) -> str:
+    """The prompt of a self-paced set: `Do 10 reps, left side at your own pace, then press
+    Enter` (the side left out where the screen shows it apart)."""
+    where = f", {side_said(side)}" if side else ""
+    return f"Do {count} reps{where} at your own pace, then press Enter"
+
+
+def segment_line(segment: Segment) -> str:
+    """A segment as it starts, in one line: what plain mode prints."""
+    name = printable(segment.name)
+    side = f", {side_said(segment.side)}" if segment.side else ""
+    length = human_duration(segment.seconds) if segment.seconds else ""
+    kind = segment.kind
+    if kind is SegmentKind.PREPARE:
+        return f"Get ready: {name}{side}, {length}"
+    if kind is SegmentKind.HOLD:
+        return f"Hold {length}"
+    if kind is SegmentKind.ACTIVITY:
+        return f"Go: {name}, {length}"
+    if kind is SegmentKind.REP:
+        return f"{rep_of(segment.rep_number, segment.rep_count)}: hold {length}"
+    if kind is SegmentKind.RELAX:
+        return f"Relax {length}"
+    if kind is SegmentKind.SELF_PACED:
+        return do_reps(segment.rep_count, segment.side)
+    if kind is SegmentKind.SWITCH_SIDES:
+        return f"Switch sides: {side_said(segment.side or '')} next, {length}"
+    return f"Rest {length}"
+
+
+def segment_detail(segment: Segment) -> str:
+    """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is."""
+    parts = []
+    if segment.side:
+        parts.append(side_said(segment.side).capitalize())
+    if segment.set_count > 1:
+        parts.append(set_of(segment.set_number, segment.set_count))
+    if segment.rep_number and segment.kind is SegmentKind.REP:
+        parts.append(rep_of(segment.rep_number, segment.rep_count))
+    elif segment.kind is SegmentKind.SELF_PACED:
+        parts.append(f"{segment.rep_count} reps")
+    return " · ".join(parts)
+
+
+def where_stopped(segment: Segment) -> str:
+    """`Bird-dog, right side, set 2 of 3`: the place a paused session will go on from."""
+    parts = [printable(segment.name)]
+    if segment.side:
+        parts.append(side_said(segment.side))
+    if segment.set_count > 1:
+        parts.append(set_of(segment.set_number, segment.set_count).lower())
+    return ", ".join(parts)
+
+
+def week_said(week: int) -> str:
+    """The progression week a session is played in, as both front ends announce it."""
+    return f"Week {week} of this routine"
