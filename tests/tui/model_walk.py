@@ -34,7 +34,6 @@ from typing import Protocol
 
 import yaml
 from hypothesis import strategies as st
-from textual import events
 
 from backroutine.catalog import Catalog
 from backroutine.engine import (
@@ -397,8 +396,7 @@ class Walk:
                 self._debriefing(action.keys)
             elif isinstance(screen, CheckInScreen) and action.keys == ("escape",):
                 self.expect_exit = True  # backing out of `run ROUTINE` closes the app
-            for key in action.keys:
-                await _press(pilot, key)
+            await pilot.press(*action.keys)
         elif isinstance(action, Wait):
             self.clock.advance(action.seconds)
             # Real time passes too: every player's timer fires, the hidden ones as well.
@@ -408,7 +406,7 @@ class Walk:
         elif isinstance(action, Resize):
             self.size = action.size
             await pilot.resize_terminal(*action.size)
-        await _settle(pilot)
+        await pilot.pause()  # screens pushed by what the action set off get mounted
 
     def _answering_resume(self, key: str) -> None:
         offered = self.offered
@@ -593,37 +591,6 @@ class Walk:
     def fail(self, problem: str) -> None:
         walk = "\n".join(f"  {n}. {line}" for n, line in enumerate(self.history, 1))
         raise Divergence(f"{problem}\nafter:\n{walk}")
-
-
-KEY_CHARACTERS = {"space": " ", "enter": "\r", "escape": "\x1b", "tab": "\t", "plus": "+",
-                  "ctrl+s": None}
-
-
-async def _press(pilot, key: str) -> None:
-    """Press one key, then let the app settle.
-
-    Like `pilot.press`, without its wait for the process to idle (two 20 ms sleeps a key,
-    most of a walk's time): `_settle` waits for exactly the messages the key set off.
-    """
-    character = KEY_CHARACTERS.get(key, key)
-    event = events.Key(key, character)
-    event.set_sender(pilot.app)
-    pilot.app._driver.send_message(event)
-    await _settle(pilot)
-
-
-async def _settle(pilot) -> None:
-    """Wait until every message queued by now is handled, screens pushed and popped
-    meanwhile included, then draw the screen."""
-    app = pilot.app
-    for _ in range(20):
-        screen = app.screen
-        await pilot._wait_for_screen()
-        await asyncio.sleep(0)
-        if app.screen is screen or app._exit:
-            break
-    if not app._exit:
-        app.screen._on_timer_update()
 
 
 def _on_last_step(engine: SessionEngine) -> bool:

@@ -23,8 +23,10 @@ from hypothesis import strategies as st
 from .model_walk import (
     OPEN_DEFECTS,
     WALK_LENGTHS,
+    Divergence,
     Press,
     Setup,
+    Wait,
     drawn,
     routines,
     run_walk,
@@ -66,3 +68,84 @@ REPRODUCTIONS = [
 @pytest.mark.parametrize(("routine", "setup", "actions", "steps"), REPRODUCTIONS)
 def test_walks_the_model_found(routine, setup, actions, steps):
     run_walk(routine, setup, scripted(actions), steps, open_defects={})
+
+
+# --- the checks can fail: each broken on purpose, and the walk must notice ----------------
+
+TWO_EXERCISES = """\
+backroutine: 1
+title: Walk Bridge
+steps:
+- name: Bridge
+  hold: 3s
+  prepare: 1
+- name: "[b]Pelvic[/b] tilt"
+  reps: 2
+"""
+THROUGH_BOTH = [Press(("ctrl+s",)), Wait(1.5), Wait(3), Wait(5), Press(("enter",))]
+
+
+def test_the_walk_passes_a_session_done_right():
+    run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
+
+
+def test_the_walk_notices_a_finished_segment_missing_from_the_log(monkeypatch):
+    from backroutine.log import CompletionLog
+
+    keep = CompletionLog.record_progress
+
+    def forgets_the_first_segment(self, session_id, *, segments_done, **progress):
+        if segments_done != 1:
+            keep(self, session_id, segments_done=segments_done, **progress)
+
+    monkeypatch.setattr(CompletionLog, "record_progress", forgets_the_first_segment)
+    with pytest.raises(Divergence, match="the log has 0 segments done, the engine 1"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
+
+
+def test_the_walk_notices_a_player_showing_the_wrong_exercise(monkeypatch):
+    from backroutine.tui.player import PlayerScreen
+
+    draw = PlayerScreen._set
+
+    def never_changes_the_name(self, widget_id, value):
+        if widget_id != "name" or "name" not in self._shown:
+            draw(self, widget_id, value)
+
+    monkeypatch.setattr(PlayerScreen, "_set", never_changes_the_name)
+    with pytest.raises(Divergence, match="shows 'Bridge', the engine is on '\\[b\\]Pelvic"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
+
+
+def test_the_walk_notices_a_session_that_ends_without_its_summary(monkeypatch):
+    from backroutine.tui.player import PlayerScreen
+
+    monkeypatch.setattr(PlayerScreen, "_finish", lambda self: None)
+    with pytest.raises(Divergence, match="the player shows an engine that is finished"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
+
+
+QUIT_AND_REOPEN = [Press(("ctrl+s",)), Wait(2), Press(("q",)), Press(("y",)),
+                   Press(("ctrl+s",)), Press(("y",))]
+
+
+def test_the_walk_notices_a_session_cut_short_that_is_not_offered(monkeypatch):
+    from backroutine.log import CompletionLog
+
+    monkeypatch.setattr(CompletionLog, "unfinished_sessions", lambda self: [])
+    with pytest.raises(Divergence, match="a session cut short was not offered for resuming"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(QUIT_AND_REOPEN), len(QUIT_AND_REOPEN))
+
+
+def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
+    from backroutine.engine import SessionEngine
+
+    restore = SessionEngine.restore.__func__
+
+    def one_segment_back(cls, segments, snapshot, clock, **options):
+        return restore(cls, segments, {**snapshot, "index": snapshot["index"] - 1}, clock,
+                       **options)
+
+    monkeypatch.setattr(SessionEngine, "restore", classmethod(one_segment_back))
+    with pytest.raises(Divergence, match="resumed at segment 0, stopped at 1"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(QUIT_AND_REOPEN), len(QUIT_AND_REOPEN))
