@@ -5,7 +5,7 @@ full-screen app killed at random moments.
 - Walks: the model-based test's walks (tests/tui/model_walk.py) through the real app under
   Pilot, thousands instead of the test run's hundred or so; every failure is counted, grouped
   by what went wrong, with the first case it appeared in and the shortest walk that showed it.
-  `--steer` steers around the issue 14 items still open, as the test run does.
+  `--steer 2,3` steers around those issue 14 items, as the test run does around the open ones.
 - Kills: the real `backroutine run ROUTINE --no-checkin` full screen in tmux, SIGKILLed
   after a random (real, short) time, then reopened on the same log: is the session offered
   for resuming, and does the log still hold every segment it had finished?
@@ -79,7 +79,7 @@ def kind_of(problem: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "N", problem.splitlines()[0])
 
 
-def run_walks(walks: int, seed: int, steer: bool) -> WalkResults:
+def run_walks(walks: int, seed: int, steer: list[int]) -> WalkResults:
     """Run `walks` generated walks, counting the failures instead of stopping at the first."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
@@ -94,7 +94,7 @@ def run_walks(walks: int, seed: int, steer: bool) -> WalkResults:
         setups,
     )
 
-    open_defects = OPEN_DEFECTS if steer else {}
+    open_defects = {defect: OPEN_DEFECTS.get(defect, "") for defect in steer}
     results = WalkResults()
 
     @settings(max_examples=walks, deadline=None, database=None, phases=[Phase.generate],
@@ -124,7 +124,7 @@ def model_walks(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     results = run_walks(args.walks, args.seed, args.steer)
     took = time.perf_counter() - start
-    steered = "around the open issue 14 items" if args.steer else "unsteered"
+    steered = f"steered around issue 14 items {args.steer}" if args.steer else "unsteered"
     print(f"Model-based walks through the app ({steered}), seed {args.seed}, {took:.0f} s, "
           f"on {machine()}\n")
     failed = sum(failure.count for failure in results.failures.values())
@@ -298,8 +298,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=20000, help="hostile routine files")
     parser.add_argument("--walks", type=int, default=0, help="model-based walks through the app")
-    parser.add_argument("--steer", action="store_true",
-                        help="walks steer around the open issue 14 items, as the test run does")
+    parser.add_argument("--steer", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[], help="issue 14 items to steer around, e.g. 2,3,5,6")
     parser.add_argument("--kills", type=int, default=0, help="full-screen app SIGKILLed")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

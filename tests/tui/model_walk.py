@@ -195,24 +195,28 @@ WAITS = st.one_of(
 
 
 def player_actions(keys: list[str]) -> st.SearchStrategy[Action]:
-    """On the player: a key, time passing (weighted up: most of a session is waiting)."""
-    return st.one_of(
-        st.sampled_from(keys).map(lambda key: Press((key,))),
-        WAITS, WAITS,
-        SIZES.map(Resize),
-        st.just(CloseTerminal()),
-    )
+    """On the player: mostly keys and time passing, now and then a resize or a closed
+    terminal (shrinking goes towards a key)."""
+    return st.integers(0, 19).flatmap(lambda n: (
+        st.sampled_from(keys).map(lambda key: Press((key,))) if n < 10
+        else WAITS if n < 17
+        else SIZES.map(Resize) if n < 19
+        else st.just(CloseTerminal())
+    ))
 
 
-DIALOG_ACTIONS = st.one_of(
-    st.sampled_from(DIALOG_KEYS).map(lambda key: Press((key,))), WAITS, st.just(CloseTerminal())
-)
-SUMMARY_ACTIONS = st.one_of(
-    st.just(Press(("ctrl+s",))),
-    st.integers(0, 9).map(lambda pain: Press((str(pain),))),
-    st.sampled_from(["tight", "[red]ok[/red]"]).map(lambda note: Press(("tab", *note, "enter"))),
-    st.just(CloseTerminal()),
-)
+DIALOG_ACTIONS = st.integers(0, 9).flatmap(lambda n: (
+    st.sampled_from(DIALOG_KEYS).map(lambda key: Press((key,))) if n < 7
+    else WAITS if n < 9  # the session behind a question must stand still
+    else st.just(CloseTerminal())
+))
+SUMMARY_ACTIONS = st.integers(0, 9).flatmap(lambda n: (
+    st.just(Press(("ctrl+s",))) if n < 4
+    else st.integers(0, 9).map(lambda pain: Press((str(pain),))) if n < 7
+    else st.sampled_from(["tight", "[red]ok[/red]"]).map(
+        lambda note: Press(("tab", *note, "enter"))) if n < 9
+    else st.just(CloseTerminal())
+))
 CHECK_IN_ACTIONS = st.one_of(
     st.just(Press(("ctrl+s",))), st.just(Press(("3", "ctrl+s"))), st.just(Press(("escape",)))
 )
