@@ -53,7 +53,7 @@ from backroutine.tui.summary import SummaryScreen
 
 OPEN_DEFECTS = {
     1: "'This hurts' on the last exercise crashes the app",
-    2: "run --no-checkin creates its session before the resume check, which offers it",
+    2: "run --no-checkin: the resume check closes the session just begun, as abandoned",
     3: "a second, hidden session plays behind the resume offer",
     5: "a resumed session's summary lists only the part after the resume; pain is lost",
     6: "a pain score or note typed in the summary is lost unless saved",

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from .model_walk import (
     OPEN_DEFECTS,
     WALK_LENGTHS,
+    CloseTerminal,
     Divergence,
     Press,
     Setup,
@@ -49,29 +50,16 @@ def test_random_walks_keep_screen_engine_log_and_summary_in_step(routine, setup,
     run_walk(routine, setup, drawn(data), data.draw(WALK_LENGTHS, label="steps"))
 
 
-def found(defect: int, routine: str, setup: Setup, actions: list, steps: int | None = None):
-    """A minimal walk the model found on main, expected to fail until `defect` is fixed."""
-    marks = [pytest.mark.xfail(strict=False, reason=f"issue 14 item {defect}: "
-                               + OPEN_DEFECTS[defect])] if defect in OPEN_DEFECTS else []
-    return pytest.param(routine, setup, actions, steps or len(actions), marks=marks,
-                        id=f"defect-{defect}")
+def found(defect: int, symptom: str, routine: str, setup: Setup, actions: list):
+    """A minimal walk the model found on main; until `defect` is fixed it fails, with `symptom`."""
+    marks = []
+    if defect in OPEN_DEFECTS:
+        reason = f"issue 14 item {defect}: {OPEN_DEFECTS[defect]}"
+        marks = [pytest.mark.xfail(raises=Divergence, strict=False, reason=reason)]
+    return pytest.param(symptom, routine, setup, actions, marks=marks, id=f"defect-{defect}")
 
 
 ONE_HOLD = "backroutine: 1\ntitle: Walk Bridge\nsteps:\n- name: Bridge\n  hold: 1s\n"
-AT_80x24 = Setup(size=(80, 24), check_in=True, wait_before_exercise=False, weeks_ago=0)
-
-REPRODUCTIONS = [
-    found(1, ONE_HOLD, AT_80x24, [Press(("ctrl+s",)), Press(("h",))]),
-]
-
-
-@pytest.mark.parametrize(("routine", "setup", "actions", "steps"), REPRODUCTIONS)
-def test_walks_the_model_found(routine, setup, actions, steps):
-    run_walk(routine, setup, scripted(actions), steps, open_defects={})
-
-
-# --- the checks can fail: each broken on purpose, and the walk must notice ----------------
-
 TWO_EXERCISES = """\
 backroutine: 1
 title: Walk Bridge
@@ -82,6 +70,35 @@ steps:
 - name: "[b]Pelvic[/b] tilt"
   reps: 2
 """
+AT_80x24 = Setup(size=(80, 24), check_in=True, wait_before_exercise=False, weeks_ago=0)
+NO_CHECK_IN = Setup(size=(80, 24), check_in=False, wait_before_exercise=False, weeks_ago=0)
+START = Press(("ctrl+s",))  # the check-in's Start
+
+REPRODUCTIONS = [
+    found(1, "NoMatches: No nodes match '#no'", ONE_HOLD, AT_80x24, [START, Press(("h",))]),
+    found(2, "is logged abandoned, expected in_progress", ONE_HOLD, NO_CHECK_IN, [Wait(0.5)]),
+    found(5, "the summary counts '1 done", TWO_EXERCISES, AT_80x24, [
+        START, Wait(5), Press(("q",)), Press(("y",)), START,  # Bridge done, then quit
+        Press(("y",)), Press(("space",)), Wait(6), Press(("enter",)),  # resumed, tilt done
+    ]),
+    found(6, "pain after 8 was logged as None", ONE_HOLD, AT_80x24, [
+        START, Wait(10), Press(("8",)), CloseTerminal(),
+    ]),
+]
+
+
+@pytest.mark.parametrize(("symptom", "routine", "setup", "actions"), REPRODUCTIONS)
+def test_walks_the_model_found(symptom, routine, setup, actions):
+    try:
+        run_walk(routine, setup, scripted(actions), len(actions), open_defects={})
+    except Divergence as divergence:
+        if symptom not in str(divergence):
+            pytest.fail(f"expected {symptom!r}, but: {divergence}")
+        raise
+
+
+# --- the checks can fail: each broken on purpose, and the walk must notice ----------------
+
 THROUGH_BOTH = [Press(("ctrl+s",)), Wait(1.5), Wait(3), Wait(5), Press(("enter",))]
 
 
