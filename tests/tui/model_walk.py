@@ -57,6 +57,8 @@ OPEN_DEFECTS = {
     3: "a second, hidden session plays behind the resume offer",
     5: "a resumed session's summary lists only the part after the resume; pain is lost",
     6: "a pain score or note typed in the summary is lost unless saved",
+    8: "'Next:' during a rest between sets names the next exercise, not the next set",
+    9: "Enter on the 'this hurts' question carries on with the next exercise",
 }
 """Issue 14 items the walk still meets on main: delete each line when its fix lands."""
 
@@ -400,7 +402,14 @@ class Walk:
                 self._debriefing(action.keys)
             elif isinstance(screen, CheckInScreen) and action.keys == ("escape",):
                 self.expect_exit = True  # backing out of `run ROUTINE` closes the app
+            hurt_answered_by_enter = (
+                isinstance(screen, Question) and "hurt" in _question(screen)
+                and action.keys == ("enter",)
+            )
             await pilot.press(*action.keys)
+            if hurt_answered_by_enter and self.live is not None and not self.known(9):
+                self.expect(self.live.engine.status != "running",
+                            "Enter after 'this hurts' started the next exercise")
         elif isinstance(action, Wait):
             self.clock.advance(action.seconds)
             # Real time passes too: every player's timer fires, the hidden ones as well.
@@ -533,6 +542,13 @@ class Walk:
             expected_detail.append(f"Rep {segment.rep_number} of {segment.rep_count}")
         for part in expected_detail:
             self.expect(part in shown["detail"], f"{part!r} missing from {shown['detail']!r}")
+        if segment.kind is SegmentKind.REST and exercise and not self.known(8):
+            later = engine.segments[engine.index + 1:]
+            coming = next((each for each in later if each.kind.is_work), None)
+            if coming is not None and coming.step_index == segment.step_index:
+                self.expect(name in _text(screen, "#next"),
+                            f"resting between sets of {name!r}, but "
+                            f"{_text(screen, '#next')!r}")
         remaining = engine.remaining()
         if not lead_in and remaining is not None and engine.status != "waiting":
             countdown = screen.query_one("#countdown").value

@@ -70,6 +70,13 @@ steps:
 - name: "[b]Pelvic[/b] tilt"
   reps: 2
 """
+SETS_THEN_PLANK = """\
+backroutine: 1
+title: Walk Bridge
+steps:
+- {name: Bridge, hold: 1s, prepare: 1, sets: 2, rest: 5s}
+- {name: Side plank, hold: 1s}
+"""
 AT_80x24 = Setup(size=(80, 24), check_in=True, wait_before_exercise=False, weeks_ago=0)
 NO_CHECK_IN = Setup(size=(80, 24), check_in=False, wait_before_exercise=False, weeks_ago=0)
 START = Press(("ctrl+s",))  # the check-in's Start
@@ -84,6 +91,10 @@ REPRODUCTIONS = [
     found(6, "pain after 8 was logged as None", ONE_HOLD, AT_80x24, [
         START, Wait(10), Press(("8",)), CloseTerminal(),
     ]),
+    found(8, "resting between sets of 'Bridge', but 'Next: Side plank'", SETS_THEN_PLANK,
+          AT_80x24, [START, Wait(2.5)]),
+    found(9, "Enter after 'this hurts' started the next exercise", TWO_EXERCISES, AT_80x24,
+          [START, Press(("h",)), Press(("enter",))]),
 ]
 
 
