@@ -592,6 +592,11 @@ class Walk:
             self.expect(logged == session.exercise_outcomes,
                         f"the log's exercises {logged} differ from the session's "
                         f"{session.exercise_outcomes}")
+            for exercise in row.exercises:
+                counted = _sets_and_reps_done(engine, exercise.step_index)
+                self.expect((exercise.sets_done, exercise.reps_done) == counted,
+                            f"the log has {exercise.name!r} at {exercise.sets_done} sets, "
+                            f"{exercise.reps_done} reps; the engine at {counted}")
             if session.resumed and self.known(5):
                 continue
             if session.pain_after is not None:
@@ -620,6 +625,23 @@ def _on_last_step(engine: SessionEngine) -> bool:
 
 def _finished(engine: SessionEngine) -> list:
     return [record for record in engine.records if record.outcome != "abandoned"]
+
+
+def _sets_and_reps_done(engine: SessionEngine, step_index: int) -> tuple[int, int | None]:
+    """Sets whose every work segment was completed, and the reps in them, by the engine's
+    records (the last pass counts where `back()` repeated a segment)."""
+    last = {record.index: record.outcome for record in engine.records}
+    work = [(index, each) for index, each in enumerate(engine.segments)
+            if each.step_index == step_index and each.kind.is_work]
+    completed = {index for index, _ in work if last.get(index) == "completed"}
+    sets = {each.set_number for _, each in work}
+    sets_done = sum(all(index in completed for index, each in work if each.set_number == number)
+                    for number in sets)
+    if work[0][1].rep_count is None:
+        return sets_done, None
+    reps = sum(1 if each.kind is SegmentKind.REP else each.rep_count
+               for index, each in work if index in completed)
+    return sets_done, reps
 
 
 def _question(screen: Question) -> str:

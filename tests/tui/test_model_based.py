@@ -177,3 +177,20 @@ def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
     monkeypatch.setattr(SessionEngine, "restore", classmethod(one_segment_back))
     with pytest.raises(Divergence, match="resumed at segment 0, stopped at 1"):
         run_walk(TWO_EXERCISES, AT_80x24, scripted(QUIT_AND_REOPEN), len(QUIT_AND_REOPEN))
+
+
+def test_the_walk_notices_reps_the_log_miscounts(monkeypatch):
+    from dataclasses import replace
+
+    from backroutine import recorder
+
+    count = recorder._exercise_record
+
+    def one_rep_short(engine, segment, outcome):
+        record = count(engine, segment, outcome)
+        return replace(record, reps_done=record.reps_done - 1) if record and record.reps_done \
+            else record
+
+    monkeypatch.setattr(recorder, "_exercise_record", one_rep_short)
+    with pytest.raises(Divergence, match="at 1 sets, 1 reps; the engine at \\(1, 2\\)"):
+        run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
