@@ -63,6 +63,7 @@ class Failure:
     shortest: str = ""
     steps: int = 10**9
     routine: str = ""
+    setup: str = ""
 
 
 @dataclass
@@ -114,7 +115,8 @@ def run_walks(walks: int, seed: int, steer: list[int]) -> WalkResults:
             failure.count += 1
             length = after.count("\n") + 1
             if length < failure.steps:
-                failure.steps, failure.shortest, failure.routine = length, after, routine
+                failure.steps, failure.shortest = length, after
+                failure.routine, failure.setup = routine, repr(setup)
 
     walk()
     return results
@@ -134,7 +136,8 @@ def model_walks(args: argparse.Namespace) -> None:
     rows.append(["**walks failed**", f"**{failed}**"])
     print(table(["outcome", "count"], rows))
     for kind, failure in results.failures.items():
-        print(f"\nShortest walk for: {kind}\n\n```\n{failure.routine}---\n{failure.shortest}\n```")
+        print(f"\nShortest walk for: {kind}\n\n```\n{failure.routine}---\n{failure.setup}\n"
+              f"{failure.shortest}\n```")
 
 
 # --- the full-screen app killed -------------------------------------------------------------
