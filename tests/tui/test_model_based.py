@@ -51,13 +51,15 @@ def test_random_walks_keep_screen_engine_log_and_summary_in_step(routine, setup,
     run_walk(routine, setup, drawn(data), data.draw(WALK_LENGTHS, label="steps"))
 
 
-def found(defect: int, symptom: str, routine: str, setup: Setup, actions: list):
+def found(defect: int | str, symptom: str, routine: str, setup: Setup, actions: list):
     """A minimal walk the model found on main; until `defect` is fixed it fails, with `symptom`."""
     marks = []
     if defect in OPEN_DEFECTS:
-        reason = f"issue 14 item {defect}: {OPEN_DEFECTS[defect]}"
+        item = f"issue 14 item {defect}" if isinstance(defect, int) else defect
+        reason = f"{item}: {OPEN_DEFECTS[defect]}"
         marks = [pytest.mark.xfail(raises=Divergence, strict=False, reason=reason)]
-    return pytest.param(symptom, routine, setup, actions, marks=marks, id=f"defect-{defect}")
+    name = f"defect-{defect}".replace(" ", "-")
+    return pytest.param(symptom, routine, setup, actions, marks=marks, id=name)
 
 
 ONE_HOLD = "backroutine: 1\ntitle: Walk Bridge\nsteps:\n- name: Bridge\n  hold: 1s\n"
@@ -96,6 +98,8 @@ REPRODUCTIONS = [
           AT_80x24, [START, Wait(2.5)]),
     found(9, "Enter after 'this hurts' started the next exercise", TWO_EXERCISES, AT_80x24,
           [START, Press(("h",)), Press(("enter",))]),
+    found("back counts twice", "the summary counts '2 done · 1 skipped", TWO_EXERCISES,
+          AT_80x24, [START, Wait(5), Press(("b",)), Wait(5), Press(("N",))]),
 ]
 
 
