@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -14,9 +15,11 @@ import pytest
 from backroutine.audio import AudioBackend, Cue, CuePlayer, Sound, choose_backend
 from backroutine.audio.backends import BellBackend, SilentBackend
 from backroutine.audio.sound import at_volume, load_cues, read_wav
+from backroutine.audio.voice import SpeechEngine, Voice, announcement
 from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import parse_routine
-from backroutine.paths import bundled_sounds_dir
+from backroutine.loader import load_routine, parse_routine
+from backroutine.model import SegmentKind
+from backroutine.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.settings import Settings, load_settings, save_settings
 
 ROOT = Path(__file__).parents[1]
@@ -168,6 +171,112 @@ def test_the_bell_rings_once_per_cue_and_never_speaks():
     assert cue_player.voice is None  # a bell cannot say the exercise's name
     run_session(cue_player)
     assert len(rings) == len(EXPECTED_CUES)
+
+
+# --- the voice's words ---------------------------------------------------------------
+
+CAUTIOUS = b"""
+title: Cautions
+steps:
+  - name: Bird-dog
+    per_side: true
+    reps: 2
+    hold: 2s
+    sets: 2
+    rest: 3s
+    prepare: 4s
+    caution: Stop if your lower back sags or hurts.
+  - name: Press-up
+    reps: 2
+    hold: 2s
+    prepare: 4s
+    say: Press-ups, hips down
+    caution: Leave it out if bending back starts or increases leg pain.
+  - name: Walk
+    duration: 4s
+    prepare: 4s
+"""
+
+
+class SpeakingVoice:
+    """Stands in for `Voice`: every phrase is ready at once, as a sound that spells it."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[bytes, str] = {}
+
+    def ready(self, text: str) -> Sound:
+        pcm = text.encode()
+        pcm += b" " * (len(pcm) % 2)  # whole 16-bit samples
+        self.phrases[pcm] = text
+        return Sound(pcm)
+
+    def request(self, text: str, then=None) -> None:
+        if then is not None:
+            then(self.ready(text))
+
+
+def heard(voice: SpeakingVoice, played: list[tuple[Sound, float]]) -> list[str]:
+    """What the patient heard, in order: spoken phrases and the names of the cues."""
+    cues = {sound.pcm: cue.name for cue, sound in load_cues()[0].items()}
+    return [voice.phrases.get(sound.pcm) or cues[sound.pcm] for sound, _ in played]
+
+
+def test_an_exercise_is_announced_with_its_caution():
+    routine = parse_routine(CAUTIOUS, "t.yaml")
+    bird_dog, press_up, walk = routine.steps
+    prepare = {s.step_index: s for s in routine.segments() if s.kind is SegmentKind.PREPARE}
+    assert announcement(bird_dog, prepare[0]) == (
+        "Bird-dog. 2 reps, hold 2 seconds. 2 sets. Left side first. "
+        "Stop if your lower back sags or hurts."
+    )
+    assert announcement(press_up, prepare[1]) == (
+        "Press-ups, hips down. Leave it out if bending back starts or increases leg pain."
+    )
+    assert announcement(walk, prepare[2]) == "Walk. 4 seconds."
+
+
+def test_a_caution_already_in_the_say_text_is_spoken_once():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - name: Plank\n    hold: 20s\n"
+        b"    say: Plank. Come down as soon as your hips sag.\n"
+        b"    caution: Come down as soon as your hips sag.\n",
+        "t.yaml",
+    )
+    assert announcement(routine.steps[0], routine.segments()[0]) == (
+        "Plank. Come down as soon as your hips sag."
+    )
+
+
+def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
+    backend, voice = RecordingBackend(), SpeakingVoice()
+    routine = parse_routine(CAUTIOUS, "t.yaml")
+    run_session(CuePlayer(backend, routine, voice=voice))
+    spoken = heard(voice, backend.played)
+    for step in routine.exercises:
+        if step.caution is None:
+            continue
+        (said,) = [phrase for phrase in spoken if step.caution in phrase]
+        # Right after the get-ready cue of its exercise: not at a switch, a set or a rest.
+        assert spoken[spoken.index(said) - 1] == "GET_READY"
+        assert said.startswith((step.say or step.name).rstrip("."))
+
+
+
+def test_every_bundled_announcement_ends_before_its_exercise_starts(tmp_path):
+    # Spoken for real: the caution must not run on over the first seconds of the exercise.
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("espeak-ng is not installed (CI=true: this must be installed)")
+        pytest.skip("espeak-ng is not installed")
+    voice = Voice(SpeechEngine("espeak-ng", espeak), tmp_path)
+    for path in routine_files(bundled_routines_dir()):
+        routine = load_routine(path).routine
+        for segment in routine.segments():
+            if segment.kind is SegmentKind.PREPARE:
+                phrase = announcement(routine.steps[segment.step_index], segment)
+                spoken = voice.synthesise(phrase).seconds
+                assert spoken <= segment.seconds, (path.stem, segment.name, round(spoken, 1))
 
 
 # --- choosing a backend --------------------------------------------------------------

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backroutine.export import history_lines, pain_lines
 from backroutine.history import (
     Adherence,
     adherence,
@@ -251,7 +252,96 @@ def test_read_history_from_a_log(tmp_path: Path):
             )
             log.record_progress(session_id, segments_done=1, active_seconds=1, snapshot={},
                                 exercise=exercise("Bridge", "skipped"))
+            log.record_progress(session_id, segments_done=2, active_seconds=2, snapshot={},
+                                exercise=exercise("Plank", "done", step=1))
             log.finish_session(session_id, status="completed", ended=started)
         [history] = read_history(log, now=now, tz=LONDON)
     assert (history.streak.current, history.completed) == (200, 200)
     assert history.troubles[0].skipped == 11 * 7 + 5  # 11 whole weeks and Monday to Friday
+
+
+def log_session(log: CompletionLog, started: datetime, outcomes: list[str], note=None) -> None:
+    """A completed session, written as the recorder writes one."""
+    session_id = log.start_session(
+        routine_title="Low back", routine_path="/r.yaml", routine_sha256="0" * 64,
+        frequency=DAILY, planned_seconds=60, started=started, time_zone="Europe/London",
+    )
+    for step, outcome in enumerate(outcomes):
+        log.record_progress(session_id, segments_done=step + 1, active_seconds=1, snapshot={},
+                            exercise=exercise(f"Exercise {step}", outcome, step=step))
+    log.finish_session(session_id, status="completed", ended=started, note=note)
+
+
+def test_a_session_with_every_exercise_skipped_does_not_count(tmp_path: Path):
+    now = datetime(2024, 5, 10, 20, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        log_session(log, datetime(2024, 5, 8, 8, tzinfo=LONDON), ["done", "skipped"])
+        log_session(log, datetime(2024, 5, 9, 8, tzinfo=LONDON), ["skipped", "skipped"])
+        log_session(log, datetime(2024, 5, 9, 9, tzinfo=LONDON), ["skipped", "hurt"])
+        log_session(log, datetime(2024, 5, 10, 8, tzinfo=LONDON), ["skipped", "done"])
+        [history] = read_history(log, now=now, tz=LONDON)
+        text = "\n".join(history_lines(history))
+    assert history.completed == 2
+    assert (history.streak.current, history.streak.best) == (1, 1)  # the 9th broke it
+    assert history.this_week == Adherence(2, 5)  # Monday 6 to Friday 10 May
+    days = {cell.day: cell for week in history.heatmap for cell in week if cell}
+    assert heat_symbol(days[date(2024, 5, 9)]) == "░"
+    assert "Sessions completed: 2" in text
+    assert "2 sessions with no exercise done are not counted" in text
+    assert "a session counts when at least one exercise was done" in text.lower()
+
+
+def test_a_session_record_with_its_exercises_counts_only_with_one_done():
+    skipped = [exercise("Bridge", "skipped"), exercise("Plank", "hurt", step=1)]
+    sessions = on_days([date(2024, 5, 1)], exercises=skipped)
+    sessions += on_days([date(2024, 5, 2)], exercises=[*skipped, exercise("Cat", "done", 2)])
+    assert streak(sessions, DAILY, date(2024, 5, 2)).best == 1
+    assert adherence(sessions, DAILY, date(2024, 5, 1), date(2024, 5, 2)) == Adherence(1, 2)
+
+
+def test_old_sessions_with_every_exercise_skipped_do_not_count_either(tmp_path: Path):
+    now = datetime(2024, 5, 10, 20, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for back in range(300):  # far older than the weeks whose exercises are read
+            started = now - timedelta(days=back, hours=3)
+            log_session(log, started, ["done"] if back % 2 else ["skipped"])
+        [history] = read_history(log, now=now, tz=LONDON)
+    assert history.completed == 150
+
+
+def test_the_history_shows_the_latest_notes_literally(tmp_path: Path):
+    now = datetime(2024, 5, 10, 20, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        log_session(log, datetime(2024, 5, 8, 8, tzinfo=LONDON), ["done"], note="hip tight")
+        log_session(log, datetime(2024, 5, 9, 8, tzinfo=LONDON), ["done"])
+        log_session(log, datetime(2024, 5, 10, 8, tzinfo=LONDON), ["done"],
+                    note="better\x1b[2J today")
+        [history] = read_history(log, now=now, tz=LONDON)
+    text = "\n".join(history_lines(history))
+    assert "Wed 08 May 2024: hip tight" in text
+    assert "Fri 10 May 2024: better␛[2J today" in text
+    assert text.index("10 May 2024: better") < text.index("08 May 2024: hip tight")
+
+
+def test_the_heatmap_names_its_months_and_its_last_day():
+    sessions = on_days([date(2024, 5, 1)])
+    [history] = histories(sessions, date(2024, 5, 10))
+    lines = history_lines(history)
+    months = next(line for line in lines if "Feb" in line and "May" in line)
+    mondays = next(line for line in lines if line.strip().startswith("Mon"))
+    # Each month is named above the first week that starts in it: 4 March is in column 4.
+    assert months.index("Mar") == mondays.index("Mon") + 4 + 2 * 3
+    assert "to Fri 10 May 2024" in "\n".join(lines)
+
+
+@pytest.mark.parametrize("scores", [[2, 7], [7, 2], [0, 10, 5], [3]])
+def test_the_pain_trend_is_drawn_on_a_fixed_0_to_10_scale(scores):
+    sessions = [
+        session(datetime(2024, 5, day, 8, tzinfo=LONDON), pain=(None, score))
+        for day, score in enumerate(scores, start=1)
+    ]
+    [history] = histories(sessions, date(2024, 5, 10))
+    bars = "▁▂▃▄▅▆▇█"
+    (line,) = [line for line in pain_lines(history) if "after" in line]
+    drawn = line.split()[1]
+    assert [bars.index(bar) for bar in drawn] == [score * 7 // 10 for score in scores]

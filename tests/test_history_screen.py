@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.widgets import Sparkline
 
+from backroutine.export import history_lines
 from backroutine.history import histories
 from backroutine.log import ExerciseRecord, SessionRecord
 from backroutine.model import Frequency
@@ -29,7 +30,8 @@ def sessions(title: str, path: str, days: int, pain_after: int) -> list[SessionR
             status="completed", pain_before=3, pain_after=pain_after, note=None,
             planned_seconds=600, active_seconds=600, segments_done=10,
             exercises=(ExerciseRecord(0, "[red]Bird-dog[/]", 60, 0, 0, 2, None, None,
-                                      "skipped"),),
+                                      "skipped"),
+                       ExerciseRecord(1, "Bridge", 60, 60, 2, 2, None, None, "done")),
         ))
     return found[::-1]
 
@@ -109,3 +111,26 @@ async def _test_an_empty_log_says_so_and_q_closes():
         await pilot.press("q")
         await pilot.pause()
         assert app.screen is not screen
+
+
+def test_pain_heatmap_and_notes_agree_with_backroutine_history():
+    asyncio.run(_test_pain_heatmap_and_notes_agree_with_backroutine_history())
+
+
+async def _test_pain_heatmap_and_notes_agree_with_backroutine_history():
+    found = sessions("Low back", "/r/low.yaml", 4, pain_after=2)
+    found[-1] = SessionRecord(**{**vars(found[-1]), "pain_after": 7, "note": "[b]hip[/b] tight"})
+    [history] = histories(found, TODAY)
+    app = Host(HistoryScreen([history]))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        text = shown(app)
+    cli = history_lines(history)
+    after = next(line for line in cli if line.strip().startswith("after"))
+    bars = after.split()[1]
+    assert bars == "▂▂▂▅"  # 2/10 and 7/10 on one fixed scale, as `backroutine history` draws
+    assert f"Pain after   {bars}" in text
+    assert "latest 7/10" in text
+    months = next(line.strip() for line in cli if "Feb" in line and "Apr" in line)
+    assert months in text  # the heatmap's dates
+    assert "Tue 30 Apr 2024: [b]hip[/b] tight" in text

@@ -159,7 +159,7 @@ def test_problems_in_the_library_are_located_in_the_library_file(tmp_path: Path)
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("exercises:\n  a: &x\n    name: A\n    hold: 5s\n", "anchors and aliases"),
+        ("exercises:\n  a: &x\n    name: A\n    hold: 5s\n", "cannot start with '&' or '*'"),
         ("exercises:\n  a: " + "[" * 40 + "]" * 40 + "\n", "nested more than"),
         ("exercises:\n  a:\n    name: A\n    hold: 5s\n    exercise: b\n", "takes another"),
     ],
@@ -184,3 +184,10 @@ def test_the_references_library_example_works_as_documented(tmp_path: Path):
     write(tmp_path, "libs/my-exercises.yaml", library_text)
     routine = load_routine(write(tmp_path, "jane.yaml", routine_text)).routine
     assert [step.name for step in routine.exercises] == ["Wall sit", "Bridge"]
+
+
+def test_the_references_table_of_bundled_exercises_names_them_as_the_library_does():
+    reference = (Path(__file__).parents[1] / "docs" / "routine-format.md").read_text("utf-8")
+    table = reference.split("### The bundled exercises")[1].split("###")[0]
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| ([^|]+?) \|", table, re.MULTILINE))
+    assert rows == {key: exercise["name"] for key, exercise in bundled_library().exercises.items()}

@@ -54,7 +54,8 @@ def test_wrong_encoding_points_at_the_first_bad_byte(tmp_path: Path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: Étirements\nsteps: []\n".encode("latin-1"))
     assert problems_of(path) == [
-        f"{path}:1:8: the file is not UTF-8 text: save it with UTF-8 encoding"
+        f"{path}:1:8: the file is not UTF-8 text ('É' here is in the Windows-1252 encoding, "
+        "as older Windows editors save): save it with UTF-8 encoding"
     ]
 
 
@@ -85,7 +86,7 @@ def test_billion_laughs_is_refused_at_the_first_anchor():
         previous = chr(ord(level) - 1)
         bomb += f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
     (problem,) = problems_of(("title: bomb\n" + bomb + "steps: *g\n").encode())
-    assert problem.startswith("r.yaml:2:4: anchors and aliases")
+    assert problem.startswith("r.yaml:2:4: a value cannot start with '&' or '*'")
 
 
 def test_error_messages_never_carry_terminal_escapes():
@@ -109,3 +110,30 @@ def test_rest_step_and_defaults():
         ("prepare", 5),
         ("self-paced", None),
     ]
+
+
+@pytest.mark.parametrize("written, read", [("1.10", "1.10"), ("2.0", "2.0"), ("3", "3"),
+                                           ("'1.2.1'", "1.2.1")])
+def test_a_version_is_read_as_written(written: str, read: str):
+    text = f"title: T\nversion: {written}\nsteps:\n  - {{name: A, hold: 5s}}\n"
+    assert parse_routine(text).version == read
+
+
+def test_version_1_10_replaces_version_1_9_on_import(tmp_path: Path):
+    from datetime import date
+
+    from backroutine.sharing import install_routine
+
+    def routine_file(version: str) -> Path:
+        path = tmp_path / f"jane-{version}.yaml"
+        path.write_text(
+            f"title: Core for Jane\nid: core-for-jane\nversion: {version}\n"
+            "steps:\n  - {name: Plank, hold: 20s}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    user_dir = tmp_path / "routines"
+    install_routine(routine_file("1.9"), user_dir, today=date(2026, 3, 1))
+    installed = install_routine(routine_file("1.10"), user_dir, today=date(2026, 3, 1))
+    assert installed.report()[0] == f"replaced {user_dir / 'core-for-jane.yaml'}: 1.9 -> 1.10"

@@ -86,6 +86,18 @@ def test_keys_pause_skip_and_quit():
     assert lines[-1].startswith("Session ended after ")
 
 
+def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
+    # N skips the first two exercises and the rest between; h during the last one.
+    status, text = run({0.5: "N", 1.0: "N", 1.5: "N", 3.0: "h"})
+    assert status == "finished"
+    lines = text.splitlines()
+    assert "Stopped (it hurt): Sit to stand" in lines
+    hurt_at = lines.index("Stopped (it hurt): Sit to stand")
+    after = "\n".join(lines[hurt_at:])
+    assert "press space to go on" not in after.lower()
+    assert "contact your clinician" in after
+
+
 def test_check_in_stops_on_a_red_flag():
     answers = iter(["4", "n", "yes", "n", "n", "n"])
     out = io.StringIO()
@@ -99,3 +111,35 @@ def test_check_in_asks_again_for_a_pain_score_it_cannot_read():
     answers = iter(["eleven", "11", "2", "", "", "", "", ""])
     go, pain = check_in(ROUTINE, ask=lambda _: next(answers), out=io.StringIO())
     assert (go, pain) == (True, 2)
+
+
+def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp_path):
+    from backroutine.loader import load_routine
+    from backroutine.log import CompletionLog
+    from backroutine.plain import check_out, offer_resume
+    from backroutine.recorder import SessionRecorder
+
+    path = tmp_path / "plain.yaml"
+    path.write_text("title: Plain\nsteps:\n  - {name: Plank, hold: 4s, prepare: 1s}\n"
+                    "  - {name: Bridge, hold: 4s, prepare: 1s}\n")
+    loaded = load_routine(path)
+    clock = FakeClock()
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        engine = SessionEngine(loaded.routine.segments(), clock)
+        recorder = SessionRecorder.start(log, loaded, engine, pain_before=3)
+        PlainSession(engine, out=io.StringIO(), keys=lambda wait: clock.advance(6) or "q",
+                     clock=clock).run()
+        answers = iter(["4", "left hip tight"])
+        check_out(recorder, ask=lambda question: next(answers), out=io.StringIO())
+
+        out = io.StringIO()
+        resumed = offer_resume(log, loaded, {"clock": clock}, ask=lambda q: "y", out=out)
+        assert resumed is not None
+        PlainSession(resumed.engine, out=out, clock=clock, sleep=clock.advance).run()
+        questions = []
+        check_out(resumed, ask=lambda question: questions.append(question) or "", out=out)
+        (session,) = log.sessions()
+    assert (session.status, session.pain_before, session.pain_after, session.note) == (
+        "completed", 3, 4, "left hip tight")
+    assert "Enter to keep 4" in questions[0]
+    assert "Enter to keep" in questions[1]

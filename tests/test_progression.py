@@ -6,10 +6,16 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from backroutine.loader import RoutineFileError, parse_routine
+from backroutine.loader import RoutineFileError, load_routine, parse_routine
 from backroutine.log import CompletionLog
 from backroutine.model import MAX_SECONDS
-from backroutine.progression import describe_all, first_done, routine_for_week, week_number
+from backroutine.progression import (
+    as_of,
+    describe_all,
+    first_done,
+    routine_for_week,
+    week_number,
+)
 
 
 def routine(steps: str, head: str = ""):
@@ -143,8 +149,155 @@ def test_first_done_comes_from_the_log_for_this_version_of_the_file(tmp_path):
     assert first_done(sessions, "never") is None
 
 
-def record_session(log: CompletionLog, started: datetime, sha256: str) -> None:
+def record_session(log: CompletionLog, started: datetime, sha256: str, path="/r.yaml") -> None:
     log.start_session(
-        routine_title="T", routine_path="/r.yaml", routine_sha256=sha256, frequency=None,
+        routine_title="T", routine_path=str(path), routine_sha256=sha256, frequency=None,
         planned_seconds=60, started=started, time_zone="Europe/Paris",
     )
+
+
+# --- which sessions count: the routine's id and version, else its file name -----------
+
+JANE = (
+    "title: Core for Jane\nid: core-for-jane\nversion: 2\n"
+    "progression:\n  hold: +5s per week, up to 60s\n"
+    "steps:\n  - name: Plank\n    hold: 20s\n"
+)
+TODAY = date(2026, 3, 22)  # the first session was three weeks before: week 4
+
+
+def week_after_editing(tmp_path, original: bytes, edited: bytes, *, rename: str = "") -> int:
+    """Do the routine on 1 March, edit its file, and ask which week it is on 22 March."""
+    path = tmp_path / "jane.yaml"
+    path.write_bytes(original)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        record_session(log, datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc),
+                       load_routine(path).sha256, path=path)
+        sessions = log.sessions()
+    if rename:
+        path = path.rename(tmp_path / rename)
+    path.write_bytes(edited)
+    return as_of(load_routine(path), sessions, TODAY)[1]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: "# Reviewed with Jane on 3 March.\n" + text,
+        lambda text: text.replace("\n", "\r\n"),
+        lambda text: "\ufeff" + text.replace("Plank\n", "Plank   # forearms\n"),
+        lambda text: text + "    tips:\n      - Breathe.\n",  # a tip added, same version
+    ],
+    ids=["comment", "crlf", "bom-and-comment", "tip"],
+)
+def test_editing_the_file_without_a_new_version_keeps_the_week(tmp_path, edit):
+    assert week_after_editing(tmp_path, JANE.encode(), edit(JANE).encode()) == 4
+
+
+def test_the_same_routine_under_another_file_name_keeps_the_week(tmp_path):
+    assert week_after_editing(tmp_path, JANE.encode(), JANE.encode(), rename="core.yaml") == 4
+
+
+def test_a_new_version_from_the_therapist_starts_again_at_week_one(tmp_path):
+    newer = JANE.replace("version: 2", "version: 3").encode()
+    assert week_after_editing(tmp_path, JANE.encode(), newer) == 1
+
+
+def test_a_routine_without_an_id_is_known_by_its_file_name(tmp_path):
+    mine = JANE.replace("id: core-for-jane\nversion: 2\n", "")
+    edited = ("# my own copy\n" + mine).replace("Plank", "Forearm plank").encode()
+    assert week_after_editing(tmp_path, mine.encode(), edited) == 4
+    assert week_after_editing(tmp_path, mine.encode(), edited, rename="other.yaml") == 1
+
+
+@pytest.mark.parametrize(
+    "change", [("hold: 20s", "hold: 25s"), ("up to 60s", "up to 45s")], ids=["dose", "rule"]
+)
+def test_new_numbers_start_again_at_week_one(tmp_path, change):
+    assert week_after_editing(tmp_path, JANE.encode(), JANE.replace(*change).encode()) == 1
+
+
+# --- opting out of a routine-wide progression -----------------------------------------
+
+WALKS = (
+    "title: Walks\nprogression:\n  duration: +2m per week, up to 30m\n"
+    "steps:\n"
+    "  - name: Warm-up walk\n    duration: 5m\n"
+    "  - name: Brisk walk\n    duration: 10m\n"
+    "  - name: Steady walk\n    duration: 10m\n    progression: false\n"
+    "  - name: Cool-down walk\n    duration: 5m\n"
+)
+
+
+@pytest.mark.parametrize("opting_out", ["false", "none", "no", "{}"])
+def test_a_step_can_opt_out_of_the_routine_wide_progression(opting_out):
+    walks = parse_routine(WALKS.replace("progression: false", f"progression: {opting_out}"))
+    assert [step.duration for step in routine_for_week(walks, 4).exercises] == [
+        300, 960, 600, 300
+    ]
+    (steady,) = [step for step in walks.exercises if step.name == "Steady walk"]
+    assert describe_all(steady, walks) == []
+
+
+def test_warm_up_and_cool_down_grow_only_when_they_ask():
+    asked = WALKS.replace(
+        "  - name: Cool-down walk\n    duration: 5m\n",
+        "  - name: Cool-down walk\n    duration: 5m\n"
+        "    progression:\n      duration: +1m per week, up to 10m\n",
+    )
+    week_4 = routine_for_week(parse_routine(asked, "r.yaml"), 4).exercises
+    assert [step.duration for step in week_4] == [300, 960, 600, 480]
+
+
+def test_a_single_walk_grows_by_the_routine_wide_rule():
+    walk = parse_routine(
+        "title: Walk\nprogression:\n  duration: +2m per week, up to 30m\n"
+        "steps:\n  - name: Walk\n    duration: 10m\n", "r.yaml"
+    )
+    assert [step.duration for step in routine_for_week(walk, 3).exercises] == [840]
+
+
+def test_opting_out_is_only_for_a_step():
+    with pytest.raises(RoutineFileError) as caught:
+        parse_routine("title: T\nprogression: false\nsteps:\n  - name: A\n    hold: 5s\n")
+    assert [p.message for p in caught.value.problems] == [
+        "progression: write the rules, e.g. hold: +5s per week, up to 60s "
+        "(only a step can say progression: false)"
+    ]
+
+
+# --- print: the numbers of the patient's current week ---------------------------------
+
+
+def test_print_shows_the_current_week_by_default_and_says_which(tmp_path, capsys):
+    from backroutine.cli import main
+
+    path = tmp_path / "jane.yaml"
+    path.write_text(JANE, encoding="utf-8")
+    three_weeks_ago = datetime.now().astimezone() - timedelta(days=21)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        record_session(log, three_weeks_ago, load_routine(path).sha256, path=path)
+
+    assert main(["--data-dir", str(tmp_path), "print", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Numbers for week 4" in out
+    assert "**hold 35 s**" in out  # 20 s, and 5 s more in each of weeks 2, 3 and 4
+    assert err == (
+        "week 4 of Core for Jane, counted from your first session on "
+        f"{three_weeks_ago.date().isoformat()}; --week N prints another week\n"
+    )
+
+    assert main(["--data-dir", str(tmp_path), "print", str(path), "--week", "1"]) == 0
+    out, _ = capsys.readouterr()
+    assert "Numbers for week 1" in out and "**hold 20 s**" in out
+
+
+def test_print_of_a_routine_never_done_is_week_one(tmp_path, capsys):
+    from backroutine.cli import main
+
+    path = tmp_path / "jane.yaml"
+    path.write_text(JANE, encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "print", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Numbers for week 1" in out
+    assert err == "week 1 of Core for Jane: not done yet; --week N prints another week\n"

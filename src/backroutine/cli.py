@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = command("validate", "check routine files and folders; exit 1 if any has a problem")
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="count warnings (slips that may change the dose) as problems",
+    )
 
     command("list", "list the bundled routines and your own")
     command("schema", "print the JSON Schema of the routine format (for editors)")
@@ -57,7 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     share.add_argument("file", type=Path, metavar="FILE")
     share.add_argument("--force", action="store_true", help="replace an equal or newer version")
     new = command("new", "write a commented routine template to start from")
-    new.add_argument("file", type=Path, nargs="?", metavar="FILE", help="(default: the screen)")
+    new.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar="FILE",
+        help="where to write it (default: a file named after the title, or the screen)",
+    )
+    new.add_argument("--title", help="the routine's title (asked for when not given)")
     new.add_argument("--force", action="store_true", help="replace FILE if it exists")
     handout = command("print", "a routine as a one-page handout to print (Markdown or HTML)")
     handout.add_argument("routine", metavar="ROUTINE")
@@ -165,8 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from backroutine.catalog import load_entry
-    from backroutine.loader import Problem
+    from datetime import date
+
+    from backroutine.loader import Problem, RoutineFileError, check_routine_file
     from backroutine.paths import routine_files
 
     failures = 0
@@ -185,13 +198,26 @@ def _validate(args: argparse.Namespace) -> int:
             continue
         for path in files:
             checked += 1
-            entry = load_entry(path)
-            if entry.problems:
+            try:
+                loaded, warnings = check_routine_file(path, today=date.today())
+            except RoutineFileError as error:
                 failures += 1
-                for problem in entry.problems:
+                for problem in error.problems:
                     print(problem, file=sys.stderr)
-            else:
-                print(f"{path}: ok ({_summary(entry.loaded.routine)})")
+                continue
+            for warning in warnings:
+                kind = "" if args.strict else "warning: "
+                print(
+                    f"{warning.source}:{warning.line}:{warning.column}: {kind}{warning.message}",
+                    file=sys.stderr,
+                )
+            if warnings and args.strict:
+                failures += 1
+                continue
+            summary = _summary(loaded.routine)
+            if warnings:
+                summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+            print(f"{path}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -260,12 +286,9 @@ def _logged_sessions(args: argparse.Namespace) -> list:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from backroutine.schema import Routine
+    from backroutine.schema import json_schema
 
-    schema = Routine.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "backroutine routine file"
-    print(json.dumps(schema, indent=2))
+    print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
 
 
@@ -292,17 +315,33 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from backroutine.sharing import SCHEMA_FILE, template
+    import shlex
 
-    if args.file is None:
-        print(template(), end="")
+    from backroutine.schema import json_schema
+    from backroutine.sharing import DEFAULT_TITLE, SCHEMA_FILE, file_stem, template
+
+    title = args.title
+    if args.file is None and title is None and not sys.stdout.isatty():
+        print(template(), end="")  # `backroutine new > routine.yaml`
         return EXIT_OK
-    if args.file.exists() and not args.force:
-        print(f"backroutine: {args.file} exists; add --force to replace it", file=sys.stderr)
+    if title is None and sys.stdin.isatty():
+        title = input("Title of the routine (e.g. Core for Jane): ")
+    if not (title or "").strip():
+        title = args.file.stem.replace("-", " ").replace("_", " ") if args.file else ""
+        title = title.strip().capitalize() or DEFAULT_TITLE
+    title = title.strip()
+    path = args.file or Path(f"{file_stem(title)}.yaml")
+    if path.suffix.lower() not in {".yaml", ".yml"}:
+        path = path.with_name(f"{path.name}.yaml")  # the routine list only reads .yaml files
+    if path.exists() and not args.force:
+        print(f"backroutine: {path} exists; add --force to replace it", file=sys.stderr)
         return EXIT_USAGE
-    args.file.write_text(template(), encoding="utf-8")
-    print(f"wrote {args.file}; check it with: backroutine validate {args.file}")
-    print(f"for editor help, beside it: backroutine schema > {SCHEMA_FILE}")
+    path.write_text(template(title), encoding="utf-8")
+    # The template's first line names this file: an editor checks the routine against it.
+    schema = path.parent / SCHEMA_FILE
+    schema.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}; check it with: backroutine validate {shlex.quote(str(path))}")
+    print(f"wrote {schema} beside it: editors with YAML support check the routine as you type")
     return EXIT_OK
 
 
@@ -310,7 +349,7 @@ def _print(args: argparse.Namespace) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
     from backroutine.handout import render
     from backroutine.paths import data_dir, user_routines_dir
-    from backroutine.progression import routine_for_week
+    from backroutine.progression import has_progression, routine_for_week
 
     if args.output and args.output.exists() and not args.force:
         print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
@@ -325,15 +364,41 @@ def _print(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
     routine = entry.loaded.routine
-    if args.week is not None:
-        routine = routine_for_week(routine, max(1, args.week))
-    text = render(routine, args.format, week=args.week)
+    week = args.week
+    if week is None and has_progression(routine):
+        week = _current_week(args, entry.loaded)
+    if week is not None:
+        week = max(1, week)
+        routine = routine_for_week(routine, week)
+    text = render(routine, args.format, week=week)
     if args.output is None:
         print(text, end="")
         return EXIT_OK
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _current_week(args: argparse.Namespace, loaded) -> int:
+    """The patient's week of a routine, from the log; says which on stderr."""
+    from datetime import date
+
+    from backroutine.progression import first_done, week_number
+    from backroutine.text import printable
+
+    first = first_done(_logged_sessions(args), loaded.sha256)
+    week = week_number(first, date.today())
+    since = (
+        f", counted from your first session on {first.isoformat()}"
+        if first is not None
+        else ": not done yet"
+    )
+    print(
+        f"week {week} of {printable(loaded.routine.title)}{since}; "
+        "--week N prints another week",
+        file=sys.stderr,
+    )
+    return week
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -367,8 +432,9 @@ def _open_log(args: argparse.Namespace):
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, ask_pain, check_in, offer_resume, terminal_keys
+    from backroutine.plain import PlainSession, check_in, check_out, offer_resume, terminal_keys
     from backroutine.recorder import SessionRecorder
+    from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
 
     entry = load_entry(path)
@@ -383,7 +449,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     sound = _SoundSetup(args, _Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    with _open_log(args) as log:
+    with _open_log(args) as log, SessionLock.beside(log.path) as lock:
+        if not lock.acquire():
+            print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
+            return EXIT_INVALID
         with terminal_keys() if interactive else _no_keys() as keys:
             options = {
                 "wait_before_exercise": args.wait and keys is not None,
@@ -403,11 +472,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
-            pain_after = ask_pain(
-                "How much does your back hurt now, 0-10? (Enter to skip) ", input, sys.stdout
-            )
-            note = input("A note for your therapist (Enter to skip): ").strip()
-            recorder.check_out(pain_after, note or None)
+            check_out(recorder)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Literal, TextIO
 
 from backroutine.history import (
@@ -16,6 +16,7 @@ from backroutine.history import (
     HEAT_LEGEND,
     TROUBLE_WEEKS,
     Adherence,
+    DayCount,
     RoutineHistory,
     heat_symbol,
     pain_flag,
@@ -158,6 +159,7 @@ def history_lines(history: RoutineHistory) -> list[str]:
         *pain_lines(history),
         *flag_lines(history),
         *trouble_lines(history),
+        *note_lines(history),
     ]
 
 
@@ -166,27 +168,53 @@ def summary_lines(history: RoutineHistory) -> list[str]:
     streak = history.streak
     unit = streak.unit
     often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
-    return [
+    lines = [
         f"  Prescribed: {often}. Sessions completed: {history.completed}, "
         f"the last on {_day(history.last_day)}.",
+    ]
+    if history.none_done:
+        lines += [
+            f"  {_count(history.none_done, 'session')} with no exercise done "
+            f"{'is' if history.none_done == 1 else 'are'} not counted:",
+            "  a session counts when at least one exercise was done.",
+        ]
+    lines += [
         f"  Streak: {_count(streak.current, unit)} (best {_count(streak.best, unit)}).",
         f"  This week so far: {_ratio(history.this_week)}. "
         f"Last 4 weeks: {_ratio(history.last_four_weeks)}.",
     ]
+    return lines
 
 
 def heatmap_lines(history: RoutineHistory) -> list[str]:
-    """The calendar heatmap: a row per weekday, a column per week, then a legend."""
+    """The calendar heatmap: months above a row per weekday, a column per week, a legend."""
     columns = history.heatmap
-    first = columns[0][0]
-    assert first is not None  # the oldest week is always in the past
-    lines = [f"  Last {len(columns)} weeks, from {_day(first.day)}:"]
+    last = max(cell.day for week in columns for cell in week if cell is not None)
+    lines = [f"  Last {len(columns)} weeks, to {_day(last)}:", "        " + _month_row(columns)]
     for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
         lines.append(f"    {name} " + " ".join(heat_symbol(week[weekday]) for week in columns))
     legend = [f"{symbol} {meaning}" for symbol, meaning in HEAT_LEGEND]
     lines.append("    " + "  ".join(legend[:2]))
     lines.append("    " + "  ".join(legend[2:]))
     return lines
+
+
+def _month_row(columns: list[list[DayCount | None]]) -> str:
+    """Each month's name above the first week that starts in it (2 characters a week)."""
+    first = columns[0][0]
+    assert first is not None  # the oldest week is always in the past
+    labels: list[tuple[int, str]] = []
+    for number in range(len(columns)):
+        monday = first.day + timedelta(weeks=number)
+        if number == 0 or monday.day <= 7:
+            position = 2 * number
+            if labels and labels[-1][0] + 4 > position:
+                labels.pop()  # too close to the next month's name, which says more
+            labels.append((position, f"{monday:%b}"))
+    row = ""
+    for position, name in labels:
+        row = row.ljust(position) + name
+    return row.rstrip()
 
 
 def pain_lines(history: RoutineHistory) -> list[str]:
@@ -229,6 +257,16 @@ def trouble_lines(history: RoutineHistory) -> list[str]:
     for trouble in history.troubles[:5]:
         lines.append(f"    {printable(trouble.name)}: "
                      f"skipped {trouble.skipped}, hurt {trouble.hurt}")
+    return lines
+
+
+def note_lines(history: RoutineHistory) -> list[str]:
+    """The latest notes written after a session, the newest first."""
+    if not history.notes:
+        return []
+    lines = ["  Your latest notes:"]
+    for note in history.notes:
+        lines.append(f"    {_day(note.day)}: {printable(note.text)}")
     return lines
 
 

@@ -1,7 +1,9 @@
 """What the completion log says about a patient's routine: streaks, adherence, pain.
 
 Pure functions over `SessionRecord`s; `read_history` is the one entry point that reads a
-`CompletionLog`. A session counts on the local day it started, in the UTC offset the
+`CompletionLog`. A session counts (`counts`) when it was completed with at least one
+exercise done: going through a routine skipping everything is not doing it. It counts on
+the local day it started, in the UTC offset the
 patient had then (a session that crosses midnight counts on its first day; one done while
 travelling counts on the day the patient lived). "Today" is taken in the zone `tz`.
 """
@@ -24,6 +26,7 @@ HEATMAP_WEEKS = 13
 TROUBLE_WEEKS = 12
 FLAG_RUN_ALERT = 3
 PAIN_POINTS = 30
+NOTES = 5
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Adherence:
 
 @dataclass(frozen=True)
 class DayCount:
-    """Sessions on one local day: completed, and started but not completed."""
+    """Sessions on one local day: those that count, and the others started that day."""
 
     day: date
     completed: int
@@ -66,6 +69,14 @@ class PainPoint:
     before: int | None
     after: int | None
     flag: str | None
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    """The note the patient wrote after one session."""
+
+    day: date
+    text: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,9 @@ class RoutineHistory:
     frequency_given: bool
     """False when the routine gives no frequency and it is counted as daily."""
     completed: int
+    """Sessions that count: completed, with at least one exercise done."""
+    none_done: int
+    """Sessions completed with every exercise skipped (or stopped): not counted."""
     last_day: date
     streak: Streak
     this_week: Adherence
@@ -99,6 +113,8 @@ class RoutineHistory:
     """How many of the latest sessions in a row are pain-flagged."""
     troubles: list[ExerciseTrouble]
     """Exercises skipped or marked hurt over the last 12 weeks, the most often first."""
+    notes: list[SessionNote]
+    """The latest notes, the newest first."""
 
 
 def today_in(tz: tzinfo | None = None, now: datetime | None = None) -> date:
@@ -122,14 +138,22 @@ def week_start(day: date) -> date:
     return period_start(day, "week")
 
 
+def counts(session: SessionRecord) -> bool:
+    """Whether a session counts towards streaks, adherence and "done": it was completed,
+    and not with every exercise skipped or stopped (one with no exercise logged counts)."""
+    if session.status != "completed":
+        return False
+    if session.exercises:
+        return any(exercise.outcome == "done" for exercise in session.exercises)
+    return session.exercises_done != 0
+
+
 def completed_per_period(
     sessions: Iterable[SessionRecord], period: Literal["day", "week"]
 ) -> Counter[date]:
-    """Completed sessions in each period, keyed by the period's first day."""
+    """Sessions that count in each period, keyed by the period's first day."""
     return Counter(
-        period_start(local_day(session), period)
-        for session in sessions
-        if session.status == "completed"
+        period_start(local_day(session), period) for session in sessions if counts(session)
     )
 
 
@@ -183,7 +207,7 @@ def heatmap(
     completed: Counter[date] = Counter()
     unfinished: Counter[date] = Counter()
     for session in sessions:
-        (completed if session.status == "completed" else unfinished)[local_day(session)] += 1
+        (completed if counts(session) else unfinished)[local_day(session)] += 1
     first = week_start(today) - timedelta(weeks=weeks - 1)
     columns = []
     for week in range(weeks):
@@ -195,7 +219,9 @@ def heatmap(
     return columns
 
 
-HEAT_LEGEND = (("·", "none"), ("░", "started, not finished"), ("▓", "1 done"), ("█", "2 or more"))
+HEAT_LEGEND = (
+    ("·", "none"), ("░", "started, not done"), ("▓", "1 done"), ("█", "2 or more"),
+)
 
 
 def heat_symbol(cell: DayCount | None) -> str:
@@ -218,6 +244,16 @@ def pain_points(sessions: Iterable[SessionRecord], limit: int = PAIN_POINTS) -> 
         if session.pain_before is not None or session.pain_after is not None
     ]
     return points[-limit:] if limit else points
+
+
+def latest_notes(sessions: Iterable[SessionRecord], limit: int = NOTES) -> list[SessionNote]:
+    """The latest `limit` notes written after a session, the newest first."""
+    notes = [
+        SessionNote(local_day(session), session.note)
+        for session in sessions
+        if session.note and session.note.strip()
+    ]
+    return notes[::-1][:limit]
 
 
 def flag_run(points: Sequence[PainPoint]) -> int:
@@ -261,7 +297,10 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
         routine_path=latest.routine_path,
         frequency=frequency,
         frequency_given=latest.frequency is not None,
-        completed=sum(session.status == "completed" for session in sessions),
+        completed=sum(counts(session) for session in sessions),
+        none_done=sum(
+            session.status == "completed" and not counts(session) for session in sessions
+        ),
         last_day=local_day(latest),
         streak=streak(sessions, frequency, today),
         this_week=adherence(sessions, frequency, this_week, today),
@@ -272,6 +311,7 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
         pain=points,
         flag_run=flag_run(points),
         troubles=troubles(s for s in sessions if local_day(s) >= trouble_since),
+        notes=latest_notes(sessions),
     )
 
 

@@ -8,18 +8,24 @@ pydantic's errors can be reported as `file:line:col: what is wrong, and how to f
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from backroutine import model
+from backroutine import model, plausibility
 from backroutine.model import LoadedRoutine, Problem, RoutineFileError
-from backroutine.schema import Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
+from backroutine.yaml_mistakes import CURLY_QUOTES as _CURLY
+from backroutine.yaml_mistakes import DASHES as _DASHES
+from backroutine.yaml_mistakes import explain_yaml_error, layout_slip
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -36,7 +42,23 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 def load_routine(path: str | Path) -> LoadedRoutine:
     """Load and validate a routine file, raising `RoutineFileError` with located problems."""
-    path = Path(path)
+    return _load(Path(path), warn=False)[0]
+
+
+def check_routine_file(
+    path: str | Path, *, today: date | None = None
+) -> tuple[LoadedRoutine, list[Problem]]:
+    """Load a routine file as `load_routine` does, with the warnings about it.
+
+    Warnings are slips that load but may not be what the therapist meant (see
+    `backroutine.plausibility`); `today` dates the check of `review_by`.
+    """
+    return _load(Path(path), today=today, warn=True)
+
+
+def _load(
+    path: Path, *, today: date | None = None, warn: bool
+) -> tuple[LoadedRoutine, list[Problem]]:
     source = str(path)
     try:
         with path.open("rb") as file:
@@ -44,8 +66,33 @@ def load_routine(path: str | Path) -> LoadedRoutine:
     except OSError as error:
         message = f"cannot read the file: {error.strerror}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
-    routine = parse_routine(data, source, folder=path.parent)
-    return LoadedRoutine(routine, path, hashlib.sha256(data).hexdigest())
+    routine, warnings = _validate(data, source, folder=path.parent, today=today, warn=warn)
+    return LoadedRoutine(routine, path, routine_key(routine, path)), warnings
+
+
+def routine_key(routine: model.Routine, path: Path) -> str:
+    """What the log knows a routine by (`LoadedRoutine.sha256`): the routine as played.
+
+    That is its id and version (without an id, its file name), and the numbers and rules
+    of its steps, not the bytes of its file. So a comment added, the line endings
+    converted, a tip reworded or a step renamed keep the patient's week of the progression
+    and let them resume an unfinished session; a new version, or new numbers, start again
+    at week 1.
+    """
+    identity = (
+        ("id", routine.id, routine.version) if routine.id is not None else ("file", path.name)
+    )
+    doses = [
+        (type(step).__name__, *(getattr(step, field, None) for field in _DOSE))
+        for step in routine.steps
+    ]
+    played = (identity, routine.defaults, routine.progression, doses)
+    return hashlib.sha256(repr(played).encode()).hexdigest()
+
+
+# What a step's segments are made of, besides its name (`model.Routine.segments`).
+_DOSE = ("hold", "duration", "reps", "relax", "sets", "rest", "per_side", "switch", "prepare",
+         "progression")
 
 
 def parse_routine(
@@ -56,11 +103,32 @@ def parse_routine(
     Steps naming an `exercise:` take it from the bundled library, or from the routine's
     `library:` file, which must be inside `folder` (the routine file's folder).
     """
+    return _validate(data, source, folder=folder, warn=False)[0]
+
+
+def check_routine(
+    data: bytes | str,
+    source: str = "<routine>",
+    *,
+    folder: Path | None = None,
+    today: date | None = None,
+) -> tuple[model.Routine, list[Problem]]:
+    """Validate the text of a routine file as `parse_routine` does; also return its warnings."""
+    return _validate(data, source, folder=folder, today=today, warn=True)
+
+
+def _validate(
+    data: bytes | str, source: str, *, folder: Path | None, today: date | None = None, warn: bool
+) -> tuple[model.Routine, list[Problem]]:
     # Imported here: the library module reads its files with this module's reader.
     from backroutine.library import resolve_exercises
 
     document, places = read_yaml(data, source)
     _require_mapping(document, source, "a routine file")
+    # Empty values are left out whether or not anyone reads the warnings.
+    warnings = plausibility.leave_out_empty_values(document, places, source)
+    if warn:
+        warnings += plausibility.decimal_durations(document, places, source)
     problems, unresolved = resolve_exercises(document, places, source, folder)
     try:
         routine = Routine.model_validate(document)
@@ -74,7 +142,12 @@ def parse_routine(
         # The routine's own problems first, then those of its library file.
         problems.sort(key=lambda p: (p.source != source, p.line, p.column))
         raise RoutineFileError(problems)
-    return routine.to_model()
+    plain = routine.to_model()
+    if not warn:
+        return plain, []
+    warnings += plausibility.implausible_doses(plain, places, source, today=today)
+    warnings.sort(key=lambda p: (p.line, p.column))
+    return plain, warnings
 
 
 def validate_document(
@@ -97,7 +170,7 @@ def _require_mapping(document: Any, source: str, what: str) -> None:
                     source,
                     1,
                     1,
-                    f"{what} is a mapping of keys such as title: and steps:, "
+                    f"{what} is made of keys with values, such as title: and steps:, "
                     f"but this holds {found}",
                 )
             ]
@@ -167,35 +240,29 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, _Places]:
         text = _decode(data, source)
     else:
         text = data
+    slip = layout_slip(text)
+    if slip is not None:
+        raise RoutineFileError([Problem(source, *slip)])
     try:
         return _build(text, source)
     except yaml.MarkedYAMLError as error:
-        line, column = _position(error.problem_mark or error.context_mark)
-        what = error.problem or error.context or "this is not valid YAML"
-        if "nesting depth" in what:  # libyaml's own limit, met before ours in flow style
-            what = f"nested more than {MAX_DEPTH} levels deep"
-            raise RoutineFileError([Problem(source, line, column, what)]) from None
-        raise RoutineFileError(
-            [Problem(source, line, column, f"YAML: {what}{_yaml_hint(text, error)}")]
-        ) from None
-    except yaml.YAMLError as error:
-        message = printable(str(error).splitlines()[0] if str(error) else "invalid YAML")
-        raise RoutineFileError([Problem(source, 1, 1, f"YAML: {message}")]) from None
-
-
-def _yaml_hint(text: str, error: yaml.MarkedYAMLError) -> str:
-    """The likely fix for the YAML mistakes people make by hand."""
-    mark = error.problem_mark
-    lines = text.splitlines()
-    line = lines[mark.line] if mark and mark.line < len(lines) else ""
-    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in (error.problem or ""):
-        return ": indent with spaces, not tabs"
-    if "mapping values are not allowed" in (error.problem or ""):
-        return ": if the text holds ': ', put the whole text in quotes"
-    return ""
+        line, column, message = explain_yaml_error(text, error)
+        if "nesting depth" in (error.problem or ""):  # libyaml's own limit, met before ours
+            line, column = _position(error.problem_mark)
+            message = f"nested more than {MAX_DEPTH} levels deep"
+        raise RoutineFileError([Problem(source, line, column, message)]) from None
+    except yaml.YAMLError:
+        message = "the layout of the file cannot be read: check its indentation and quotes"
+        raise RoutineFileError([Problem(source, 1, 1, message)]) from None
 
 
 def _decode(data: bytes, source: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = (
+            "the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 "
+            "encoding"
+        )
+        raise RoutineFileError([Problem(source, 1, 1, message)])
     if b"\x00" in data:
         raise RoutineFileError(
             [
@@ -219,10 +286,24 @@ def _decode(data: bytes, source: str) -> str:
                     source,
                     line,
                     column,
-                    "the file is not UTF-8 text: save it with UTF-8 encoding",
+                    "the file is not UTF-8 text"
+                    + _looks_like(data[error.start : error.start + 4])
+                    + ": save it with UTF-8 encoding",
                 )
             ]
         ) from None
+
+
+def _looks_like(data: bytes) -> str:
+    """What the first undecodable character probably is, as Word or Notepad saved it."""
+    try:
+        char = data[:1].decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return (
+        f" ('{printable(char)}' here is in the Windows-1252 encoding, "
+        "as older Windows editors save)"
+    )
 
 
 def _build(text: str, source: str) -> tuple[Any, _Places]:
@@ -250,7 +331,8 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
             if not isinstance(value, str):
                 raise problem(mark, f"a key must be a plain word, not {_describe(value)}")
             if value in parent.value:
-                raise problem(mark, f"'{printable(value)}' is given twice: keep one of them")
+                first = places.keys[(*parent.path, value)][0]
+                raise problem(mark, _given_twice(parent.path, value, first))
             parent.pending_key = value
             places.keys[(*parent.path, value)] = _position(mark)
             parent.value[value] = None
@@ -277,7 +359,8 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise problem(
                     event.start_mark,
-                    "anchors and aliases (&name, *name) are not allowed: write the value out",
+                    "a value cannot start with '&' or '*': write the value out in full, and put a "
+                    "text that starts with '*' or '&' in quotes",
                 )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -312,6 +395,9 @@ def _build(text: str, source: str) -> tuple[Any, _Places]:
     return result, places
 
 
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
 def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
@@ -327,6 +413,9 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
                 )
             ]
         )
+    if tag == _FLOAT_TAG:
+        # Kept as written: `version: 1.10` is not 1.1, and `hold: 1.30` may mean 1m30s.
+        return event.value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return constructor(resolver, node)
@@ -342,9 +431,54 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
         ) from None
 
 
+def _given_twice(path: KeyPath, key: str, first_line: int) -> str:
+    """A key given twice in one mapping: often a step whose '- ' was left out."""
+    key = printable(key)
+    if len(path) == 2 and path[0] == "steps" and isinstance(path[1], int):
+        step = f"step {path[1] + 1}"
+        if key in {"name", "exercise"}:
+            return (
+                f"{step} already has {key}: (line {first_line}): if a new step starts "
+                f"here, put '- ' before {key}: as the other steps have"
+            )
+        return (
+            f"'{key}' is given twice in {step} (first on line {first_line}): keep the one "
+            f"you mean, or if a new step starts here, begin it with '- '"
+        )
+    return f"'{key}' is given twice (first on line {first_line}): keep the one you mean"
+
+
+def _not_text(given: Any, name: str) -> str:
+    """Why a value is not the text expected, and how to write it."""
+    if given is None:
+        if " " in name:  # a list item, 'tip 2'
+            return "has no text: write it after the '- '"
+        return f"has no value: write it after '{name}:'"
+    if isinstance(given, dict) and len(given) == 1:
+        # `- Breathe out: lift your hips` reads as a key and a value.
+        (before, after), = given.items()
+        text = f"{before}: {after}" if after is not None else f"{before}:"
+        if str(before)[:1] in _CURLY:
+            return (
+                "this text is in curly quotes (a word processor's), which do not count as "
+                "quotes, and it holds ': ': put straight quotes \" \" around the whole text"
+            )
+        quote = "'" if '"' in text else '"'
+        return (
+            f"the text holds a colon followed by a space (after '{printable(str(before)[:30])}'), "
+            f"which starts a new key: put the whole text in quotes, e.g. "
+            f"{quote}{printable(text[:40])}{quote}"
+        )
+    if isinstance(given, list):
+        return "write one text here, not a list"
+    if isinstance(given, bool):
+        return "write some text here, in quotes if it is a word such as yes, no, on or off"
+    return "write some text here"
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return "keys with values"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
@@ -417,8 +551,28 @@ def _where(loc: KeyPath) -> str:
     return "the routine"
 
 
+# How a message names the items of a list: 'tip 2', counted from 1 as a person counts.
+_ITEM_NAMES = {"tips": "tip", "safety": "safety note", "tags": "tag", "steps": "step"}
+
+# Words people write for a key, and the key they mean.
+_SYNONYMS = {
+    "repetitions": "reps", "rep": "reps", "repeats": "reps", "times": "reps", "count": "reps",
+    "set": "sets", "rounds": "sets", "seconds": "hold", "secs": "hold", "hold_time": "hold",
+    "time": "duration", "length": "duration", "minutes": "duration", "duration_time": "duration",
+    "each_side": "per_side", "both_sides": "per_side", "sides": "per_side",
+    "bilateral": "per_side", "tip": "tips", "cues": "tips", "notes": "tips",
+    "instructions": "tips", "warning": "caution", "warnings": "caution",
+    "precaution": "caution", "precautions": "caution", "title": "name",
+    "description": "why", "pause": "rest", "rest_time": "rest", "break": "rest",
+    "exercises": "steps", "name": "title", "note": "description",
+}
+
+
 def _label(loc: KeyPath) -> str:
-    """How a message names the value at `loc`: the key, or e.g. 'progression of hold'."""
+    """How a message names the value at `loc`: the key, 'tip 2', or 'progression of hold'."""
+    if len(loc) >= 2 and isinstance(loc[-1], int) and isinstance(loc[-2], str):
+        item = _ITEM_NAMES.get(loc[-2], f"{printable(loc[-2])} item")
+        return f"{item} {loc[-1] + 1}"
     if "progression" in loc:
         rule = [printable(str(part)) for part in loc[loc.index("progression") + 1 :]]
         if rule:
@@ -438,8 +592,13 @@ def _explain(item: dict, loc: KeyPath) -> str:
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
             )
-        close = difflib.get_close_matches(field, known, n=1, cutoff=0.6)
+        meant = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"))
+        close = [meant] if meant in known else difflib.get_close_matches(
+            field.lower(), known, n=1, cutoff=0.6
+        )
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
+        if schema_class is Routine and field in ExerciseStep.model_fields and not close:
+            hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
         place = _where(loc)
         if schema_class is Progression:
             place = f"the progression of {place}"
@@ -460,12 +619,26 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
         return "backroutine: this version of backroutine reads format 1: write backroutine: 1"
-    if kind in {"string_type", "string_too_short"}:
+    if kind == "string_type":
+        return f"{name}: {_not_text(item.get('input'), name)}"
+    if kind == "string_too_short":
         return f"{name}: write some text here"
     if kind == "string_too_long":
         limit = item.get("ctx", {}).get("max_length")
         return f"{name}: too long, keep it under {limit} characters"
     if kind == "list_type":
+        given = item.get("input")
+        dash = str(given).lstrip()[:1] if isinstance(given, str) else ""
+        if dash in _DASHES:
+            return (
+                f"{name}: the item starts with {_DASHES[dash]} '{dash}' (a word processor puts "
+                "them in): start each item with a plain hyphen '- '"
+            )
+        if given is None:
+            return (
+                f"{name}: has no value: write the list after it, one item per line "
+                "starting with '- '"
+            )
         return f"{name}: write a list, one item per line starting with '- '"
     if kind == "too_short" and field == "steps":
         return "steps: the routine needs at least one step"
@@ -474,8 +647,19 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return f"{name}: too many items, at most {limit}"
     if kind == "bool_type" or kind == "bool_parsing":
         return f"{name}: write true or false"
+    if kind in {"model_type", "model_attributes_type"} and field == "progression":
+        example = "write the rules, e.g. hold: +5s per week, up to 60s"
+        if loc == ("progression",):
+            return f"progression: {example} (only a step can say progression: false)"
+        return f"progression: {example}, or false to keep this step as written"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
+        given = item.get("input")
+        key = re.match(r"([a-z_]+) +(\S.*)", given) if isinstance(given, str) else None
+        if key and key[1] in KEYS:  # `- name Bridge`
+            return (
+                f"{where}: put a colon after '{key[1]}': {key[1]}: {printable(key[2][:40])}"
+            )
         return (
             f"{where}: expected keys and values here (e.g. name: Bridge), "
             f"not {_describe(item.get('input'))}"

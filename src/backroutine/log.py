@@ -120,6 +120,9 @@ class SessionRecord:
     """How many segments were finished (completed, skipped or hurt)."""
     exercises: tuple[ExerciseRecord, ...] = ()
     """Filled only when asked for (`sessions(with_exercises=True)`)."""
+    exercises_done: int | None = None
+    """How many of its exercises were done (not skipped, not stopped because they hurt);
+    None when none of its exercises was logged, or the record was not read from a log."""
 
 
 def _utc_text(moment: datetime) -> str:
@@ -316,7 +319,8 @@ class CompletionLog:
         rows = self._db.execute(
             "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
             " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
-            " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done"
+            " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
+            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id)"
             f" FROM session {where} ORDER BY started_utc, id",
             parameters,
         ).fetchall()
@@ -336,7 +340,7 @@ class CompletionLog:
                 ended=_from_utc_text(row[9], row[7]) if row[9] else None,
                 status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
                 planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
-                exercises=tuple(exercises.get(row[0], ())),
+                exercises=tuple(exercises.get(row[0], ())), exercises_done=row[17],
             )
             for row in rows
         ]

@@ -186,10 +186,12 @@ class PlainSession:
             engine.add_time(10)
         elif key == "h":
             engine.hurt()
+            # After the last exercise there is nothing to go on to: the session is over.
+            go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
             print(
                 "Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
-                "numbness, tingling or weakness in your legs, stop and contact your clinician. "
-                "Press space to go on, q to end.",
+                "numbness, tingling or weakness in your legs, stop and contact your clinician."
+                + go_on,
                 file=self.out,
                 flush=True,
             )
@@ -253,6 +255,21 @@ def ask_pain(question: str, ask: Callable[[str], str], out: TextIO) -> int | Non
         if answer.isdigit() and 0 <= int(answer) <= 10:
             return int(answer)
         print("Please type a whole number from 0 (no pain) to 10 (worst), or just Enter.", file=out)
+
+
+def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
+    """Pain now and a note, after the session, into the log.
+
+    A resumed session is one session: Enter keeps what was said when it was stopped.
+    """
+    said = recorder.log.session(recorder.session_id)
+    keep = f"Enter to keep {said.pain_after}" if said.pain_after is not None else "Enter to skip"
+    pain_after = ask_pain(f"How much does your back hurt now, 0-10? ({keep}) ", ask, out)
+    keep = "Enter to keep the one you wrote" if said.note else "Enter to skip"
+    note = ask(f"A note for your therapist ({keep}): ").strip()
+    recorder.check_out(
+        said.pain_after if pain_after is None else pain_after, note or said.note
+    )
 
 
 def offer_resume(

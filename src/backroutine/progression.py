@@ -39,10 +39,11 @@ def week_number(first_done: date | None, today: date) -> int:
 
 
 def first_done(sessions: Iterable[SessionRecord], sha256: str) -> date | None:
-    """The day this version of the routine file was first done, from the log's sessions.
+    """The day this version of the routine was first done, from the log's sessions.
 
-    Matched on the file's content, so a new version from the therapist starts again at
-    week 1: they set its numbers for where the patient is now.
+    Matched on the routine's key (`backroutine.loader.routine_key`: its id and version,
+    else its file name), so a new version from the therapist starts again at week 1: they
+    set its numbers for where the patient is now.
     """
     days = [record.started.date() for record in sessions if record.routine_sha256 == sha256]
     return min(days, default=None)
@@ -63,7 +64,7 @@ def routine_for_week(routine: Routine, week: int) -> Routine:
 
 def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseStep:
     changes: dict[str, int | None] = {"progression": None}
-    for field, rule in _rules(step, routine.progression).items():
+    for field, rule in rules(step, routine).items():
         base = getattr(step, field)
         if field == "sets":
             base = base or routine.defaults.sets or 1
@@ -74,19 +75,36 @@ def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseS
     return replace(step, **changes)
 
 
-def _rules(step: ExerciseStep, routine_wide: Progression | None) -> dict[str, Rule]:
-    """The rule for each field: the step's own, else the routine's.
+def rules(step: ExerciseStep, routine: Routine) -> dict[str, Rule]:
+    """The rule for each of a step's fields: the step's own, else the routine's.
 
+    A step with `progression: false` (an empty progression) takes no routine-wide rule.
     A routine-wide `hold` rule grows single holds (stretches, planks) only: the short hold
-    of each paced rep is a different dose, which a step grows with its own rule.
+    of each paced rep is a different dose, which a step grows with its own rule. A
+    routine-wide `duration` rule leaves a warm-up and a cool-down (a timed activity
+    opening or closing a routine of several exercises) as written.
     """
-    rules = {}
-    for progression in (routine_wide, step.progression):  # the step's own comes last, and wins
-        if progression is not None:
-            rules.update({f: r for f in _LIMITS if (r := getattr(progression, f)) is not None})
-            if progression is routine_wide and step.kind != "hold":
-                rules.pop("hold", None)
-    return rules
+    own = step.progression
+    rules = {} if own is not None and not _rules_of(own) else _rules_of(routine.progression)
+    if step.kind != "hold":
+        rules.pop("hold", None)
+    if _warms_up_or_cools_down(step, routine):
+        rules.pop("duration", None)
+    return {**rules, **_rules_of(own)}  # the step's own rule wins
+
+
+def _rules_of(progression: Progression | None) -> dict[str, Rule]:
+    if progression is None:
+        return {}
+    return {f: rule for f in _LIMITS if (rule := getattr(progression, f)) is not None}
+
+
+def _warms_up_or_cools_down(step: ExerciseStep, routine: Routine) -> bool:
+    exercises = routine.exercises
+    return (
+        step.kind == "duration" and len(exercises) > 1
+        and (step is exercises[0] or step is exercises[-1])
+    )
 
 
 def value_in_week(rule: Rule, base: int, week: int, ceiling: int) -> int:
@@ -136,13 +154,13 @@ def describe(field: str, rule: Rule) -> str:
 
 def describe_all(step: ExerciseStep, routine: Routine) -> list[str]:
     """Every rule that applies to a step, in words."""
-    return [describe(field, rule) for field, rule in _rules(step, routine.progression).items()]
+    return [describe(field, rule) for field, rule in rules(step, routine).items()]
 
 
 def has_progression(routine: Routine) -> bool:
     """True when the routine's numbers change from week to week."""
-    return routine.progression is not None or any(
-        step.progression is not None for step in routine.exercises
+    return bool(_rules_of(routine.progression)) or any(
+        _rules_of(step.progression) for step in routine.exercises
     )
 
 

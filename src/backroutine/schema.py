@@ -47,6 +47,8 @@ def parse_duration(value: Any) -> int:
         seconds = int(value)
     elif isinstance(value, str):
         seconds = _parse_duration_text(value)
+    elif value is None:
+        raise PydanticCustomError("duration", "has no value: write how long, e.g. 60s")
     else:
         raise PydanticCustomError("duration", "expected a duration such as 30s, 2m or 1m30s")
     if seconds <= 0:
@@ -62,6 +64,28 @@ def _parse_duration_text(text: str) -> int:
     compact = text.strip().lower()
     if re.fullmatch(r"-?\d+", compact):
         return int(compact)
+    if compact.startswith("-"):
+        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
+    clock = re.fullmatch(r"(\d+):([0-5]\d)", compact)
+    if clock:  # 1:30, as a stopwatch shows it
+        return int(clock[1]) * 60 + int(clock[2])
+    decimal = re.fullmatch(r"(\d+)\.(\d+)", compact)
+    if decimal:
+        return _decimal_seconds(decimal[1], decimal[2])
+    for_each_side = re.fullmatch(r"(.+?)\s*(?:each|per|a|on each|every) side", compact)
+    if for_each_side:
+        raise PydanticCustomError(
+            "duration",
+            "write the time of one side, {time}, and add per_side: true on its own line",
+            {"time": for_each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+\s*[a-z]*", compact):
+        raise PydanticCustomError(
+            "duration",
+            "'{text}' is a range: write one duration, e.g. the lower one; a progression "
+            "can raise it week by week",
+            {"text": text[:40]},
+        )
     total = 0.0
     position = 0
     for match in _DURATION_PART.finditer(compact):
@@ -80,8 +104,57 @@ def _parse_duration_text(text: str) -> int:
     return int(total)
 
 
+def _decimal_seconds(whole: str, fraction: str) -> int:
+    """`10.00` is 10 seconds (the validator warns it may mean minutes); `1.30` is refused.
+
+    The refusal suggests what the number most likely meant: minutes and seconds for two
+    digits after the point (`1.30`: 1m30s), else minutes with a decimal (`2.5`: 2m30s).
+    """
+    if not fraction.strip("0"):
+        return int(whole)
+    text = f"{whole}.{fraction}"
+    if len(fraction) == 2 and int(fraction) < 60:
+        minutes, seconds = int(whole), int(fraction)
+        meant = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        written = f"{minutes}m{seconds}s" if minutes else f"{seconds}s"
+    else:
+        minutes, seconds = divmod(float(text) * 60, 60)
+        if not seconds.is_integer():
+            raise PydanticCustomError(
+                "duration", "use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s"
+            )
+        meant = f"{text} minutes"
+        written = "".join(
+            f"{int(amount)}{unit}" for amount, unit in ((minutes, "m"), (seconds, "s")) if amount
+        )
+    raise PydanticCustomError(
+        "duration",
+        "{text} is not a duration: for {meant} write {written}",
+        {"text": text, "meant": meant, "written": written},
+    )
+
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+            "seventeen", "eighteen", "nineteen", "twenty",
+        ]
+    )
+}
+"""Counts written as words, `sets: three`, as `frequency` takes "three times a week"."""
+_COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?"}
+
+
 def _check_count(limit: int, what: str):
     def check(value: Any) -> Any:
+        if isinstance(value, str):
+            value = _count_from_text(value, what)
+        if isinstance(value, (list, dict)):
+            raise PydanticCustomError("count", "write one number here, e.g. {what}: 3",
+                                      {"what": what})
         if isinstance(value, bool) or not isinstance(value, int):
             raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
         if value < 1:
@@ -95,6 +168,47 @@ def _check_count(limit: int, what: str):
         return value
 
     return check
+
+
+def _count_from_text(text: str, what: str) -> int:
+    """A count written out: `10`, `three`; or a clear message for `10x3`, `8 per side`, `8-12`."""
+    compact = text.strip().lower()
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    if compact in _NUMBER_WORDS:
+        return _NUMBER_WORDS[compact]
+    counted = re.fullmatch(rf"(\d+|[a-z]+)\s*(?:{_COUNT_UNITS[what]})", compact)
+    if counted and (counted[1].isdigit() or counted[1] in _NUMBER_WORDS):
+        return _count_from_text(counted[1], what)  # `10 reps`, `three sets`
+    if re.fullmatch(r"\d*\.\d+", compact):
+        raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
+    times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
+    if times:
+        reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)
+        raise PydanticCustomError(
+            "count",
+            "'{text}' gives two numbers: write reps: {reps} and, on its own line, sets: {sets}",
+            {"text": text[:40], "reps": reps, "sets": sets},
+        )
+    each_side = re.fullmatch(r"(\d+)\s*(?:each|per|a|on each|every) side", compact)
+    if each_side:
+        raise PydanticCustomError(
+            "count",
+            "write the {what} of one side, {what}: {count}, and add per_side: true on its own line",
+            {"what": what, "count": each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+", compact):
+        raise PydanticCustomError(
+            "count",
+            "'{text}' is a range: write one number, e.g. the lower one; a progression can "
+            "raise it week by week",
+            {"text": text[:40]},
+        )
+    raise PydanticCustomError(
+        "count",
+        "'{text}' is not a number of {what}: write e.g. {what}: 3",
+        {"text": text[:40], "what": what},
+    )
 
 
 def _count_text(limit: int, what: str):
@@ -111,21 +225,51 @@ def _count_text(limit: int, what: str):
     return parse
 
 
+_DURATION_TEXT = (
+    r"^\s*(\d+(\.\d+)?\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*)+$"
+    r"|^\s*\d+:[0-5]\d\s*$|^\s*\d+\s*$"
+)
 Seconds = Annotated[
     int,
     BeforeValidator(parse_duration),
     WithJsonSchema(
         {
             "anyOf": [
+                # An editor reads 10.00 as a number: "integer" takes it, not 1.30.
                 {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[a-zA-Z]+\s*)+$"},
+                {"type": "string", "pattern": _DURATION_TEXT},
             ],
-            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 90 sec",
+            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 1:30, 90 sec",
         }
     ),
 ]
-Reps = Annotated[int, BeforeValidator(_check_count(MAX_REPS, "reps")), Field(ge=1, le=MAX_REPS)]
-Sets = Annotated[int, BeforeValidator(_check_count(MAX_SETS, "sets")), Field(ge=1, le=MAX_SETS)]
+
+
+def _count_schema(limit: int, what: str) -> dict[str, Any]:
+    words = [word for word, number in _NUMBER_WORDS.items() if 1 <= number <= limit]
+    numbers = [str(number) for number in range(1, limit + 1)]
+    count = "|".join(sorted(numbers + words, key=len, reverse=True))
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": limit},
+            # `three`, `10 reps`: counts as `_count_from_text` reads them, within the limit.
+            {"type": "string", "pattern": rf"^\s*({count})(\s*({_COUNT_UNITS[what]}))?\s*$"},
+        ],
+        "examples": [3, "three"],
+        "description": f"a whole number of {what} from 1 to {limit}, or a word such as three",
+    }
+
+
+Reps = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_REPS, "reps")),
+    WithJsonSchema(_count_schema(MAX_REPS, "reps")),
+]
+Sets = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_SETS, "sets")),
+    WithJsonSchema(_count_schema(MAX_SETS, "sets")),
+]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 
@@ -145,8 +289,20 @@ def parse_version(value: Any) -> str:
     return text
 
 
+_DATE_SCHEMA = {
+    # No "type": an editor reads 2030-01-31 as text, a Python YAML reader as a date object.
+    "not": {"type": ["number", "boolean", "array", "object"]},
+    "pattern": r"^\d{4}-\d\d-\d\d$",
+    "format": "date",
+    "examples": ["2030-01-31"],
+}
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # The docstring under each field is its description in the JSON Schema (hover help).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
     plain: ClassVar[type]
     """The `backroutine.model` class a valid instance becomes."""
 
@@ -322,15 +478,39 @@ class Progression(_Strict):
     """How the sets grow, e.g. '+1 after 2 weeks'."""
 
 
-def _name_or_exercise(schema: dict[str, Any]) -> None:
-    # In the file, a step that takes an exercise from a library may leave out its name.
+def _opt_out(value: Any) -> Any:
+    """`progression: false` (or `none`) on a step: an empty progression, so no rule applies."""
+    opting_out = value is False or (isinstance(value, str) and value.strip().lower() == "none")
+    return {} if opting_out else value
+
+
+StepProgression = Annotated[
+    Progression,
+    BeforeValidator(_opt_out, json_schema_input_type=Progression | Literal[False, "none"]),
+]
+
+_TIMINGS = ("hold", "duration", "reps")
+
+
+def _exercise_step_rules(schema: dict[str, Any]) -> None:
+    """What `_one_way_of_timing` and the library checks say, as JSON Schema."""
+    # A step that takes an exercise from a library may leave out its name and timing.
     schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+    schema["anyOf"] = [{"required": ["name"]}, {"required": ["exercise"]}]
+    schema["if"] = {"not": {"required": ["exercise"]}}
+    schema["then"] = {
+        "anyOf": [{"required": [timing]} for timing in _TIMINGS],
+        "dependentRequired": {"relax": ["reps", "hold"]},
+    }
+    schema["not"] = {
+        "anyOf": [{"required": ["hold", "duration"]}, {"required": ["reps", "duration"]}]
+    }
 
 
 class ExerciseStep(_Strict):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
 
-    model_config = ConfigDict(json_schema_extra=_name_or_exercise)
+    model_config = ConfigDict(json_schema_extra=_exercise_step_rules)
     plain = model.ExerciseStep
 
     exercise: Annotated[str, Field(max_length=100)] | None = None
@@ -363,8 +543,8 @@ class ExerciseStep(_Strict):
     """One or two sentences on why this exercise helps."""
     say: LongText | None = None
     """What the voice says to announce the exercise."""
-    progression: Progression | None = None
-    """How this step's numbers grow week by week."""
+    progression: StepProgression | None = None
+    """How this step's numbers grow week by week; false: not at all, whatever the routine says."""
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
@@ -442,17 +622,39 @@ class Routine(_Strict):
         Annotated[
             str,
             BeforeValidator(parse_version),
-            WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                            "examples": [1, "2.1"]}),
+            # An editor reads `version: 1.2` as a number, `1.2.1` as text.
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0},
+                        {"type": "string", "pattern": r"^\s*\d{1,6}(\.\d{1,6}){0,3}\s*$"},
+                    ],
+                    "examples": [1, "2.1"],
+                }
+            ),
         ]
         | None
     ) = None
     """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
     licence: ShortText | None = None
     """Under what terms others may use the file, e.g. CC BY 4.0."""
-    review_by: date | None = None
+    review_by: Annotated[date, WithJsonSchema(_DATE_SCHEMA)] | None = None
     """When the patient should have the routine reviewed by their therapist."""
-    library: ShortText | None = None
+    library: (
+        Annotated[
+            str,
+            Field(max_length=200),
+            # What `library.library_file` refuses, as far as a pattern can say it.
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "pattern": r"^(?![/\\~])(?![A-Za-z]:)(?!(.*[/\\])?\.\.([/\\]|$)).+$",
+                    "examples": ["my-exercises.yaml"],
+                }
+            ),
+        ]
+        | None
+    ) = None
     """An exercise library file beside the routine, e.g. my-exercises.yaml."""
     frequency: (
         Annotated[
@@ -473,3 +675,31 @@ class Routine(_Strict):
     """How every exercise's numbers grow week by week (a step's own progression wins)."""
     steps: list[Step] = Field(min_length=1, max_length=200)
     """The exercises and rests, in order."""
+
+
+KEYS = frozenset(
+    name
+    for schema_class in (Routine, ExerciseStep, Defaults, Progression)
+    for name in schema_class.model_fields
+)
+"""Every key of the format, in any place."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a routine file, for editors: what `validate` accepts, with help."""
+    from backroutine.library import bundled_library  # it reads its file with the loader
+
+    schema = Routine.model_json_schema()
+    ids = sorted(bundled_library().exercises)
+    exercise = schema["$defs"]["ExerciseStep"]["properties"]["exercise"]
+    # Offered for completion; refused when unknown unless the routine names its own library.
+    exercise["anyOf"] = [{"enum": ids}, {"type": "string"}]
+    schema["if"] = {"not": {"required": ["library"]}}
+    schema["then"] = {
+        "properties": {"steps": {"items": {"properties": {"exercise": {"enum": ids}}}}}
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "backroutine routine file",
+        **schema,
+    }

@@ -7,10 +7,16 @@ files are called, and says what changed.
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from backroutine.catalog import CatalogEntry, find_routines, load_entry
 from backroutine.loader import LoadedRoutine, load_routine
@@ -208,18 +214,20 @@ def _shown(name: str, value: object) -> str:
 
 # --- the template -----------------------------------------------------------------
 
-TEMPLATE = f"""\
-# yaml-language-server: $schema={SCHEMA_FILE}
+DEFAULT_TITLE = "My back routine"
+
+TEMPLATE = """\
+# yaml-language-server: $schema={schema}
 # A backroutine routine. Check it with:   backroutine validate THIS-FILE
-# Editor help: write the schema beside it: backroutine schema > {SCHEMA_FILE}
-# The format, with every key: docs/routine-format.md
+# Editor help comes from {schema} beside this file (backroutine new FILE writes it;
+# or: backroutine schema > {schema}). The format, with every key: docs/routine-format.md
 
 backroutine: 1
-title: My back routine
+title: {title}
 description: >-
   What the routine is for, in a sentence or two for the patient.
 author: Your name, PT
-id: my-back-routine        # stays the same in every version you send
+id: {routine_id}   # made for this routine: keep it in every version you send
 version: 1                 # raise it when you send a new version
 licence: CC BY 4.0
 frequency: 3 per week       # daily, 2 per day, 3 per week...
@@ -255,6 +263,7 @@ steps:
   # Or write an exercise out in full:
   - name: Easy walk
     duration: 10m
+    progression: false          # the walk stays 10 minutes, whatever the routine grows
     tips:
       - An easy pace on a flat surface.
       - Stand tall and let your arms swing.
@@ -264,6 +273,31 @@ steps:
 """
 
 
-def template() -> str:
-    """A commented routine file to start from; valid as it is."""
-    return TEMPLATE
+def template(title: str = DEFAULT_TITLE, routine_id: str | None = None) -> str:
+    """A commented routine file to start from, valid as it is, with its own id."""
+    return TEMPLATE.format(
+        schema=SCHEMA_FILE,
+        title=_yaml_text(title),
+        routine_id=routine_id or new_routine_id(title),
+    )
+
+
+def file_stem(title: str) -> str:
+    """A file name (without `.yaml`) made from a title: `Core for Jane` -> `core-for-jane`."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "routine"
+
+
+def new_routine_id(title: str) -> str:
+    """A unique id for a new routine: its title's words and a random tag, e.g. core-for-jane-3f9a.
+
+    The tag keeps two therapists' "Core stability" apart when one patient imports both.
+    """
+    return f"{file_stem(title)}-{secrets.token_hex(2)}"
+
+
+def _yaml_text(text: str) -> str:
+    """`text` as a YAML value read back exactly: plain when it is safe, else double-quoted."""
+    if re.fullmatch(r"[A-Za-z][\w ,.'()/+-]*", text) and yaml.safe_load(text) == text:
+        return text  # not a word YAML reads otherwise, such as yes, no or null
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted text

@@ -26,9 +26,10 @@ LATE_PHRASE_SECONDS = 1.0
 class CuePlayer:
     """Plays the cue for each engine event: subscribe `on_event` to the engine.
 
-    A get-ready cue is followed by the exercise's announcement when a `voice` is given
-    (its phrases are synthesised in the background from the start, so they are ready in
-    time); a switch-sides cue by "Switch sides". `muted` silences everything.
+    A get-ready cue is followed by the exercise's announcement, its caution included,
+    when a `voice` is given (its phrases are synthesised in the background from the start,
+    so they are ready in time); a switch-sides cue by "Switch sides". `muted` silences
+    everything.
     """
 
     def __init__(

@@ -165,10 +165,22 @@ class Voice:
 
 
 def announcement(step: ExerciseStep, prepare: Segment) -> str:
-    """What the voice says before an exercise: the step's `say:` text, or e.g.
-    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first."."""
-    if step.say:
-        return step.say
+    """What the voice says when an exercise comes up: the step's `say:` text, or e.g.
+    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its caution.
+
+    The caution is spoken once, here, because a patient on the floor cannot read it on
+    the screen; it is left out when the `say:` text already holds it.
+    """
+    phrase = step.say or _what_and_how_long(step, prepare)
+    caution = step.caution
+    if not caution or caution.casefold() in phrase.casefold():
+        return phrase
+    if not phrase.endswith((".", "!", "?")):
+        phrase += "."
+    return f"{phrase} {caution}"
+
+
+def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
     if step.reps is not None and step.hold is not None:
         how = f"{step.reps} reps, hold {spoken_seconds(step.hold)}"
     elif step.reps is not None:

@@ -85,6 +85,10 @@ class BackroutineApp(App[None]):
         self.flow = AppFlow(self, self.context)
         self.flow.open()
 
+    def on_unmount(self) -> None:
+        if self.flow is not None:
+            self.flow.close()
+
     def on_routine_picker_screen_chosen(self, message: RoutinePickerScreen.Chosen) -> None:
         assert self.flow is not None  # the flow pushed the picker
         self.flow.chosen(message.entry)

@@ -7,20 +7,23 @@ session engine and every screen behind it.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backroutine.catalog import CatalogEntry
 from backroutine.engine import SessionEngine
+from backroutine.history import counts
 from backroutine.model import LoadedRoutine
 from backroutine.plain import where_stopped
 from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
+from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.tui.checkin import CheckIn, CheckInScreen
 from backroutine.tui.dialogs import Question
 from backroutine.tui.picker import RoutinePickerScreen
-from backroutine.tui.player import PlayerScreen, SessionOutcome
+from backroutine.tui.player import ExerciseResult, PlayerScreen, SessionOutcome
 from backroutine.tui.summary import Debrief, SummaryScreen
 
 if TYPE_CHECKING:
@@ -35,9 +38,16 @@ class AppFlow:
     def __init__(self, app: BackroutineApp, context: AppContext) -> None:
         self.app = app
         self.context = context
+        # One live session per log, across windows: held from the resume offer or the
+        # start of a session until its summary is closed.
+        self.lock = SessionLock.beside(context.log.path) if context.log is not None else None
 
     def open(self) -> None:
-        """The first screen: the routine asked for, or the picker; then any resume offer."""
+        """The first screen: any resume offer first, then the routine asked for or the picker.
+
+        Nothing is started before the resume question is answered: a session started
+        behind it would run unseen, and would itself look like one to resume.
+        """
         if self.context.sound is not None:
             self.context.sound.start()
         if self.context.start_with is not None:
@@ -45,21 +55,48 @@ class AppFlow:
             if entry.loaded is None:
                 self.app.exit(message="\n".join(map(str, entry.problems)), return_code=1)
                 return
-            self._begin(entry.loaded, back_to_picker=False)
+            loaded = entry.loaded
+            self._offer_resume(then=lambda: self._begin(loaded, back_to_picker=False))
         else:
+            self._show_picker()
+            self._offer_resume()
+
+    def close(self) -> None:
+        """The app is closing: let another window play a session."""
+        if self.lock is not None:
+            self.lock.release()
+
+    def _show_picker(self) -> None:
+        if not any(isinstance(screen, RoutinePickerScreen) for screen in self.app.screen_stack):
             entries = self.context.routines.entries()
             self.app.push_screen(RoutinePickerScreen(entries, self._last_done()))
-        self._offer_resume()
+
+    def _claim_log(self) -> bool:
+        """Take the log for a session; if another window plays one, say so and offer the
+        picker instead."""
+        if self.lock is None or self.lock.acquire():
+            return True
+        self.app.notify(
+            f"{RUNNING_ELSEWHERE} Meanwhile your routines and history are here.",
+            severity="warning",
+            timeout=10,
+        )
+        self._show_picker()
+        return False
+
+    def _release_log(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     def _last_done(self) -> dict[str, str]:
-        """Routine file name -> when it was last completed, in words."""
+        """Routine file name -> when it was last done (as the history counts it), in words."""
         log = self.context.log
         if log is None:
             return {}
         today = local_now().date()
         last: dict[str, str] = {}
         for session in log.sessions():
-            if session.status == "completed":
+            if counts(session):
                 days = (today - session.started.date()).days
                 words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
                 last[Path(session.routine_path).stem] = words
@@ -67,11 +104,16 @@ class AppFlow:
 
     # -- resuming --------------------------------------------------------------------
 
-    def _offer_resume(self) -> None:
-        """If a session was cut short (killed or quit), offer to go on where it stopped."""
+    def _offer_resume(self, then: Callable[[], None] | None = None) -> None:
+        """If a session was cut short (killed or quit), offer to go on where it stopped;
+        once none is left to offer, call `then`."""
         log = self.context.log
         if log is None:
+            if then is not None:
+                then()
             return
+        if not self._claim_log():
+            return  # the unfinished session may be the one live in the other window
         for session in reversed(log.unfinished_sessions()):
             recorder = None
             entry = self.context.routines.entry(Path(session.routine_path))
@@ -89,16 +131,23 @@ class AppFlow:
                 resume: bool | None, recorder=recorder, loaded=loaded, session=session
             ) -> None:
                 if resume:
+                    earlier = {
+                        exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
+                        for exercise in log.session(session.id).exercises
+                        if exercise.outcome != "started"
+                    }
                     self._play(
                         loaded,
                         recorder.engine,
                         recorder,
                         session.pain_before,
                         back_to_picker=self.context.start_with is None,
+                        earlier=earlier,
+                        said=Debrief(session.pain_after, session.note or ""),
                     )
                 else:
                     recorder.abandon()
-                    self._offer_resume()
+                    self._offer_resume(then)
 
             self.app.push_screen(
                 Question(
@@ -112,6 +161,9 @@ class AppFlow:
                 answered,
             )
             return
+        self._release_log()  # `then` claims it again if it starts a session
+        if then is not None:
+            then()
 
     # -- a session -------------------------------------------------------------------
 
@@ -127,8 +179,12 @@ class AppFlow:
         }
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
+        if not self._claim_log():
+            return
+
         def checked_in(answer: CheckIn | None) -> None:
             if answer is None:
+                self._release_log()
                 if not back_to_picker:
                     self.app.exit()
                 return
@@ -168,27 +224,40 @@ class AppFlow:
         pain_before: int | None,
         *,
         back_to_picker: bool,
+        earlier: dict[int, ExerciseResult] | None = None,
+        said: Debrief | None = None,
     ) -> None:
-        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log."""
+        """Run `engine` in the player; `recorder` (None: no log) keeps it in the log.
+
+        A resumed session brings the exercises it left `earlier` and what the patient
+        `said` when it stopped, so its summary is of the whole session.
+        """
         routine = loaded.routine
         sound = self.context.sound
         audio = sound.cue_player(engine, routine) if sound else None
 
+        def keep(debrief: Debrief) -> None:
+            assert recorder is not None
+            recorder.check_out(debrief.pain_after, debrief.note or None)
+
         def finished(outcome: SessionOutcome | None) -> None:
             def debriefed(debrief: Debrief | None) -> None:
-                if debrief is not None and recorder is not None:
-                    recorder.check_out(debrief.pain_after, debrief.note or None)
+                self._release_log()  # kept as it was typed, by `keep`
                 if not back_to_picker:
                     self.app.exit()
                 else:
                     self._refresh_picker()
 
-            logged = recorder is not None
-            summary = SummaryScreen(routine.title, outcome, pain_before, logged=logged)
+            summary = SummaryScreen(
+                routine.title, outcome, pain_before, logged=recorder is not None, said=said,
+                keep=keep if recorder is not None else None,
+            )
             self.app.push_screen(summary, debriefed)
 
         self.app.push_screen(
-            PlayerScreen(routine, engine, audio=audio, audio_note=sound and sound.note),
+            PlayerScreen(
+                routine, engine, audio=audio, audio_note=sound and sound.note, earlier=earlier
+            ),
             finished,
         )
 

@@ -1,4 +1,7 @@
-"""The history screen: streaks, adherence, a calendar heatmap and the pain trend."""
+"""The history screen: streaks, adherence, a calendar heatmap, the pain trend and notes.
+
+It shows what `backroutine history` prints, from the same functions, so the two agree.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,21 @@ from textual.widgets import Footer, Header, Label, Sparkline, Static
 from backroutine.export import (
     flag_lines,
     heatmap_lines,
+    note_lines,
+    spark,
     summary_lines,
     trouble_lines,
 )
 from backroutine.history import FLAG_RUN_ALERT, RoutineHistory
 from backroutine.text import printable
+
+
+class PainTrend(Sparkline):
+    """Pain scores (None: not given) drawn on the fixed 0-10 scale `backroutine history`
+    uses. Textual's own sparkline scales to its data, so 2/10 and 7/10 both drew full."""
+
+    def render(self) -> Content:
+        return Content(spark(self.data or []))
 
 
 class HistoryScreen(Screen[None]):
@@ -48,13 +61,14 @@ class HistoryScreen(Screen[None]):
                 yield Static(id="troubles")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain before", classes="pain-label")
-                yield Sparkline(id="pain-before")
+                yield PainTrend(id="pain-before")
                 yield Label(id="pain-before-latest", classes="pain-latest")
             with Horizontal(classes="pain-row"):
                 yield Label("Pain after", classes="pain-label")
-                yield Sparkline(id="pain-after")
+                yield PainTrend(id="pain-after")
                 yield Label(id="pain-after-latest", classes="pain-latest")
             yield Static(id="flags")
+            yield Static(id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,13 +105,14 @@ class HistoryScreen(Screen[None]):
         for when in ("before", "after"):
             scores = [getattr(point, when) for point in history.pain]
             given = [score for score in scores if score is not None]
-            self.query_one(f"#pain-{when}", Sparkline).data = given
+            self.query_one(f"#pain-{when}", PainTrend).data = scores
             latest = f"latest {given[-1]}/10" if given else "no scores yet"
             self.query_one(f"#pain-{when}-latest", Label).update(latest)
         flags = self.query_one("#flags", Static)
         flags.update(_lines(flag_lines(history)))
         flags.set_class(history.flag_run >= FLAG_RUN_ALERT, "-alert")
         self.query_one("#troubles", Static).update(_lines(trouble_lines(history)))
+        self.query_one("#notes", Static).update(_lines(note_lines(history)))
 
 
 def _lines(lines: list[str]) -> Content:

@@ -17,11 +17,19 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 from backroutine.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.text import human_duration, printable
-from backroutine.tui.dialogs import Question
+from backroutine.tui.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets import literal
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 STOP_NOTE = "Sharp pain, numbness, tingling or leg weakness: stop and press h."
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """How one exercise of the session went: done, skipped or hurt."""
+
+    name: str
+    outcome: str
 
 
 @dataclass
@@ -30,7 +38,15 @@ class SessionOutcome:
 
     status: str = "abandoned"
     active_seconds: float = 0.0
-    exercises: list[ExerciseDone] = field(default_factory=list)
+    results: dict[int, ExerciseResult] = field(default_factory=dict)
+    """Step index -> how that exercise went (its last pass, after going back)."""
+    hurt: bool = False
+    """The patient pressed "this hurts" (also during a rest, which has no result)."""
+
+    @property
+    def exercises(self) -> list[ExerciseResult]:
+        """Each exercise left so far, in routine order."""
+        return [self.results[step] for step in sorted(self.results)]
 
 
 class PlayerScreen(Screen[SessionOutcome]):
@@ -55,14 +71,21 @@ class PlayerScreen(Screen[SessionOutcome]):
     ]
 
     def __init__(
-        self, routine: Routine, engine: SessionEngine, *, audio=None, audio_note: str | None = None
+        self,
+        routine: Routine,
+        engine: SessionEngine,
+        *,
+        audio=None,
+        audio_note: str | None = None,
+        earlier: dict[int, ExerciseResult] | None = None,
     ) -> None:
+        """`earlier`: the exercises a resumed session had left before it stopped."""
         super().__init__()
         self.routine = routine
         self.engine = engine
         self.audio = audio
         self.audio_note = audio_note
-        self.outcome = SessionOutcome()
+        self.outcome = SessionOutcome(results=dict(earlier or {}))
         self.exercise_numbers = _exercise_numbers(routine)
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
@@ -136,7 +159,7 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExerciseDone):
-            self.outcome.exercises.append(event)
+            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome)
         elif isinstance(event, SessionFinished):
             self.outcome.status = event.status
             self.outcome.active_seconds = event.active_seconds
@@ -233,14 +256,23 @@ class PlayerScreen(Screen[SessionOutcome]):
         }.get(segment.kind, "")
 
     def _next_up(self) -> Content:
-        segments = self.engine.segments
-        for later in segments[self.engine.index + 1 :]:
-            if later.kind.is_work and (
-                later.step_index != self.engine.current.step_index
-                or later.side != self.engine.current.side
-            ):
+        """The next set, side or exercise to come (not the next rep of this one)."""
+        current = self.engine.current
+        for later in self.engine.segments[self.engine.index + 1 :]:
+            if not later.kind.is_work:
+                continue
+            if later.step_index != current.step_index:
                 side = f", {later.side} side" if later.side else ""
                 return literal(later.name) + Content(side)
+            if later.set_number != current.set_number and current.kind is SegmentKind.REST:
+                # A rest between sets: the next thing to do is the next set.
+                side = f", {later.side} side" if later.side else ""
+                return (
+                    Content(f"Set {later.set_number} of {later.set_count}: ")
+                    + literal(later.name) + Content(side)
+                )
+            if later.side != current.side:
+                return literal(later.name) + Content(f", {later.side} side")
         return Content("the end of the routine")
 
     # -- keys --------------------------------------------------------------------
@@ -286,25 +318,20 @@ class PlayerScreen(Screen[SessionOutcome]):
     def action_hurt(self) -> None:
         if self.engine.status in {"finished", "abandoned"}:
             return
-        name = self.engine.current.name
+        step = self.routine.steps[self.engine.current.step_index]
+        self.outcome.hurt = True
         self._control(self.engine.hurt())
-        self.app.push_screen(
-            Question(
-                f"Noted: {name} hurt, so it was stopped.\n\n"
-                "End the session now, or carry on with the next exercise?",
-                yes="End session",
-                no="Carry on",
-                warning="If the pain is sharp, or you feel numbness, tingling or weakness in "
-                "your legs, stop now and contact your clinician.",
-            ),
-            self._after_hurt,
-        )
+        if self.engine.status == "finished":
+            return  # it was the last exercise: the summary follows, with the clinician's note
+        exercise = step.name if isinstance(step, ExerciseStep) else None
+        self.app.push_screen(HurtQuestion(exercise), self._after_hurt)
 
-    def _after_hurt(self, end: bool | None) -> None:
-        if end:
+    def _after_hurt(self, choice: AfterHurt | None) -> None:
+        if choice == "end":
             self._control(self.engine.quit())
-        elif self.engine.status == "paused":
+        elif choice == "carry_on" and self.engine.status == "paused":
             self._control(self.engine.resume())
+        # "pause": hurt() left the session paused; space carries on when the patient is ready.
 
     def action_quit_session(self) -> None:
         was_paused = self.engine.status == "paused"

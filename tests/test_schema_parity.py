@@ -1,0 +1,177 @@
+"""The JSON Schema an editor checks with agrees with `backroutine validate`.
+
+Every file validate accepts, the schema accepts (the bundled routines, the template, the
+fine fixtures); every file validate refuses for a reason a schema can express, the schema
+refuses too. Files are read as an editor's YAML 1.2 reads them: `1:30` and `2030-01-31`
+are text there, not a number and a date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from backroutine.loader import RoutineFileError, check_routine_file, parse_routine
+from backroutine.paths import bundled_routines_dir
+from backroutine.schema import json_schema
+from backroutine.sharing import template
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = sorted([*DATA.glob("mistakes/*.yaml"), *DATA.glob("bad/*.yaml"),
+                   *DATA.glob("good/*.yaml"), *bundled_routines_dir().glob("*.yaml")])
+
+# Refused by validate for reasons no JSON Schema can see: the layout of the text (an
+# editor shows those as YAML errors), a file's bytes, or a value's meaning in words.
+BEYOND_A_SCHEMA = {
+    "absurd-hold": "2h is over the one-hour limit only once its words are read",
+    "frequency-bad": "the words of a frequency",
+    "bad-frequency": "the words of a frequency",
+    "title-yes": "yes is text to an editor's YAML 1.2, yes/no to backroutine's YAML 1.1",
+}
+
+
+class EditorYaml(yaml.SafeLoader):
+    """YAML 1.2's core schema, as editors read it: no dates, no 1:30 as 90, no yes/no.
+
+    A key given twice is an error there too, before any schema is applied.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        if len(keys) != len(set(keys)):
+            raise yaml.constructor.ConstructorError(None, None, "duplicate key", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+EditorYaml.yaml_implicit_resolvers = {}
+for tag, pattern, first in [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$", "-+0123456789"),
+    ("float", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
+              r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", "-+.0123456789"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+]:
+    EditorYaml.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))
+
+
+def editor_reads(text: str):
+    return yaml.load(text, Loader=EditorYaml)  # a SafeLoader underneath
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_accepts(path: Path) -> bool:
+    try:
+        check_routine_file(path, today=date(2026, 11, 30))
+    except RoutineFileError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_schema_agrees_with_validate(path: Path, validator):
+    try:
+        document = editor_reads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        assert not validate_accepts(path)  # the editor shows these as YAML errors
+        return
+    errors = [error.message for error in validator.iter_errors(document)]
+    if validate_accepts(path):
+        assert errors == [], errors
+    elif path.stem not in BEYOND_A_SCHEMA:
+        assert errors, f"validate refuses {path.name}, the schema accepts it"
+
+
+def test_the_template_and_the_documented_examples_pass_the_schema(validator):
+    assert list(validator.iter_errors(editor_reads(template()))) == []
+    parse_routine(template())
+    reference = (Path(__file__).parents[1] / "docs" / "routine-format.md").read_text("utf-8")
+    examples = re.findall(r"^```yaml\n(.*?)^```", reference, re.MULTILINE | re.DOTALL)
+    assert len(examples) >= 5
+    for example in examples:
+        if "title:" in example:  # a whole routine, not a fragment
+            parse_routine(example)
+            assert list(validator.iter_errors(editor_reads(example))) == [], example
+
+
+@pytest.mark.parametrize(
+    "step, accepted",
+    [
+        ("{rest: 60s}", True),
+        ("{exercise: bird-dog}", True),
+        ("{name: Plank, hold: '1:30'}", True),
+        ("{name: Plank, hold: 90}", True),
+        ("{name: Plank, hold: 1.5m}", True),
+        ("{name: Plank, hold: 1 min 30 s}", True),
+        ("{name: Walk, duration: 10.00}", True),
+        ("{name: Plank, hold: 1.30}", False),
+        ("{name: Walk, duration: 10m, progression: false}", True),
+        ("{name: Bridge, reps: 10, sets: three}", True),
+        ("{name: Bridge, reps: 10 reps, sets: 2 sets}", True),
+        ("{name: Bridge, reps: 10, sets: 50}", False),
+        ("{name: Bridge, reps: 10, sets: 50 sets}", False),
+        ("{name: Bridge, reps: 1000}", False),
+        ("{name: Plank, hold: 30s, duration: 1m}", False),
+        ("{name: Plank}", False),
+        ("{reps: 10}", False),
+        ("{exercise: bird-dgo}", False),
+        ("{rest: 60s, hold: 5s}", False),
+    ],
+)
+def test_steps_in_the_schema(step: str, accepted: bool, validator):
+    document = editor_reads(f"title: T\nsteps:\n  - {step}\n")
+    assert validator.is_valid(document) is accepted
+
+
+@pytest.mark.parametrize(
+    "top, accepted",
+    [
+        ("version: 1.2", True),
+        ("version: 1.2.1", True),
+        ("library: libs/mine.yaml", True),
+        ("library: ../mine.yaml", False),
+        ("library: /etc/mine.yaml", False),
+        ("library: libs/../../mine.yaml", False),
+        ("review_by: 2030-01-31", True),
+    ],
+)
+def test_routine_keys_in_the_schema(top: str, accepted: bool, validator):
+    document = editor_reads(f"title: T\n{top}\nsteps:\n  - {{name: A, hold: 5s}}\n")
+    assert validator.is_valid(document) is accepted
+
+
+def test_python_yaml_readers_get_the_same_answers(validator):
+    # PyYAML reads YAML 1.1: the template's review_by is a date there, and 1:30 is 90.
+    for path in filter(validate_accepts, FIXTURES):
+        assert validator.is_valid(yaml.safe_load(path.read_bytes())), path.name
+    assert validator.is_valid(yaml.safe_load(template()))
+    assert not validator.is_valid(yaml.safe_load("title: T\nreview_by: 5\nsteps: [{rest: 5}]"))
+
+
+def test_a_routine_with_its_own_library_may_name_its_own_exercises(validator):
+    document = editor_reads("title: T\nlibrary: mine.yaml\nsteps:\n  - exercise: my-stretch\n")
+    assert validator.is_valid(document)
+
+
+def test_every_key_has_a_description_for_hover_help():
+    schema = json_schema()
+    for where in [schema, *schema["$defs"].values()]:
+        for key, prop in where["properties"].items():
+            assert prop.get("description"), key
+
+
+def test_what_is_beyond_a_schema_is_only_that(validator):
+    # Keeps the list honest: each file on it is one the schema accepts.
+    for path in FIXTURES:
+        if path.stem in BEYOND_A_SCHEMA:
+            assert validator.is_valid(editor_reads(path.read_text("utf-8"))), path.name
