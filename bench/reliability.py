@@ -5,7 +5,6 @@ full-screen app killed at random moments.
 - Walks: the model-based test's walks (tests/tui/model_walk.py) through the real app under
   Pilot, thousands instead of the test run's hundred or so; every failure is counted, grouped
   by what went wrong, with the first case it appeared in and the shortest walk that showed it.
-  `--steer 2,3` steers around those issue 14 items, as the test run does around the open ones.
 - Kills: the real `backroutine run ROUTINE --no-checkin` full screen in tmux, SIGKILLed
   after a random (real, short) time, then reopened on the same log: is the session offered
   for resuming, and does the log still hold every segment it had finished?
@@ -80,34 +79,25 @@ def kind_of(problem: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "N", problem.splitlines()[0])
 
 
-def run_walks(walks: int, seed: int, steer: list[int]) -> WalkResults:
+def run_walks(walks: int, seed: int) -> WalkResults:
     """Run `walks` generated walks, counting the failures instead of stopping at the first."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
-    from tui.model_walk import (
-        OPEN_DEFECTS,
-        WALK_LENGTHS,
-        Divergence,
-        drawn,
-        routines,
-        run_walk,
-        setups,
-    )
+    from tui.model_walk import SETUPS, WALK_LENGTHS, Divergence, drawn, routines, run_walk
 
-    open_defects = {defect: OPEN_DEFECTS.get(defect, "") for defect in steer}
     results = WalkResults()
 
     @settings(max_examples=walks, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @hypothesis_seed(seed)
-    @given(routine=routines(), setup=setups(open_defects), data=st.data())
+    @given(routine=routines(), setup=SETUPS, data=st.data())
     def walk(routine, setup, data) -> None:
         results.cases += 1
         steps = data.draw(WALK_LENGTHS)
         results.actions += steps
         try:
-            run_walk(routine, setup, drawn(data), steps, open_defects=open_defects)
+            run_walk(routine, setup, drawn(data), steps)
         except Divergence as divergence:
             problem, _, after = str(divergence).partition("\nafter:\n")
             kind = kind_of(problem)
@@ -124,11 +114,9 @@ def run_walks(walks: int, seed: int, steer: list[int]) -> WalkResults:
 
 def model_walks(args: argparse.Namespace) -> None:
     start = time.perf_counter()
-    results = run_walks(args.walks, args.seed, args.steer)
+    results = run_walks(args.walks, args.seed)
     took = time.perf_counter() - start
-    steered = f"steered around issue 14 items {args.steer}" if args.steer else "unsteered"
-    print(f"Model-based walks through the app ({steered}), seed {args.seed}, {took:.0f} s, "
-          f"on {machine()}\n")
+    print(f"Model-based walks through the app, seed {args.seed}, {took:.0f} s, on {machine()}\n")
     failed = sum(failure.count for failure in results.failures.values())
     rows = [["walks", str(results.cases)], ["actions checked", str(results.actions)]]
     rows += [[f"failed: {kind} (first in walk {failure.first_case})", str(failure.count)]
@@ -306,8 +294,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=20000, help="hostile routine files")
     parser.add_argument("--walks", type=int, default=0, help="model-based walks through the app")
-    parser.add_argument("--steer", type=lambda text: [int(n) for n in text.split(",")],
-                        default=[], help="issue 14 items to steer around, e.g. 2,3,5,6")
     parser.add_argument("--kills", type=int, default=0, help="full-screen app SIGKILLed")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

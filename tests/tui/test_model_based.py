@@ -9,8 +9,8 @@ every action. A failure prints the drawn walk, shrunk to a minimal one.
 The normal run tries BACKROUTINE_MODEL_CASES walks (default 40: about a minute on two
 quiet cores, each walk opening the real app once to a few times); `python bench/reliability.py
 --walks 1000` tries many more and counts every failure instead of stopping at the first.
-The walks steer around the issue 14 items still open (`OPEN_DEFECTS`); the reproductions
-below are what the walk found on main before they were fixed, kept as regression tests.
+The reproductions below are the minimal walks it found on main before issue 14's fixes,
+kept as regression tests.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .model_walk import (
-    OPEN_DEFECTS,
+    SETUPS,
     WALK_LENGTHS,
     CloseTerminal,
     Divergence,
@@ -33,7 +33,6 @@ from .model_walk import (
     routines,
     run_walk,
     scripted,
-    setups,
 )
 
 CASES = int(os.environ.get("BACKROUTINE_MODEL_CASES", "40"))
@@ -46,20 +45,14 @@ CASES = int(os.environ.get("BACKROUTINE_MODEL_CASES", "40"))
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(routine=routines(), setup=setups(OPEN_DEFECTS), data=st.data())
+@given(routine=routines(), setup=SETUPS, data=st.data())
 def test_random_walks_keep_screen_engine_log_and_summary_in_step(routine, setup, data):
     run_walk(routine, setup, drawn(data), data.draw(WALK_LENGTHS, label="steps"))
 
 
 def found(defect: int | str, symptom: str, routine: str, setup: Setup, actions: list):
-    """A minimal walk the model found on main; until `defect` is fixed it fails, with `symptom`."""
-    marks = []
-    if defect in OPEN_DEFECTS:
-        item = f"issue 14 item {defect}" if isinstance(defect, int) else defect
-        reason = f"{item}: {OPEN_DEFECTS[defect]}"
-        marks = [pytest.mark.xfail(raises=Divergence, strict=False, reason=reason)]
-    name = f"defect-{defect}".replace(" ", "-")
-    return pytest.param(symptom, routine, setup, actions, marks=marks, id=name)
+    """A minimal walk the model found on main before `defect` was fixed, and its symptom then."""
+    return pytest.param(symptom, routine, setup, actions, id=f"defect-{defect}".replace(" ", "-"))
 
 
 ONE_HOLD = "backroutine: 1\ntitle: Walk Bridge\nsteps:\n- name: Bridge\n  hold: 1s\n"
@@ -104,13 +97,8 @@ REPRODUCTIONS = [
 
 
 @pytest.mark.parametrize(("symptom", "routine", "setup", "actions"), REPRODUCTIONS)
-def test_walks_the_model_found(symptom, routine, setup, actions):
-    try:
-        run_walk(routine, setup, scripted(actions), len(actions), open_defects={})
-    except Divergence as divergence:
-        if symptom not in str(divergence):
-            pytest.fail(f"expected {symptom!r}, but: {divergence}")
-        raise
+def test_walks_the_model_found_on_main_pass(symptom, routine, setup, actions):
+    run_walk(routine, setup, scripted(actions), len(actions))  # on main it failed: `symptom`
 
 
 # --- the checks can fail: each broken on purpose, and the walk must notice ----------------
