@@ -65,8 +65,6 @@ SIZES = st.tuples(st.integers(60, 160), st.integers(20, 50))
 PLAYER_KEYS = ["space", "enter", "n", "N", "b", "plus", "h", "m", "q"]
 DIALOG_KEYS = ["y", "n", "c", "enter", "escape"]
 """Yes, no, carry on (after "this hurts"), the focused button, cancel."""
-YES_KEYS = {"y"}
-"""Keys that answer yes whatever button has the focus."""
 
 
 # --- routines -------------------------------------------------------------------------
@@ -402,10 +400,10 @@ class Walk:
     def _answering_resume(self, key: str) -> None:
         offered = self.offered
         assert offered is not None
-        if key in YES_KEYS or key == "enter":  # Enter: the safe answer, going on
+        if key in {"y", "enter"}:  # Enter: the safe answer, going on
             offered.resumed = True
             self.resuming = offered
-        else:
+        elif key in {"n", "escape"}:  # "Close it"; other keys mean nothing to this question
             offered.status = "abandoned"
             self.offered = None
 
