@@ -36,6 +36,8 @@ BENCHMARKS = [
      ["--files", "0", "--walks", "1000"], ["--files", "0", "--walks", "20"]),
     ("The full-screen app killed at random moments", 14, "reliability.py",
      ["--files", "0", "--kills", "40"], ["--files", "0", "--kills", "5"]),
+    ("The neural voice: cold synthesis per routine, the app's memory", 21, "neural_voice.py",
+     ["--runs", "3", "--hold", "15"], ["--runs", "1", "--hold", "5"]),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -20,7 +21,7 @@ from backroutine.engine import FakeClock, SessionEngine
 from backroutine.loader import load_routine, parse_routine
 from backroutine.model import SegmentKind
 from backroutine.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
-from backroutine.settings import Settings, load_settings, save_settings
+from backroutine.settings import Settings, changed, describe, load_settings, save_settings
 
 ROOT = Path(__file__).parents[1]
 
@@ -214,6 +215,9 @@ class SpeakingVoice:
         if then is not None:
             then(self.ready(text))
 
+    def prepare(self, phrases: list[str]) -> None:
+        pass
+
 
 def heard(voice: SpeakingVoice, played: list[tuple[Sound, float]]) -> list[str]:
     """What the patient heard, in order: spoken phrases and the names of the cues."""
@@ -378,9 +382,24 @@ def test_a_working_platform_player_plays_every_cue(tmp_path):
 def test_settings_round_trip_and_default_when_missing(tmp_path):
     path = tmp_path / "config" / "settings.json"
     assert load_settings(path).settings == Settings()
-    chosen = Settings(sound=True, voice=False, volume=35, speech_rate=140)
+    chosen = Settings(sound=True, voice="espeak", volume=35, speech_rate=140)
     save_settings(chosen, path)
     assert load_settings(path) == type(load_settings(path))(chosen, [])
+
+
+def test_a_settings_file_from_when_the_voice_was_on_or_off_keeps_its_meaning(tmp_path):
+    path = tmp_path / "settings.json"
+    for former, now in ((True, "on"), (False, "off")):
+        path.write_text(json.dumps({"voice": former}))
+        assert load_settings(path) == type(load_settings(path))(Settings(voice=now), [])
+
+
+def test_the_voice_setting_names_a_voice_and_says_which_there_are():
+    assert changed(Settings(), "voice", "Neural").voice == "neural"
+    assert changed(Settings(), "voice", "espeak").voice == "espeak"
+    assert "voice        on   (on, neural, espeak, off)" in describe(Settings())
+    with pytest.raises(ValueError, match="voice is on, neural, espeak or off, not 'piper'"):
+        changed(Settings(), "voice", "piper")
 
 
 def test_bad_settings_are_reported_and_fall_back_to_defaults(tmp_path):

@@ -90,7 +90,8 @@ def test_quick_commands_never_import_textual(command: str):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli"])
+@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli", "safety",
+                                    "log", "history", "export", "plain", "settings"])
 def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -154,14 +155,14 @@ def test_settings_are_shown_changed_and_kept(tmp_path, monkeypatch, capsys):
     shown = capsys.readouterr().out
     assert "voice        off" in shown and "volume       35 " in shown
     kept = json.loads((tmp_path / "backroutine" / "settings.json").read_text())
-    assert (kept["voice"], kept["volume"]) == (False, 35)
+    assert (kept["voice"], kept["volume"]) == ("off", 35)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["volume", "300"], "volume is a whole number from 0 to 100, not '300'"),
-        (["voice", "quiet"], "voice is on or off, not 'quiet'"),
+        (["voice", "quiet"], "voice is on, neural, espeak or off, not 'quiet'"),
         (["volume"], "give a value, e.g. backroutine settings volume 80"),
         (["colour", "red"], "there is no setting 'colour': the settings are sound, voice,"),
     ],
@@ -172,3 +173,90 @@ def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatc
     assert main(["settings", *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "backroutine" / "settings.json").exists()
+
+
+def patient(tmp_path: Path, *args: str, answers: str = "") -> subprocess.CompletedProcess:
+    """backroutine as a patient runs it, typing `answers`, with their own settings."""
+    import os
+
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "LANG": "en_GB.UTF-8"}
+    env.pop("LC_ALL", None)
+    env.pop("LC_TELEPHONE", None)
+    return subprocess.run([sys.executable, "-m", "backroutine", *args, "--data-dir",
+                           str(tmp_path)], input=answers, capture_output=True, text=True,
+                          timeout=60, env=env)
+
+
+TINY = "title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
+
+
+def test_every_check_in_is_in_the_log_export_and_history(tmp_path: Path):
+    import csv
+    import io
+
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY)
+    assert patient(tmp_path, "settings", "emergency_number", "112").returncode == 0
+    # An emergency answer: the second question (bladder or bowel) stops at once.
+    stopped = patient(tmp_path, "run", str(routine), "--plain", "--no-audio",
+                      answers="7\nn\ny\n")
+    assert stopped.returncode == 1
+    assert "! Go to the emergency department or call 112 now." in stopped.stdout
+    assert "The session was not started." in stopped.stdout
+    # An unattended run asks nothing and says so in the log.
+    unattended = patient(tmp_path, "run", str(routine), "--plain", "--no-checkin", "--no-audio")
+    assert unattended.returncode == 0, unattended.stderr
+
+    document = json.loads(patient(tmp_path, "export", "--format", "json").stdout)
+    assert document["version"] == 2
+    (session,) = document["sessions"]
+    emergency, not_asked = document["check_ins"]
+    assert (emergency["tier"], emergency["went_ahead"], emergency["session_id"]) == (
+        "emergency", False, None)
+    assert emergency["answered_yes"] == ["bladder_bowel"] and emergency["pain_now"] == 7
+    assert "call 112 now" in emergency["advice"][0]
+    assert (not_asked["asked"], not_asked["session_id"]) == (False, session["session_id"])
+
+    rows = list(csv.DictReader(io.StringIO(patient(tmp_path, "export").stdout)))
+    assert [row["status"] for row in rows] == ["not_started", "completed"]
+    assert rows[0]["check_in"].startswith("told to go to the emergency department")
+    assert "call 112 now" in rows[0]["check_in_advice"]
+    assert rows[1]["check_in"] == "no check-in asked (--no-checkin)"
+
+    history = patient(tmp_path, "history").stdout
+    assert "Check-ins: 2, 1 of them stopped the session." in history
+    assert re.search(r"! \w{3} \d\d \w{3} \d{4} \d\d:\d\d, Tiny: told to go to the emergency "
+                     r"department", history)
+    assert "Tiny: no check-in asked (--no-checkin)" in history
+
+
+def test_a_same_day_answer_in_plain_mode_does_not_start(tmp_path: Path):
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY)
+    answers = "\n" + "n\n" * 6 + "y\n" + "n\n" * 6
+    run = patient(tmp_path, "run", str(routine), "--plain", "--no-audio", answers=answers)
+    assert run.returncode == 1
+    assert "! Call your GP or clinician today. No exercise today." in run.stdout
+    assert "For your therapist" not in run.stdout  # a stop asks nothing more
+    assert "Routine complete" not in run.stdout
+
+
+def test_no_checkin_says_it_is_for_scripts_and_tests(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert "for unattended scripts and tests" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_emergency_number_setting_is_shown_changed_and_reset(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TELEPHONE", raising=False)
+    assert main(["settings"]) == 0
+    assert "emergency_number 911 (from your locale" in capsys.readouterr().out
+    assert main(["settings", "emergency_number", "112"]) == 0
+    assert "emergency_number 112 (set by you)" in capsys.readouterr().out
+    assert main(["settings", "emergency_number", "call mum"]) == 2
+    assert "emergency_number is a phone number" in capsys.readouterr().err
+    assert main(["settings", "emergency_number", "auto"]) == 0
+    assert "emergency_number 911 (from your locale" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +18,6 @@ from backroutine.history import (
     heatmap,
     histories,
     local_day,
-    pain_flag,
     pain_points,
     read_history,
     streak,
@@ -186,23 +186,16 @@ def test_the_heatmap_covers_13_weeks_monday_first_with_no_future_days():
 # --- pain ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("before", "after", "flagged"), [
-    (2, 7, True), (7, 7, True), (3, 5, True), (3, 4, False), (None, 6, False),
-    (6, None, False), (8, 6, False),
-])
-def test_pain_is_flagged_at_7_or_more_after_or_a_rise_of_2(before, after, flagged):
-    assert (pain_flag(before, after) is not None) is flagged
-
-
 def test_a_run_of_flagged_sessions_is_counted_from_the_latest():
-    scores = [(3, 8), (2, 2), (2, 5), (3, 3), (3, 7), (3, None), (4, 7), (2, 4)]
+    scores = [(3, 8), (2, 2), (2, 5), (3, 3), (3, 7), (3, None), (4, 7), (2, 6)]
     days = days_from(date(2024, 5, 1), len(scores))
     sessions = [session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=p)
                 for d, p in zip(days, scores, strict=True)]
     points = pain_points(sessions)
     assert [p.flag is not None for p in points] == [
-        True, False, True, False, True, False, True, True,
+        True, False, False, False, True, False, True, True,
     ]
+    assert points[-1].advice and "next time do fewer reps" in points[-1].advice[0]
     assert flag_run(points) == 3  # the session without an after-score is passed over
     assert flag_run(points[:4]) == 0
 
@@ -212,6 +205,23 @@ def test_a_run_of_flagged_sessions_is_counted_from_the_latest():
 
 def exercise(name: str, outcome: str, step=0) -> ExerciseRecord:
     return ExerciseRecord(step, name, 60, 30, 1, 2, None, None, outcome)
+
+
+def test_the_trend_is_read_within_each_routine_and_the_next_mornings_answer_counts():
+    days = days_from(date(2024, 5, 1), 4)
+    back = [session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=(2, after))
+            for d, after in zip(days[:3], (2, 3, 4), strict=True)]
+    neck = [session(datetime(d.year, d.month, d.day, 9, tzinfo=LONDON), pain=(1, 1),
+                    path="/r/neck.yaml") for d in days[:3]]
+    unsettled = replace(
+        session(datetime(2024, 5, 4, 8, tzinfo=LONDON), pain=(2, 3), path="/r/neck.yaml"),
+        settled_next_morning=False,
+    )
+    sessions = sorted(back + neck + [unsettled], key=lambda s: s.started)
+    flags = {point.session_id: point.flag for point in pain_points(sessions)}
+    assert flags[back[-1].id] == "pain after sessions rising"
+    assert flags[neck[-1].id] is None
+    assert flags[unsettled.id] == "pain not settled by the next morning"
 
 
 def test_exercises_most_often_skipped_or_hurt_come_first():

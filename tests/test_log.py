@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backroutine.log import APPLICATION_ID, CompletionLog, ExerciseRecord, LogError
+from backroutine.log import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    CheckInRecord,
+    CompletionLog,
+    ExerciseRecord,
+    LogError,
+)
 from backroutine.model import Frequency
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,7 +51,7 @@ def test_a_new_log_is_private_in_wal_mode_and_marked_as_ours(tmp_path: Path):
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     raw.close()
 
 
@@ -208,3 +215,61 @@ def test_two_processes_logging_at_once_into_a_new_file_lose_nothing(tmp_path: Pa
         assert all(s.status == "completed" and s.segments_done == 5 for s in mine)
         assert all([e.name for e in s.exercises] == [f"{name}-{i}" for i in range(5)]
                    for s in mine)
+
+
+def _version_1_log(path: Path) -> None:
+    """A log as backroutine wrote it before check-ins were kept (schema version 1)."""
+    from backroutine.log import MIGRATIONS
+
+    raw = sqlite3.connect(path)
+    raw.executescript(MIGRATIONS[0])
+    raw.execute(
+        "INSERT INTO session (routine_title, routine_path, routine_sha256, started_utc,"
+        " utc_offset_minutes, time_zone, status, pain_before, pain_after, planned_seconds)"
+        " VALUES ('Old routine', '/r/old.yaml', 'ab', '2024-03-01T08:00:00+00:00', 0, 'UTC',"
+        " 'completed', 3, 4, 300)"
+    )
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+
+
+def test_a_version_1_log_is_migrated_keeping_its_sessions(tmp_path: Path):
+    path = tmp_path / "log.sqlite3"
+    _version_1_log(path)
+    with CompletionLog.open(path) as log:
+        [old] = log.sessions()
+        assert (old.routine_title, old.pain_before, old.pain_after) == ("Old routine", 3, 4)
+        assert old.last_progress is None and old.settled_next_morning is None
+        asked = datetime(2024, 3, 3, 9, 0, tzinfo=LONDON)
+        log.record_check_in(CheckInRecord("Old routine", "/r/old.yaml", asked, asked=True,
+                                          went_ahead=False, answered_yes=("chest_pain",),
+                                          tier="emergency", advice=("Go now.",)))
+        assert [c.tier for c in log.check_ins()] == ["emergency"]
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    raw.close()
+
+
+def test_a_check_in_reads_back_as_written_and_answers_the_session_before_it(tmp_path: Path):
+    started = datetime(2024, 7, 1, 7, 30, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        first = start(log, started, pain_before=2)
+        asked = started + timedelta(days=1)
+        written = CheckInRecord(
+            "Low back basics", "/routines/low-back.yaml", asked, asked=True, went_ahead=True,
+            pain_now=3, leg_pain=4, leg_reach="thigh", settled=False, settled_session_id=first,
+            answered_yes=("not_improving",), tier="therapist", advice=("Tell them.", "Easy."),
+        )
+        check_in_id = log.record_check_in(written)
+        second = start(log, asked)
+        log.attach_check_in(check_in_id, second)
+        [read] = log.check_ins()
+        assert read == CheckInRecord(**{**written.__dict__, "id": check_in_id,
+                                        "session_id": second})
+        assert read.asked_at == asked and read.asked_at.utcoffset() == timedelta(hours=1)
+        sessions = {session.id: session for session in log.sessions()}
+        assert sessions[first].settled_next_morning is False
+        assert sessions[second].settled_next_morning is None
+        assert log.check_ins(since=asked + timedelta(seconds=1)) == []

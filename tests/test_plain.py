@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from backroutine.engine import FakeClock, SessionEngine
 from backroutine.loader import parse_routine
 from backroutine.plain import PlainSession, check_in
+from backroutine.safety import QUESTIONS, CheckInContext, Tier, questions, tier_advice
 
 ROUTINE = parse_routine(b"""
 title: Plain
@@ -98,19 +101,80 @@ def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
     assert "contact your clinician" in after
 
 
-def test_check_in_stops_on_a_red_flag():
-    answers = iter(["4", "n", "yes", "n", "n", "n"])
+CONTEXT = CheckInContext(emergency_number="999")
+
+
+def scripted(*answers: str):
+    """`ask` answering from a script, and the prompts it was asked."""
+    pending = iter(answers)
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(pending)
+
+    return ask, prompts
+
+
+def no_to(tier: Tier) -> list[str]:
+    return ["n"] * len(questions(tier))
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.key for q in QUESTIONS])
+def test_each_question_is_asked_on_its_own_line_and_leads_to_its_advice(question):
+    answers = []
+    for tier in Tier:
+        for asked in questions(tier):
+            answers.append("y" if asked is question else "n")
+            if asked is question and tier is Tier.EMERGENCY:
+                break  # the emergency advice does not wait for more questions
+        if tier is question.tier and tier is not Tier.THERAPIST:
+            break
+    ask, prompts = scripted("4", *answers)
     out = io.StringIO()
-    go, pain = check_in(ROUTINE, ask=lambda _: next(answers), out=out)
-    assert (go, pain) == (False, 4)
-    assert "Please do not exercise today. New weakness in a leg" in out.getvalue()
-    assert "! Stop on sharp pain." in out.getvalue()
+    result = check_in(ROUTINE, CONTEXT, ask=ask, out=out)
+    assert result.answered_yes == (question.key,) and result.pain_now == 4
+    assert result.go_ahead is (question.tier is Tier.THERAPIST)
+    text = out.getvalue()
+    assert f"! {tier_advice(question.tier, '999')}" in text
+    assert f"  {question.text}? [y/N] " in prompts
+    assert ("The session was not started." in text) is (question.tier is not Tier.THERAPIST)
+    assert "! Stop on sharp pain." in text
 
 
-def test_check_in_asks_again_for_a_pain_score_it_cannot_read():
-    answers = iter(["eleven", "11", "2", "", "", "", "", ""])
-    go, pain = check_in(ROUTINE, ask=lambda _: next(answers), out=io.StringIO())
-    assert (go, pain) == (True, 2)
+def test_an_emergency_answer_names_the_number_and_asks_nothing_more():
+    ask, prompts = scripted("", "n", "yes")
+    out = io.StringIO()
+    result = check_in(ROUTINE, CheckInContext(emergency_number="112"), ask=ask, out=out)
+    assert result.answered_yes == ("bladder_bowel",)
+    assert "! Go to the emergency department or call 112 now." in out.getvalue()
+    assert len(prompts) == 3
+
+
+def test_check_in_asks_again_for_answers_it_cannot_read():
+    answers = ["eleven", "11", "2", "maybe", *no_to(Tier.EMERGENCY), *no_to(Tier.SAME_DAY),
+               *no_to(Tier.THERAPIST)]
+    ask, _ = scripted(*answers)
+    out = io.StringIO()
+    result = check_in(ROUTINE, CONTEXT, ask=ask, out=out)
+    assert (result.go_ahead, result.pain_now, result.answered_yes) == (True, 2, ())
+    assert "Please type y for yes or n for no." in out.getvalue()
+
+
+def test_the_next_morning_and_the_leg_are_asked_when_they_apply():
+    context = CheckInContext("999", asks_leg_pain=True, settled_session_id=7,
+                             previous_reach="foot")
+    answers = ["3", "6", "9", "2", "n", *no_to(Tier.EMERGENCY), *no_to(Tier.SAME_DAY),
+               *no_to(Tier.THERAPIST)]
+    ask, prompts = scripted(*answers)
+    out = io.StringIO()
+    result = check_in(ROUTINE, context, ask=ask, out=out)
+    assert (result.leg_pain, result.leg_reach, result.settled) == (6, "thigh", False)
+    assert any("morning after your last session" in prompt for prompt in prompts)
+    text = out.getvalue()
+    assert "Please type a number from 1 to 4" in text
+    assert "moved up towards your back" in text
+    assert "had not settled by the morning after your last session" in text
 
 
 def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp_path):
@@ -136,10 +200,10 @@ def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp
         resumed = offer_resume(log, loaded, {"clock": clock}, ask=lambda q: "y", out=out)
         assert resumed is not None
         PlainSession(resumed.engine, out=out, clock=clock, sleep=clock.advance).run()
-        questions = []
-        check_out(resumed, ask=lambda question: questions.append(question) or "", out=out)
+        asked = []
+        check_out(resumed, ask=lambda question: asked.append(question) or "", out=out)
         (session,) = log.sessions()
     assert (session.status, session.pain_before, session.pain_after, session.note) == (
         "completed", 3, 4, "left hip tight")
-    assert "Enter to keep 4" in questions[0]
-    assert "Enter to keep" in questions[1]
+    assert "Enter to keep 4" in asked[0]
+    assert "Enter to keep" in asked[1]

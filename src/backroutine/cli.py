@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backroutine",
         description="Guided home exercise routines for back pain. Not a substitute for your "
-        "clinician: stop on sharp pain, numbness, tingling or leg weakness.",
+        "clinician: stop on sharp pain that does not ease when you stop, or on new or spreading "
+        "numbness, tingling or weakness in your legs.",
     )
     _add_data_dir(parser, default=None)
     # Options given again after the sub-command; SUPPRESS keeps a value given before it.
@@ -43,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-checkin",
         action="store_true",
-        help="skip the pain and safety check-in (plain mode runs unattended)",
+        help="for unattended scripts and tests only: skip the pain and safety check-in "
+        "(the log records that none was asked; plain mode runs unattended)",
     )
     _add_session_options(run, default=argparse.SUPPRESS)
     _add_session_options(parser, default=False)
@@ -432,8 +434,9 @@ def _open_log(args: argparse.Namespace):
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.catalog import load_entry
     from backroutine.engine import SessionEngine
-    from backroutine.plain import PlainSession, check_in, check_out, offer_resume, terminal_keys
-    from backroutine.recorder import SessionRecorder
+    from backroutine.plain import PlainSession, check_out, offer_resume, terminal_keys
+    from backroutine.recorder import SessionRecorder, local_now
+    from backroutine.safety import checks_in_again
     from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.text import printable
 
@@ -459,21 +462,48 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 "resume_lead_in": 3.0 if keys is not None else 0.0,
             }
             recorder = offer_resume(log, loaded, options) if interactive else None
-            pain_before = None
+            pain_before = check_in_id = None
+            if recorder is None or checks_in_again(log.session(recorder.session_id), local_now()):
+                go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, recorder)
+                if not go_ahead:
+                    return EXIT_INVALID
             if recorder is None:
-                if not args.no_checkin:
-                    go_ahead, pain_before = check_in(routine)
-                    if not go_ahead:
-                        return EXIT_INVALID
                 engine = SessionEngine(routine.segments(), **options)
                 # The recorder listens first, so a line printed means the segment is saved.
                 recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+            if check_in_id is not None:
+                log.attach_check_in(check_in_id, recorder.session_id)
             cues = sound.cue_player(recorder.engine, routine)
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if not args.no_checkin:
             check_out(recorder)
     return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
+    """Ask (or, with --no-checkin, skip) the check-in in plain text and log it.
+
+    Returns (go ahead?, pain now, the check-in's id in the log).
+    """
+    from backroutine.plain import check_in
+    from backroutine.recorder import local_now
+    from backroutine.safety import check_in_context, check_in_record, emergency_number
+    from backroutine.settings import load_settings
+
+    routine = loaded.routine
+    path = str(loaded.source.resolve())
+    now = local_now()
+    context = check_in_context(
+        log, tags=routine.tags, routine_path=path, today=now.date(),
+        emergency_number=emergency_number(load_settings().settings.emergency_number),
+        resuming=resuming.session_id if resuming else None,
+    )
+    answers = None if args.no_checkin else check_in(routine, context)
+    record = check_in_record(answers, context, routine_title=routine.title,
+                             routine_path=path, at=now)
+    check_in_id = log.record_check_in(record)
+    return record.went_ahead, answers and answers.pain_now, check_in_id
 
 
 def _no_keys():
@@ -596,7 +626,7 @@ class _SoundSetup(threading.Thread):
         self.args, self.ring = args, ring
 
     def run(self) -> None:
-        from backroutine.audio import CuePlayer, Voice, choose_backend, find_speech_engine
+        from backroutine.audio import CuePlayer, choose_backend, choose_voice
         from backroutine.paths import cache_dir
         from backroutine.settings import load_settings
 
@@ -604,10 +634,10 @@ class _SoundSetup(threading.Thread):
         settings = loaded.settings
         wanted = settings.sound and not self.args.no_audio
         backend = choose_backend(sound=wanted, ring=self.ring)
-        speech = find_speech_engine(rate=settings.speech_rate)
-        voice = None
-        if speech and wanted and settings.voice and not self.args.no_voice:
-            voice = Voice(speech, cache_dir() / "voice")
+        speaks = backend.plays_samples and not self.args.no_voice
+        voice, voice_note = choose_voice(
+            settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
+        )
 
         def cue_player(engine, routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
@@ -615,8 +645,8 @@ class _SoundSetup(threading.Thread):
             return cues
 
         notes = [backend.reason, *loaded.problems]
-        if wanted and settings.voice and not self.args.no_voice and speech is None:
-            notes.append("no speech engine found (install espeak-ng for the voice)")
+        if speaks and settings.voice != "off":
+            notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
 
     def cue_player(self, engine, routine):

@@ -19,19 +19,26 @@ from backroutine.history import (
     DayCount,
     RoutineHistory,
     heat_symbol,
-    pain_flag,
+    pain_reviews,
     read_history,
 )
-from backroutine.log import CompletionLog, ExerciseRecord, SessionRecord
+from backroutine.log import CheckInRecord, CompletionLog, ExerciseRecord, SessionRecord
+from backroutine.safety import PainReview, check_in_summary
 from backroutine.text import printable
 
-EXPORT_FORMAT_VERSION = 1
+EXPORT_FORMAT_VERSION = 2
+"""2: every check-in (JSON `check_ins`; CSV check-in columns, and a `not_started` row for
+one that stopped the session), and the pain-monitoring model's advice."""
 
 SESSION_COLUMNS = (
     "session_id", "routine_title", "routine_path", "routine_sha256", "frequency",
     "started_local", "started_utc", "time_zone", "ended_utc", "status",
-    "pain_before", "pain_after", "pain_flag", "note", "planned_seconds", "active_seconds",
+    "pain_before", "pain_after", "pain_flag", "pain_advice", "note", "planned_seconds",
+    "active_seconds", "check_in_local", "check_in", "check_in_pain", "check_in_leg_pain",
+    "check_in_leg_reach", "check_in_settled", "check_in_answered_yes", "check_in_advice",
 )
+NOT_STARTED = "not_started"
+"""The status of a CSV row for a check-in that stopped the session."""
 EXERCISE_COLUMNS = (
     "step", "exercise", "outcome", "planned_seconds_exercise", "active_seconds_exercise",
     "sets_done", "set_count", "reps_done", "rep_count",
@@ -52,18 +59,21 @@ def export(
     """
     if out is None:
         raise ValueError("export needs a text stream to write to")
+    if format not in ("csv", "json"):
+        raise ValueError(f"unknown export format {format!r}: use csv or json")
     sessions = log.sessions(with_exercises=True)
+    reviews = pain_reviews(sessions)  # over every session: the trend needs the earlier ones
+    check_ins = log.check_ins()
     if since is not None:
         sessions = [session for session in sessions if session.started.date() >= since]
+        check_ins = [check_in for check_in in check_ins if check_in.asked_at.date() >= since]
     if format == "csv":
-        _write_csv(sessions, out)
-    elif format == "json":
-        _write_json(sessions, out)
+        _write_csv(sessions, reviews, check_ins, out)
     else:
-        raise ValueError(f"unknown export format {format!r}: use csv or json")
+        _write_json(sessions, reviews, check_ins, out)
 
 
-def _session_fields(session: SessionRecord) -> dict[str, Any]:
+def _session_fields(session: SessionRecord, review: PainReview) -> dict[str, Any]:
     return {
         "session_id": session.id,
         "routine_title": session.routine_title,
@@ -77,7 +87,8 @@ def _session_fields(session: SessionRecord) -> dict[str, Any]:
         "status": session.status,
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
-        "pain_flag": pain_flag(session.pain_before, session.pain_after),
+        "pain_flag": review.flag,
+        "pain_advice": " ".join(review.advice) or None,
         "note": session.note,
         "planned_seconds": session.planned_seconds,
         "active_seconds": round(session.active_seconds, 1),
@@ -106,26 +117,102 @@ def _spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def _write_csv(sessions: Sequence[SessionRecord], out: TextIO) -> None:
+def _check_in_fields(check_in: CheckInRecord) -> dict[str, Any]:
+    return {
+        "session_id": check_in.session_id,
+        "routine_title": check_in.routine_title,
+        "routine_path": check_in.routine_path,
+        "asked_local": check_in.asked_at.isoformat(),
+        "asked": check_in.asked,
+        "went_ahead": check_in.went_ahead,
+        "summary": check_in_summary(check_in),
+        "pain_now": check_in.pain_now,
+        "leg_pain": check_in.leg_pain,
+        "leg_reach": check_in.leg_reach,
+        "settled_by_next_morning": check_in.settled,
+        "settled_session_id": check_in.settled_session_id,
+        "answered_yes": list(check_in.answered_yes),
+        "tier": check_in.tier,
+        "advice": list(check_in.advice),
+    }
+
+
+def _check_in_columns(check_ins: Sequence[CheckInRecord]) -> dict[str, Any]:
+    """The CSV's check-in columns; a resumed session may have had more than one."""
+    if not check_ins:
+        return {}
+
+    def joined(values) -> str | None:
+        shown = [str(value) for value in values if value is not None and value != ""]
+        return " | ".join(shown) or None
+
+    return {
+        "check_in_local": joined(c.asked_at.isoformat() for c in check_ins),
+        "check_in": joined(check_in_summary(c) for c in check_ins),
+        "check_in_pain": joined(c.pain_now for c in check_ins),
+        "check_in_leg_pain": joined(c.leg_pain for c in check_ins),
+        "check_in_leg_reach": joined(c.leg_reach for c in check_ins),
+        "check_in_settled": joined(
+            None if c.settled is None else ("yes" if c.settled else "no") for c in check_ins
+        ),
+        "check_in_answered_yes": joined(";".join(c.answered_yes) for c in check_ins),
+        "check_in_advice": joined(" ".join(c.advice) for c in check_ins),
+    }
+
+
+def _write_csv(
+    sessions: Sequence[SessionRecord],
+    reviews: dict[int, PainReview],
+    check_ins: Sequence[CheckInRecord],
+    out: TextIO,
+) -> None:
     writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS + EXERCISE_COLUMNS,
                             lineterminator="\n")
     writer.writeheader()
+    by_session: dict[int, list[CheckInRecord]] = {}
+    for check_in in check_ins:
+        if check_in.session_id is not None:
+            by_session.setdefault(check_in.session_id, []).append(check_in)
+    # Sessions and the check-ins that stopped one (no session followed), in time order.
+    # Times are kept to the second: at a tie the check-in came first, as it does in life.
+    rows: list[tuple[datetime, int, list[dict[str, Any]]]] = []
     for session in sessions:
-        fields = _session_fields(session)
-        for exercise in session.exercises or (None,):
-            row = dict(fields, **_exercise_fields(exercise)) if exercise else fields
+        fields = dict(_session_fields(session, reviews[session.id]),
+                      **_check_in_columns(by_session.get(session.id, [])))
+        rows.append((session.started, 1, [
+            dict(fields, **_exercise_fields(exercise)) if exercise else fields
+            for exercise in session.exercises or (None,)
+        ]))
+    for check_in in check_ins:
+        if check_in.session_id is None:
+            fields = {"routine_title": check_in.routine_title,
+                      "routine_path": check_in.routine_path,
+                      "started_local": check_in.asked_at.isoformat(),
+                      "started_utc": check_in.asked_at.astimezone(timezone.utc).isoformat(),
+                      "status": NOT_STARTED, "pain_before": check_in.pain_now,
+                      **_check_in_columns([check_in])}
+            rows.append((check_in.asked_at, 0, [fields]))
+    rows.sort(key=lambda row: row[:2])
+    for _, _, lines in rows:
+        for row in lines:
             writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
 
 
-def _write_json(sessions: Sequence[SessionRecord], out: TextIO) -> None:
+def _write_json(
+    sessions: Sequence[SessionRecord],
+    reviews: dict[int, PainReview],
+    check_ins: Sequence[CheckInRecord],
+    out: TextIO,
+) -> None:
     document = {
         "format": "backroutine-log-export",
         "version": EXPORT_FORMAT_VERSION,
         "sessions": [
-            dict(_session_fields(session),
+            dict(_session_fields(session, reviews[session.id]),
                  exercises=[_exercise_fields(exercise) for exercise in session.exercises])
             for session in sessions
         ],
+        "check_ins": [_check_in_fields(check_in) for check_in in check_ins],
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
@@ -139,13 +226,40 @@ def render_history(
 ) -> None:
     """Write a plain-text summary of every routine's history, for `backroutine history`."""
     found = read_history(log, now=now, tz=tz)
-    if not found:
+    check_ins = check_in_lines(log.check_ins())
+    if not found and not check_ins:
         out.write("No sessions logged yet.\n")
         return
     for number, history in enumerate(found):
         if number:
             out.write("\n")
         out.write("\n".join(history_lines(history)) + "\n")
+    if check_ins:
+        out.write(("\n" if found else "") + "\n".join(check_ins) + "\n")
+
+
+CHECK_IN_LINES = 10
+
+
+def check_in_lines(check_ins: Sequence[CheckInRecord]) -> list[str]:
+    """The check-ins a therapist must see: those that stopped a session, said something
+    for the therapist, or were skipped (--no-checkin); the latest last."""
+    notable = [
+        check_in for check_in in check_ins
+        if not check_in.went_ahead or check_in.tier or not check_in.asked
+    ]
+    if not notable:
+        return []
+    stopped = sum(not check_in.went_ahead for check_in in check_ins)
+    lines = [f"Check-ins: {len(check_ins)}, {stopped} of them stopped the session. "
+             f"The latest worth telling your therapist:"]
+    for check_in in notable[-CHECK_IN_LINES:]:
+        mark = "!" if not check_in.went_ahead else "-"
+        lines.append(
+            f"  {mark} {check_in.asked_at:%a %d %b %Y %H:%M}, "
+            f"{printable(check_in.routine_title)}: {check_in_summary(check_in)}"
+        )
+    return lines
 
 
 def history_lines(history: RoutineHistory) -> list[str]:
@@ -241,6 +355,7 @@ def flag_lines(history: RoutineHistory) -> list[str]:
     lines = [f"  {len(flagged)} of the last {len(history.pain)} sessions flagged; the latest:"]
     for point in flagged[-3:]:
         lines.append(f"    ! {_day(point.day)}: {point.flag}")
+    lines.extend(f"  {advice}" for advice in flagged[-1].advice)
     if history.flag_run >= FLAG_RUN_ALERT:
         lines.append(f"  ! The last {history.flag_run} sessions were flagged for pain: "
                      "tell your therapist.")

@@ -18,7 +18,7 @@ from typing import Literal
 
 from backroutine.frequency import Frequency
 from backroutine.log import CompletionLog, SessionRecord
-from backroutine.safety import pain_flag
+from backroutine.safety import PainReview, review_pain
 
 # A routine without a frequency is counted as daily, the most common prescription.
 DEFAULT_FREQUENCY = Frequency(1, "day")
@@ -69,6 +69,8 @@ class PainPoint:
     before: int | None
     after: int | None
     flag: str | None
+    advice: tuple[str, ...] = ()
+    """What to do about it (`safety.review_pain`)."""
 
 
 @dataclass(frozen=True)
@@ -233,15 +235,34 @@ def heat_symbol(cell: DayCount | None) -> str:
     return "░" if cell.unfinished else "·"
 
 
-def pain_points(sessions: Iterable[SessionRecord], limit: int = PAIN_POINTS) -> list[PainPoint]:
+def pain_reviews(sessions: Iterable[SessionRecord]) -> dict[int, PainReview]:
+    """Session id -> the pain-monitoring model's review of it (`sessions` oldest first).
+
+    The trend is read within each routine: pain after different routines differs.
+    """
+    afters: dict[str, list[int | None]] = {}
+    reviews = {}
+    for session in sessions:
+        earlier = afters.setdefault(session.routine_path, [])
+        reviews[session.id] = review_pain(
+            session.pain_before, session.pain_after, session.settled_next_morning, earlier
+        )
+        earlier.append(session.pain_after)
+    return reviews
+
+
+def pain_points(sessions: Sequence[SessionRecord], limit: int = PAIN_POINTS) -> list[PainPoint]:
     """The latest `limit` sessions that have a pain score, oldest first."""
+    reviews = pain_reviews(sessions)
     points = [
         PainPoint(
             session.id, local_day(session), session.pain_before, session.pain_after,
-            pain_flag(session.pain_before, session.pain_after),
+            reviews[session.id].flag, reviews[session.id].advice,
         )
         for session in sessions
-        if session.pain_before is not None or session.pain_after is not None
+        if session.pain_before is not None
+        or session.pain_after is not None
+        or session.settled_next_morning is not None
     ]
     return points[-limit:] if limit else points
 

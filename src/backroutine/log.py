@@ -22,7 +22,7 @@ from typing import Any, Literal
 from backroutine.frequency import Frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
 SessionStatus = Literal["in_progress", "completed", "abandoned"]
@@ -67,8 +67,61 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (session_id, step_index)
     ) WITHOUT ROWID;
     """,
+    # Version 2: every check-in, including those that stopped a session and runs that
+    # asked none; when a session last made progress, to tell how long ago it stopped.
+    """
+    ALTER TABLE session ADD COLUMN last_progress_utc TEXT;
+    CREATE TABLE check_in (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
+        routine_title TEXT NOT NULL,
+        routine_path TEXT NOT NULL,
+        asked_utc TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        asked INTEGER NOT NULL CHECK (asked IN (0, 1)),
+        pain_now INTEGER CHECK (pain_now BETWEEN 0 AND 10),
+        leg_pain INTEGER CHECK (leg_pain BETWEEN 0 AND 10),
+        leg_reach TEXT,
+        settled INTEGER CHECK (settled IN (0, 1)),
+        settled_session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
+        answered_yes TEXT NOT NULL,
+        tier TEXT CHECK (tier IN ('emergency', 'same_day', 'therapist')),
+        went_ahead INTEGER NOT NULL CHECK (went_ahead IN (0, 1)),
+        advice TEXT NOT NULL
+    );
+    CREATE INDEX check_in_by_time ON check_in (asked_utc);
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class CheckInRecord:
+    """One check-in before a session (or the note that none was asked)."""
+
+    routine_title: str
+    routine_path: str
+    asked_at: datetime
+    """When it was answered, in the patient's local UTC offset then."""
+    asked: bool
+    """False when the session was started with --no-checkin."""
+    went_ahead: bool
+    """False when the answers stopped the session."""
+    pain_now: int | None = None
+    leg_pain: int | None = None
+    leg_reach: str | None = None
+    settled: bool | None = None
+    """Was the pain back to usual by the morning after the session `settled_session_id`."""
+    settled_session_id: int | None = None
+    answered_yes: tuple[str, ...] = ()
+    """Keys of the questions answered yes (`safety.QUESTIONS`)."""
+    tier: str | None = None
+    """The most urgent tier answered yes: emergency, same_day or therapist."""
+    advice: tuple[str, ...] = ()
+    """Every piece of advice shown, in the words shown."""
+    session_id: int | None = None
+    """The session it came before; None when none followed."""
+    id: int | None = None
 
 
 class LogError(Exception):
@@ -123,6 +176,10 @@ class SessionRecord:
     exercises_done: int | None = None
     """How many of its exercises were done (not skipped, not stopped because they hurt);
     None when none of its exercises was logged, or the record was not read from a log."""
+    last_progress: datetime | None = None
+    """When the session started or last finished a segment (None: logged before version 2)."""
+    settled_next_morning: bool | None = None
+    """The answer at a later check-in: was the pain back to usual by the next morning."""
 
 
 def _utc_text(moment: datetime) -> str:
@@ -217,14 +274,14 @@ class CompletionLog:
             cursor = db.execute(
                 "INSERT INTO session (routine_title, routine_path, routine_sha256,"
                 " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
-                " status, pain_before, planned_seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+                " status, pain_before, planned_seconds, last_progress_utc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)",
                 (
                     routine_title, routine_path, routine_sha256,
                     frequency.count if frequency else None,
                     frequency.period if frequency else None,
                     _utc_text(started), _offset_minutes(started), time_zone,
-                    pain_before, planned_seconds,
+                    pain_before, planned_seconds, _utc_text(started),
                 ),
             )
         return cursor.lastrowid
@@ -245,9 +302,10 @@ class CompletionLog:
         with self._transaction() as db:
             db.execute(
                 "UPDATE session SET segments_done = ?, active_seconds = ?,"
-                " snapshot = coalesce(?, snapshot) WHERE id = ?",
+                " snapshot = coalesce(?, snapshot), last_progress_utc = ? WHERE id = ?",
                 (segments_done, active_seconds,
-                 None if snapshot is None else json.dumps(snapshot), session_id),
+                 None if snapshot is None else json.dumps(snapshot),
+                 _utc_text(datetime.now(timezone.utc)), session_id),
             )
             if exercise is not None:
                 db.execute(
@@ -285,6 +343,51 @@ class CompletionLog:
                 (pain_after, note, session_id),
             )
 
+    def record_check_in(self, check_in: CheckInRecord) -> int:
+        """Add a check-in (its `id` is ignored) and return its id."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO check_in (session_id, routine_title, routine_path, asked_utc,"
+                " utc_offset_minutes, asked, pain_now, leg_pain, leg_reach, settled,"
+                " settled_session_id, answered_yes, tier, went_ahead, advice)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    check_in.session_id, check_in.routine_title, check_in.routine_path,
+                    _utc_text(check_in.asked_at), _offset_minutes(check_in.asked_at),
+                    check_in.asked, check_in.pain_now, check_in.leg_pain, check_in.leg_reach,
+                    check_in.settled, check_in.settled_session_id,
+                    json.dumps(list(check_in.answered_yes)), check_in.tier,
+                    check_in.went_ahead, json.dumps(list(check_in.advice)),
+                ),
+            )
+        return cursor.lastrowid
+
+    def attach_check_in(self, check_in_id: int, session_id: int) -> None:
+        """Link a check-in to the session that followed it."""
+        with self._transaction() as db:
+            db.execute("UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id))
+
+    def check_ins(self, *, since: datetime | None = None) -> list[CheckInRecord]:
+        """Every check-in (or those at or after `since`), oldest first."""
+        where, parameters = ("WHERE asked_utc >= ?", (_utc_text(since),)) if since else ("", ())
+        rows = self._db.execute(
+            "SELECT id, session_id, routine_title, routine_path, asked_utc, utc_offset_minutes,"
+            " asked, pain_now, leg_pain, leg_reach, settled, settled_session_id, answered_yes,"
+            f" tier, went_ahead, advice FROM check_in {where} ORDER BY asked_utc, id",
+            parameters,
+        ).fetchall()
+        return [
+            CheckInRecord(
+                id=row[0], session_id=row[1], routine_title=row[2], routine_path=row[3],
+                asked_at=_from_utc_text(row[4], row[5]), asked=bool(row[6]), pain_now=row[7],
+                leg_pain=row[8], leg_reach=row[9],
+                settled=None if row[10] is None else bool(row[10]), settled_session_id=row[11],
+                answered_yes=tuple(json.loads(row[12])), tier=row[13],
+                went_ahead=bool(row[14]), advice=tuple(json.loads(row[15])),
+            )
+            for row in rows
+        ]
+
     # --- reading ----------------------------------------------------------------------
 
     def unfinished_sessions(self) -> list[SessionRecord]:
@@ -320,7 +423,10 @@ class CompletionLog:
             "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
             " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
             " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
-            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id)"
+            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
+            " last_progress_utc,"
+            " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
+            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1)"
             f" FROM session {where} ORDER BY started_utc, id",
             parameters,
         ).fetchall()
@@ -341,6 +447,8 @@ class CompletionLog:
                 status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
                 planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
                 exercises=tuple(exercises.get(row[0], ())), exercises_done=row[17],
+                last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
+                settled_next_morning=None if row[19] is None else bool(row[19]),
             )
             for row in rows
         ]

@@ -31,7 +31,19 @@ from backroutine.engine import (
 )
 from backroutine.model import Routine, Segment, SegmentKind
 from backroutine.recorder import local_now
-from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
+from backroutine.safety import (
+    CLINICIAN_NOTE,
+    LEG_REACH,
+    SETTLED_QUESTION,
+    STOP_RULE,
+    STOPPING_TIERS,
+    TIER_HEADINGS,
+    CheckInAnswers,
+    CheckInContext,
+    Tier,
+    check_in_advice,
+    questions,
+)
 from backroutine.text import human_duration, printable
 
 KEYS_HELP = (
@@ -189,9 +201,8 @@ class PlainSession:
             # After the last exercise there is nothing to go on to: the session is over.
             go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
             print(
-                "Noted: that exercise hurt and was stopped. If the pain is sharp, or you feel "
-                "numbness, tingling or weakness in your legs, stop and contact your clinician."
-                + go_on,
+                f"Noted: that exercise hurt and was stopped. {STOP_RULE}, and contact your "
+                "clinician." + go_on,
                 file=self.out,
                 flush=True,
             )
@@ -225,25 +236,83 @@ def terminal_keys(stream: TextIO = sys.stdin):
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def check_in(routine: Routine, *, ask: Callable[[str], str] = input, out: TextIO = sys.stdout):
-    """Safety notes, pain now and the red-flag questions.
+def check_in(
+    routine: Routine,
+    context: CheckInContext,
+    *,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+) -> CheckInAnswers:
+    """Safety notes, pain now and the triage questions, one per line, then the advice.
 
-    Returns (go ahead?, pain before). A yes to any red flag means no session today.
+    The questions stop at the first emergency answer (its advice must not wait), and after
+    the same-day questions when one of those was answered yes.
     """
     for note in routine.safety:
         print(f"! {printable(note)}", file=out)
     print(f"! {CLINICIAN_NOTE}", file=out)
     pain = ask_pain("How much does your back hurt right now, 0-10? (Enter to skip) ", ask, out)
-    print("Since your last session, have you had any of these?", file=out)
-    flags = [
-        text
-        for text in RED_FLAGS.values()
-        if ask(f"  {text}? [y/N] ").strip().lower() in {"y", "yes"}
-    ]
-    if flags:
-        print(red_flag_message(flags), file=out)
-        return False, pain
-    return True, pain
+    leg_pain = leg_reach = settled = None
+    if context.asks_leg_pain:
+        leg_pain = ask_pain("How much does your leg hurt right now, 0-10? (Enter to skip) ",
+                            ask, out)
+        if leg_pain:
+            leg_reach = ask_choice("How far down your leg does the pain go?", LEG_REACH, ask, out)
+    if context.settled_session_id is not None:
+        settled = ask_yes_no(f"{SETTLED_QUESTION} [y/n, Enter to skip] ", ask, out, default=None)
+    yes: list[str] = []
+    for tier in Tier:
+        print(TIER_HEADINGS[tier], file=out)
+        for question in questions(tier):
+            if ask_yes_no(f"  {question.text}? [y/N] ", ask, out, default=False):
+                yes.append(question.key)
+                if tier is Tier.EMERGENCY:
+                    break
+        if yes and tier in STOPPING_TIERS:
+            break
+    answers = CheckInAnswers(pain_now=pain, answered_yes=tuple(yes), settled=settled,
+                             leg_pain=leg_pain, leg_reach=leg_reach)
+    for line in check_in_advice(answers, context.emergency_number,
+                                previous_reach=context.previous_reach):
+        print(f"! {line}", file=out)
+    if not answers.go_ahead:
+        print("The session was not started.", file=out)
+    return answers
+
+
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+
+
+def ask_yes_no(
+    question: str, ask: Callable[[str], str], out: TextIO, *, default: bool | None
+) -> bool | None:
+    """A yes or a no, asked again until it is one; Enter gives `default`."""
+    while True:
+        answer = ask(question).strip().lower()
+        if not answer:
+            return default
+        if answer in _YES | _NO:
+            return answer in _YES
+        print("Please type y for yes or n for no.", file=out)
+
+
+def ask_choice(
+    question: str, choices: dict[str, str], ask: Callable[[str], str], out: TextIO
+) -> str | None:
+    """One of `choices` (key -> words) by its number, asked again until it is one; Enter
+    skips."""
+    keys = list(choices)
+    print(question, file=out)
+    for number, key in enumerate(keys, 1):
+        print(f"  {number}. {choices[key]}", file=out)
+    while True:
+        answer = ask(f"Type 1 to {len(keys)} (Enter to skip): ").strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(keys):
+            return keys[int(answer) - 1]
+        print(f"Please type a number from 1 to {len(keys)}, or just Enter.", file=out)
 
 
 def ask_pain(question: str, ask: Callable[[str], str], out: TextIO) -> int | None:

@@ -21,15 +21,33 @@ class Settings:
 
     sound: bool = True
     """Play sound cues."""
-    voice: bool = True
-    """Speak what comes next, when a speech engine is installed."""
+    voice: str = "on"
+    """Speak what comes next: `neural`, `espeak`, `on` (the best installed) or `off`."""
     volume: int = 80
     """Cue and voice volume, 0-100."""
     speech_rate: int = 160
     """Words per minute for the voice, 80-400."""
+    emergency_number: str | None = None
+    """The number the emergency advice names; None: the locale's (see `safety`)."""
 
 
 _LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}
+_CHOICES = {"voice": ("on", "neural", "espeak", "off")}
+_FORMER = {("voice", True): "on", ("voice", False): "off"}
+"""Values older files hold, and what they mean now (voice was on or off)."""
+_PHONE_CHARACTERS = set("0123456789+-() ")
+_PHONE_LENGTH = 20
+FROM_LOCALE = "auto"
+"""Typed as the emergency number: go back to the locale's."""
+
+
+def _phone_number(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= _PHONE_LENGTH
+        and set(value) <= _PHONE_CHARACTERS
+        and any(character.isdigit() for character in value)
+    )
 
 
 @dataclass(frozen=True)
@@ -59,15 +77,21 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             problems.append(f"{path}: unknown setting {name!r} ignored")
         elif _valid(name, value):
             values[name] = value
+        elif isinstance(value, bool) and (name, value) in _FORMER:
+            values[name] = _FORMER[name, value]
         else:
             problems.append(f"{path}: {name} = {value!r} is not valid, using the default")
     return LoadedSettings(replace(Settings(), **values), problems)
 
 
 def _valid(name: str, value: object) -> bool:
+    if name == "emergency_number":
+        return value is None or _phone_number(value)
     default = getattr(Settings(), name)
     if isinstance(default, bool):
         return isinstance(value, bool)
+    if name in _CHOICES:
+        return value in _CHOICES[name]
     if isinstance(value, bool) or not isinstance(value, int):
         return False
     low, high = _LIMITS[name]
@@ -83,6 +107,8 @@ def changed(settings: Settings, name: str, text: str | None) -> Settings:
     if name not in names:
         raise ValueError(f"there is no setting '{name}': the settings are {', '.join(names)}")
     default = getattr(Settings(), name)
+    if name == "emergency_number":
+        return _changed_emergency_number(settings, text)
     if text is None:
         example = "off" if isinstance(default, bool) else str(default)
         raise ValueError(f"give a value, e.g. backroutine settings {name} {example}")
@@ -90,19 +116,47 @@ def changed(settings: Settings, name: str, text: str | None) -> Settings:
         if text.lower() not in _WORDS:
             raise ValueError(f"{name} is on or off, not '{text}'")
         return replace(settings, **{name: _WORDS[text.lower()]})
+    if name in _CHOICES:
+        choices = _CHOICES[name]
+        if text.lower() not in choices:
+            raise ValueError(f"{name} is {', '.join(choices[:-1])} or {choices[-1]}, not '{text}'")
+        return replace(settings, **{name: text.lower()})
     low, high = _LIMITS[name]
     if not (text.isdigit() and low <= int(text) <= high):
         raise ValueError(f"{name} is a whole number from {low} to {high}, not '{text}'")
     return replace(settings, **{name: int(text)})
 
 
+def _changed_emergency_number(settings: Settings, text: str | None) -> Settings:
+    if text is None:
+        raise ValueError(
+            "give the number to call in an emergency, e.g. backroutine settings "
+            f"emergency_number 112, or {FROM_LOCALE} to take it from your locale"
+        )
+    if text.strip().lower() == FROM_LOCALE:
+        return replace(settings, emergency_number=None)
+    if not _phone_number(text.strip()):
+        raise ValueError(
+            f"emergency_number is a phone number such as 999, 911 or 112, not '{text}'"
+        )
+    return replace(settings, emergency_number=text.strip())
+
+
 def describe(settings: Settings) -> list[str]:
     """One line per setting: its name, value and what it may be."""
+    from backroutine.safety import emergency_number
+
     lines = []
     for field in fields(Settings):
         value = getattr(settings, field.name)
-        if isinstance(value, bool):
+        if field.name == "emergency_number":
+            shown = emergency_number(value)
+            where = "set by you" if value else f"from your locale; a number, or {FROM_LOCALE}"
+            lines.append(f"{field.name:<12} {shown} ({where})")
+        elif isinstance(value, bool):
             lines.append(f"{field.name:<12} {'on' if value else 'off':<4} (on or off)")
+        elif field.name in _CHOICES:
+            lines.append(f"{field.name:<12} {value:<4} ({', '.join(_CHOICES[field.name])})")
         else:
             low, high = _LIMITS[field.name]
             lines.append(f"{field.name:<12} {value:<4} ({low} to {high})")

@@ -51,6 +51,7 @@ def routines_dir(tmp_path: Path) -> Path:
 def make_app(clock, routines_dir):
     def make(**options) -> BackroutineApp:
         options.setdefault("routines", Catalog(routines_dir))
+        options.setdefault("emergency_number", "999")  # not the machine's locale
         return create_app(AppContext(clock=clock, **options))
 
     return make
@@ -78,4 +79,27 @@ async def advance(pilot, clock: FakeClock, seconds: float) -> None:
     """Let `seconds` of session time pass, then let the app catch up."""
     clock.advance(seconds)
     pilot.app.screen.sync()
+    await pilot.pause()
+
+
+async def read_check_in(pilot: Pilot, pages: int = 20) -> None:
+    """Scroll the check-in page by page until every question has been on screen."""
+    from textual.widgets import Button
+
+    from backroutine.tui.checkin import SETTLE_SECONDS
+
+    start = pilot.app.screen.query_one("#start", Button)
+    for _ in range(pages):
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+        if not start.disabled:
+            return
+        await pilot.press("pagedown")
+    raise AssertionError("Start is still disabled after scrolling the whole check-in")
+
+
+async def check_in_and_start(pilot: Pilot, pain: str = "2") -> None:
+    """Give a pain score, read every question (answering none yes), and start."""
+    await pilot.press(pain)
+    await read_check_in(pilot)
+    await pilot.press("ctrl+s")
     await pilot.pause()

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 
 from backroutine.tui.player import PlayerScreen
 
-from .conftest import advance, opened, shown
+from .conftest import advance, opened, read_check_in, shown
 
 HOSTILE = r"""
 title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]\e]0;pwned\a"
@@ -51,6 +51,7 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
         assert list(target.iterdir()) == []
         safety = " ".join(str(w.render()) for w in app.screen.query(".safety"))
         assert "␛]8;;http://evil.example␛\\link" in safety
+        await read_check_in(pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)

@@ -31,8 +31,12 @@ async def test_a_finished_session_is_logged_with_pain_and_note(make_app, clock, 
         await pilot.press("enter")  # the self-paced sit to stand
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("6")
+        assert "Pain 6/10 after the session. Some discomfort" in shown(app, "#flag")
+        assert "next time do fewer reps, shorter holds" in shown(app, "#flag")
         await pilot.press("5")
-        assert "Pain went up from 2 to 5: tell your therapist." in shown(app, "#flag")
+        assert "fine if it settles by the next morning" in shown(app, "#flag")
+        assert "⚑" not in shown(app, "#flag")
         await pilot.press("tab", *"left hip tight", "enter")
         await pilot.pause()
         options = app.screen.query_one(OptionList)
@@ -121,3 +125,29 @@ async def test_the_player_plays_this_weeks_numbers_of_a_progression(
         await pilot.pause()
         await advance(pilot, clock, 5.1)
         assert (shown(app, "#name"), shown(app, "#countdown")) == ("Plank", "30")
+
+
+async def test_the_summary_flags_pain_rising_over_sessions_of_this_routine(
+    make_app, clock, log, routines_dir
+):
+    from datetime import datetime, timedelta
+
+    path = str((routines_dir / "short.yaml").resolve())
+    for days_ago, after in ((3, 3), (2, 4)):
+        started = datetime.now().astimezone() - timedelta(days=days_ago)
+        earlier = log.start_session(routine_title="Short test routine", routine_path=path,
+                                    routine_sha256="0" * 64, frequency=None,
+                                    planned_seconds=60, started=started, time_zone="UTC")
+        log.finish_session(earlier, status="completed", ended=started, pain_after=after)
+    app = make_app(log=log)
+    async with opened(app, size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 200)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("5")
+        assert "⚑ Pain after sessions rising. Your pain after sessions has gone up" in shown(
+            app, "#flag")
+        await pilot.press("4")
+        assert "⚑" not in shown(app, "#flag")

@@ -7,15 +7,14 @@ from textual.widgets import OptionList
 from backroutine.tui.player import STOP_NOTE, PlayerScreen
 from backroutine.tui.summary import SummaryScreen
 
-from .conftest import advance, opened, shown
+from .conftest import advance, check_in_and_start, opened, shown
 
 
 async def start_short_routine(pilot, app) -> None:
     """From the picker: filter to the short routine, start it, skip the check-in answers."""
     await pilot.press("slash", *"short", "enter")
     await pilot.pause()
-    await pilot.press("2", "ctrl+s")
-    await pilot.pause()
+    await check_in_and_start(pilot)
     assert isinstance(app.screen, PlayerScreen)
 
 
@@ -144,6 +143,8 @@ async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app,
         assert note.region.height == 2  # wrapped, not cut
         lines = [strip.text.strip() for strip in note.render_lines(note.region.reset_offset)]
         assert " ".join(lines) == STOP_NOTE
+        # Not "any tingling": nerve glides may tingle; what stops a session is what does not ease.
+        assert "does not ease" in STOP_NOTE and "new or spreading" in STOP_NOTE
         assert caution.region.height > 0 and caution.region.bottom <= note.region.y
         assert "Stop if your hip pinches." in shown(app, "#caution")
         keys = app.screen.query_one("Footer")
@@ -165,19 +166,6 @@ async def test_picker_lists_routines_with_time_and_frequency(make_app):
             "Short" not in str(options.get_option_at_index(i).prompt)
             for i in range(options.option_count)
         )
-
-
-async def test_a_red_flag_does_not_start_the_session_and_says_why(make_app):
-    app = make_app()
-    async with opened(app, size=(80, 24)) as pilot:
-        await pilot.press("slash", *"short", "enter")
-        await pilot.pause()
-        await pilot.press("tab", "tab", "space")  # new weakness in a leg
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, PlayerScreen)
-        assert "Please do not exercise today. New weakness in a leg" in shown(app, "#stop-message")
-        assert app.screen.query_one("#start").disabled
 
 
 async def test_a_broken_routine_file_is_listed_with_its_error_and_does_not_start(

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from backroutine.engine import FakeClock
+from backroutine.tui.checkin import SETTLE_SECONDS
+
+from .conftest import read_check_in
 
 THEMES = ["textual-dark", "textual-light"]
 
@@ -19,7 +22,9 @@ def screens(clock: FakeClock):
 
     async def hold(pilot):
         await checkin(pilot)
-        await pilot.press("3", "ctrl+s")
+        await pilot.press("3")
+        await read_check_in(pilot)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         clock.advance(5.5 + 7)
         pilot.app.screen.sync()
@@ -34,7 +39,8 @@ def screens(clock: FakeClock):
 
     async def red_flag(pilot):
         await checkin(pilot)
-        await pilot.press("tab", "space", "tab", "space")
+        await pilot.press("tab", "space", "tab", "space")  # two emergency signs
+        await pilot.pause(SETTLE_SECONDS + 0.1)
 
     async def summary(pilot):
         await hold(pilot)

@@ -1,8 +1,7 @@
 """Audio cues and spoken announcements, behind one small interface.
 
     backend = choose_backend(sound=settings.sound, ring=app.bell)   # in a thread
-    speech = find_speech_engine(rate=settings.speech_rate)
-    voice = Voice(speech, paths.cache_dir() / "voice") if speech and settings.voice else None
+    voice, note = choose_voice(settings.voice, settings.speech_rate, paths.cache_dir() / "voice")
     cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
     session.subscribe(cues.on_event)
 
@@ -14,7 +13,7 @@ from __future__ import annotations
 from backroutine.audio.backends import AudioBackend, choose_backend
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.sound import Cue, Sound
-from backroutine.audio.voice import SpeechEngine, Voice, find_speech_engine
+from backroutine.audio.voice import SpeechEngine, Voice, choose_voice, find_speech_engine
 
 __all__ = [
     "AudioBackend",
@@ -24,5 +23,6 @@ __all__ = [
     "SpeechEngine",
     "Voice",
     "choose_backend",
+    "choose_voice",
     "find_speech_engine",
 ]

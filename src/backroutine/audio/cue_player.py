@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Cue, Sound, load_cues
-from backroutine.audio.voice import Voice, announcement, switch_phrase
+from backroutine.audio.voice import Voice, announcement, routine_phrases, switch_phrase
 from backroutine.engine import (
     CountdownTick,
     Event,
@@ -17,7 +17,7 @@ from backroutine.engine import (
     SessionFinished,
     SwitchSides,
 )
-from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.model import ExerciseStep, Routine, SegmentKind
 
 LATE_PHRASE_SECONDS = 1.0
 """A phrase not synthesised in time is still spoken if it is at most this late."""
@@ -27,9 +27,9 @@ class CuePlayer:
     """Plays the cue for each engine event: subscribe `on_event` to the engine.
 
     A get-ready cue is followed by the exercise's announcement, its caution included,
-    when a `voice` is given (its phrases are synthesised in the background from the start,
-    so they are ready in time); a switch-sides cue by "Switch sides". `muted` silences
-    everything.
+    when a `voice` is given (it prepares the routine's phrases in the background from the
+    start, so they are ready in time); a switch-sides cue by "Switch sides". `muted`
+    silences everything.
     """
 
     def __init__(
@@ -50,8 +50,7 @@ class CuePlayer:
         self._cues, self.problems = load_cues(sounds_dir)
         """`problems`: one line for each cue file that could not be loaded."""
         if self.voice is not None:
-            for phrase in self._phrases():
-                self.voice.request(phrase)
+            self.voice.prepare(routine_phrases(routine))
 
     @property
     def gain(self) -> float:
@@ -102,20 +101,3 @@ class CuePlayer:
                 self.backend.play(sound, self.gain)
 
         self.voice.request(phrase, then=play_if_still_timely)
-
-    def _phrases(self) -> list[str]:
-        """Every phrase this routine's session may speak, in the order it will."""
-        phrases: list[str] = []
-        for segment in self.routine.segments():
-            phrase = self._phrase_for(segment)
-            if phrase and phrase not in phrases:
-                phrases.append(phrase)
-        return phrases
-
-    def _phrase_for(self, segment: Segment) -> str | None:
-        if segment.kind is SegmentKind.SWITCH_SIDES:
-            return switch_phrase(segment.side)
-        step = self.routine.steps[segment.step_index]
-        if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
-            return announcement(step, segment)
-        return None

@@ -3,6 +3,9 @@
 A phrase is synthesised once (espeak-ng on Linux, `say` on macOS) into the cache folder,
 keyed by a hash of engine, voice, rate and text, then played through the same audio
 backend as the cues. Synthesis runs on a worker thread, never on the event loop.
+With the neural voice installed (`backroutine.audio.neural`), a helper process writes
+the routine's phrases into the same cache, and a phrase it has not written in time is
+spoken by espeak-ng instead.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, read_wav
-from backroutine.model import ExerciseStep, Segment
+from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
+
+if TYPE_CHECKING:
+    from backroutine.audio.neural import NeuralVoice
 
 DEFAULT_RATE = 160
 """Words per minute: a little slower than espeak-ng's 175, for someone mid-exercise."""
@@ -76,16 +83,60 @@ def find_speech_engine(
     return None
 
 
+def cache_path(cache_dir: Path, engine: str, voice: str, rate: int, text: str) -> Path:
+    """Where a phrase spoken by `engine` in `voice` at `rate` is cached."""
+    key = "\n".join([engine, voice, str(rate), text])
+    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
+
+
+def choose_voice(
+    setting: str,
+    rate: int,
+    cache_dir: Path,
+    *,
+    which: Callable[[str], str | None] = shutil.which,
+    find_neural: Callable[[int, Path], NeuralVoice] | None = None,
+) -> tuple[Voice | None, str]:
+    """The voice that the `voice` setting (`on`, `neural`, `espeak`, `off`) asks for and
+    this machine has, and one sentence saying which it is and why.
+
+    `on` and `neural` take the neural voice when it is installed and loads, else
+    espeak-ng or `say`. Checking the neural voice may run its helper for a second, so
+    call this off the event loop. `which` and `find_neural` stand in for tests.
+    """
+    if setting == "off":
+        return None, "voice off"
+    engine = find_speech_engine(rate, which=which)
+    neural, why_not = None, ""
+    if setting in ("on", "neural"):
+        from backroutine.audio.neural import NeuralVoiceError, find_neural_voice
+
+        try:
+            neural = (find_neural or find_neural_voice)(rate, cache_dir)
+        except NeuralVoiceError as error:
+            why_not = f" ({error})"
+    if neural is not None:
+        return Voice(engine, cache_dir, neural), f"voice: {neural.name}"
+    if engine is None:
+        return None, f"no speech engine found (install espeak-ng for the voice){why_not}"
+    return Voice(engine, cache_dir), f"voice: {engine.name}{why_not}"
+
+
 class Voice:
     """Turns phrases into sounds, synthesising each once into `cache_dir`.
 
-    `request()` queues a phrase for the worker thread and returns at once; `ready()`
-    gives the sound of a phrase already synthesised (or None), without waiting.
+    `prepare()` starts on a routine's phrases; `request()` queues a phrase for the worker
+    thread and returns at once; `ready()` gives the sound of a phrase already synthesised
+    (or None), without waiting: the `neural` voice's when its helper has written it, else
+    the speech `engine`'s.
     """
 
-    def __init__(self, engine: SpeechEngine, cache_dir: Path) -> None:
+    def __init__(
+        self, engine: SpeechEngine | None, cache_dir: Path, neural: NeuralVoice | None = None
+    ) -> None:
         self.engine = engine
         self.cache_dir = cache_dir
+        self.neural = neural
         self.last_error: str | None = None
         """Why the latest phrase could not be synthesised, if one could not."""
         self._sounds: dict[str, Sound] = {}
@@ -94,12 +145,15 @@ class Voice:
         self._worker.start()
 
     def path_for(self, text: str) -> Path:
-        """Where the phrase's WAV file is cached."""
-        key = "\n".join([self.engine.name, self.engine.voice or "", str(self.engine.rate), text])
-        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
+        """Where the speech engine's WAV file of the phrase is cached."""
+        assert self.engine is not None
+        engine = self.engine
+        return cache_path(self.cache_dir, engine.name, engine.voice or "", engine.rate, text)
 
     def synthesise(self, text: str) -> Sound:
         """The phrase's sound, from the cache or from the speech engine (blocking)."""
+        if self.engine is None:
+            raise SpeechError("no speech engine to speak a phrase the neural voice has not")
         path = self.path_for(text)
         if not path.exists():
             self._run_engine(text, path)
@@ -110,6 +164,7 @@ class Voice:
             raise SpeechError(str(error)) from error
 
     def _run_engine(self, text: str, path: Path) -> None:
+        assert self.engine is not None
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the cache entry, then rename: a half-written file is never used.
         handle, partial = tempfile.mkstemp(suffix=".wav", dir=path.parent)
@@ -133,8 +188,21 @@ class Voice:
         finally:
             Path(partial).unlink(missing_ok=True)
 
+    def prepare(self, phrases: list[str]) -> None:
+        """Start synthesising a session's phrases, in the order they will be spoken: the
+        neural voice's helper on those it has not written yet, and the speech engine on
+        those too, so that one the helper has not written in time is still heard."""
+        if self.neural is not None:
+            phrases = self.neural.start(phrases)
+        for phrase in phrases:
+            self.request(phrase)
+
     def ready(self, text: str) -> Sound | None:
         """The phrase's sound if it has been synthesised, else None."""
+        if self.neural is not None:
+            sound = self.neural.ready(text)
+            if sound is not None:
+                return sound
         return self._sounds.get(text)
 
     def request(self, text: str, then: Callable[[Sound], None] | None = None) -> None:
@@ -162,6 +230,27 @@ class Voice:
                 self.last_error = str(error)
             finally:
                 self._queue.task_done()
+
+
+def routine_phrases(routine: Routine) -> list[str]:
+    """Every phrase a session of `routine` may speak, in the order it will: what the
+    helper of the neural voice synthesises ahead."""
+    phrases: list[str] = []
+    for segment in routine.segments():
+        phrase = phrase_for(routine, segment)
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
+def phrase_for(routine: Routine, segment: Segment) -> str | None:
+    """What the voice says as `segment` starts, if anything."""
+    if segment.kind is SegmentKind.SWITCH_SIDES:
+        return switch_phrase(segment.side)
+    step = routine.steps[segment.step_index]
+    if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
+        return announcement(step, segment)
+    return None
 
 
 def announcement(step: ExerciseStep, prepare: Segment) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -49,6 +50,11 @@ class AppContext:
     start_with: Path | None = None
     """Open this routine straight away instead of the picker."""
     check_in: bool = True
+    """Ask the check-in before each session; False (--no-checkin) logs that none was asked."""
+    emergency_number: str | None = None
+    """The number emergency advice names; None: from the settings or the locale."""
+    now: Callable[[], datetime] | None = None
+    """The local wall-clock time, timezone-aware; None: the system's (`recorder.local_now`)."""
     wait_before_exercise: bool = False
     sound: Sound | None = None
     """How the cues are played; None: silently."""
@@ -101,7 +107,8 @@ class BackroutineApp(App[None]):
         from backroutine.history import read_history
         from backroutine.tui.history_screen import HistoryScreen
 
-        self.push_screen(HistoryScreen(read_history(self.context.log)))
+        log = self.context.log
+        self.push_screen(HistoryScreen(read_history(log), log.check_ins()))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

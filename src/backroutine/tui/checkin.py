@@ -1,8 +1,11 @@
-"""Before the session: the routine's safety notes, pain now, and the red-flag questions."""
+"""Before the session: the routine's safety notes, pain now, and the triage questions.
+
+Every question must have been on the screen before the session can start: on a small
+terminal the form scrolls, and Start stays disabled until the patient has scrolled past
+each question (Ctrl+S then shows the next ones instead of starting).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,20 +15,29 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Header, RadioButton, RadioSet, Static
 
 from backroutine.model import Routine
-from backroutine.safety import CLINICIAN_NOTE, RED_FLAGS, red_flag_message
+from backroutine.safety import (
+    CLINICIAN_NOTE,
+    LEG_REACH,
+    SETTLED_QUESTION,
+    TIER_HEADINGS,
+    CheckInAnswers,
+    CheckInContext,
+    Tier,
+    check_in_advice,
+    questions,
+)
 from backroutine.text import printable
 from backroutine.tui.widgets import YesBox, literal
 
-
-@dataclass(frozen=True)
-class CheckIn:
-    """What the patient said before starting."""
-
-    pain_before: int | None
+NO_LEG_PAIN = "none"
+SETTLE_SECONDS = 0.2
+"""A question counts as seen once the form has rested this long with it in view: an
+animated jump (End) flies past the questions between without showing them."""
 
 
 class PainScale(Widget, can_focus=True):
@@ -70,8 +82,10 @@ class PainScale(Widget, can_focus=True):
             event.stop()
 
 
-class CheckInScreen(Screen[CheckIn | None]):
-    """Safety first: a yes to any red flag does not start the session, and says why."""
+class CheckInScreen(Screen[CheckInAnswers | None]):
+    """Safety first: an emergency or same-day answer does not start the session, and says
+    what to do. Dismissed with the answers (also when they stopped the session, so they are
+    logged), or None when the patient went back before answering anything that stops."""
 
     CSS_PATH = "checkin.tcss"
     BINDINGS = [
@@ -79,11 +93,17 @@ class CheckInScreen(Screen[CheckIn | None]):
         Binding("ctrl+s", "start", "Start", priority=True),
     ]
 
-    def __init__(self, routine: Routine) -> None:
+    def __init__(self, routine: Routine, context: CheckInContext) -> None:
         super().__init__()
         self.routine = routine
+        self.context = context
+        self._seen_lines: dict[Widget, set[int]] = {}
+        """For each question, which of its lines have been on screen (a long one may be
+        split across two pages)."""
+        self._settling: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        context = self.context
         yield Header()
         with VerticalScroll(id="form"):
             yield Static(Content("Before you start").stylize("bold"), classes="heading")
@@ -95,42 +115,145 @@ class CheckInScreen(Screen[CheckIn | None]):
                 classes="question",
             )
             yield PainScale(id="pain")
-            yield Static("Since your last session, have you had any of these?", classes="question")
-            for key, text in RED_FLAGS.items():
-                yield YesBox(text, id=f"flag-{key}")
-            yield Static(id="stop-message")
+            if context.asks_leg_pain:
+                yield Static("How much does your leg hurt right now?", classes="question")
+                yield PainScale(id="leg-pain")
+                yield Static("How far down your leg does the pain go?", classes="question")
+                with RadioSet(id="leg-reach"):
+                    yield RadioButton("No leg pain", name=NO_LEG_PAIN)
+                    for key, words in LEG_REACH.items():
+                        yield RadioButton(words, name=key)
+            if context.settled_session_id is not None:
+                yield Static(SETTLED_QUESTION, classes="question")
+                with RadioSet(id="settled"):
+                    yield RadioButton("Yes", name="yes")
+                    yield RadioButton("No", name="no")
+            for tier in Tier:
+                yield Static(TIER_HEADINGS[tier], classes=f"question tier -{tier.value}")
+                for question in questions(tier):
+                    yield YesBox(question.text, id=f"q-{question.key}", classes="answer")
+            yield Static(id="advice")
             with Horizontal(id="buttons"):
-                yield Button("Start", id="start", variant="success")
+                yield Button("Start", id="start", variant="success", disabled=True)
                 yield Button("Back", id="back")
+        # Outside the scrolling form, so it shows wherever the patient has scrolled to.
+        yield Static(id="unseen")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"Check-in: {printable(self.routine.title)}"
         self.query_one(PainScale).focus()
+        self.watch(self.query_one("#form"), "scroll_y", self._scrolled, init=False)
+        self.call_after_refresh(self._note_seen)
 
-    def _red_flags(self) -> list[str]:
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._note_seen)
+
+    # -- every question on screen before the start ------------------------------------
+
+    def _must_see(self) -> list[Widget]:
+        return list(self.query(".question")) + list(self.query(".answer"))
+
+    def _scrolled(self) -> None:
+        if self._settling is not None:
+            self._settling.stop()
+        self._settling = self.set_timer(SETTLE_SECONDS, self._note_seen)
+
+    def _note_seen(self) -> None:
+        """Note which lines of each question are now inside the form's viewport."""
+        form = self.query_one("#form", VerticalScroll)
+        top = round(form.scroll_y)
+        bottom = top + form.scrollable_content_region.height
+        for widget in self._must_see():
+            region = widget.virtual_region
+            lines = range(max(top, region.y), min(bottom, region.bottom))
+            self._seen_lines.setdefault(widget, set()).update(
+                line - region.y for line in lines
+            )
+        self._update_start()
+
+    def _unseen(self) -> list[Widget]:
         return [
-            text
-            for key, text in RED_FLAGS.items()
-            if self.query_one(f"#flag-{key}", Checkbox).value
+            widget
+            for widget in self._must_see()
+            if not widget.virtual_region.height
+            or not set(range(widget.virtual_region.height)) <= self._seen_lines.get(widget, set())
         ]
 
+    def _update_start(self) -> None:
+        unseen = len(self._unseen())
+        stopped = not self.answers().go_ahead
+        self.query_one("#start", Button).disabled = bool(unseen) or stopped
+        note = self.query_one("#unseen", Static)
+        note.update(
+            f"↓ Read every question before you start: {unseen} not seen yet, scroll down."
+            if unseen and not stopped
+            else ""
+        )
+        note.set_class(bool(unseen) and not stopped, "shown")
+
+    # -- the answers ------------------------------------------------------------------
+
+    def answers(self) -> CheckInAnswers:
+        """What the patient has answered so far."""
+        yes = tuple(
+            box.id.removeprefix("q-") for box in self.query(YesBox) if box.value and box.id
+        )
+        leg_pain = leg_reach = settled = None
+        if self.context.asks_leg_pain:
+            leg_pain = self.query_one("#leg-pain", PainScale).value
+            leg_reach = self._chosen("#leg-reach")
+            if leg_reach == NO_LEG_PAIN:
+                leg_reach = None
+        if self.context.settled_session_id is not None:
+            answer = self._chosen("#settled")
+            settled = None if answer is None else answer == "yes"
+        return CheckInAnswers(
+            pain_now=self.query_one("#pain", PainScale).value,
+            answered_yes=yes,
+            settled=settled,
+            leg_pain=leg_pain,
+            leg_reach=leg_reach,
+        )
+
+    def _chosen(self, selector: str) -> str | None:
+        pressed = self.query_one(selector, RadioSet).pressed_button
+        return pressed.name if pressed is not None else None
+
     @on(Checkbox.Changed)
-    def _flags_changed(self) -> None:
-        flags = self._red_flags()
-        message = self.query_one("#stop-message", Static)
-        self.query_one("#start", Button).disabled = bool(flags)
-        message.set_class(bool(flags), "shown")
-        if flags:
-            message.update(red_flag_message(flags))
+    @on(RadioSet.Changed)
+    @on(PainScale.Changed)
+    def _answers_changed(self) -> None:
+        answers = self.answers()
+        advice = check_in_advice(
+            answers, self.context.emergency_number, previous_reach=self.context.previous_reach
+        )
+        message = self.query_one("#advice", Static)
+        message.update("\n\n".join(advice))
+        message.set_class(bool(advice), "shown")
+        tier = answers.tier
+        for level in Tier:
+            message.set_class(tier is level, f"-{level.value}")
+        self._update_start()
+        if not answers.go_ahead:
+            # Once laid out with its new words: the whole advice, at the top of the view.
+            self.call_after_refresh(message.scroll_visible, top=True)
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        if self._red_flags():
-            self.query_one("#stop-message").scroll_visible()
+        answers = self.answers()
+        if not answers.go_ahead:
+            self.query_one("#advice").scroll_visible(top=True)
             return
-        self.dismiss(CheckIn(pain_before=self.query_one(PainScale).value))
+        unseen = self._unseen()
+        if unseen:
+            self.query_one("#form", VerticalScroll).scroll_page_down()
+            self.notify("Please read every question before you start.", timeout=3)
+            return
+        self.dismiss(answers)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        self.dismiss(None)
+        answers = self.answers()
+        # Answers that stopped the session are kept in the log, so the therapist sees them.
+        self.dismiss(None if answers.go_ahead else answers)

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from backroutine.safety import STOP_RULE
 from backroutine.tui.widgets import literal
 
 
@@ -99,11 +100,7 @@ class HurtQuestion(ModalScreen[AfterHurt]):
                 ),
                 id="question",
             )
-            yield Static(
-                "If the pain is sharp, or you feel numbness, tingling or weakness in your legs, "
-                "stop now and contact your clinician.",
-                id="warning",
-            )
+            yield Static(f"{STOP_RULE}, and contact your clinician.", id="warning")
             with Horizontal(id="answers"):
                 yield Button("End session", id="end", variant="error")
                 yield Button("Stay paused", id="pause", variant="primary")

@@ -19,8 +19,15 @@ from backroutine.model import LoadedRoutine
 from backroutine.plain import where_stopped
 from backroutine.progression import as_of, has_progression
 from backroutine.recorder import CannotResume, SessionRecorder, local_now
+from backroutine.safety import (
+    CheckInAnswers,
+    check_in_context,
+    check_in_record,
+    checks_in_again,
+    emergency_number,
+)
 from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.tui.checkin import CheckIn, CheckInScreen
+from backroutine.tui.checkin import CheckInScreen
 from backroutine.tui.dialogs import Question
 from backroutine.tui.picker import RoutinePickerScreen
 from backroutine.tui.player import ExerciseResult, PlayerScreen, SessionOutcome
@@ -38,6 +45,7 @@ class AppFlow:
     def __init__(self, app: BackroutineApp, context: AppContext) -> None:
         self.app = app
         self.context = context
+        self._now = context.now or local_now
         # One live session per log, across windows: held from the resume offer or the
         # start of a session until its summary is closed.
         self.lock = SessionLock.beside(context.log.path) if context.log is not None else None
@@ -131,20 +139,30 @@ class AppFlow:
                 resume: bool | None, recorder=recorder, loaded=loaded, session=session
             ) -> None:
                 if resume:
-                    earlier = {
-                        exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
-                        for exercise in log.session(session.id).exercises
-                        if exercise.outcome != "started"
-                    }
-                    self._play(
-                        loaded,
-                        recorder.engine,
-                        recorder,
-                        session.pain_before,
-                        back_to_picker=self.context.start_with is None,
-                        earlier=earlier,
-                        said=Debrief(session.pain_after, session.note or ""),
-                    )
+                    back_to_picker = self.context.start_with is None
+
+                    def play(_pain: int | None, check_in_id: int | None) -> None:
+                        if check_in_id is not None:
+                            log.attach_check_in(check_in_id, session.id)
+                        earlier = {
+                            exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
+                            for exercise in log.session(session.id).exercises
+                            if exercise.outcome != "started"
+                        }
+                        self._play(
+                            loaded,
+                            recorder.engine,
+                            recorder,
+                            session.pain_before,
+                            back_to_picker=back_to_picker,
+                            earlier=earlier,
+                            said=Debrief(session.pain_after, session.note or ""),
+                        )
+
+                    if checks_in_again(session, self._now()):
+                        self._check_in(loaded, play, back_to_picker, resuming=session.id)
+                    else:
+                        play(None, None)
                 else:
                     recorder.abandon()
                     self._offer_resume(then)
@@ -182,18 +200,55 @@ class AppFlow:
         if not self._claim_log():
             return
 
-        def checked_in(answer: CheckIn | None) -> None:
-            if answer is None:
-                self._release_log()
-                if not back_to_picker:
-                    self.app.exit()
+        def start(pain_before: int | None, check_in_id: int | None) -> None:
+            self._start(loaded, pain_before, back_to_picker, check_in_id)
+
+        self._check_in(loaded, start, back_to_picker)
+
+    # -- the check-in ----------------------------------------------------------------
+
+    def _check_in(
+        self,
+        loaded: LoadedRoutine,
+        go_on: Callable[[int | None, int | None], None],
+        back_to_picker: bool,
+        *,
+        resuming: int | None = None,
+    ) -> None:
+        """Ask the check-in and log it (or log that none was asked), then go on with
+        `go_on(pain now, check-in id)`; back to the picker, or out, if it stopped the session."""
+        log = self.context.log
+        routine = loaded.routine
+        path = str(loaded.source.resolve())
+        number = self.context.emergency_number
+        if number is None:
+            from backroutine.settings import load_settings
+
+            number = emergency_number(load_settings().settings.emergency_number)
+        context = check_in_context(log, tags=routine.tags, routine_path=path,
+                                   emergency_number=number, today=self._now().date(),
+                                   resuming=resuming)
+
+        def logged(answers: CheckInAnswers | None) -> int | None:
+            if log is None:
+                return None
+            record = check_in_record(answers, context, routine_title=routine.title,
+                                     routine_path=path, at=self._now())
+            return log.record_check_in(record)
+
+        def answered(answers: CheckInAnswers | None) -> None:
+            check_in_id = None if answers is None else logged(answers)
+            if answers is not None and answers.go_ahead:
+                go_on(answers.pain_now, check_in_id)
                 return
-            self._start(loaded, answer.pain_before, back_to_picker)
+            self._release_log()
+            if not back_to_picker:
+                self.app.exit()
 
         if self.context.check_in:
-            self.app.push_screen(CheckInScreen(loaded.routine), checked_in)
+            self.app.push_screen(CheckInScreen(routine, context), answered)
         else:
-            self._start(loaded, None, back_to_picker)
+            go_on(None, logged(None))
 
     def _as_of(self, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
         """The routine with this week's numbers, when it has progressions."""
@@ -203,7 +258,13 @@ class AppFlow:
         self.app.notify(f"Week {week} of this routine", timeout=4)
         return progressed
 
-    def _start(self, loaded: LoadedRoutine, pain_before: int | None, back_to_picker: bool) -> None:
+    def _start(
+        self,
+        loaded: LoadedRoutine,
+        pain_before: int | None,
+        back_to_picker: bool,
+        check_in_id: int | None = None,
+    ) -> None:
         loaded = self._as_of(loaded, local_now().date())
         engine = SessionEngine(
             loaded.routine.segments(), self.context.clock, **self._engine_options()
@@ -214,6 +275,8 @@ class AppFlow:
             recorder = SessionRecorder.start(
                 self.context.log, loaded, engine, pain_before=pain_before
             )
+            if check_in_id is not None:
+                self.context.log.attach_check_in(check_in_id, recorder.session_id)
         self._play(loaded, engine, recorder, pain_before, back_to_picker=back_to_picker)
 
     def _play(
@@ -251,6 +314,7 @@ class AppFlow:
             summary = SummaryScreen(
                 routine.title, outcome, pain_before, logged=recorder is not None, said=said,
                 keep=keep if recorder is not None else None,
+                earlier_afters=self._earlier_afters(recorder),
             )
             self.app.push_screen(summary, debriefed)
 
@@ -260,6 +324,19 @@ class AppFlow:
             ),
             finished,
         )
+
+    def _earlier_afters(self, recorder: SessionRecorder | None) -> list[int | None]:
+        """Pain after each earlier session of the recorded routine: the trend so far."""
+        log = self.context.log
+        if log is None or recorder is None:
+            return []
+        this = log.session(recorder.session_id)
+        return [
+            session.pain_after
+            for session in log.sessions()  # oldest first
+            if session.routine_path == this.routine_path
+            and (session.started, session.id) < (this.started, this.id)
+        ]
 
     def _refresh_picker(self) -> None:
         for screen in self.app.screen_stack:

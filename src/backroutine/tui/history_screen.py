@@ -5,6 +5,7 @@ It shows what `backroutine history` prints, from the same functions, so the two 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from backroutine.export import (
+    check_in_lines,
     flag_lines,
     heatmap_lines,
     note_lines,
@@ -23,6 +25,7 @@ from backroutine.export import (
     trouble_lines,
 )
 from backroutine.history import FLAG_RUN_ALERT, RoutineHistory
+from backroutine.log import CheckInRecord
 from backroutine.text import printable
 
 
@@ -46,9 +49,13 @@ class HistoryScreen(Screen[None]):
         Binding("right", "show(1)", "Next routine", priority=True),
     ]
 
-    def __init__(self, histories: list[RoutineHistory]) -> None:
+    def __init__(
+        self, histories: list[RoutineHistory], check_ins: Sequence[CheckInRecord] = ()
+    ) -> None:
         super().__init__()
         self.histories = histories
+        self.check_ins = check_ins
+        """Every check-in: those that stopped a session are shown for all routines."""
         self.shown = 0
 
     def compose(self) -> ComposeResult:
@@ -68,6 +75,7 @@ class HistoryScreen(Screen[None]):
                 yield PainTrend(id="pain-after")
                 yield Label(id="pain-after-latest", classes="pain-latest")
             yield Static(id="flags")
+            yield Static(id="check-ins")
             yield Static(id="notes")
         yield Footer()
 
@@ -86,6 +94,9 @@ class HistoryScreen(Screen[None]):
             self._update()
 
     def _update(self) -> None:
+        check_ins = self.query_one("#check-ins", Static)
+        check_ins.update(Content("\n".join(check_in_lines(self.check_ins))))
+        check_ins.set_class(any(not c.went_ahead for c in self.check_ins), "-alert")
         if not self.histories:
             self.query_one("#routine-title", Static).update(
                 "No sessions logged yet: your history appears here after your first session."

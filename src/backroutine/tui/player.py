@@ -16,12 +16,13 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 
 from backroutine.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.safety import STOP_KEY_NOTE
 from backroutine.text import human_duration, printable
 from backroutine.tui.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets import literal
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
-STOP_NOTE = "Sharp pain, numbness, tingling or leg weakness: stop and press h."
+STOP_NOTE = STOP_KEY_NOTE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from textual import on
@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from backroutine.safety import CLINICIAN_NOTE, pain_flag
+from backroutine.safety import CLINICIAN_NOTE, review_pain
 from backroutine.text import human_duration, printable
 from backroutine.tui.checkin import PainScale
 from backroutine.tui.player import SessionOutcome
@@ -49,6 +49,7 @@ class SummaryScreen(Screen[Debrief]):
         logged: bool,
         said: Debrief | None = None,
         keep: Callable[[Debrief], None] | None = None,
+        earlier_afters: Sequence[int | None] = (),
     ) -> None:
         """`said`: what the patient already said of this session (when it was stopped
         before a resume); `keep` is called with each change, so a closed terminal loses
@@ -63,6 +64,8 @@ class SummaryScreen(Screen[Debrief]):
         self.keep = keep
         self._kept = self.said
         self._note_timer: Timer | None = None
+        self.earlier_afters = earlier_afters
+        """Pain scores after the earlier sessions of this routine, oldest first (the trend)."""
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
@@ -140,8 +143,11 @@ class SummaryScreen(Screen[Debrief]):
     def _pain_changed(self, event: PainScale.Changed) -> None:
         self.said = replace(self.said, pain_after=event.value)
         self._keep_now()
-        reason = pain_flag(self.pain_before, event.value)
-        flag = f"{reason.capitalize()}: tell your therapist." if reason else None
+        review = review_pain(self.pain_before, event.value, earlier_afters=self.earlier_afters)
+        words = " ".join(review.advice)
+        if review.flag:
+            words = f"⚑ {review.flag[0].upper()}{review.flag[1:]}. {words}"
         widget = self.query_one("#flag", Static)
-        widget.update(f"⚑ {flag}" if flag else "")
-        widget.set_class(bool(flag), "shown")
+        widget.update(words)
+        widget.set_class(bool(words), "shown")
+        widget.set_class(bool(review.flag), "-flagged")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Checkbox
 
 from backroutine.text import printable
@@ -14,7 +15,21 @@ def literal(text: str, *, keep_newlines: bool = False) -> Content:
 
 
 class YesBox(Checkbox):
-    """A checkbox whose state shows by shape, not colour alone: `[✓]` or `[ ]`."""
+    """A checkbox whose state shows by shape, not colour alone: `[✓]` or `[ ]`.
+
+    A long label wraps onto more lines (with `text-wrap: wrap`) instead of being cut off:
+    on a narrow terminal every word of a safety question must be readable.
+    """
+
+    def render(self) -> Content:
+        # The label's trailing pad would overflow a line that fits exactly, and be drawn
+        # as an ellipsis in place of the question's last letters.
+        return super().render().rstrip()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.styles.text_wrap == "nowrap":
+            return 1
+        return max(1, self.render().get_height(self.styles, width))
 
     @property
     def _button(self) -> Content:

@@ -1,0 +1,154 @@
+"""The neural voice: its helper's cold synthesis of each bundled routine, and the app's
+memory with the voice on.
+
+For each bundled routine, the helper (`python -m backroutine.audio.neural`) is run on the
+routine's phrases into an empty cache: wall time to the first phrase and to the last, and
+the helper's own peak RSS. Then the real app in tmux at 80x24 runs a routine with the
+neural voice on (into ALSA's file device, with an empty cache so the helper works during
+the session) beside the same app with espeak-ng: the app's peak RSS (VmHWM of its own
+process; the helper is a child, measured above).
+Targets (issue 21): all phrases in < 5 s cold; app's peak RSS < 50 MiB.
+    .venv/bin/python bench/neural_voice.py [--runs 3] [--hold 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import machine, table
+from app_in_tmux import Pane, tmux
+
+import backroutine as backroutine_package
+from backroutine.audio.neural import NeuralVoice, voice_assets
+from backroutine.audio.voice import DEFAULT_RATE, routine_phrases
+from backroutine.loader import load_routine, parse_routine
+from backroutine.model import SegmentKind
+from backroutine.paths import bundled_routines_dir, routine_files
+
+SESSION = "title: Neural voice\nsteps:\n  - {name: Bridge, hold: 10m, prepare: 5s}\n"
+
+
+def synthesise_cold(phrases: list[str], cache: Path) -> dict:
+    """Run the helper on `phrases` into the empty `cache`: seconds to the first phrase
+    and to the exit, and the helper's peak RSS in MiB."""
+    voice = NeuralVoice(*voice_assets(), cache, DEFAULT_RATE)
+    first = voice.path_for(phrases[0])
+    started = time.perf_counter()
+    helper = subprocess.Popen(voice.command(), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert helper.stdin is not None
+    helper.stdin.write(json.dumps(phrases).encode())
+    helper.stdin.close()
+    to_first = None
+    while True:  # wait4, not poll: it hands back the helper's peak RSS
+        pid, status, usage = os.wait4(helper.pid, os.WNOHANG)
+        if pid:
+            break
+        if to_first is None and first.exists():
+            to_first = time.perf_counter() - started
+        time.sleep(0.002)
+    took = time.perf_counter() - started
+    helper.returncode = os.waitstatus_to_exitcode(status)
+    if helper.returncode != 0:
+        raise RuntimeError(helper.stderr.read().decode() if helper.stderr else "helper failed")
+    return {"first": to_first or took, "all": took, "rss": usage.ru_maxrss / 1024}
+
+
+def app_peak_rss(voice: str, hold: float, folder: Path, name: str) -> float:
+    """The app's peak RSS (MiB) over a session's first `hold` seconds with `voice`."""
+    home, config, cache = folder / f"{name}-home", folder / f"{name}-config", folder / name
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        'pcm.!default { type file; slave.pcm "null"; '
+        f'file "{folder}/{name}.raw"; format "raw"; truncate false }}\n'
+    )
+    (config / "backroutine").mkdir(parents=True)
+    (config / "backroutine" / "settings.json").write_text(json.dumps({"voice": voice}))
+    backroutine = Path(sys.executable).with_name("backroutine")
+    # tmux starts the pane with its server's environment: name this checkout's code.
+    source = Path(backroutine_package.__file__).parents[1]
+    command = (f"env PYTHONPATH={source} HOME={home} XDG_CONFIG_HOME={config} "
+               f"XDG_CACHE_HOME={cache} "
+               f"{backroutine} run {folder / 'session.yaml'} --no-checkin "
+               f"--data-dir {folder / name}-data")  # fmt: skip
+    pane = Pane(name, command, folder / f"{name}.out")
+    try:
+        pane.wait_for("Bridge")
+        time.sleep(hold)
+        rss = pane.peak_rss_mib()
+    finally:
+        pane.close()
+    # The figure counts only if the session really had the neural voice.
+    voice_cache = cache / "backroutine" / "voice"
+    (phrase,) = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))
+    spoken = NeuralVoice(*voice_assets(), voice_cache, DEFAULT_RATE).path_for(phrase).exists()
+    if spoken != (voice == "neural"):
+        raise RuntimeError(f"voice {voice}: the neural voice's phrase written: {spoken}")
+    return rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3, help="cold syntheses per routine")
+    parser.add_argument("--hold", type=float, default=20.0, help="seconds of a session watched")
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    rows = []
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        for path in routine_files(bundled_routines_dir()):
+            routine = load_routine(path).routine
+            phrases = routine_phrases(routine)
+            get_ready = next(s.seconds for s in routine.segments()
+                             if s.kind is SegmentKind.PREPARE)  # fmt: skip
+            runs = [synthesise_cold(phrases, folder / f"{path.stem}-{n}") for n in range(args.runs)]
+            spoken = sum(len(phrase) for phrase in phrases) / (DEFAULT_RATE * 5 / 60)
+
+            def median(key: str, runs: list[dict] = runs) -> float:
+                return statistics.median(run[key] for run in runs)
+
+            def spread(key: str, runs: list[dict] = runs) -> str:
+                values = [run[key] for run in runs]
+                return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+            rows.append([
+                path.stem, f"{len(phrases)} ({spoken:.0f} s of speech)", spread("all"),
+                f"{spread('first')} of a {get_ready} s get-ready",
+                f"{median('rss'):.0f}",
+                "yes" if median("all") < 5 else "no",
+            ])  # fmt: skip
+        (folder / "session.yaml").write_text(SESSION)
+        tmux("new-session", "-d", "-s", "bench-keepalive", "-x", "80", "-y", "24", "sleep 3600")
+        try:
+            rss = {voice: [app_peak_rss(voice, args.hold, folder, f"{voice}-{n}")
+                           for n in range(args.runs)]
+                   for voice in ("espeak", "neural")}  # fmt: skip
+        finally:
+            tmux("kill-session", "-t", "bench-keepalive")
+    print(f"The neural voice's helper, {args.runs} cold runs per routine, on {machine()}; "
+          f"load average {load_before:.1f} at the start (other work on the machine slows "
+          f"every figure)\n")
+    print(table(["routine", "phrases", "all phrases, s: median (min-max)",
+                 "first phrase, s", "helper peak RSS, MiB", "< 5 s"], rows))  # fmt: skip
+    print()
+    rss_rows = [
+        [f"voice {voice}", f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})",
+         "< 50 MiB" if voice == "neural" else "baseline"]
+        for voice, values in rss.items()
+    ]  # fmt: skip
+    header = f"the app in tmux, a session's first {args.hold:.0f} s"
+    print(table([header, "peak RSS, MiB: median (min-max)", "target"], rss_rows))
+    print("\nThe app's own process only; its helper (above) is a child process that exits "
+          "once the phrases are written.")
+
+
+if __name__ == "__main__":
+    main()

