@@ -52,6 +52,8 @@ from backroutine.tui.checkin import CheckInScreen
 from backroutine.tui.player import PlayerScreen
 from backroutine.tui.summary import SummaryScreen
 
+from .conftest import read_check_in
+
 NAMES = [
     "Bridge", "Bird-dog", "Side plank", "Cat-camel", "Knee to chest", "Dead bug",
     "[b]Pelvic[/b] tilt", "Child's pose 🧘", "膝抱えストレッチ", "Wall sit: 90°",
@@ -167,7 +169,14 @@ class CloseTerminal:
     """The terminal is closed (or the app killed) without quitting the session."""
 
 
-Action = Press | Wait | Resize | CloseTerminal
+@dataclass(frozen=True)
+class CheckIn:
+    """Answer the check-in: a pain score (or none), read every question, press Start."""
+
+    pain: str | None = None
+
+
+Action = Press | Wait | Resize | CloseTerminal | CheckIn
 
 
 class Chooser(Protocol):
@@ -205,7 +214,7 @@ SUMMARY_ACTIONS = st.integers(0, 9).flatmap(lambda n: (
     else st.just(CloseTerminal())
 ))
 CHECK_IN_ACTIONS = st.one_of(
-    st.just(Press(("ctrl+s",))), st.just(Press(("3", "ctrl+s"))), st.just(Press(("escape",)))
+    st.just(CheckIn()), st.just(CheckIn("3")), st.just(Press(("escape",)))
 )
 
 
@@ -395,6 +404,14 @@ class Walk:
         elif isinstance(action, Resize):
             self.size = action.size
             await pilot.resize_terminal(*action.size)
+        elif isinstance(action, CheckIn):
+            if action.pain is not None:
+                await pilot.press(action.pain)
+            await read_check_in(pilot)  # Start waits until every question was on screen
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            self.expect(isinstance(app.screen, PlayerScreen),
+                        f"Start on the check-in led to {type(app.screen).__name__}")
         await pilot.pause()  # screens pushed by what the action set off get mounted
 
     def _answering_resume(self, key: str) -> None:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from .model_walk import (
     SETUPS,
     WALK_LENGTHS,
+    CheckIn,
     CloseTerminal,
     Divergence,
     Press,
@@ -75,13 +76,14 @@ steps:
 """
 AT_80x24 = Setup(size=(80, 24), check_in=True, wait_before_exercise=False, weeks_ago=0)
 NO_CHECK_IN = Setup(size=(80, 24), check_in=False, wait_before_exercise=False, weeks_ago=0)
-START = Press(("ctrl+s",))  # the check-in's Start
+START = CheckIn()
+SAVE = Press(("ctrl+s",))  # on the summary
 
 REPRODUCTIONS = [
     found(1, "NoMatches: No nodes match '#no'", ONE_HOLD, AT_80x24, [START, Press(("h",))]),
     found(2, "is logged abandoned, expected in_progress", ONE_HOLD, NO_CHECK_IN, [Wait(0.5)]),
     found(5, "the summary counts '1 done", TWO_EXERCISES, AT_80x24, [
-        START, Wait(5), Press(("q",)), Press(("y",)), START,  # Bridge done, then quit
+        START, Wait(5), Press(("q",)), Press(("y",)), SAVE,  # Bridge done, then quit
         Press(("y",)), Press(("space",)), Wait(6), Press(("enter",)),  # resumed, tilt done
     ]),
     found(6, "pain after 8 was logged as None", ONE_HOLD, AT_80x24, [
@@ -103,7 +105,7 @@ def test_walks_the_model_found_on_main_pass(symptom, routine, setup, actions):
 
 # --- the checks can fail: each broken on purpose, and the walk must notice ----------------
 
-THROUGH_BOTH = [Press(("ctrl+s",)), Wait(1.5), Wait(3), Wait(5), Press(("enter",))]
+THROUGH_BOTH = [START, Wait(1.5), Wait(3), Wait(5), Press(("enter",))]
 
 
 def test_the_walk_passes_a_session_done_right():
@@ -146,8 +148,8 @@ def test_the_walk_notices_a_session_that_ends_without_its_summary(monkeypatch):
         run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
 
 
-QUIT_AND_REOPEN = [Press(("ctrl+s",)), Wait(2), Press(("q",)), Press(("y",)),
-                   Press(("ctrl+s",)), Press(("y",))]
+QUIT_AND_REOPEN = [START, Wait(2), Press(("q",)), Press(("y",)),
+                   SAVE, Press(("y",))]
 
 
 def test_the_walk_notices_a_session_cut_short_that_is_not_offered(monkeypatch):
