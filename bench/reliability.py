@@ -3,7 +3,7 @@ full-screen app killed at random moments.
 
 - Hostile files: the test suite's generator (tests/test_hostile_files.py) with more inputs.
 - Walks: the model-based test's walks (tests/tui/model_walk.py) through the real app under
-  Pilot, thousands instead of the test run's hundred or so; every failure is counted, grouped
+  Pilot, hundreds or thousands instead of the test run's 40; every failure is counted, grouped
   by what went wrong, with the first case it appeared in and the shortest walk that showed it.
 - Kills: the real `backroutine run ROUTINE --no-checkin` full screen in tmux, SIGKILLed
   after a random (real, short) time, then reopened on the same log: is the session offered
