@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import re
+import select
+import signal
+import stat
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
 
 from backroutine.cli import main
+from backroutine.log import CompletionLog
 
 DATA = Path(__file__).parent / "data"
 
@@ -173,6 +183,438 @@ def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatc
     assert main(["settings", *args]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "backroutine" / "settings.json").exists()
+
+
+# --- files and paths given on the command line ----------------------------------------
+
+ROUTINE_V1 = (
+    "id: jane-core\nversion: 1\ntitle: Core for Jane\nsteps:\n  - {name: Plank, hold: 20s}\n"
+)
+ROUTINE_V2 = ROUTINE_V1.replace("version: 1", "version: 2").replace("20s", "30s")
+
+
+def shell(command: str, **env: str) -> subprocess.CompletedProcess:
+    """`command` in bash, where `backroutine` runs this tree's code."""
+    return subprocess.run(
+        ["bash", "-c", f"backroutine() {{ {sys.executable} -m backroutine \"$@\"; }}\n{command}"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **env},
+    )
+
+
+def no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr, result.stderr
+
+
+def test_import_from_a_process_substitution_installs_the_routine(tmp_path: Path):
+    (tmp_path / "r.yaml").write_text(ROUTINE_V1)
+    result = shell(f"backroutine import <(cat {tmp_path}/r.yaml) --data-dir {tmp_path}/data")
+    assert result.returncode == 0, result.stderr
+    installed = tmp_path / "data" / "routines" / "jane-core.yaml"
+    assert installed.read_text() == ROUTINE_V1
+
+
+def test_a_new_version_piped_to_import_replaces_the_old_one(tmp_path: Path):
+    (tmp_path / "v1.yaml").write_text(ROUTINE_V1)
+    (tmp_path / "v2.yaml").write_text(ROUTINE_V2)
+    data = tmp_path / "data"
+    assert backroutine("import", str(tmp_path / "v1.yaml"), "--data-dir", str(data)).returncode == 0
+    result = shell(f"cat {tmp_path}/v2.yaml | backroutine import /dev/stdin --data-dir {data}")
+    assert result.returncode == 0, result.stderr
+    assert "replaced" in result.stdout and "1 -> 2" in result.stdout
+    assert (data / "routines" / "jane-core.yaml").read_text() == ROUTINE_V2
+
+
+def test_a_routine_without_an_id_piped_to_import_is_named_after_its_title(tmp_path: Path):
+    result = shell(f"printf 'title: Hips at Home\\nsteps: [{{name: Plank, hold: 5s}}]\\n' "
+                   f"| backroutine import /dev/stdin --data-dir {tmp_path}")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "routines" / "hips-at-home.yaml").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_a_fifo_is_never_waited_on(tmp_path: Path, command: str):
+    fifo = tmp_path / "r.yaml"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "backroutine", command, str(fifo), "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    no_traceback(result)
+    assert f"{fifo}:1:1: cannot read the file: it is a pipe, and nothing was written to it" in (
+        result.stderr
+    )
+
+
+def test_validate_refuses_a_device_with_a_sentence():
+    result = backroutine("validate", "/dev/zero")
+    assert result.returncode == 1
+    assert "/dev/zero:1:1: cannot read the file: it is a device, not a file" in result.stderr
+
+
+@pytest.fixture
+def logged(tmp_path: Path) -> Path:
+    """A data folder whose log holds one short session."""
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
+    run = backroutine("run", str(routine), "--plain", "--no-checkin", "--no-audio",
+                      "--data-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("export -o {dir}", "{dir} is a folder, not a file"),
+        ("export -o {dir}/missing/x.csv", "the folder {dir}/missing does not exist"),
+        ("print tiny -o {dir}", "{dir} is a folder, not a file"),
+        ("print tiny -o {dir}/missing/x.md", "the folder {dir}/missing does not exist"),
+        ("new {dir}/missing/x.yaml --title T", "the folder {dir}/missing does not exist"),
+        ("remind ics tiny -o {dir}", "{dir} is a folder, not a file"),
+        ("remind ics tiny -o {dir}/missing/x.ics", "the folder {dir}/missing does not exist"),
+    ],
+)
+def test_a_path_mistake_is_a_sentence(logged: Path, command: str, message: str):
+    routines = logged / "routines"
+    routines.mkdir(exist_ok=True)
+    (logged / "tiny.yaml").rename(routines / "tiny.yaml")
+    folder = logged / "out"
+    folder.mkdir()
+    result = shell(f"backroutine {command.format(dir=folder)} --data-dir {logged}")
+    assert result.returncode in (1, 2)
+    no_traceback(result)
+    assert result.stderr.startswith("backroutine: ")
+    assert message.format(dir=folder) in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["export", "export --format json", "history", "list",
+                                     "new", "schema", "print desk-break", "settings",
+                                     "--version", "list --help"])
+@pytest.mark.parametrize("stdout", ["> /dev/full", ">&-"])
+def test_a_full_or_closed_standard_output_is_a_sentence(logged: Path, command: str, stdout: str):
+    result = shell(f"backroutine {command} --data-dir {logged} {stdout}",
+                   XDG_CONFIG_HOME=str(logged))
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "backroutine: cannot write to standard output" in result.stderr
+    assert "Exception ignored" not in result.stderr
+
+
+def test_new_into_a_folder_writes_a_routine_inside_it(tmp_path: Path):
+    result = backroutine("new", str(tmp_path), "--title", "Core for Jane", "--force")
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "core-for-jane.yaml"
+    assert "title: Core for Jane" in written.read_text()
+    assert backroutine("validate", str(written)).returncode == 0
+
+
+def test_export_never_replaces_a_fifo_or_a_device(logged: Path):
+    fifo = logged / "fifo.csv"
+    os.mkfifo(fifo)
+    result = backroutine("export", "-o", str(fifo), "--force", "--data-dir", str(logged))
+    assert result.returncode == 1
+    assert f"backroutine: {fifo} is a FIFO (named pipe), not a file" in result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    device = logged / "full"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # like /dev/full
+    except PermissionError:
+        return  # only root makes device nodes
+    result = backroutine("export", "-o", str(device), "--force", "--data-dir", str(logged))
+    assert result.returncode == 1 and "is a device, not a file" in result.stderr
+    assert stat.S_ISCHR(device.lstat().st_mode)
+
+
+def test_export_never_follows_a_leftover_partial_symlink(logged: Path):
+    victim = logged / "precious.txt"
+    victim.write_text("my notes")
+    out = logged / "log.csv"
+    (logged / "log.csv.partial").symlink_to(victim)
+    result = backroutine("export", "-o", str(out), "--data-dir", str(logged))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "my notes"
+    assert "Tiny" in out.read_text()
+    assert [p.name for p in logged.glob(".log.csv*")] == []  # no temporary file left
+
+
+def test_an_export_file_is_for_the_patient_only(logged: Path):
+    out = logged / "log.csv"
+    assert backroutine("export", "-o", str(out), "--data-dir", str(logged)).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path):
+    """A folder nobody can write into (a read-only mount when running as root)."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+                      capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only folder here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_import_into_a_read_only_folder_is_a_sentence(tmp_path: Path, read_only_folder: Path):
+    (tmp_path / "r.yaml").write_text(ROUTINE_V1)
+    result = backroutine("import", str(tmp_path / "r.yaml"), "--data-dir", str(read_only_folder))
+    assert result.returncode == 1
+    no_traceback(result)
+    assert "backroutine: cannot create your routines folder" in result.stderr
+
+
+# --- a settings file that is not what it should be -------------------------------------
+
+BAD_SETTINGS = {
+    "a 5,000-digit number": lambda path: path.write_text('{"volume": ' + "9" * 5000 + "}"),
+    "100,000-deep nesting": lambda path: path.write_text("[" * 100_000 + "]" * 100_000),
+    "30,000-deep nesting": lambda path: path.write_text('{"a":' * 30_000 + "1" + "}" * 30_000),
+    "a FIFO": lambda path: os.mkfifo(path),
+    "a folder": lambda path: path.mkdir(),
+    "not UTF-8": lambda path: path.write_bytes(b'{"voice": "\xff"}'),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_SETTINGS)
+def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: str):
+    settings = tmp_path / "backroutine" / "settings.json"
+    settings.parent.mkdir()
+    BAD_SETTINGS[kind](settings)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    shown = subprocess.run([sys.executable, "-m", "backroutine", "settings"],
+                           capture_output=True, text=True, timeout=30, env=env)
+    assert shown.returncode == 0
+    no_traceback(shown)
+    assert f"backroutine: {settings}: " in shown.stderr and "using the defaults" in shown.stderr
+    assert "volume       80 " in shown.stdout
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
+         "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30, env=env, stdin=subprocess.DEVNULL,
+    )
+    assert run.returncode == 0, run.stderr
+    no_traceback(run)
+    assert "using the defaults" in run.stdout and "Routine complete" in run.stdout
+
+
+# --- terminals: none, dumb, or a real one -------------------------------------------------
+
+TINY = "title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
+LONG = ("title: Long\nsteps:\n  - {name: Plank, hold: 60s, prepare: 1s}\n"
+        "  - {name: Bridge, hold: 60s, prepare: 1s}\n")
+
+
+class Terminal:
+    """The real `backroutine` on a pseudo-terminal: keys typed in, everything it writes."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        """Start `backroutine ARGS` in `env` (this one's, in an xterm, by default)."""
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "backroutine", *args],
+            stdin=self.slave, stdout=self.slave, stderr=self.slave, start_new_session=True,
+            env={**os.environ, "TERM": "xterm-256color"} if env is None else env,
+        )
+        self.output = ""
+        self.seen = 0  # where the last text expected ends
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def expect(self, *texts: str, timeout: float = 20) -> str:
+        """Wait until the output (after what was expected before) shows one of `texts`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [(self.output.find(text, self.seen), text) for text in texts]
+            found = [(place, text) for place, text in found if place >= 0]
+            if found:
+                place, text = min(found)
+                self.seen = place + len(text)
+                return text
+            left = deadline - time.monotonic()
+            assert left > 0, f"never showed {texts}; the output was:\n{self.output[self.seen:]}"
+            if select.select([self.master], [], [], min(left, 0.2))[0]:
+                try:
+                    self.output += os.read(self.master, 65536).decode(errors="replace")
+                except OSError:  # the program ended and the terminal closed
+                    time.sleep(0.05)
+
+    def finish(self, timeout: float = 20) -> int:
+        """Wait for the program to end, keeping what it wrote; its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if select.select([self.master], [], [], 0.1)[0]:
+                with contextlib.suppress(OSError):
+                    self.output += os.read(self.master, 65536).decode(errors="replace")
+        return self.process.wait(timeout=1)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.fixture
+def terminal():
+    opened: list[Terminal] = []
+
+    def start(*args: str, **options) -> Terminal:
+        opened.append(Terminal(*args, **options))
+        return opened[-1]
+
+    yield start
+    for each in opened:
+        each.close()
+
+
+def logged_sessions(data: Path) -> list:
+    with CompletionLog.open(data / "log.sqlite3") as log:
+        return log.sessions()
+
+
+@pytest.mark.slow
+def test_the_plain_check_in_echoes_answers_takes_backspace_and_asks_one_per_line(
+    tmp_path: Path, terminal
+):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    app = terminal("run", str(tmp_path / "tiny.yaml"), "--plain", "--no-audio",
+                   "--data-dir", str(tmp_path))
+    app.expect("0-10?")
+    app.type("5\x7f2\r")  # a typo, corrected
+    questions = 0
+    while app.expect("[y/N]", "Keys:") == "[y/N]":
+        app.type("n\r")
+        questions += 1
+    assert questions >= 1
+    assert re.search(r"0-10\? \(Enter to skip\) 5\x08 \x082\r\n", app.output)  # echoed
+    assert len(re.findall(r"\[y/N\] n\r\n", app.output)) == questions  # one per line
+    app.expect("Routine complete")
+    app.expect("0-10?")
+    app.type("3\r")
+    app.expect("note")
+    app.type("all good\r")
+    assert app.finish() == 0
+    (session,) = logged_sessions(tmp_path)
+    assert (session.pain_before, session.pain_after, session.note) == (2, 3, "all good")
+
+
+@pytest.mark.slow
+def test_keys_work_without_the_check_in_in_a_terminal(tmp_path: Path, terminal):
+    (tmp_path / "long.yaml").write_text(LONG)
+    app = terminal("run", str(tmp_path / "long.yaml"), "--plain", "--no-checkin", "--no-audio",
+                   "--data-dir", str(tmp_path))
+    app.expect("Hold 1 min")
+    app.type(" ")
+    app.expect("Paused")
+    app.type(" ")
+    app.expect("Carrying on")
+    app.type("h")
+    app.expect("Noted: that exercise hurt")
+    app.type(" ")
+    app.expect("Carrying on")
+    app.type("q")
+    app.expect("Session ended")
+    assert app.finish() == 1
+    assert re.search(r"(^|\n)[ hq]", app.output) is None  # the keys were not echoed
+
+
+@pytest.mark.parametrize("stdin", ["< /dev/null", "<&-"])
+@pytest.mark.parametrize("command", ["run {r} --plain", "run {r}", ""])
+def test_without_a_terminal_to_answer_the_check_in_says_one_is_needed(
+    tmp_path: Path, stdin: str, command: str
+):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    result = shell(f"backroutine {command.format(r=tmp_path / 'tiny.yaml')} "
+                   f"--data-dir {tmp_path} --no-audio {stdin}")
+    assert result.returncode == 2
+    no_traceback(result)
+    assert "needs a terminal" in result.stderr and "--no-checkin" in result.stderr
+    assert logged_sessions(tmp_path) == []
+
+
+@pytest.mark.parametrize("stdin", ["< /dev/null", "<&-"])
+@pytest.mark.parametrize("plain", ["--plain", ""])
+def test_without_a_terminal_no_checkin_runs_unattended(tmp_path: Path, stdin: str, plain: str):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    result = shell(f"backroutine run {tmp_path / 'tiny.yaml'} {plain} --no-checkin --no-audio "
+                   f"--data-dir {tmp_path} {stdin}")
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    assert "Routine complete" in result.stdout
+    assert [s.status for s in logged_sessions(tmp_path)] == ["completed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("term", ["dumb", None])
+def test_a_dumb_terminal_gets_plain_mode_and_is_told_so(tmp_path: Path, terminal, term):
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    env = {**os.environ, "TERM": term} if term else {
+        name: value for name, value in os.environ.items() if name != "TERM"}
+    app = terminal("run", str(tmp_path / "tiny.yaml"), "--no-checkin", "--no-audio",
+                   "--data-dir", str(tmp_path), env=env)
+    assert app.finish() == 0
+    assert "plain mode" in app.output and "Routine complete" in app.output
+    assert "\x1b[?1049h" not in app.output  # never switched to the full screen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["app", "plain"])
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminated_session_gives_the_terminal_back_and_can_be_resumed(
+    tmp_path: Path, terminal, mode: str, signal_number: int
+):
+    (tmp_path / "long.yaml").write_text(LONG)
+    plain = ["--plain"] if mode == "plain" else []
+    app = terminal("run", str(tmp_path / "long.yaml"), *plain, "--no-checkin", "--no-audio",
+                   "--data-dir", str(tmp_path))
+    app.expect("Hold 1 min" if mode == "plain" else "Next: Bridge")
+    time.sleep(1)
+    assert app.process.poll() is None
+    app.process.send_signal(signal_number)
+    assert app.finish() != 0
+    lflags = termios.tcgetattr(app.slave)[3]
+    assert lflags & termios.ECHO and lflags & termios.ICANON  # echo and line mode are back
+    for switched_on, off in [("\x1b[?1049h", "\x1b[?1049l"), ("\x1b[?1000h", "\x1b[?1000l")]:
+        assert app.output.rfind(off) >= app.output.rfind(switched_on)  # main screen, no mouse
+    (session,) = logged_sessions(tmp_path)
+    assert session.status == "in_progress"  # offered for resuming next time
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        assert log.snapshot(session.id) is not None
+
+
+@pytest.mark.slow
+def test_the_app_in_a_dumb_terminal_offers_the_routines_in_plain_mode(tmp_path: Path, terminal):
+    routines = tmp_path / "routines"
+    routines.mkdir()
+    (routines / "tiny.yaml").write_text(TINY)
+    app = terminal("--data-dir", str(tmp_path), "--no-audio", env={**os.environ, "TERM": "dumb"})
+    app.expect("using plain mode")
+    app.expect("Which routine?")
+    number = re.search(r"(\d+)\. Tiny: 1 exercise", app.output).group(1)
+    app.type(f"{number}\r")
+    app.expect("0-10?")
+    app.type("\r")
+    while app.expect("[y/N]", "Routine complete") == "[y/N]":
+        app.type("n\r")
+    app.expect("0-10?")
+    app.type("\r")
+    app.expect("note")
+    app.type("\r")
+    assert app.finish() == 0
+    assert "\x1b[?1049h" not in app.output
+    assert [s.status for s in logged_sessions(tmp_path)] == ["completed"]
 
 
 def patient(tmp_path: Path, *args: str, answers: str = "") -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
@@ -149,8 +150,19 @@ def _add_session_options(parser: argparse.ArgumentParser, default) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    handler = {
+    _fill_closed_descriptors()
+    saved = sys.stdout
+    sys.stdout = _Output(saved)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from backroutine.files import FileProblem, TargetExists
+
+    handlers = {
         None: _open_app,
         "run": _run,
         "validate": _validate,
@@ -164,18 +176,93 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "due": _due,
         "remind": _remind,
-    }[args.command]
+    }
     try:
-        return handler(args)
-    except _CannotOpenLog as error:
+        args = build_parser().parse_args(argv)  # --help and --version write, too
+        status = handlers[args.command](args)
+        sys.stdout.flush()
+        return status
+    except (_CannotOpenLog, FileProblem) as error:
         print(f"backroutine: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_USAGE if isinstance(error, TargetExists) else EXIT_INVALID
+    except _NoAnswers:
+        print(
+            "backroutine: the check-in needs a terminal to answer its questions, and standard "
+            "input is closed or at its end: run this in a terminal, or add --no-checkin to "
+            "run the routine unattended",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `backroutine list | head`: the reader left, nothing more to say.
-        sys.stderr.close()
+        sys.stdout.drop()
         return EXIT_OK
+    except _OutputFailed as error:
+        sys.stdout.drop()
+        print(f"backroutine: cannot write to standard output: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+class _OutputFailed(Exception):
+    """Standard output is closed, or writing to it failed (a full disk, /dev/full)."""
+
+
+class _Output:
+    """Standard output, whose failures `main` reports in a sentence (BrokenPipe aside)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._guarded("write", text)
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            self._guarded("flush")
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _guarded(self, method: str, *args):
+        if self._stream is None:
+            raise _OutputFailed("it is closed")
+        try:
+            return getattr(self._stream, method)(*args)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:  # ValueError: a closed file object
+            raise _OutputFailed(getattr(error, "strerror", None) or str(error)) from None
+
+    def drop(self) -> None:
+        """Send what is still buffered nowhere, so that exiting stays quiet."""
+        import os
+
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str):
+        if self._stream is None:
+            raise _OutputFailed("it is closed")
+        return getattr(self._stream, name)
+
+
+def _fill_closed_descriptors() -> None:
+    """Put /dev/null where standard input, output or error was closed (`>&-`).
+
+    Else the next file opened (the log) would take its number, and output meant for
+    the terminal could land in it.
+    """
+    import os
+
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+
+
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -183,6 +270,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     from backroutine.loader import Problem, RoutineFileError, check_routine_file
     from backroutine.paths import routine_files
+    from backroutine.text import printable
 
     failures = 0
     checked = 0
@@ -190,12 +278,13 @@ def _validate(args: argparse.Namespace) -> int:
         if given.is_dir():
             files = routine_files(given)
             if not files:
-                print(f"{given}: no .yaml routine files in this folder", file=sys.stderr)
+                print(f"{printable(given)}: no .yaml routine files in this folder",
+                      file=sys.stderr)
                 failures += 1
         elif given.exists():
             files = [given]
         else:
-            print(Problem(str(given), 1, 1, "no such file or folder"), file=sys.stderr)
+            report([Problem(str(given), 1, 1, "no such file or folder")])
             failures += 1
             continue
         for path in files:
@@ -204,13 +293,13 @@ def _validate(args: argparse.Namespace) -> int:
                 loaded, warnings = check_routine_file(path, today=date.today())
             except RoutineFileError as error:
                 failures += 1
-                for problem in error.problems:
-                    print(problem, file=sys.stderr)
+                report(error.problems)
                 continue
             for warning in warnings:
                 kind = "" if args.strict else "warning: "
                 print(
-                    f"{warning.source}:{warning.line}:{warning.column}: {kind}{warning.message}",
+                    printable(f"{warning.source}:{warning.line}:{warning.column}: "
+                              f"{kind}{warning.message}"),
                     file=sys.stderr,
                 )
             if warnings and args.strict:
@@ -219,7 +308,7 @@ def _validate(args: argparse.Namespace) -> int:
             summary = _summary(loaded.routine)
             if warnings:
                 summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-            print(f"{path}: ok ({summary})")
+            print(f"{printable(path)}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -234,6 +323,14 @@ def _summary(routine) -> str:
     count = len(routine.exercises)
     plural = "s" if count != 1 else ""
     return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
+
+
+def report(problems) -> None:
+    """Print routine file problems on standard error; file names may hold anything."""
+    from backroutine.text import printable
+
+    for problem in problems:
+        print(printable(problem), file=sys.stderr)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -251,7 +348,8 @@ def _list(args: argparse.Namespace) -> int:
         if any(entry.loaded and has_progression(entry.loaded.routine) for entry in entries)
         else []
     )
-    width = max((len(entry.name) for entry in entries), default=0)
+    names = {entry.path: printable(entry.name) for entry in entries}
+    width = max(map(len, names.values()), default=0)
     for entry in entries:
         origin = "" if entry.bundled else "  (yours)"
         if entry.loaded:
@@ -262,14 +360,15 @@ def _list(args: argparse.Namespace) -> int:
                 routine = progressed.routine
                 often += f", week {week}"
             print(
-                f"{entry.name:<{width}}  {printable(routine.title)}: "
+                f"{names[entry.path]:<{width}}  {printable(routine.title)}: "
                 f"{_summary(routine)}{often}{origin}"
             )
         else:
-            print(f"{entry.name:<{width}}  cannot be used: {entry.problems[0]}{origin}")
+            problem = printable(entry.problems[0])
+            print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
     if not entries:
         print("no routines found")
-    print(f"\nyour own routines go in {user_dir}")
+    print(f"\nyour own routines go in {printable(user_dir)}")
     return EXIT_OK
 
 
@@ -305,8 +404,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
     except RoutineFileError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        report(error.problems)
         print(f"backroutine: {args.file} was not imported", file=sys.stderr)
         return EXIT_INVALID
     except ImportRefused as error:
@@ -319,6 +417,7 @@ def _import(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     import shlex
 
+    from backroutine.files import write_atomically
     from backroutine.schema import json_schema
     from backroutine.sharing import DEFAULT_TITLE, SCHEMA_FILE, file_stem, template
 
@@ -326,22 +425,23 @@ def _new(args: argparse.Namespace) -> int:
     if args.file is None and title is None and not sys.stdout.isatty():
         print(template(), end="")  # `backroutine new > routine.yaml`
         return EXIT_OK
-    if title is None and sys.stdin.isatty():
+    if title is None and sys.stdin is not None and sys.stdin.isatty():
         title = input("Title of the routine (e.g. Core for Jane): ")
+    into_folder = args.file is not None and args.file.is_dir()
     if not (title or "").strip():
         title = args.file.stem.replace("-", " ").replace("_", " ") if args.file else ""
+        title = "" if into_folder else title
         title = title.strip().capitalize() or DEFAULT_TITLE
     title = title.strip()
     path = args.file or Path(f"{file_stem(title)}.yaml")
+    if into_folder:  # `backroutine new routines/`: a file inside it, named from the title
+        path = path / f"{file_stem(title)}.yaml"
     if path.suffix.lower() not in {".yaml", ".yml"}:
         path = path.with_name(f"{path.name}.yaml")  # the routine list only reads .yaml files
-    if path.exists() and not args.force:
-        print(f"backroutine: {path} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
-    path.write_text(template(title), encoding="utf-8")
+    write_atomically(path, template(title), replace=args.force)
     # The template's first line names this file: an editor checks the routine against it.
     schema = path.parent / SCHEMA_FILE
-    schema.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+    write_atomically(schema, json.dumps(json_schema(), indent=2) + "\n")
     print(f"wrote {path}; check it with: backroutine validate {shlex.quote(str(path))}")
     print(f"wrote {schema} beside it: editors with YAML support check the routine as you type")
     return EXIT_OK
@@ -349,21 +449,18 @@ def _new(args: argparse.Namespace) -> int:
 
 def _print(args: argparse.Namespace) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.files import write_atomically
     from backroutine.handout import render
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.progression import has_progression, routine_for_week
 
-    if args.output and args.output.exists() and not args.force:
-        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
     try:
         entry = load_entry(resolve(args.routine, user_routines_dir(data_dir(args.data_dir))))
     except UnknownRoutine as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_INVALID
     routine = entry.loaded.routine
     week = args.week
@@ -376,7 +473,7 @@ def _print(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text, end="")
         return EXIT_OK
-    args.output.write_text(text, encoding="utf-8")
+    write_atomically(args.output, text, replace=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -412,9 +509,69 @@ def _run(args: argparse.Namespace) -> int:
     except UnknownRoutine as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.plain:
-        return _run_plain(args, path)
-    return _open_app(args, start_with=path)
+    if not args.plain:
+        unable = _why_not_full_screen()
+        if unable is None:
+            return _open_app(args, start_with=path)
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+    return _run_plain(args, path)
+
+
+def _why_not_full_screen() -> str | None:
+    """Why the full-screen app cannot run here, or None when it can."""
+    import os
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        return "standard input is not a terminal"
+    if not sys.stdout.isatty():
+        return "standard output is not a terminal"
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb"):
+        return f"this terminal cannot show the full-screen app (TERM={term or 'unset'})"
+    return None
+
+
+class _NoAnswers(Exception):
+    """A question was asked, and standard input is closed or at its end."""
+
+
+def _ask(question: str) -> str:
+    """The patient's answer, typed in the terminal's line mode (echoed, Backspace works)."""
+    if sys.stdin is None:
+        raise _NoAnswers
+    try:
+        return input(question)
+    except EOFError:
+        print()
+        raise _NoAnswers from None
+
+
+def _ask_or_skip(question: str) -> str:
+    """An answer that may be skipped: nothing, when there is nobody to ask any more."""
+    try:
+        return _ask(question)
+    except _NoAnswers:
+        return ""
+
+
+@contextlib.contextmanager
+def _ending_on_signals(stop):
+    """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
+    once, so the terminal is given back as it was found (echo, line mode, main screen)."""
+    import signal
+
+    wanted = (signal.SIGTERM, signal.SIGHUP)
+    previous = {number: signal.signal(number, lambda number, _: stop(number))
+                for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _raise_exit(number: int) -> None:
+    raise SystemExit(128 + number)
 
 
 class _CannotOpenLog(Exception):
@@ -442,43 +599,66 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
 
     entry = load_entry(path)
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_INVALID
     loaded = entry.loaded
     routine = loaded.routine
     print(f"{printable(routine.title)}: {_summary(routine)}")
-    interactive = not args.no_checkin and sys.stdin.isatty()
+    at_terminal = sys.stdin is not None and sys.stdin.isatty()
+    asking = not args.no_checkin
     sound = _SoundSetup(args, _Ring())
     sound.start()
     print(f"Sound: {sound.note}")
-    with _open_log(args) as log, SessionLock.beside(log.path) as lock:
+    options = {
+        "wait_before_exercise": args.wait and at_terminal,
+        "resume_lead_in": 3.0 if at_terminal else 0.0,
+    }
+    with _open_log(args) as log, SessionLock.beside(log.path) as lock, _ending_on_signals(
+        _raise_exit
+    ):
         if not lock.acquire():
             print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
             return EXIT_INVALID
-        with terminal_keys() if interactive else _no_keys() as keys:
-            options = {
-                "wait_before_exercise": args.wait and keys is not None,
-                "resume_lead_in": 3.0 if keys is not None else 0.0,
-            }
-            recorder = offer_resume(log, loaded, options) if interactive else None
-            pain_before = check_in_id = None
-            if recorder is None or checks_in_again(log.session(recorder.session_id), local_now()):
-                go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, recorder)
-                if not go_ahead:
-                    return EXIT_INVALID
-            if recorder is None:
-                engine = SessionEngine(routine.segments(), **options)
-                # The recorder listens first, so a line printed means the segment is saved.
-                recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
-            if check_in_id is not None:
-                log.attach_check_in(check_in_id, recorder.session_id)
+        log.on_trouble = lambda message: print(message, flush=True)
+        # Questions first, in the terminal's line mode (answers echoed, Backspace works);
+        # single keys only once the session runs.
+        recorder = offer_resume(log, loaded, options, ask=_ask) if asking else None
+        pain_before = check_in_id = None
+        if recorder is None or checks_in_again(log.session(recorder.session_id), local_now()):
+            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, recorder)
+            if not go_ahead:
+                return EXIT_INVALID
+        if recorder is None:
+            engine = SessionEngine(routine.segments(), **options)
+            # The recorder listens first, so a line printed means the segment is saved.
+            recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+        if check_in_id is not None:
+            log.attach_check_in(check_in_id, recorder.session_id)
+        with terminal_keys() if at_terminal else _no_keys() as keys:
             cues = sound.cue_player(recorder.engine, routine)
             status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
-        if not args.no_checkin:
-            check_out(recorder)
+        if asking:
+            _wait_until_saved(log)  # the check-out reads the session back
+            check_out(recorder, ask=_ask_or_skip)
+        _wait_until_saved(log)
     return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _wait_until_saved(log) -> None:
+    """Before exiting, save what still waits for a full disk or a lock to clear."""
+    import time
+
+    if log.save_pending():
+        return
+    print(
+        f"backroutine: waiting to save your session: {str(log.trouble).rstrip('.')}. Press "
+        "Ctrl-C to stop waiting: the session can then be resumed from its last saved point.",
+        file=sys.stderr, flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        while not log.save_pending():
+            time.sleep(1)
 
 
 def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
@@ -499,7 +679,7 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
         emergency_number=emergency_number(load_settings().settings.emergency_number),
         resuming=resuming.session_id if resuming else None,
     )
-    answers = None if args.no_checkin else check_in(routine, context)
+    answers = None if args.no_checkin else check_in(routine, context, ask=_ask)
     record = check_in_record(answers, context, routine_title=routine.title,
                              routine_path=path, at=now)
     check_in_id = log.record_check_in(record)
@@ -553,28 +733,41 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from backroutine.export import export
+    from io import StringIO
 
-    if args.output and args.output.exists() and not args.force:
-        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
+    from backroutine.export import export
+    from backroutine.files import write_atomically
+
     with _open_log(args) as log:
         if args.output is None:
             export(log, args.format, args.since, sys.stdout)
             return EXIT_OK
-        # Write beside the target and rename, so a failure never leaves half a file.
-        partial = args.output.with_name(args.output.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            export(log, args.format, args.since, out)
-        partial.replace(args.output)
+        text = StringIO(newline="")
+        export(log, args.format, args.since, text)
+    # Health data: the patient's to share, so readable by them alone.
+    write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
 def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
+    import asyncio
+
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.prepare import PreparedCatalog
 
+    unable = _why_not_full_screen() if start_with is None else None
+    if unable is not None and sys.stdin is not None and sys.stdin.isatty():
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+        return _pick_in_plain_mode(args)
+    if unable is not None:
+        print(
+            f"backroutine: the app needs a terminal that can show it, and {unable}. "
+            "To do a routine in plain mode: backroutine run ROUTINE --plain (add --no-checkin "
+            "to run it unattended); backroutine list shows the routines.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     with _open_log(args) as log:
         # The helper validates the routine files on another core while Textual loads here.
         wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
@@ -596,8 +789,42 @@ def _open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
         )
         app = create_app(context)
         ring.to = app.bell
-        app.run()
+
+        def stop(number: int) -> None:
+            # The app's own way out restores the terminal; the session stays resumable.
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not running yet, or already stopped
+                _raise_exit(number)
+            loop.call_soon_threadsafe(app.exit, None, 128 + number)
+
+        with _ending_on_signals(stop):
+            app.run()
+        _wait_until_saved(log)
     return app.return_code or EXIT_OK
+
+
+def _pick_in_plain_mode(args: argparse.Namespace) -> int:
+    """The picker for a terminal that cannot show the app: the routines numbered, one
+    chosen by typing its number, then played in plain mode."""
+    from backroutine.catalog import find_routines
+    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.text import printable
+
+    usable = [entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+              if entry.loaded]
+    for number, entry in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(entry.loaded.routine.title)}: "
+              f"{_summary(entry.loaded.routine)}")
+    while True:
+        answer = _ask("Which routine? Type its number, or Enter to stop: ").strip()
+        if not answer:
+            return EXIT_OK
+        if answer.isdigit() and 1 <= int(answer) <= len(usable):
+            break
+        print(f"Please type a number from 1 to {len(usable)}, or just Enter.")
+    args.no_checkin = False  # the patient is at the keyboard: check in as always
+    return _run_plain(args, usable[int(answer) - 1].path)
 
 
 class _Ring:

@@ -7,11 +7,14 @@ import sys
 
 def main() -> int:
     """Run the command line; `backroutine --version` alone skips the argument parser."""
-    if sys.argv[1:] == ["--version"]:
+    if sys.argv[1:] == ["--version"] and sys.stdout is not None:
         from backroutine import __version__
 
-        print(f"backroutine {__version__}")
-        return 0
+        try:
+            print(f"backroutine {__version__}", flush=True)
+            return 0
+        except OSError:  # a full output: the command line says so in a sentence
+            pass
     from backroutine.cli import main as run_cli
 
     return run_cli()

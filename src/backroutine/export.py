@@ -24,7 +24,7 @@ from backroutine.history import (
 )
 from backroutine.log import CheckInRecord, CompletionLog, ExerciseRecord, SessionRecord
 from backroutine.safety import PainReview, check_in_summary
-from backroutine.text import printable
+from backroutine.text import printable, replace_unsafe
 
 EXPORT_FORMAT_VERSION = 2
 """2: every check-in (JSON `check_ins`; CSV check-in columns, and a `not_started` row for
@@ -109,12 +109,15 @@ def _exercise_fields(exercise: ExerciseRecord) -> dict[str, Any]:
     }
 
 
-def _spreadsheet_safe(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    """A CSV cell that is safe to open in a spreadsheet and to print on a terminal."""
+    if not isinstance(value, str):
+        return value
     # Text from routine files or notes starting with = + - @ would run as a formula
     # when the therapist opens the CSV in a spreadsheet (OWASP "CSV injection").
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        value = "'" + value
+    return printable(value, keep_newlines=True)
 
 
 def _check_in_fields(check_in: CheckInRecord) -> dict[str, Any]:
@@ -195,7 +198,7 @@ def _write_csv(
     rows.sort(key=lambda row: row[:2])
     for _, _, lines in rows:
         for row in lines:
-            writer.writerow({key: _spreadsheet_safe(value) for key, value in row.items()})
+            writer.writerow({key: _cell(value) for key, value in row.items()})
 
 
 def _write_json(
@@ -214,8 +217,10 @@ def _write_json(
         ],
         "check_ins": [_check_in_fields(check_in) for check_in in check_ins],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # Readable words and emoji, but every control or invisible character escaped (\u001b,
+    # \u202e): the JSON reads back exactly and is harmless to print.
+    out.write(replace_unsafe(text, lambda char: json.dumps(char)[1:-1]) + "\n")
 
 
 # --- backroutine history -------------------------------------------------------------

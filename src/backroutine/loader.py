@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from backroutine import model, plausibility
+from backroutine.files import FileProblem, read_capped
 from backroutine.model import LoadedRoutine, Problem, RoutineFileError
 from backroutine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
 from backroutine.text import printable
@@ -61,12 +62,23 @@ def _load(
 ) -> tuple[LoadedRoutine, list[Problem]]:
     source = str(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror}"
+        data = read_capped(path, MAX_FILE_BYTES)  # never blocks on a FIFO
+    except FileProblem as error:
+        message = f"cannot read the file: {error.reason}"
         raise RoutineFileError([Problem(source, 1, 1, message)]) from None
-    routine, warnings = _validate(data, source, folder=path.parent, today=today, warn=warn)
+    return _loaded(data, path, today=today, warn=warn)
+
+
+def loaded_from(data: bytes, path: Path) -> LoadedRoutine:
+    """Validate `data`, read from `path`, as `load_routine` does, for a caller that keeps
+    the bytes it checked (a pipe can be read only once)."""
+    return _loaded(data, path, warn=False)[0]
+
+
+def _loaded(
+    data: bytes, path: Path, *, today: date | None = None, warn: bool
+) -> tuple[LoadedRoutine, list[Problem]]:
+    routine, warnings = _validate(data, str(path), folder=path.parent, today=today, warn=warn)
     return LoadedRoutine(routine, path, routine_key(routine, path)), warnings
 
 

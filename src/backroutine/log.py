@@ -12,8 +12,9 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +25,8 @@ from backroutine.frequency import Frequency
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
+RETRY_TIMEOUT_MS = 100
+"""How long a retry waits for a lock while writes are already waiting."""
 
 SessionStatus = Literal["in_progress", "completed", "abandoned"]
 ExerciseOutcome = Literal["done", "skipped", "hurt", "started"]
@@ -128,6 +131,52 @@ class LogError(Exception):
     """The log file cannot be used; the message says why and that the file was kept."""
 
 
+class LogFull(LogError):
+    """The disk holding the log is full; the log itself is sound."""
+
+
+class LogBusy(LogError):
+    """Another program holds the log locked for longer than the busy timeout."""
+
+
+# SQLite's primary result codes (the low byte of its extended codes).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_NEARLY_FULL_BYTES = 256 * 1024
+
+
+def classify(error: sqlite3.Error, path: Path) -> LogError:
+    """What an SQLite error means for the patient: a full disk, a lock held elsewhere, a
+    damaged file, or another reason the log cannot be used right now.
+
+    Only SQLite's word that the file is corrupt or not a database calls it damaged: a
+    patient told that would move a good log, and their history, away.
+    """
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    primary = None if code is None else code & 0xFF
+    text = str(error).lower()
+    if primary == _FULL or "disk is full" in text or (
+        (primary in (_IOERR, _CANTOPEN) or "disk i/o" in text) and _disk_nearly_full(path)
+    ):
+        return LogFull(f"the disk holding the log {path} is full: free some space. "
+                       "The log itself is fine.")
+    if primary in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return LogBusy(f"the log {path} is locked by another program")
+    if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return _kept(path, f"it is damaged or not an SQLite database ({error})")
+    if primary == _READONLY or "readonly" in text:
+        return LogError(f"the log {path} cannot be written: it is read-only ({error})")
+    return LogError(f"the log {path} cannot be used right now ({error}); "
+                    "the file was kept as it is")
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < _NEARLY_FULL_BYTES
+
+
 @dataclass(frozen=True)
 class ExerciseRecord:
     """What was done of one exercise step in one session."""
@@ -205,6 +254,12 @@ class CompletionLog:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self._pending: deque[Callable[[sqlite3.Connection], object]] = deque()
+        self._reserved_ids: dict[str, list[int]] = {}
+        self.trouble: LogError | None = None
+        """Why writes are waiting (a full disk, a lock held elsewhere), or None."""
+        self.on_trouble: Callable[[str], None] | None = None
+        """Told, in a sentence for the patient, when writing stops and starts again."""
 
     @classmethod
     def open(cls, path: str | Path) -> CompletionLog:
@@ -229,7 +284,7 @@ class CompletionLog:
             connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
             connection.close()
-            raise _kept(path, f"it is damaged or not an SQLite database ({error})") from None
+            raise classify(error, path) from None
         except LogError:
             connection.close()
             raise
@@ -250,10 +305,59 @@ class CompletionLog:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back a failed commit
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+
+    # --- writes that wait for a full disk or a lock ----------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `work` in its own transaction, after every write still waiting.
+
+        When the disk is full or another program holds the log locked, the write waits
+        in memory, in order, and is retried with the next one (or `save_pending`): a
+        session goes on and nothing finished is lost.
+        """
+        self._pending.append(work)
+        self.save_pending()
+
+    def save_pending(self) -> bool:
+        """Try the writes still waiting; True when none is left."""
+        while self._pending:
+            try:
+                with self._transaction() as db:
+                    self._pending[0](db)
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+                return False
+            self._pending.popleft()
+        self._troubled(None)
+        return True
+
+    @property
+    def unsaved(self) -> int:
+        """How many writes wait for the disk or the lock."""
+        return len(self._pending)
+
+    def _troubled(self, trouble: LogError | None) -> None:
+        was, self.trouble = self.trouble, trouble
+        if (was is None) == (trouble is None):
+            return
+        # While writes wait, each retry is brief: the patient's session must not stall.
+        timeout = BUSY_TIMEOUT_MS if trouble is None else RETRY_TIMEOUT_MS
+        with suppress(sqlite3.Error):
+            self._db.execute(f"PRAGMA busy_timeout = {timeout}")
+        if self.on_trouble is None:
+            return
+        if trouble is None:
+            self.on_trouble("The log can be written again: everything is saved.")
+        else:
+            why = str(trouble).rstrip(".")
+            self.on_trouble(f"Cannot save to the log now: {why}. Your session goes on and is "
+                            "saved as soon as the log can be written.")
 
     # --- writing ----------------------------------------------------------------------
 
@@ -269,22 +373,45 @@ class CompletionLog:
         time_zone: str,
         pain_before: int | None = None,
     ) -> int:
-        """Add an in-progress session and return its id. `started` must be timezone-aware."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO session (routine_title, routine_path, routine_sha256,"
-                " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
-                " status, pain_before, planned_seconds, last_progress_utc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)",
-                (
-                    routine_title, routine_path, routine_sha256,
-                    frequency.count if frequency else None,
-                    frequency.period if frequency else None,
-                    _utc_text(started), _offset_minutes(started), time_zone,
-                    pain_before, planned_seconds, _utc_text(started),
-                ),
-            )
-        return cursor.lastrowid
+        """Add an in-progress session and return its id. `started` must be timezone-aware.
+
+        When the log cannot be written now, the session gets the next free id and is
+        written with the writes that wait (see `_write`).
+        """
+        values = (
+            routine_title, routine_path, routine_sha256,
+            frequency.count if frequency else None,
+            frequency.period if frequency else None,
+            _utc_text(started), _offset_minutes(started), time_zone,
+            pain_before, planned_seconds, _utc_text(started),
+        )
+        insert = (
+            "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
+            " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
+            " status, pain_before, planned_seconds, last_progress_utc)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)"
+        )
+        return self._insert("session", insert, values)
+
+    def _insert(self, table: str, insert: str, values: tuple[Any, ...]) -> int:
+        """Run `insert` (its first value the row's id) and return the new row's id.
+
+        When the log cannot be written now, the row gets the next free id and waits with
+        the other writes (see `_write`), so what follows can refer to it.
+        """
+        if not self._pending:
+            try:
+                with self._transaction() as db:
+                    return db.execute(insert, (None, *values)).lastrowid
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+        # Reading still works while the disk is full or another program writes.
+        latest = self._db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        reserved = self._reserved_ids.setdefault(table, [])
+        row_id = max([latest, *reserved]) + 1
+        reserved.append(row_id)
+        self._write(lambda db: db.execute(insert, (row_id, *values)))
+        return row_id
 
     def record_progress(
         self,
@@ -299,13 +426,14 @@ class CompletionLog:
 
         `snapshot` is the engine's, to resume from; None keeps the one saved before.
         """
-        with self._transaction() as db:
+        saved = None if snapshot is None else json.dumps(snapshot)
+        progressed = _utc_text(datetime.now(timezone.utc))  # when it happened, not was saved
+
+        def work(db: sqlite3.Connection) -> None:
             db.execute(
                 "UPDATE session SET segments_done = ?, active_seconds = ?,"
                 " snapshot = coalesce(?, snapshot), last_progress_utc = ? WHERE id = ?",
-                (segments_done, active_seconds,
-                 None if snapshot is None else json.dumps(snapshot),
-                 _utc_text(datetime.now(timezone.utc)), session_id),
+                (segments_done, active_seconds, saved, progressed, session_id),
             )
             if exercise is not None:
                 db.execute(
@@ -318,6 +446,8 @@ class CompletionLog:
                     ),
                 )
 
+        self._write(work)
+
     def finish_session(
         self,
         session_id: int,
@@ -328,44 +458,43 @@ class CompletionLog:
         note: str | None = None,
     ) -> None:
         """Close a session as completed or abandoned; it can no longer be resumed."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
-                " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
-                (status, _utc_text(ended), pain_after, note, session_id),
-            )
+        values = (status, _utc_text(ended), pain_after, note, session_id)
+        self._write(lambda db: db.execute(
+            "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
+            " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
+            values,
+        ))
 
     def check_out(self, session_id: int, *, pain_after: int | None, note: str | None) -> None:
         """Record the pain score and note given after the session."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
-                (pain_after, note, session_id),
-            )
+        self._write(lambda db: db.execute(
+            "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
+            (pain_after, note, session_id),
+        ))
 
     def record_check_in(self, check_in: CheckInRecord) -> int:
         """Add a check-in (its `id` is ignored) and return its id."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO check_in (session_id, routine_title, routine_path, asked_utc,"
-                " utc_offset_minutes, asked, pain_now, leg_pain, leg_reach, settled,"
-                " settled_session_id, answered_yes, tier, went_ahead, advice)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    check_in.session_id, check_in.routine_title, check_in.routine_path,
-                    _utc_text(check_in.asked_at), _offset_minutes(check_in.asked_at),
-                    check_in.asked, check_in.pain_now, check_in.leg_pain, check_in.leg_reach,
-                    check_in.settled, check_in.settled_session_id,
-                    json.dumps(list(check_in.answered_yes)), check_in.tier,
-                    check_in.went_ahead, json.dumps(list(check_in.advice)),
-                ),
-            )
-        return cursor.lastrowid
+        return self._insert(
+            "check_in",
+            "INSERT INTO check_in (id, session_id, routine_title, routine_path, asked_utc,"
+            " utc_offset_minutes, asked, pain_now, leg_pain, leg_reach, settled,"
+            " settled_session_id, answered_yes, tier, went_ahead, advice)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                check_in.session_id, check_in.routine_title, check_in.routine_path,
+                _utc_text(check_in.asked_at), _offset_minutes(check_in.asked_at),
+                check_in.asked, check_in.pain_now, check_in.leg_pain, check_in.leg_reach,
+                check_in.settled, check_in.settled_session_id,
+                json.dumps(list(check_in.answered_yes)), check_in.tier,
+                check_in.went_ahead, json.dumps(list(check_in.advice)),
+            ),
+        )
 
     def attach_check_in(self, check_in_id: int, session_id: int) -> None:
         """Link a check-in to the session that followed it."""
-        with self._transaction() as db:
-            db.execute("UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id))
+        self._write(lambda db: db.execute(
+            "UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id)
+        ))
 
     def check_ins(self, *, since: datetime | None = None) -> list[CheckInRecord]:
         """Every check-in (or those at or after `since`), oldest first."""

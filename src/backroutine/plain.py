@@ -214,17 +214,22 @@ class PlainSession:
 
 
 @contextmanager
-def terminal_keys(stream: TextIO = sys.stdin):
-    """Single keypresses from a terminal without waiting for Enter; None if not a terminal."""
-    if not stream.isatty():
+def terminal_keys(stream: TextIO | None = None):
+    """Single keypresses from a terminal (standard input by default) without waiting for
+    Enter and without echoing them; None if it is not a terminal."""
+    stream = sys.stdin if stream is None else stream
+    if stream is None or not stream.isatty():
         yield None
         return
     import termios
-    import tty
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
+    keys = termios.tcgetattr(fd)
+    # Off: line mode and echo (Python 3.12's tty.setcbreak keeps echo on); signals stay.
+    keys[3] &= ~(termios.ICANON | termios.ECHO)
+    keys[6][termios.VMIN], keys[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSAFLUSH, keys)
 
     def read_key(timeout: float) -> str | None:
         ready, _, _ = select.select([fd], [], [], max(0.0, timeout))

@@ -6,12 +6,12 @@ problem and that value falls back to its default, so the app still starts.
 
 from __future__ import annotations
 
+import errno
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from backroutine.files import FileProblem, read_capped, write_atomically
 from backroutine.paths import settings_path
 
 
@@ -32,6 +32,7 @@ class Settings:
 
 
 _LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}
+MAX_SETTINGS_BYTES = 64 * 1024
 _CHOICES = {"voice": ("on", "neural", "espeak", "off")}
 _FORMER = {("voice", True): "on", ("voice", False): "off"}
 """Values older files hold, and what they mean now (voice was on or off)."""
@@ -62,13 +63,13 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read the settings file (the user's, by default)."""
     path = path or settings_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _read_json(path)
     except FileNotFoundError:
         return LoadedSettings(Settings(), [])
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return LoadedSettings(Settings(), [f"{path}: unreadable, using defaults ({error})"])
+    except ValueError as error:
+        return LoadedSettings(Settings(), [f"{path}: unreadable, using the defaults: {error}"])
     if not isinstance(data, dict):
-        return LoadedSettings(Settings(), [f"{path}: expected a JSON object, using defaults"])
+        return LoadedSettings(Settings(), [f"{path}: expected a JSON object, using the defaults"])
     problems: list[str] = []
     known = {field.name for field in fields(Settings)}
     values = {}
@@ -82,6 +83,29 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         else:
             problems.append(f"{path}: {name} = {value!r} is not valid, using the default")
     return LoadedSettings(replace(Settings(), **values), problems)
+
+
+def _read_json(path: Path) -> object:
+    """The file's JSON; ValueError says why it cannot be had. A small regular file only:
+    a FIFO would hang the app, huge numbers and deep nesting would crash the parser."""
+    try:
+        data = read_capped(path, MAX_SETTINGS_BYTES, pipes=False)
+    except FileProblem as error:
+        if error.errno == errno.ENOENT:
+            raise FileNotFoundError(path) from None
+        raise ValueError(error.reason) from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ValueError(f"it is over {MAX_SETTINGS_BYTES // 1024} KB, not a settings file")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("it is not UTF-8 text") from None
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"it is not valid JSON ({error})") from None
+    except ValueError:  # Python refuses to convert an integer of thousands of digits
+        raise ValueError("it holds a number too long to be a setting") from None
 
 
 def _valid(name: str, value: object) -> bool:
@@ -167,11 +191,4 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings file, replacing it in one step so it is never half-written."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(asdict(settings), file, indent=2)
-            file.write("\n")
-        os.replace(partial, path)
-    finally:
-        Path(partial).unlink(missing_ok=True)
+    write_atomically(path, json.dumps(asdict(settings), indent=2) + "\n")

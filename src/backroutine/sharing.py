@@ -19,8 +19,9 @@ from pathlib import Path
 import yaml
 
 from backroutine.catalog import CatalogEntry, find_routines, load_entry
-from backroutine.loader import LoadedRoutine, load_routine
-from backroutine.model import ExerciseStep, Routine, version_key
+from backroutine.files import FileProblem, read_capped, write_atomically
+from backroutine.loader import MAX_FILE_BYTES, LoadedRoutine, loaded_from
+from backroutine.model import ExerciseStep, Problem, Routine, RoutineFileError, version_key
 from backroutine.text import human_duration, printable
 
 SCHEMA_FILE = "routine.schema.json"
@@ -68,10 +69,13 @@ def install_routine(
     Raises `RoutineFileError` for an invalid file, and `ImportRefused` when it would
     replace a newer or equal version (or a routine without an id) and `force` is false.
     """
-    loaded = load_routine(source)
+    # One read, validated and installed: a pipe (`<(cat r.yaml)`, /dev/stdin) has no second.
+    data = _read_source(source)
+    loaded = loaded_from(data, source)
     routine = loaded.routine
-    existing = _installed_copy(routine, source, user_dir)
-    target = existing.path if existing else user_dir / f"{routine.id or source.stem}.yaml"
+    name = routine.id or _file_name(source, routine)
+    existing = _installed_copy(routine, name, user_dir)
+    target = existing.path if existing else user_dir / f"{name}.yaml"
     if target.exists() and target.resolve() == source.resolve():
         raise ImportRefused(f"{source} is already in your routines folder")
     old = existing.loaded.routine if existing and existing.loaded else None
@@ -82,10 +86,17 @@ def install_routine(
     if target.exists() and not (force or newer):
         raise ImportRefused(_why_not_replaced(routine, old, target))
 
-    user_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        user_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImportRefused(f"cannot create your routines folder {user_dir}: "
+                            f"{error.strerror}") from None
     working = _loading_routines(user_dir)
-    library = _copy_library(loaded, user_dir)
-    _write_atomically(target, source.read_bytes())
+    try:
+        library = _copy_library(loaded, user_dir)
+        write_atomically(target, data)
+    except FileProblem as error:
+        raise ImportRefused(str(error)) from None
     notes = []
     if library is not None:  # a changed library may break the user's other routines
         notes += [
@@ -108,13 +119,27 @@ def install_routine(
     )
 
 
-def _installed_copy(routine: Routine, source: Path, user_dir: Path) -> CatalogEntry | None:
+def _read_source(source: Path) -> bytes:
+    try:
+        return read_capped(source, MAX_FILE_BYTES)
+    except FileProblem as error:
+        raise RoutineFileError([Problem(str(source), 1, 1, f"cannot read the file: "
+                                        f"{error.reason}")]) from None
+
+
+def _file_name(source: Path, routine: Routine) -> str:
+    """The installed file's name for a routine without an id: the file's, or its title's
+    when it came through a pipe (whose name, such as `63` or `stdin`, means nothing)."""
+    return source.stem if source.is_file() else file_stem(routine.title)
+
+
+def _installed_copy(routine: Routine, name: str, user_dir: Path) -> CatalogEntry | None:
     """The user's routine this one would replace: the same id, else the same file name."""
     if routine.id:
         for entry in find_routines(user_dir):
             if not entry.bundled and entry.loaded and entry.loaded.routine.id == routine.id:
                 return entry
-    target = user_dir / f"{routine.id or source.stem}.yaml"
+    target = user_dir / f"{name}.yaml"
     return load_entry(target) if target.exists() else None
 
 
@@ -138,23 +163,19 @@ def _copy_library(loaded: LoadedRoutine, user_dir: Path) -> Path | None:
     if loaded.library is None:
         return None
     target = user_dir / loaded.routine.library
-    data = loaded.library.read_bytes()
+    data = read_capped(loaded.library, MAX_FILE_BYTES)
     if target.is_file() and target.read_bytes() == data:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FileProblem(error.errno, f"cannot create {target.parent}: {error.strerror}") from None
+    write_atomically(target, data)
     return target
 
 
 def _loading_routines(user_dir: Path) -> set[Path]:
     return {entry.path for entry in find_routines(user_dir) if not entry.bundled and entry.loaded}
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    # Write beside the target and rename, so a failure never leaves half a routine.
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
 
 
 # --- what changed -----------------------------------------------------------------

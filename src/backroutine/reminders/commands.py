@@ -114,12 +114,11 @@ def _notify(args: argparse.Namespace, open_log: OpenLog) -> int:
 
 def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     from backroutine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.cli import report
+    from backroutine.files import write_atomically
     from backroutine.paths import data_dir, user_routines_dir
     from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
 
-    if args.output.exists() and not args.force:
-        print(f"backroutine: {args.output} exists; add --force to replace it", file=sys.stderr)
-        return EXIT_USAGE
     try:
         path = resolve(args.routine, user_routines_dir(data_dir(args.data_dir)))
     except UnknownRoutine as error:
@@ -127,8 +126,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
         return EXIT_USAGE
     entry = load_entry(path)
     if entry.loaded is None:
-        for problem in entry.problems:
-            print(problem, file=sys.stderr)
+        report(entry.problems)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
     try:
@@ -140,7 +138,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     calendar = routine_calendar(
         routine, path.stem, schedule, start=now.date(), tz=_local_zone(now), stamp=now
     )
-    args.output.write_bytes(calendar.to_ical())
+    write_atomically(args.output, calendar.to_ical(), replace=args.force)
     print(f"wrote {args.output}: {schedule.describe()}", file=sys.stderr)
     if routine.frequency is None:
         print("note: the routine gives no frequency, so the events are daily", file=sys.stderr)

@@ -7,7 +7,6 @@ and YAML (about 150 ms). Only files that changed since the last look are loaded 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,10 +62,10 @@ def _load(path: Path, key: str) -> dict:
 
 def _write(cache: Path, entries: dict) -> None:
     """Replace the cache in one step; a cache that cannot be written only costs time."""
+    from backroutine.files import write_atomically
+
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(cache.name + f".{os.getpid()}")
-        partial.write_text(json.dumps(entries), encoding="utf-8")
-        partial.replace(cache)
-    except OSError:
+        write_atomically(cache, json.dumps(entries))
+    except OSError:  # FileProblem among them
         pass

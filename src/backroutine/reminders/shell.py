@@ -38,8 +38,10 @@ def checked_today(stamp: Path, today: date) -> bool:
 
 def mark_checked(stamp: Path, today: date) -> None:
     """Record that the nudge ran today."""
+    from backroutine.files import write_atomically
+
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(today.isoformat() + "\n", encoding="ascii")
+    write_atomically(stamp, today.isoformat() + "\n")
 
 
 def nudge_text(statuses: Sequence[DueStatus]) -> str:

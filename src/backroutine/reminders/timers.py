@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import time
 from pathlib import Path
 
+from backroutine.files import write_atomically
 from backroutine.reminders.ics import ScheduleError, parse_clock_time
 
 UNIT_NAME = "backroutine-remind"
@@ -89,8 +90,8 @@ class SystemdTimer:
     def install(self, times: Sequence[time]) -> str:
         """Write the units and enable the timer (or say how to); returns what was done."""
         self.unit_dir.mkdir(parents=True, exist_ok=True)
-        self.service_path.write_text(self.service_text(), encoding="utf-8")
-        self.timer_path.write_text(self.timer_text(times), encoding="utf-8")
+        write_atomically(self.service_path, self.service_text())
+        write_atomically(self.timer_path, self.timer_text(times))
         at = ", ".join(f"{moment:%H:%M}" for moment in times)
         done = f"wrote {self.timer_path} and {self.service_path.name} (at {at})"
         steps = [["daemon-reload"], ["enable", "--now", self.timer_path.name]]
@@ -171,7 +172,7 @@ class LaunchdAgent:
     def install(self, times: Sequence[time]) -> str:
         """Write the agent and load it; returns what was done."""
         self.agent_dir.mkdir(parents=True, exist_ok=True)
-        self.plist_path.write_bytes(self.plist(times))
+        write_atomically(self.plist_path, self.plist(times))
         result = subprocess.run(
             ["launchctl", "load", "-w", str(self.plist_path)],
             capture_output=True, text=True, timeout=30, check=False,

@@ -81,7 +81,12 @@ class BackroutineApp(App[None]):
         yield Static(Content(what), id="opening")
 
     def on_mount(self) -> None:
+        if self.context.log is not None:  # a full disk or a lock held elsewhere
+            self.context.log.on_trouble = self._log_trouble
         self.call_after_refresh(self._open)
+
+    def _log_trouble(self, message: str) -> None:
+        self.notify(message, severity="warning", timeout=10)
 
     def _open(self) -> None:
         # Imported once the first frame is drawn: the engine and the screens take
