@@ -201,8 +201,8 @@ class KillResults:
 
 def kill_tests(kills: int, seed: int) -> KillResults:
     """Start the full-screen app, SIGKILL it after a random time, reopen it, count."""
-    from backroutine.loader import load_routine
-    from backroutine.log import CompletionLog
+    from backroutine.log.store import CompletionLog
+    from backroutine.routine.loader import load_routine
 
     rng = random.Random(seed)
     results = KillResults()

@@ -37,20 +37,20 @@ import yaml
 from hypothesis import strategies as st
 from textual.screen import ModalScreen
 
-from backroutine.catalog import Catalog
-from backroutine.engine import (
+from backroutine.log.store import CompletionLog
+from backroutine.routine.catalog import Catalog
+from backroutine.routine.loader import load_routine
+from backroutine.routine.model import SegmentKind
+from backroutine.session.engine import (
     ExerciseDone,
     FakeClock,
     SegmentEnded,
     SessionEngine,
 )
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.model import SegmentKind
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
-from backroutine.tui.checkin import CheckInScreen
-from backroutine.tui.player import PlayerScreen
-from backroutine.tui.summary import SummaryScreen
+from backroutine.tui.screens.checkin import CheckInScreen
+from backroutine.tui.screens.player import PlayerScreen
+from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import read_check_in
 

@@ -113,7 +113,7 @@ def test_the_walk_passes_a_session_done_right():
 
 
 def test_the_walk_notices_a_finished_segment_missing_from_the_log(monkeypatch):
-    from backroutine.log import CompletionLog
+    from backroutine.log.store import CompletionLog
 
     keep = CompletionLog.record_progress
 
@@ -127,7 +127,7 @@ def test_the_walk_notices_a_finished_segment_missing_from_the_log(monkeypatch):
 
 
 def test_the_walk_notices_a_player_showing_the_wrong_exercise(monkeypatch):
-    from backroutine.tui.player import PlayerScreen
+    from backroutine.tui.screens.player import PlayerScreen
 
     draw = PlayerScreen._set
 
@@ -141,7 +141,7 @@ def test_the_walk_notices_a_player_showing_the_wrong_exercise(monkeypatch):
 
 
 def test_the_walk_notices_a_session_that_ends_without_its_summary(monkeypatch):
-    from backroutine.tui.player import PlayerScreen
+    from backroutine.tui.screens.player import PlayerScreen
 
     monkeypatch.setattr(PlayerScreen, "_finish", lambda self: None)
     with pytest.raises(Divergence, match="the player shows an engine that is finished"):
@@ -153,7 +153,7 @@ QUIT_AND_REOPEN = [START, Wait(2), Press(("q",)), Press(("y",)),
 
 
 def test_the_walk_notices_a_session_cut_short_that_is_not_offered(monkeypatch):
-    from backroutine.log import CompletionLog
+    from backroutine.log.store import CompletionLog
 
     monkeypatch.setattr(CompletionLog, "unfinished_sessions", lambda self: [])
     with pytest.raises(Divergence, match="a session cut short was not offered for resuming"):
@@ -161,7 +161,7 @@ def test_the_walk_notices_a_session_cut_short_that_is_not_offered(monkeypatch):
 
 
 def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
-    from backroutine.engine import SessionEngine
+    from backroutine.session.engine import SessionEngine
 
     restore = SessionEngine.restore.__func__
 
@@ -177,7 +177,7 @@ def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
 def test_the_walk_notices_reps_the_log_miscounts(monkeypatch):
     from dataclasses import replace
 
-    from backroutine import recorder
+    from backroutine.session import recorder
 
     count = recorder._exercise_record
 
