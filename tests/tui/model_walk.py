@@ -420,8 +420,10 @@ class Walk:
         if key in {"y", "enter"}:  # Enter: the safe answer, going on
             offered.resumed = True
             self.resuming = offered
-        elif key in {"n", "escape"}:  # "Close it"; other keys mean nothing to this question
+        elif key == "n":  # "Close it"; other keys mean nothing to this question
             offered.status = "abandoned"
+            self.offered = None
+        elif key == "escape":  # not now: the session stays unfinished, offered next time
             self.offered = None
 
     def _debriefing(self, keys: tuple[str, ...]) -> None:
