@@ -168,7 +168,7 @@ def _changed_emergency_number(settings: Settings, text: str | None) -> Settings:
 
 def describe(settings: Settings) -> list[str]:
     """One line per setting: its name, value and what it may be."""
-    from backroutine.routine.safety import emergency_number
+    from backroutine.base.emergency import emergency_number
 
     lines = []
     for field in fields(Settings):

@@ -97,7 +97,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.base.text import printable
     from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
     from backroutine.routine.catalog import load_entry
-    from backroutine.routine.safety import checks_in_again
+    from backroutine.session.checkin import checks_in_again
     from backroutine.session.engine import SessionEngine
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.session.recorder import SessionRecorder, local_now
@@ -171,9 +171,10 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
 
     Returns (go ahead?, pain now, the check-in's id in the log).
     """
+    from backroutine.base.emergency import emergency_number
     from backroutine.base.settings import load_settings
     from backroutine.plain.session import check_in
-    from backroutine.routine.safety import check_in_context, check_in_record, emergency_number
+    from backroutine.session.checkin import check_in_context, check_in_record
     from backroutine.session.recorder import local_now
 
     routine = loaded.routine

@@ -25,11 +25,11 @@ from backroutine.routine.safety import (
     STOPPING_TIERS,
     TIER_HEADINGS,
     CheckInAnswers,
-    CheckInContext,
     Tier,
     check_in_advice,
     questions,
 )
+from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
     Clock,
     CountdownTick,

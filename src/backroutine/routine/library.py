@@ -18,13 +18,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
-from backroutine.routine.loader import (
-    MAX_FILE_BYTES,
-    Problem,
-    RoutineFileError,
-    read_yaml,
-    validate_document,
-)
+from backroutine.routine.model import Problem, RoutineFileError
+from backroutine.routine.reading import MAX_FILE_BYTES, read_yaml, validate_document
 from backroutine.routine.schema import ExerciseStep, ShortText
 
 BUNDLED_LIBRARY = "exercises.yaml"

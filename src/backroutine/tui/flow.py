@@ -12,18 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from backroutine.base.emergency import emergency_number
 from backroutine.log.history import counts
 from backroutine.plain.session import where_stopped
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.progression import as_of, has_progression
-from backroutine.routine.safety import (
-    CheckInAnswers,
-    check_in_context,
-    check_in_record,
-    checks_in_again,
-    emergency_number,
-)
+from backroutine.routine.safety import CheckInAnswers
+from backroutine.session.checkin import check_in_context, check_in_record, checks_in_again
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.session.recorder import CannotResume, SessionRecorder, local_now
