@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Literal, TextIO
 
@@ -145,7 +145,7 @@ def _check_in_columns(check_ins: Sequence[CheckInRecord]) -> dict[str, Any]:
     if not check_ins:
         return {}
 
-    def joined(values) -> str | None:
+    def joined(values: Iterable[object]) -> str | None:
         shown = [str(value) for value in values if value is not None and value != ""]
         return " | ".join(shown) or None
 
