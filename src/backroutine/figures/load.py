@@ -1,0 +1,78 @@
+"""Figures from `figures.yaml`: key poses as data, placed on their floor or prop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from backroutine.figures.model import (
+    AXIAL_JOINTS, LIMB_JOINTS, SIDES, Figure, Pose, Prop, View, radius,
+)
+
+
+class FigureDataError(ValueError):
+    """figures.yaml says something the model cannot draw."""
+
+
+def _angles(raw: dict[str, Any], figure_id: str) -> dict[str, float]:
+    angles: dict[str, float] = {}
+    for key, value in raw.items():
+        if key in LIMB_JOINTS:
+            left, right = value if isinstance(value, list) else (value, value)
+            angles[f"{key}_l"], angles[f"{key}_r"] = float(left), float(right)
+        elif key in ("trunk", *AXIAL_JOINTS) or key.rpartition("_")[::2] in (
+            (j, s) for j in LIMB_JOINTS for s in SIDES
+        ):
+            angles[key] = float(value)
+        elif key not in ("name", "rests", "x"):
+            raise FigureDataError(f"{figure_id}: unknown pose key {key!r}")
+    return angles
+
+
+def _place(figure_id: str, pose: Pose, surfaces: dict[str, tuple[float, float, float]]) -> Pose:
+    """Lift the pose so its first contact rests on its surface."""
+    if not pose.contacts:
+        raise FigureDataError(f"{figure_id}: a key pose rests on nothing")
+    point, surface = pose.contacts[0]
+    if surface not in surfaces:
+        raise FigureDataError(f"{figure_id}: no surface {surface!r} (add the prop)")
+    y = pose.points()[point][1] - pose.root[1]
+    return replace(pose, root=(pose.root[0], surfaces[surface][0] + radius(point) - y))
+
+
+def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
+    """One figure from its YAML mapping; each pose inherits what it does not change."""
+    view = View(raw.get("view", "side"))
+    props = tuple(
+        Prop(kind, float(x)) for item in raw.get("props", [])
+        for kind, x in (item.items() if isinstance(item, dict) else [(item, 0)])
+    )
+    figure = Figure(figure_id, raw["name"], view, (), raw.get("hold", ""), props,
+                    raw.get("alt", ""))
+    surfaces = figure.surfaces()
+    angles: dict[str, float] = {}
+    contacts: tuple[tuple[str, str], ...] = ()
+    x = 0.0
+    poses = []
+    for item in raw["poses"]:
+        angles = angles | _angles(item, figure_id)
+        if "rests" in item:
+            contacts = tuple((p, surface) for surface, pts in item["rests"].items() for p in pts)
+        x = float(item.get("x", x))
+        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts)
+        poses.append((item["name"], _place(figure_id, pose, surfaces)))
+    hold = raw.get("hold", poses[-1][0])
+    if hold not in dict(poses):
+        raise FigureDataError(f"{figure_id}: hold pose {hold!r} is not one of its poses")
+    return replace(figure, poses=tuple(poses), hold=hold)
+
+
+@cache
+def library() -> dict[str, Figure]:
+    """Every bundled figure by id (read once, with yaml.safe_load)."""
+    text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
+    return {fid: parse_figure(fid, raw) for fid, raw in yaml.safe_load(text)["figures"].items()}
