@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -76,3 +77,21 @@ def library() -> dict[str, Figure]:
     """Every bundled figure by id (read once, with yaml.safe_load)."""
     text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
     return {fid: parse_figure(fid, raw) for fid, raw in yaml.safe_load(text)["figures"].items()}
+
+
+def _key(text: str) -> str:
+    """A name reduced to what identifies it: "Standing back extension (again)" -> its id form."""
+    text = re.sub(r"\(.*?\)", "", text.lower())
+    return "-".join(re.findall(r"[a-z0-9]+", text.replace("'", "")))
+
+
+def figure_for(name: str, exercise: str | None = None, figure: str | None = None) -> Figure | None:
+    """The figure for a routine step: its `figure:` id, else its `exercise:` id, else its name."""
+    figures = library()
+    if figure is not None:
+        return figures.get(figure)
+    by_name = {_key(f.name): f for f in figures.values()} | figures
+    for wanted in (exercise, name):
+        if wanted is not None and (found := by_name.get(wanted) or by_name.get(_key(wanted))):
+            return found
+    return None
