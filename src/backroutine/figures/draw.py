@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from backroutine.figures.model import BONES, LENGTHS, Figure, Point, Pose, View, interpolate
 
@@ -38,7 +39,7 @@ def frame(figure: Figure) -> Box:
     xs: list[float] = []
     ys: list[float] = [0.0]
     poses = [p for _, p in figure.poses]
-    frames = [interpolate(a, b, i / 4) for a, b in zip(poses, poses[1:]) for i in range(5)]
+    frames = [interpolate(a, b, i / 4) for a, b in pairwise(poses) for i in range(5)]
     for pose in poses + frames:
         for x, y in pose.points().values():
             xs.append(x)

@@ -11,7 +11,14 @@ from typing import Any
 import yaml
 
 from backroutine.figures.model import (
-    AXIAL_JOINTS, LIMB_JOINTS, SIDES, Figure, Pose, Prop, View, radius,
+    AXIAL_JOINTS,
+    LIMB_JOINTS,
+    SIDES,
+    Figure,
+    Pose,
+    Prop,
+    View,
+    radius,
 )
 
 

@@ -192,7 +192,8 @@ def _bones(view: View) -> list[tuple[str, str, str]]:
         bones = [("pelvis", "waist", "lumbar"), ("waist", "chest", "thorax"),
                  ("chest", "neck", "neck")]
         for s in SIDES:
-            bones += [("pelvis", f"hip_{s}", "hip_width"), ("chest", f"shoulder_{s}", "shoulder_width")]
+            bones += [("pelvis", f"hip_{s}", "hip_width"),
+                      ("chest", f"shoulder_{s}", "shoulder_width")]
         root = {"leg": "hip_{s}", "arm": "shoulder_{s}"}
         foot = "foot_front"
     for s in SIDES:

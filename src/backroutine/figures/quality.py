@@ -7,9 +7,17 @@ script prints them so a figure being tuned shows its problems.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 from backroutine.figures.model import (
-    BONES, LENGTHS, RANGES, Figure, Pose, interpolate, lowest, radius,
+    BONES,
+    LENGTHS,
+    RANGES,
+    Figure,
+    Pose,
+    interpolate,
+    lowest,
+    radius,
 )
 
 # How far (cm) a resting point may be off its surface: about a finger's thickness.
@@ -20,9 +28,8 @@ FRAMES_BETWEEN = 8
 def frames(figure: Figure) -> list[Pose]:
     """Every key pose and the frames drawn between them, there and back."""
     poses = [p for _, p in figure.poses]
-    path = list(zip(poses, poses[1:]))
     return poses + [interpolate(a, b, i / FRAMES_BETWEEN)
-                    for a, b in path for i in range(1, FRAMES_BETWEEN)]
+                    for a, b in pairwise(poses) for i in range(1, FRAMES_BETWEEN)]
 
 
 def bone_lengths(pose: Pose) -> list[tuple[str, str, float, float]]:
