@@ -71,8 +71,10 @@ def test_a_hold_moves_to_the_hold_pose_then_stays_still() -> None:
     assert frame_at(figure, "hold", 0.0).pose.points() == pytest.approx(figure.start.points())
     moving = {frame_at(figure, "hold", i / 20).key for i in range(int(MOVE_SECONDS * 20))}
     assert 3 <= len(moving) <= MOVE_SECONDS * STEPS_PER_SECOND + 1
-    held = {frame_at(figure, "hold", MOVE_SECONDS + s).key for s in range(30)}
-    assert len(held) == 1
+    assert frame_at(figure, "hold", 0.5).moving
+    held = [frame_at(figure, "hold", MOVE_SECONDS + s) for s in range(30)]
+    assert len({frame.key for frame in held}) == 1
+    assert not any(frame.moving for frame in held)
     assert frame_at(figure, "hold", 20.0).pose.points() == pytest.approx(figure.end.points())
 
 

@@ -27,10 +27,12 @@ _CYCLING = {"activity", "self-paced"}
 class Frame:
     """A figure drawn at one moment; equal keys mean an identical drawing."""
 
-    key: tuple[str, bool, str, int]
+    key: tuple[str, bool, int]
     figure: Figure
     """The figure, mirrored for the other side."""
     pose: Pose
+    moving: bool
+    """Whether later frames of this segment differ: the caller keeps ticking while it does."""
 
 
 def _path(figure: Figure) -> list[Pose]:
@@ -58,6 +60,8 @@ def frame_at(figure: Figure, kind: str, elapsed: float, other_side: bool = False
     path = _path(figure)
     step = int(max(0.0, elapsed) * STEPS_PER_SECOND)
     quantised = step / STEPS_PER_SECOND
+    moving = kind in _CYCLING or (
+        kind in _TOWARDS_HOLD | _BACK_FROM_HOLD and quantised < MOVE_SECONDS)
     if kind in _TOWARDS_HOLD:
         t = min(1.0, quantised / MOVE_SECONDS)
     elif kind in _BACK_FROM_HOLD:
@@ -68,5 +72,4 @@ def frame_at(figure: Figure, kind: str, elapsed: float, other_side: bool = False
     else:
         t = 0.0
     # The key names the drawing, not the moment: a still figure keeps the same key.
-    key = (figure.id, other_side, kind if 0.0 < t < 1.0 else "", round(t * 1000))
-    return Frame(key, figure, _along(path, t))
+    return Frame((figure.id, other_side, round(t * 1000)), figure, _along(path, t), moving)
