@@ -30,11 +30,11 @@ HEARTBEAT = 0.002  # the loop's probe timer; Textual's own timers tick far less 
 def measure(runs: int, cues: int) -> None:
     import simpleaudio
 
-    from backroutine.audio import Cue, CuePlayer, choose_backend
-    from backroutine.audio.backends import SilentBackend, SimpleaudioBackend
-    from backroutine.audio.sound import load_cues
-    from backroutine.engine import FakeClock, SessionEngine
-    from backroutine.loader import parse_routine
+    from backroutine.audio.backends import SilentBackend, SimpleaudioBackend, choose_backend
+    from backroutine.audio.cue_player import CuePlayer
+    from backroutine.audio.sound import Cue, load_cues
+    from backroutine.routine.loader import parse_routine
+    from backroutine.session.engine import FakeClock, SessionEngine
 
     backend = choose_backend()
     if not isinstance(backend, SimpleaudioBackend):

@@ -23,15 +23,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, summary, table
 
-from backroutine.frequency import Frequency
-from backroutine.log import CompletionLog
+from backroutine.log.store import CompletionLog
 from backroutine.reminders.shell import snippet
+from backroutine.routine.frequency import Frequency
 
 ROUTINE = (
     "title: Core stability\nfrequency: 3 per week\nsteps:\n  - name: Bird-dog\n    hold: 10s\n"
 )
 IMPORTS = (
-    "import sys; from backroutine.cli import main; main(['due', '--quiet']); "
+    "import sys; from backroutine.cli.main import main; main(['due', '--quiet']); "
     "print(' '.join(m for m in ('textual', 'pydantic', 'yaml', 'icalendar') if m in sys.modules)"
     " or 'none')"
 )

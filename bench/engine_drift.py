@@ -25,9 +25,9 @@ from collections.abc import Callable
 from itertools import accumulate, cycle
 from pathlib import Path
 
-from backroutine.engine import SegmentEnded, SessionEngine, SessionFinished
-from backroutine.loader import parse_routine
-from backroutine.model import Segment
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.model import Segment
+from backroutine.session.engine import SegmentEnded, SessionEngine, SessionFinished
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, table

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from backroutine.export import render_history
-from backroutine.history import read_history
-from backroutine.log import CompletionLog, ExerciseRecord
-from backroutine.model import Frequency
+from backroutine.log.export import render_history
+from backroutine.log.history import read_history
+from backroutine.log.store import CompletionLog, ExerciseRecord
+from backroutine.routine.model import Frequency
 
 YEARS = 10
 EXERCISES = 14

@@ -30,9 +30,9 @@ from app_in_tmux import Pane, tmux
 import backroutine as backroutine_package
 from backroutine.audio.neural import NeuralVoice, voice_assets
 from backroutine.audio.voice import DEFAULT_RATE, routine_phrases
-from backroutine.loader import load_routine, parse_routine
-from backroutine.model import SegmentKind
-from backroutine.paths import bundled_routines_dir, routine_files
+from backroutine.base.paths import bundled_routines_dir, routine_files
+from backroutine.routine.loader import load_routine, parse_routine
+from backroutine.routine.model import SegmentKind
 
 SESSION = "title: Neural voice\nsteps:\n  - {name: Bridge, hold: 10m, prepare: 5s}\n"
 

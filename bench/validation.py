@@ -19,7 +19,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, summary, table
 
-from backroutine.loader import load_routine
+from backroutine.routine.loader import load_routine
 
 EXERCISES = [
     "Bridge",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backroutine.audio.sound import SAMPLE_RATE, Cue, Sound, write_wav
-from backroutine.paths import bundled_sounds_dir
+from backroutine.base.paths import bundled_sounds_dir
 
 ATTACK = 0.008
 RELEASE = 0.03

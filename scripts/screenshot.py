@@ -9,9 +9,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from backroutine.catalog import Catalog
-from backroutine.engine import FakeClock
-from backroutine.paths import bundled_routines_dir
+from backroutine.base.paths import bundled_routines_dir
+from backroutine.routine.catalog import Catalog
+from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, create_app
 
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.audio import AudioBackend, Cue, CuePlayer, Sound, choose_backend
-from backroutine.audio.backends import BellBackend, SilentBackend
-from backroutine.audio.sound import at_volume, load_cues, read_wav
+from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
+from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.sound import Cue, Sound, at_volume, load_cues, read_wav
 from backroutine.audio.voice import SpeechEngine, Voice, announcement
-from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import load_routine, parse_routine
-from backroutine.model import SegmentKind
-from backroutine.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
-from backroutine.settings import Settings, changed, describe, load_settings, save_settings
+from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
+from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
+from backroutine.routine.loader import load_routine, parse_routine
+from backroutine.routine.model import SegmentKind
+from backroutine.session.engine import FakeClock, SessionEngine
 
 ROOT = Path(__file__).parents[1]
 

@@ -18,17 +18,18 @@ from pathlib import Path
 import pytest
 from test_audio import EXPECTED_CUES, ROUTINE, RecordingBackend, cue_names, run_session
 
-from backroutine.audio import CuePlayer, Voice
+from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.sound import Cue, load_cues
-from backroutine.audio.voice import SpeechEngine, announcement
-from backroutine.loader import parse_routine
+from backroutine.audio.voice import SpeechEngine, Voice, announcement
+from backroutine.routine.loader import parse_routine
 
 # Runs a session against whatever backend choose_backend() finds, then reports on it.
 SESSION = """
 import json, sys
-from backroutine.audio import CuePlayer, choose_backend
-from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import parse_routine
+from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.backends import choose_backend
+from backroutine.session.engine import FakeClock, SessionEngine
+from backroutine.routine.loader import parse_routine
 
 rings = []
 backend = choose_backend(ring=lambda: rings.append(1))

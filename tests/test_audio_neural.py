@@ -21,7 +21,7 @@ import pytest
 from test_audio import CAUTIOUS, RecordingBackend, run_session
 from test_audio_device import audible, require
 
-from backroutine.audio import CuePlayer
+from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.neural import (
     EXIT_BROKEN,
     NeuralVoice,
@@ -31,8 +31,8 @@ from backroutine.audio.neural import (
 )
 from backroutine.audio.sound import read_wav
 from backroutine.audio.voice import DEFAULT_RATE, SpeechEngine, Voice, choose_voice, routine_phrases
-from backroutine.loader import parse_routine
-from backroutine.paths import bundled_routines_dir
+from backroutine.base.paths import bundled_routines_dir
+from backroutine.routine.loader import parse_routine
 
 ROOT = Path(__file__).parents[1]
 ROUTINE = bundled_routines_dir() / "core-stability.yaml"
@@ -62,12 +62,12 @@ def espeak() -> SpeechEngine:
 APP = """
 import argparse, json, sys
 from backroutine.audio.voice import routine_phrases
-from backroutine.cli import _Ring, _SoundSetup
-from backroutine.engine import SessionEngine
-from backroutine.loader import load_routine, parse_routine
+from backroutine.cli.root import Ring, SoundSetup
+from backroutine.session.engine import SessionEngine
+from backroutine.routine.loader import load_routine, parse_routine
 
 routine = load_routine(sys.argv[1]).routine
-setup = _SoundSetup(argparse.Namespace(no_audio=False, no_voice=False), _Ring())
+setup = SoundSetup(argparse.Namespace(no_audio=False, no_voice=False), Ring())
 setup.start()
 cues = setup.cue_player(SessionEngine(routine.segments()), routine)
 helper = cues.voice.neural.helper

@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from backroutine import cli, schema
 from backroutine.audio.voice import DEFAULT_RATE, announcement
-from backroutine.library import bundled_library
-from backroutine.loader import (
+from backroutine.base.paths import bundled_routines_dir, routine_files
+from backroutine.cli.main import main as cli_main
+from backroutine.routine import schema
+from backroutine.routine.library import bundled_library
+from backroutine.routine.loader import (
     MAX_FILE_BYTES,
     RoutineFileError,
     check_routine_file,
     load_routine,
     parse_routine,
 )
-from backroutine.model import (
+from backroutine.routine.model import (
     DEFAULT_PREPARE_SECONDS,
     DEFAULT_RELAX_SECONDS,
     DEFAULT_SWITCH_SECONDS,
@@ -36,8 +38,7 @@ from backroutine.model import (
     Segment,
     SegmentKind,
 )
-from backroutine.paths import bundled_routines_dir, routine_files
-from backroutine.progression import has_progression, routine_for_week
+from backroutine.routine.progression import has_progression, routine_for_week
 
 BUNDLED = routine_files(bundled_routines_dir())
 REFERENCE = Path(__file__).parents[1] / "docs" / "routine-format.md"
@@ -482,6 +483,6 @@ def test_validate_sessions_in_the_reference_replay_as_shown(
         name = arguments[1]
         if not Path(name).exists():
             Path(name).write_text(previous, encoding="utf-8")
-        cli.main(["validate", name])
+        cli_main(["validate", name])
         output = capsys.readouterr()
         assert (output.out + output.err).splitlines() == shown.splitlines()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.cli import main
-from backroutine.log import CompletionLog
+from backroutine.cli.main import main
+from backroutine.log.store import CompletionLog
 
 DATA = Path(__file__).parent / "data"
 
@@ -92,7 +92,7 @@ def test_version_everywhere(args):
 def test_quick_commands_never_import_textual(command: str):
     args = {"validate": ["validate", str(DATA / "good")], "list": ["list"]}.get(command, [command])
     code = (
-        "import sys\nfrom backroutine.cli import main\n"
+        "import sys\nfrom backroutine.cli.main import main\n"
         f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
     )
@@ -100,8 +100,11 @@ def test_quick_commands_never_import_textual(command: str):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", ["model", "loader", "catalog", "paths", "text", "cli", "safety",
-                                    "log", "history", "export", "plain", "settings"])
+@pytest.mark.parametrize("module", [
+    "routine.model", "routine.loader", "routine.catalog", "routine.safety", "base.paths",
+    "base.text", "base.settings", "cli.main", "cli.handlers", "cli.root", "log.store",
+    "log.history", "log.export", "plain.session",
+])
 def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from backroutine.engine import (
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.model import SegmentKind
+from backroutine.session.engine import (
     CountdownTick,
     ExerciseDone,
     FakeClock,
@@ -26,8 +28,6 @@ from backroutine.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.loader import parse_routine
-from backroutine.model import SegmentKind
 
 PLANK = """
 title: Plank
@@ -551,7 +551,7 @@ def test_a_snapshot_of_another_routine_is_refused():
 
 
 def test_the_engine_runs_without_textual():
-    code = "import sys, backroutine.engine; print('textual' in sys.modules)"
+    code = "import sys, backroutine.session.engine; print('textual' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

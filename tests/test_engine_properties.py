@@ -6,7 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backroutine.engine import (
+from backroutine.routine.model import SegmentKind
+from backroutine.routine.schema import Routine
+from backroutine.session.engine import (
     CountdownTick,
     FakeClock,
     Paused,
@@ -19,8 +21,6 @@ from backroutine.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.model import SegmentKind
-from backroutine.schema import Routine
 
 seconds = st.integers(1, 12)
 

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from backroutine.cli import main
-from backroutine.handout import render_html, render_markdown
-from backroutine.loader import parse_routine
-from backroutine.safety import CLINICIAN_NOTE
+from backroutine.cli.main import main
+from backroutine.routine.handout import render_html, render_markdown
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.safety import CLINICIAN_NOTE
 
 HOSTILE = "<script>alert(1)</script> & [click](http://evil.example) **bold**"
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backroutine.export import history_lines, pain_lines
-from backroutine.history import (
+from backroutine.log.export import history_lines, pain_lines
+from backroutine.log.history import (
     Adherence,
     adherence,
     flag_run,
@@ -24,8 +24,8 @@ from backroutine.history import (
     today_in,
     troubles,
 )
-from backroutine.log import CompletionLog, ExerciseRecord, SessionRecord
-from backroutine.model import Frequency
+from backroutine.log.store import CompletionLog, ExerciseRecord, SessionRecord
+from backroutine.routine.model import Frequency
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

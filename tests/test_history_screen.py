@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.widgets import Sparkline
 
-from backroutine.export import history_lines
-from backroutine.history import histories
-from backroutine.log import ExerciseRecord, SessionRecord
-from backroutine.model import Frequency
-from backroutine.tui.history_screen import HistoryScreen
+from backroutine.log.export import history_lines
+from backroutine.log.history import histories
+from backroutine.log.store import ExerciseRecord, SessionRecord
+from backroutine.routine.model import Frequency
+from backroutine.tui.screens.history import HistoryScreen
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2024, 4, 30)

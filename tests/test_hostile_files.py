@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.cli import main
-from backroutine.files import FileProblem, TargetExists, read_capped, write_atomically
-from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
-from backroutine.log import CompletionLog
-from backroutine.text import printable
+from backroutine.base.files import FileProblem, TargetExists, read_capped, write_atomically
+from backroutine.base.text import printable
+from backroutine.cli.main import main
+from backroutine.log.store import CompletionLog
+from backroutine.routine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine
 
 TEXT_FIELDS = ["title", "description", "author", "name", "caution", "why", "say", "tip", "safety"]
 NASTY_TEXT = [

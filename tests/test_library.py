@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.library import bundled_library, load_library
-from backroutine.loader import RoutineFileError, load_routine, parse_routine
+from backroutine.routine.library import bundled_library, load_library
+from backroutine.routine.loader import RoutineFileError, load_routine, parse_routine
 
 MY_LIBRARY = """\
 title: Dr Example's exercises

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
+from backroutine.routine.loader import MAX_FILE_BYTES, RoutineFileError, load_routine, parse_routine
 
 BAD = sorted((Path(__file__).parent / "data" / "bad").glob("*.yaml"))
 GOOD = sorted((Path(__file__).parent / "data" / "good").glob("*.yaml"))
@@ -122,7 +122,7 @@ def test_a_version_is_read_as_written(written: str, read: str):
 def test_version_1_10_replaces_version_1_9_on_import(tmp_path: Path):
     from datetime import date
 
-    from backroutine.sharing import install_routine
+    from backroutine.routine.sharing import install_routine
 
     def routine_file(version: str) -> Path:
         path = tmp_path / f"jane-{version}.yaml"

@@ -8,8 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backroutine.loader import RoutineFileError, parse_routine
-from backroutine.model import Routine
+from backroutine.routine.loader import RoutineFileError, parse_routine
+from backroutine.routine.model import Routine
 
 SEEDS = [path.read_bytes() for path in (Path(__file__).parent / "data").rglob("*.yaml")]
 FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

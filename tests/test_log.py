@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backroutine.log import (
+from backroutine.log.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     CheckInRecord,
@@ -20,7 +20,7 @@ from backroutine.log import (
     ExerciseRecord,
     LogError,
 )
-from backroutine.model import Frequency
+from backroutine.routine.model import Frequency
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -173,8 +173,8 @@ def test_a_damaged_log_is_kept(tmp_path: Path):
 WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
-from backroutine.log import CompletionLog, ExerciseRecord
-from backroutine.model import Frequency
+from backroutine.log.store import CompletionLog, ExerciseRecord
+from backroutine.routine.model import Frequency
 
 path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = CompletionLog.open(path)
@@ -219,7 +219,7 @@ def test_two_processes_logging_at_once_into_a_new_file_lose_nothing(tmp_path: Pa
 
 def _version_1_log(path: Path) -> None:
     """A log as backroutine wrote it before check-ins were kept (schema version 1)."""
-    from backroutine.log import MIGRATIONS
+    from backroutine.log.store import MIGRATIONS
 
     raw = sqlite3.connect(path)
     raw.executescript(MIGRATIONS[0])

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.catalog import Catalog
-from backroutine.engine import FakeClock
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.recorder import SessionRecorder
+from backroutine.log.store import CompletionLog
+from backroutine.routine.catalog import Catalog
+from backroutine.routine.loader import load_routine
+from backroutine.session.engine import FakeClock
+from backroutine.session.recorder import SessionRecorder
 from backroutine.tui.app import AppContext, create_app
-from backroutine.tui.player import PlayerScreen
+from backroutine.tui.screens.player import PlayerScreen
 
 FOUR_EXERCISES = "title: Four\nsteps:\n" + "".join(
     f"  - {{name: Move {n}, hold: 1s, prepare: 1s}}\n" for n in range(1, 5)

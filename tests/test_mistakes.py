@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.loader import RoutineFileError, check_routine_file
+from backroutine.routine.loader import RoutineFileError, check_routine_file
 
 MISTAKES = Path(__file__).parent / "data" / "mistakes"
 TODAY = date(2026, 11, 30)  # dates the check of review_by
@@ -340,7 +340,7 @@ def test_an_empty_value_leaves_the_librarys_value_in_place():
 
 
 def test_validate_prints_warnings_and_exits_zero_unless_strict(capsys):
-    from backroutine.cli import main
+    from backroutine.cli.main import main
 
     path = MISTAKES / "duration-minutes-decimal.yaml"
     assert main(["validate", str(path)]) == 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic_core import PydanticCustomError
 
-from backroutine.frequency import Frequency, parse_frequency
-from backroutine.loader import parse_routine
-from backroutine.model import SegmentKind
-from backroutine.schema import parse_duration
+from backroutine.routine.frequency import Frequency, parse_frequency
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.model import SegmentKind
+from backroutine.routine.schema import parse_duration
 
 
 @pytest.mark.parametrize(

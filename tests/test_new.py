@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 import yaml
 
-from backroutine.cli import main
-from backroutine.loader import check_routine_file
-from backroutine.sharing import SCHEMA_FILE
+from backroutine.cli.main import main
+from backroutine.routine.loader import check_routine_file
+from backroutine.routine.sharing import SCHEMA_FILE
 
 
 def written(capsys) -> list[str]:

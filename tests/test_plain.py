@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import parse_routine
-from backroutine.plain import PlainSession, check_in
-from backroutine.safety import QUESTIONS, CheckInContext, Tier, questions, tier_advice
+from backroutine.plain.session import PlainSession, check_in
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.safety import QUESTIONS, CheckInContext, Tier, questions, tier_advice
+from backroutine.session.engine import FakeClock, SessionEngine
 
 ROUTINE = parse_routine(b"""
 title: Plain
@@ -178,10 +178,10 @@ def test_the_next_morning_and_the_leg_are_asked_when_they_apply():
 
 
 def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp_path):
-    from backroutine.loader import load_routine
-    from backroutine.log import CompletionLog
-    from backroutine.plain import check_out, offer_resume
-    from backroutine.recorder import SessionRecorder
+    from backroutine.log.store import CompletionLog
+    from backroutine.plain.session import check_out, offer_resume
+    from backroutine.routine.loader import load_routine
+    from backroutine.session.recorder import SessionRecorder
 
     path = tmp_path / "plain.yaml"
     path.write_text("title: Plain\nsteps:\n  - {name: Plank, hold: 4s, prepare: 1s}\n"

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from backroutine.loader import RoutineFileError, load_routine, parse_routine
-from backroutine.log import CompletionLog
-from backroutine.model import MAX_SECONDS
-from backroutine.progression import (
+from backroutine.log.store import CompletionLog
+from backroutine.routine.loader import RoutineFileError, load_routine, parse_routine
+from backroutine.routine.model import MAX_SECONDS
+from backroutine.routine.progression import (
     as_of,
     describe_all,
     first_done,
@@ -270,7 +270,7 @@ def test_opting_out_is_only_for_a_step():
 
 
 def test_print_shows_the_current_week_by_default_and_says_which(tmp_path, capsys):
-    from backroutine.cli import main
+    from backroutine.cli.main import main
 
     path = tmp_path / "jane.yaml"
     path.write_text(JANE, encoding="utf-8")
@@ -293,7 +293,7 @@ def test_print_shows_the_current_week_by_default_and_says_which(tmp_path, capsys
 
 
 def test_print_of_a_routine_never_done_is_week_one(tmp_path, capsys):
-    from backroutine.cli import main
+    from backroutine.cli.main import main
 
     path = tmp_path / "jane.yaml"
     path.write_text(JANE, encoding="utf-8")

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backroutine.engine import FakeClock, SessionEngine
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.model import SegmentKind
-from backroutine.recorder import CannotResume, SessionRecorder, zone_name
+from backroutine.log.store import CompletionLog
+from backroutine.routine.loader import load_routine
+from backroutine.routine.model import SegmentKind
+from backroutine.session.engine import FakeClock, SessionEngine
+from backroutine.session.recorder import CannotResume, SessionRecorder, zone_name
 
 ROUTINE = """\
 title: Short test routine

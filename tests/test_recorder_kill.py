@@ -15,11 +15,11 @@ import threading
 import time
 from pathlib import Path
 
-from backroutine.engine import FakeClock, SegmentStarted
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.plain import describe
-from backroutine.recorder import CannotResume, SessionRecorder
+from backroutine.log.store import CompletionLog
+from backroutine.plain.session import describe
+from backroutine.routine.loader import load_routine
+from backroutine.session.engine import FakeClock, SegmentStarted
+from backroutine.session.recorder import CannotResume, SessionRecorder
 
 KILLS = 20
 EARLY_KILLS = 3

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backroutine.cli import main
-from backroutine.log import CompletionLog
-from backroutine.model import Frequency
+from backroutine.cli.main import main
+from backroutine.log.store import CompletionLog
 from backroutine.reminders.due import read_due
+from backroutine.routine.model import Frequency
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -281,7 +281,7 @@ def test_due_and_the_nudge_never_import_textual(tmp_path):
     write_routine(data / "routines", "morning", "Morning", "daily")
     stamp = str(tmp_path / "stamp")
     script = (
-        "import sys\nfrom backroutine.cli import main\n"
+        "import sys\nfrom backroutine.cli.main import main\n"
         f"main(['--data-dir', {str(data)!r}, 'due', '--quiet'])\n"
         "from backroutine.reminders import nudge\n"
         f"nudge.main(['--data-dir', {str(data)!r}, {stamp!r}])\n"

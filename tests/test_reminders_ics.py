@@ -10,11 +10,11 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from backroutine.cli import main
-from backroutine.loader import parse_routine
-from backroutine.model import Frequency
+from backroutine.cli.main import main
 from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
-from backroutine.safety import CLINICIAN_NOTE
+from backroutine.routine.loader import parse_routine
+from backroutine.routine.model import Frequency
+from backroutine.routine.safety import CLINICIAN_NOTE
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.cli import main
+from backroutine.cli.main import main
 from backroutine.reminders.timers import LaunchdAgent, SystemdTimer, systemd_unit_dir
 
 COMMAND = [sys.executable, "-m", "backroutine"]

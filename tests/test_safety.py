@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backroutine.safety import (
+from backroutine.routine.safety import (
     ACCEPTABLE_ADVICE,
     EMERGENCY_NUMBERS,
     LOCAL_EMERGENCY_NUMBER,
@@ -74,7 +74,7 @@ def test_the_most_urgent_tier_decides():
 
 
 def test_every_question_is_about_something_new_since_the_last_session():
-    from backroutine.safety import TIER_HEADINGS
+    from backroutine.routine.safety import TIER_HEADINGS
 
     assert all("since your last session" in heading.lower()
                for heading in TIER_HEADINGS.values())
@@ -150,8 +150,8 @@ def test_leg_pain_moving_up_is_good_and_spreading_down_is_not(previous, now, wor
 
 
 def test_the_stop_note_stops_on_what_matters_not_on_any_tingling():
-    from backroutine.cli import build_parser
-    from backroutine.safety import CLINICIAN_NOTE, STOP_RULE
+    from backroutine.cli.parser import build_parser
+    from backroutine.routine.safety import CLINICIAN_NOTE, STOP_RULE
 
     assert "sharp pain that does not ease when you stop" in CLINICIAN_NOTE
     assert "new or spreading numbness, tingling or weakness in your legs" in CLINICIAN_NOTE
@@ -163,7 +163,7 @@ def test_the_stop_note_stops_on_what_matters_not_on_any_tingling():
 def test_docs_safety_lists_every_question_and_piece_of_advice_in_the_apps_words():
     from pathlib import Path
 
-    from backroutine.safety import (
+    from backroutine.routine.safety import (
         CLINICIAN_NOTE,
         SETTLED_QUESTION,
         pain_before_advice,
@@ -189,8 +189,8 @@ def test_a_resumed_session_is_checked_in_again_once_it_stopped_an_hour_ago(
 ):
     from datetime import datetime, timedelta, timezone
 
-    from backroutine.log import SessionRecord
-    from backroutine.safety import checks_in_again
+    from backroutine.log.store import SessionRecord
+    from backroutine.routine.safety import checks_in_again
 
     now = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
     stopped = now - timedelta(minutes=stopped_minutes_ago)

@@ -16,10 +16,10 @@ import jsonschema
 import pytest
 import yaml
 
-from backroutine.loader import RoutineFileError, check_routine_file, parse_routine
-from backroutine.paths import bundled_routines_dir
-from backroutine.schema import json_schema
-from backroutine.sharing import template
+from backroutine.base.paths import bundled_routines_dir
+from backroutine.routine.loader import RoutineFileError, check_routine_file, parse_routine
+from backroutine.routine.schema import json_schema
+from backroutine.routine.sharing import template
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = sorted([*DATA.glob("mistakes/*.yaml"), *DATA.glob("bad/*.yaml"),

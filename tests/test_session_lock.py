@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.session_lock import SessionLock
+from backroutine.session.lock import SessionLock
 
 HOLD_THE_LOCK = """\
 import sys, time
 from pathlib import Path
-from backroutine.session_lock import SessionLock
+from backroutine.session.lock import SessionLock
 lock = SessionLock.beside(Path(sys.argv[1]))
 print("held" if lock.acquire() else "refused", flush=True)
 time.sleep(60)
@@ -100,6 +100,6 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
 
 
 def test_the_lock_is_core_code_without_textual():
-    code = "import sys, backroutine.session_lock; print('textual' in sys.modules)"
+    code = "import sys, backroutine.session.lock; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

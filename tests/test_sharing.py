@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.cli import main
-from backroutine.loader import load_routine, parse_routine
-from backroutine.sharing import SCHEMA_FILE, template
+from backroutine.cli.main import main
+from backroutine.routine.loader import load_routine, parse_routine
+from backroutine.routine.sharing import SCHEMA_FILE, template
 
 ROUTINE = """\
 title: Core for Jane

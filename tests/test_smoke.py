@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backroutine.paths import bundled_routines_dir, bundled_sounds_dir
+from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir
 
 COMMAND = str(Path(sys.executable).with_name("backroutine"))
 

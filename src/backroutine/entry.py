@@ -15,6 +15,6 @@ def main() -> int:
             return 0
         except OSError:  # a full output: the command line says so in a sentence
             pass
-    from backroutine.cli import main as run_cli
+    from backroutine.cli.main import main as run_cli
 
     return run_cli()

@@ -10,8 +10,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 
-from backroutine.catalog import Catalog
-from backroutine.engine import FakeClock
+from backroutine.routine.catalog import Catalog
+from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
 
 SHORT_ROUTINE = """\
@@ -86,7 +86,7 @@ async def read_check_in(pilot: Pilot, pages: int = 20) -> None:
     """Scroll the check-in page by page until every question has been on screen."""
     from textual.widgets import Button
 
-    from backroutine.tui.checkin import SETTLE_SECONDS
+    from backroutine.tui.screens.checkin import SETTLE_SECONDS
 
     start = pilot.app.screen.query_one("#start", Button)
     for _ in range(pages):

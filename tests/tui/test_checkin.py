@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
-from backroutine.log import CompletionLog
-from backroutine.recorder import local_now
-from backroutine.safety import QUESTIONS, Tier, tier_advice
-from backroutine.tui.checkin import SETTLE_SECONDS, CheckInScreen
-from backroutine.tui.dialogs import Question
-from backroutine.tui.picker import RoutinePickerScreen
-from backroutine.tui.player import PlayerScreen
+from backroutine.log.store import CompletionLog
+from backroutine.routine.safety import QUESTIONS, Tier, tier_advice
+from backroutine.session.recorder import local_now
+from backroutine.tui.screens.checkin import SETTLE_SECONDS, CheckInScreen
+from backroutine.tui.screens.dialogs import Question
+from backroutine.tui.screens.picker import RoutinePickerScreen
+from backroutine.tui.screens.player import PlayerScreen
 
 from .conftest import advance, check_in_and_start, opened, read_check_in, shown
 
@@ -275,7 +275,7 @@ async def test_a_screened_out_day_shows_in_the_history_screen(make_app, log):
 async def test_the_next_morning_is_asked_about_the_last_session_and_flags_it(make_app, log):
     from datetime import datetime
 
-    from backroutine.history import pain_points
+    from backroutine.log.history import pain_points
 
     yesterday = datetime.now().astimezone() - timedelta(days=1)
     earlier = log.start_session(routine_title="Short test routine", routine_path="/r/short.yaml",

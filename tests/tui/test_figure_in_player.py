@@ -9,7 +9,7 @@ import pytest
 from backroutine.figures.braille import render
 from backroutine.figures.load import library
 from backroutine.figures.motion import frame_at
-from backroutine.tui.figure_view import FigureView
+from backroutine.tui.widgets.figure import FigureView
 
 from .conftest import opened, read_check_in
 

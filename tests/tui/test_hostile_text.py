@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from backroutine.tui.player import PlayerScreen
+from backroutine.tui.screens.player import PlayerScreen
 
 from .conftest import advance, opened, read_check_in, shown
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from backroutine.log import CompletionLog
-from backroutine.tui.dialogs import Question
-from backroutine.tui.history_screen import HistoryScreen
-from backroutine.tui.player import PlayerScreen
-from backroutine.tui.summary import SummaryScreen
+from backroutine.log.store import CompletionLog
+from backroutine.tui.screens.dialogs import Question
+from backroutine.tui.screens.history import HistoryScreen
+from backroutine.tui.screens.player import PlayerScreen
+from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import advance, opened, shown
 from .test_player import start_short_routine
@@ -107,7 +107,7 @@ async def test_the_player_plays_this_weeks_numbers_of_a_progression(
 ):
     from datetime import datetime, timedelta
 
-    from backroutine.loader import load_routine
+    from backroutine.routine.loader import load_routine
 
     path = routines_dir / "grows.yaml"
     path.write_text("title: Grows\nsteps:\n  - name: Plank\n    hold: 20s\n"

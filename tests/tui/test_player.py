@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from backroutine.tui.player import STOP_NOTE, PlayerScreen
-from backroutine.tui.summary import SummaryScreen
+from backroutine.tui.screens.player import STOP_NOTE, PlayerScreen
+from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import advance, check_in_and_start, opened, shown
 

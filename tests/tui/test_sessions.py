@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.catalog import Catalog
-from backroutine.loader import load_routine
-from backroutine.log import CompletionLog
-from backroutine.recorder import SessionRecorder
-from backroutine.session_lock import SessionLock
+from backroutine.log.store import CompletionLog
+from backroutine.routine.catalog import Catalog
+from backroutine.routine.loader import load_routine
+from backroutine.session.lock import SessionLock
+from backroutine.session.recorder import SessionRecorder
 from backroutine.tui.app import AppContext, create_app
-from backroutine.tui.dialogs import Question
-from backroutine.tui.picker import RoutinePickerScreen
-from backroutine.tui.player import PlayerScreen
-from backroutine.tui.summary import SummaryScreen
+from backroutine.tui.screens.dialogs import Question
+from backroutine.tui.screens.picker import RoutinePickerScreen
+from backroutine.tui.screens.player import PlayerScreen
+from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import advance, opened, shown
 

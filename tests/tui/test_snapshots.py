@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from backroutine.engine import FakeClock
-from backroutine.tui.checkin import SETTLE_SECONDS
+from backroutine.session.engine import FakeClock
+from backroutine.tui.screens.checkin import SETTLE_SECONDS
 
 from .conftest import read_check_in
 

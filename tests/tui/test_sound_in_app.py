@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from backroutine.audio import CuePlayer
 from backroutine.audio.backends import BellBackend
+from backroutine.audio.cue_player import CuePlayer
 
 from .conftest import advance, opened, shown
 from .test_player import start_short_routine

@@ -5,24 +5,7 @@
     cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
     session.subscribe(cues.on_event)
 
-Nothing here imports Textual or touches a device at import time.
+`choose_backend` is in `backends`, `choose_voice` in `voice`, `CuePlayer` in `cue_player`.
+Nothing here imports Textual or touches a device at import time, and this file imports
+nothing, so that loading one of its modules does not load the others.
 """
-
-from __future__ import annotations
-
-from backroutine.audio.backends import AudioBackend, choose_backend
-from backroutine.audio.cue_player import CuePlayer
-from backroutine.audio.sound import Cue, Sound
-from backroutine.audio.voice import SpeechEngine, Voice, choose_voice, find_speech_engine
-
-__all__ = [
-    "AudioBackend",
-    "Cue",
-    "CuePlayer",
-    "Sound",
-    "SpeechEngine",
-    "Voice",
-    "choose_backend",
-    "choose_voice",
-    "find_speech_engine",
-]

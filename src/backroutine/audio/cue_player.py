@@ -8,7 +8,8 @@ from pathlib import Path
 from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Cue, Sound, load_cues
 from backroutine.audio.voice import Voice, announcement, routine_phrases, switch_phrase
-from backroutine.engine import (
+from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
+from backroutine.session.engine import (
     CountdownTick,
     Event,
     ExerciseDone,
@@ -17,7 +18,6 @@ from backroutine.engine import (
     SessionFinished,
     SwitchSides,
 )
-from backroutine.model import ExerciseStep, Routine, SegmentKind
 
 LATE_PHRASE_SECONDS = 1.0
 """A phrase not synthesised in time is still spoken if it is at most this late."""

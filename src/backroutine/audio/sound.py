@@ -9,7 +9,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from backroutine.paths import bundled_sounds_dir
+from backroutine.base.paths import bundled_sounds_dir
 
 SAMPLE_RATE = 22050
 """The rate of the shipped cues, and of espeak-ng's speech, so the two can be joined."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, read_wav
-from backroutine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice

@@ -14,7 +14,7 @@ OpenLog = Callable[[argparse.Namespace], object]
 
 
 def _statuses(args: argparse.Namespace, open_log: OpenLog):
-    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.reminders.due import read_due
 
     with open_log(args) as log:
@@ -23,7 +23,7 @@ def _statuses(args: argparse.Namespace, open_log: OpenLog):
 
 def due(args: argparse.Namespace, open_log: OpenLog) -> int:
     """`backroutine due`: exit 0 when a routine is due, 1 when none is."""
-    from backroutine.text import printable
+    from backroutine.base.text import printable
 
     statuses = _statuses(args, open_log)
     if not args.quiet:
@@ -113,11 +113,11 @@ def _notify(args: argparse.Namespace, open_log: OpenLog) -> int:
 
 
 def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
-    from backroutine.catalog import UnknownRoutine, load_entry, resolve
-    from backroutine.cli import report
-    from backroutine.files import write_atomically
-    from backroutine.paths import data_dir, user_routines_dir
+    from backroutine.base.files import write_atomically
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.cli.handlers import report
     from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
+    from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
 
     try:
         path = resolve(args.routine, user_routines_dir(data_dir(args.data_dir)))
@@ -149,7 +149,7 @@ def _local_zone(now: datetime):
     """The local IANA zone (events then follow its daylight saving), or None for floating times."""
     from zoneinfo import ZoneInfo
 
-    from backroutine.recorder import zone_name
+    from backroutine.session.recorder import zone_name
 
     name = zone_name(now)
     try:

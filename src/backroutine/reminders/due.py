@@ -7,7 +7,7 @@ in their own routines folder. Due means:
 - N per week: fewer than N completed this (Monday-first, local) week, and none today;
 - no frequency: never due.
 
-Days and weeks are counted as `backroutine.history` counts them, so `due` and `history`
+Days and weeks are counted as `backroutine.log.history` counts them, so `due` and `history`
 always agree.
 """
 
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from backroutine.frequency import Frequency
-from backroutine.history import Streak, completed_per_period, streak, today_in, week_start
-from backroutine.log import CompletionLog, SessionRecord
+from backroutine.log.history import Streak, completed_per_period, streak, today_in, week_start
+from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.routine.frequency import Frequency
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def followed_routines(
     """
     followed: dict[str, FollowedRoutine] = {}
     if user_dir is not None and user_dir.is_dir():
-        from backroutine.paths import cache_dir
+        from backroutine.base.paths import cache_dir
         from backroutine.reminders.routine_index import summaries
 
         for path, routine in summaries(user_dir, cache_dir() / "routine-index.json").items():
@@ -130,7 +130,7 @@ def followed_routines(
 
 
 def _run_name(path: Path) -> str:
-    from backroutine.paths import bundled_routines_dir
+    from backroutine.base.paths import bundled_routines_dir
 
     if path.parent == bundled_routines_dir().resolve():
         return path.stem

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
-from backroutine.model import Frequency, Routine
-from backroutine.safety import CLINICIAN_NOTE
+from backroutine.routine.model import Frequency, Routine
+from backroutine.routine.safety import CLINICIAN_NOTE
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 _DAY_NAMES = {"mon": "mo", "tue": "tu", "wed": "we", "thu": "th", "fri": "fr", "sat": "sa",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 def nudge(data: Path | None, stamp: Path, *, quiet: bool = False) -> int:
     """At most once a day (the stamp file), print what is due. Always 0: this runs at start-up."""
-    from backroutine.log import CompletionLog, LogError
-    from backroutine.paths import data_dir, log_path, user_routines_dir
+    from backroutine.base.paths import data_dir, log_path, user_routines_dir
+    from backroutine.log.store import CompletionLog, LogError
     from backroutine.reminders.due import read_due
     from backroutine.reminders.shell import checked_today, mark_checked, nudge_text
 

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from backroutine.frequency import Frequency, parse_frequency
-from backroutine.paths import routine_files
+from backroutine.base.paths import routine_files
+from backroutine.routine.frequency import Frequency, parse_frequency
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
 
 
 def _load(path: Path, key: str) -> dict:
-    from backroutine.catalog import load_entry
+    from backroutine.routine.catalog import load_entry
 
     entry = load_entry(path)
     if entry.loaded is None:
@@ -62,7 +62,7 @@ def _load(path: Path, key: str) -> dict:
 
 def _write(cache: Path, entries: dict) -> None:
     """Replace the cache in one step; a cache that cannot be written only costs time."""
-    from backroutine.files import write_atomically
+    from backroutine.base.files import write_atomically
 
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

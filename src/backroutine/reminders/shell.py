@@ -23,7 +23,7 @@ STAMP_NAME = "nudged-on"
 
 def default_stamp_path() -> Path:
     """Where the date of the last nudge is kept (in the cache folder: losing it is harmless)."""
-    from backroutine.paths import cache_dir
+    from backroutine.base.paths import cache_dir
 
     return cache_dir() / STAMP_NAME
 
@@ -38,7 +38,7 @@ def checked_today(stamp: Path, today: date) -> bool:
 
 def mark_checked(stamp: Path, today: date) -> None:
     """Record that the nudge ran today."""
-    from backroutine.files import write_atomically
+    from backroutine.base.files import write_atomically
 
     stamp.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(stamp, today.isoformat() + "\n")
@@ -46,7 +46,7 @@ def mark_checked(stamp: Path, today: date) -> None:
 
 def nudge_text(statuses: Sequence[DueStatus]) -> str:
     """What a new terminal shows: the due routines and how to start one; empty if none."""
-    from backroutine.text import printable
+    from backroutine.base.text import printable
 
     due = [status for status in statuses if status.due]
     if not due:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import time
 from pathlib import Path
 
-from backroutine.files import write_atomically
+from backroutine.base.files import write_atomically
 from backroutine.reminders.ics import ScheduleError, parse_clock_time
 
 UNIT_NAME = "backroutine-remind"

@@ -14,16 +14,16 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from backroutine.text import printable
+from backroutine.base.text import printable
 
 if TYPE_CHECKING:
-    from backroutine.audio import CuePlayer
-    from backroutine.catalog import Catalog
-    from backroutine.engine import SessionEngine
-    from backroutine.log import CompletionLog
-    from backroutine.model import Routine
+    from backroutine.audio.cue_player import CuePlayer
+    from backroutine.log.store import CompletionLog
+    from backroutine.routine.catalog import Catalog
+    from backroutine.routine.model import Routine
+    from backroutine.session.engine import SessionEngine
     from backroutine.tui.flow import AppFlow
-    from backroutine.tui.picker import RoutinePickerScreen
+    from backroutine.tui.screens.picker import RoutinePickerScreen
 
 
 class Sound(Protocol):
@@ -109,8 +109,8 @@ class BackroutineApp(App[None]):
             self.notify("No completion log is open.", timeout=3)
             return
         # Loaded when first opened: most sessions never need it, and start-up time matters.
-        from backroutine.history import read_history
-        from backroutine.tui.history_screen import HistoryScreen
+        from backroutine.log.history import read_history
+        from backroutine.tui.screens.history import HistoryScreen
 
         log = self.context.log
         self.push_screen(HistoryScreen(read_history(log), log.check_ins()))

@@ -12,26 +12,26 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backroutine.catalog import CatalogEntry
-from backroutine.engine import SessionEngine
-from backroutine.history import counts
-from backroutine.model import LoadedRoutine
-from backroutine.plain import where_stopped
-from backroutine.progression import as_of, has_progression
-from backroutine.recorder import CannotResume, SessionRecorder, local_now
-from backroutine.safety import (
+from backroutine.log.history import counts
+from backroutine.plain.session import where_stopped
+from backroutine.routine.catalog import CatalogEntry
+from backroutine.routine.model import LoadedRoutine
+from backroutine.routine.progression import as_of, has_progression
+from backroutine.routine.safety import (
     CheckInAnswers,
     check_in_context,
     check_in_record,
     checks_in_again,
     emergency_number,
 )
-from backroutine.session_lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.tui.checkin import CheckInScreen
-from backroutine.tui.dialogs import Question
-from backroutine.tui.picker import RoutinePickerScreen
-from backroutine.tui.player import ExerciseResult, PlayerScreen, SessionOutcome
-from backroutine.tui.summary import Debrief, SummaryScreen
+from backroutine.session.engine import SessionEngine
+from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
+from backroutine.session.recorder import CannotResume, SessionRecorder, local_now
+from backroutine.tui.screens.checkin import CheckInScreen
+from backroutine.tui.screens.dialogs import Question
+from backroutine.tui.screens.picker import RoutinePickerScreen
+from backroutine.tui.screens.player import ExerciseResult, PlayerScreen, SessionOutcome
+from backroutine.tui.screens.summary import Debrief, SummaryScreen
 
 if TYPE_CHECKING:
     from backroutine.tui.app import AppContext, BackroutineApp
@@ -222,7 +222,7 @@ class AppFlow:
         path = str(loaded.source.resolve())
         number = self.context.emergency_number
         if number is None:
-            from backroutine.settings import load_settings
+            from backroutine.base.settings import load_settings
 
             number = emergency_number(load_settings().settings.emergency_number)
         context = check_in_context(log, tags=routine.tags, routine_path=path,

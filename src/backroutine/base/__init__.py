@@ -1,0 +1,1 @@
+"""The foundation: files, text, paths and settings; it imports no other layer."""

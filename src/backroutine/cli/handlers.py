@@ -1,0 +1,318 @@
+"""The sub-commands that answer and exit: validate, list, schema, import, new, print,
+history, settings, export, due and remind. None imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def validate(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.base.paths import routine_files
+    from backroutine.base.text import printable
+    from backroutine.routine.loader import Problem, RoutineFileError, check_routine_file
+
+    failures = 0
+    checked = 0
+    for given in args.paths:
+        if given.is_dir():
+            files = routine_files(given)
+            if not files:
+                print(f"{printable(given)}: no .yaml routine files in this folder",
+                      file=sys.stderr)
+                failures += 1
+        elif given.exists():
+            files = [given]
+        else:
+            report([Problem(str(given), 1, 1, "no such file or folder")])
+            failures += 1
+            continue
+        for path in files:
+            checked += 1
+            try:
+                loaded, warnings = check_routine_file(path, today=date.today())
+            except RoutineFileError as error:
+                failures += 1
+                report(error.problems)
+                continue
+            for warning in warnings:
+                kind = "" if args.strict else "warning: "
+                print(
+                    printable(f"{warning.source}:{warning.line}:{warning.column}: "
+                              f"{kind}{warning.message}"),
+                    file=sys.stderr,
+                )
+            if warnings and args.strict:
+                failures += 1
+                continue
+            summary = routine_summary(loaded.routine)
+            if warnings:
+                summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+            print(f"{printable(path)}: ok ({summary})")
+    if checked > 1 or failures:
+        print(
+            f"{checked - min(failures, checked)} of {checked} routine files valid",
+            file=sys.stderr if failures else sys.stdout,
+        )
+    return EXIT_INVALID if failures else EXIT_OK
+
+
+def routine_summary(routine) -> str:
+    from backroutine.base.text import human_duration
+
+    count = len(routine.exercises)
+    plural = "s" if count != 1 else ""
+    return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
+
+
+def report(problems) -> None:
+    """Print routine file problems on standard error; file names may hold anything."""
+    from backroutine.base.text import printable
+
+    for problem in problems:
+        print(printable(problem), file=sys.stderr)
+
+
+def list_routines(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.base.text import printable
+    from backroutine.routine.catalog import find_routines
+    from backroutine.routine.progression import as_of, has_progression
+
+    user_dir = user_routines_dir(data_dir(args.data_dir))
+    entries = find_routines(user_dir)
+    sessions = (
+        _logged_sessions(args)
+        if any(entry.loaded and has_progression(entry.loaded.routine) for entry in entries)
+        else []
+    )
+    names = {entry.path: printable(entry.name) for entry in entries}
+    width = max(map(len, names.values()), default=0)
+    for entry in entries:
+        origin = "" if entry.bundled else "  (yours)"
+        if entry.loaded:
+            routine = entry.loaded.routine
+            often = f", {routine.frequency}" if routine.frequency else ""
+            if has_progression(routine):
+                progressed, week = as_of(entry.loaded, sessions, date.today())
+                routine = progressed.routine
+                often += f", week {week}"
+            print(
+                f"{names[entry.path]:<{width}}  {printable(routine.title)}: "
+                f"{routine_summary(routine)}{often}{origin}"
+            )
+        else:
+            problem = printable(entry.problems[0])
+            print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
+    if not entries:
+        print("no routines found")
+    print(f"\nyour own routines go in {printable(user_dir)}")
+    return EXIT_OK
+
+
+def _logged_sessions(args: argparse.Namespace) -> list:
+    """The log's sessions, or none when there is no usable log (listing still works)."""
+    from backroutine.base.paths import data_dir, log_path
+
+    if not log_path(data_dir(args.data_dir)).exists():
+        return []
+    try:
+        with open_log(args) as log:
+            return log.sessions()
+    except CannotOpenLog as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return []
+
+
+def schema(args: argparse.Namespace) -> int:
+    from backroutine.routine.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def import_routine(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.routine.loader import RoutineFileError
+    from backroutine.routine.sharing import ImportRefused, install_routine
+
+    user_dir = user_routines_dir(data_dir(args.data_dir))
+    try:
+        installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
+    except RoutineFileError as error:
+        report(error.problems)
+        print(f"backroutine: {args.file} was not imported", file=sys.stderr)
+        return EXIT_INVALID
+    except ImportRefused as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(installed.report()))
+    return EXIT_OK
+
+
+def new(args: argparse.Namespace) -> int:
+    import shlex
+
+    from backroutine.base.files import write_atomically
+    from backroutine.routine.schema import json_schema
+    from backroutine.routine.sharing import DEFAULT_TITLE, SCHEMA_FILE, file_stem, template
+
+    title = args.title
+    if args.file is None and title is None and not sys.stdout.isatty():
+        print(template(), end="")  # `backroutine new > routine.yaml`
+        return EXIT_OK
+    if title is None and sys.stdin is not None and sys.stdin.isatty():
+        title = input("Title of the routine (e.g. Core for Jane): ")
+    into_folder = args.file is not None and args.file.is_dir()
+    if not (title or "").strip():
+        title = args.file.stem.replace("-", " ").replace("_", " ") if args.file else ""
+        title = "" if into_folder else title
+        title = title.strip().capitalize() or DEFAULT_TITLE
+    title = title.strip()
+    path = args.file or Path(f"{file_stem(title)}.yaml")
+    if into_folder:  # `backroutine new routines/`: a file inside it, named from the title
+        path = path / f"{file_stem(title)}.yaml"
+    if path.suffix.lower() not in {".yaml", ".yml"}:
+        path = path.with_name(f"{path.name}.yaml")  # the routine list only reads .yaml files
+    write_atomically(path, template(title), replace=args.force)
+    # The template's first line names this file: an editor checks the routine against it.
+    schema = path.parent / SCHEMA_FILE
+    write_atomically(schema, json.dumps(json_schema(), indent=2) + "\n")
+    print(f"wrote {path}; check it with: backroutine validate {shlex.quote(str(path))}")
+    print(f"wrote {schema} beside it: editors with YAML support check the routine as you type")
+    return EXIT_OK
+
+
+def print_handout(args: argparse.Namespace) -> int:
+    from backroutine.base.files import write_atomically
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
+    from backroutine.routine.handout import render
+    from backroutine.routine.progression import has_progression, routine_for_week
+
+    try:
+        entry = load_entry(resolve(args.routine, user_routines_dir(data_dir(args.data_dir))))
+    except UnknownRoutine as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if entry.loaded is None:
+        report(entry.problems)
+        return EXIT_INVALID
+    routine = entry.loaded.routine
+    week = args.week
+    if week is None and has_progression(routine):
+        week = _current_week(args, entry.loaded)
+    if week is not None:
+        week = max(1, week)
+        routine = routine_for_week(routine, week)
+    text = render(routine, args.format, week=week)
+    if args.output is None:
+        print(text, end="")
+        return EXIT_OK
+    write_atomically(args.output, text, replace=args.force)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _current_week(args: argparse.Namespace, loaded) -> int:
+    """The patient's week of a routine, from the log; says which on stderr."""
+    from datetime import date
+
+    from backroutine.base.text import printable
+    from backroutine.routine.progression import first_done, week_number
+
+    first = first_done(_logged_sessions(args), loaded.sha256)
+    week = week_number(first, date.today())
+    since = (
+        f", counted from your first session on {first.isoformat()}"
+        if first is not None
+        else ": not done yet"
+    )
+    print(
+        f"week {week} of {printable(loaded.routine.title)}{since}; "
+        "--week N prints another week",
+        file=sys.stderr,
+    )
+    return week
+
+
+class CannotOpenLog(Exception):
+    """The completion log exists but cannot be used; the file is kept as it is."""
+
+
+def open_log(args: argparse.Namespace):
+    from backroutine.base.paths import data_dir, log_path
+    from backroutine.log.store import CompletionLog, LogError
+
+    try:
+        return CompletionLog.open(log_path(data_dir(args.data_dir)))
+    except LogError as error:
+        raise CannotOpenLog(str(error)) from None
+
+
+def history(args: argparse.Namespace) -> int:
+    from backroutine.log.export import render_history
+
+    with open_log(args) as log:
+        render_history(log, sys.stdout)
+    return EXIT_OK
+
+
+def settings(args: argparse.Namespace) -> int:
+    from backroutine.base.paths import settings_path
+    from backroutine.base.settings import changed, describe, load_settings, save_settings
+
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"backroutine: {problem}", file=sys.stderr)
+    settings = loaded.settings
+    if args.name is not None:
+        try:
+            settings = changed(settings, args.name, args.value)
+        except ValueError as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        save_settings(settings)
+    print("\n".join(describe(settings)))
+    print(f"(kept in {settings_path()}; --no-audio and --no-voice override them for one run)")
+    return EXIT_OK
+
+
+def due(args: argparse.Namespace) -> int:
+    from backroutine.reminders.commands import due
+
+    return due(args, open_log)
+
+
+def remind(args: argparse.Namespace) -> int:
+    from backroutine.reminders.commands import remind
+
+    return remind(args, open_log)
+
+
+def export(args: argparse.Namespace) -> int:
+    from io import StringIO
+
+    from backroutine.base.files import write_atomically
+    from backroutine.log.export import export
+
+    with open_log(args) as log:
+        if args.output is None:
+            export(log, args.format, args.since, sys.stdout)
+            return EXIT_OK
+        text = StringIO(newline="")
+        export(log, args.format, args.since, text)
+    # Health data: the patient's to share, so readable by them alone.
+    write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK

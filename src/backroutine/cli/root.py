@@ -1,0 +1,337 @@
+"""The composition root: `run` and the app, where the log, the routine, the session,
+the sound and the front end (the app or plain mode) are built and handed to each other."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import threading
+from pathlib import Path
+
+from backroutine.cli.handlers import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    open_log,
+    report,
+    routine_summary,
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.routine.catalog import UnknownRoutine, resolve
+
+    try:
+        path = resolve(args.routine, user_routines_dir(data_dir(args.data_dir)))
+    except UnknownRoutine as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.plain:
+        unable = _why_not_full_screen()
+        if unable is None:
+            return open_app(args, start_with=path)
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+    return _run_plain(args, path)
+
+
+def _why_not_full_screen() -> str | None:
+    """Why the full-screen app cannot run here, or None when it can."""
+    import os
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        return "standard input is not a terminal"
+    if not sys.stdout.isatty():
+        return "standard output is not a terminal"
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb"):
+        return f"this terminal cannot show the full-screen app (TERM={term or 'unset'})"
+    return None
+
+
+class NoAnswers(Exception):
+    """A question was asked, and standard input is closed or at its end."""
+
+
+def _ask(question: str) -> str:
+    """The patient's answer, typed in the terminal's line mode (echoed, Backspace works)."""
+    if sys.stdin is None:
+        raise NoAnswers
+    try:
+        return input(question)
+    except EOFError:
+        print()
+        raise NoAnswers from None
+
+
+def _ask_or_skip(question: str) -> str:
+    """An answer that may be skipped: nothing, when there is nobody to ask any more."""
+    try:
+        return _ask(question)
+    except NoAnswers:
+        return ""
+
+
+@contextlib.contextmanager
+def _ending_on_signals(stop):
+    """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
+    once, so the terminal is given back as it was found (echo, line mode, main screen)."""
+    import signal
+
+    wanted = (signal.SIGTERM, signal.SIGHUP)
+    previous = {number: signal.signal(number, lambda number, _: stop(number))
+                for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _raise_exit(number: int) -> None:
+    raise SystemExit(128 + number)
+
+
+def _run_plain(args: argparse.Namespace, path: Path) -> int:
+    from backroutine.base.text import printable
+    from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
+    from backroutine.routine.catalog import load_entry
+    from backroutine.routine.safety import checks_in_again
+    from backroutine.session.engine import SessionEngine
+    from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
+    from backroutine.session.recorder import SessionRecorder, local_now
+
+    entry = load_entry(path)
+    if entry.loaded is None:
+        report(entry.problems)
+        return EXIT_INVALID
+    loaded = entry.loaded
+    routine = loaded.routine
+    print(f"{printable(routine.title)}: {routine_summary(routine)}")
+    at_terminal = sys.stdin is not None and sys.stdin.isatty()
+    asking = not args.no_checkin
+    sound = SoundSetup(args, Ring())
+    sound.start()
+    print(f"Sound: {sound.note}")
+    options = {
+        "wait_before_exercise": args.wait and at_terminal,
+        "resume_lead_in": 3.0 if at_terminal else 0.0,
+    }
+    with open_log(args) as log, SessionLock.beside(log.path) as lock, _ending_on_signals(
+        _raise_exit
+    ):
+        if not lock.acquire():
+            print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
+            return EXIT_INVALID
+        log.on_trouble = lambda message: print(message, flush=True)
+        # Questions first, in the terminal's line mode (answers echoed, Backspace works);
+        # single keys only once the session runs.
+        recorder = offer_resume(log, loaded, options, ask=_ask) if asking else None
+        pain_before = check_in_id = None
+        if recorder is None or checks_in_again(log.session(recorder.session_id), local_now()):
+            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, recorder)
+            if not go_ahead:
+                return EXIT_INVALID
+        if recorder is None:
+            engine = SessionEngine(routine.segments(), **options)
+            # The recorder listens first, so a line printed means the segment is saved.
+            recorder = SessionRecorder.start(log, loaded, engine, pain_before=pain_before)
+        if check_in_id is not None:
+            log.attach_check_in(check_in_id, recorder.session_id)
+        with terminal_keys() if at_terminal else _no_keys() as keys:
+            cues = sound.cue_player(recorder.engine, routine)
+            status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
+            cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
+        if asking:
+            _wait_until_saved(log)  # the check-out reads the session back
+            check_out(recorder, ask=_ask_or_skip)
+        _wait_until_saved(log)
+    return EXIT_OK if status == "finished" else EXIT_INVALID
+
+
+def _wait_until_saved(log) -> None:
+    """Before exiting, save what still waits for a full disk or a lock to clear."""
+    import time
+
+    if log.save_pending():
+        return
+    print(
+        f"backroutine: waiting to save your session: {str(log.trouble).rstrip('.')}. Press "
+        "Ctrl-C to stop waiting: the session can then be resumed from its last saved point.",
+        file=sys.stderr, flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        while not log.save_pending():
+            time.sleep(1)
+
+
+def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
+    """Ask (or, with --no-checkin, skip) the check-in in plain text and log it.
+
+    Returns (go ahead?, pain now, the check-in's id in the log).
+    """
+    from backroutine.base.settings import load_settings
+    from backroutine.plain.session import check_in
+    from backroutine.routine.safety import check_in_context, check_in_record, emergency_number
+    from backroutine.session.recorder import local_now
+
+    routine = loaded.routine
+    path = str(loaded.source.resolve())
+    now = local_now()
+    context = check_in_context(
+        log, tags=routine.tags, routine_path=path, today=now.date(),
+        emergency_number=emergency_number(load_settings().settings.emergency_number),
+        resuming=resuming.session_id if resuming else None,
+    )
+    answers = None if args.no_checkin else check_in(routine, context, ask=_ask)
+    record = check_in_record(answers, context, routine_title=routine.title,
+                             routine_path=path, at=now)
+    check_in_id = log.record_check_in(record)
+    return record.went_ahead, answers and answers.pain_now, check_in_id
+
+
+def _no_keys():
+    from contextlib import nullcontext
+
+    return nullcontext(None)
+
+
+def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
+    import asyncio
+
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.routine.prepare import PreparedCatalog
+
+    unable = _why_not_full_screen() if start_with is None else None
+    if unable is not None and sys.stdin is not None and sys.stdin.isatty():
+        print(f"backroutine: {unable}: using plain mode", file=sys.stderr)
+        return _pick_in_plain_mode(args)
+    if unable is not None:
+        print(
+            f"backroutine: the app needs a terminal that can show it, and {unable}. "
+            "To do a routine in plain mode: backroutine run ROUTINE --plain (add --no-checkin "
+            "to run it unattended); backroutine list shows the routines.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with open_log(args) as log:
+        # The helper validates the routine files on another core while Textual loads here.
+        wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
+        routines = PreparedCatalog(
+            user_routines_dir(data_dir(args.data_dir)),
+            [start_with, *wanted] if start_with else wanted,
+            entries=start_with is None,
+        )
+        from backroutine.tui.app import AppContext, create_app
+
+        ring = Ring()
+        context = AppContext(
+            routines=routines,
+            start_with=start_with,
+            check_in=not getattr(args, "no_checkin", False),
+            wait_before_exercise=args.wait,
+            log=log,
+            sound=SoundSetup(args, ring),
+        )
+        app = create_app(context)
+        ring.to = app.bell
+
+        def stop(number: int) -> None:
+            # The app's own way out restores the terminal; the session stays resumable.
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not running yet, or already stopped
+                _raise_exit(number)
+            loop.call_soon_threadsafe(app.exit, None, 128 + number)
+
+        with _ending_on_signals(stop):
+            app.run()
+        _wait_until_saved(log)
+    return app.return_code or EXIT_OK
+
+
+def _pick_in_plain_mode(args: argparse.Namespace) -> int:
+    """The picker for a terminal that cannot show the app: the routines numbered, one
+    chosen by typing its number, then played in plain mode."""
+    from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.base.text import printable
+    from backroutine.routine.catalog import find_routines
+
+    usable = [entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+              if entry.loaded]
+    for number, entry in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(entry.loaded.routine.title)}: "
+              f"{routine_summary(entry.loaded.routine)}")
+    while True:
+        answer = _ask("Which routine? Type its number, or Enter to stop: ").strip()
+        if not answer:
+            return EXIT_OK
+        if answer.isdigit() and 1 <= int(answer) <= len(usable):
+            break
+        print(f"Please type a number from 1 to {len(usable)}, or just Enter.")
+    args.no_checkin = False  # the patient is at the keyboard: check in as always
+    return _run_plain(args, usable[int(answer) - 1].path)
+
+
+class Ring:
+    """The terminal bell, for when there is no sound device: the app's, or a plain BEL."""
+
+    def __init__(self) -> None:
+        self.to = self._bell
+
+    @staticmethod
+    def _bell() -> None:
+        if sys.stdout.isatty():  # in a pipe or a file, a BEL is only noise
+            print("\a", end="", flush=True)
+
+    def __call__(self) -> None:
+        self.to()
+
+
+class SoundSetup(threading.Thread):
+    """Chooses the sound backend and voice in the background: opening a device takes time.
+
+    The app starts it once its first frame is drawn: its imports would slow that frame.
+    """
+
+    def __init__(self, args: argparse.Namespace, ring: Ring) -> None:
+        super().__init__(daemon=True)
+        self.args, self.ring = args, ring
+
+    def run(self) -> None:
+        from backroutine.audio.backends import choose_backend
+        from backroutine.audio.cue_player import CuePlayer
+        from backroutine.audio.voice import choose_voice
+        from backroutine.base.paths import cache_dir
+        from backroutine.base.settings import load_settings
+
+        loaded = load_settings()
+        settings = loaded.settings
+        wanted = settings.sound and not self.args.no_audio
+        backend = choose_backend(sound=wanted, ring=self.ring)
+        speaks = backend.plays_samples and not self.args.no_voice
+        voice, voice_note = choose_voice(
+            settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
+        )
+
+        def cue_player(engine, routine) -> CuePlayer:
+            cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
+            engine.subscribe(cues.on_event)
+            return cues
+
+        notes = [backend.reason, *loaded.problems]
+        if speaks and settings.voice != "off":
+            notes.append(voice_note)
+        self.value = (cue_player, "; ".join(notes))
+
+    def cue_player(self, engine, routine):
+        """A cue player following `engine` through `routine`."""
+        self.join()
+        return self.value[0](engine, routine)
+
+    @property
+    def note(self) -> str:
+        """One sentence on what sound there is and why."""
+        self.join()
+        return self.value[1]

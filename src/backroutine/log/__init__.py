@@ -1,0 +1,1 @@
+"""The completion log (SQLite) and what it answers: history, export."""

@@ -1,0 +1,363 @@
+"""What the completion log says about a patient's routine: streaks, adherence, pain.
+
+Pure functions over `SessionRecord`s; `read_history` is the one entry point that reads a
+`CompletionLog`. A session counts (`counts`) when it was completed with at least one
+exercise done: going through a routine skipping everything is not doing it. It counts on
+the local day it started, in the UTC offset the
+patient had then (a session that crosses midnight counts on its first day; one done while
+travelling counts on the day the patient lived). "Today" is taken in the zone `tz`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Literal
+
+from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.routine.frequency import Frequency
+from backroutine.routine.safety import PainReview, review_pain
+
+# A routine without a frequency is counted as daily, the most common prescription.
+DEFAULT_FREQUENCY = Frequency(1, "day")
+HEATMAP_WEEKS = 13
+TROUBLE_WEEKS = 12
+FLAG_RUN_ALERT = 3
+PAIN_POINTS = 30
+NOTES = 5
+
+
+@dataclass(frozen=True)
+class Streak:
+    """Consecutive periods (days or weeks) in which the prescription was met."""
+
+    current: int
+    best: int
+    unit: Literal["day", "week"]
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Sessions done against sessions prescribed (extra sessions in a period not counted)."""
+
+    done: int
+    prescribed: int
+
+    @property
+    def percent(self) -> int | None:
+        """Rounded percentage, or None when nothing was prescribed yet."""
+        return round(100 * self.done / self.prescribed) if self.prescribed else None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Sessions on one local day: those that count, and the others started that day."""
+
+    day: date
+    completed: int
+    unfinished: int
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    """The pain scores (0-10) given for one session, and why it is flagged, if it is."""
+
+    session_id: int
+    day: date
+    before: int | None
+    after: int | None
+    flag: str | None
+    advice: tuple[str, ...] = ()
+    """What to do about it (`safety.review_pain`)."""
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    """The note the patient wrote after one session."""
+
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class ExerciseTrouble:
+    """How often one exercise was skipped or stopped because it hurt."""
+
+    name: str
+    skipped: int
+    hurt: int
+
+
+@dataclass(frozen=True)
+class RoutineHistory:
+    """Everything the history screen and `backroutine history` show for one routine."""
+
+    title: str
+    routine_path: str
+    frequency: Frequency
+    frequency_given: bool
+    """False when the routine gives no frequency and it is counted as daily."""
+    completed: int
+    """Sessions that count: completed, with at least one exercise done."""
+    none_done: int
+    """Sessions completed with every exercise skipped (or stopped): not counted."""
+    last_day: date
+    streak: Streak
+    this_week: Adherence
+    last_four_weeks: Adherence
+    """The four whole weeks before this one."""
+    heatmap: list[list[DayCount | None]]
+    """Columns of weeks, Monday first; None for days still to come."""
+    pain: list[PainPoint]
+    flag_run: int
+    """How many of the latest sessions in a row are pain-flagged."""
+    troubles: list[ExerciseTrouble]
+    """Exercises skipped or marked hurt over the last 12 weeks, the most often first."""
+    notes: list[SessionNote]
+    """The latest notes, the newest first."""
+
+
+def today_in(tz: tzinfo | None = None, now: datetime | None = None) -> date:
+    """Today's date in `tz` (the system's zone when None), at `now` (the present when None)."""
+    moment = now or datetime.now(tz)
+    return moment.astimezone(tz).date()
+
+
+def local_day(session: SessionRecord) -> date:
+    """The day the session counts on: the local date it started."""
+    return session.started.date()
+
+
+def period_start(day: date, period: Literal["day", "week"]) -> date:
+    """The first day of the day or (Monday-first) week that holds `day`."""
+    return day if period == "day" else day - timedelta(days=day.weekday())
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return period_start(day, "week")
+
+
+def counts(session: SessionRecord) -> bool:
+    """Whether a session counts towards streaks, adherence and "done": it was completed,
+    and not with every exercise skipped or stopped (one with no exercise logged counts)."""
+    if session.status != "completed":
+        return False
+    if session.exercises:
+        return any(exercise.outcome == "done" for exercise in session.exercises)
+    return session.exercises_done != 0
+
+
+def completed_per_period(
+    sessions: Iterable[SessionRecord], period: Literal["day", "week"]
+) -> Counter[date]:
+    """Sessions that count in each period, keyed by the period's first day."""
+    return Counter(
+        period_start(local_day(session), period) for session in sessions if counts(session)
+    )
+
+
+def streak(sessions: Sequence[SessionRecord], frequency: Frequency, today: date) -> Streak:
+    """Current and best run of periods that met the prescription.
+
+    The current period counts once it is met, and does not break the streak while it is
+    still under way: a "3 per week" streak survives rest days, and today's session not done
+    yet does not end a daily streak.
+    """
+    counts = completed_per_period(sessions, frequency.period)
+    step = timedelta(days=1 if frequency.period == "day" else 7)
+    met = sorted(start for start, count in counts.items() if count >= frequency.count)
+
+    best = run = 0
+    previous: date | None = None
+    for start in met:
+        run = run + 1 if previous is not None and start - previous == step else 1
+        best = max(best, run)
+        previous = start
+
+    current = 0
+    start = period_start(today, frequency.period)
+    if counts[start] < frequency.count:
+        start -= step
+    while counts[start] >= frequency.count:
+        current += 1
+        start -= step
+    return Streak(current, max(best, current), frequency.period)
+
+
+def adherence(
+    sessions: Sequence[SessionRecord], frequency: Frequency, first: date, last: date
+) -> Adherence:
+    """Done against prescribed over the whole periods from `first`'s to `last`'s."""
+    counts = completed_per_period(sessions, frequency.period)
+    step = timedelta(days=1 if frequency.period == "day" else 7)
+    done = prescribed = 0
+    start = period_start(first, frequency.period)
+    while start <= last:
+        done += min(counts[start], frequency.count)
+        prescribed += frequency.count
+        start += step
+    return Adherence(done, prescribed)
+
+
+def heatmap(
+    sessions: Iterable[SessionRecord], today: date, weeks: int = HEATMAP_WEEKS
+) -> list[list[DayCount | None]]:
+    """Per-day counts for the last `weeks` weeks (this one included), as columns of weeks."""
+    completed: Counter[date] = Counter()
+    unfinished: Counter[date] = Counter()
+    for session in sessions:
+        (completed if counts(session) else unfinished)[local_day(session)] += 1
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    columns = []
+    for week in range(weeks):
+        column: list[DayCount | None] = []
+        for weekday in range(7):
+            day = first + timedelta(weeks=week, days=weekday)
+            column.append(DayCount(day, completed[day], unfinished[day]) if day <= today else None)
+        columns.append(column)
+    return columns
+
+
+HEAT_LEGEND = (
+    ("·", "none"), ("░", "started, not done"), ("▓", "1 done"), ("█", "2 or more"),
+)
+
+
+def heat_symbol(cell: DayCount | None) -> str:
+    """The heatmap character for a day: its shape alone tells the count, without colour."""
+    if cell is None:
+        return " "
+    if cell.completed:
+        return "█" if cell.completed >= 2 else "▓"
+    return "░" if cell.unfinished else "·"
+
+
+def pain_reviews(sessions: Iterable[SessionRecord]) -> dict[int, PainReview]:
+    """Session id -> the pain-monitoring model's review of it (`sessions` oldest first).
+
+    The trend is read within each routine: pain after different routines differs.
+    """
+    afters: dict[str, list[int | None]] = {}
+    reviews = {}
+    for session in sessions:
+        earlier = afters.setdefault(session.routine_path, [])
+        reviews[session.id] = review_pain(
+            session.pain_before, session.pain_after, session.settled_next_morning, earlier
+        )
+        earlier.append(session.pain_after)
+    return reviews
+
+
+def pain_points(sessions: Sequence[SessionRecord], limit: int = PAIN_POINTS) -> list[PainPoint]:
+    """The latest `limit` sessions that have a pain score, oldest first."""
+    reviews = pain_reviews(sessions)
+    points = [
+        PainPoint(
+            session.id, local_day(session), session.pain_before, session.pain_after,
+            reviews[session.id].flag, reviews[session.id].advice,
+        )
+        for session in sessions
+        if session.pain_before is not None
+        or session.pain_after is not None
+        or session.settled_next_morning is not None
+    ]
+    return points[-limit:] if limit else points
+
+
+def latest_notes(sessions: Iterable[SessionRecord], limit: int = NOTES) -> list[SessionNote]:
+    """The latest `limit` notes written after a session, the newest first."""
+    notes = [
+        SessionNote(local_day(session), session.note)
+        for session in sessions
+        if session.note and session.note.strip()
+    ]
+    return notes[::-1][:limit]
+
+
+def flag_run(points: Sequence[PainPoint]) -> int:
+    """How many of the latest sessions with an after-score are flagged, in a row."""
+    run = 0
+    for point in reversed(points):
+        if point.after is None:
+            continue
+        if point.flag is None:
+            break
+        run += 1
+    return run
+
+
+def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
+    """Exercises skipped or marked hurt in `sessions`, the most often first."""
+    skipped: Counter[str] = Counter()
+    hurt: Counter[str] = Counter()
+    for session in sessions:
+        for exercise in session.exercises:
+            if exercise.outcome == "skipped":
+                skipped[exercise.name] += 1
+            elif exercise.outcome == "hurt":
+                hurt[exercise.name] += 1
+    names = set(skipped) | set(hurt)
+    ranked = sorted(names, key=lambda name: (-(hurt[name] + skipped[name]), -hurt[name], name))
+    return [ExerciseTrouble(name, skipped[name], hurt[name]) for name in ranked]
+
+
+def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHistory:
+    """The history of one routine from its sessions (oldest first; at least one)."""
+    latest = sessions[-1]
+    frequency = latest.frequency or DEFAULT_FREQUENCY
+    this_week = week_start(today)
+    first_week = week_start(local_day(sessions[0]))
+    four_weeks_ago = max(this_week - timedelta(weeks=4), first_week)
+    trouble_since = this_week - timedelta(weeks=TROUBLE_WEEKS - 1)
+    points = pain_points(sessions)
+    return RoutineHistory(
+        title=latest.routine_title,
+        routine_path=latest.routine_path,
+        frequency=frequency,
+        frequency_given=latest.frequency is not None,
+        completed=sum(counts(session) for session in sessions),
+        none_done=sum(
+            session.status == "completed" and not counts(session) for session in sessions
+        ),
+        last_day=local_day(latest),
+        streak=streak(sessions, frequency, today),
+        this_week=adherence(sessions, frequency, this_week, today),
+        last_four_weeks=(
+            adherence(sessions, frequency, four_weeks_ago, this_week - timedelta(days=1))
+        ),
+        heatmap=heatmap(sessions, today),
+        pain=points,
+        flag_run=flag_run(points),
+        troubles=troubles(s for s in sessions if local_day(s) >= trouble_since),
+        notes=latest_notes(sessions),
+    )
+
+
+def histories(sessions: Sequence[SessionRecord], today: date) -> list[RoutineHistory]:
+    """One history per routine file, the most recently done first."""
+    by_routine: dict[str, list[SessionRecord]] = {}
+    for session in sessions:
+        by_routine.setdefault(session.routine_path, []).append(session)
+    ordered = sorted(by_routine.values(), key=lambda group: group[-1].started, reverse=True)
+    return [routine_history(group, today) for group in ordered]
+
+
+def read_history(
+    log: CompletionLog, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> list[RoutineHistory]:
+    """Read the log and compute every routine's history as of `now` in `tz`.
+
+    Exercise rows are read only for the recent weeks the history looks at, so ten
+    years of sessions stay quick.
+    """
+    moment = (now or datetime.now(tz)).astimezone(tz)
+    today = moment.date()
+    # A week's margin covers sessions logged in another UTC offset.
+    weeks = max(HEATMAP_WEEKS, TROUBLE_WEEKS) + 1
+    recent = datetime.combine(week_start(today) - timedelta(weeks=weeks), time(), moment.tzinfo)
+    detailed = {session.id: session for session in log.sessions(since=recent, with_exercises=True)}
+    sessions = [detailed.get(session.id, session) for session in log.sessions()]
+    return histories(sessions, today)

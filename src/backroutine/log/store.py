@@ -1,0 +1,653 @@
+"""The completion log: every session, written as it goes, in one SQLite file.
+
+Each finished segment is committed in its own transaction (WAL, `synchronous=FULL`), so
+a session killed at any moment keeps everything done before the kill, together with the
+engine snapshot it can be resumed from. A file that is damaged, foreign or written by a
+newer backroutine is never touched: opening it raises `LogError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from backroutine.routine.frequency import Frequency
+
+APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 5000
+RETRY_TIMEOUT_MS = 100
+"""How long a retry waits for a lock while writes are already waiting."""
+
+SessionStatus = Literal["in_progress", "completed", "abandoned"]
+ExerciseOutcome = Literal["done", "skipped", "hurt", "started"]
+
+# MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE session (
+        id INTEGER PRIMARY KEY,
+        routine_title TEXT NOT NULL,
+        routine_path TEXT NOT NULL,
+        routine_sha256 TEXT NOT NULL,
+        frequency_count INTEGER,
+        frequency_period TEXT CHECK (frequency_period IN ('day', 'week')),
+        started_utc TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        time_zone TEXT NOT NULL,
+        ended_utc TEXT,
+        status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'abandoned')),
+        pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        note TEXT,
+        planned_seconds REAL NOT NULL,
+        active_seconds REAL NOT NULL DEFAULT 0,
+        segments_done INTEGER NOT NULL DEFAULT 0,
+        snapshot TEXT
+    );
+    CREATE INDEX session_by_start ON session (started_utc);
+    CREATE INDEX session_unfinished ON session (status) WHERE status = 'in_progress';
+    CREATE TABLE exercise (
+        session_id INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+        step_index INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        planned_seconds REAL NOT NULL,
+        active_seconds REAL NOT NULL,
+        sets_done INTEGER NOT NULL,
+        set_count INTEGER NOT NULL,
+        reps_done INTEGER,
+        rep_count INTEGER,
+        outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped', 'hurt', 'started')),
+        PRIMARY KEY (session_id, step_index)
+    ) WITHOUT ROWID;
+    """,
+    # Version 2: every check-in, including those that stopped a session and runs that
+    # asked none; when a session last made progress, to tell how long ago it stopped.
+    """
+    ALTER TABLE session ADD COLUMN last_progress_utc TEXT;
+    CREATE TABLE check_in (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
+        routine_title TEXT NOT NULL,
+        routine_path TEXT NOT NULL,
+        asked_utc TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        asked INTEGER NOT NULL CHECK (asked IN (0, 1)),
+        pain_now INTEGER CHECK (pain_now BETWEEN 0 AND 10),
+        leg_pain INTEGER CHECK (leg_pain BETWEEN 0 AND 10),
+        leg_reach TEXT,
+        settled INTEGER CHECK (settled IN (0, 1)),
+        settled_session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
+        answered_yes TEXT NOT NULL,
+        tier TEXT CHECK (tier IN ('emergency', 'same_day', 'therapist')),
+        went_ahead INTEGER NOT NULL CHECK (went_ahead IN (0, 1)),
+        advice TEXT NOT NULL
+    );
+    CREATE INDEX check_in_by_time ON check_in (asked_utc);
+    """,
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class CheckInRecord:
+    """One check-in before a session (or the note that none was asked)."""
+
+    routine_title: str
+    routine_path: str
+    asked_at: datetime
+    """When it was answered, in the patient's local UTC offset then."""
+    asked: bool
+    """False when the session was started with --no-checkin."""
+    went_ahead: bool
+    """False when the answers stopped the session."""
+    pain_now: int | None = None
+    leg_pain: int | None = None
+    leg_reach: str | None = None
+    settled: bool | None = None
+    """Was the pain back to usual by the morning after the session `settled_session_id`."""
+    settled_session_id: int | None = None
+    answered_yes: tuple[str, ...] = ()
+    """Keys of the questions answered yes (`safety.QUESTIONS`)."""
+    tier: str | None = None
+    """The most urgent tier answered yes: emergency, same_day or therapist."""
+    advice: tuple[str, ...] = ()
+    """Every piece of advice shown, in the words shown."""
+    session_id: int | None = None
+    """The session it came before; None when none followed."""
+    id: int | None = None
+
+
+class LogError(Exception):
+    """The log file cannot be used; the message says why and that the file was kept."""
+
+
+class LogFull(LogError):
+    """The disk holding the log is full; the log itself is sound."""
+
+
+class LogBusy(LogError):
+    """Another program holds the log locked for longer than the busy timeout."""
+
+
+# SQLite's primary result codes (the low byte of its extended codes).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_NEARLY_FULL_BYTES = 256 * 1024
+
+
+def classify(error: sqlite3.Error, path: Path) -> LogError:
+    """What an SQLite error means for the patient: a full disk, a lock held elsewhere, a
+    damaged file, or another reason the log cannot be used right now.
+
+    Only SQLite's word that the file is corrupt or not a database calls it damaged: a
+    patient told that would move a good log, and their history, away.
+    """
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    primary = None if code is None else code & 0xFF
+    text = str(error).lower()
+    if primary == _FULL or "disk is full" in text or (
+        (primary in (_IOERR, _CANTOPEN) or "disk i/o" in text) and _disk_nearly_full(path)
+    ):
+        return LogFull(f"the disk holding the log {path} is full: free some space. "
+                       "The log itself is fine.")
+    if primary in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return LogBusy(f"the log {path} is locked by another program")
+    if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return _kept(path, f"it is damaged or not an SQLite database ({error})")
+    if primary == _READONLY or "readonly" in text:
+        return LogError(f"the log {path} cannot be written: it is read-only ({error})")
+    return LogError(f"the log {path} cannot be used right now ({error}); "
+                    "the file was kept as it is")
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < _NEARLY_FULL_BYTES
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """What was done of one exercise step in one session."""
+
+    step_index: int
+    name: str
+    planned_seconds: float
+    """Planned time of the exercise's work segments (holds, reps, activity)."""
+    active_seconds: float
+    """Time actually spent on them, pauses excluded."""
+    sets_done: int
+    set_count: int
+    reps_done: int | None
+    """Reps completed over all sets (and sides); None for holds and activities."""
+    rep_count: int | None
+    """Reps prescribed per set."""
+    outcome: ExerciseOutcome
+    """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished)."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session as logged."""
+
+    id: int
+    routine_title: str
+    routine_path: str
+    routine_sha256: str
+    frequency: Frequency | None
+    """The routine's prescribed frequency when the session was done."""
+    started: datetime
+    """Start time in the patient's local UTC offset at that moment."""
+    time_zone: str
+    """Name of the patient's time zone then, e.g. Europe/London (or an abbreviation)."""
+    ended: datetime | None
+    status: SessionStatus
+    pain_before: int | None
+    pain_after: int | None
+    note: str | None
+    planned_seconds: float
+    active_seconds: float
+    segments_done: int
+    """How many segments were finished (completed, skipped or hurt)."""
+    exercises: tuple[ExerciseRecord, ...] = ()
+    """Filled only when asked for (`sessions(with_exercises=True)`)."""
+    exercises_done: int | None = None
+    """How many of its exercises were done (not skipped, not stopped because they hurt);
+    None when none of its exercises was logged, or the record was not read from a log."""
+    last_progress: datetime | None = None
+    """When the session started or last finished a segment (None: logged before version 2)."""
+    settled_next_morning: bool | None = None
+    """The answer at a later check-in: was the pain back to usual by the next morning."""
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("log times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _from_utc_text(text: str, offset_minutes: int) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone(timedelta(minutes=offset_minutes)))
+
+
+def _offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("log times must be timezone-aware")
+    return round(offset.total_seconds() / 60)
+
+
+class CompletionLog:
+    """The SQLite completion log. Open with `CompletionLog.open(path)`; close when done."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._pending: deque[Callable[[sqlite3.Connection], object]] = deque()
+        self._reserved_ids: dict[str, list[int]] = {}
+        self.trouble: LogError | None = None
+        """Why writes are waiting (a full disk, a lock held elsewhere), or None."""
+        self.on_trouble: Callable[[str], None] | None = None
+        """Told, in a sentence for the patient, when writing stops and starts again."""
+
+    @classmethod
+    def open(cls, path: str | Path) -> CompletionLog:
+        """Open the log at `path`, creating it (and its folder) if missing.
+
+        Raises `LogError` for a file that is not a backroutine log, is damaged, or was
+        written by a newer version; the file is left exactly as it was.
+        """
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Health data: readable by the patient only. SQLite gives -wal/-shm the same mode.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        except OSError as error:
+            raise LogError(f"cannot open the log {path}: {error.strerror}") from None
+        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            # Set first: every later statement may meet another process's lock.
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _prepare(connection, path)
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise classify(error, path) from None
+        except LogError:
+            connection.close()
+            raise
+        return cls(connection, path)
+
+    def close(self) -> None:
+        """Close the file; everything written is already durable."""
+        self._db.close()
+
+    def __enter__(self) -> CompletionLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:  # SQLite may have rolled back a failed commit
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise
+
+    # --- writes that wait for a full disk or a lock ----------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `work` in its own transaction, after every write still waiting.
+
+        When the disk is full or another program holds the log locked, the write waits
+        in memory, in order, and is retried with the next one (or `save_pending`): a
+        session goes on and nothing finished is lost.
+        """
+        self._pending.append(work)
+        self.save_pending()
+
+    def save_pending(self) -> bool:
+        """Try the writes still waiting; True when none is left."""
+        while self._pending:
+            try:
+                with self._transaction() as db:
+                    self._pending[0](db)
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+                return False
+            self._pending.popleft()
+        self._troubled(None)
+        return True
+
+    @property
+    def unsaved(self) -> int:
+        """How many writes wait for the disk or the lock."""
+        return len(self._pending)
+
+    def _troubled(self, trouble: LogError | None) -> None:
+        was, self.trouble = self.trouble, trouble
+        if (was is None) == (trouble is None):
+            return
+        # While writes wait, each retry is brief: the patient's session must not stall.
+        timeout = BUSY_TIMEOUT_MS if trouble is None else RETRY_TIMEOUT_MS
+        with suppress(sqlite3.Error):
+            self._db.execute(f"PRAGMA busy_timeout = {timeout}")
+        if self.on_trouble is None:
+            return
+        if trouble is None:
+            self.on_trouble("The log can be written again: everything is saved.")
+        else:
+            why = str(trouble).rstrip(".")
+            self.on_trouble(f"Cannot save to the log now: {why}. Your session goes on and is "
+                            "saved as soon as the log can be written.")
+
+    # --- writing ----------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        routine_title: str,
+        routine_path: str,
+        routine_sha256: str,
+        frequency: Frequency | None,
+        planned_seconds: float,
+        started: datetime,
+        time_zone: str,
+        pain_before: int | None = None,
+    ) -> int:
+        """Add an in-progress session and return its id. `started` must be timezone-aware.
+
+        When the log cannot be written now, the session gets the next free id and is
+        written with the writes that wait (see `_write`).
+        """
+        values = (
+            routine_title, routine_path, routine_sha256,
+            frequency.count if frequency else None,
+            frequency.period if frequency else None,
+            _utc_text(started), _offset_minutes(started), time_zone,
+            pain_before, planned_seconds, _utc_text(started),
+        )
+        insert = (
+            "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
+            " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
+            " status, pain_before, planned_seconds, last_progress_utc)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)"
+        )
+        return self._insert("session", insert, values)
+
+    def _insert(self, table: str, insert: str, values: tuple[Any, ...]) -> int:
+        """Run `insert` (its first value the row's id) and return the new row's id.
+
+        When the log cannot be written now, the row gets the next free id and waits with
+        the other writes (see `_write`), so what follows can refer to it.
+        """
+        if not self._pending:
+            try:
+                with self._transaction() as db:
+                    return db.execute(insert, (None, *values)).lastrowid
+            except sqlite3.OperationalError as error:
+                self._troubled(classify(error, self.path))
+        # Reading still works while the disk is full or another program writes.
+        latest = self._db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        reserved = self._reserved_ids.setdefault(table, [])
+        row_id = max([latest, *reserved]) + 1
+        reserved.append(row_id)
+        self._write(lambda db: db.execute(insert, (row_id, *values)))
+        return row_id
+
+    def record_progress(
+        self,
+        session_id: int,
+        *,
+        segments_done: int,
+        active_seconds: float,
+        snapshot: dict[str, Any] | None,
+        exercise: ExerciseRecord | None = None,
+    ) -> None:
+        """Durably save a session's progress (and one exercise's record) in one transaction.
+
+        `snapshot` is the engine's, to resume from; None keeps the one saved before.
+        """
+        saved = None if snapshot is None else json.dumps(snapshot)
+        progressed = _utc_text(datetime.now(timezone.utc))  # when it happened, not was saved
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE session SET segments_done = ?, active_seconds = ?,"
+                " snapshot = coalesce(?, snapshot), last_progress_utc = ? WHERE id = ?",
+                (segments_done, active_seconds, saved, progressed, session_id),
+            )
+            if exercise is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO exercise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session_id, exercise.step_index, exercise.name,
+                        exercise.planned_seconds, exercise.active_seconds,
+                        exercise.sets_done, exercise.set_count,
+                        exercise.reps_done, exercise.rep_count, exercise.outcome,
+                    ),
+                )
+
+        self._write(work)
+
+    def finish_session(
+        self,
+        session_id: int,
+        *,
+        status: Literal["completed", "abandoned"],
+        ended: datetime,
+        pain_after: int | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Close a session as completed or abandoned; it can no longer be resumed."""
+        values = (status, _utc_text(ended), pain_after, note, session_id)
+        self._write(lambda db: db.execute(
+            "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
+            " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
+            values,
+        ))
+
+    def check_out(self, session_id: int, *, pain_after: int | None, note: str | None) -> None:
+        """Record the pain score and note given after the session."""
+        self._write(lambda db: db.execute(
+            "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
+            (pain_after, note, session_id),
+        ))
+
+    def record_check_in(self, check_in: CheckInRecord) -> int:
+        """Add a check-in (its `id` is ignored) and return its id."""
+        return self._insert(
+            "check_in",
+            "INSERT INTO check_in (id, session_id, routine_title, routine_path, asked_utc,"
+            " utc_offset_minutes, asked, pain_now, leg_pain, leg_reach, settled,"
+            " settled_session_id, answered_yes, tier, went_ahead, advice)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                check_in.session_id, check_in.routine_title, check_in.routine_path,
+                _utc_text(check_in.asked_at), _offset_minutes(check_in.asked_at),
+                check_in.asked, check_in.pain_now, check_in.leg_pain, check_in.leg_reach,
+                check_in.settled, check_in.settled_session_id,
+                json.dumps(list(check_in.answered_yes)), check_in.tier,
+                check_in.went_ahead, json.dumps(list(check_in.advice)),
+            ),
+        )
+
+    def attach_check_in(self, check_in_id: int, session_id: int) -> None:
+        """Link a check-in to the session that followed it."""
+        self._write(lambda db: db.execute(
+            "UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id)
+        ))
+
+    def check_ins(self, *, since: datetime | None = None) -> list[CheckInRecord]:
+        """Every check-in (or those at or after `since`), oldest first."""
+        where, parameters = ("WHERE asked_utc >= ?", (_utc_text(since),)) if since else ("", ())
+        rows = self._db.execute(
+            "SELECT id, session_id, routine_title, routine_path, asked_utc, utc_offset_minutes,"
+            " asked, pain_now, leg_pain, leg_reach, settled, settled_session_id, answered_yes,"
+            f" tier, went_ahead, advice FROM check_in {where} ORDER BY asked_utc, id",
+            parameters,
+        ).fetchall()
+        return [
+            CheckInRecord(
+                id=row[0], session_id=row[1], routine_title=row[2], routine_path=row[3],
+                asked_at=_from_utc_text(row[4], row[5]), asked=bool(row[6]), pain_now=row[7],
+                leg_pain=row[8], leg_reach=row[9],
+                settled=None if row[10] is None else bool(row[10]), settled_session_id=row[11],
+                answered_yes=tuple(json.loads(row[12])), tier=row[13],
+                went_ahead=bool(row[14]), advice=tuple(json.loads(row[15])),
+            )
+            for row in rows
+        ]
+
+    # --- reading ----------------------------------------------------------------------
+
+    def unfinished_sessions(self) -> list[SessionRecord]:
+        """Sessions left in progress (the app was killed or quit), oldest first."""
+        return self._select("WHERE status = 'in_progress'", ())
+
+    def snapshot(self, session_id: int) -> dict[str, Any] | None:
+        """The engine snapshot saved with an unfinished session, for `SessionEngine.restore`."""
+        query = "SELECT snapshot FROM session WHERE id = ?"
+        row = self._db.execute(query, (session_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One session with its exercises; KeyError if there is none with this id."""
+        found = self._select("WHERE id = ?", (session_id,), with_exercises=True)
+        if not found:
+            raise KeyError(session_id)
+        return found[0]
+
+    def sessions(
+        self, *, since: datetime | None = None, with_exercises: bool = False
+    ) -> list[SessionRecord]:
+        """Every session (or those started at or after `since`), oldest first."""
+        if since is None:
+            return self._select("", (), with_exercises=with_exercises)
+        return self._select("WHERE started_utc >= ?", (_utc_text(since),),
+                            with_exercises=with_exercises)
+
+    def _select(
+        self, where: str, parameters: tuple[Any, ...], *, with_exercises: bool = False
+    ) -> list[SessionRecord]:
+        rows = self._db.execute(
+            "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
+            " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
+            " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
+            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
+            " last_progress_utc,"
+            " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
+            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1)"
+            f" FROM session {where} ORDER BY started_utc, id",
+            parameters,
+        ).fetchall()
+        exercises: dict[int, list[ExerciseRecord]] = {}
+        if with_exercises and rows:
+            for row in self._db.execute(
+                f"SELECT * FROM exercise WHERE session_id IN (SELECT id FROM session {where})"
+                " ORDER BY session_id, step_index",
+                parameters,
+            ):
+                exercises.setdefault(row[0], []).append(ExerciseRecord(*row[1:]))
+        return [
+            SessionRecord(
+                id=row[0], routine_title=row[1], routine_path=row[2], routine_sha256=row[3],
+                frequency=Frequency(row[4], row[5]) if row[4] else None,
+                started=_from_utc_text(row[6], row[7]), time_zone=row[8],
+                ended=_from_utc_text(row[9], row[7]) if row[9] else None,
+                status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
+                planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
+                exercises=tuple(exercises.get(row[0], ())), exercises_done=row[17],
+                last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
+                settled_next_morning=None if row[19] is None else bool(row[19]),
+            )
+            for row in rows
+        ]
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA integrity_check` finds wrong; empty when the file is sound."""
+        result = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+        return [] if result == ["ok"] else result
+
+
+# --- opening ------------------------------------------------------------------------
+
+
+def _kept(path: Path, reason: str) -> LogError:
+    return LogError(
+        f"the log {path} cannot be used: {reason}. The file was kept as it is; "
+        "move it away, or use --data-dir to keep a new log elsewhere."
+    )
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Recognise the file, and create or migrate its schema."""
+    version = _recognise(db, path)
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0:
+        _switch_to_wal(db)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have created or migrated the file while we waited.
+        version = _recognise(db, path)
+        for migration in MIGRATIONS[version:]:
+            for statement in migration.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _recognise(db: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version (0 for a new, empty file); LogError if it is not ours."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application_id != APPLICATION_ID:
+        has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application_id or version or has_tables:
+            raise _kept(path, "it is an SQLite database of another program, not a backroutine log")
+        return 0
+    if version > SCHEMA_VERSION:
+        raise _kept(path, f"it was written by a newer backroutine (log version {version}, "
+                          f"this one reads up to {SCHEMA_VERSION})")
+    problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise _kept(path, "it is damaged (" + "; ".join(problems[:3]) + ")")
+    return version
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    # Two processes converting a new file at once can get "database is locked" even
+    # with a busy timeout, so retry for a little while.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

@@ -1,0 +1,397 @@
+"""Plain mode: the same session as one line per event, for screen readers and dumb terminals.
+
+No Textual here. Keys work when standard input is a terminal; without one the session
+runs unattended (a self-paced set counts as done after its estimated time).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import select
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import TextIO
+
+from backroutine.base.text import human_duration, printable
+from backroutine.routine.model import Routine, Segment, SegmentKind
+from backroutine.routine.safety import (
+    CLINICIAN_NOTE,
+    LEG_REACH,
+    SETTLED_QUESTION,
+    STOP_RULE,
+    STOPPING_TIERS,
+    TIER_HEADINGS,
+    CheckInAnswers,
+    CheckInContext,
+    Tier,
+    check_in_advice,
+    questions,
+)
+from backroutine.session.engine import (
+    Clock,
+    CountdownTick,
+    Event,
+    ExerciseDone,
+    Halfway,
+    Paused,
+    Resumed,
+    SegmentStarted,
+    SessionEngine,
+    SessionFinished,
+    TimeAdded,
+    Waiting,
+)
+from backroutine.session.recorder import local_now
+
+KEYS_HELP = (
+    "Keys: space pause/resume, Enter done/ready, n skip, b back, + add 10 s, "
+    "h this hurts, m mute, q quit"
+)
+OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
+
+
+def describe(event: Event) -> str | None:
+    """The line plain mode prints for an event, or None for events it keeps quiet about."""
+    if isinstance(event, SegmentStarted):
+        return _segment_line(event.segment)
+    if isinstance(event, CountdownTick):
+        return str(event.seconds_left)
+    if isinstance(event, Halfway):
+        return "Halfway"
+    if isinstance(event, ExerciseDone):
+        return f"{OUTCOME_WORDS.get(event.outcome, event.outcome)}: {printable(event.name)}"
+    if isinstance(event, Paused):
+        return "Paused: press space to carry on"
+    if isinstance(event, Resumed):
+        return "Carrying on"
+    if isinstance(event, TimeAdded):
+        return f"+{event.seconds:.0f} s"
+    if isinstance(event, Waiting) and event.segment.kind is SegmentKind.PREPARE:
+        return "Get into position, then press Enter"
+    if isinstance(event, SessionFinished):
+        active = human_duration(event.active_seconds)
+        if event.status == "completed":
+            return f"Routine complete in {active}. Well done."
+        return f"Session ended after {active}"
+    return None
+
+
+def _segment_line(segment: Segment) -> str:
+    name = printable(segment.name)
+    side = f", {segment.side} side" if segment.side else ""
+    length = human_duration(segment.seconds) if segment.seconds else ""
+    kind = segment.kind
+    if kind is SegmentKind.PREPARE:
+        return f"Get ready: {name}{side}, {length}"
+    if kind is SegmentKind.HOLD:
+        return f"Hold {length}"
+    if kind is SegmentKind.ACTIVITY:
+        return f"Go: {name}, {length}"
+    if kind is SegmentKind.REP:
+        return f"Rep {segment.rep_number} of {segment.rep_count}: hold {length}"
+    if kind is SegmentKind.RELAX:
+        return f"Relax {length}"
+    if kind is SegmentKind.SELF_PACED:
+        return f"Do {segment.rep_count} reps{side} at your own pace, then press Enter"
+    if kind is SegmentKind.SWITCH_SIDES:
+        return f"Switch sides: {segment.side} side next, {length}"
+    return f"Rest {length}"
+
+
+class PlainSession:
+    """Runs one session in plain text. Clock, sleep and streams are injectable for tests."""
+
+    def __init__(
+        self,
+        engine: SessionEngine,
+        *,
+        out: TextIO = sys.stdout,
+        keys: Callable[[float], str | None] | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        audio=None,
+    ) -> None:
+        self.engine = engine
+        self.out = out
+        self.keys = keys
+        self.clock = clock
+        self.sleep = sleep
+        self.audio = audio
+        self._waiting_since: float | None = None
+        engine.subscribe(self._print)
+
+    def _print(self, event: Event) -> None:
+        line = describe(event)
+        if line is not None:
+            print(line, file=self.out, flush=True)
+
+    def run(self) -> str:
+        """Run to the end; returns the session status (completed or abandoned)."""
+        engine = self.engine
+        if self.keys is not None:
+            print(KEYS_HELP, file=self.out, flush=True)
+        if engine.status == "ready":
+            engine.start()
+        else:
+            engine.resume()
+        while engine.status not in {"finished", "abandoned"}:
+            engine.update()
+            self._unattended_waits()
+            wait = self._seconds_to_next_change()
+            if self.keys is not None:
+                key = self.keys(wait)
+                if key:
+                    self.press(key)
+            else:
+                self.sleep(wait)
+        return engine.status
+
+    def _unattended_waits(self) -> None:
+        """With nobody at the keyboard, waits end by themselves."""
+        if self.keys is not None or self.engine.status != "waiting":
+            self._waiting_since = None
+            return
+        segment = self.engine.current
+        if segment.kind is not SegmentKind.SELF_PACED:
+            self.engine.ready()
+            return
+        now = self.clock()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        elif now - self._waiting_since >= segment.planned_seconds:
+            self._waiting_since = None
+            self.engine.done()
+
+    def _seconds_to_next_change(self) -> float:
+        engine = self.engine
+        lead_in = engine.lead_in_remaining()
+        remaining = lead_in if lead_in > 0 else engine.remaining()
+        if engine.status == "waiting" and self.keys is None and self._waiting_since is not None:
+            left = engine.current.planned_seconds - (self.clock() - self._waiting_since)
+            return max(0.01, left)
+        if remaining is None or engine.status == "paused":
+            return 1.0
+        fraction = remaining - math.floor(remaining)
+        return (fraction if fraction > 0.001 else 1.0) + 0.002
+
+    def press(self, key: str) -> None:
+        """Act on one key, as in the full-screen player."""
+        engine = self.engine
+        if key == " ":
+            engine.resume() if engine.status == "paused" else engine.pause()
+        elif key in {"\n", "\r"}:
+            if engine.status == "waiting":
+                if engine.current.kind is SegmentKind.SELF_PACED:
+                    engine.done()
+                else:
+                    engine.ready()
+        elif key == "n":
+            engine.skip_segment()
+        elif key == "N":
+            engine.skip_exercise()
+        elif key == "b":
+            engine.back()
+        elif key in {"+", "="}:
+            engine.add_time(10)
+        elif key == "h":
+            engine.hurt()
+            # After the last exercise there is nothing to go on to: the session is over.
+            go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
+            print(
+                f"Noted: that exercise hurt and was stopped. {STOP_RULE}, and contact your "
+                "clinician." + go_on,
+                file=self.out,
+                flush=True,
+            )
+        elif key == "m" and self.audio is not None:
+            self.audio.muted = not self.audio.muted
+            print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
+        elif key == "q":
+            engine.quit()
+
+
+@contextmanager
+def terminal_keys(stream: TextIO | None = None):
+    """Single keypresses from a terminal (standard input by default) without waiting for
+    Enter and without echoing them; None if it is not a terminal."""
+    stream = sys.stdin if stream is None else stream
+    if stream is None or not stream.isatty():
+        yield None
+        return
+    import termios
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    keys = termios.tcgetattr(fd)
+    # Off: line mode and echo (Python 3.12's tty.setcbreak keeps echo on); signals stay.
+    keys[3] &= ~(termios.ICANON | termios.ECHO)
+    keys[6][termios.VMIN], keys[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSAFLUSH, keys)
+
+    def read_key(timeout: float) -> str | None:
+        ready, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        return os.read(fd, 1).decode(errors="ignore") if ready else None
+
+    try:
+        yield read_key
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def check_in(
+    routine: Routine,
+    context: CheckInContext,
+    *,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+) -> CheckInAnswers:
+    """Safety notes, pain now and the triage questions, one per line, then the advice.
+
+    The questions stop at the first emergency answer (its advice must not wait), and after
+    the same-day questions when one of those was answered yes.
+    """
+    for note in routine.safety:
+        print(f"! {printable(note)}", file=out)
+    print(f"! {CLINICIAN_NOTE}", file=out)
+    pain = ask_pain("How much does your back hurt right now, 0-10? (Enter to skip) ", ask, out)
+    leg_pain = leg_reach = settled = None
+    if context.asks_leg_pain:
+        leg_pain = ask_pain("How much does your leg hurt right now, 0-10? (Enter to skip) ",
+                            ask, out)
+        if leg_pain:
+            leg_reach = ask_choice("How far down your leg does the pain go?", LEG_REACH, ask, out)
+    if context.settled_session_id is not None:
+        settled = ask_yes_no(f"{SETTLED_QUESTION} [y/n, Enter to skip] ", ask, out, default=None)
+    yes: list[str] = []
+    for tier in Tier:
+        print(TIER_HEADINGS[tier], file=out)
+        for question in questions(tier):
+            if ask_yes_no(f"  {question.text}? [y/N] ", ask, out, default=False):
+                yes.append(question.key)
+                if tier is Tier.EMERGENCY:
+                    break
+        if yes and tier in STOPPING_TIERS:
+            break
+    answers = CheckInAnswers(pain_now=pain, answered_yes=tuple(yes), settled=settled,
+                             leg_pain=leg_pain, leg_reach=leg_reach)
+    for line in check_in_advice(answers, context.emergency_number,
+                                previous_reach=context.previous_reach):
+        print(f"! {line}", file=out)
+    if not answers.go_ahead:
+        print("The session was not started.", file=out)
+    return answers
+
+
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+
+
+def ask_yes_no(
+    question: str, ask: Callable[[str], str], out: TextIO, *, default: bool | None
+) -> bool | None:
+    """A yes or a no, asked again until it is one; Enter gives `default`."""
+    while True:
+        answer = ask(question).strip().lower()
+        if not answer:
+            return default
+        if answer in _YES | _NO:
+            return answer in _YES
+        print("Please type y for yes or n for no.", file=out)
+
+
+def ask_choice(
+    question: str, choices: dict[str, str], ask: Callable[[str], str], out: TextIO
+) -> str | None:
+    """One of `choices` (key -> words) by its number, asked again until it is one; Enter
+    skips."""
+    keys = list(choices)
+    print(question, file=out)
+    for number, key in enumerate(keys, 1):
+        print(f"  {number}. {choices[key]}", file=out)
+    while True:
+        answer = ask(f"Type 1 to {len(keys)} (Enter to skip): ").strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(keys):
+            return keys[int(answer) - 1]
+        print(f"Please type a number from 1 to {len(keys)}, or just Enter.", file=out)
+
+
+def ask_pain(question: str, ask: Callable[[str], str], out: TextIO) -> int | None:
+    """A pain score from 0 to 10, asked again until it is one; empty skips."""
+    while True:
+        answer = ask(question).strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 0 <= int(answer) <= 10:
+            return int(answer)
+        print("Please type a whole number from 0 (no pain) to 10 (worst), or just Enter.", file=out)
+
+
+def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
+    """Pain now and a note, after the session, into the log.
+
+    A resumed session is one session: Enter keeps what was said when it was stopped.
+    """
+    said = recorder.log.session(recorder.session_id)
+    keep = f"Enter to keep {said.pain_after}" if said.pain_after is not None else "Enter to skip"
+    pain_after = ask_pain(f"How much does your back hurt now, 0-10? ({keep}) ", ask, out)
+    keep = "Enter to keep the one you wrote" if said.note else "Enter to skip"
+    note = ask(f"A note for your therapist ({keep}): ").strip()
+    recorder.check_out(
+        said.pain_after if pain_after is None else pain_after, note or said.note
+    )
+
+
+def offer_resume(
+    log,
+    loaded,
+    engine_options: dict,
+    *,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+):
+    """Offer to resume the last unfinished session of this routine; close it if declined.
+
+    Returns the recorder of the resumed session, or None to start afresh.
+    """
+    from backroutine.session.recorder import CannotResume, SessionRecorder
+
+    path = str(loaded.source.resolve())
+    for session in reversed(log.unfinished_sessions()):
+        if session.routine_path != path:
+            continue
+        try:
+            recorder = SessionRecorder.resume(log, session, loaded, **engine_options)
+        except CannotResume as error:
+            print(
+                f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: "
+                f"{error}.",
+                file=out,
+            )
+            log.finish_session(session.id, status="abandoned", ended=local_now())
+            continue
+        print(
+            f"You stopped this routine on {session.started:%A %d %B at %H:%M}, "
+            f"at {where_stopped(recorder.engine)}.",
+            file=out,
+        )
+        if ask("Resume where you stopped? [Y/n] ").strip().lower() in {"", "y", "yes"}:
+            return recorder
+        recorder.abandon()
+        print("Closed that session as not finished.", file=out)
+    return None
+
+
+def where_stopped(engine: SessionEngine) -> str:
+    """`Bird-dog, right side, set 2 of 3`: the place a paused session will go on from."""
+    segment = engine.current
+    parts = [printable(segment.name)]
+    if segment.side:
+        parts.append(f"{segment.side} side")
+    if segment.set_count > 1:
+        parts.append(f"set {segment.set_number} of {segment.set_count}")
+    return ", ".join(parts)

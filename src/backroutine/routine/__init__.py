@@ -1,0 +1,1 @@
+"""A routine: the model, reading and checking its file, the library, progressions."""

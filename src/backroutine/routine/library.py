@@ -1,0 +1,211 @@
+"""Exercise libraries: named exercises that a routine step takes with `exercise: bird-dog`.
+
+A library file maps exercise ids to exercise steps, each complete with its timing and
+texts. The bundled library ships with backroutine; a therapist may keep their own beside
+their routines and name it with `library: my-exercises.yaml`. A step takes every field of
+its exercise and overrides any of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from backroutine.base.text import printable
+from backroutine.routine.loader import (
+    MAX_FILE_BYTES,
+    Problem,
+    RoutineFileError,
+    read_yaml,
+    validate_document,
+)
+from backroutine.routine.schema import ExerciseStep, ShortText
+
+BUNDLED_LIBRARY = "exercises.yaml"
+
+ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
+
+
+class LibraryFile(BaseModel):
+    """The contents of an exercise library file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    title: ShortText | None = None
+    """What the library is, e.g. Dr. Example's knee and back exercises."""
+    author: ShortText | None = None
+    """Who wrote it."""
+    exercises: dict[ExerciseId, ExerciseStep] = Field(min_length=1, max_length=500)
+    """Exercise id (lower-case words joined by '-') to the exercise step."""
+
+
+@dataclass(frozen=True)
+class ExerciseLibrary:
+    """A validated library: each exercise id with its fields as written in the file."""
+
+    source: str
+    exercises: dict[str, dict[str, Any]]
+
+    def suggestion(self, wanted: str) -> str | None:
+        """The id nearest to a misspelt one, if any is close."""
+        close = difflib.get_close_matches(wanted, list(self.exercises), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def parse_library(data: bytes | str, source: str) -> ExerciseLibrary:
+    """Validate the text of a library file, raising `RoutineFileError` with located problems."""
+    document, places = read_yaml(data, source)
+    validate_document(LibraryFile, document, places, source, what="an exercise library file")
+    nested = [
+        Problem(source, *places.nearest(("exercises", key, "exercise"), key=True),
+                f"exercise '{printable(key)}' takes another exercise: write its fields out")
+        for key, fields in document["exercises"].items()
+        if "exercise" in fields
+    ]
+    if nested:
+        raise RoutineFileError(nested)
+    return ExerciseLibrary(source, document["exercises"])
+
+
+def load_library(path: Path) -> ExerciseLibrary:
+    """Read and validate a library file with the same care as a routine file."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise RoutineFileError(
+            [Problem(str(path), 1, 1, f"cannot read the file: {error.strerror}")]
+        ) from None
+    return parse_library(data, str(path))
+
+
+@cache
+def bundled_library() -> ExerciseLibrary:
+    """The exercise library that ships with backroutine."""
+    data = (files("backroutine") / BUNDLED_LIBRARY).read_bytes()
+    return parse_library(data, BUNDLED_LIBRARY)
+
+
+class UnsafeLibraryPath(ValueError):
+    """A `library:` value that points outside the routine's folder, or at nothing."""
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def library_file(folder: Path, name: str) -> Path:
+    """The library file `name` inside `folder`, refusing any way out of that folder."""
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or (
+        name.startswith("~")
+    ):
+        raise UnsafeLibraryPath(
+            "give the library's file name beside the routine, not an absolute path"
+        )
+    if "\x00" in name or not name.strip():
+        raise UnsafeLibraryPath("give the library's file name, e.g. my-exercises.yaml")
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        raise UnsafeLibraryPath(
+            "the library must be in the routine's folder or below it: '..' is not allowed"
+        )
+    path = folder / name
+    # resolve() follows links: a link inside the folder may still lead out of it.
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except OSError:  # a name too long, a loop of links...
+        raise UnsafeLibraryPath(f"cannot open '{printable(name)}' beside the routine") from None
+    if not inside:
+        raise UnsafeLibraryPath(
+            f"'{printable(name)}' is a link that leads outside the routine's folder: "
+            "put the library file itself beside the routine"
+        )
+    if not _is_file(path):
+        raise UnsafeLibraryPath(f"there is no file '{printable(name)}' beside the routine")
+    return path
+
+
+def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any]:
+    """The step's own fields over the library exercise's.
+
+    Timing is one choice: a step giving `duration` drops the exercise's hold and reps, and
+    a step giving `hold` or `reps` drops its duration.
+    """
+    taken = dict(fields)
+    if "duration" in step:
+        for key in ("hold", "reps", "relax"):
+            taken.pop(key, None)
+    if "hold" in step or "reps" in step:
+        taken.pop("duration", None)
+    return {**taken, **step}
+
+
+def resolve_exercises(
+    document: dict[str, Any], places, source: str, folder: Path | None
+) -> tuple[list[Problem], set[int]]:
+    """Fill in every step that names an `exercise:`, in place.
+
+    Returns the problems found (unknown exercises, an unusable library) and the indexes of
+    the steps left unresolved, whose missing name and timing are not worth reporting.
+    """
+    problems: list[Problem] = []
+    steps = document.get("steps")
+    steps = steps if isinstance(steps, list) else []
+    if "library" not in document and not any(
+        isinstance(step, dict) and "exercise" in step for step in steps
+    ):
+        return problems, set()  # nothing to resolve: spare reading the bundled library
+    libraries = [bundled_library()]
+    library_ok = True
+    name = document.get("library")
+    if isinstance(name, str):
+        where = places.nearest(("library",))
+        try:
+            if folder is None:
+                raise UnsafeLibraryPath("only a routine saved as a file can use a library file")
+            libraries.insert(0, load_library(library_file(folder, name)))
+        except UnsafeLibraryPath as error:
+            problems.append(Problem(source, *where, f"library: {error}"))
+            library_ok = False
+        except RoutineFileError as error:
+            problems.append(
+                Problem(source, *where, f"library: '{printable(name)}' has problems, listed below")
+            )
+            problems.extend(error.problems)
+            library_ok = False
+
+    unresolved: set[int] = set()
+    for index, step in enumerate(steps):
+        if not isinstance(step, dict) or "exercise" not in step:
+            continue
+        wanted = step["exercise"]
+        found = next(
+            (lib.exercises[wanted] for lib in libraries
+             if isinstance(wanted, str) and wanted in lib.exercises),
+            None,
+        )
+        if found is not None:
+            steps[index] = take_exercise(found, step)
+            continue
+        unresolved.add(index)
+        if isinstance(wanted, str) and library_ok:
+            where = places.nearest(("steps", index, "exercise"))
+            problems.append(Problem(source, *where, _unknown(wanted, libraries)))
+    return problems, unresolved
+
+
+def _unknown(wanted: str, libraries: list[ExerciseLibrary]) -> str:
+    for library in libraries:
+        close = library.suggestion(wanted)
+        if close:
+            return f"unknown exercise '{printable(wanted)}': did you mean '{close}'?"
+    where = " or ".join(Path(lib.source).name for lib in libraries)
+    return f"unknown exercise '{printable(wanted)}': it is not in {where}"

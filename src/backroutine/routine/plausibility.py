@@ -1,0 +1,164 @@
+"""Slips that load but silently change the dose: the validator's warnings.
+
+A routine file can be valid and still not say what its therapist meant: `reps:` left
+empty, `duration: 10.00` meant as ten minutes, a 10-minute hold typed for 10 seconds, a
+review date long past. Each is reported as a located warning; `backroutine validate`
+prints them and `--strict` makes them errors. The limits here are what a home routine
+plausibly holds, well inside the hard limits of the format (`backroutine.routine.model`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from backroutine.base.text import human_duration, printable
+from backroutine.routine.model import ExerciseStep, Problem, Routine
+from backroutine.routine.progression import rules
+
+MAX_PLAUSIBLE_SESSION = 90 * 60
+"""A home routine longer than this is most likely a typing slip."""
+MAX_PLAUSIBLE_HOLD = 3 * 60
+"""A stretch or plank held longer than this is most likely a typing slip."""
+PLACEHOLDER_ID = "my-back-routine"
+"""The id in `backroutine new`'s template: every routine made from it needs its own."""
+
+# Keys whose empty value is an error rather than something to leave out.
+_REQUIRED = {"title", "steps", "name"}
+_DURATIONS = ("hold", "duration", "rest", "relax", "switch", "prepare")
+_DECIMAL = re.compile(r"\s*(?P<whole>\d+)\.(?P<fraction>\d+)\s*")
+
+
+def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]:
+    """Remove each `key:` written with no value, in place, with a warning for each.
+
+    An empty value means nothing was written, not "none": the step then takes its value
+    from `defaults:` or its library exercise, and the warning says so.
+    """
+    warnings = []
+    for path, mapping in _mappings(document, ()):
+        for key in [k for k, v in mapping.items() if v is None]:
+            lone_rest = key == "rest" and len(mapping) == 1 and path[:1] == ("steps",)
+            if key in _REQUIRED or lone_rest or str(key).startswith("week"):
+                continue  # validation says what is missing
+            del mapping[key]
+            line, column = places.nearest((*path, key), key=True)
+            label = printable(str(key))
+            warnings.append(
+                Problem(
+                    source,
+                    line,
+                    column,
+                    f"{label}: has no value, so it is left out: write the value after "
+                    f"'{label}: ', or delete the line",
+                )
+            )
+    return warnings
+
+
+def _mappings(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(value, dict):
+        yield path, value
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        yield from _mappings(item, (*path, key))
+
+
+def decimal_durations(document: dict, places, source: str) -> list[Problem]:
+    """A duration written as a whole decimal, `10.00`: read as seconds, often meant as minutes."""
+    warnings = []
+    for path, mapping in _mappings(document, ()):
+        for key in _DURATIONS:
+            value = mapping.get(key)
+            match = _DECIMAL.fullmatch(value) if isinstance(value, str) else None
+            if match and not match["fraction"].strip("0"):
+                whole = int(match["whole"])
+                line, column = places.nearest((*path, key))
+                warnings.append(
+                    Problem(
+                        source,
+                        line,
+                        column,
+                        f"{key}: {value.strip()} is read as {whole} seconds: if you mean "
+                        f"{whole} minutes, write {whole}m; for seconds, write {whole}s",
+                    )
+                )
+    return warnings
+
+
+def implausible_doses(
+    routine: Routine, places, source: str, *, today: date | None = None
+) -> list[Problem]:
+    """Warnings about a valid routine's numbers and dates (`today` dates `review_by`)."""
+
+    def warn(path: tuple, message: str, *, key: bool = True) -> None:
+        warnings.append(Problem(source, *places.nearest(path, key=key), message))
+
+    warnings: list[Problem] = []
+    by_step = [0] * len(routine.steps)
+    for segment in routine.segments():
+        by_step[segment.step_index] += segment.planned_seconds
+    if sum(by_step) > MAX_PLAUSIBLE_SESSION:
+        longest = max(range(len(by_step)), key=by_step.__getitem__)
+        warn(
+            ("steps",),
+            f"the routine takes {human_duration(sum(by_step))}, more than the "
+            f"{MAX_PLAUSIBLE_SESSION // 60} minutes a home routine takes: check the holds, "
+            f"reps and sets (step {longest + 1} alone takes {human_duration(by_step[longest])})",
+        )
+    seen: dict[str, int] = {}
+    for index, step in enumerate(routine.steps):
+        if not isinstance(step, ExerciseStep):
+            continue
+        for hold, where in _holds(step, routine, index):
+            if hold > MAX_PLAUSIBLE_HOLD:
+                warn(
+                    where,
+                    f"step {index + 1}: a hold of {human_duration(hold)} is over "
+                    f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
+                )
+        name = step.name.strip().lower()
+        if name in seen:
+            warn(
+                ("steps", index, "name"),
+                f"step {index + 1} has the same name as step {seen[name] + 1}, "
+                f"'{printable(step.name)}': if it is another exercise, give it its own name; "
+                f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
+            )
+        else:
+            seen[name] = index
+    if today is not None and routine.review_by is not None and routine.review_by < today:
+        warn(
+            ("review_by",),
+            f"review_by: {routine.review_by.isoformat()} has passed: write the date of the "
+            "next review",
+            key=False,
+        )
+    if routine.id == PLACEHOLDER_ID:
+        warn(
+            ("id",),
+            f"id: {PLACEHOLDER_ID} is the template's example: give the routine its own id, "
+            "e.g. core-for-jane, or a second routine made from the template will replace it",
+            key=False,
+        )
+    return warnings
+
+
+def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, tuple]]:
+    """Each hold a step may reach, as written and as its progression grows it, with its place."""
+    if step.hold is None:
+        return
+    yield step.hold, ("steps", index, "hold")
+    rule = rules(step, routine).get("hold")
+    own = step.progression is not None and step.progression.hold is not None
+    where = ("steps", index, "progression", "hold") if own else ("progression", "hold")
+    if isinstance(rule, dict):
+        yield max(rule.values()), where
+    elif rule is not None and rule.limit is not None:
+        yield rule.limit, where

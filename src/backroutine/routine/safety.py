@@ -1,0 +1,469 @@
+"""What backroutine asks before a session, what it advises, and how it reads pain scores.
+
+The one place for the check-in's questions, their tiers and the words of every piece of
+safety advice, so the app, plain mode, the history and the export all say the same
+thing. The sources and reasoning are in docs/safety.md, for a clinician to check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from backroutine.log.store import CheckInRecord
+
+if TYPE_CHECKING:
+    from backroutine.log.store import CompletionLog, SessionRecord
+
+STOP_RULE = (
+    "Stop on sharp pain that does not ease when you stop, or on new or spreading numbness, "
+    "tingling or weakness in your legs"
+)
+"""When to stop an exercise. Not "any tingling": nerve glides may tingle a little, and
+fear of every sensation keeps people from moving."""
+STOP_KEY_NOTE = (
+    "Sharp pain that does not ease, or new or spreading numbness, tingling or leg weakness: "
+    "stop and press h."
+)
+"""The stop rule, short enough for the player's screen at 60 columns, with the key to press."""
+
+CLINICIAN_NOTE = (
+    f"backroutine is not a substitute for your clinician. {STOP_RULE}, and contact your "
+    "clinician."
+)
+
+
+class Tier(str, Enum):
+    """How urgent an answer is; the most urgent answered yes decides the advice."""
+
+    EMERGENCY = "emergency"
+    SAME_DAY = "same_day"
+    THERAPIST = "therapist"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One yes/no check-in question."""
+
+    key: str
+    """Stable name, kept in the log."""
+    text: str
+    tier: Tier
+
+
+# Every question is about something new since the last session (the heading asks it so),
+# so a patient with an old, already-assessed problem is not stopped for ever.
+QUESTIONS: tuple[Question, ...] = (
+    Question("saddle_numbness", "Numbness or tingling around your genitals, back passage, "
+             "buttocks or inner thighs", Tier.EMERGENCY),
+    Question("bladder_bowel", "Difficulty starting to pee, or not feeling or not controlling "
+             "when you pee or poo", Tier.EMERGENCY),
+    Question("sexual_function", "Problems getting an erection, or less feeling during sex",
+             Tier.EMERGENCY),
+    Question("both_legs", "Weakness or numbness in both legs, or leg weakness or numbness "
+             "that is getting worse", Tier.EMERGENCY),
+    Question("chest_pain", "Chest pain now", Tier.EMERGENCY),
+    Question("serious_accident", "Back pain after a serious accident, such as a car crash "
+             "or a bad fall", Tier.EMERGENCY),
+    Question("fever_unwell", "A fever, or feeling very unwell", Tier.SAME_DAY),
+    Question("weight_loss", "Losing weight without trying", Tier.SAME_DAY),
+    Question("cancer_pain", "Back pain that is new or worse, if you have ever had cancer",
+             Tier.SAME_DAY),
+    Question("night_pain", "Constant pain, or pain at night that lying down does not ease",
+             Tier.SAME_DAY),
+    Question("one_leg_weakness", "A foot that drags or slaps down (foot drop), or weakness "
+             "in one leg", Tier.SAME_DAY),
+    Question("fall", "A fall, especially if you have thin bones (osteoporosis) or take "
+             "steroid tablets long-term", Tier.SAME_DAY),
+    Question("back_shape", "A lump, or a change in the shape of your back", Tier.SAME_DAY),
+    Question("not_improving", "Your back not getting better after a few weeks of exercise",
+             Tier.THERAPIST),
+    Question("leg_spreading", "Pain, numbness or tingling in a leg slowly spreading further "
+             "down", Tier.THERAPIST),
+)
+
+TIER_HEADINGS = {
+    Tier.EMERGENCY: "Emergency signs. Since your last session, is any of these new?",
+    Tier.SAME_DAY: "Since your last session, is any of these new?",
+    Tier.THERAPIST: "For your therapist. Since your last session, have you noticed:",
+}
+
+LOCAL_EMERGENCY_NUMBER = "your local emergency number"
+
+STOPPING_TIERS = (Tier.EMERGENCY, Tier.SAME_DAY)
+
+
+def questions(tier: Tier) -> tuple[Question, ...]:
+    """The questions of one tier, in the order they are asked."""
+    return tuple(question for question in QUESTIONS if question.tier is tier)
+
+
+def tier_advice(tier: Tier, emergency_number: str) -> str:
+    """What to do after a yes in `tier`, in plain words."""
+    if tier is Tier.EMERGENCY:
+        call = (
+            "call your local emergency number"
+            if emergency_number == LOCAL_EMERGENCY_NUMBER
+            else f"call {emergency_number}"
+        )
+        return (
+            f"Go to the emergency department or {call} now. Do not wait for an appointment. "
+            "Do not exercise."
+        )
+    if tier is Tier.SAME_DAY:
+        return "Call your GP or clinician today. No exercise today."
+    return (
+        "Tell your therapist about this at your next appointment, or sooner if it worries "
+        "you. Today's session can go ahead if it feels all right."
+    )
+
+
+# --- the emergency number ------------------------------------------------------------
+
+_EU_AND_EEA = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO", "CH",
+)
+EMERGENCY_NUMBERS: dict[str, str] = {
+    "GB": "999", "IE": "112 or 999", "US": "911", "CA": "911", "MX": "911",
+    "AU": "000", "NZ": "111", "IN": "112", "JP": "119",
+    **dict.fromkeys(_EU_AND_EEA, "112"),
+}
+"""Country (ISO 3166 code, as in a locale's territory) -> its emergency number."""
+
+
+def locale_country(environ: Mapping[str, str] | None = None) -> str | None:
+    """The territory of the patient's locale (`en_GB.UTF-8` -> `GB`), or None."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_TELEPHONE", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            territory = value.split(".")[0].split("@")[0].partition("_")[2]
+            return territory.upper() or None
+    return None
+
+
+def emergency_number(setting: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The number the emergency advice names: the setting, else the locale's, else words."""
+    if setting:
+        return setting
+    country = locale_country(environ)
+    return EMERGENCY_NUMBERS.get(country or "", LOCAL_EMERGENCY_NUMBER)
+
+
+# --- the check-in ---------------------------------------------------------------------
+
+LEG_REACH = {
+    "buttock": "Buttock only",
+    "thigh": "Thigh, above the knee",
+    "below_knee": "Below the knee",
+    "foot": "Into the foot or toes",
+}
+"""How far down the leg pain goes, from the back outwards (order matters)."""
+
+SCIATICA_TAG = "sciatica"
+SETTLED_QUESTION = (
+    "Was your pain back to its usual level by the morning after your last session?"
+)
+
+
+def asks_leg_pain(tags: Sequence[str]) -> bool:
+    """Leg pain is asked apart from back pain for routines tagged for sciatica."""
+    return SCIATICA_TAG in {tag.lower() for tag in tags}
+
+
+@dataclass(frozen=True)
+class CheckInAnswers:
+    """What the patient said before a session."""
+
+    pain_now: int | None = None
+    answered_yes: tuple[str, ...] = ()
+    """Keys of the questions answered yes."""
+    settled: bool | None = None
+    """Was the pain back to usual by the morning after the last session (None: not asked)."""
+    leg_pain: int | None = None
+    leg_reach: str | None = None
+    """A key of `LEG_REACH`, or None."""
+
+    @property
+    def tier(self) -> Tier | None:
+        """The most urgent tier answered yes, or None."""
+        tiers = {question.tier for question in QUESTIONS if question.key in self.answered_yes}
+        return next((tier for tier in Tier if tier in tiers), None)
+
+    @property
+    def go_ahead(self) -> bool:
+        """Whether the session may start after these answers."""
+        return self.tier not in STOPPING_TIERS
+
+
+def triage_message(answered_yes: Sequence[str], emergency_number: str) -> str | None:
+    """The advice for the answers (what was said, then what to do), or None for no yes."""
+    tier = CheckInAnswers(answered_yes=tuple(answered_yes)).tier
+    if tier is None:
+        return None
+    said = [q.text for q in QUESTIONS if q.key in answered_yes and q.tier is tier]
+    return f"{tier_advice(tier, emergency_number)} You said: {'; '.join(said).lower()}."
+
+
+def check_in_advice(
+    answers: CheckInAnswers, emergency_number: str, *, previous_reach: str | None = None
+) -> list[str]:
+    """Every piece of advice the check-in gives for these answers, most urgent first."""
+    advice = []
+    triage = triage_message(answers.answered_yes, emergency_number)
+    if triage:
+        advice.append(triage)
+    if answers.go_ahead:
+        advice.extend(
+            line
+            for line in (
+                pain_before_advice(answers.pain_now),
+                settled_advice(answers.settled),
+                leg_reach_advice(previous_reach, answers.leg_reach),
+            )
+            if line
+        )
+    return advice
+
+
+# --- pain: the pain-monitoring model ------------------------------------------------
+
+PAIN_SAFE_MAX = 2
+"""0-2: safe."""
+PAIN_ACCEPTABLE_MAX = 5
+"""3-5: acceptable if it settles by the next morning; above: too much."""
+PAIN_HIGH_BEFORE = 8
+"""8-10 before a session: too sore to exercise as usual."""
+TREND_SESSIONS = 3
+"""A rising trend: the after-session scores of this many sessions in a row went up."""
+
+PAIN_ADVICE = (
+    "Some discomfort, up to about 5 out of 10, is fine if it settles by the next morning. "
+    "Above 5, or still worse the next morning: next time do fewer reps, shorter holds and a "
+    "smaller range. If it keeps happening, contact your therapist."
+)
+ACCEPTABLE_ADVICE = (
+    "Some discomfort, up to about 5 out of 10, is fine if it settles by the next morning: "
+    "your next check-in will ask."
+)
+TREND_ADVICE = (
+    "Your pain after sessions has gone up several times in a row: do an easier version "
+    "next time and tell your therapist."
+)
+
+
+def pain_before_advice(pain: int | None) -> str | None:
+    """Advice for a high pain score before a session, or None."""
+    if pain is None or pain < PAIN_HIGH_BEFORE:
+        return None
+    return (
+        f"Your pain is {pain} out of 10 now. Take it gently today: do fewer reps, shorter holds "
+        "and a smaller range, or only the movements that ease it. If pain this bad goes on "
+        "for more than a few days, or you cannot manage it, contact your GP or clinician."
+    )
+
+
+def settled_advice(settled: bool | None) -> str | None:
+    """Advice when the pain had not settled by the morning after the last session."""
+    if settled is not False:
+        return None
+    return (
+        "Your pain had not settled by the morning after your last session: today do fewer "
+        "reps, shorter holds and a smaller range. If it keeps happening, contact your therapist."
+    )
+
+
+def leg_reach_advice(previous: str | None, now: str | None) -> str | None:
+    """How the leg pain moved since the last check-in: up towards the back is good."""
+    order = list(LEG_REACH)
+    if previous not in order or now not in order or previous == now:
+        return None
+    if order.index(now) < order.index(previous):
+        return "Your leg pain has moved up towards your back since last time: a good sign."
+    return (
+        "Your leg pain reaches further down than last time: tell your therapist, and stop "
+        "any exercise that sends it further down."
+    )
+
+
+@dataclass(frozen=True)
+class PainReview:
+    """What the pain-monitoring model makes of one session's scores."""
+
+    reasons: tuple[str, ...]
+    """Why the session is flagged, in words; empty when it is not."""
+    advice: tuple[str, ...]
+    """What to do about it, in plain words."""
+
+    @property
+    def flag(self) -> str | None:
+        """The reasons as one line, or None when the session is not flagged."""
+        return "; ".join(self.reasons) or None
+
+
+def review_pain(
+    before: int | None,
+    after: int | None,
+    settled: bool | None = None,
+    earlier_afters: Sequence[int | None] = (),
+) -> PainReview:
+    """The pain-monitoring model, applied to one session: the one rule everything shows.
+
+    `settled` is the answer, at the next check-in, to whether the pain was back to usual by
+    the morning after; `earlier_afters` are the after-session scores of the sessions before
+    this one, oldest first, for the trend.
+    """
+    reasons: list[str] = []
+    advice: list[str] = []
+    if after is not None and after > PAIN_ACCEPTABLE_MAX:
+        reasons.append(f"pain {after}/10 after the session")
+    if settled is False:
+        reasons.append("pain not settled by the next morning")
+    if reasons:
+        advice.append(PAIN_ADVICE)
+    if rising([*earlier_afters, after]):
+        reasons.append("pain after sessions rising")
+        advice.append(TREND_ADVICE)
+    if not reasons and after is not None and after > PAIN_SAFE_MAX:
+        advice.append(ACCEPTABLE_ADVICE)
+    high_before = pain_before_advice(before)
+    if high_before:
+        reasons.append(f"pain {before}/10 before the session")
+        advice.append(high_before)
+    return PainReview(tuple(reasons), tuple(advice))
+
+
+def pain_flag(
+    before: int | None,
+    after: int | None,
+    settled: bool | None = None,
+    earlier_afters: Sequence[int | None] = (),
+) -> str | None:
+    """Why a session's pain should be acted on, in words, or None (see `review_pain`)."""
+    return review_pain(before, after, settled, earlier_afters).flag
+
+
+def rising(afters: Sequence[int | None]) -> bool:
+    """Whether the latest `TREND_SESSIONS` scores went up each time, ending above safe."""
+    if not afters or afters[-1] is None:
+        return False
+    recent = [score for score in afters if score is not None][-TREND_SESSIONS:]
+    if len(recent) < TREND_SESSIONS:
+        return False
+    climbing = all(later > earlier for earlier, later in pairwise(recent))
+    return climbing and recent[-1] > PAIN_SAFE_MAX
+
+
+# --- what a check-in knows, and what the log keeps of it ------------------------------
+
+CHECK_IN_AGAIN_AFTER = timedelta(hours=1)
+"""An unfinished session resumed after being stopped this long is checked in again."""
+
+
+def checks_in_again(session: SessionRecord, now: datetime) -> bool:
+    """Whether resuming `session` at `now` asks the check-in again: it stopped long ago."""
+    stopped = session.last_progress or session.started
+    return now - stopped >= CHECK_IN_AGAIN_AFTER
+
+
+
+@dataclass(frozen=True)
+class CheckInContext:
+    """What the check-in needs to know beyond the routine: from the settings and the log."""
+
+    emergency_number: str
+    asks_leg_pain: bool = False
+    settled_session_id: int | None = None
+    """The last session, when it was on an earlier day: the next-morning question is about
+    it. None: the question is not asked."""
+    previous_reach: str | None = None
+    """How far down the leg the pain went at the last check-in of this routine."""
+
+
+def check_in_context(
+    log: CompletionLog | None,
+    *,
+    tags: Sequence[str],
+    routine_path: str,
+    emergency_number: str,
+    today: date,
+    resuming: int | None = None,
+) -> CheckInContext:
+    """The context of a check-in for a routine at `routine_path`, on `today`.
+
+    `resuming` is the id of the session about to be resumed: the next-morning question is
+    about the session before it.
+    """
+    if log is None:
+        return CheckInContext(emergency_number, asks_leg_pain(tags))
+    earlier = [
+        session
+        for session in log.sessions()
+        if session.id != resuming and session.started.date() < today
+    ]
+    reaches = [
+        check_in.leg_reach
+        for check_in in log.check_ins()
+        if check_in.routine_path == routine_path and check_in.leg_reach
+    ]
+    return CheckInContext(
+        emergency_number,
+        asks_leg_pain(tags),
+        settled_session_id=earlier[-1].id if earlier else None,
+        previous_reach=reaches[-1] if reaches else None,
+    )
+
+
+def check_in_record(
+    answers: CheckInAnswers | None,
+    context: CheckInContext,
+    *,
+    routine_title: str,
+    routine_path: str,
+    at: datetime,
+) -> CheckInRecord:
+    """What the log keeps of a check-in; `answers` None: none was asked (--no-checkin)."""
+    if answers is None:
+        return CheckInRecord(routine_title, routine_path, at, asked=False, went_ahead=True,
+                             advice=(NOT_ASKED,))
+    tier = answers.tier
+    return CheckInRecord(
+        routine_title,
+        routine_path,
+        at,
+        asked=True,
+        went_ahead=answers.go_ahead,
+        pain_now=answers.pain_now,
+        leg_pain=answers.leg_pain,
+        leg_reach=answers.leg_reach,
+        settled=answers.settled,
+        settled_session_id=context.settled_session_id if answers.settled is not None else None,
+        answered_yes=answers.answered_yes,
+        tier=tier.value if tier else None,
+        advice=tuple(check_in_advice(answers, context.emergency_number,
+                                     previous_reach=context.previous_reach)),
+    )
+
+
+NOT_ASKED = "No check-in was asked (started with --no-checkin)."
+
+
+def check_in_summary(check_in: CheckInRecord) -> str:
+    """One line on a check-in for the therapist: `told to go to the emergency department`."""
+    if not check_in.asked:
+        return "no check-in asked (--no-checkin)"
+    said = [question.text.lower() for question in QUESTIONS
+            if question.key in check_in.answered_yes]
+    told = {
+        Tier.EMERGENCY.value: "told to go to the emergency department or call the emergency "
+                              "number now, no exercise",
+        Tier.SAME_DAY.value: "told to call their GP or clinician the same day, no exercise",
+        Tier.THERAPIST.value: "told to tell their therapist",
+    }.get(check_in.tier or "", "no warning signs")
+    return told + (f" (said yes to: {'; '.join(said)})" if said else "")

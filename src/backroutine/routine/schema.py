@@ -1,0 +1,705 @@
+"""The routine file format, as pydantic models: validation and the JSON Schema.
+
+`Routine.model_validate(document).to_model()` checks a parsed routine file and gives the
+plain `backroutine.routine.model.Routine` the rest of backroutine uses. Only the command line and
+the app's helper process (`backroutine.routine.prepare`) load this module: pydantic is slow to load.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from itertools import pairwise
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from backroutine.routine import model
+from backroutine.routine.frequency import Frequency, parse_frequency
+from backroutine.routine.model import FORMAT_VERSION, MAX_REPS, MAX_SECONDS, MAX_SETS, Growth
+
+_DURATION_PART = re.compile(
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)",
+)
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(value: Any) -> int:
+    """Turn `45`, `"45s"`, `"2m"`, `"1m30s"`, `"90 sec"` or `"2 min"` into whole seconds."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("duration", "expected a duration such as 30s or 2m, not yes/no")
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise PydanticCustomError("duration", "use whole seconds, e.g. 30 or 30s")
+        seconds = int(value)
+    elif isinstance(value, str):
+        seconds = _parse_duration_text(value)
+    elif value is None:
+        raise PydanticCustomError("duration", "has no value: write how long, e.g. 60s")
+    else:
+        raise PydanticCustomError("duration", "expected a duration such as 30s, 2m or 1m30s")
+    if seconds <= 0:
+        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
+    if seconds > MAX_SECONDS:
+        raise PydanticCustomError(
+            "duration", "{seconds} seconds is over the 1 hour limit", {"seconds": seconds}
+        )
+    return seconds
+
+
+def _parse_duration_text(text: str) -> int:
+    compact = text.strip().lower()
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    if compact.startswith("-"):
+        raise PydanticCustomError("duration", "a duration must be more than zero seconds")
+    clock = re.fullmatch(r"(\d+):([0-5]\d)", compact)
+    if clock:  # 1:30, as a stopwatch shows it
+        return int(clock[1]) * 60 + int(clock[2])
+    decimal = re.fullmatch(r"(\d+)\.(\d+)", compact)
+    if decimal:
+        return _decimal_seconds(decimal[1], decimal[2])
+    for_each_side = re.fullmatch(r"(.+?)\s*(?:each|per|a|on each|every) side", compact)
+    if for_each_side:
+        raise PydanticCustomError(
+            "duration",
+            "write the time of one side, {time}, and add per_side: true on its own line",
+            {"time": for_each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+\s*[a-z]*", compact):
+        raise PydanticCustomError(
+            "duration",
+            "'{text}' is a range: write one duration, e.g. the lower one; a progression "
+            "can raise it week by week",
+            {"text": text[:40]},
+        )
+    total = 0.0
+    position = 0
+    for match in _DURATION_PART.finditer(compact):
+        if compact[position : match.start()].strip():
+            break
+        total += float(match["value"]) * _UNIT_SECONDS[match["unit"][0]]
+        position = match.end()
+    if position == 0 or compact[position:].strip():
+        raise PydanticCustomError(
+            "duration",
+            "'{text}' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
+            {"text": text[:40]},
+        )
+    if not total.is_integer():
+        raise PydanticCustomError("duration", "use whole seconds, e.g. 1m30s rather than 1.25m")
+    return int(total)
+
+
+def _decimal_seconds(whole: str, fraction: str) -> int:
+    """`10.00` is 10 seconds (the validator warns it may mean minutes); `1.30` is refused.
+
+    The refusal suggests what the number most likely meant: minutes and seconds for two
+    digits after the point (`1.30`: 1m30s), else minutes with a decimal (`2.5`: 2m30s).
+    """
+    if not fraction.strip("0"):
+        return int(whole)
+    text = f"{whole}.{fraction}"
+    if len(fraction) == 2 and int(fraction) < 60:
+        minutes, seconds = int(whole), int(fraction)
+        meant = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        written = f"{minutes}m{seconds}s" if minutes else f"{seconds}s"
+    else:
+        minutes, seconds = divmod(float(text) * 60, 60)
+        if not seconds.is_integer():
+            raise PydanticCustomError(
+                "duration", "use whole seconds, e.g. 30 or 30s, or minutes and seconds, e.g. 2m30s"
+            )
+        meant = f"{text} minutes"
+        written = "".join(
+            f"{int(amount)}{unit}" for amount, unit in ((minutes, "m"), (seconds, "s")) if amount
+        )
+    raise PydanticCustomError(
+        "duration",
+        "{text} is not a duration: for {meant} write {written}",
+        {"text": text, "meant": meant, "written": written},
+    )
+
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+            "seventeen", "eighteen", "nineteen", "twenty",
+        ]
+    )
+}
+"""Counts written as words, `sets: three`, as `frequency` takes "three times a week"."""
+_COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?"}
+
+
+def _check_count(limit: int, what: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            value = _count_from_text(value, what)
+        if isinstance(value, (list, dict)):
+            raise PydanticCustomError("count", "write one number here, e.g. {what}: 3",
+                                      {"what": what})
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
+        if value < 1:
+            raise PydanticCustomError("count", "{what} must be at least 1", {"what": what})
+        if value > limit:
+            raise PydanticCustomError(
+                "count",
+                "{value} {what} is over the limit of {limit}",
+                {"value": value, "what": what, "limit": limit},
+            )
+        return value
+
+    return check
+
+
+def _count_from_text(text: str, what: str) -> int:
+    """A count written out: `10`, `three`; or a clear message for `10x3`, `8 per side`, `8-12`."""
+    compact = text.strip().lower()
+    if re.fullmatch(r"-?\d+", compact):
+        return int(compact)
+    if compact in _NUMBER_WORDS:
+        return _NUMBER_WORDS[compact]
+    counted = re.fullmatch(rf"(\d+|[a-z]+)\s*(?:{_COUNT_UNITS[what]})", compact)
+    if counted and (counted[1].isdigit() or counted[1] in _NUMBER_WORDS):
+        return _count_from_text(counted[1], what)  # `10 reps`, `three sets`
+    if re.fullmatch(r"\d*\.\d+", compact):
+        raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
+    times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
+    if times:
+        reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)
+        raise PydanticCustomError(
+            "count",
+            "'{text}' gives two numbers: write reps: {reps} and, on its own line, sets: {sets}",
+            {"text": text[:40], "reps": reps, "sets": sets},
+        )
+    each_side = re.fullmatch(r"(\d+)\s*(?:each|per|a|on each|every) side", compact)
+    if each_side:
+        raise PydanticCustomError(
+            "count",
+            "write the {what} of one side, {what}: {count}, and add per_side: true on its own line",
+            {"what": what, "count": each_side[1]},
+        )
+    if re.fullmatch(r"\d+\s*(?:-|to)\s*\d+", compact):
+        raise PydanticCustomError(
+            "count",
+            "'{text}' is a range: write one number, e.g. the lower one; a progression can "
+            "raise it week by week",
+            {"text": text[:40]},
+        )
+    raise PydanticCustomError(
+        "count",
+        "'{text}' is not a number of {what}: write e.g. {what}: 3",
+        {"text": text[:40], "what": what},
+    )
+
+
+def _count_text(limit: int, what: str):
+    """Like `_check_count`, for a number written inside a progression rule."""
+    check = _check_count(limit, what)
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit():
+            raise PydanticCustomError(
+                "count", "'{text}' is not a number of {what}", {"text": text[:40], "what": what}
+            )
+        return check(int(text))
+
+    return parse
+
+
+_DURATION_TEXT = (
+    r"^\s*(\d+(\.\d+)?\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*)+$"
+    r"|^\s*\d+:[0-5]\d\s*$|^\s*\d+\s*$"
+)
+Seconds = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                # An editor reads 10.00 as a number: "integer" takes it, not 1.30.
+                {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
+                {"type": "string", "pattern": _DURATION_TEXT},
+            ],
+            "description": "seconds, or a duration such as 45s, 2m, 1m30s, 1:30, 90 sec",
+        }
+    ),
+]
+
+
+def _count_schema(limit: int, what: str) -> dict[str, Any]:
+    words = [word for word, number in _NUMBER_WORDS.items() if 1 <= number <= limit]
+    numbers = [str(number) for number in range(1, limit + 1)]
+    count = "|".join(sorted(numbers + words, key=len, reverse=True))
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": limit},
+            # `three`, `10 reps`: counts as `_count_from_text` reads them, within the limit.
+            {"type": "string", "pattern": rf"^\s*({count})(\s*({_COUNT_UNITS[what]}))?\s*$"},
+        ],
+        "examples": [3, "three"],
+        "description": f"a whole number of {what} from 1 to {limit}, or a word such as three",
+    }
+
+
+Reps = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_REPS, "reps")),
+    WithJsonSchema(_count_schema(MAX_REPS, "reps")),
+]
+Sets = Annotated[
+    int,
+    BeforeValidator(_check_count(MAX_SETS, "sets")),
+    WithJsonSchema(_count_schema(MAX_SETS, "sets")),
+]
+ShortText = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=2000)]
+
+
+def _frequency(value: Any) -> Frequency:
+    try:
+        return parse_frequency(value)
+    except ValueError as error:
+        raise PydanticCustomError("frequency", str(error)) from None
+
+
+def parse_version(value: Any) -> str:
+    """Read a routine version: a whole number or numbers joined by dots, e.g. 3 or 1.2."""
+    text = str(value).strip() if isinstance(value, (int, float, str)) else ""
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,6}(\.\d{1,6}){0,3}", text):
+        raise PydanticCustomError("version", "write the version as a number such as 2 or 1.3")
+    return text
+
+
+_DATE_SCHEMA = {
+    # No "type": an editor reads 2030-01-31 as text, a Python YAML reader as a date object.
+    "not": {"type": ["number", "boolean", "array", "object"]},
+    "pattern": r"^\d{4}-\d\d-\d\d$",
+    "format": "date",
+    "examples": ["2030-01-31"],
+}
+
+
+class _Strict(BaseModel):
+    # The docstring under each field is its description in the JSON Schema (hover help).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
+    plain: ClassVar[type]
+    """The `backroutine.routine.model` class a valid instance becomes."""
+
+    def to_model(self) -> Any:
+        """This validated part of the file as plain `backroutine.routine.model` data."""
+        return self.plain(**{name: _plain(getattr(self, name)) for name in type(self).model_fields})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Strict):
+        return value.to_model()
+    if isinstance(value, list):  # frozen data holds tuples
+        return tuple(_plain(item) for item in value)
+    return value
+
+
+class Defaults(_Strict):
+    """Values every exercise step takes unless it gives its own."""
+
+    plain = model.Defaults
+
+    rest: Seconds | None = None
+    """Pause after each set."""
+    relax: Seconds | None = None
+    """Pause between reps that have a hold."""
+    sets: Sets | None = None
+    """How many sets."""
+    prepare: Seconds | None = None
+    """Get-ready countdown before each exercise (5 s if not given)."""
+    switch: Seconds | None = None
+    """Switch-sides pause for per-side exercises (5 s if not given)."""
+
+
+# --- progressions: how a step's numbers grow week by week ----------------------------
+
+_GROWTH = re.compile(
+    r"(?P<sign>[+-])\s*(?P<amount>[^,]+?)\s*"
+    r"(?:(?P<repeat>per week|a week|each week|every week|every (?P<every>\d+) weeks)\s*)?"
+    r"(?:(?:from|in) week (?P<from>\d+)|after (?P<after>\d+) weeks?)?\s*"
+    r"(?:,?\s*(?P<limit_word>up|down) to (?P<limit>.+))?"
+)
+_WEEKS = re.compile(
+    r"weeks? (?P<first>\d+)(?:\s*(?:-|to)\s*(?P<last>\d+)|\s*(?P<on>\+|on|onwards|and after))?"
+)
+MAX_WEEK = 520  # ten years: a week number beyond this is a typing slip
+
+
+def _growth(parse_amount):
+    """A validator reading `+5s per week, up to 60s`, `+1 after 2 weeks`, `-5s every 2 weeks...`."""
+
+    def parse(value: Any) -> Growth:
+        if isinstance(value, Growth):
+            return value
+        example = "write e.g. '+5s per week, up to 60s' or '+1 after 2 weeks'"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "progression", "{value} says how much but not when: " + example, {"value": value}
+            )
+        if not isinstance(value, str):
+            raise PydanticCustomError("progression", example)
+        match = _GROWTH.fullmatch(value.strip().lower())
+        if match is None:
+            raise PydanticCustomError(
+                "progression", "'{text}' is not a progression: " + example, {"text": value[:60]}
+            )
+        sign = 1 if match["sign"] == "+" else -1
+        amount = parse_amount(match["amount"])
+        every = int(match["every"]) if match["every"] else 1 if match["repeat"] else None
+        if match["from"]:
+            from_week = int(match["from"])
+        elif match["after"]:
+            from_week = int(match["after"]) + 1
+        elif every is not None:
+            from_week = 1 + every  # week 1 is the routine as written
+        else:
+            raise PydanticCustomError(
+                "progression",
+                "say when: '{sign}{amount} per week' or '{sign}{amount} from week 3'",
+                {"sign": match["sign"], "amount": match["amount"]},
+            )
+        limit = parse_amount(match["limit"]) if match["limit"] else None
+        expected_word = "up" if sign > 0 else "down"
+        if limit is None and every is not None:
+            raise PydanticCustomError(
+                "progression",
+                "add ', {word} to ...' so a weekly change stops somewhere",
+                {"word": expected_word},
+            )
+        if match["limit_word"] and match["limit_word"] != expected_word:
+            raise PydanticCustomError(
+                "progression",
+                "a '{sign}' change goes {word} to a limit: write '{word} to'",
+                {"sign": match["sign"], "word": expected_word},
+            )
+        if not 1 <= from_week <= MAX_WEEK or (every is not None and not 1 <= every <= MAX_WEEK):
+            raise PydanticCustomError("progression", "week numbers go from 1 to {max}",
+                                      {"max": MAX_WEEK})
+        return Growth(change=sign * amount, every_weeks=every, from_week=from_week, limit=limit)
+
+    return parse
+
+
+def parse_weeks(value: Any) -> tuple[int, int | None]:
+    """Read `week 3` (that week), `weeks 1-2` (those weeks) or `week 3 on` (from then on)."""
+    if isinstance(value, tuple):
+        return value
+    match = _WEEKS.fullmatch(str(value).strip().lower())
+    if match is None:
+        raise PydanticCustomError(
+            "weeks",
+            "'{text}' is not a week: write week 3, weeks 1-2 or week 3 on",
+            {"text": str(value)[:40]},
+        )
+    first = int(match["first"])
+    last = None if match["on"] else int(match["last"] or first)
+    if not 1 <= first <= MAX_WEEK or (last is not None and not first <= last <= MAX_WEEK):
+        raise PydanticCustomError(
+            "weeks", "'{text}': weeks count from 1, and a range goes up (weeks 1-2)",
+            {"text": str(value)[:40]},
+        )
+    return (first, last)
+
+
+def _no_overlap(schedule: dict[tuple[int, int | None], int]) -> dict[tuple[int, int | None], int]:
+    spans = sorted(schedule)
+    for (_, last), (next_first, _) in pairwise(spans):
+        if last is None or last >= next_first:
+            raise PydanticCustomError(
+                "weeks", "week {week} is given twice: the weeks must not overlap",
+                {"week": next_first},
+            )
+    return schedule
+
+
+Weeks = Annotated[tuple[int, int | None], BeforeValidator(parse_weeks)]
+
+
+def _rule(value_type: Any, parse_amount, example: str) -> Any:
+    """A progression rule for one field: a growth text, or a schedule of values by week."""
+    return Annotated[
+        Annotated[Growth, BeforeValidator(_growth(parse_amount)), Tag("growth")]
+        | Annotated[dict[Weeks, value_type], AfterValidator(_no_overlap), Tag("schedule")],
+        Discriminator(lambda value: "schedule" if isinstance(value, dict) else "growth"),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "examples": [example]},
+                    {"type": "object", "propertyNames": {"pattern": r"^\s*[Ww]eeks? \d+"}},
+                ],
+                "description": "a change such as '+5s per week, up to 60s', or values by week",
+            }
+        ),
+    ]
+
+
+DurationRule = _rule(Seconds, parse_duration, "+5s per week, up to 60s")
+RepsRule = _rule(Reps, _count_text(MAX_REPS, "reps"), "+2 every 2 weeks, up to 15")
+SetsRule = _rule(Sets, _count_text(MAX_SETS, "sets"), "+1 after 2 weeks")
+
+
+class Progression(_Strict):
+    """How the numbers grow, counted in weeks from the first session of the routine."""
+
+    plain = model.Progression
+
+    hold: DurationRule | None = None
+    """How the hold grows, e.g. '+5s per week, up to 60s'."""
+    duration: DurationRule | None = None
+    """How the duration grows, e.g. '+1m per week, up to 20m'."""
+    reps: RepsRule | None = None
+    """How the reps grow, e.g. '+2 every 2 weeks, up to 15'."""
+    sets: SetsRule | None = None
+    """How the sets grow, e.g. '+1 after 2 weeks'."""
+
+
+def _opt_out(value: Any) -> Any:
+    """`progression: false` (or `none`) on a step: an empty progression, so no rule applies."""
+    opting_out = value is False or (isinstance(value, str) and value.strip().lower() == "none")
+    return {} if opting_out else value
+
+
+StepProgression = Annotated[
+    Progression,
+    BeforeValidator(_opt_out, json_schema_input_type=Progression | Literal[False, "none"]),
+]
+
+_TIMINGS = ("hold", "duration", "reps")
+
+
+def _exercise_step_rules(schema: dict[str, Any]) -> None:
+    """What `_one_way_of_timing` and the library checks say, as JSON Schema."""
+    # A step that takes an exercise from a library may leave out its name and timing.
+    schema["required"] = [key for key in schema.get("required", []) if key != "name"]
+    schema["anyOf"] = [{"required": ["name"]}, {"required": ["exercise"]}]
+    schema["if"] = {"not": {"required": ["exercise"]}}
+    schema["then"] = {
+        "anyOf": [{"required": [timing]} for timing in _TIMINGS],
+        "dependentRequired": {"relax": ["reps", "hold"]},
+    }
+    schema["not"] = {
+        "anyOf": [{"required": ["hold", "duration"]}, {"required": ["reps", "duration"]}]
+    }
+
+
+class ExerciseStep(_Strict):
+    """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
+
+    model_config = ConfigDict(json_schema_extra=_exercise_step_rules)
+    plain = model.ExerciseStep
+
+    exercise: Annotated[str, Field(max_length=100)] | None = None
+    """The library exercise this step takes its name, timing and texts from, e.g. bird-dog."""
+    name: ShortText = Field(min_length=1)
+    """What the exercise is called, e.g. Bird-dog."""
+    hold: Seconds | None = None
+    """One timed hold, or with `reps` the hold of each rep."""
+    duration: Seconds | None = None
+    """A timed activity such as walking."""
+    reps: Reps | None = None
+    """Repetitions; paced by the app when `hold` is given, else marked done by the patient."""
+    relax: Seconds | None = None
+    """Pause between reps that have a hold (3 s if not given)."""
+    sets: Sets | None = None
+    """How many sets (1 if not given)."""
+    rest: Seconds | None = None
+    """Pause after each set, before the next set or step."""
+    per_side: bool = False
+    """Do it on the left, then on the right."""
+    switch: Seconds | None = None
+    """Switch-sides pause (5 s if not given)."""
+    prepare: Seconds | None = None
+    """Get-ready countdown before the exercise."""
+    tips: list[LongText] = Field(default_factory=list, max_length=20)
+    """Form cues shown while doing it."""
+    caution: LongText | None = None
+    """When to stop."""
+    why: LongText | None = None
+    """One or two sentences on why this exercise helps."""
+    say: LongText | None = None
+    """What the voice says to announce the exercise."""
+    progression: StepProgression | None = None
+    """How this step's numbers grow week by week; false: not at all, whatever the routine says."""
+
+    @model_validator(mode="after")
+    def _one_way_of_timing(self) -> ExerciseStep:
+        if self.reps is None:
+            if self.hold is None and self.duration is None:
+                raise PydanticCustomError(
+                    "timing", "give the step one of hold (e.g. hold: 30s), duration or reps"
+                )
+            if self.hold is not None and self.duration is not None:
+                raise PydanticCustomError(
+                    "timing",
+                    "give either hold or duration, not both: a hold is a stretch or "
+                    "plank, a duration an activity such as walking",
+                )
+        elif self.duration is not None:
+            raise PydanticCustomError(
+                "timing", "give either reps or duration, not both (reps may have a hold per rep)"
+            )
+        if self.relax is not None and (self.reps is None or self.hold is None):
+            raise PydanticCustomError(
+                "timing",
+                "relax is the pause between reps that have a hold: add reps and hold, "
+                "or remove relax",
+            )
+        if self.progression is not None:
+            for field in ("hold", "duration", "reps"):
+                if getattr(self.progression, field) is not None and getattr(self, field) is None:
+                    raise PydanticCustomError(
+                        "timing",
+                        "the progression changes {field}, but the step has no {field}: "
+                        "give it {field}: or change what the progression grows",
+                        {"field": field},
+                    )
+        return self
+
+
+class RestStep(_Strict):
+    """A rest between exercises, written `- rest: 60s`."""
+
+    plain = model.RestStep
+
+    rest: Seconds
+    """How long to rest."""
+
+
+def _step_tag(value: Any) -> str:
+    is_exercise = isinstance(value, dict) and not value.keys().isdisjoint({"name", "exercise"})
+    if isinstance(value, dict) and not is_exercise and "rest" in value:
+        return "rest"
+    return "exercise"
+
+
+Step = Annotated[
+    Annotated[ExerciseStep, Tag("exercise")] | Annotated[RestStep, Tag("rest")],
+    Discriminator(_step_tag),
+]
+
+
+class Routine(_Strict):
+    """A home exercise routine as a therapist writes it."""
+
+    plain = model.Routine
+
+    backroutine: Literal[1] = FORMAT_VERSION
+    """Format version; absent means the current one."""
+    title: ShortText = Field(min_length=1)
+    """The routine's name."""
+    description: LongText | None = None
+    """What the routine is for."""
+    author: ShortText | None = None
+    """Who wrote it."""
+    id: Annotated[str, Field(max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$")] | None = None
+    """A name that stays the same across versions, e.g. core-for-jane: import replaces by it."""
+    version: (
+        Annotated[
+            str,
+            BeforeValidator(parse_version),
+            # An editor reads `version: 1.2` as a number, `1.2.1` as text.
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0},
+                        {"type": "string", "pattern": r"^\s*\d{1,6}(\.\d{1,6}){0,3}\s*$"},
+                    ],
+                    "examples": [1, "2.1"],
+                }
+            ),
+        ]
+        | None
+    ) = None
+    """The routine's own version, 1, 2 or 1.2: a higher one replaces a lower one on import."""
+    licence: ShortText | None = None
+    """Under what terms others may use the file, e.g. CC BY 4.0."""
+    review_by: Annotated[date, WithJsonSchema(_DATE_SCHEMA)] | None = None
+    """When the patient should have the routine reviewed by their therapist."""
+    library: (
+        Annotated[
+            str,
+            Field(max_length=200),
+            # What `library.library_file` refuses, as far as a pattern can say it.
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "pattern": r"^(?![/\\~])(?![A-Za-z]:)(?!(.*[/\\])?\.\.([/\\]|$)).+$",
+                    "examples": ["my-exercises.yaml"],
+                }
+            ),
+        ]
+        | None
+    ) = None
+    """An exercise library file beside the routine, e.g. my-exercises.yaml."""
+    frequency: (
+        Annotated[
+            Frequency,
+            BeforeValidator(_frequency),
+            WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
+        ]
+        | None
+    ) = None
+    """How often to do it: daily, 2 per day, 3 per week."""
+    tags: list[ShortText] = Field(default_factory=list, max_length=20)
+    """Words to find it by."""
+    safety: list[LongText] = Field(default_factory=list, max_length=20)
+    """Notes shown before the session starts."""
+    defaults: Defaults = Field(default_factory=Defaults)
+    """Values every exercise step inherits."""
+    progression: Progression | None = None
+    """How every exercise's numbers grow week by week (a step's own progression wins)."""
+    steps: list[Step] = Field(min_length=1, max_length=200)
+    """The exercises and rests, in order."""
+
+
+KEYS = frozenset(
+    name
+    for schema_class in (Routine, ExerciseStep, Defaults, Progression)
+    for name in schema_class.model_fields
+)
+"""Every key of the format, in any place."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a routine file, for editors: what `validate` accepts, with help."""
+    from backroutine.routine.library import bundled_library  # it reads its file with the loader
+
+    schema = Routine.model_json_schema()
+    ids = sorted(bundled_library().exercises)
+    exercise = schema["$defs"]["ExerciseStep"]["properties"]["exercise"]
+    # Offered for completion; refused when unknown unless the routine names its own library.
+    exercise["anyOf"] = [{"enum": ids}, {"type": "string"}]
+    schema["if"] = {"not": {"required": ["library"]}}
+    schema["then"] = {
+        "properties": {"steps": {"items": {"properties": {"exercise": {"enum": ids}}}}}
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "backroutine routine file",
+        **schema,
+    }

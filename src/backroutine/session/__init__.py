@@ -1,0 +1,1 @@
+"""A session being played: the engine, its recorder into the log, the session lock."""

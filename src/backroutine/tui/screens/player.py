@@ -1,0 +1,406 @@
+"""The player: a big countdown and everything needed to do the exercise right."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+
+from backroutine.base.text import human_duration, printable
+from backroutine.figures.load import figure_for
+from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.safety import STOP_KEY_NOTE
+from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
+from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
+from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.figure import FigureView
+
+SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+STOP_NOTE = STOP_KEY_NOTE
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """How one exercise of the session went: done, skipped or hurt."""
+
+    name: str
+    outcome: str
+
+
+@dataclass
+class SessionOutcome:
+    """How the session went, for the summary screen."""
+
+    status: str = "abandoned"
+    active_seconds: float = 0.0
+    results: dict[int, ExerciseResult] = field(default_factory=dict)
+    """Step index -> how that exercise went (its last pass, after going back)."""
+    hurt: bool = False
+    """The patient pressed "this hurts" (also during a rest, which has no result)."""
+
+    @property
+    def exercises(self) -> list[ExerciseResult]:
+        """Each exercise left so far, in routine order."""
+        return [self.results[step] for step in sorted(self.results)]
+
+
+class PlayerScreen(Screen[SessionOutcome]):
+    """Guides the patient through the session the engine runs.
+
+    One one-shot timer, set for the moment the shown second changes, asks the engine
+    what happened by now; the screen redraws only what changed.
+    """
+
+    CSS_PATH = "player.tcss"
+    # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("enter", "done", "Done"),
+        Binding("h", "hurt", "Hurts"),
+        Binding("n", "skip", "Skip"),
+        Binding("N", "skip_exercise", "Skip exercise", show=False),
+        Binding("b", "back", "Back"),
+        Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
+        Binding("q", "quit_session", "Quit"),
+        Binding("m", "mute", "Mute"),
+        Binding("f", "toggle_figure", "Figure", show=False),
+    ]
+
+    def __init__(
+        self,
+        routine: Routine,
+        engine: SessionEngine,
+        *,
+        audio=None,
+        audio_note: str | None = None,
+        earlier: dict[int, ExerciseResult] | None = None,
+    ) -> None:
+        """`earlier`: the exercises a resumed session had left before it stopped."""
+        super().__init__()
+        self.routine = routine
+        self.engine = engine
+        self.audio = audio
+        self.audio_note = audio_note
+        self.outcome = SessionOutcome(results=dict(earlier or {}))
+        self.exercise_numbers = _exercise_numbers(routine)
+        self._timer: Timer | None = None
+        self._shown: dict[str, object] = {}
+        self.figure_on = True
+        engine.subscribe(self._on_event)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            with Horizontal(id="top"):
+                yield Static(id="kind")
+                yield Static(id="position")
+            yield Static(id="name")
+            yield Static(id="detail")
+            with Horizontal(id="stage"):
+                with Vertical(id="clock"):
+                    yield Digits(id="countdown")
+                    yield Static(id="prompt")
+                yield FigureView(id="figure")
+            # The caution first: on a short terminal the tips give way, not the warning.
+            yield Static(id="caution")
+            yield Static(id="tips")
+            yield Static(id="next")
+            with Vertical(id="foot"):
+                yield Static(id="status")
+                yield Static(STOP_NOTE, id="stop-note")
+                with Horizontal(id="bottom"):
+                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                    yield Static(id="time-left")
+        yield Footer(show_command_palette=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
+        self.query_one(Footer).compact = event.size.width < 72
+        self._size_figure(event.size.width, event.size.height)
+
+    def _size_figure(self, width: int, height: int) -> None:
+        """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
+        figure = self.query_one(FigureView)
+        figure.display = self.figure_on and width >= 60 and height >= 20
+        rows = min(16, 5 + max(0, height - 24) // 2)
+        figure.styles.height = rows
+        # A lying figure is about three times as wide as tall; braille cells are 2 x 4 dots.
+        figure.styles.width = min(width * 2 // 5, rows * 6)
+
+    def action_toggle_figure(self) -> None:
+        """Show or hide the moving figure (the words say everything without it)."""
+        self.figure_on = not self.figure_on
+        self._size_figure(self.size.width, self.size.height)
+
+    def on_mount(self) -> None:
+        self.sub_title = printable(self.routine.title)
+        self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
+        if self.audio_note:
+            self.notify(printable(self.audio_note), title="Sound", timeout=6, markup=False)
+        if self.engine.status == "ready":
+            self.engine.start()
+        self.sync()
+
+    # -- time --------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Ask the engine what has happened by now, show it, and plan the next wake-up."""
+        self.engine.update()
+        self._render_state()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Wake up when the shown second changes, not on a fixed beat."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        delay = self._seconds_to_next_change()
+        if delay is not None:
+            self._timer = self.set_timer(delay, self.sync)
+
+    def _seconds_to_next_change(self) -> float | None:
+        engine = self.engine
+        if engine.status in {"finished", "abandoned", "paused"}:
+            return None
+        lead_in = engine.lead_in_remaining()
+        remaining = lead_in if lead_in > 0 else engine.remaining()
+        if remaining is None:  # self-paced or waiting: the clock shown counts up
+            elapsed = engine.elapsed()
+            return 1.0 - (elapsed - math.floor(elapsed)) + 0.005
+        fraction = remaining - math.floor(remaining)
+        return (fraction if fraction > 0.001 else 1.0) + 0.005
+
+    # -- events ------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, ExerciseDone):
+            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome)
+        elif isinstance(event, SessionFinished):
+            self.outcome.status = event.status
+            self.outcome.active_seconds = event.active_seconds
+            self.call_later(self._finish)
+
+    def _finish(self) -> None:
+        self.dismiss(self.outcome)
+
+    # -- drawing -----------------------------------------------------------------
+
+    def _set(self, widget_id: str, value: object) -> None:
+        """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
+        if self._shown.get(widget_id) == value:
+            return
+        self._shown[widget_id] = value
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, Digits):
+            widget.update(str(value))
+        elif isinstance(widget, ProgressBar):
+            widget.progress = float(value)
+        else:
+            widget.update(value)
+
+    def _render_state(self) -> None:
+        engine = self.engine
+        segment = engine.current
+        if segment is None:
+            return
+        step = self.routine.steps[segment.step_index]
+        lead_in = engine.lead_in_remaining()
+        kind = SegmentKind.PREPARE if lead_in > 0 else segment.kind
+        word = kind.label.upper()
+        if engine.status == "paused":
+            word = f"PAUSED · {word}"
+        elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
+            word = "WHEN YOU ARE READY"
+        kind_widget = self.query_one("#kind", Static)
+        for other in SegmentKind:
+            kind_widget.set_class(other is kind, f"-{other.value}")
+        kind_widget.set_class(engine.status == "paused", "-paused")
+        self._set("kind", f" {word} ")
+        number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
+        self._set("position", f"Exercise {number} of {total}" if number else "Rest")
+        self._set(
+            "name",
+            literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
+        )
+        self._set("detail", _detail(segment))
+        self._set("countdown", self._clock_text(segment, lead_in))
+        self.query_one(FigureView).follow(
+            figure_for(step.name, step.exercise) if isinstance(step, ExerciseStep) else None,
+            kind.value, segment.side == "right", engine.elapsed)
+        self._set("prompt", self._prompt(segment))
+        if isinstance(step, ExerciseStep):
+            self._set(
+                "tips", Content("\n").join(Content("• ") + literal(tip) for tip in step.tips[:3])
+            )
+            self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
+        else:
+            self._set("tips", "Breathe easily and let your back settle.")
+            self._set("caution", "")
+        self._set("next", Content("Next: ") + self._next_up())
+        total_left = engine.remaining_total()
+        total = self.query_one("#progress", ProgressBar).total or 1.0
+        # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
+        self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
+        self._set("time-left", _time_left(total_left))
+        muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
+        self._set("status", "Sound muted (m to unmute)" if muted else "")
+
+    def _clock_text(self, segment: Segment, lead_in: float) -> str:
+        if lead_in > 0:
+            return str(math.ceil(lead_in))
+        remaining = self.engine.remaining()
+        if remaining is None:
+            if segment.kind is SegmentKind.SELF_PACED:
+                return f"{segment.rep_count}"
+            return "--"
+        seconds = math.ceil(remaining)
+        return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
+
+    def _prompt(self, segment: Segment) -> str:
+        status = self.engine.status
+        if status == "paused":
+            return "Paused: press space to carry on"
+        if status == "waiting":
+            if segment.kind is SegmentKind.SELF_PACED:
+                return f"Do {segment.rep_count} reps at your own pace, then press Enter"
+            return "Get into position, then press Enter"
+        if self.engine.lead_in_remaining() > 0:
+            return "Get back into position"
+        return {
+            SegmentKind.PREPARE: "Get into position",
+            SegmentKind.SWITCH_SIDES: "Switch to the other side",
+            SegmentKind.RELAX: "Relax",
+            SegmentKind.REST: "Rest",
+        }.get(segment.kind, "")
+
+    def _next_up(self) -> Content:
+        """The next set, side or exercise to come (not the next rep of this one)."""
+        current = self.engine.current
+        for later in self.engine.segments[self.engine.index + 1 :]:
+            if not later.kind.is_work:
+                continue
+            if later.step_index != current.step_index:
+                side = f", {later.side} side" if later.side else ""
+                return literal(later.name) + Content(side)
+            if later.set_number != current.set_number and current.kind is SegmentKind.REST:
+                # A rest between sets: the next thing to do is the next set.
+                side = f", {later.side} side" if later.side else ""
+                return (
+                    Content(f"Set {later.set_number} of {later.set_count}: ")
+                    + literal(later.name) + Content(side)
+                )
+            if later.side != current.side:
+                return literal(later.name) + Content(f", {later.side} side")
+        return Content("the end of the routine")
+
+    # -- keys --------------------------------------------------------------------
+
+    def _control(self, events: list[Event]) -> None:
+        self._render_state()
+        self._schedule()
+
+    def action_toggle_pause(self) -> None:
+        if self.engine.status == "paused":
+            self._control(self.engine.resume())
+        else:
+            self._control(self.engine.pause())
+
+    def action_done(self) -> None:
+        if self.engine.status == "waiting":
+            segment = self.engine.current
+            if segment is not None and segment.kind is SegmentKind.SELF_PACED:
+                self._control(self.engine.done())
+            else:
+                self._control(self.engine.ready())
+
+    def action_skip(self) -> None:
+        self._control(self.engine.skip_segment())
+
+    def action_skip_exercise(self) -> None:
+        self._control(self.engine.skip_exercise())
+
+    def action_back(self) -> None:
+        self._control(self.engine.back())
+
+    def action_add_time(self) -> None:
+        self._control(self.engine.add_time(10))
+        self.notify("+10 seconds", timeout=1.5)
+
+    def action_mute(self) -> None:
+        if self.audio is None:
+            self.notify("Sound is off for this session", timeout=2)
+            return
+        self.audio.muted = not self.audio.muted
+        self._render_state()
+
+    def action_hurt(self) -> None:
+        if self.engine.status in {"finished", "abandoned"}:
+            return
+        step = self.routine.steps[self.engine.current.step_index]
+        self.outcome.hurt = True
+        self._control(self.engine.hurt())
+        if self.engine.status == "finished":
+            return  # it was the last exercise: the summary follows, with the clinician's note
+        exercise = step.name if isinstance(step, ExerciseStep) else None
+        self.app.push_screen(HurtQuestion(exercise), self._after_hurt)
+
+    def _after_hurt(self, choice: AfterHurt | None) -> None:
+        if choice == "end":
+            self._control(self.engine.quit())
+        elif choice == "carry_on" and self.engine.status == "paused":
+            self._control(self.engine.resume())
+        # "pause": hurt() left the session paused; space carries on when the patient is ready.
+
+    def action_quit_session(self) -> None:
+        was_paused = self.engine.status == "paused"
+        if not was_paused:
+            self._control(self.engine.pause())
+
+        def answered(end: bool | None) -> None:
+            if end:
+                self._control(self.engine.quit())
+            elif not was_paused:
+                self._control(self.engine.resume())
+
+        self.app.push_screen(
+            Question(
+                "End the session now?\nWhat you did so far is kept, marked as not finished.",
+                yes="End session",
+                no="Keep going",
+            ),
+            answered,
+        )
+
+
+def _time_left(seconds: float) -> str:
+    """Whole minutes while more than two are left; seconds near the end."""
+    if seconds > 120:
+        return f"about {math.ceil(seconds / 60)} min left"
+    return f"{human_duration(math.ceil(seconds))} left"
+
+
+def _detail(segment: Segment) -> str:
+    parts = []
+    if segment.side:
+        parts.append(SIDE_WORDS[segment.side])
+    if segment.set_count > 1:
+        parts.append(f"Set {segment.set_number} of {segment.set_count}")
+    if segment.rep_number and segment.kind is SegmentKind.REP:
+        parts.append(f"Rep {segment.rep_number} of {segment.rep_count}")
+    elif segment.kind is SegmentKind.SELF_PACED:
+        parts.append(f"{segment.rep_count} reps")
+    return " · ".join(parts)
+
+
+def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:
+    """Step index -> (exercise number, number of exercises); rests have none."""
+    indices = [i for i, step in enumerate(routine.steps) if isinstance(step, ExerciseStep)]
+    return {index: (number, len(indices)) for number, index in enumerate(indices, start=1)}
