@@ -134,6 +134,7 @@ def _validate(
 ) -> tuple[model.Routine, list[Problem]]:
     # Imported here: the library module reads its files with this module's reader.
     from backroutine.routine.library import resolve_exercises
+    from backroutine.routine.pictures import check_pictures
 
     document, places = read_yaml(data, source)
     _require_mapping(document, source, "a routine file")
@@ -142,6 +143,7 @@ def _validate(
     if warn:
         warnings += plausibility.decimal_durations(document, places, source)
     problems, unresolved = resolve_exercises(document, places, source, folder)
+    problems += check_pictures(document, places, source, folder)
     try:
         routine = Routine.model_validate(document)
     except ValidationError as error:

@@ -233,7 +233,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("detail", _detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
         self.query_one(FigureView).follow(
-            figure_for(step.name, step.exercise) if isinstance(step, ExerciseStep) else None,
+            figure_for(step.name, step.exercise, step.figure)
+            if isinstance(step, ExerciseStep) else None,
             kind.value, segment.side == "right", engine.elapsed)
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
