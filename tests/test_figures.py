@@ -131,3 +131,13 @@ def test_the_figures_import_no_textual() -> None:
             "backroutine.figures.braille, backroutine.figures.motion; "
             "assert 'textual' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_contact_sheet_in_docs_is_current(tmp_path) -> None:
+    """docs/figures.svg shows the figures as they are: rerun scripts/contact_sheet.py if not."""
+    root = resources.files("backroutine").joinpath("..", "..")
+    sheet = tmp_path / "figures.svg"
+    subprocess.run([sys.executable, str(root / "scripts" / "contact_sheet.py"), str(sheet)],
+                   check=True, capture_output=True)
+    assert sheet.read_text() == (root / "docs" / "figures.svg").read_text()
+    assert sheet.read_text().count("<desc>") == len(FIGURES) == 35
