@@ -179,7 +179,7 @@ async def test_at_60x20_start_is_impossible_until_every_question_was_on_screen(m
         assert isinstance(app.screen, PlayerScreen)
 
 
-async def test_ctrl_s_before_reading_shows_the_next_questions_instead(make_app):
+async def test_ctrl_s_before_reading_shows_the_questions_not_yet_read_instead(make_app):
     app = make_app()
     async with opened(app, size=(60, 20)) as pilot:
         await open_check_in(pilot)
@@ -193,6 +193,21 @@ async def test_ctrl_s_before_reading_shows_the_next_questions_instead(make_app):
             if isinstance(app.screen, CheckInScreen):
                 assert form.scroll_y > before or not start_disabled(app)
         assert isinstance(app.screen, PlayerScreen)
+
+
+async def test_after_skipping_questions_ctrl_s_brings_the_first_unseen_into_view(make_app):
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await open_check_in(pilot)
+        await pilot.press("end")  # straight past every question to the buttons
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+        assert "scroll up" in shown(app, "#unseen")
+        form = app.screen.query_one("#form")
+        at_end = form.scroll_y
+        await pilot.press("ctrl+s")
+        await pilot.pause(SETTLE_SECONDS + 0.3)
+        assert isinstance(app.screen, CheckInScreen)
+        assert form.scroll_y < at_end  # back up to the questions skipped, not further down
 
 
 async def stop_a_session(make_app, log, clock) -> None:

@@ -173,23 +173,30 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
         self._update_start()
 
     def _unseen(self) -> list[Widget]:
-        return [
+        """The questions and answers not yet read, top to bottom."""
+        unseen = [
             widget
             for widget in self._must_see()
             if not widget.virtual_region.height
             or not set(range(widget.virtual_region.height)) <= self._seen_lines.get(widget, set())
         ]
+        return sorted(unseen, key=lambda widget: widget.virtual_region.y)
 
     def _update_start(self) -> None:
-        unseen = len(self._unseen())
+        unseen = self._unseen()
         stopped = not self.answers().go_ahead
         self.query_one("#start", Button).disabled = bool(unseen) or stopped
         note = self.query_one("#unseen", Static)
-        note.update(
-            f"↓ Read every question before you start: {unseen} not seen yet, scroll down."
-            if unseen and not stopped
-            else ""
-        )
+        if unseen and not stopped:
+            # Point the way: after paging fast, the questions missed may be above.
+            above = unseen[0].virtual_region.y < self.query_one("#form", VerticalScroll).scroll_y
+            arrow, way = ("↑", "up") if above else ("↓", "down")
+            note.update(
+                f"{arrow} Read every question before you start: "
+                f"{len(unseen)} not seen yet, scroll {way}."
+            )
+        else:
+            note.update("")
         note.set_class(bool(unseen) and not stopped, "shown")
 
     # -- the answers ------------------------------------------------------------------
@@ -247,7 +254,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             return
         unseen = self._unseen()
         if unseen:
-            self.query_one("#form", VerticalScroll).scroll_page_down()
+            unseen[0].scroll_visible(top=True)  # the first question not yet read, wherever it is
             self.notify("Please read every question before you start.", timeout=3)
             return
         self.dismiss(answers)
