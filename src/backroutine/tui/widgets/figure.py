@@ -62,7 +62,8 @@ class FigureView(Static):
         drawn = (frame.key, width, height)
         if drawn != self._drawn:
             self._drawn = drawn
-            self.update("\n".join(render(frame.figure, frame.pose, width, height)))
+            # Its size is set by the player, not by what it shows: no layout pass per frame.
+            self.update("\n".join(render(frame.figure, frame.pose, width, height)), layout=False)
         if frame.moving:
             if self._timer is None:
                 self._timer = self.set_interval(1 / STEPS_PER_SECOND, self.redraw)
