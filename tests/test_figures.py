@@ -91,11 +91,26 @@ def test_the_other_side_is_a_mirror_image(figure_id: str) -> None:
 
 
 def test_the_moving_limb_changes_side_in_the_mirror() -> None:
-    """Bird-dog reaches with the left arm; on the other side the right arm reaches."""
+    """Bird-dog lifts the left leg first (as its words say); on the other side, the right."""
     reach = FIGURES["bird-dog"].end
     other = FIGURES["bird-dog"].side(other=True).end
-    assert reach.points()["hand_l"][1] > reach.points()["hand_r"][1] + 30
-    assert other.points()["hand_r"][1] > other.points()["hand_l"][1] + 30
+    assert reach.points()["ankle_l"][1] > reach.points()["ankle_r"][1] + 20
+    assert other.points()["ankle_r"][1] > other.points()["ankle_l"][1] + 20
+
+
+@pytest.mark.parametrize(("figure_id", "low", "high"), [
+    ("bird-dog", "hand_l", "hand_r"),  # "Left leg and right arm first"
+    ("single-leg-stance", "ankle_l", "ankle_r"),  # "Stand on your left leg first"
+    ("side-plank", "hip_l", "hip_r"),  # "On your left side first"
+    ("hip-flexor-stretch", "knee_l", "knee_r"),  # "Left knee down first"
+    ("dead-bug", "ankle_l", "ankle_r"),  # "Left leg first": it straightens, low
+    ("clamshell", "knee_r", "knee_l"),  # "Lying on your right side, left knee lifts first"
+])
+def test_the_first_side_drawn_is_the_one_the_words_name(
+    figure_id: str, low: str, high: str
+) -> None:
+    points = FIGURES[figure_id].end.points()
+    assert points[low][1] < points[high][1] - 5
 
 
 def test_the_checks_catch_a_floating_or_sunken_or_overstretched_figure() -> None:

@@ -76,7 +76,8 @@ def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
     hold = raw.get("hold", poses[-1][0])
     if hold not in dict(poses):
         raise FigureDataError(f"{figure_id}: hold pose {hold!r} is not one of its poses")
-    return replace(figure, poses=tuple(poses), hold=hold)
+    figure = replace(figure, poses=tuple(poses), hold=hold)
+    return figure.side(other=raw.get("side", "left") == "right")
 
 
 @cache
