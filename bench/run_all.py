@@ -32,6 +32,10 @@ BENCHMARKS = [
     ("Completion log: ten years of history, durable writes", 6, "log_history.py", [], []),
     ("Reminder start-up in a shell", 9, "due_startup.py", ["--runs", "15"], ["--runs", "3"]),
     ("Hostile routine files", 8, "reliability.py", ["--files", "20000"], ["--files", "500"]),
+    ("Model-based walks through the app", 14, "reliability.py",
+     ["--files", "0", "--walks", "1000"], ["--files", "0", "--walks", "20"]),
+    ("The full-screen app killed at random moments", 14, "reliability.py",
+     ["--files", "0", "--kills", "40"], ["--files", "0", "--kills", "5"]),
     ("The neural voice: cold synthesis per routine, the app's memory", 21, "neural_voice.py",
      ["--runs", "3", "--hold", "15"], ["--runs", "1", "--hold", "5"]),
 ]
