@@ -1,4 +1,5 @@
-"""Render every figure's key poses to docs/figures.svg, for review by eye.
+"""Compile figures.yaml to figures.json and render every figure's key poses to
+docs/figures.svg, for review by eye.
 
     python scripts/contact_sheet.py [OUT.svg]
 
@@ -13,6 +14,7 @@ import sys
 from html import escape
 from pathlib import Path
 
+from backroutine.figures import load
 from backroutine.figures.load import library
 from backroutine.figures.quality import problems
 from backroutine.figures.svg import poses_svg
@@ -24,6 +26,9 @@ CELL_WIDTH, CELL_HEIGHT, PANEL_HEIGHT = 420, 190, 140
 def main(argv: list[str]) -> int:
     """Write the sheet; exit 1 if a figure fails its checks."""
     out = Path(argv[0]) if argv else Path(__file__).parent.parent / "docs" / "figures.svg"
+    if not argv:
+        Path(load.__file__).with_name("figures.json").write_text(load.compiled(), "utf-8")
+        library.cache_clear()
     figures = library()
     failed = 0
     cells = []

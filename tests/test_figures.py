@@ -13,7 +13,13 @@ from importlib import resources
 import pytest
 import yaml
 
-from backroutine.figures.load import FigureDataError, figure_for, library, parse_figure
+from backroutine.figures.load import (
+    FigureDataError,
+    compiled,
+    figure_for,
+    library,
+    parse_figure,
+)
 from backroutine.figures.model import RANGES, Pose, View
 from backroutine.figures.quality import (
     bone_lengths,
@@ -28,6 +34,7 @@ FIGURES = library()
 
 def _yaml(package: str, name: str) -> dict:
     return yaml.safe_load(resources.files(package).joinpath(name).read_text("utf-8"))
+
 
 
 def _bundled_steps() -> list[tuple[str, dict]]:
@@ -146,6 +153,12 @@ def test_the_figures_import_no_textual() -> None:
             "backroutine.figures.braille, backroutine.figures.motion; "
             "assert 'textual' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_compiled_poses_the_app_reads_are_current() -> None:
+    """figures.json is figures.yaml compiled: rerun scripts/contact_sheet.py if not."""
+    json_text = resources.files("backroutine.figures").joinpath("figures.json").read_text("utf-8")
+    assert json_text == compiled()
 
 
 def test_the_contact_sheet_in_docs_is_current(tmp_path) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
-
-import yaml
 
 from backroutine.figures.model import (
     AXIAL_JOINTS,
@@ -80,14 +79,28 @@ def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
     return figure.side(other=raw.get("side", "left") == "right")
 
 
+def read_source() -> dict[str, Any]:
+    """figures.yaml, the poses as written (with a safe YAML loader)."""
+    import yaml  # only the compile step reads YAML: the app starts without it
+
+    text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def compiled() -> str:
+    """figures.json's text: figures.yaml with its shorthands expanded, for the app to read."""
+    return json.dumps(read_source(), indent=1, sort_keys=True) + "\n"
+
+
 @cache
 def library() -> dict[str, Figure]:
-    """Every bundled figure by id (read once, with a safe YAML loader)."""
-    text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
-    # libyaml's safe loader reads it in a tenth of the time: the player waits for this.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)
-    return {fid: parse_figure(fid, raw) for fid, raw in data["figures"].items()}
+    """Every bundled figure by id, read once from figures.json.
+
+    The app plays a prepared routine without importing YAML (a start-up budget), so it reads
+    the poses compiled to JSON; scripts/contact_sheet.py writes it and a test keeps it current.
+    """
+    text = resources.files("backroutine.figures").joinpath("figures.json").read_text("utf-8")
+    return {fid: parse_figure(fid, raw) for fid, raw in json.loads(text)["figures"].items()}
 
 
 def _key(text: str) -> str:
