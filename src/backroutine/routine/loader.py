@@ -16,6 +16,7 @@ from backroutine.base.files import FileProblem, read_capped
 from backroutine.routine import model, plausibility
 from backroutine.routine.library import resolve_exercises
 from backroutine.routine.model import LoadedRoutine, Problem, RoutineFileError
+from backroutine.routine.pictures import check_pictures
 from backroutine.routine.reading import MAX_FILE_BYTES, locate, read_yaml, require_mapping
 from backroutine.routine.schema import Routine
 
@@ -127,6 +128,7 @@ def _validate(
     if warn:
         warnings += plausibility.decimal_durations(document, places, source)
     problems, unresolved = resolve_exercises(document, places, source, folder)
+    problems += check_pictures(document, places, source, folder)
     try:
         routine = Routine.model_validate(document)
     except ValidationError as error:

@@ -545,6 +545,10 @@ class ExerciseStep(_Strict):
     """What the voice says to announce the exercise."""
     progression: StepProgression | None = None
     """How this step's numbers grow week by week; false: not at all, whatever the routine says."""
+    figure: Annotated[str, Field(max_length=100)] | None = None
+    """The moving figure to show, by its id, e.g. bird-dog (else the exercise's own, if any)."""
+    image: ShortText | None = None
+    """Your own picture for the handout, beside the routine, e.g. bridge.png or bridge.svg."""
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
