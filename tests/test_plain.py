@@ -8,7 +8,8 @@ import pytest
 
 from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import parse_routine
-from backroutine.routine.safety import QUESTIONS, CheckInContext, Tier, questions, tier_advice
+from backroutine.routine.safety import QUESTIONS, Tier, questions, tier_advice
+from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import FakeClock, SessionEngine
 from backroutine.session.workflow import EngineOptions
 

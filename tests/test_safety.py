@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from backroutine.base.emergency import EMERGENCY_NUMBERS, LOCAL_EMERGENCY_NUMBER, emergency_number
 from backroutine.routine.safety import (
     ACCEPTABLE_ADVICE,
-    EMERGENCY_NUMBERS,
-    LOCAL_EMERGENCY_NUMBER,
     PAIN_ADVICE,
     QUESTIONS,
     TREND_ADVICE,
     CheckInAnswers,
     Tier,
     check_in_advice,
-    emergency_number,
     leg_reach_advice,
     review_pain,
     tier_advice,
@@ -190,7 +188,7 @@ def test_a_resumed_session_is_checked_in_again_once_it_stopped_an_hour_ago(
     from datetime import datetime, timedelta, timezone
 
     from backroutine.log.store import SessionRecord
-    from backroutine.routine.safety import checks_in_again
+    from backroutine.session.checkin import checks_in_again
 
     now = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
     stopped = now - timedelta(minutes=stopped_minutes_ago)

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from backroutine.base.paths import bundled_routines_dir
+from backroutine.routine.json_schema import json_schema
 from backroutine.routine.loader import RoutineFileError, check_routine_file, parse_routine
-from backroutine.routine.schema import json_schema
 from backroutine.routine.sharing import template
 
 DATA = Path(__file__).parent / "data"

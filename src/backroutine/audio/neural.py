@@ -23,8 +23,7 @@ from collections.abc import Callable
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
-from backroutine.audio.sound import Sound, SoundFileError, read_wav, write_wav
-from backroutine.audio.voice import cache_path
+from backroutine.audio.sound import Sound, SoundFileError, cache_path, read_wav, write_wav
 
 ENGINE = "piper"
 VOICE_NAME = "en_US-joe-medium"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import wave
 from array import array
 from dataclasses import dataclass
@@ -97,3 +98,9 @@ def load_cues(folder: Path | None = None) -> tuple[dict[Cue, Sound], list[str]]:
         except SoundFileError as error:
             problems.append(f"cue {cue.value} is silent: {error}")
     return cues, problems
+
+
+def cache_path(cache_dir: Path, engine: str, voice: str, rate: int, text: str) -> Path:
+    """Where a phrase spoken by `engine` in `voice` at `rate` is cached."""
+    key = "\n".join([engine, voice, str(rate), text])
+    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"

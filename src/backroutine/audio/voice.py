@@ -10,7 +10,6 @@ spoken by espeak-ng instead.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import shutil
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, read_wav
+from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, cache_path, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.routine.words import announcement, switch_phrase
 
@@ -82,12 +81,6 @@ def find_speech_engine(
         if path:
             return SpeechEngine(name, path, rate, voice)
     return None
-
-
-def cache_path(cache_dir: Path, engine: str, voice: str, rate: int, text: str) -> Path:
-    """Where a phrase spoken by `engine` in `voice` at `rate` is cached."""
-    key = "\n".join([engine, voice, str(rate), text])
-    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
 
 
 def choose_voice(

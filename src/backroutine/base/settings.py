@@ -10,6 +10,7 @@ import errno
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from backroutine.base.files import FileProblem, read_capped, write_atomically
 from backroutine.base.paths import settings_path
@@ -125,6 +126,12 @@ def _valid(name: str, value: object) -> bool:
 _WORDS = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
+def _with(settings: Settings, name: str, value: Any) -> Settings:
+    # The field is named at run time, so no static type fits every value: `changed` checks
+    # the value against the field's default first.
+    return replace(settings, **{name: value})
+
+
 def changed(settings: Settings, name: str, text: str | None) -> Settings:
     """`settings` with `name` set to what the patient typed; ValueError says what fits."""
     names = [field.name for field in fields(Settings)]
@@ -139,16 +146,16 @@ def changed(settings: Settings, name: str, text: str | None) -> Settings:
     if isinstance(default, bool):
         if text.lower() not in _WORDS:
             raise ValueError(f"{name} is on or off, not '{text}'")
-        return replace(settings, **{name: _WORDS[text.lower()]})
+        return _with(settings, name, _WORDS[text.lower()])
     if name in _CHOICES:
         choices = _CHOICES[name]
         if text.lower() not in choices:
             raise ValueError(f"{name} is {', '.join(choices[:-1])} or {choices[-1]}, not '{text}'")
-        return replace(settings, **{name: text.lower()})
+        return _with(settings, name, text.lower())
     low, high = _LIMITS[name]
     if not (text.isdigit() and low <= int(text) <= high):
         raise ValueError(f"{name} is a whole number from {low} to {high}, not '{text}'")
-    return replace(settings, **{name: int(text)})
+    return _with(settings, name, int(text))
 
 
 def _changed_emergency_number(settings: Settings, text: str | None) -> Settings:
@@ -168,7 +175,7 @@ def _changed_emergency_number(settings: Settings, text: str | None) -> Settings:
 
 def describe(settings: Settings) -> list[str]:
     """One line per setting: its name, value and what it may be."""
-    from backroutine.routine.safety import emergency_number
+    from backroutine.base.emergency import emergency_number
 
     lines = []
     for field in fields(Settings):

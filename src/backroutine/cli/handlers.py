@@ -133,7 +133,7 @@ def _logged_sessions(args: argparse.Namespace) -> list:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from backroutine.routine.schema import json_schema
+    from backroutine.routine.json_schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return EXIT_OK
@@ -164,7 +164,7 @@ def new(args: argparse.Namespace) -> int:
     import shlex
 
     from backroutine.base.files import write_atomically
-    from backroutine.routine.schema import json_schema
+    from backroutine.routine.json_schema import json_schema
     from backroutine.routine.sharing import DEFAULT_TITLE, SCHEMA_FILE, file_stem, template
 
     title = args.title

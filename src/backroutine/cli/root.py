@@ -187,9 +187,10 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
 
     Returns (go ahead?, pain now, the check-in's id in the log).
     """
+    from backroutine.base.emergency import emergency_number
     from backroutine.base.settings import load_settings
     from backroutine.plain.session import check_in
-    from backroutine.routine.safety import check_in_context, check_in_record, emergency_number
+    from backroutine.session.checkin import check_in_context, check_in_record
     from backroutine.session.recorder import local_now
 
     routine = loaded.routine

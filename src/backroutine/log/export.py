@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Literal, TextIO
 
@@ -24,7 +24,7 @@ from backroutine.log.history import (
     read_history,
 )
 from backroutine.log.store import CheckInRecord, CompletionLog, ExerciseRecord, SessionRecord
-from backroutine.routine.safety import PainReview, check_in_summary
+from backroutine.routine.safety import QUESTIONS, PainReview, Tier
 
 EXPORT_FORMAT_VERSION = 2
 """2: every check-in (JSON `check_ins`; CSV check-in columns, and a `not_started` row for
@@ -145,7 +145,7 @@ def _check_in_columns(check_ins: Sequence[CheckInRecord]) -> dict[str, Any]:
     if not check_ins:
         return {}
 
-    def joined(values) -> str | None:
+    def joined(values: Iterable[object]) -> str | None:
         shown = [str(value) for value in values if value is not None and value != ""]
         return " | ".join(shown) or None
 
@@ -408,3 +408,17 @@ def _ratio(adherence: Adherence) -> str:
         return "nothing prescribed yet"
     return f"{adherence.done} of {adherence.prescribed} ({adherence.percent}%)"
 
+
+def check_in_summary(check_in: CheckInRecord) -> str:
+    """One line on a check-in for the therapist: `told to go to the emergency department`."""
+    if not check_in.asked:
+        return "no check-in asked (--no-checkin)"
+    said = [question.text.lower() for question in QUESTIONS
+            if question.key in check_in.answered_yes]
+    told = {
+        Tier.EMERGENCY.value: "told to go to the emergency department or call the emergency "
+                              "number now, no exercise",
+        Tier.SAME_DAY.value: "told to call their GP or clinician the same day, no exercise",
+        Tier.THERAPIST.value: "told to tell their therapist",
+    }.get(check_in.tier or "", "no warning signs")
+    return told + (f" (said yes to: {'; '.join(said)})" if said else "")

@@ -402,7 +402,9 @@ class CompletionLog:
         if not self._pending:
             try:
                 with self._transaction() as db:
-                    return db.execute(insert, (None, *values)).lastrowid
+                    row_id = db.execute(insert, (None, *values)).lastrowid
+                    assert row_id is not None  # an INSERT always sets it
+                    return row_id
             except sqlite3.OperationalError as error:
                 self._troubled(classify(error, self.path))
         # Reading still works while the disk is full or another program writes.
@@ -624,7 +626,7 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
 def _recognise(db: sqlite3.Connection, path: Path) -> int:
     """The file's schema version (0 for a new, empty file); LogError if it is not ours."""
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
     if application_id != APPLICATION_ID:
         has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application_id or version or has_tables:

@@ -30,7 +30,6 @@ from backroutine.routine.safety import (
     STOPPING_TIERS,
     TIER_HEADINGS,
     CheckInAnswers,
-    CheckInContext,
     Tier,
     check_in_advice,
     questions,
@@ -41,6 +40,7 @@ from backroutine.routine.words import (
     WAITING_FOR_POSITION,
     segment_line,
 )
+from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
     Clock,
     CountdownTick,

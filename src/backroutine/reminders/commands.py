@@ -115,7 +115,7 @@ def _notify(args: argparse.Namespace, open_log: OpenLog) -> int:
 def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.cli.handlers import report
+    from backroutine.base.text import printable
     from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
     from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
 
@@ -126,7 +126,8 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
         return EXIT_USAGE
     entry = load_entry(path)
     if entry.loaded is None:
-        report(entry.problems)
+        for problem in entry.problems:  # file names may hold anything
+            print(printable(problem), file=sys.stderr)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
     try:

@@ -6,11 +6,14 @@ format it goes into: a tip can never become a link, a script or a heading.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass
 
 from backroutine.base.text import human_duration, printable
+from backroutine.figures.load import figure_for
+from backroutine.figures.svg import alt_text, poses_svg
 from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE
@@ -30,6 +33,12 @@ class _Exercise:
     caution: str | None
     why: str | None
     progression: list[str]
+    drawing: str | None
+    """The figure's start and end poses as SVG, with its own title and description."""
+    image: str | None
+    """The therapist's picture instead, a file name beside the routine."""
+    alt: str
+    """What the drawing or picture shows, in words."""
 
 
 def _exercises(routine: Routine) -> list[_Exercise | int]:
@@ -41,10 +50,16 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
             items.append(step.rest)
             continue
         number += 1
+        figure = figure_for(step.name, step.exercise, step.figure)
+        drawing = alt = None
+        if figure is not None and step.image is None:
+            drawing = poses_svg(figure, [figure.poses[0][0], figure.hold], panel_height=90)
+            alt = alt_text(figure)
         items.append(
             _Exercise(
                 number, step.name, dose(step, routine), list(step.tips), step.caution, step.why,
-                describe_all(step, routine),
+                describe_all(step, routine), drawing, step.image,
+                alt or f"{step.name}: the picture from your therapist",
             )
         )
     return items
@@ -83,6 +98,12 @@ def _md(text: str) -> str:
     return _MD_LINE_START.sub(_escape_line_start, text)
 
 
+def _md_url(src: str) -> str:
+    """A link target that cannot end early or break the line."""
+    return "".join(ch if ch.isprintable() and ch not in "<>" else f"%{ord(ch):02X}"
+                   for ch in src)
+
+
 def _escape_line_start(match: re.Match[str]) -> str:
     space, mark = match[1], match[2]
     # `\#` and `\-` for a heading or bullet; `1\.` for a numbered item
@@ -102,6 +123,11 @@ def render_markdown(routine: Routine, *, week: int | None = None) -> str:
             lines += [f"*Rest {human_duration(item)}*", ""]
             continue
         lines += [f"### {item.number}. {_md(item.name)}", "", f"**{_md(item.dose)}**", ""]
+        if item.drawing or item.image:
+            # The drawing travels inside the file, so the handout stays one file.
+            src = item.image or "data:image/svg+xml;base64," + base64.b64encode(
+                item.drawing.encode()).decode()
+            lines += [f"![{_md(item.alt)}](<{_md_url(src)}>)", ""]
         lines += [f"- {_md(tip)}" for tip in item.tips]
         if item.tips:
             lines.append("")
@@ -129,6 +155,8 @@ h3 { font-size: 11pt; margin: .7em 0 .1em; }
 .rest { font-style: italic; }
 ul { margin: .2em 0; padding-left: 1.3em; }
 section { break-inside: avoid; }
+.figure { display: block; max-width: 100%; margin: .3em 0; }
+.figure svg, img.figure { max-height: 7em; max-width: 100%; height: auto; }
 """
 
 
@@ -163,6 +191,10 @@ def render_html(routine: Routine, *, week: int | None = None) -> str:
             continue
         out.append(f"<section><h3>{item.number}. {_h(item.name)}</h3>")
         out.append(f'<p class="dose">{_h(item.dose)}</p>')
+        if item.image:
+            out.append(f'<img class="figure" src="{_h(item.image)}" alt="{_h(item.alt)}">')
+        elif item.drawing:
+            out.append(f'<div class="figure">{item.drawing}</div>')
         if item.tips:
             out.append("<ul>" + "".join(f"<li>{_h(tip)}</li>" for tip in item.tips) + "</ul>")
         if item.caution:

@@ -18,13 +18,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
-from backroutine.routine.loader import (
-    MAX_FILE_BYTES,
-    Problem,
-    RoutineFileError,
-    read_yaml,
-    validate_document,
-)
+from backroutine.routine.model import Problem, RoutineFileError
+from backroutine.routine.reading import MAX_FILE_BYTES, read_yaml, validate_document
 from backroutine.routine.schema import ExerciseStep, ShortText
 
 BUNDLED_LIBRARY = "exercises.yaml"
@@ -103,19 +98,21 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def library_file(folder: Path, name: str) -> Path:
-    """The library file `name` inside `folder`, refusing any way out of that folder."""
+def library_file(
+    folder: Path, name: str, what: str = "library", example: str = "my-exercises.yaml"
+) -> Path:
+    """The `what` file `name` inside `folder`, refusing any way out of that folder."""
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or (
         name.startswith("~")
     ):
         raise UnsafeLibraryPath(
-            "give the library's file name beside the routine, not an absolute path"
+            f"give the {what}'s file name beside the routine, not an absolute path"
         )
     if "\x00" in name or not name.strip():
-        raise UnsafeLibraryPath("give the library's file name, e.g. my-exercises.yaml")
+        raise UnsafeLibraryPath(f"give the {what}'s file name, e.g. {example}")
     if ".." in PurePosixPath(name.replace("\\", "/")).parts:
         raise UnsafeLibraryPath(
-            "the library must be in the routine's folder or below it: '..' is not allowed"
+            f"the {what} must be in the routine's folder or below it: '..' is not allowed"
         )
     path = folder / name
     # resolve() follows links: a link inside the folder may still lead out of it.
@@ -126,7 +123,7 @@ def library_file(folder: Path, name: str) -> Path:
     if not inside:
         raise UnsafeLibraryPath(
             f"'{printable(name)}' is a link that leads outside the routine's folder: "
-            "put the library file itself beside the routine"
+            f"put the {what} file itself beside the routine"
         )
     if not _is_file(path):
         raise UnsafeLibraryPath(f"there is no file '{printable(name)}' beside the routine")

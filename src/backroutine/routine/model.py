@@ -104,6 +104,8 @@ class ExerciseStep:
     why: str | None = None
     say: str | None = None
     progression: Progression | None = None
+    figure: str | None = None
+    image: str | None = None
 
     @property
     def kind(self) -> str:

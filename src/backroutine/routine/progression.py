@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from backroutine.base.text import human_duration
 from backroutine.routine.model import (
@@ -25,8 +25,18 @@ from backroutine.routine.model import (
 )
 
 if TYPE_CHECKING:
-    from backroutine.log.store import SessionRecord
     from backroutine.routine.model import LoadedRoutine
+
+
+class DoneSession(Protocol):
+    """What the progression reads of a logged session (the log's `SessionRecord`): a routine
+    knows nothing of the log, which is a layer above it."""
+
+    @property
+    def started(self) -> datetime: ...
+
+    @property
+    def routine_sha256(self) -> str: ...
 
 _LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
 
@@ -38,7 +48,7 @@ def week_number(first_done: date | None, today: date) -> int:
     return (today - first_done).days // 7 + 1
 
 
-def first_done(sessions: Iterable[SessionRecord], sha256: str) -> date | None:
+def first_done(sessions: Iterable[DoneSession], sha256: str) -> date | None:
     """The day this version of the routine was first done, from the log's sessions.
 
     Matched on the routine's key (`backroutine.routine.loader.routine_key`: its id and version,
@@ -165,7 +175,7 @@ def has_progression(routine: Routine) -> bool:
 
 
 def as_of(
-    loaded: LoadedRoutine, sessions: Iterable[SessionRecord], day: date
+    loaded: LoadedRoutine, sessions: Iterable[DoneSession], day: date
 ) -> tuple[LoadedRoutine, int]:
     """`loaded` with the routine as it is to be done on `day`, and the week number."""
     week = week_number(first_done(sessions, loaded.sha256), day)

@@ -7,18 +7,12 @@ thing. The sources and reasoning are in docs/safety.md, for a clinician to check
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from enum import Enum
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
-from backroutine.log.store import CheckInRecord
-
-if TYPE_CHECKING:
-    from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.base.emergency import LOCAL_EMERGENCY_NUMBER
 
 STOP_RULE = (
     "Stop on sharp pain that does not ease when you stop, or on new or spreading numbness, "
@@ -99,7 +93,6 @@ TIER_HEADINGS = {
     Tier.THERAPIST: "For your therapist. Since your last session, have you noticed:",
 }
 
-LOCAL_EMERGENCY_NUMBER = "your local emergency number"
 
 STOPPING_TIERS = (Tier.EMERGENCY, Tier.SAME_DAY)
 
@@ -127,39 +120,6 @@ def tier_advice(tier: Tier, emergency_number: str) -> str:
         "Tell your therapist about this at your next appointment, or sooner if it worries "
         "you. Today's session can go ahead if it feels all right."
     )
-
-
-# --- the emergency number ------------------------------------------------------------
-
-_EU_AND_EEA = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IT",
-    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO", "CH",
-)
-EMERGENCY_NUMBERS: dict[str, str] = {
-    "GB": "999", "IE": "112 or 999", "US": "911", "CA": "911", "MX": "911",
-    "AU": "000", "NZ": "111", "IN": "112", "JP": "119",
-    **dict.fromkeys(_EU_AND_EEA, "112"),
-}
-"""Country (ISO 3166 code, as in a locale's territory) -> its emergency number."""
-
-
-def locale_country(environ: Mapping[str, str] | None = None) -> str | None:
-    """The territory of the patient's locale (`en_GB.UTF-8` -> `GB`), or None."""
-    environ = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_TELEPHONE", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            territory = value.split(".")[0].split("@")[0].partition("_")[2]
-            return territory.upper() or None
-    return None
-
-
-def emergency_number(setting: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """The number the emergency advice names: the setting, else the locale's, else words."""
-    if setting:
-        return setting
-    country = locale_country(environ)
-    return EMERGENCY_NUMBERS.get(country or "", LOCAL_EMERGENCY_NUMBER)
 
 
 # --- the check-in ---------------------------------------------------------------------
@@ -364,112 +324,3 @@ def rising(afters: Sequence[int | None]) -> bool:
         return False
     climbing = all(later > earlier for earlier, later in pairwise(recent))
     return climbing and recent[-1] > PAIN_SAFE_MAX
-
-
-# --- what a check-in knows, and what the log keeps of it ------------------------------
-
-CHECK_IN_AGAIN_AFTER = timedelta(hours=1)
-"""An unfinished session resumed after being stopped this long is checked in again."""
-
-
-def checks_in_again(session: SessionRecord, now: datetime) -> bool:
-    """Whether resuming `session` at `now` asks the check-in again: it stopped long ago."""
-    stopped = session.last_progress or session.started
-    return now - stopped >= CHECK_IN_AGAIN_AFTER
-
-
-
-@dataclass(frozen=True)
-class CheckInContext:
-    """What the check-in needs to know beyond the routine: from the settings and the log."""
-
-    emergency_number: str
-    asks_leg_pain: bool = False
-    settled_session_id: int | None = None
-    """The last session, when it was on an earlier day: the next-morning question is about
-    it. None: the question is not asked."""
-    previous_reach: str | None = None
-    """How far down the leg the pain went at the last check-in of this routine."""
-
-
-def check_in_context(
-    log: CompletionLog | None,
-    *,
-    tags: Sequence[str],
-    routine_path: str,
-    emergency_number: str,
-    today: date,
-    resuming: int | None = None,
-) -> CheckInContext:
-    """The context of a check-in for a routine at `routine_path`, on `today`.
-
-    `resuming` is the id of the session about to be resumed: the next-morning question is
-    about the session before it.
-    """
-    if log is None:
-        return CheckInContext(emergency_number, asks_leg_pain(tags))
-    earlier = [
-        session
-        for session in log.sessions()
-        if session.id != resuming and session.started.date() < today
-    ]
-    reaches = [
-        check_in.leg_reach
-        for check_in in log.check_ins()
-        if check_in.routine_path == routine_path and check_in.leg_reach
-    ]
-    return CheckInContext(
-        emergency_number,
-        asks_leg_pain(tags),
-        settled_session_id=earlier[-1].id if earlier else None,
-        previous_reach=reaches[-1] if reaches else None,
-    )
-
-
-def check_in_record(
-    answers: CheckInAnswers | None,
-    context: CheckInContext,
-    *,
-    routine_title: str,
-    routine_path: str,
-    at: datetime,
-) -> CheckInRecord:
-    """What the log keeps of a check-in; `answers` None: none was asked (--no-checkin)."""
-    if answers is None:
-        return CheckInRecord(routine_title, routine_path, at, asked=False, went_ahead=True,
-                             advice=(NOT_ASKED,))
-    tier = answers.tier
-    return CheckInRecord(
-        routine_title,
-        routine_path,
-        at,
-        asked=True,
-        went_ahead=answers.go_ahead,
-        pain_now=answers.pain_now,
-        leg_pain=answers.leg_pain,
-        leg_reach=answers.leg_reach,
-        settled=answers.settled,
-        settled_session_id=context.settled_session_id if answers.settled is not None else None,
-        answered_yes=answers.answered_yes,
-        tier=tier.value if tier else None,
-        advice=tuple(check_in_advice(answers, context.emergency_number,
-                                     previous_reach=context.previous_reach)),
-    )
-
-
-NOT_ASKED = "No check-in was asked (started with --no-checkin)."
-
-
-def check_in_summary(check_in: CheckInRecord) -> str:
-    """One line on a check-in for the therapist: `told to go to the emergency department`."""
-    if not check_in.asked:
-        return "no check-in asked (--no-checkin)"
-    said = [question.text.lower() for question in QUESTIONS
-            if question.key in check_in.answered_yes]
-    told = {
-        Tier.EMERGENCY.value: "told to go to the emergency department or call the emergency "
-                              "number now, no exercise",
-        Tier.SAME_DAY.value: "told to call their GP or clinician the same day, no exercise",
-        Tier.THERAPIST.value: "told to tell their therapist",
-    }.get(check_in.tier or "", "no warning signs")
-    return told + (f" (said yes to: {'; '.join(said)})" if said else "")

@@ -545,6 +545,10 @@ class ExerciseStep(_Strict):
     """What the voice says to announce the exercise."""
     progression: StepProgression | None = None
     """How this step's numbers grow week by week; false: not at all, whatever the routine says."""
+    figure: Annotated[str, Field(max_length=100)] | None = None
+    """The moving figure to show, by its id, e.g. bird-dog (else the exercise's own, if any)."""
+    image: ShortText | None = None
+    """Your own picture for the handout, beside the routine, e.g. bridge.png or bridge.svg."""
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
@@ -684,22 +688,3 @@ KEYS = frozenset(
 )
 """Every key of the format, in any place."""
 
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a routine file, for editors: what `validate` accepts, with help."""
-    from backroutine.routine.library import bundled_library  # it reads its file with the loader
-
-    schema = Routine.model_json_schema()
-    ids = sorted(bundled_library().exercises)
-    exercise = schema["$defs"]["ExerciseStep"]["properties"]["exercise"]
-    # Offered for completion; refused when unknown unless the routine names its own library.
-    exercise["anyOf"] = [{"enum": ids}, {"type": "string"}]
-    schema["if"] = {"not": {"required": ["library"]}}
-    schema["then"] = {
-        "properties": {"steps": {"items": {"properties": {"exercise": {"enum": ids}}}}}
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "backroutine routine file",
-        **schema,
-    }

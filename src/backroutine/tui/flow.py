@@ -10,16 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backroutine.base.emergency import emergency_number
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
-from backroutine.routine.safety import (
-    CheckInAnswers,
-    check_in_context,
-    check_in_record,
-    emergency_number,
-)
+from backroutine.routine.safety import CheckInAnswers
 from backroutine.routine.words import week_said
+from backroutine.session.checkin import check_in_context, check_in_record
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.session.recorder import SessionRecorder, local_now

@@ -30,11 +30,11 @@ from backroutine.routine.safety import (
     SETTLED_QUESTION,
     TIER_HEADINGS,
     CheckInAnswers,
-    CheckInContext,
     Tier,
     check_in_advice,
     questions,
 )
+from backroutine.session.checkin import CheckInContext
 from backroutine.tui.widgets.basics import YesBox, literal
 
 NO_LEG_PAIN = "none"

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import human_duration, printable
+from backroutine.figures.load import figure_for
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.routine.safety import STOP_KEY_NOTE
 from backroutine.routine.words import (
@@ -28,6 +29,7 @@ from backroutine.routine.words import (
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
 
@@ -76,6 +78,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
         Binding("q", "quit_session", "Quit"),
         Binding("m", "mute", "Mute"),
+        Binding("f", "toggle_figure", "Figure", show=False),
     ]
 
     def __init__(
@@ -97,6 +100,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.exercise_numbers = _exercise_numbers(routine)
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
+        self.figure_on = True
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
@@ -107,8 +111,11 @@ class PlayerScreen(Screen[SessionOutcome]):
                 yield Static(id="position")
             yield Static(id="name")
             yield Static(id="detail")
-            yield Digits(id="countdown")
-            yield Static(id="prompt")
+            with Horizontal(id="stage"):
+                with Vertical(id="clock"):
+                    yield Digits(id="countdown")
+                    yield Static(id="prompt")
+                yield FigureView(id="figure")
             # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
             yield Static(id="tips")
@@ -124,6 +131,21 @@ class PlayerScreen(Screen[SessionOutcome]):
     def on_resize(self, event: events.Resize) -> None:
         # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
         self.query_one(Footer).compact = event.size.width < 72
+        self._size_figure(event.size.width, event.size.height)
+
+    def _size_figure(self, width: int, height: int) -> None:
+        """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
+        figure = self.query_one(FigureView)
+        figure.display = self.figure_on and width >= 60 and height >= 20
+        rows = min(16, 5 + max(0, height - 24) // 2)
+        figure.styles.height = rows
+        # A lying figure is about three times as wide as tall; braille cells are 2 x 4 dots.
+        figure.styles.width = min(width * 2 // 5, rows * 6)
+
+    def action_toggle_figure(self) -> None:
+        """Show or hide the moving figure (the words say everything without it)."""
+        self.figure_on = not self.figure_on
+        self._size_figure(self.size.width, self.size.height)
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
@@ -217,6 +239,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
         self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
+        self.query_one(FigureView).follow(
+            figure_for(step.name, step.exercise, step.figure)
+            if isinstance(step, ExerciseStep) else None,
+            kind.value, segment.side == "right", engine.elapsed)
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
             self._set(

@@ -1,0 +1,56 @@
+"""Compile figures.yaml to figures.json and render every figure's key poses to
+docs/figures.svg, for review by eye.
+
+    python scripts/contact_sheet.py [OUT.svg]
+
+Prints any figure that fails the geometric checks. Convert to PNG to look at it, e.g.
+`rsvg-convert docs/figures.svg -o /tmp/figures.png`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from html import escape
+from pathlib import Path
+
+from backroutine.figures import load
+from backroutine.figures.load import library
+from backroutine.figures.quality import problems
+from backroutine.figures.svg import poses_svg
+
+COLUMNS = 3
+CELL_WIDTH, CELL_HEIGHT, PANEL_HEIGHT = 420, 190, 140
+
+
+def main(argv: list[str]) -> int:
+    """Write the sheet; exit 1 if a figure fails its checks."""
+    out = Path(argv[0]) if argv else Path(__file__).parent.parent / "docs" / "figures.svg"
+    if not argv:
+        Path(load.__file__).with_name("figures.json").write_text(load.compiled(), "utf-8")
+        library.cache_clear()
+    figures = library()
+    failed = 0
+    cells = []
+    for i, (fid, figure) in enumerate(sorted(figures.items())):
+        for problem in problems(figure):
+            print(f"{fid}: {problem}")
+            failed = 1
+        inner = poses_svg(figure, panel_height=PANEL_HEIGHT)
+        width = float(re.search(r'width="([\d.]+)"', inner)[1])
+        scale = min(1.0, (CELL_WIDTH - 10) / width)
+        x, y = (i % COLUMNS) * CELL_WIDTH, (i // COLUMNS) * CELL_HEIGHT
+        cells.append(f'<g transform="translate({x + 5},{y + 22}) scale({scale:.3f})">{inner}</g>'
+                     f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
+                     f'font-weight="bold">{escape(figure.name)} ({fid})</text>')
+    rows = -(-len(figures) // COLUMNS)
+    out.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{COLUMNS * CELL_WIDTH}" '
+        f'height="{rows * CELL_HEIGHT}"><rect width="100%" height="100%" fill="white"/>'
+        + "".join(cells) + "</svg>\n", encoding="utf-8")
+    print(f"{len(figures)} figures -> {out}")
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

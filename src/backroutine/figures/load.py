@@ -1,0 +1,121 @@
+"""Figures from `figures.yaml`: key poses as data, placed on their floor or prop."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from backroutine.figures.model import (
+    AXIAL_JOINTS,
+    LIMB_JOINTS,
+    SIDES,
+    Figure,
+    Pose,
+    Prop,
+    View,
+    radius,
+)
+
+
+class FigureDataError(ValueError):
+    """figures.yaml says something the model cannot draw."""
+
+
+def _angles(raw: dict[str, Any], figure_id: str) -> dict[str, float]:
+    angles: dict[str, float] = {}
+    for key, value in raw.items():
+        if key in LIMB_JOINTS:
+            left, right = value if isinstance(value, list) else (value, value)
+            angles[f"{key}_l"], angles[f"{key}_r"] = float(left), float(right)
+        elif key in ("trunk", *AXIAL_JOINTS) or key.rpartition("_")[::2] in (
+            (j, s) for j in LIMB_JOINTS for s in SIDES
+        ):
+            angles[key] = float(value)
+        elif key not in ("name", "rests", "x"):
+            raise FigureDataError(f"{figure_id}: unknown pose key {key!r}")
+    return angles
+
+
+def _place(figure_id: str, pose: Pose, surfaces: dict[str, tuple[float, float, float]]) -> Pose:
+    """Lift the pose so its first contact rests on its surface."""
+    if not pose.contacts:
+        raise FigureDataError(f"{figure_id}: a key pose rests on nothing")
+    point, surface = pose.contacts[0]
+    if surface not in surfaces:
+        raise FigureDataError(f"{figure_id}: no surface {surface!r} (add the prop)")
+    y = pose.points()[point][1] - pose.root[1]
+    return replace(pose, root=(pose.root[0], surfaces[surface][0] + radius(point) - y))
+
+
+def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
+    """One figure from its YAML mapping; each pose inherits what it does not change."""
+    view = View(raw.get("view", "side"))
+    props = tuple(
+        Prop(kind, float(x)) for item in raw.get("props", [])
+        for kind, x in (item.items() if isinstance(item, dict) else [(item, 0)])
+    )
+    figure = Figure(figure_id, raw["name"], view, (), raw.get("hold", ""), props,
+                    raw.get("alt", ""))
+    surfaces = figure.surfaces()
+    angles: dict[str, float] = {}
+    contacts: tuple[tuple[str, str], ...] = ()
+    x = 0.0
+    poses = []
+    for item in raw["poses"]:
+        angles = angles | _angles(item, figure_id)
+        if "rests" in item:
+            contacts = tuple((p, surface) for surface, pts in item["rests"].items() for p in pts)
+        x = float(item.get("x", x))
+        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts)
+        poses.append((item["name"], _place(figure_id, pose, surfaces)))
+    hold = raw.get("hold", poses[-1][0])
+    if hold not in dict(poses):
+        raise FigureDataError(f"{figure_id}: hold pose {hold!r} is not one of its poses")
+    figure = replace(figure, poses=tuple(poses), hold=hold)
+    return figure.side(other=raw.get("side", "left") == "right")
+
+
+def read_source() -> dict[str, Any]:
+    """figures.yaml, the poses as written (with a safe YAML loader)."""
+    import yaml  # only the compile step reads YAML: the app starts without it
+
+    text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def compiled() -> str:
+    """figures.json's text: figures.yaml with its shorthands expanded, for the app to read."""
+    return json.dumps(read_source(), indent=1, sort_keys=True) + "\n"
+
+
+@cache
+def library() -> dict[str, Figure]:
+    """Every bundled figure by id, read once from figures.json.
+
+    The app plays a prepared routine without importing YAML (a start-up budget), so it reads
+    the poses compiled to JSON; scripts/contact_sheet.py writes it and a test keeps it current.
+    """
+    text = resources.files("backroutine.figures").joinpath("figures.json").read_text("utf-8")
+    return {fid: parse_figure(fid, raw) for fid, raw in json.loads(text)["figures"].items()}
+
+
+def _key(text: str) -> str:
+    """A name reduced to what identifies it: "Standing back extension (again)" -> its id form."""
+    text = re.sub(r"\(.*?\)", "", text.lower())
+    return "-".join(re.findall(r"[a-z0-9]+", text.replace("'", "")))
+
+
+def figure_for(name: str, exercise: str | None = None, figure: str | None = None) -> Figure | None:
+    """The figure for a routine step: its `figure:` id, else its `exercise:` id, else its name."""
+    figures = library()
+    if figure is not None:
+        return figures.get(figure)
+    by_name = {_key(f.name): f for f in figures.values()} | figures
+    for wanted in (exercise, name):
+        if wanted is not None and (found := by_name.get(wanted) or by_name.get(_key(wanted))):
+            return found
+    return None

@@ -1,0 +1,99 @@
+"""Drawing the figures: braille sized to the space given, SVG with a text alternative, and
+frames that follow the session's clock."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from itertools import pairwise
+
+import pytest
+
+from backroutine.figures.braille import render
+from backroutine.figures.load import library
+from backroutine.figures.motion import MOVE_SECONDS, STEPS_PER_SECOND, frame_at
+from backroutine.figures.svg import alt_text, poses_svg
+
+FIGURES = library()
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _dots(rows: list[str]) -> int:
+    return sum(bin(ord(ch) - 0x2800).count("1") for row in rows for ch in row)
+
+
+@pytest.mark.parametrize(("width", "height"), [(24, 8), (40, 14), (70, 24)])
+def test_braille_fills_exactly_the_space_given(width: int, height: int) -> None:
+    rows = render(FIGURES["bird-dog"], FIGURES["bird-dog"].end, width, height)
+    assert len(rows) == height
+    assert all(len(row) == width for row in rows)
+    assert all(0x2800 <= ord(ch) <= 0x28FF for row in rows for ch in row)
+
+
+def test_a_standing_figure_reaches_from_the_floor_to_near_the_top() -> None:
+    rows = render(FIGURES["heel-raise"], FIGURES["heel-raise"].start, 20, 10)
+    assert rows[-1].strip("\u2800") != ""  # the floor
+    assert rows[0].strip("\u2800") != "" or rows[1].strip("\u2800") != ""  # the head
+
+
+def test_a_larger_space_draws_a_larger_figure() -> None:
+    figure = FIGURES["cat-cow"]
+    small, large = render(figure, figure.end, 30, 10), render(figure, figure.end, 60, 20)
+    # Lines, not areas: twice the size is about twice the dots.
+    assert _dots(large) > 1.4 * _dots(small)
+
+
+def test_the_hold_pose_draws_differently_from_the_start() -> None:
+    figure = FIGURES["bridge"]
+    assert render(figure, figure.start, 30, 10) != render(figure, figure.end, 30, 10)
+
+
+@pytest.mark.parametrize("figure_id", sorted(FIGURES))
+def test_svg_shows_start_and_end_with_a_text_alternative(figure_id: str) -> None:
+    figure = FIGURES[figure_id]
+    names = [figure.poses[0][0], figure.hold]
+    root = ET.fromstring(poses_svg(figure, names))
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == figure.name
+    assert root.find(f"{SVG}desc").text == alt_text(figure)
+    assert len(root.findall(f"{SVG}circle")) == len(set(names))  # one head per pose drawn
+    assert figure.alt and figure.alt in alt_text(figure)
+
+
+def test_get_ready_shows_the_start_pose_and_does_not_move() -> None:
+    figure = FIGURES["bird-dog"]
+    first, later = frame_at(figure, "prepare", 0.0), frame_at(figure, "prepare", 4.0)
+    assert first.key == later.key
+    assert first.pose.points() == pytest.approx(figure.start.points())
+
+
+def test_a_hold_moves_to_the_hold_pose_then_stays_still() -> None:
+    figure = FIGURES["bird-dog"]
+    assert frame_at(figure, "hold", 0.0).pose.points() == pytest.approx(figure.start.points())
+    moving = {frame_at(figure, "hold", i / 20).key for i in range(int(MOVE_SECONDS * 20))}
+    assert 3 <= len(moving) <= MOVE_SECONDS * STEPS_PER_SECOND + 1
+    assert frame_at(figure, "hold", 0.5).moving
+    held = [frame_at(figure, "hold", MOVE_SECONDS + s) for s in range(30)]
+    assert len({frame.key for frame in held}) == 1
+    assert not any(frame.moving for frame in held)
+    assert frame_at(figure, "hold", 20.0).pose.points() == pytest.approx(figure.end.points())
+
+
+def test_the_relax_goes_back_to_the_start() -> None:
+    figure = FIGURES["bridge"]
+    assert frame_at(figure, "relax", 0.0).pose.points() == pytest.approx(figure.end.points())
+    assert frame_at(figure, "relax", 5.0).pose.points() == pytest.approx(figure.start.points())
+
+
+def test_the_other_side_is_drawn_mirrored() -> None:
+    figure = FIGURES["knee-to-chest"]
+    left, right = frame_at(figure, "hold", 9.0), frame_at(figure, "hold", 9.0, other_side=True)
+    assert left.key != right.key
+    assert right.pose.points()["knee_r"] == pytest.approx(
+        (-left.pose.points()["knee_l"][0], left.pose.points()["knee_l"][1]))
+
+
+def test_an_activity_keeps_moving_but_only_a_few_frames_a_second() -> None:
+    figure = FIGURES["walk"]
+    keys = [frame_at(figure, "activity", i / 60).key for i in range(600)]
+    changes = sum(a != b for a, b in pairwise(keys))
+    assert 10 * STEPS_PER_SECOND * 0.8 <= changes <= 10 * STEPS_PER_SECOND
