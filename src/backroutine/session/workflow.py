@@ -93,7 +93,9 @@ class ResumeOffer:
     @property
     def question(self) -> str:
         """What the patient is told before being asked whether to resume."""
-        where = where_stopped(self.recorder.engine.current)
+        segment = self.recorder.engine.current
+        assert segment is not None  # a restored engine is paused at a segment
+        where = where_stopped(segment)
         when = f"{self.session.started:%A %d %B at %H:%M}"
         return f"You stopped {self.loaded.routine.title} on {when}, at {where}."
 
