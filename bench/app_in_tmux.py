@@ -128,18 +128,29 @@ def main() -> None:
         commands = {
             "hello": (f"{python} {folder / 'hello.py'}", "hello"),
             # A new data folder each time: the log is created too, as on a first day.
-            "app": (f"{backroutine} run {folder / 'hold.yaml'} --no-checkin --no-audio "
-                    f"--data-dir {folder / 'data{n}'}", "Plank"),
+            "app": (
+                f"{backroutine} run {folder / 'hold.yaml'} --no-checkin --no-audio "
+                f"--data-dir {folder / 'data{n}'}",
+                "Plank",
+            ),
         }
         # Interleaved, so machine load hits both alike.
         for n in range(args.launches):
             for name, (command, ready_text) in commands.items():
-                results[name].append(start_up(command.format(n=n), ready_text, folder,
-                                              f"{name}-start{n}"))
+                results[name].append(
+                    start_up(command.format(n=n), ready_text, folder, f"{name}-start{n}")
+                )
         for n in range(args.runs):
             for name, (command, ready_text) in commands.items():
-                results[name].append(hold(command.format(n=f"h{n}"), ready_text,
-                                          args.hold_window, folder, f"{name}-hold{n}"))
+                results[name].append(
+                    hold(
+                        command.format(n=f"h{n}"),
+                        ready_text,
+                        args.hold_window,
+                        folder,
+                        f"{name}-hold{n}",
+                    )
+                )
             walk = commands["app"][0].replace("hold.yaml", "walk.yaml").format(n=f"w{n}")
             moving = hold(walk, "Walk", args.hold_window, folder, f"app-walk{n}")
             results["app"].append({f"moving_{key}": value for key, value in moving.items()})
@@ -155,8 +166,10 @@ def main() -> None:
         values = [value * scale for value in measured(name, key)]
         if not values:  # the hello app has no figure to move
             return "-"
-        return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-" \
+        return (
+            f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-"
             f"{max(values):.{digits}f})"
+        )
 
     rows = []
     for key, label, scale, digits, target in [
@@ -170,16 +183,37 @@ def main() -> None:
     ]:
         hello = median("hello", key) if measured("hello", key) else 0
         ratio = f"{median('app', key) / hello:.2f}x" if hello else "-"
-        rows.append([label, spread("hello", key, scale, digits), spread("app", key, scale, digits),
-                     ratio, target])
-    print(f"The app in tmux at 80x24: {args.launches} start-ups and {args.runs} holds of "
-          f"{args.hold_window:.0f} s each, on {machine()}\n")
-    print(table(["measure: median (min-max)", "hello app (baseline)", "backroutine player",
-                 "ratio", "target"], rows))
-    print("\nFirst frame: the first text on the screen (the app's \"Opening hold.yaml…\" line, "
-          "drawn before it loads its engine and screens; the hello app's \"hello\"). Exercise "
-          "on screen: the player showing the exercise's name. The app's data folder is new "
-          "at each start, so its log is created too.")
+        rows.append(
+            [
+                label,
+                spread("hello", key, scale, digits),
+                spread("app", key, scale, digits),
+                ratio,
+                target,
+            ]
+        )
+    print(
+        f"The app in tmux at 80x24: {args.launches} start-ups and {args.runs} holds of "
+        f"{args.hold_window:.0f} s each, on {machine()}\n"
+    )
+    print(
+        table(
+            [
+                "measure: median (min-max)",
+                "hello app (baseline)",
+                "backroutine player",
+                "ratio",
+                "target",
+            ],
+            rows,
+        )
+    )
+    print(
+        '\nFirst frame: the first text on the screen (the app\'s "Opening hold.yaml…" line, '
+        'drawn before it loads its engine and screens; the hello app\'s "hello"). Exercise '
+        "on screen: the player showing the exercise's name. The app's data folder is new "
+        "at each start, so its log is created too."
+    )
 
 
 if __name__ == "__main__":

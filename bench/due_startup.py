@@ -40,8 +40,11 @@ IMPORTS = (
 def make_home(root: Path) -> dict[str, str]:
     """A patient's home: one routine of their own, a year of sessions, nothing done today."""
     env = {
-        "HOME": str(root), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "dumb",
-        "XDG_DATA_HOME": str(root / "data"), "XDG_CACHE_HOME": str(root / "cache"),
+        "HOME": str(root),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TERM": "dumb",
+        "XDG_DATA_HOME": str(root / "data"),
+        "XDG_CACHE_HOME": str(root / "cache"),
         "XDG_CONFIG_HOME": str(root / "config"),
     }
     routines = root / "data" / "backroutine" / "routines"
@@ -53,9 +56,13 @@ def make_home(root: Path) -> dict[str, str]:
         for days_ago in range(365, 0, -2):
             started = now - timedelta(days=days_ago)
             session = log.start_session(
-                routine_title="Core stability", routine_path=str(path.resolve()),
-                routine_sha256="0" * 64, frequency=Frequency(3, "week"), planned_seconds=600,
-                started=started, time_zone="UTC",
+                routine_title="Core stability",
+                routine_path=str(path.resolve()),
+                routine_sha256="0" * 64,
+                frequency=Frequency(3, "week"),
+                planned_seconds=600,
+                started=started,
+                time_zone="UTC",
             )
             log.finish_session(session, status="completed", ended=started + timedelta(minutes=10))
     return env
@@ -65,8 +72,14 @@ def timed(command: list[str], env: dict[str, str], before=None) -> float:
     if before is not None:
         before()
     start = time.perf_counter()
-    subprocess.run(command, env=env, input=b"exit\n", check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        env=env,
+        input=b"exit\n",
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -98,17 +111,24 @@ def main() -> None:
             "`python -c pass` (baseline)": ([sys.executable, "-c", "pass"], env, None),
             "`bash -i`, empty .bashrc": (["bash", "-i"], without, None),
             "`bash -i` + snippet, later terminal (stamped today)": (
-                ["bash", "-i"], with_snippet, stamp_today),
+                ["bash", "-i"],
+                with_snippet,
+                stamp_today,
+            ),
             "`bash -i` + snippet, first terminal of the day": (
-                ["bash", "-i"], with_snippet, stamp_yesterday),
+                ["bash", "-i"],
+                with_snippet,
+                stamp_yesterday,
+            ),
             "`backroutine due` alone": ([*command, "due"], env, None),
         }
         times: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(args.runs):  # interleaved, so background load hits every case alike
             for name, (case, case_env, before) in cases.items():
                 times[name].append(timed(case, case_env, before))
-        loaded = subprocess.run([sys.executable, "-c", IMPORTS], env=env, capture_output=True,
-                                text=True, check=False).stdout.strip()
+        loaded = subprocess.run(
+            [sys.executable, "-c", IMPORTS], env=env, capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     baseline = statistics.median(times["`python -c pass` (baseline)"])
     bare_bash = statistics.median(times["`bash -i`, empty .bashrc"])
@@ -121,8 +141,17 @@ def main() -> None:
             added = median - bare_bash
             extra = f"+{added * 1000:.1f} ms = {added / baseline:.2f}x"
         rows.append([name, summary(values), f"{median / baseline:.2f}x", extra])
-    print(table(["case", "wall time: median (min-max)", "ratio to `python -c pass`",
-                 "snippet's cost over bare `bash -i` (ratio; target < 3x)"], rows))
+    print(
+        table(
+            [
+                "case",
+                "wall time: median (min-max)",
+                "ratio to `python -c pass`",
+                "snippet's cost over bare `bash -i` (ratio; target < 3x)",
+            ],
+            rows,
+        )
+    )
     print(f"\nModules `backroutine due` imports, of textual/pydantic/yaml/icalendar: {loaded}")
 
 

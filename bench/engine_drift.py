@@ -149,25 +149,50 @@ def main() -> None:
             results.setdefault(key, []).extend(values)
 
     planned = sum(segment.planned_seconds for segment in segments)
-    print(f"Segment boundaries, {len(segments)} segments, {planned} s planned, {args.runs} run(s),"
-          f" {TICK * 1000:.0f} ms timer, loop blocked {BLOCK_SECONDS * 1000:.0f} ms about every"
-          f" {BLOCK_EVERY:.0f} s, on {machine()}\n")
+    print(
+        f"Segment boundaries, {len(segments)} segments, {planned} s planned, {args.runs} run(s),"
+        f" {TICK * 1000:.0f} ms timer, loop blocked {BLOCK_SECONDS * 1000:.0f} ms about every"
+        f" {BLOCK_EVERY:.0f} s, on {machine()}\n"
+    )
     end_naive = statistics.median(results["end naive"])
     end_observed = statistics.median(results["end observed"])
     rows = [
-        ["engine, reported (`SegmentEnded.at`)", ms(results["reported"]),
-         ms(results["end reported"]), "target: median < 15, max < 60"],
-        ["engine, observed (when `update()` ran)", ms(results["observed"]),
-         ms(results["end observed"]), "what the patient hears"],
-        ["naive tick-counting countdown", ms(results["naive"]), ms(results["end naive"]),
-         f"{end_naive / end_observed:.0f}x the engine's observed end error"],
+        [
+            "engine, reported (`SegmentEnded.at`)",
+            ms(results["reported"]),
+            ms(results["end reported"]),
+            "target: median < 15, max < 60",
+        ],
+        [
+            "engine, observed (when `update()` ran)",
+            ms(results["observed"]),
+            ms(results["end observed"]),
+            "what the patient hears",
+        ],
+        [
+            "naive tick-counting countdown",
+            ms(results["naive"]),
+            ms(results["end naive"]),
+            f"{end_naive / end_observed:.0f}x the engine's observed end error",
+        ],
     ]
-    print(table(["what", "boundary error ms: median / worst", "end-of-session error ms:"
-                 " median / worst", "note"], rows))
+    print(
+        table(
+            [
+                "what",
+                "boundary error ms: median / worst",
+                "end-of-session error ms: median / worst",
+                "note",
+            ],
+            rows,
+        )
+    )
     latency = results["latency"]
-    print(f"\nEngine observation latency (update() time - deadline), ms: median "
-          f"{statistics.median(latency) * 1000:.1f}, max {max(latency) * 1000:.1f} "
-          f"over {len(latency)} boundaries. The next segment still starts at the deadline.")
+    print(
+        f"\nEngine observation latency (update() time - deadline), ms: median "
+        f"{statistics.median(latency) * 1000:.1f}, max {max(latency) * 1000:.1f} "
+        f"over {len(latency)} boundaries. The next segment still starts at the deadline."
+    )
 
 
 if __name__ == "__main__":

@@ -29,10 +29,19 @@ WRITES = 200
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2025, 6, 1, 20, 0, tzinfo=TZ)
 SNAPSHOT = {  # about the size of a real engine snapshot mid-session
-    "version": 1, "segment_count": 60, "state": "active", "index": 30, "elapsed": 0.0,
-    "added": 0.0, "waiting_for_ready": False, "step_active": 12.0, "step_worked": True,
-    "records": [{"index": i, "outcome": "completed", "active_seconds": 10.0,
-                 "added_seconds": 0.0} for i in range(30)],
+    "version": 1,
+    "segment_count": 60,
+    "state": "active",
+    "index": 30,
+    "elapsed": 0.0,
+    "added": 0.0,
+    "waiting_for_ready": False,
+    "step_active": 12.0,
+    "step_worked": True,
+    "records": [
+        {"index": i, "outcome": "completed", "active_seconds": 10.0, "added_seconds": 0.0}
+        for i in range(30)
+    ],
 }
 
 
@@ -50,15 +59,29 @@ def generate(path: Path) -> int:
         for day in range(days):
             started = NOW - timedelta(days=days - day, hours=12)
             session_id = log.start_session(
-                routine_title="Low back basics", routine_path="/routines/low-back.yaml",
-                routine_sha256="ab" * 32, frequency=Frequency(1, "day"), planned_seconds=900,
-                started=started, time_zone="Europe/London", pain_before=day % 5,
+                routine_title="Low back basics",
+                routine_path="/routines/low-back.yaml",
+                routine_sha256="ab" * 32,
+                frequency=Frequency(1, "day"),
+                planned_seconds=900,
+                started=started,
+                time_zone="Europe/London",
+                pain_before=day % 5,
             )
             for step in range(EXERCISES):
-                log.record_progress(session_id, segments_done=step + 1, active_seconds=60.0,
-                                    snapshot=SNAPSHOT, exercise=exercise(step, day))
-            log.finish_session(session_id, status="completed" if day % 9 else "abandoned",
-                               ended=started + timedelta(minutes=16), pain_after=(day % 7) + 1)
+                log.record_progress(
+                    session_id,
+                    segments_done=step + 1,
+                    active_seconds=60.0,
+                    snapshot=SNAPSHOT,
+                    exercise=exercise(step, day),
+                )
+            log.finish_session(
+                session_id,
+                status="completed" if day % 9 else "abandoned",
+                ended=started + timedelta(minutes=16),
+                pain_after=(day % 7) + 1,
+            )
     return days
 
 
@@ -75,21 +98,35 @@ def segment_writes(path: Path, synchronous: str) -> list[float]:
     with CompletionLog.open(path) as log:
         log._db.execute(f"PRAGMA synchronous = {synchronous}")
         session_id = log.start_session(
-            routine_title="Bench", routine_path="/bench.yaml", routine_sha256="0" * 64,
-            frequency=None, planned_seconds=60, started=NOW, time_zone="Europe/London",
+            routine_title="Bench",
+            routine_path="/bench.yaml",
+            routine_sha256="0" * 64,
+            frequency=None,
+            planned_seconds=60,
+            started=NOW,
+            time_zone="Europe/London",
         )
-        return timed(lambda: log.record_progress(session_id, segments_done=1, active_seconds=1,
-                                                 snapshot=SNAPSHOT, exercise=exercise(0, 0)),
-                     WRITES)
+        return timed(
+            lambda: log.record_progress(
+                session_id,
+                segments_done=1,
+                active_seconds=1,
+                snapshot=SNAPSHOT,
+                exercise=exercise(0, 0),
+            ),
+            WRITES,
+        )
 
 
 def append_fsync(path: Path) -> list[float]:
     line = (str(SNAPSHOT) + "\n").encode()
     with open(path, "ab") as file:
+
         def write() -> None:
             file.write(line)
             file.flush()
             os.fsync(file.fileno())
+
         return timed(write, WRITES)
 
 
@@ -121,15 +158,23 @@ def main() -> None:
         unsynced = segment_writes(Path(folder) / "unsynced.sqlite3", "OFF")
         appended = append_fsync(Path(folder) / "append.log")
 
-    print(f"Log: {sessions:,} sessions, {rows:,} exercise rows, {size / 1e6:.1f} MB on disk "
-          f"(generated in {generated:.1f} s). Times in ms, median of {RUNS} runs "
-          f"({WRITES} for writes).\n")
+    print(
+        f"Log: {sessions:,} sessions, {rows:,} exercise rows, {size / 1e6:.1f} MB on disk "
+        f"(generated in {generated:.1f} s). Times in ms, median of {RUNS} runs "
+        f"({WRITES} for writes).\n"
+    )
     print("| measure | median ms | min – max | ratio to baseline | target |")
     print("|---|---|---|---|---|")
     print(row("history computed from the log (read_history)", history, "< 100 ms"))
     print(row("`backroutine history`: open + render_history", rendered, "< 100 ms"))
-    print(row("segment write, WAL synchronous=FULL (durable)", durable, "< 5 ms",
-              statistics.median(unsynced)))
+    print(
+        row(
+            "segment write, WAL synchronous=FULL (durable)",
+            durable,
+            "< 5 ms",
+            statistics.median(unsynced),
+        )
+    )
     print(row("baseline: same write, synchronous=OFF", unsynced))
     print(row("baseline: file append + fsync", appended))
 

@@ -133,9 +133,11 @@ def main() -> None:
                    for voice in ("espeak", "neural")}  # fmt: skip
         finally:
             tmux("kill-session", "-t", "bench-keepalive")
-    print(f"The neural voice's helper, {args.runs} cold runs per routine, on {machine()}; "
-          f"load average {load_before:.1f} at the start (other work on the machine slows "
-          f"every figure)\n")
+    print(
+        f"The neural voice's helper, {args.runs} cold runs per routine, on {machine()}; "
+        f"load average {load_before:.1f} at the start (other work on the machine slows "
+        f"every figure)\n"
+    )
     print(table(["routine", "phrases", "all phrases, s: median (min-max)",
                  "first phrase, s", "helper peak RSS, MiB", "< 5 s"], rows))  # fmt: skip
     print()
@@ -146,8 +148,10 @@ def main() -> None:
     ]  # fmt: skip
     header = f"the app in tmux, a session's first {args.hold:.0f} s"
     print(table([header, "peak RSS, MiB: median (min-max)", "target"], rss_rows))
-    print("\nThe app's own process only; its helper (above) is a child process that exits "
-          "once the phrases are written.")
+    print(
+        "\nThe app's own process only; its helper (above) is a child process that exits "
+        "once the phrases are written."
+    )
 
 
 if __name__ == "__main__":

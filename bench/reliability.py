@@ -41,12 +41,14 @@ def hostile(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         outcomes = load_all(folder, hostile_files(random.Random(args.seed), args.files))
         took = time.perf_counter() - start
-    failures = sum(v for k, v in outcomes.items()
-                   if k.startswith(("traceback", "unlocated", "read outside")))
+    failures = sum(
+        v for k, v in outcomes.items() if k.startswith(("traceback", "unlocated", "read outside"))
+    )
     print(f"Hostile routine files, seed {args.seed}, {took:.1f} s, on {machine()}\n")
     rows = [[kind, str(count)] for kind, count in sorted(outcomes.items())]
-    rows.append(["**failures** (tracebacks, unlocated errors, reads outside the folder)",
-                 f"**{failures}**"])
+    rows.append(
+        ["**failures** (tracebacks, unlocated errors, reads outside the folder)", f"**{failures}**"]
+    )
     print(table(["outcome", "count"], rows))
 
 
@@ -88,8 +90,13 @@ def run_walks(walks: int, seed: int) -> WalkResults:
 
     results = WalkResults()
 
-    @settings(max_examples=walks, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=walks,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @hypothesis_seed(seed)
     @given(routine=routines(), setup=SETUPS, data=st.data())
     def walk(routine, setup, data) -> None:
@@ -119,13 +126,17 @@ def model_walks(args: argparse.Namespace) -> None:
     print(f"Model-based walks through the app, seed {args.seed}, {took:.0f} s, on {machine()}\n")
     failed = sum(failure.count for failure in results.failures.values())
     rows = [["walks", str(results.cases)], ["actions checked", str(results.actions)]]
-    rows += [[f"failed: {kind} (first in walk {failure.first_case})", str(failure.count)]
-             for kind, failure in sorted(results.failures.items(), key=lambda kv: kv[1].first_case)]
+    rows += [
+        [f"failed: {kind} (first in walk {failure.first_case})", str(failure.count)]
+        for kind, failure in sorted(results.failures.items(), key=lambda kv: kv[1].first_case)
+    ]
     rows.append(["**walks failed**", f"**{failed}**"])
     print(table(["outcome", "count"], rows))
     for kind, failure in results.failures.items():
-        print(f"\nShortest walk for: {kind}\n\n```\n{failure.routine}---\n{failure.setup}\n"
-              f"{failure.shortest}\n```")
+        print(
+            f"\nShortest walk for: {kind}\n\n```\n{failure.routine}---\n{failure.setup}\n"
+            f"{failure.shortest}\n```"
+        )
 
 
 # --- the full-screen app killed -------------------------------------------------------------
@@ -158,8 +169,9 @@ class Tmux:
         self("new-session", "-d", "-s", "keepalive", "sleep 3600")
 
     def __call__(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run(
+            ["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=True
+        ).stdout
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> int:
         """Run `command` full screen in session `name`; return its process id."""
@@ -211,16 +223,32 @@ def kill_tests(kills: int, seed: int) -> KillResults:
         folder = Path(temp)
         routine = folder / "kill-test.yaml"
         routine.write_text(KILL_ROUTINE)
-        ends = list(itertools.accumulate(
-            s.planned_seconds for s in load_routine(routine).routine.segments()))
-        env = {"PYTHONPATH": str(source), "TERM": "xterm-256color",
-               "XDG_CONFIG_HOME": str(folder / "config"), "XDG_CACHE_HOME": str(folder / "cache")}
+        ends = list(
+            itertools.accumulate(
+                s.planned_seconds for s in load_routine(routine).routine.segments()
+            )
+        )
+        env = {
+            "PYTHONPATH": str(source),
+            "TERM": "xterm-256color",
+            "XDG_CONFIG_HOME": str(folder / "config"),
+            "XDG_CACHE_HOME": str(folder / "cache"),
+        }
         tmux = Tmux(folder)
         try:
             for n in range(kills):
                 data = folder / f"data{n}"
-                command = [sys.executable, "-m", "backroutine", "run", str(routine),
-                           "--no-checkin", "--no-audio", "--data-dir", str(data)]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "backroutine",
+                    "run",
+                    str(routine),
+                    "--no-checkin",
+                    "--no-audio",
+                    "--data-dir",
+                    str(data),
+                ]
                 early = n % 5 == 0  # every fifth while it starts up, opens or creates the log
                 pid = tmux.start(f"run{n}", command, env)
                 if early:
@@ -255,12 +283,15 @@ def kill_tests(kills: int, seed: int) -> KillResults:
                     logged = max((s.segments_done for s in sessions), default=0)
                     results.segments_lost += max(0, surely - logged)
                 if not unfinished:
-                    results.notes["session no longer in progress after the kill: "
-                                  + ", ".join(s.status for s in sessions)] += 1
+                    results.notes[
+                        "session no longer in progress after the kill: "
+                        + ", ".join(s.status for s in sessions)
+                    ] += 1
                     continue
                 tmux.start(f"reopen{n}", command, env)
-                offer = tmux.wait_for(f"reopen{n}", ("Resume where you stopped",
-                                                     "running elsewhere"), timeout=15)
+                offer = tmux.wait_for(
+                    f"reopen{n}", ("Resume where you stopped", "running elsewhere"), timeout=15
+                )
                 if offer == "Resume where you stopped":
                     results.resumable += 1
                 else:
@@ -275,8 +306,10 @@ def full_screen_kills(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     results = kill_tests(args.kills, args.seed)
     took = time.perf_counter() - start
-    print(f"The full-screen app (`backroutine run ROUTINE --no-checkin` in tmux at 80x24) "
-          f"SIGKILLed at random moments, seed {args.seed}, {took:.0f} s, on {machine()}\n")
+    print(
+        f"The full-screen app (`backroutine run ROUTINE --no-checkin` in tmux at 80x24) "
+        f"SIGKILLed at random moments, seed {args.seed}, {took:.0f} s, on {machine()}\n"
+    )
     rows = [
         ["kills (one in five during start-up)", str(results.kills)],
         ["kills mid-session", str(results.sessions_killed)],
@@ -286,8 +319,10 @@ def full_screen_kills(args: argparse.Namespace) -> None:
     ]
     rows += [[note, str(count)] for note, count in sorted(results.notes.items())]
     print(table(["outcome", "count"], rows))
-    print(f"\nA segment counts as finished when it ended at least {SURELY_FINISHED_MARGIN:.0f} s "
-          "before the kill, timed from when the player first showed the exercise.")
+    print(
+        f"\nA segment counts as finished when it ended at least {SURELY_FINISHED_MARGIN:.0f} s "
+        "before the kill, timed from when the player first showed the exercise."
+    )
 
 
 def main() -> None:

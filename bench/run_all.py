@@ -19,25 +19,59 @@ from _report import machine
 HERE = Path(__file__).parent
 # (section title, issue, script, arguments, quick arguments)
 BENCHMARKS = [
-    ("Routine validation vs bare YAML parse", 2, "validation.py", ["--runs", "5"],
-     ["--runs", "2", "--files", "200"]),
+    (
+        "Routine validation vs bare YAML parse",
+        2,
+        "validation.py",
+        ["--runs", "5"],
+        ["--runs", "2", "--files", "200"],
+    ),
     ("Command start-up vs `python -c pass`", 2, "startup.py", ["--runs", "15"], ["--runs", "3"]),
-    ("Timer boundaries vs a naive countdown, under loop load", 3, "engine_drift.py",
-     ["--seconds", "60"], ["--seconds", "10"]),
-    ("The app in tmux at 80x24 vs a hello app", 4, "app_in_tmux.py",
-     ["--launches", "15", "--runs", "2", "--hold-window", "15"],
-     ["--launches", "3", "--runs", "1", "--hold-window", "3"]),
-    ("Cue latency and event-loop stalls", 5, "audio_latency.py", ["--runs", "5"],
-     ["--runs", "1", "--cues", "10"]),
+    (
+        "Timer boundaries vs a naive countdown, under loop load",
+        3,
+        "engine_drift.py",
+        ["--seconds", "60"],
+        ["--seconds", "10"],
+    ),
+    (
+        "The app in tmux at 80x24 vs a hello app",
+        4,
+        "app_in_tmux.py",
+        ["--launches", "15", "--runs", "2", "--hold-window", "15"],
+        ["--launches", "3", "--runs", "1", "--hold-window", "3"],
+    ),
+    (
+        "Cue latency and event-loop stalls",
+        5,
+        "audio_latency.py",
+        ["--runs", "5"],
+        ["--runs", "1", "--cues", "10"],
+    ),
     ("Completion log: ten years of history, durable writes", 6, "log_history.py", [], []),
     ("Reminder start-up in a shell", 9, "due_startup.py", ["--runs", "15"], ["--runs", "3"]),
     ("Hostile routine files", 8, "reliability.py", ["--files", "20000"], ["--files", "500"]),
-    ("Model-based walks through the app", 14, "reliability.py",
-     ["--files", "0", "--walks", "1000"], ["--files", "0", "--walks", "20"]),
-    ("The full-screen app killed at random moments", 14, "reliability.py",
-     ["--files", "0", "--kills", "40"], ["--files", "0", "--kills", "5"]),
-    ("The neural voice: cold synthesis per routine, the app's memory", 21, "neural_voice.py",
-     ["--runs", "3", "--hold", "15"], ["--runs", "1", "--hold", "5"]),
+    (
+        "Model-based walks through the app",
+        14,
+        "reliability.py",
+        ["--files", "0", "--walks", "1000"],
+        ["--files", "0", "--walks", "20"],
+    ),
+    (
+        "The full-screen app killed at random moments",
+        14,
+        "reliability.py",
+        ["--files", "0", "--kills", "40"],
+        ["--files", "0", "--kills", "5"],
+    ),
+    (
+        "The neural voice: cold synthesis per routine, the app's memory",
+        21,
+        "neural_voice.py",
+        ["--runs", "3", "--hold", "15"],
+        ["--runs", "1", "--hold", "5"],
+    ),
 ]
 
 
@@ -55,8 +89,12 @@ def main() -> None:
         begun = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent)
         took = time.perf_counter() - begun
-        body = result.stdout.strip() if result.returncode == 0 else (
-            f"**failed** (exit {result.returncode}):\n\n```\n{result.stderr.strip()[-2000:]}\n```")
+        failure = result.stderr.strip()[-2000:]
+        body = (
+            result.stdout.strip()
+            if result.returncode == 0
+            else f"**failed** (exit {result.returncode}):\n\n```\n{failure}\n```"
+        )
         sections.append(
             f"## {title} (issue {issue})\n\n`python bench/{script} {' '.join(arguments)}` "
             f"({took:.0f} s)\n\n{body}\n"

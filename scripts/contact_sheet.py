@@ -40,14 +40,19 @@ def main(argv: list[str]) -> int:
         width = float(re.search(r'width="([\d.]+)"', inner)[1])
         scale = min(1.0, (CELL_WIDTH - 10) / width)
         x, y = (i % COLUMNS) * CELL_WIDTH, (i // COLUMNS) * CELL_HEIGHT
-        cells.append(f'<g transform="translate({x + 5},{y + 22}) scale({scale:.3f})">{inner}</g>'
-                     f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
-                     f'font-weight="bold">{escape(figure.name)} ({fid})</text>')
+        cells.append(
+            f'<g transform="translate({x + 5},{y + 22}) scale({scale:.3f})">{inner}</g>'
+            f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
+            f'font-weight="bold">{escape(figure.name)} ({fid})</text>'
+        )
     rows = -(-len(figures) // COLUMNS)
     out.write_text(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{COLUMNS * CELL_WIDTH}" '
         f'height="{rows * CELL_HEIGHT}"><rect width="100%" height="100%" fill="white"/>'
-        + "".join(cells) + "</svg>\n", encoding="utf-8")
+        + "".join(cells)
+        + "</svg>\n",
+        encoding="utf-8",
+    )
     print(f"{len(figures)} figures -> {out}")
     return failed
 

@@ -1,6 +1,6 @@
 """Regenerate the README's screenshot: the player during a bird-dog, at 80x24.
 
-    .venv/bin/python scripts/screenshot.py [docs/player.svg]
+.venv/bin/python scripts/screenshot.py [docs/player.svg]
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ from backroutine.tui.app import AppContext, create_app
 
 async def main(target: Path) -> None:
     clock = FakeClock()
-    app = create_app(AppContext(routines=Catalog(None), clock=clock, check_in=False,
-                                start_with=bundled_routines_dir() / "core-stability.yaml"))
+    app = create_app(
+        AppContext(
+            routines=Catalog(None),
+            clock=clock,
+            check_in=False,
+            start_with=bundled_routines_dir() / "core-stability.yaml",
+        )
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("N")  # past the bridge, to the bird-dog

@@ -266,7 +266,6 @@ def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
         assert said.startswith((step.say or step.name).rstrip("."))
 
 
-
 def test_every_bundled_announcement_ends_before_its_exercise_starts(tmp_path):
     # Spoken for real: the caution must not run on over the first seconds of the exercise.
     espeak = shutil.which("espeak-ng")

@@ -238,4 +238,3 @@ def test_a_helper_killed_mid_synthesis_leaves_espeak_to_speak_the_rest(tmp_path)
     # No half-written file was left where the voice would take it for a phrase.
     for path in tmp_path.glob("*.wav"):
         assert read_wav(path).seconds > 0.5
-

@@ -350,6 +350,7 @@ def test_coming_up_from_childs_pose_takes_at_least_ten_seconds_through_kneeling(
             pause = sum(segment.seconds or 0 for segment in segments[index + 1 : next_index])
             assert pause >= 10, path.stem
 
+
 # --- docs/routine-format.md ---------------------------------------------------------
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -403,8 +404,11 @@ def test_reference_shows_both_a_paced_and_a_self_paced_expansion():
 
 def test_reference_names_every_key_of_the_format():
     reference = REFERENCE.read_text("utf-8")
-    keys = {*schema.Routine.model_fields, *schema.Defaults.model_fields,
-            *schema.ExerciseStep.model_fields}
+    keys = {
+        *schema.Routine.model_fields,
+        *schema.Defaults.model_fields,
+        *schema.ExerciseStep.model_fields,
+    }
     missing = sorted(key for key in keys if f"| `{key}` |" not in reference)
     assert not missing
 
@@ -440,8 +444,10 @@ DOCUMENTED_MISTAKES = [
     (one_step("hold: 5s\n"), "has no name"),
     (one_step("rest: 30s\n    hold: 5s\n"), "a rest step has only rest"),
     (one_step("name: A\n    hold: 5s\n    hold: 10s\n"), "is given twice"),
-    (one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"),
-     "cannot start with '&'"),
+    (
+        one_step("name: A\n    hold: 5s\n", "title: T\ndefaults: &d\n  rest: 30s\n"),
+        "cannot start with '&'",
+    ),
     (one_step("name: A\n    hold: 5s\n    tips: Keep straight\n"), "write a list"),
     (one_step("name: A\n    hold: 5s\n", head=""), "needs title"),
 ]

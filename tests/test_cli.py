@@ -100,11 +100,25 @@ def test_quick_commands_never_import_textual(command: str):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("module", [
-    "routine.model", "routine.loader", "routine.catalog", "routine.safety", "base.paths",
-    "base.text", "base.settings", "cli.main", "cli.handlers", "cli.root", "log.store",
-    "log.history", "log.export", "plain.session",
-])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "routine.model",
+        "routine.loader",
+        "routine.catalog",
+        "routine.safety",
+        "base.paths",
+        "base.text",
+        "base.settings",
+        "cli.main",
+        "cli.handlers",
+        "cli.root",
+        "log.store",
+        "log.history",
+        "log.export",
+        "plain.session",
+    ],
+)
 def test_core_modules_never_import_textual(module: str):
     code = f"import sys, backroutine.{module}; assert 'textual' not in sys.modules"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -123,8 +137,9 @@ def test_data_dir_counts_before_or_after_the_command(tmp_path: Path, where: str)
 def test_a_plain_session_is_logged_and_exported_for_the_therapist(tmp_path: Path):
     routine = tmp_path / "tiny.yaml"
     routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
-    run = backroutine("run", str(routine), "--plain", "--no-checkin", "--no-audio",
-                      "--data-dir", str(tmp_path))
+    run = backroutine(
+        "run", str(routine), "--plain", "--no-checkin", "--no-audio", "--data-dir", str(tmp_path)
+    )
     assert run.returncode == 0, run.stderr
     assert "Routine complete in 2 s. Well done." in run.stdout
     export = backroutine("export", "--format", "json", "--data-dir", str(tmp_path))
@@ -153,8 +168,9 @@ def test_an_exercise_library_beside_the_routines_is_not_listed_as_a_broken_routi
 ):
     own = tmp_path / "routines"
     own.mkdir()
-    (own / "my-exercises.yaml").write_text("exercises:\n  wall-sit:\n    name: Wall sit\n"
-                                           "    hold: 30s\n")
+    (own / "my-exercises.yaml").write_text(
+        "exercises:\n  wall-sit:\n    name: Wall sit\n    hold: 30s\n"
+    )
     assert main(["list", "--data-dir", str(tmp_path)]) == 0
     assert "my-exercises" not in capsys.readouterr().out
 
@@ -180,8 +196,9 @@ def test_settings_are_shown_changed_and_kept(tmp_path, monkeypatch, capsys):
         (["colour", "red"], "there is no setting 'colour': the settings are sound, voice,"),
     ],
 )
-def test_a_wrong_setting_says_what_fits_and_changes_nothing(tmp_path, monkeypatch, capsys,
-                                                            args, message):
+def test_a_wrong_setting_says_what_fits_and_changes_nothing(
+    tmp_path, monkeypatch, capsys, args, message
+):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert main(["settings", *args]) == 2
     assert message in capsys.readouterr().err
@@ -199,8 +216,11 @@ ROUTINE_V2 = ROUTINE_V1.replace("version: 1", "version: 2").replace("20s", "30s"
 def shell(command: str, **env: str) -> subprocess.CompletedProcess:
     """`command` in bash, where `backroutine` runs this tree's code."""
     return subprocess.run(
-        ["bash", "-c", f"backroutine() {{ {sys.executable} -m backroutine \"$@\"; }}\n{command}"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **env},
+        ["bash", "-c", f'backroutine() {{ {sys.executable} -m backroutine "$@"; }}\n{command}'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
     )
 
 
@@ -228,8 +248,10 @@ def test_a_new_version_piped_to_import_replaces_the_old_one(tmp_path: Path):
 
 
 def test_a_routine_without_an_id_piped_to_import_is_named_after_its_title(tmp_path: Path):
-    result = shell(f"printf 'title: Hips at Home\\nsteps: [{{name: Plank, hold: 5s}}]\\n' "
-                   f"| backroutine import /dev/stdin --data-dir {tmp_path}")
+    result = shell(
+        f"printf 'title: Hips at Home\\nsteps: [{{name: Plank, hold: 5s}}]\\n' "
+        f"| backroutine import /dev/stdin --data-dir {tmp_path}"
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "routines" / "hips-at-home.yaml").exists()
 
@@ -240,7 +262,9 @@ def test_a_fifo_is_never_waited_on(tmp_path: Path, command: str):
     os.mkfifo(fifo)
     result = subprocess.run(
         [sys.executable, "-m", "backroutine", command, str(fifo), "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 1
     no_traceback(result)
@@ -260,8 +284,9 @@ def logged(tmp_path: Path) -> Path:
     """A data folder whose log holds one short session."""
     routine = tmp_path / "tiny.yaml"
     routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
-    run = backroutine("run", str(routine), "--plain", "--no-checkin", "--no-audio",
-                      "--data-dir", str(tmp_path))
+    run = backroutine(
+        "run", str(routine), "--plain", "--no-checkin", "--no-audio", "--data-dir", str(tmp_path)
+    )
     assert run.returncode == 0, run.stderr
     return tmp_path
 
@@ -292,13 +317,26 @@ def test_a_path_mistake_is_a_sentence(logged: Path, command: str, message: str):
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["export", "export --format json", "history", "list",
-                                     "new", "schema", "print desk-break", "settings",
-                                     "--version", "list --help"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "export",
+        "export --format json",
+        "history",
+        "list",
+        "new",
+        "schema",
+        "print desk-break",
+        "settings",
+        "--version",
+        "list --help",
+    ],
+)
 @pytest.mark.parametrize("stdout", ["> /dev/full", ">&-"])
 def test_a_full_or_closed_standard_output_is_a_sentence(logged: Path, command: str, stdout: str):
-    result = shell(f"backroutine {command} --data-dir {logged} {stdout}",
-                   XDG_CONFIG_HOME=str(logged))
+    result = shell(
+        f"backroutine {command} --data-dir {logged} {stdout}", XDG_CONFIG_HOME=str(logged)
+    )
     assert result.returncode == 1
     no_traceback(result)
     assert "backroutine: cannot write to standard output" in result.stderr
@@ -358,8 +396,9 @@ def read_only_folder(tmp_path: Path):
         yield folder
         folder.chmod(0o700)
         return
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], capture_output=True
+    ).returncode:
         pytest.skip("cannot mount a read-only folder here")
     yield folder
     subprocess.run(["umount", str(folder)], check=True)
@@ -391,8 +430,13 @@ def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: s
     settings.parent.mkdir()
     BAD_SETTINGS[kind](settings)
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
-    shown = subprocess.run([sys.executable, "-m", "backroutine", "settings"],
-                           capture_output=True, text=True, timeout=30, env=env)
+    shown = subprocess.run(
+        [sys.executable, "-m", "backroutine", "settings"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
     assert shown.returncode == 0
     no_traceback(shown)
     assert f"backroutine: {settings}: " in shown.stderr and "using the defaults" in shown.stderr
@@ -400,9 +444,22 @@ def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: s
     routine = tmp_path / "tiny.yaml"
     routine.write_text("title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n")
     run = subprocess.run(
-        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
-         "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=30, env=env, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routine),
+            "--plain",
+            "--no-checkin",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
     assert run.returncode == 0, run.stderr
     no_traceback(run)
@@ -412,8 +469,10 @@ def test_bad_settings_are_reported_and_the_defaults_used(tmp_path: Path, kind: s
 # --- terminals: none, dumb, or a real one -------------------------------------------------
 
 TINY = "title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
-LONG = ("title: Long\nsteps:\n  - {name: Plank, hold: 60s, prepare: 1s}\n"
-        "  - {name: Bridge, hold: 60s, prepare: 1s}\n")
+LONG = (
+    "title: Long\nsteps:\n  - {name: Plank, hold: 60s, prepare: 1s}\n"
+    "  - {name: Bridge, hold: 60s, prepare: 1s}\n"
+)
 
 
 class Terminal:
@@ -425,7 +484,10 @@ class Terminal:
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backroutine", *args],
-            stdin=self.slave, stdout=self.slave, stderr=self.slave, start_new_session=True,
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            start_new_session=True,
             env={**os.environ, "TERM": "xterm-256color"} if env is None else env,
         )
         self.output = ""
@@ -445,7 +507,7 @@ class Terminal:
                 self.seen = place + len(text)
                 return text
             left = deadline - time.monotonic()
-            assert left > 0, f"never showed {texts}; the output was:\n{self.output[self.seen:]}"
+            assert left > 0, f"never showed {texts}; the output was:\n{self.output[self.seen :]}"
             if select.select([self.master], [], [], min(left, 0.2))[0]:
                 try:
                     self.output += os.read(self.master, 65536).decode(errors="replace")
@@ -492,8 +554,9 @@ def test_the_plain_check_in_echoes_answers_takes_backspace_and_asks_one_per_line
     tmp_path: Path, terminal
 ):
     (tmp_path / "tiny.yaml").write_text(TINY)
-    app = terminal("run", str(tmp_path / "tiny.yaml"), "--plain", "--no-audio",
-                   "--data-dir", str(tmp_path))
+    app = terminal(
+        "run", str(tmp_path / "tiny.yaml"), "--plain", "--no-audio", "--data-dir", str(tmp_path)
+    )
     app.expect("0-10?")
     app.type("5\x7f2\r")  # a typo, corrected
     questions = 0
@@ -516,8 +579,15 @@ def test_the_plain_check_in_echoes_answers_takes_backspace_and_asks_one_per_line
 @pytest.mark.slow
 def test_keys_work_without_the_check_in_in_a_terminal(tmp_path: Path, terminal):
     (tmp_path / "long.yaml").write_text(LONG)
-    app = terminal("run", str(tmp_path / "long.yaml"), "--plain", "--no-checkin", "--no-audio",
-                   "--data-dir", str(tmp_path))
+    app = terminal(
+        "run",
+        str(tmp_path / "long.yaml"),
+        "--plain",
+        "--no-checkin",
+        "--no-audio",
+        "--data-dir",
+        str(tmp_path),
+    )
     app.expect("Hold 1 min")
     app.type(" ")
     app.expect("Paused")
@@ -539,8 +609,10 @@ def test_without_a_terminal_to_answer_the_check_in_says_one_is_needed(
     tmp_path: Path, stdin: str, command: str
 ):
     (tmp_path / "tiny.yaml").write_text(TINY)
-    result = shell(f"backroutine {command.format(r=tmp_path / 'tiny.yaml')} "
-                   f"--data-dir {tmp_path} --no-audio {stdin}")
+    result = shell(
+        f"backroutine {command.format(r=tmp_path / 'tiny.yaml')} "
+        f"--data-dir {tmp_path} --no-audio {stdin}"
+    )
     assert result.returncode == 2
     no_traceback(result)
     assert "needs a terminal" in result.stderr and "--no-checkin" in result.stderr
@@ -551,8 +623,10 @@ def test_without_a_terminal_to_answer_the_check_in_says_one_is_needed(
 @pytest.mark.parametrize("plain", ["--plain", ""])
 def test_without_a_terminal_no_checkin_runs_unattended(tmp_path: Path, stdin: str, plain: str):
     (tmp_path / "tiny.yaml").write_text(TINY)
-    result = shell(f"backroutine run {tmp_path / 'tiny.yaml'} {plain} --no-checkin --no-audio "
-                   f"--data-dir {tmp_path} {stdin}")
+    result = shell(
+        f"backroutine run {tmp_path / 'tiny.yaml'} {plain} --no-checkin --no-audio "
+        f"--data-dir {tmp_path} {stdin}"
+    )
     assert result.returncode == 0, result.stderr
     no_traceback(result)
     assert "Routine complete" in result.stdout
@@ -563,10 +637,20 @@ def test_without_a_terminal_no_checkin_runs_unattended(tmp_path: Path, stdin: st
 @pytest.mark.parametrize("term", ["dumb", None])
 def test_a_dumb_terminal_gets_plain_mode_and_is_told_so(tmp_path: Path, terminal, term):
     (tmp_path / "tiny.yaml").write_text(TINY)
-    env = {**os.environ, "TERM": term} if term else {
-        name: value for name, value in os.environ.items() if name != "TERM"}
-    app = terminal("run", str(tmp_path / "tiny.yaml"), "--no-checkin", "--no-audio",
-                   "--data-dir", str(tmp_path), env=env)
+    env = (
+        {**os.environ, "TERM": term}
+        if term
+        else {name: value for name, value in os.environ.items() if name != "TERM"}
+    )
+    app = terminal(
+        "run",
+        str(tmp_path / "tiny.yaml"),
+        "--no-checkin",
+        "--no-audio",
+        "--data-dir",
+        str(tmp_path),
+        env=env,
+    )
     assert app.finish() == 0
     assert "plain mode" in app.output and "Routine complete" in app.output
     assert "\x1b[?1049h" not in app.output  # never switched to the full screen
@@ -580,8 +664,15 @@ def test_a_terminated_session_gives_the_terminal_back_and_can_be_resumed(
 ):
     (tmp_path / "long.yaml").write_text(LONG)
     plain = ["--plain"] if mode == "plain" else []
-    app = terminal("run", str(tmp_path / "long.yaml"), *plain, "--no-checkin", "--no-audio",
-                   "--data-dir", str(tmp_path))
+    app = terminal(
+        "run",
+        str(tmp_path / "long.yaml"),
+        *plain,
+        "--no-checkin",
+        "--no-audio",
+        "--data-dir",
+        str(tmp_path),
+    )
     app.expect("Hold 1 min" if mode == "plain" else "Next: Bridge")
     time.sleep(1)
     assert app.process.poll() is None
@@ -627,9 +718,14 @@ def patient(tmp_path: Path, *args: str, answers: str = "") -> subprocess.Complet
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "LANG": "en_GB.UTF-8"}
     env.pop("LC_ALL", None)
     env.pop("LC_TELEPHONE", None)
-    return subprocess.run([sys.executable, "-m", "backroutine", *args, "--data-dir",
-                           str(tmp_path)], input=answers, capture_output=True, text=True,
-                          timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "backroutine", *args, "--data-dir", str(tmp_path)],
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 TINY = "title: Tiny\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
@@ -643,8 +739,7 @@ def test_every_check_in_is_in_the_log_export_and_history(tmp_path: Path):
     routine.write_text(TINY)
     assert patient(tmp_path, "settings", "emergency_number", "112").returncode == 0
     # An emergency answer: the second question (bladder or bowel) stops at once.
-    stopped = patient(tmp_path, "run", str(routine), "--plain", "--no-audio",
-                      answers="7\nn\ny\n")
+    stopped = patient(tmp_path, "run", str(routine), "--plain", "--no-audio", answers="7\nn\ny\n")
     assert stopped.returncode == 1
     assert "! Go to the emergency department or call 112 now." in stopped.stdout
     assert "The session was not started." in stopped.stdout
@@ -657,7 +752,10 @@ def test_every_check_in_is_in_the_log_export_and_history(tmp_path: Path):
     (session,) = document["sessions"]
     emergency, not_asked = document["check_ins"]
     assert (emergency["tier"], emergency["went_ahead"], emergency["session_id"]) == (
-        "emergency", False, None)
+        "emergency",
+        False,
+        None,
+    )
     assert emergency["answered_yes"] == ["bladder_bowel"] and emergency["pain_now"] == 7
     assert "call 112 now" in emergency["advice"][0]
     assert (not_asked["asked"], not_asked["session_id"]) == (False, session["session_id"])
@@ -670,8 +768,11 @@ def test_every_check_in_is_in_the_log_export_and_history(tmp_path: Path):
 
     history = patient(tmp_path, "history").stdout
     assert "Check-ins: 2, 1 of them stopped the session." in history
-    assert re.search(r"! \w{3} \d\d \w{3} \d{4} \d\d:\d\d, Tiny: told to go to the emergency "
-                     r"department", history)
+    assert re.search(
+        r"! \w{3} \d\d \w{3} \d{4} \d\d:\d\d, Tiny: told to go to the emergency "
+        r"department",
+        history,
+    )
     assert "Tiny: no check-in asked (--no-checkin)" in history
 
 

@@ -53,8 +53,18 @@ routines = st.lists(
 # Clock moves in quarter seconds so that sums of times are exact in binary floating point.
 advances = st.integers(-8, 60).map(lambda quarters: ("advance", quarters / 4))
 presses = st.sampled_from(
-    ["pause", "resume", "skip_segment", "skip_exercise", "back", "add_time", "hurt", "done",
-     "ready", "update"]
+    [
+        "pause",
+        "resume",
+        "skip_segment",
+        "skip_exercise",
+        "back",
+        "add_time",
+        "hurt",
+        "done",
+        "ready",
+        "update",
+    ]
 ).map(lambda name: (name, None))
 actions = st.lists(st.one_of(advances, advances, presses), max_size=40)
 options = st.fixed_dictionaries(
@@ -88,8 +98,12 @@ class Timeline:
         self.clock.advance(seconds)
         self.latest = max(self.latest, self.clock())
         events = engine.update()
-        stops = [e.at for e in events if isinstance(e, SessionFinished)
-                 or (isinstance(e, Waiting) and e.waiting_for == "ready")]
+        stops = [
+            e.at
+            for e in events
+            if isinstance(e, SessionFinished)
+            or (isinstance(e, Waiting) and e.waiting_for == "ready")
+        ]
         if runs_from is not None:
             self.expected_active += max(0.0, min([self.latest, *stops]) - runs_from)
         self.events += events
@@ -103,16 +117,18 @@ class Timeline:
             if status == "paused":
                 self.press("resume")
             elif status == "waiting":
-                self.press("done" if self.engine.current.kind is SegmentKind.SELF_PACED
-                           else "ready")
+                self.press(
+                    "done" if self.engine.current.kind is SegmentKind.SELF_PACED else "ready"
+                )
             else:
                 self.advance(7.5)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(routine=routines, actions=actions, options=options, quit_at_end=st.booleans())
-def test_random_sessions_keep_time_and_tell_a_coherent_story(routine, actions, options,
-                                                              quit_at_end):
+def test_random_sessions_keep_time_and_tell_a_coherent_story(
+    routine, actions, options, quit_at_end
+):
     clock = FakeClock(100.0)
     engine = SessionEngine(routine.segments(), clock, **options)
     timeline = Timeline(engine, clock)

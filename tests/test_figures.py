@@ -36,16 +36,20 @@ def _yaml(package: str, name: str) -> dict:
     return yaml.safe_load(resources.files(package).joinpath(name).read_text("utf-8"))
 
 
-
 def _bundled_steps() -> list[tuple[str, dict]]:
     routines = resources.files("backroutine.routines")
-    return [(item.name, step) for item in routines.iterdir() if item.name.endswith(".yaml")
-            for step in yaml.safe_load(item.read_text("utf-8"))["steps"] if "name" in step]
+    return [
+        (item.name, step)
+        for item in routines.iterdir()
+        if item.name.endswith(".yaml")
+        for step in yaml.safe_load(item.read_text("utf-8"))["steps"]
+        if "name" in step
+    ]
 
 
 def _other_side(point: str) -> str:
     base, _, side = point.rpartition("_")
-    return f"{base}_{ {'l': 'r', 'r': 'l'}[side]}" if side in ("l", "r") else point
+    return f"{base}_{ {'l': 'r', 'r': 'l'}[side] }" if side in ("l", "r") else point
 
 
 def test_every_library_exercise_has_its_figure() -> None:
@@ -60,8 +64,11 @@ def test_every_library_exercise_has_its_figure() -> None:
 def test_every_exercise_in_the_bundled_routines_has_a_figure() -> None:
     steps = _bundled_steps()
     assert len(steps) > 20
-    missing = [(routine, step["name"]) for routine, step in steps
-               if figure_for(step["name"], step.get("exercise"), step.get("figure")) is None]
+    missing = [
+        (routine, step["name"])
+        for routine, step in steps
+        if figure_for(step["name"], step.get("exercise"), step.get("figure")) is None
+    ]
     assert missing == []
 
 
@@ -94,7 +101,8 @@ def test_the_other_side_is_a_mirror_image(figure_id: str) -> None:
             assert reflected[_other_side(point)] == pytest.approx((-x, y), abs=1e-6), (name, point)
         assert support_problems(mirrored, name, other) == []
     assert figure.side(other=True).side(other=True).poses[-1][1].points() == pytest.approx(
-        figure.poses[-1][1].points())
+        figure.poses[-1][1].points()
+    )
 
 
 def test_the_moving_limb_changes_side_in_the_mirror() -> None:
@@ -105,14 +113,17 @@ def test_the_moving_limb_changes_side_in_the_mirror() -> None:
     assert other.points()["ankle_r"][1] > other.points()["ankle_l"][1] + 20
 
 
-@pytest.mark.parametrize(("figure_id", "low", "high"), [
-    ("bird-dog", "hand_l", "hand_r"),  # "Left leg and right arm first"
-    ("single-leg-stance", "ankle_l", "ankle_r"),  # "Stand on your left leg first"
-    ("side-plank", "hip_l", "hip_r"),  # "On your left side first"
-    ("hip-flexor-stretch", "knee_l", "knee_r"),  # "Left knee down first"
-    ("dead-bug", "ankle_l", "ankle_r"),  # "Left leg first": it straightens, low
-    ("clamshell", "knee_r", "knee_l"),  # "Lying on your right side, left knee lifts first"
-])
+@pytest.mark.parametrize(
+    ("figure_id", "low", "high"),
+    [
+        ("bird-dog", "hand_l", "hand_r"),  # "Left leg and right arm first"
+        ("single-leg-stance", "ankle_l", "ankle_r"),  # "Stand on your left leg first"
+        ("side-plank", "hip_l", "hip_r"),  # "On your left side first"
+        ("hip-flexor-stretch", "knee_l", "knee_r"),  # "Left knee down first"
+        ("dead-bug", "ankle_l", "ankle_r"),  # "Left leg first": it straightens, low
+        ("clamshell", "knee_r", "knee_l"),  # "Lying on your right side, left knee lifts first"
+    ],
+)
 def test_the_first_side_drawn_is_the_one_the_words_name(
     figure_id: str, low: str, high: str
 ) -> None:
@@ -130,8 +141,10 @@ def test_the_checks_catch_a_floating_or_sunken_or_overstretched_figure() -> None
     knee = RANGES[View.SIDE]["knee"][1]
     assert out_of_range(replace(lifted, angles=lifted.angles | {"knee_l": knee + 20})) != []
     lying = Pose(View.SIDE, {"trunk": 180}, (0.0, 30.0), contacts=(("hip", "mat"),))
-    assert any("lower than anything" in p or "off the mat" in p
-               for p in support_problems(bridge, "lying", lying))
+    assert any(
+        "lower than anything" in p or "off the mat" in p
+        for p in support_problems(bridge, "lying", lying)
+    )
 
 
 def test_a_hold_pose_that_is_not_a_pose_is_reported() -> None:
@@ -149,9 +162,11 @@ def test_a_movement_is_visible_between_start_and_hold() -> None:
 
 
 def test_the_figures_import_no_textual() -> None:
-    code = ("import sys, backroutine.figures.load, backroutine.figures.svg, "
-            "backroutine.figures.braille, backroutine.figures.motion; "
-            "assert 'textual' not in sys.modules")
+    code = (
+        "import sys, backroutine.figures.load, backroutine.figures.svg, "
+        "backroutine.figures.braille, backroutine.figures.motion; "
+        "assert 'textual' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -165,7 +180,10 @@ def test_the_contact_sheet_in_docs_is_current(tmp_path) -> None:
     """docs/figures.svg shows the figures as they are: rerun scripts/contact_sheet.py if not."""
     root = resources.files("backroutine").joinpath("..", "..")
     sheet = tmp_path / "figures.svg"
-    subprocess.run([sys.executable, str(root / "scripts" / "contact_sheet.py"), str(sheet)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(root / "scripts" / "contact_sheet.py"), str(sheet)],
+        check=True,
+        capture_output=True,
+    )
     assert sheet.read_text() == (root / "docs" / "figures.svg").read_text()
     assert sheet.read_text().count("<desc>") == len(FIGURES) == 35

@@ -89,7 +89,8 @@ def test_the_other_side_is_drawn_mirrored() -> None:
     left, right = frame_at(figure, "hold", 9.0), frame_at(figure, "hold", 9.0, other_side=True)
     assert left.key != right.key
     assert right.pose.points()["knee_r"] == pytest.approx(
-        (-left.pose.points()["knee_l"][0], left.pose.points()["knee_l"][1]))
+        (-left.pose.points()["knee_l"][0], left.pose.points()["knee_l"][1])
+    )
 
 
 def test_an_activity_keeps_moving_but_only_a_few_frames_a_second() -> None:

@@ -36,14 +36,32 @@ TWICE_A_DAY = Frequency(2, "day")
 _ids = iter(range(1, 1_000_000))
 
 
-def session(started: datetime, status="completed", *, pain=(None, None), exercises=(),
-            frequency=DAILY, path="/r/low-back.yaml") -> SessionRecord:
+def session(
+    started: datetime,
+    status="completed",
+    *,
+    pain=(None, None),
+    exercises=(),
+    frequency=DAILY,
+    path="/r/low-back.yaml",
+) -> SessionRecord:
     return SessionRecord(
-        id=next(_ids), routine_title="Low back", routine_path=path, routine_sha256="0" * 64,
-        frequency=frequency, started=started, time_zone=str(started.tzinfo),
-        ended=started + timedelta(minutes=15), status=status, pain_before=pain[0],
-        pain_after=pain[1], note=None, planned_seconds=900, active_seconds=800,
-        segments_done=20, exercises=tuple(exercises),
+        id=next(_ids),
+        routine_title="Low back",
+        routine_path=path,
+        routine_sha256="0" * 64,
+        frequency=frequency,
+        started=started,
+        time_zone=str(started.tzinfo),
+        ended=started + timedelta(minutes=15),
+        status=status,
+        pain_before=pain[0],
+        pain_after=pain[1],
+        note=None,
+        planned_seconds=900,
+        active_seconds=800,
+        segments_done=20,
+        exercises=tuple(exercises),
     )
 
 
@@ -115,19 +133,22 @@ def test_twice_a_day_counts_each_session_and_needs_both_for_the_streak():
 
     result = streak(sessions, TWICE_A_DAY, date(2024, 5, 4))
     assert (result.current, result.best) == (2, 2)
-    assert adherence(sessions, TWICE_A_DAY, date(2024, 5, 1), date(2024, 5, 4)) == (
-        Adherence(7, 8)
-    )
+    assert adherence(sessions, TWICE_A_DAY, date(2024, 5, 1), date(2024, 5, 4)) == (Adherence(7, 8))
     assert heatmap(sessions, date(2024, 5, 4))[-1][2].completed == 2  # Wednesday 1 May
 
 
 # --- time zones, DST, midnight -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("tz", "change"), [
-    (LONDON, date(2024, 3, 31)), (LONDON, date(2024, 10, 27)),
-    (NEW_YORK, date(2024, 3, 10)), (NEW_YORK, date(2024, 11, 3)),
-])
+@pytest.mark.parametrize(
+    ("tz", "change"),
+    [
+        (LONDON, date(2024, 3, 31)),
+        (LONDON, date(2024, 10, 27)),
+        (NEW_YORK, date(2024, 3, 10)),
+        (NEW_YORK, date(2024, 11, 3)),
+    ],
+)
 @pytest.mark.parametrize("hour", [0, 1, 3, 23])
 def test_a_daily_streak_runs_through_a_clock_change(tz, change, hour, tmp_path: Path):
     # Sessions at the same local hour each day around the change, written to and read
@@ -136,9 +157,15 @@ def test_a_daily_streak_runs_through_a_clock_change(tz, change, hour, tmp_path: 
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         for day in days:
             started = datetime(day.year, day.month, day.day, hour, 30, tzinfo=tz)
-            log.start_session(routine_title="Low back", routine_path="/r.yaml",
-                              routine_sha256="0" * 64, frequency=DAILY, planned_seconds=60,
-                              started=started, time_zone=tz.key)
+            log.start_session(
+                routine_title="Low back",
+                routine_path="/r.yaml",
+                routine_sha256="0" * 64,
+                frequency=DAILY,
+                planned_seconds=60,
+                started=started,
+                time_zone=tz.key,
+            )
         stored = log.sessions()
     assert [local_day(s) for s in stored] == days
     completed = [session(s.started) for s in stored]
@@ -189,11 +216,20 @@ def test_the_heatmap_covers_13_weeks_monday_first_with_no_future_days():
 def test_a_run_of_flagged_sessions_is_counted_from_the_latest():
     scores = [(3, 8), (2, 2), (2, 5), (3, 3), (3, 7), (3, None), (4, 7), (2, 6)]
     days = days_from(date(2024, 5, 1), len(scores))
-    sessions = [session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=p)
-                for d, p in zip(days, scores, strict=True)]
+    sessions = [
+        session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=p)
+        for d, p in zip(days, scores, strict=True)
+    ]
     points = pain_points(sessions)
     assert [p.flag is not None for p in points] == [
-        True, False, False, False, True, False, True, True,
+        True,
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+        True,
     ]
     assert points[-1].advice and "next time do fewer reps" in points[-1].advice[0]
     assert flag_run(points) == 3  # the session without an after-score is passed over
@@ -209,10 +245,16 @@ def exercise(name: str, outcome: str, step=0) -> ExerciseRecord:
 
 def test_the_trend_is_read_within_each_routine_and_the_next_mornings_answer_counts():
     days = days_from(date(2024, 5, 1), 4)
-    back = [session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=(2, after))
-            for d, after in zip(days[:3], (2, 3, 4), strict=True)]
-    neck = [session(datetime(d.year, d.month, d.day, 9, tzinfo=LONDON), pain=(1, 1),
-                    path="/r/neck.yaml") for d in days[:3]]
+    back = [
+        session(datetime(d.year, d.month, d.day, 8, tzinfo=LONDON), pain=(2, after))
+        for d, after in zip(days[:3], (2, 3, 4), strict=True)
+    ]
+    neck = [
+        session(
+            datetime(d.year, d.month, d.day, 9, tzinfo=LONDON), pain=(1, 1), path="/r/neck.yaml"
+        )
+        for d in days[:3]
+    ]
     unsettled = replace(
         session(datetime(2024, 5, 4, 8, tzinfo=LONDON), pain=(2, 3), path="/r/neck.yaml"),
         settled_next_morning=False,
@@ -226,13 +268,18 @@ def test_the_trend_is_read_within_each_routine_and_the_next_mornings_answer_coun
 
 def test_exercises_most_often_skipped_or_hurt_come_first():
     sessions = [
-        session(datetime(2024, 5, 1, 8, tzinfo=LONDON),
-                exercises=[exercise("Bridge", "skipped"), exercise("Bird-dog", "hurt", 1)]),
-        session(datetime(2024, 5, 2, 8, tzinfo=LONDON),
-                exercises=[exercise("Bridge", "skipped"), exercise("Cat-cow", "done", 1)]),
+        session(
+            datetime(2024, 5, 1, 8, tzinfo=LONDON),
+            exercises=[exercise("Bridge", "skipped"), exercise("Bird-dog", "hurt", 1)],
+        ),
+        session(
+            datetime(2024, 5, 2, 8, tzinfo=LONDON),
+            exercises=[exercise("Bridge", "skipped"), exercise("Cat-cow", "done", 1)],
+        ),
     ]
     assert [(t.name, t.skipped, t.hurt) for t in troubles(sessions)] == [
-        ("Bridge", 2, 0), ("Bird-dog", 0, 1),
+        ("Bridge", 2, 0),
+        ("Bird-dog", 0, 1),
     ]
 
 
@@ -257,13 +304,28 @@ def test_read_history_from_a_log(tmp_path: Path):
         for back in range(200):  # older than the recent window, too
             started = now - timedelta(days=back, hours=3)
             session_id = log.start_session(
-                routine_title="Low back", routine_path="/r.yaml", routine_sha256="0" * 64,
-                frequency=DAILY, planned_seconds=60, started=started, time_zone="Europe/London",
+                routine_title="Low back",
+                routine_path="/r.yaml",
+                routine_sha256="0" * 64,
+                frequency=DAILY,
+                planned_seconds=60,
+                started=started,
+                time_zone="Europe/London",
             )
-            log.record_progress(session_id, segments_done=1, active_seconds=1, snapshot={},
-                                exercise=exercise("Bridge", "skipped"))
-            log.record_progress(session_id, segments_done=2, active_seconds=2, snapshot={},
-                                exercise=exercise("Plank", "done", step=1))
+            log.record_progress(
+                session_id,
+                segments_done=1,
+                active_seconds=1,
+                snapshot={},
+                exercise=exercise("Bridge", "skipped"),
+            )
+            log.record_progress(
+                session_id,
+                segments_done=2,
+                active_seconds=2,
+                snapshot={},
+                exercise=exercise("Plank", "done", step=1),
+            )
             log.finish_session(session_id, status="completed", ended=started)
         [history] = read_history(log, now=now, tz=LONDON)
     assert (history.streak.current, history.completed) == (200, 200)
@@ -273,12 +335,22 @@ def test_read_history_from_a_log(tmp_path: Path):
 def log_session(log: CompletionLog, started: datetime, outcomes: list[str], note=None) -> None:
     """A completed session, written as the recorder writes one."""
     session_id = log.start_session(
-        routine_title="Low back", routine_path="/r.yaml", routine_sha256="0" * 64,
-        frequency=DAILY, planned_seconds=60, started=started, time_zone="Europe/London",
+        routine_title="Low back",
+        routine_path="/r.yaml",
+        routine_sha256="0" * 64,
+        frequency=DAILY,
+        planned_seconds=60,
+        started=started,
+        time_zone="Europe/London",
     )
     for step, outcome in enumerate(outcomes):
-        log.record_progress(session_id, segments_done=step + 1, active_seconds=1, snapshot={},
-                            exercise=exercise(f"Exercise {step}", outcome, step=step))
+        log.record_progress(
+            session_id,
+            segments_done=step + 1,
+            active_seconds=1,
+            snapshot={},
+            exercise=exercise(f"Exercise {step}", outcome, step=step),
+        )
     log.finish_session(session_id, status="completed", ended=started, note=note)
 
 
@@ -324,8 +396,9 @@ def test_the_history_shows_the_latest_notes_literally(tmp_path: Path):
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         log_session(log, datetime(2024, 5, 8, 8, tzinfo=LONDON), ["done"], note="hip tight")
         log_session(log, datetime(2024, 5, 9, 8, tzinfo=LONDON), ["done"])
-        log_session(log, datetime(2024, 5, 10, 8, tzinfo=LONDON), ["done"],
-                    note="better\x1b[2J today")
+        log_session(
+            log, datetime(2024, 5, 10, 8, tzinfo=LONDON), ["done"], note="better\x1b[2J today"
+        )
         [history] = read_history(log, now=now, tz=LONDON)
     text = "\n".join(history_lines(history))
     assert "Wed 08 May 2024: hip tight" in text

@@ -23,16 +23,29 @@ def sessions(title: str, path: str, days: int, pain_after: int) -> list[SessionR
     found = []
     for day in range(days):
         started = datetime(2024, 4, 30 - day, 8, tzinfo=LONDON)
-        found.append(SessionRecord(
-            id=len(path) * 1000 + day, routine_title=title, routine_path=path,
-            routine_sha256="0" * 64, frequency=Frequency(1, "day"), started=started,
-            time_zone="Europe/London", ended=started + timedelta(minutes=10),
-            status="completed", pain_before=3, pain_after=pain_after, note=None,
-            planned_seconds=600, active_seconds=600, segments_done=10,
-            exercises=(ExerciseRecord(0, "[red]Bird-dog[/]", 60, 0, 0, 2, None, None,
-                                      "skipped"),
-                       ExerciseRecord(1, "Bridge", 60, 60, 2, 2, None, None, "done")),
-        ))
+        found.append(
+            SessionRecord(
+                id=len(path) * 1000 + day,
+                routine_title=title,
+                routine_path=path,
+                routine_sha256="0" * 64,
+                frequency=Frequency(1, "day"),
+                started=started,
+                time_zone="Europe/London",
+                ended=started + timedelta(minutes=10),
+                status="completed",
+                pain_before=3,
+                pain_after=pain_after,
+                note=None,
+                planned_seconds=600,
+                active_seconds=600,
+                segments_done=10,
+                exercises=(
+                    ExerciseRecord(0, "[red]Bird-dog[/]", 60, 0, 0, 2, None, None, "skipped"),
+                    ExerciseRecord(1, "Bridge", 60, 60, 2, 2, None, None, "done"),
+                ),
+            )
+        )
     return found[::-1]
 
 

@@ -26,14 +26,48 @@ from backroutine.routine.loader import MAX_FILE_BYTES, RoutineFileError, load_ro
 
 TEXT_FIELDS = ["title", "description", "author", "name", "caution", "why", "say", "tip", "safety"]
 NASTY_TEXT = [
-    "[/]", "[@click=app.screenshot('x.svg','/tmp')]x[/]", "[B]bold", "[$accent]x", "[ bold]x",
-    "\x1b[2J", "\x1b]52;c;aGVsbG8=\x07", "\x1b]8;;http://example.invalid\x1b\\link\x1b]8;;\x1b\\",
-    "\x9b2J", "\u202etxt.exe", "\x00", "\x7f", "{{ jinja }}", "%s%n", "' OR 1=1 --",
+    "[/]",
+    "[@click=app.screenshot('x.svg','/tmp')]x[/]",
+    "[B]bold",
+    "[$accent]x",
+    "[ bold]x",
+    "\x1b[2J",
+    "\x1b]52;c;aGVsbG8=\x07",
+    "\x1b]8;;http://example.invalid\x1b\\link\x1b]8;;\x1b\\",
+    "\x9b2J",
+    "\u202etxt.exe",
+    "\x00",
+    "\x7f",
+    "{{ jinja }}",
+    "%s%n",
+    "' OR 1=1 --",
 ]
-ABSURD = ["0", "-1", "3601", "1e308", "nan", ".inf", "99999999999999999999", "1:00:00:00",
-          "2.5", "true", "null", "[]", "{}", "0x10", "0o7"]
-ESCAPING_LIBRARIES = ["../outside.yaml", "/etc/passwd", "~/lib.yaml", "sub/../../outside.yaml",
-                      "link-out.yaml", "\x00.yaml", "libs/" + "a" * 300 + ".yaml"]
+ABSURD = [
+    "0",
+    "-1",
+    "3601",
+    "1e308",
+    "nan",
+    ".inf",
+    "99999999999999999999",
+    "1:00:00:00",
+    "2.5",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "0x10",
+    "0o7",
+]
+ESCAPING_LIBRARIES = [
+    "../outside.yaml",
+    "/etc/passwd",
+    "~/lib.yaml",
+    "sub/../../outside.yaml",
+    "link-out.yaml",
+    "\x00.yaml",
+    "libs/" + "a" * 300 + ".yaml",
+]
 
 
 def _quoted(text: str) -> str:
@@ -62,24 +96,36 @@ def hostile_files(rng: random.Random, count: int) -> Iterator[tuple[str, bytes]]
     """(kind, file bytes) pairs: every class of hostile input, `count` in all."""
     makers = {
         "markup and escapes in a text field": lambda: _valid_routine(
-            rng, rng.choice(NASTY_TEXT) + rng.choice(NASTY_TEXT)).encode(),
+            rng, rng.choice(NASTY_TEXT) + rng.choice(NASTY_TEXT)
+        ).encode(),
         "absurd numbers": lambda: (
             f"title: T\nsteps:\n  - name: A\n    {rng.choice(['hold', 'reps', 'sets', 'duration'])}"
-            f": {rng.choice(ABSURD)}\n    rest: {rng.choice(ABSURD)}\n").encode(),
+            f": {rng.choice(ABSURD)}\n    rest: {rng.choice(ABSURD)}\n"
+        ).encode(),
         "library path escapes": lambda: (
             f"title: T\nlibrary: {_quoted(rng.choice(ESCAPING_LIBRARIES))}\n"
-            "steps:\n  - exercise: bird-dog\n").encode(),
+            "steps:\n  - exercise: bird-dog\n"
+        ).encode(),
         "binary": lambda: rng.randbytes(rng.randint(1, 2000)),
         "deeply nested": lambda: b"title: x\nsteps: " + b"[" * rng.randint(30, 60_000),
         "alias bomb": lambda: (
             b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: bomb\nsteps: *c\n"),
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: bomb\nsteps: *c\n"
+        ),
         "huge": lambda: b"title: huge\n" + b"# " + b"x" * (MAX_FILE_BYTES + rng.randint(0, 10)),
         "broken YAML": lambda: bytes(
-            rng.choice(b"[]{}:-,&*!|>'\"%@` \n\tabc") for _ in range(rng.randint(1, 300))),
-        "wrong shape": lambda: rng.choice([
-            b"- a\n- b\n", b"42\n", b"title: [1, 2]\nsteps: {a: 1}\n", b"steps:\n  - 7\n",
-            b"? [complex key]\n: v\n", b"title: T\nsteps:\n  - rest: 10s\n    name: both\n"]),
+            rng.choice(b"[]{}:-,&*!|>'\"%@` \n\tabc") for _ in range(rng.randint(1, 300))
+        ),
+        "wrong shape": lambda: rng.choice(
+            [
+                b"- a\n- b\n",
+                b"42\n",
+                b"title: [1, 2]\nsteps: {a: 1}\n",
+                b"steps:\n  - 7\n",
+                b"? [complex key]\n: v\n",
+                b"title: T\nsteps:\n  - rest: 10s\n    name: both\n",
+            ]
+        ),
     }
     kinds = list(makers)
     for number in range(count):
@@ -101,7 +147,9 @@ def load_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> Counter:
             routine = load_routine(path).routine
         except RoutineFileError as error:
             located = all(
-                p.source == str(path) and p.line >= 1 and p.column >= 1
+                p.source == str(path)
+                and p.line >= 1
+                and p.column >= 1
                 and p.message == printable(p.message)
                 for p in error.problems
             )
@@ -119,8 +167,11 @@ def test_thousands_of_hostile_files_give_no_traceback_and_located_errors(tmp_pat
     folder = tmp_path / "routines"
     folder.mkdir()
     outcomes = load_all(folder, hostile_files(random.Random(2026), 5000))
-    failures = {k: v for k, v in outcomes.items()
-                if k.startswith(("traceback", "unlocated", "read outside"))}
+    failures = {
+        k: v
+        for k, v in outcomes.items()
+        if k.startswith(("traceback", "unlocated", "read outside"))
+    }
     assert failures == {}
     assert outcomes["inputs"] == 5000
     assert outcomes["located errors"] > 3000
@@ -186,8 +237,12 @@ def hostile_log(tmp_path: Path) -> Path:
     """A data folder whose log holds a session of a routine with a hostile title and note."""
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         session = log.start_session(
-            routine_title=NASTY_TITLE, routine_path=f"/r/{NASTY_TITLE}.yaml", routine_sha256="0",
-            frequency=None, planned_seconds=60, started=datetime.now().astimezone(),
+            routine_title=NASTY_TITLE,
+            routine_path=f"/r/{NASTY_TITLE}.yaml",
+            routine_sha256="0",
+            frequency=None,
+            planned_seconds=60,
+            started=datetime.now().astimezone(),
             time_zone="UTC",
         )
         log.check_out(session, pain_after=2, note="fine\x1b]8;;http://x\x1b\\ \u2066note")

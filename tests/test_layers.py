@@ -18,7 +18,7 @@ def find_cycle(imports: dict[str, set[str]]) -> list[str] | None:
         on_path.add(module)
         for imported in sorted(imports.get(module, ())):
             if imported in on_path:
-                return [*path[path.index(imported):], imported]
+                return [*path[path.index(imported) :], imported]
             if imported not in done and (cycle := visit(imported)):
                 return cycle
         on_path.discard(path.pop())
@@ -40,7 +40,5 @@ def test_no_module_imports_itself_back_at_run_time():
     # Imports under `if TYPE_CHECKING:` never run: a screen and the flow naming each
     # other's types is no cycle. Imports inside functions do run, and count.
     graph = grimp.build_graph("backroutine", cache_dir=None, exclude_type_checking_imports=True)
-    imports = {
-        module: graph.find_modules_directly_imported_by(module) for module in graph.modules
-    }
+    imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
     assert find_cycle(imports) is None

@@ -143,7 +143,8 @@ def test_a_library_needs_a_routine_file_to_be_relative_to():
 
 def test_problems_in_the_library_are_located_in_the_library_file(tmp_path: Path):
     library = write(
-        tmp_path, "mine.yaml",
+        tmp_path,
+        "mine.yaml",
         "exercises:\n  wall-sit:\n    name: Wall sit\n    hodl: 20s\n  Bad_Id:\n    name: X\n"
         "    reps: 5\n",
     )

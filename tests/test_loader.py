@@ -112,8 +112,9 @@ def test_rest_step_and_defaults():
     ]
 
 
-@pytest.mark.parametrize("written, read", [("1.10", "1.10"), ("2.0", "2.0"), ("3", "3"),
-                                           ("'1.2.1'", "1.2.1")])
+@pytest.mark.parametrize(
+    "written, read", [("1.10", "1.10"), ("2.0", "2.0"), ("3", "3"), ("'1.2.1'", "1.2.1")]
+)
 def test_a_version_is_read_as_written(written: str, read: str):
     text = f"title: T\nversion: {written}\nsteps:\n  - {{name: A, hold: 5s}}\n"
     assert parse_routine(text).version == read

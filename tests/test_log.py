@@ -59,10 +59,14 @@ def test_a_session_reads_back_as_written_in_the_patients_local_time(tmp_path: Pa
     started = datetime(2024, 7, 1, 7, 30, tzinfo=LONDON)
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         session_id = start(log, started, pain_before=4)
-        log.record_progress(session_id, segments_done=5, active_seconds=55.0,
-                            snapshot={"index": 5}, exercise=bird_dog())
-        log.finish_session(session_id, status="completed",
-                           ended=started + timedelta(minutes=12))
+        log.record_progress(
+            session_id,
+            segments_done=5,
+            active_seconds=55.0,
+            snapshot={"index": 5},
+            exercise=bird_dog(),
+        )
+        log.finish_session(session_id, status="completed", ended=started + timedelta(minutes=12))
         log.check_out(session_id, pain_after=3, note="easier than last week")
 
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
@@ -80,17 +84,28 @@ def test_a_session_reads_back_as_written_in_the_patients_local_time(tmp_path: Pa
 def test_progress_replaces_the_exercise_record_and_keeps_the_latest_snapshot(tmp_path: Path):
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         session_id = start(log, datetime(2024, 7, 1, 8, tzinfo=timezone.utc))
-        log.record_progress(session_id, segments_done=1, active_seconds=10,
-                            snapshot={"index": 1}, exercise=bird_dog("started", 10))
-        log.record_progress(session_id, segments_done=2, active_seconds=20,
-                            snapshot={"index": 2}, exercise=bird_dog("hurt", 20))
+        log.record_progress(
+            session_id,
+            segments_done=1,
+            active_seconds=10,
+            snapshot={"index": 1},
+            exercise=bird_dog("started", 10),
+        )
+        log.record_progress(
+            session_id,
+            segments_done=2,
+            active_seconds=20,
+            snapshot={"index": 2},
+            exercise=bird_dog("hurt", 20),
+        )
 
         assert log.snapshot(session_id) == {"index": 2}
         assert log.session(session_id).exercises == (bird_dog("hurt", 20),)
         assert [s.id for s in log.unfinished_sessions()] == [session_id]
 
-        log.finish_session(session_id, status="abandoned",
-                           ended=datetime(2024, 7, 1, 8, 5, tzinfo=timezone.utc))
+        log.finish_session(
+            session_id, status="abandoned", ended=datetime(2024, 7, 1, 8, 5, tzinfo=timezone.utc)
+        )
         assert log.unfinished_sessions() == []
         assert log.snapshot(session_id) is None
         assert log.session(session_id).status == "abandoned"
@@ -101,8 +116,9 @@ def test_sessions_since_a_time_and_with_or_without_exercises(tmp_path: Path):
         ids = []
         for day in range(1, 4):
             session_id = start(log, datetime(2024, 7, day, 8, tzinfo=LONDON))
-            log.record_progress(session_id, segments_done=1, active_seconds=1,
-                                snapshot={}, exercise=bird_dog())
+            log.record_progress(
+                session_id, segments_done=1, active_seconds=1, snapshot={}, exercise=bird_dog()
+            )
             ids.append(session_id)
 
         assert [s.id for s in log.sessions()] == ids
@@ -156,10 +172,18 @@ def test_a_damaged_log_is_kept(tmp_path: Path):
     path = tmp_path / "log.sqlite3"
     with CompletionLog.open(path) as log:
         for day in range(200):
-            session_id = start(log, datetime(2024, 1, 1, tzinfo=LONDON) + timedelta(days=day),
-                               routine_title="x" * 200)
-            log.record_progress(session_id, segments_done=1, active_seconds=1,
-                                snapshot={"pad": "y" * 500}, exercise=bird_dog())
+            session_id = start(
+                log,
+                datetime(2024, 1, 1, tzinfo=LONDON) + timedelta(days=day),
+                routine_title="x" * 200,
+            )
+            log.record_progress(
+                session_id,
+                segments_done=1,
+                active_seconds=1,
+                snapshot={"pad": "y" * 500},
+                exercise=bird_dog(),
+            )
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw.close()
@@ -198,8 +222,9 @@ log.close()
 def test_two_processes_logging_at_once_into_a_new_file_lose_nothing(tmp_path: Path):
     path = tmp_path / "log.sqlite3"
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "40"],
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), name, "40"], stderr=subprocess.PIPE, text=True
+        )
         for name in ("first", "second")
     ]
     for writer in writers:
@@ -213,8 +238,7 @@ def test_two_processes_logging_at_once_into_a_new_file_lose_nothing(tmp_path: Pa
         mine = [s for s in sessions if s.routine_title == name]
         assert len(mine) == 40
         assert all(s.status == "completed" and s.segments_done == 5 for s in mine)
-        assert all([e.name for e in s.exercises] == [f"{name}-{i}" for i in range(5)]
-                   for s in mine)
+        assert all([e.name for e in s.exercises] == [f"{name}-{i}" for i in range(5)] for s in mine)
 
 
 def _version_1_log(path: Path) -> None:
@@ -243,9 +267,18 @@ def test_a_version_1_log_is_migrated_keeping_its_sessions(tmp_path: Path):
         assert (old.routine_title, old.pain_before, old.pain_after) == ("Old routine", 3, 4)
         assert old.last_progress is None and old.settled_next_morning is None
         asked = datetime(2024, 3, 3, 9, 0, tzinfo=LONDON)
-        log.record_check_in(CheckInRecord("Old routine", "/r/old.yaml", asked, asked=True,
-                                          went_ahead=False, answered_yes=("chest_pain",),
-                                          tier="emergency", advice=("Go now.",)))
+        log.record_check_in(
+            CheckInRecord(
+                "Old routine",
+                "/r/old.yaml",
+                asked,
+                asked=True,
+                went_ahead=False,
+                answered_yes=("chest_pain",),
+                tier="emergency",
+                advice=("Go now.",),
+            )
+        )
         assert [c.tier for c in log.check_ins()] == ["emergency"]
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -258,16 +291,27 @@ def test_a_check_in_reads_back_as_written_and_answers_the_session_before_it(tmp_
         first = start(log, started, pain_before=2)
         asked = started + timedelta(days=1)
         written = CheckInRecord(
-            "Low back basics", "/routines/low-back.yaml", asked, asked=True, went_ahead=True,
-            pain_now=3, leg_pain=4, leg_reach="thigh", settled=False, settled_session_id=first,
-            answered_yes=("not_improving",), tier="therapist", advice=("Tell them.", "Easy."),
+            "Low back basics",
+            "/routines/low-back.yaml",
+            asked,
+            asked=True,
+            went_ahead=True,
+            pain_now=3,
+            leg_pain=4,
+            leg_reach="thigh",
+            settled=False,
+            settled_session_id=first,
+            answered_yes=("not_improving",),
+            tier="therapist",
+            advice=("Tell them.", "Easy."),
         )
         check_in_id = log.record_check_in(written)
         second = start(log, asked)
         log.attach_check_in(check_in_id, second)
         [read] = log.check_ins()
-        assert read == CheckInRecord(**{**written.__dict__, "id": check_in_id,
-                                        "session_id": second})
+        assert read == CheckInRecord(
+            **{**written.__dict__, "id": check_in_id, "session_id": second}
+        )
         assert read.asked_at == asked and read.asked_at.utcoffset() == timedelta(hours=1)
         sessions = {session.id: session for session in log.sessions()}
         assert sessions[first].settled_next_morning is False

@@ -54,9 +54,12 @@ class Disk:
 def disk(tmp_path: Path) -> Iterator[Disk]:
     folder = tmp_path / "disk"
     folder.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
-    ).returncode:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+    ):
         pytest.skip("needs root to mount a tiny disk")
     yield Disk(folder)
     subprocess.run(["umount", "-l", str(folder)], check=True)
@@ -64,9 +67,22 @@ def disk(tmp_path: Path) -> Iterator[Disk]:
 
 def start_plain(data: Path, routine: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
-         "--no-audio", "--data-dir", str(data)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routine),
+            "--plain",
+            "--no-checkin",
+            "--no-audio",
+            "--data-dir",
+            str(data),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -98,7 +114,10 @@ def test_starting_on_a_full_disk_names_the_full_disk_and_keeps_the_log(disk: Dis
     for command in (["history"], ["run", str(routine), "--plain", "--no-checkin"]):
         result = subprocess.run(
             [sys.executable, "-m", "backroutine", *command, "--data-dir", str(disk.folder)],
-            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
         )
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
@@ -167,8 +186,11 @@ db.execute("ROLLBACK")
 
 def hold_locked(log_file: Path, seconds: float) -> subprocess.Popen:
     """Another program holding the log's write lock for `seconds`."""
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(log_file), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(log_file), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert locker.stdout.readline().strip() == "locked"
     return locker
 
@@ -199,10 +221,15 @@ async def play_through_trouble(folder: Path, trouble: str, begin, end) -> None:
     (routines / "four.yaml").write_text(FOUR_EXERCISES)
     clock = FakeClock()
     log = CompletionLog.open(folder / "log.sqlite3")
-    app = create_app(AppContext(
-        routines=Catalog(routines), clock=clock, log=log, check_in=False,
-        start_with=routines / "four.yaml",
-    ))
+    app = create_app(
+        AppContext(
+            routines=Catalog(routines),
+            clock=clock,
+            log=log,
+            check_in=False,
+            start_with=routines / "four.yaml",
+        )
+    )
 
     async def play(segments: int) -> None:
         for _ in range(segments):
@@ -231,11 +258,14 @@ async def play_through_trouble(folder: Path, trouble: str, begin, end) -> None:
 async def test_the_app_tells_the_patient_and_goes_on_while_the_log_is_locked(tmp_path: Path):
     locker = sqlite3.connect(tmp_path / "log.sqlite3", isolation_level=None)
     await play_through_trouble(
-        tmp_path, "locked by another program",
-        begin=lambda: locker.execute("BEGIN IMMEDIATE"), end=locker.close,
+        tmp_path,
+        "locked by another program",
+        begin=lambda: locker.execute("BEGIN IMMEDIATE"),
+        end=locker.close,
     )
 
 
 async def test_the_app_tells_the_patient_and_goes_on_while_the_disk_is_full(disk: Disk):
-    await play_through_trouble(disk.folder, "is full: free some space",
-                               begin=disk.fill, end=disk.free)
+    await play_through_trouble(
+        disk.folder, "is full: free some space", begin=disk.fill, end=disk.free
+    )

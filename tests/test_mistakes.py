@@ -21,8 +21,21 @@ TODAY = date(2026, 11, 30)  # dates the check of review_by
 
 # Words of the YAML parser's that mean nothing to a clinician.
 JARGON = (
-    "mapping", "scalar", "indicator", "token", "yaml:", "stream", "block end", "context",
-    "anchor", "alias", "node", "expected <", "could not find", "did not find", "violates",
+    "mapping",
+    "scalar",
+    "indicator",
+    "token",
+    "yaml:",
+    "stream",
+    "block end",
+    "context",
+    "anchor",
+    "alias",
+    "node",
+    "expected <",
+    "could not find",
+    "did not find",
+    "violates",
 )
 
 CATALOGUE = {
@@ -30,31 +43,28 @@ CATALOGUE = {
         "3:11: a text cannot start with '@': put the whole text in quotes",
     ],
     "backslash-in-quotes": [
-        '6:21: inside double quotes a backslash starts a special character: put the text in single quotes instead, or write \\\\ for a backslash',
+        "6:21: inside double quotes a backslash starts a special character: put the text in single quotes instead, or write \\\\ for a backslash",
     ],
-    "bom": [
-    ],
+    "bom": [],
     "capital-key": [
         "4:5: unknown key 'Reps' in step 1: did you mean 'reps'?",
     ],
     "caution-as-list": [
-        '7:7: caution: write one text here, not a list',
+        "7:7: caution: write one text here, not a list",
     ],
     "colon-in-caution": [
         '6:14: this text holds a colon followed by a space, which starts a new key: put the whole text in quotes, e.g. "Stop if: you feel it in your back"',
     ],
     "colon-in-tip": [
-        '8:9: tip 2: the text holds a colon followed by a space (after \'Breathe out\'), which starts a new key: put the whole text in quotes, e.g. "Breathe out: lift your hips."',
+        "8:9: tip 2: the text holds a colon followed by a space (after 'Breathe out'), which starts a new key: put the whole text in quotes, e.g. \"Breathe out: lift your hips.\"",
     ],
-    "crlf": [
-    ],
+    "crlf": [],
     "curly-quotes-colon": [
-        '6:14: this text is in curly quotes (a word processor\'s), which do not count as quotes, and it holds \': \': put straight quotes " " around the whole text instead',
+        "6:14: this text is in curly quotes (a word processor's), which do not count as quotes, and it holds ': ': put straight quotes \" \" around the whole text instead",
     ],
-    "curly-quotes-no-colon": [
-    ],
+    "curly-quotes-no-colon": [],
     "curly-single-quotes-colon": [
-        '7:9: tip 1: this text is in curly quotes (a word processor\'s), which do not count as quotes, and it holds \': \': put straight quotes " " around the whole text',
+        "7:9: tip 1: this text is in curly quotes (a word processor's), which do not count as quotes, and it holds ': ': put straight quotes \" \" around the whole text",
     ],
     "duplicate-key": [
         "6:5: 'reps' is given twice in step 1 (first on line 4): keep the one you mean, or if a new step starts here, begin it with '- '",
@@ -63,7 +73,7 @@ CATALOGUE = {
         "9:5: warning: step 3 has the same name as step 1, 'Bridge': if it is another exercise, give it its own name; if it is done again on purpose, say so, e.g. 'Bridge (again)'",
     ],
     "duration-minutes-decimal": [
-        '4:15: warning: duration: 10.00 is read as 10 seconds: if you mean 10 minutes, write 10m; for seconds, write 10s',
+        "4:15: warning: duration: 10.00 is read as 10 seconds: if you mean 10 minutes, write 10m; for seconds, write 10s",
     ],
     "em-dash-bullet": [
         "6:3: this list item starts with an em dash '—' (a word processor puts them in): start it with a plain hyphen '-'",
@@ -75,7 +85,7 @@ CATALOGUE = {
         "4:5: warning: reps: has no value, so it is left out: write the value after 'reps: ', or delete the line",
     ],
     "empty-rest": [
-        '6:10: rest: has no value: write how long, e.g. 60s',
+        "6:10: rest: has no value: write how long, e.g. 60s",
     ],
     "empty-sets": [
         "5:5: warning: sets: has no value, so it is left out: write the value after 'sets: ', or delete the line",
@@ -98,25 +108,24 @@ CATALOGUE = {
     "frequency-bad": [
         "2:12: frequency: 'every other day' is not a frequency: write daily, 2 per day or 3 per week",
     ],
-    "hold-as-clock": [
-    ],
+    "hold-as-clock": [],
     "hold-decimal": [
-        '4:11: hold: 2.5 is not a duration: for 2.5 minutes write 2m30s',
+        "4:11: hold: 2.5 is not a duration: for 2.5 minutes write 2m30s",
     ],
     "hold-each-side": [
-        '4:11: hold: write the time of one side, 30s, and add per_side: true on its own line',
+        "4:11: hold: write the time of one side, 30s, and add per_side: true on its own line",
     ],
     "hold-minutes-dot": [
-        '4:11: hold: 1.30 is not a duration: for 1 min 30 s write 1m30s',
+        "4:11: hold: 1.30 is not a duration: for 1 min 30 s write 1m30s",
     ],
     "hold-progression-too-long": [
-        '6:7: warning: step 1: a hold of 10 min is over 3 minutes: check it is not meant in seconds',
+        "6:7: warning: step 1: a hold of 10 min is over 3 minutes: check it is not meant in seconds",
     ],
     "hold-range": [
         "4:11: hold: '20-30s' is a range: write one duration, e.g. the lower one; a progression can raise it week by week",
     ],
     "hold-seconds-dot": [
-        '4:11: hold: 0.45 is not a duration: for 45 s write 45s',
+        "4:11: hold: 0.45 is not a duration: for 45 s write 45s",
     ],
     "id-with-spaces": [
         "2:5: id: write lower-case letters, digits and '-', e.g. core-for-jane",
@@ -131,12 +140,12 @@ CATALOGUE = {
         "2:10: library: the library must be in the routine's folder or below it: '..' is not allowed",
     ],
     "long-hold": [
-        '2:1: warning: the routine takes 5 h 1 min, more than the 90 minutes a home routine takes: check the holds, reps and sets (step 1 alone takes 5 h 1 min)',
-        '5:5: warning: step 1: a hold of 10 min is over 3 minutes: check it is not meant in seconds',
+        "2:1: warning: the routine takes 5 h 1 min, more than the 90 minutes a home routine takes: check the holds, reps and sets (step 1 alone takes 5 h 1 min)",
+        "5:5: warning: step 1: a hold of 10 min is over 3 minutes: check it is not meant in seconds",
     ],
     "long-session": [
-        '2:1: warning: the routine takes 1 h 45 min, more than the 90 minutes a home routine takes: check the holds, reps and sets (step 1 alone takes 1 h)',
-        '6:5: warning: step 2: a hold of 45 min is over 3 minutes: check it is not meant in seconds',
+        "2:1: warning: the routine takes 1 h 45 min, more than the 90 minutes a home routine takes: check the holds, reps and sets (step 1 alone takes 1 h)",
+        "6:5: warning: step 2: a hold of 45 min is over 3 minutes: check it is not meant in seconds",
     ],
     "missing-dash-second-key": [
         "8:5: step 2 already has name: (line 6): if a new step starts here, put '- ' before name: as the other steps have",
@@ -145,7 +154,7 @@ CATALOGUE = {
         "6:5: step 1 already has name: (line 3): if a new step starts here, put '- ' before name: as the other steps have",
     ],
     "missing-space-after-colon": [
-        '4:10: put a space after the colon: reps: 10',
+        "4:10: put a space after the colon: reps: 10",
     ],
     "missing-space-after-dash": [
         "3:3: put a space after the '-' that starts a list item: - name: Bridge",
@@ -159,49 +168,48 @@ CATALOGUE = {
     "nbsp-after-name": [
         "3:10: a non-breaking space after 'name:' (a word processor puts them in): type an ordinary space instead",
     ],
-    "nbsp-inside-text": [
-    ],
+    "nbsp-inside-text": [],
     "negative-hold": [
-        '4:11: hold: a duration must be more than zero seconds',
+        "4:11: hold: a duration must be more than zero seconds",
     ],
     "negative-reps": [
-        '4:11: reps: reps must be at least 1',
+        "4:11: reps: reps must be at least 1",
     ],
     "no-colon-after-key": [
         "5:5: step 2: put a colon after 'name': name: Side plank",
     ],
     "no-name": [
-        '3:5: step 1 has no name: add name: (or write a rest as - rest: 60s)',
+        "3:5: step 1 has no name: add name: (or write a rest as - rest: 60s)",
     ],
     "no-steps": [
-        '1:1: the routine needs steps: add steps:',
+        "1:1: the routine needs steps: add steps:",
     ],
     "no-timing": [
-        '3:5: step 1: give the step one of hold (e.g. hold: 30s), duration or reps',
+        "3:5: step 1: give the step one of hold (e.g. hold: 30s), duration or reps",
     ],
     "no-title": [
-        '1:1: the routine needs title: add title:',
+        "1:1: the routine needs title: add title:",
     ],
     "past-review": [
-        '2:12: warning: review_by: 2020-01-31 has passed: write the date of the next review',
+        "2:12: warning: review_by: 2020-01-31 has passed: write the date of the next review",
     ],
     "per-side-with-space": [
         "5:5: unknown key 'per side' in step 1: did you mean 'per_side'?",
     ],
     "per-side-yes-please": [
-        '5:15: per_side: write true or false',
+        "5:15: per_side: write true or false",
     ],
     "quoted-start-of-tip": [
-        '7:9: a text that starts with a quote must end with it: put the whole text in quotes, or leave the quotes out',
+        "7:9: a text that starts with a quote must end with it: put the whole text in quotes, or leave the quotes out",
     ],
     "repetitions": [
         "4:5: unknown key 'repetitions' in step 1: did you mean 'reps'?",
     ],
     "reps-as-list": [
-        '4:11: reps: write one number here, e.g. reps: 3',
+        "4:11: reps: write one number here, e.g. reps: 3",
     ],
     "reps-per-side": [
-        '4:11: reps: write the reps of one side, reps: 8, and add per_side: true on its own line',
+        "4:11: reps: write the reps of one side, reps: 8, and add per_side: true on its own line",
     ],
     "reps-range": [
         "4:11: reps: '8-12' is a range: write one number, e.g. the lower one; a progression can raise it week by week",
@@ -212,16 +220,14 @@ CATALOGUE = {
     "reps-times-sets": [
         "4:11: reps: '10x3' gives two numbers: write reps: 10 and, on its own line, sets: 3",
     ],
-    "reps-with-word": [
-    ],
+    "reps-with-word": [],
     "rest-with-name-typo": [
         "7:5: unknown key 'hold' in step 2: a rest step has only rest (e.g. - rest: 60s); if this is an exercise, give it a name:",
     ],
     "review-by-bad-date": [
-        '2:12: review_by: write a date such as 2026-06-30',
+        "2:12: review_by: write a date such as 2026-06-30",
     ],
-    "sets-in-words": [
-    ],
+    "sets-in-words": [],
     "sets-word-unknown": [
         "5:11: sets: 'a few' is not a number of sets: write e.g. sets: 3",
     ],
@@ -229,7 +235,7 @@ CATALOGUE = {
         "7:9: a value cannot start with '&' or '*': write the value out in full, and put a text that starts with '*' or '&' in quotes",
     ],
     "step-key-at-the-margin": [
-        '3:5: step 1: give the step one of hold (e.g. hold: 30s), duration or reps',
+        "3:5: step 1: give the step one of hold (e.g. hold: 30s), duration or reps",
         "4:1: unknown key 'hold' in the routine: hold belongs to a step: indent it under the step's other keys",
     ],
     "step-under-title": [
@@ -239,7 +245,7 @@ CATALOGUE = {
         "3:3: steps: write a list, one item per line starting with '- '",
     ],
     "tabs": [
-        '4:1: this line is indented with a tab: indent with spaces instead',
+        "4:1: this line is indented with a tab: indent with spaces instead",
     ],
     "template-id": [
         "2:5: warning: id: my-back-routine is the template's example: give the routine its own id, e.g. core-for-jane, or a second routine made from the template will replace it",
@@ -248,22 +254,21 @@ CATALOGUE = {
         "6:11: tips: write a list, one item per line starting with '- '",
     ],
     "title-yes": [
-        '1:8: title: write some text here, in quotes if it is a word such as yes, no, on or off',
+        "1:8: title: write some text here, in quotes if it is a word such as yes, no, on or off",
     ],
     "too-many-reps": [
-        '4:11: reps: 1000 reps is over the limit of 100',
+        "4:11: reps: 1000 reps is over the limit of 100",
     ],
     "too-many-sets": [
-        '5:11: sets: 50 sets is over the limit of 20',
+        "5:11: sets: 50 sets is over the limit of 20",
     ],
     "two-timings": [
-        '3:5: step 1: give either hold or duration, not both: a hold is a stretch or plank, a duration an activity such as walking',
+        "3:5: step 1: give either hold or duration, not both: a hold is a stretch or plank, a duration an activity such as walking",
     ],
     "unclosed-quote": [
         '3:11: this text opens with " but never closes it: end the text with the same quote mark',
     ],
-    "units-written-out": [
-    ],
+    "units-written-out": [],
     "unknown-exercise": [
         "3:15: unknown exercise 'bird-dgo': did you mean 'bird-dog'?",
     ],
@@ -271,18 +276,17 @@ CATALOGUE = {
         "4:11: hold: '30 secnds' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
     ],
     "utf-16": [
-        '1:1: the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 encoding',
+        "1:1: the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 encoding",
     ],
-    "version-one-ten": [
-    ],
+    "version-one-ten": [],
     "version-text": [
-        '2:10: version: write the version as a number such as 2 or 1.3',
+        "2:10: version: write the version as a number such as 2 or 1.3",
     ],
     "windows-1252": [
         "3:11: the file is not UTF-8 text ('É' here is in the Windows-1252 encoding, as older Windows editors save): save it with UTF-8 encoding",
     ],
     "zero-reps": [
-        '4:11: reps: reps must be at least 1',
+        "4:11: reps: reps must be at least 1",
     ],
 }
 

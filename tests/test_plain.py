@@ -40,9 +40,7 @@ def run(keys_script: dict[float, str] | None = None) -> tuple[str, str]:
             clock.advance(timeout)
             return None
 
-    status = PlainSession(
-        engine, out=out, keys=keys, clock=clock, sleep=clock.advance
-    ).run()
+    status = PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
     return status, out.getvalue()
 
 
@@ -154,8 +152,15 @@ def test_an_emergency_answer_names_the_number_and_asks_nothing_more():
 
 
 def test_check_in_asks_again_for_answers_it_cannot_read():
-    answers = ["eleven", "11", "2", "maybe", *no_to(Tier.EMERGENCY), *no_to(Tier.SAME_DAY),
-               *no_to(Tier.THERAPIST)]
+    answers = [
+        "eleven",
+        "11",
+        "2",
+        "maybe",
+        *no_to(Tier.EMERGENCY),
+        *no_to(Tier.SAME_DAY),
+        *no_to(Tier.THERAPIST),
+    ]
     ask, _ = scripted(*answers)
     out = io.StringIO()
     result = check_in(ROUTINE, CONTEXT, ask=ask, out=out)
@@ -164,10 +169,17 @@ def test_check_in_asks_again_for_answers_it_cannot_read():
 
 
 def test_the_next_morning_and_the_leg_are_asked_when_they_apply():
-    context = CheckInContext("999", asks_leg_pain=True, settled_session_id=7,
-                             previous_reach="foot")
-    answers = ["3", "6", "9", "2", "n", *no_to(Tier.EMERGENCY), *no_to(Tier.SAME_DAY),
-               *no_to(Tier.THERAPIST)]
+    context = CheckInContext("999", asks_leg_pain=True, settled_session_id=7, previous_reach="foot")
+    answers = [
+        "3",
+        "6",
+        "9",
+        "2",
+        "n",
+        *no_to(Tier.EMERGENCY),
+        *no_to(Tier.SAME_DAY),
+        *no_to(Tier.THERAPIST),
+    ]
     ask, prompts = scripted(*answers)
     out = io.StringIO()
     result = check_in(ROUTINE, context, ask=ask, out=out)
@@ -186,21 +198,25 @@ def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp
     from backroutine.session.recorder import SessionRecorder
 
     path = tmp_path / "plain.yaml"
-    path.write_text("title: Plain\nsteps:\n  - {name: Plank, hold: 4s, prepare: 1s}\n"
-                    "  - {name: Bridge, hold: 4s, prepare: 1s}\n")
+    path.write_text(
+        "title: Plain\nsteps:\n  - {name: Plank, hold: 4s, prepare: 1s}\n"
+        "  - {name: Bridge, hold: 4s, prepare: 1s}\n"
+    )
     loaded = load_routine(path)
     clock = FakeClock()
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         engine = SessionEngine(loaded.routine.segments(), clock)
         recorder = SessionRecorder.start(log, loaded, engine, pain_before=3)
-        PlainSession(engine, out=io.StringIO(), keys=lambda wait: clock.advance(6) or "q",
-                     clock=clock).run()
+        PlainSession(
+            engine, out=io.StringIO(), keys=lambda wait: clock.advance(6) or "q", clock=clock
+        ).run()
         answers = iter(["4", "left hip tight"])
         check_out(recorder, ask=lambda question: next(answers), out=io.StringIO())
 
         out = io.StringIO()
-        offer = offer_resume(log, loaded, clock=clock, options=EngineOptions(),
-                             ask=lambda q: "y", out=out)
+        offer = offer_resume(
+            log, loaded, clock=clock, options=EngineOptions(), ask=lambda q: "y", out=out
+        )
         assert offer is not None
         resumed = offer.recorder
         PlainSession(resumed.engine, out=out, clock=clock, sleep=clock.advance).run()
@@ -208,6 +224,10 @@ def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp
         check_out(resumed, ask=lambda question: asked.append(question) or "", out=out)
         (session,) = log.sessions()
     assert (session.status, session.pain_before, session.pain_after, session.note) == (
-        "completed", 3, 4, "left hip tight")
+        "completed",
+        3,
+        4,
+        "left hip tight",
+    )
     assert "Enter to keep 4" in asked[0]
     assert "Enter to keep" in asked[1]

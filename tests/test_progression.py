@@ -42,16 +42,29 @@ def test_week_number_counts_whole_weeks_from_the_first_session(first, today, wee
 
 
 def test_five_seconds_more_each_week_up_to_sixty():
-    plank = routine("  - name: Plank\n    hold: 20s\n"
-                    "    progression:\n      hold: +5s per week, up to 60s\n")
+    plank = routine(
+        "  - name: Plank\n    hold: 20s\n    progression:\n      hold: +5s per week, up to 60s\n"
+    )
     assert [values(week, plank, "hold")[0] for week in range(1, 12)] == [
-        20, 25, 30, 35, 40, 45, 50, 55, 60, 60, 60
+        20,
+        25,
+        30,
+        35,
+        40,
+        45,
+        50,
+        55,
+        60,
+        60,
+        60,
     ]
 
 
 def test_a_set_is_added_after_two_weeks():
-    bridge = routine("  - exercise: bridge\n    progression:\n      sets: +1 after 2 weeks\n",
-                     head="defaults:\n  sets: 2\n")
+    bridge = routine(
+        "  - exercise: bridge\n    progression:\n      sets: +1 after 2 weeks\n",
+        head="defaults:\n  sets: 2\n",
+    )
     assert [values(week, bridge, "sets")[0] for week in (1, 2, 3, 10)] == [2, 2, 3, 3]
 
 
@@ -74,16 +87,21 @@ def test_every_two_weeks_and_going_down():
         "      duration: +2m every 2 weeks, up to 20m\n      sets: -1 from week 4\n"
     )
     assert [values(week, step, "duration")[0] for week in (1, 2, 3, 4, 5, 20)] == [
-        600, 600, 720, 720, 840, 1200
+        600,
+        600,
+        720,
+        720,
+        840,
+        1200,
     ]
     assert [values(week, step, "sets")[0] for week in (3, 4)] == [3, 2]
 
 
 def test_a_routine_wide_hold_rule_grows_single_holds_and_the_step_rule_wins():
     text = routine(
-        "  - exercise: plank\n"          # hold 20 s: grows
-        "  - exercise: bridge\n"         # paced reps, 5 s a rep: a different dose, untouched
-        "  - exercise: side-plank\n"     # its own rule wins
+        "  - exercise: plank\n"  # hold 20 s: grows
+        "  - exercise: bridge\n"  # paced reps, 5 s a rep: a different dose, untouched
+        "  - exercise: side-plank\n"  # its own rule wins
         "    progression:\n      hold: +2s per week, up to 30s\n",
         head="progression:\n  hold: +5s per week, up to 60s\n",
     )
@@ -91,10 +109,12 @@ def test_a_routine_wide_hold_rule_grows_single_holds_and_the_step_rule_wins():
 
 
 def test_limits_of_the_format_still_hold_whatever_the_week():
-    text = routine("  - name: Walk\n    duration: 50m\n    progression:\n"
-                   "      duration: +10m per week, up to 1h\n"
-                   "  - name: Sit-to-stand\n    reps: 99\n"
-                   "    progression:\n      reps: +5 from week 2\n")
+    text = routine(
+        "  - name: Walk\n    duration: 50m\n    progression:\n"
+        "      duration: +10m per week, up to 1h\n"
+        "  - name: Sit-to-stand\n    reps: 99\n"
+        "    progression:\n      reps: +5 from week 2\n"
+    )
     week_9 = routine_for_week(text, 9)
     assert [step.duration or step.reps for step in week_9.exercises] == [MAX_SECONDS, 100]
 
@@ -108,8 +128,10 @@ def test_week_one_is_the_routine_as_written_and_the_result_has_no_progression():
 
 
 def test_rules_read_back_in_words():
-    text = routine("  - exercise: plank\n    progression:\n      sets: +1 after 2 weeks\n"
-                   "      hold: {weeks 1-2: 20s, week 3 on: 30s}\n")
+    text = routine(
+        "  - exercise: plank\n    progression:\n      sets: +1 after 2 weeks\n"
+        "      hold: {weeks 1-2: 20s, week 3 on: 30s}\n"
+    )
     assert describe_all(text.exercises[0], text) == [
         "hold: weeks 1-2: 20 s; week 3 on: 30 s",
         "sets: +1 from week 3",
@@ -127,10 +149,14 @@ def test_rules_read_back_in_words():
         ("hold: {weeks 1-3: 20s, week 3: 30s}", "week 3 is given twice"),
         ("hold: {week x: 20s}", "r.yaml:6:14: progression of hold: 'week x' is not a week"),
         ("hold: {week 2: 0}", "r.yaml:6:22: progression of hold, week 2: a duration must be"),
-        ("holds: +5s per week, up to 60s", "r.yaml:6:7: unknown key 'holds' in the progression of"
-         " step 1: did you mean 'hold'?"),
-        ("duration: +1m per week, up to 5m", "the progression changes duration, but the step has"
-         " no duration"),
+        (
+            "holds: +5s per week, up to 60s",
+            "r.yaml:6:7: unknown key 'holds' in the progression of step 1: did you mean 'hold'?",
+        ),
+        (
+            "duration: +1m per week, up to 5m",
+            "the progression changes duration, but the step has no duration",
+        ),
     ],
 )
 def test_progression_mistakes_are_located(rule, message):
@@ -151,8 +177,13 @@ def test_first_done_comes_from_the_log_for_this_version_of_the_file(tmp_path):
 
 def record_session(log: CompletionLog, started: datetime, sha256: str, path="/r.yaml") -> None:
     log.start_session(
-        routine_title="T", routine_path=str(path), routine_sha256=sha256, frequency=None,
-        planned_seconds=60, started=started, time_zone="Europe/Paris",
+        routine_title="T",
+        routine_path=str(path),
+        routine_sha256=sha256,
+        frequency=None,
+        planned_seconds=60,
+        started=started,
+        time_zone="Europe/Paris",
     )
 
 
@@ -171,8 +202,12 @@ def week_after_editing(tmp_path, original: bytes, edited: bytes, *, rename: str 
     path = tmp_path / "jane.yaml"
     path.write_bytes(original)
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
-        record_session(log, datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc),
-                       load_routine(path).sha256, path=path)
+        record_session(
+            log,
+            datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc),
+            load_routine(path).sha256,
+            path=path,
+        )
         sessions = log.sessions()
     if rename:
         path = path.rename(tmp_path / rename)
@@ -232,9 +267,7 @@ WALKS = (
 @pytest.mark.parametrize("opting_out", ["false", "none", "no", "{}"])
 def test_a_step_can_opt_out_of_the_routine_wide_progression(opting_out):
     walks = parse_routine(WALKS.replace("progression: false", f"progression: {opting_out}"))
-    assert [step.duration for step in routine_for_week(walks, 4).exercises] == [
-        300, 960, 600, 300
-    ]
+    assert [step.duration for step in routine_for_week(walks, 4).exercises] == [300, 960, 600, 300]
     (steady,) = [step for step in walks.exercises if step.name == "Steady walk"]
     assert describe_all(steady, walks) == []
 
@@ -252,7 +285,8 @@ def test_warm_up_and_cool_down_grow_only_when_they_ask():
 def test_a_single_walk_grows_by_the_routine_wide_rule():
     walk = parse_routine(
         "title: Walk\nprogression:\n  duration: +2m per week, up to 30m\n"
-        "steps:\n  - name: Walk\n    duration: 10m\n", "r.yaml"
+        "steps:\n  - name: Walk\n    duration: 10m\n",
+        "r.yaml",
     )
     assert [step.duration for step in routine_for_week(walk, 3).exercises] == [840]
 

@@ -88,7 +88,9 @@ def test_a_whole_session_is_logged_with_each_exercise(loaded, log):
     rows = {e.name: e for e in session.exercises}
     assert set(rows) == {"Bridge", "Plank", "Cat-cow"}
     assert (rows["Bridge"].reps_done, rows["Bridge"].rep_count, rows["Bridge"].outcome) == (
-        3, 3, "done"
+        3,
+        3,
+        "done",
     )
     assert (rows["Plank"].sets_done, rows["Plank"].set_count) == (2, 2)
     assert rows["Plank"].planned_seconds == 4

@@ -39,10 +39,21 @@ steps:
     rest: 1
 """
 
+
 def session_command(routine: Path, folder: Path) -> list[str]:
     """The real session process, unattended; the log goes to folder/log.sqlite3."""
-    return [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
-            "--no-audio", "--data-dir", str(folder)]
+    return [
+        sys.executable,
+        "-m",
+        "backroutine",
+        "run",
+        str(routine),
+        "--plain",
+        "--no-checkin",
+        "--no-audio",
+        "--data-dir",
+        str(folder),
+    ]
 
 
 class KilledSession:
@@ -56,8 +67,11 @@ class KilledSession:
         self.early = early
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            session_command(routine, folder), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            session_command(routine, folder),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.reader = threading.Thread(target=self._read)
         self.reader.start()
@@ -81,15 +95,15 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
     loaded = load_routine(routine_path)
     segments = loaded.routine.segments()
     length = sum(segment.planned_seconds for segment in segments)
-    start_lines = [describe(SegmentStarted(0, i, s))
-                   for i, s in enumerate(segments)]
+    start_lines = [describe(SegmentStarted(0, i, s)) for i, s in enumerate(segments)]
 
     rng = random.Random(6)
     moments = [length * (n + rng.random()) / KILLS for n in range(KILLS)]
-    sessions = [KilledSession(routine_path, tmp_path / f"run{n}", moments[n])
-                for n in range(KILLS)]
-    sessions += [KilledSession(routine_path, tmp_path / f"early{n}", 0.1 + 0.15 * n, early=True)
-                 for n in range(EARLY_KILLS)]
+    sessions = [KilledSession(routine_path, tmp_path / f"run{n}", moments[n]) for n in range(KILLS)]
+    sessions += [
+        KilledSession(routine_path, tmp_path / f"early{n}", 0.1 + 0.15 * n, early=True)
+        for n in range(EARLY_KILLS)
+    ]
     for session in sessions:
         session.wait()
 
@@ -130,7 +144,8 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
             assert finished.status == "completed"
             assert finished.segments_done == len(segments)
             assert {e.name: e.outcome for e in finished.exercises} == {
-                "Bridge": "done", "Plank": "done",
+                "Bridge": "done",
+                "Plank": "done",
             }
             resumed += 1
     assert resumed >= KILLS - 2, "most kills should fall mid-session"
@@ -138,11 +153,17 @@ def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path:
 
 def test_a_session_process_left_alone_logs_a_completed_session(tmp_path: Path):
     routine_path = tmp_path / "one-hold.yaml"
-    routine_path.write_text("title: One hold\ndefaults:\n  prepare: 1\nsteps:\n"
-                            "  - name: Plank\n    hold: 1\n")
+    routine_path.write_text(
+        "title: One hold\ndefaults:\n  prepare: 1\nsteps:\n  - name: Plank\n    hold: 1\n"
+    )
     started = time.monotonic()
-    result = subprocess.run(session_command(routine_path, tmp_path), stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        session_command(routine_path, tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "Routine complete" in result.stdout
     assert time.monotonic() - started < 30

@@ -61,7 +61,9 @@ def test_daily_alarm_stays_at_eight_local_across_the_spring_change():
 def test_three_a_week_defaults_to_monday_wednesday_friday():
     found = alarms(write("3 per week"), date(2025, 3, 24), 3, LONDON)
     assert [moment.strftime("%a %H:%M") for moment in found[:3]] == [
-        "Mon 08:00", "Wed 08:00", "Fri 08:00"
+        "Mon 08:00",
+        "Wed 08:00",
+        "Fri 08:00",
     ]
     assert len(found) == 9
 
@@ -70,8 +72,12 @@ def test_three_a_week_on_chosen_days_and_time_in_new_york():
     ics = write("3 per week", ["18:30"], "mon,tue,fri", start=date(2025, 3, 5), tz=NEW_YORK)
     found = alarms(ics, date(2025, 3, 5), 2, NEW_YORK)  # from a Wednesday
     assert [moment.strftime("%a %d %H:%M") for moment in found] == [
-        "Fri 07 18:30", "Mon 10 18:30", "Tue 11 18:30", "Fri 14 18:30",
-        "Mon 17 18:30", "Tue 18 18:30",
+        "Fri 07 18:30",
+        "Mon 10 18:30",
+        "Tue 11 18:30",
+        "Fri 14 18:30",
+        "Mon 17 18:30",
+        "Tue 18 18:30",
     ]
 
 

@@ -43,7 +43,12 @@ def home(tmp_path: Path) -> dict[str, str]:
 def open_terminal(shell: str, env: dict[str, str]) -> str:
     """Start an interactive shell that reads its start-up file and exits; its output."""
     result = subprocess.run(
-        [shell, "-i"], input="exit\n", env=env, capture_output=True, text=True, timeout=60,
+        [shell, "-i"],
+        input="exit\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         cwd=env["HOME"],
     )
     return result.stdout
@@ -52,7 +57,11 @@ def open_terminal(shell: str, env: dict[str, str]) -> str:
 def install_with_the_cli(shell: str, env: dict[str, str], startup: Path) -> None:
     printed = subprocess.run(
         [sys.executable, "-m", "backroutine", "remind", "shell", shell],
-        env=env, capture_output=True, text=True, timeout=60, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout
     startup.parent.mkdir(parents=True, exist_ok=True)
     startup.write_text(printed, encoding="utf-8")
@@ -114,8 +123,9 @@ def test_bash_with_nothing_due_prints_nothing_and_checks_once(home, tmp_path):
 def test_a_non_interactive_bash_running_the_file_does_not_nudge(home, tmp_path):
     bashrc = tmp_path / ".bashrc"
     install_with_the_cli("bash", home, bashrc)
-    result = subprocess.run(["bash", str(bashrc)], env=home, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        ["bash", str(bashrc)], env=home, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout == ""
 
 

@@ -36,7 +36,9 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path):
     timer.install(MORNING_AND_EVENING)
     result = subprocess.run(
         [analyze, "verify", str(timer.service_path), str(timer.timer_path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     # verify only warns (exit 0) about a bad OnCalendar line: any word about our units fails.
     assert result.returncode == 0, result.stderr
@@ -120,9 +122,7 @@ def test_launchd_agent_runs_notify_at_each_time(tmp_path: Path):
     agent = LaunchdAgent(tmp_path / "LaunchAgents", COMMAND)
     plist = plistlib.loads(agent.plist(MORNING_AND_EVENING))
     assert plist["ProgramArguments"] == [*COMMAND, "remind", "notify"]
-    assert plist["StartCalendarInterval"] == [
-        {"Hour": 8, "Minute": 0}, {"Hour": 18, "Minute": 0}
-    ]
+    assert plist["StartCalendarInterval"] == [{"Hour": 8, "Minute": 0}, {"Hour": 18, "Minute": 0}]
 
 
 def test_notify_sends_a_desktop_notification_when_a_routine_is_due(tmp_path: Path, monkeypatch):

@@ -19,22 +19,25 @@ from backroutine.routine.safety import (
 )
 
 
-@pytest.mark.parametrize(("environ", "number"), [
-    ({"LANG": "en_GB.UTF-8"}, "999"),
-    ({"LANG": "en_US.UTF-8"}, "911"),
-    ({"LANG": "fr_CA.UTF-8"}, "911"),
-    ({"LANG": "en_AU.UTF-8"}, "000"),
-    ({"LANG": "en_NZ.UTF-8"}, "111"),
-    ({"LANG": "en_IE.UTF-8"}, "112 or 999"),
-    ({"LANG": "de_DE.UTF-8"}, "112"),
-    ({"LANG": "ca_ES.UTF-8@valencia"}, "112"),
-    ({"LANG": "en_US.UTF-8", "LC_ALL": "sv_SE.UTF-8"}, "112"),
-    ({"LANG": "en_US.UTF-8", "LC_TELEPHONE": "nl_NL.UTF-8"}, "112"),
-    ({"LANG": "C.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
-    ({"LANG": "POSIX"}, LOCAL_EMERGENCY_NUMBER),
-    ({"LANG": "en_ZZ.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
-    ({}, LOCAL_EMERGENCY_NUMBER),
-])
+@pytest.mark.parametrize(
+    ("environ", "number"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, "999"),
+        ({"LANG": "en_US.UTF-8"}, "911"),
+        ({"LANG": "fr_CA.UTF-8"}, "911"),
+        ({"LANG": "en_AU.UTF-8"}, "000"),
+        ({"LANG": "en_NZ.UTF-8"}, "111"),
+        ({"LANG": "en_IE.UTF-8"}, "112 or 999"),
+        ({"LANG": "de_DE.UTF-8"}, "112"),
+        ({"LANG": "ca_ES.UTF-8@valencia"}, "112"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "sv_SE.UTF-8"}, "112"),
+        ({"LANG": "en_US.UTF-8", "LC_TELEPHONE": "nl_NL.UTF-8"}, "112"),
+        ({"LANG": "C.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
+        ({"LANG": "POSIX"}, LOCAL_EMERGENCY_NUMBER),
+        ({"LANG": "en_ZZ.UTF-8"}, LOCAL_EMERGENCY_NUMBER),
+        ({}, LOCAL_EMERGENCY_NUMBER),
+    ],
+)
 def test_the_emergency_number_comes_from_the_locale_when_not_set(environ, number):
     assert emergency_number(None, environ) == number
 
@@ -50,9 +53,9 @@ def test_every_eu_country_calls_112():
 
 def test_emergency_advice_without_a_number_names_the_local_one():
     assert "or call your local emergency number now" in tier_advice(
-        Tier.EMERGENCY, LOCAL_EMERGENCY_NUMBER)
-    assert "or call 999 now. Do not wait for an appointment." in tier_advice(
-        Tier.EMERGENCY, "999")
+        Tier.EMERGENCY, LOCAL_EMERGENCY_NUMBER
+    )
+    assert "or call 999 now. Do not wait for an appointment." in tier_advice(Tier.EMERGENCY, "999")
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.key for q in QUESTIONS])
@@ -74,42 +77,57 @@ def test_the_most_urgent_tier_decides():
 def test_every_question_is_about_something_new_since_the_last_session():
     from backroutine.routine.safety import TIER_HEADINGS
 
-    assert all("since your last session" in heading.lower()
-               for heading in TIER_HEADINGS.values())
+    assert all("since your last session" in heading.lower() for heading in TIER_HEADINGS.values())
 
 
 # --- the pain-monitoring model, over its whole table ----------------------------------
 
-@pytest.mark.parametrize(("before", "after", "settled", "earlier", "reasons", "advice"), [
-    # after the session: 0-2 safe, 3-5 acceptable if it settles, above 5 too much
-    (None, None, None, (), (), ()),
-    (2, 0, None, (), (), ()),
-    (2, 2, None, (), (), ()),
-    (2, 3, None, (), (), (ACCEPTABLE_ADVICE,)),
-    (1, 5, None, (), (), (ACCEPTABLE_ADVICE,)),
-    (5, 6, None, (), ("pain 6/10 after the session",), (PAIN_ADVICE,)),
-    (2, 10, None, (), ("pain 10/10 after the session",), (PAIN_ADVICE,)),
-    # the next morning
-    (2, 4, True, (), (), (ACCEPTABLE_ADVICE,)),
-    (2, 4, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
-    (None, None, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
-    (2, 7, False, (), ("pain 7/10 after the session", "pain not settled by the next morning"),
-     (PAIN_ADVICE,)),
-    # the trend over several sessions (three rising after-scores, ending above safe)
-    (2, 5, None, (3, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
-    (2, 5, None, (3, None, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
-    (2, 2, None, (0, 1), (), ()),
-    (2, 5, None, (4,), (), (ACCEPTABLE_ADVICE,)),
-    (2, 5, None, (3, 5), (), (ACCEPTABLE_ADVICE,)),
-    (2, 4, None, (5, 3), (), (ACCEPTABLE_ADVICE,)),
-    (2, None, None, (3, 4), (), ()),
-    (2, 7, None, (4, 5), ("pain 7/10 after the session", "pain after sessions rising"),
-     (PAIN_ADVICE, TREND_ADVICE)),
-    # before the session
-    (7, None, None, (), (), ()),
-    (8, None, None, (), ("pain 8/10 before the session",), "before"),
-    (10, 2, None, (), ("pain 10/10 before the session",), "before"),
-])
+
+@pytest.mark.parametrize(
+    ("before", "after", "settled", "earlier", "reasons", "advice"),
+    [
+        # after the session: 0-2 safe, 3-5 acceptable if it settles, above 5 too much
+        (None, None, None, (), (), ()),
+        (2, 0, None, (), (), ()),
+        (2, 2, None, (), (), ()),
+        (2, 3, None, (), (), (ACCEPTABLE_ADVICE,)),
+        (1, 5, None, (), (), (ACCEPTABLE_ADVICE,)),
+        (5, 6, None, (), ("pain 6/10 after the session",), (PAIN_ADVICE,)),
+        (2, 10, None, (), ("pain 10/10 after the session",), (PAIN_ADVICE,)),
+        # the next morning
+        (2, 4, True, (), (), (ACCEPTABLE_ADVICE,)),
+        (2, 4, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
+        (None, None, False, (), ("pain not settled by the next morning",), (PAIN_ADVICE,)),
+        (
+            2,
+            7,
+            False,
+            (),
+            ("pain 7/10 after the session", "pain not settled by the next morning"),
+            (PAIN_ADVICE,),
+        ),
+        # the trend over several sessions (three rising after-scores, ending above safe)
+        (2, 5, None, (3, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
+        (2, 5, None, (3, None, 4), ("pain after sessions rising",), (TREND_ADVICE,)),
+        (2, 2, None, (0, 1), (), ()),
+        (2, 5, None, (4,), (), (ACCEPTABLE_ADVICE,)),
+        (2, 5, None, (3, 5), (), (ACCEPTABLE_ADVICE,)),
+        (2, 4, None, (5, 3), (), (ACCEPTABLE_ADVICE,)),
+        (2, None, None, (3, 4), (), ()),
+        (
+            2,
+            7,
+            None,
+            (4, 5),
+            ("pain 7/10 after the session", "pain after sessions rising"),
+            (PAIN_ADVICE, TREND_ADVICE),
+        ),
+        # before the session
+        (7, None, None, (), (), ()),
+        (8, None, None, (), ("pain 8/10 before the session",), "before"),
+        (10, 2, None, (), ("pain 10/10 before the session",), "before"),
+    ],
+)
 def test_the_pain_model(before, after, settled, earlier, reasons, advice):
     review = review_pain(before, after, settled, earlier)
     assert review.reasons == reasons
@@ -133,15 +151,18 @@ def test_not_settled_by_the_morning_is_advice_at_the_check_in():
     assert "had not settled by the morning after your last session" in advice
 
 
-@pytest.mark.parametrize(("previous", "now", "words"), [
-    ("below_knee", "thigh", "moved up towards your back"),
-    ("foot", "buttock", "moved up towards your back"),
-    ("thigh", "foot", "reaches further down"),
-    ("buttock", "below_knee", "reaches further down"),
-    ("thigh", "thigh", None),
-    (None, "foot", None),
-    ("foot", None, None),
-])
+@pytest.mark.parametrize(
+    ("previous", "now", "words"),
+    [
+        ("below_knee", "thigh", "moved up towards your back"),
+        ("foot", "buttock", "moved up towards your back"),
+        ("thigh", "foot", "reaches further down"),
+        ("buttock", "below_knee", "reaches further down"),
+        ("thigh", "thigh", None),
+        (None, "foot", None),
+        ("foot", None, None),
+    ],
+)
 def test_leg_pain_moving_up_is_good_and_spreading_down_is_not(previous, now, words):
     advice = leg_reach_advice(previous, now)
     assert (advice is None) if words is None else (words in advice)
@@ -171,17 +192,31 @@ def test_docs_safety_lists_every_question_and_piece_of_advice_in_the_apps_words(
     page = " ".join((Path(__file__).parent.parent / "docs" / "safety.md").read_text().split())
     words = [question.text for question in QUESTIONS]
     words += [tier_advice(tier, "999") for tier in Tier]
-    words += [PAIN_ADVICE, TREND_ADVICE, ACCEPTABLE_ADVICE, SETTLED_QUESTION, CLINICIAN_NOTE,
-              pain_before_advice(8), settled_advice(False), leg_reach_advice("foot", "thigh"),
-              leg_reach_advice("thigh", "foot")]
+    words += [
+        PAIN_ADVICE,
+        TREND_ADVICE,
+        ACCEPTABLE_ADVICE,
+        SETTLED_QUESTION,
+        CLINICIAN_NOTE,
+        pain_before_advice(8),
+        settled_advice(False),
+        leg_reach_advice("foot", "thigh"),
+        leg_reach_advice("thigh", "foot"),
+    ]
     missing = [text for text in words if text not in page]
     assert not missing
 
 
-@pytest.mark.parametrize(("stopped_minutes_ago", "progress", "asks"), [
-    (59, True, False), (60, True, True), (61, True, True),
-    (30, False, False), (90, False, True),  # a log from before version 2: its start counts
-])
+@pytest.mark.parametrize(
+    ("stopped_minutes_ago", "progress", "asks"),
+    [
+        (59, True, False),
+        (60, True, True),
+        (61, True, True),
+        (30, False, False),
+        (90, False, True),  # a log from before version 2: its start counts
+    ],
+)
 def test_a_resumed_session_is_checked_in_again_once_it_stopped_an_hour_ago(
     stopped_minutes_ago, progress, asks
 ):
@@ -193,10 +228,21 @@ def test_a_resumed_session_is_checked_in_again_once_it_stopped_an_hour_ago(
     now = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
     stopped = now - timedelta(minutes=stopped_minutes_ago)
     session = SessionRecord(
-        id=1, routine_title="R", routine_path="/r.yaml", routine_sha256="0", frequency=None,
-        started=stopped - timedelta(minutes=10) if progress else stopped, time_zone="UTC",
-        ended=None, status="in_progress", pain_before=None, pain_after=None, note=None,
-        planned_seconds=60, active_seconds=10, segments_done=1,
+        id=1,
+        routine_title="R",
+        routine_path="/r.yaml",
+        routine_sha256="0",
+        frequency=None,
+        started=stopped - timedelta(minutes=10) if progress else stopped,
+        time_zone="UTC",
+        ended=None,
+        status="in_progress",
+        pain_before=None,
+        pain_after=None,
+        note=None,
+        planned_seconds=60,
+        active_seconds=10,
+        segments_done=1,
         last_progress=stopped if progress else None,
     )
     assert checks_in_again(session, now) is asks

@@ -22,8 +22,14 @@ from backroutine.routine.loader import RoutineFileError, check_routine_file, par
 from backroutine.routine.sharing import template
 
 DATA = Path(__file__).parent / "data"
-FIXTURES = sorted([*DATA.glob("mistakes/*.yaml"), *DATA.glob("bad/*.yaml"),
-                   *DATA.glob("good/*.yaml"), *bundled_routines_dir().glob("*.yaml")])
+FIXTURES = sorted(
+    [
+        *DATA.glob("mistakes/*.yaml"),
+        *DATA.glob("bad/*.yaml"),
+        *DATA.glob("good/*.yaml"),
+        *bundled_routines_dir().glob("*.yaml"),
+    ]
+)
 
 # Refused by validate for reasons no JSON Schema can see: the layout of the text (an
 # editor shows those as YAML errors), a file's bytes, or a value's meaning in words.
@@ -52,8 +58,12 @@ EditorYaml.yaml_implicit_resolvers = {}
 for tag, pattern, first in [
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$", "-+0123456789"),
-    ("float", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
-              r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", "-+.0123456789"),
+    (
+        "float",
+        r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
+        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$",
+        "-+.0123456789",
+    ),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 ]:
     EditorYaml.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))

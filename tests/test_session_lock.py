@@ -71,9 +71,22 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
     routine = tmp_path / "long.yaml"
     routine.write_text("title: Long hold\nsteps:\n  - name: Plank\n    hold: 5m\n")
     process = subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-checkin",
-         "--no-audio", "--data-dir", str(folder)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routine),
+            "--plain",
+            "--no-checkin",
+            "--no-audio",
+            "--data-dir",
+            str(folder),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout.readline()  # the routine's title: it has started
@@ -84,9 +97,22 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
             assert time.monotonic() < deadline, "plain mode never took the lock"
             time.sleep(0.05)
         second = subprocess.run(
-            [sys.executable, "-m", "backroutine", "run", str(routine), "--plain",
-             "--no-checkin", "--no-audio", "--data-dir", str(folder)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+            [
+                sys.executable,
+                "-m",
+                "backroutine",
+                "run",
+                str(routine),
+                "--plain",
+                "--no-checkin",
+                "--no-audio",
+                "--data-dir",
+                str(folder),
+            ],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         assert second.returncode != 0
         assert "running elsewhere" in second.stderr

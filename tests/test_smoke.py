@@ -30,10 +30,12 @@ def test_installed_command_validates_lists_and_runs_a_short_session(tmp_path: Pa
     checked = backroutine("validate", str(bundled_routines_dir()), cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     routine = tmp_path / "tiny.yaml"
-    routine.write_text("title: Tiny\nsteps:\n  - {name: Cat-cow, reps: 2, hold: 1s, relax: 1s, "
-                       "prepare: 1s}\n")
-    session = backroutine("run", str(routine), "--plain", "--no-checkin", "--data-dir",
-                          str(tmp_path), cwd=tmp_path)
+    routine.write_text(
+        "title: Tiny\nsteps:\n  - {name: Cat-cow, reps: 2, hold: 1s, relax: 1s, prepare: 1s}\n"
+    )
+    session = backroutine(
+        "run", str(routine), "--plain", "--no-checkin", "--data-dir", str(tmp_path), cwd=tmp_path
+    )
     assert session.returncode == 0, session.stderr
     assert session.stdout.splitlines()[-1] == "Routine complete in 4 s. Well done."
     assert "Traceback" not in session.stderr

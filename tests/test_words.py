@@ -31,13 +31,17 @@ def sentences(path: Path) -> list[tuple[str, int]]:
     """The string literals of four words or more in `path`, docstrings left out."""
     tree = ast.parse(path.read_text())
     docstrings = {
-        id(node.value) for node in ast.walk(tree)
+        id(node.value)
+        for node in ast.walk(tree)
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
     }
     return [
-        (" ".join(node.value.split()), node.lineno) for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and id(node) not in docstrings and len(node.value.split()) >= 4
+        (" ".join(node.value.split()), node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and len(node.value.split()) >= 4
     ]
 
 
@@ -50,8 +54,17 @@ def test_each_sentence_a_patient_meets_is_written_once():
 
 
 def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
-    rep = Segment(SegmentKind.REP, 5, 0, "Bridge", side="left", set_number=2, set_count=3,
-                  rep_number=4, rep_count=10)
+    rep = Segment(
+        SegmentKind.REP,
+        5,
+        0,
+        "Bridge",
+        side="left",
+        set_number=2,
+        set_count=3,
+        rep_number=4,
+        rep_count=10,
+    )
     assert segment_line(rep) == "Rep 4 of 10: hold 5 s"
     assert segment_detail(rep) == "Left side · Set 2 of 3 · Rep 4 of 10"
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"

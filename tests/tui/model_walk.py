@@ -55,8 +55,16 @@ from backroutine.tui.screens.summary import SummaryScreen
 from .conftest import read_check_in
 
 NAMES = [
-    "Bridge", "Bird-dog", "Side plank", "Cat-camel", "Knee to chest", "Dead bug",
-    "[b]Pelvic[/b] tilt", "Child's pose 🧘", "膝抱えストレッチ", "Wall sit: 90°",
+    "Bridge",
+    "Bird-dog",
+    "Side plank",
+    "Cat-camel",
+    "Knee to chest",
+    "Dead bug",
+    "[b]Pelvic[/b] tilt",
+    "Child's pose 🧘",
+    "膝抱えストレッチ",
+    "Wall sit: 90°",
     "McKenzie press-up",
 ]
 """Exercise names: plain, markup-like (shown literally), emoji, double-width."""
@@ -111,12 +119,13 @@ def routines(draw) -> str:
     """A routine file's text: one to four steps, at least one exercise, rests anywhere."""
     count = draw(st.integers(1, 4))
     names = draw(st.lists(st.sampled_from(NAMES), min_size=count, max_size=count, unique=True))
-    rests = draw(st.lists(st.integers(0, 3).map(lambda n: n == 0), min_size=count,
-                          max_size=count))
+    rests = draw(st.lists(st.integers(0, 3).map(lambda n: n == 0), min_size=count, max_size=count))
     if all(rests):
         rests[0] = False
-    steps = [{"rest": f"{draw(st.integers(1, 8))}s"} if rest else draw(exercise_steps(name))
-             for name, rest in zip(names, rests, strict=True)]
+    steps = [
+        {"rest": f"{draw(st.integers(1, 8))}s"} if rest else draw(exercise_steps(name))
+        for name, rest in zip(names, rests, strict=True)
+    ]
     document: dict = {"backroutine": 1, "title": "Walk " + names[0], "steps": steps}
     if draw(st.integers(0, 4)) == 0:
         document["defaults"] = {"rest": f"{draw(st.integers(1, 5))}s"}
@@ -191,31 +200,44 @@ WAITS = st.one_of(
 )
 
 
-PLAYER_ACTIONS = st.integers(0, 19).flatmap(lambda n: (
-    st.sampled_from(PLAYER_KEYS).map(lambda key: Press((key,))) if n < 10
-    else WAITS if n < 17
-    else SIZES.map(Resize) if n < 19
-    else st.just(CloseTerminal())
-))
+PLAYER_ACTIONS = st.integers(0, 19).flatmap(
+    lambda n: (
+        st.sampled_from(PLAYER_KEYS).map(lambda key: Press((key,)))
+        if n < 10
+        else WAITS
+        if n < 17
+        else SIZES.map(Resize)
+        if n < 19
+        else st.just(CloseTerminal())
+    )
+)
 """On the player: mostly keys and time passing, now and then a resize or a closed terminal
 (shrinking goes towards a key)."""
 
 
-DIALOG_ACTIONS = st.integers(0, 9).flatmap(lambda n: (
-    st.sampled_from(DIALOG_KEYS).map(lambda key: Press((key,))) if n < 7
-    else WAITS if n < 9  # the session behind a question must stand still
-    else st.just(CloseTerminal())
-))
-SUMMARY_ACTIONS = st.integers(0, 9).flatmap(lambda n: (
-    st.just(Press(("ctrl+s",))) if n < 4
-    else st.integers(0, 9).map(lambda pain: Press((str(pain),))) if n < 7
-    else st.sampled_from(["tight", "[red]ok[/red]"]).map(
-        lambda note: Press(("tab", *note, "enter"))) if n < 9
-    else st.just(CloseTerminal())
-))
-CHECK_IN_ACTIONS = st.one_of(
-    st.just(CheckIn()), st.just(CheckIn("3")), st.just(Press(("escape",)))
+DIALOG_ACTIONS = st.integers(0, 9).flatmap(
+    lambda n: (
+        st.sampled_from(DIALOG_KEYS).map(lambda key: Press((key,)))
+        if n < 7
+        else WAITS
+        if n < 9  # the session behind a question must stand still
+        else st.just(CloseTerminal())
+    )
 )
+SUMMARY_ACTIONS = st.integers(0, 9).flatmap(
+    lambda n: (
+        st.just(Press(("ctrl+s",)))
+        if n < 4
+        else st.integers(0, 9).map(lambda pain: Press((str(pain),)))
+        if n < 7
+        else st.sampled_from(["tight", "[red]ok[/red]"]).map(
+            lambda note: Press(("tab", *note, "enter"))
+        )
+        if n < 9
+        else st.just(CloseTerminal())
+    )
+)
+CHECK_IN_ACTIONS = st.one_of(st.just(CheckIn()), st.just(CheckIn("3")), st.just(Press(("escape",))))
 
 
 MAX_STEPS = 30
@@ -285,7 +307,12 @@ class Walk:
     """One generated case: a routine file, a setup, and the actions `choose` picks."""
 
     def __init__(
-        self, folder: Path, routine_yaml: str, setup: Setup, choose: Chooser, steps: int,
+        self,
+        folder: Path,
+        routine_yaml: str,
+        setup: Setup,
+        choose: Chooser,
+        steps: int,
     ) -> None:
         self.folder = folder
         self.routine_path = folder / "routines" / "walk.yaml"
@@ -316,9 +343,13 @@ class Walk:
         loaded = self.loaded
         started = datetime.now().astimezone() - timedelta(weeks=weeks, hours=1)
         session_id = self.reader.start_session(
-            routine_title=loaded.routine.title, routine_path=str(self.routine_path.resolve()),
-            routine_sha256=loaded.sha256, frequency=None, planned_seconds=60,
-            started=started, time_zone="UTC",
+            routine_title=loaded.routine.title,
+            routine_path=str(self.routine_path.resolve()),
+            routine_sha256=loaded.sha256,
+            frequency=None,
+            planned_seconds=60,
+            started=started,
+            time_zone="UTC",
         )
         self.reader.finish_session(session_id, status="completed", ended=started)
         self.known_ids.add(session_id)
@@ -339,11 +370,16 @@ class Walk:
         self.offered = None
         expected_offer = self._resumable()
         with CompletionLog.open(self.log_path) as log:
-            app = create_app(AppContext(
-                routines=Catalog(self.routine_path.parent), clock=self.clock,
-                start_with=self.routine_path, check_in=self.setup.check_in,
-                wait_before_exercise=self.setup.wait_before_exercise, log=log,
-            ))
+            app = create_app(
+                AppContext(
+                    routines=Catalog(self.routine_path.parent),
+                    clock=self.clock,
+                    start_with=self.routine_path,
+                    check_in=self.setup.check_in,
+                    wait_before_exercise=self.setup.wait_before_exercise,
+                    log=log,
+                )
+            )
             try:
                 async with app.run_test(size=self.size) as pilot:
                     await pilot.pause()
@@ -361,8 +397,12 @@ class Walk:
             except Divergence:
                 raise
             except Exception as error:  # the app died: report it with the walk so far
-                self.fail("the app raised " + "".join(
-                    traceback.format_exception(type(error), error, error.__traceback__)[-6:]))
+                self.fail(
+                    "the app raised "
+                    + "".join(
+                        traceback.format_exception(type(error), error, error.__traceback__)[-6:]
+                    )
+                )
         self.live = None  # the app is gone; its engine lives on only in the log
 
     def _next_action(self, app: BackroutineApp) -> Action:
@@ -388,13 +428,16 @@ class Walk:
             elif isinstance(screen, CheckInScreen) and action.keys == ("escape",):
                 self.expect_exit = True  # backing out of `run ROUTINE` closes the app
             hurt_answered_by_enter = (
-                isinstance(screen, ModalScreen) and "hurt" in _question(screen)
+                isinstance(screen, ModalScreen)
+                and "hurt" in _question(screen)
                 and action.keys == ("enter",)
             )
             await pilot.press(*action.keys)
             if hurt_answered_by_enter and self.live is not None:
-                self.expect(self.live.engine.status != "running",
-                            "Enter after 'this hurts' started the next exercise")
+                self.expect(
+                    self.live.engine.status != "running",
+                    "Enter after 'this hurts' started the next exercise",
+                )
         elif isinstance(action, Wait):
             self.clock.advance(action.seconds)
             # Real time passes too: every player's timer fires, the hidden ones as well.
@@ -410,8 +453,10 @@ class Walk:
             await read_check_in(pilot)  # Start waits until every question was on screen
             await pilot.press("ctrl+s")
             await pilot.pause()
-            self.expect(isinstance(app.screen, PlayerScreen),
-                        f"Start on the check-in led to {type(app.screen).__name__}")
+            self.expect(
+                isinstance(app.screen, PlayerScreen),
+                f"Start on the check-in led to {type(app.screen).__name__}",
+            )
         await pilot.pause()  # screens pushed by what the action set off get mounted
 
     def _answering_resume(self, key: str) -> None:
@@ -455,8 +500,10 @@ class Walk:
             self.offered = expected
         else:
             self.expect(not offer, "offered to resume a session that was never stopped")
-            self.expect(isinstance(screen, (CheckInScreen, PlayerScreen)),
-                        f"`run ROUTINE` opened on {type(screen).__name__}")
+            self.expect(
+                isinstance(screen, (CheckInScreen, PlayerScreen)),
+                f"`run ROUTINE` opened on {type(screen).__name__}",
+            )
 
     # -- the invariants --------------------------------------------------------------
 
@@ -464,8 +511,10 @@ class Walk:
         """Everything a patient would notice, after every action."""
         if app._exception is not None:
             error = app._exception
-            self.fail("the app raised " + "".join(
-                traceback.format_exception(type(error), error, error.__traceback__)[-6:]))
+            self.fail(
+                "the app raised "
+                + "".join(traceback.format_exception(type(error), error, error.__traceback__)[-6:])
+            )
         if app._exit:
             self.expect(self.expect_exit, f"the app closed by itself (code {app.return_code})")
             self._check_log()
@@ -478,9 +527,11 @@ class Walk:
         if live is not None and live.engine.status in {"finished", "abandoned"}:
             if live.engine.status == "finished":
                 live.status = "completed"
-            self.expect(isinstance(screen, SummaryScreen),
-                        f"the session ended ({live.engine.status}) but the screen is "
-                        f"{type(screen).__name__}")
+            self.expect(
+                isinstance(screen, SummaryScreen),
+                f"the session ended ({live.engine.status}) but the screen is "
+                f"{type(screen).__name__}",
+            )
             self._check_summary(app, screen, live)
         elif isinstance(screen, SummaryScreen):
             self.fail("the summary is showing but the session has not ended")
@@ -494,10 +545,14 @@ class Walk:
         if resuming is not None:
             self.resuming = None
             before = resuming.engine
-            self.expect(engine.index == before.index,
-                        f"resumed at segment {engine.index}, stopped at {before.index}")
-            self.expect(_finished(engine) == _finished(before),
-                        "the resumed session does not hold the segments finished before")
+            self.expect(
+                engine.index == before.index,
+                f"resumed at segment {engine.index}, stopped at {before.index}",
+            )
+            self.expect(
+                _finished(engine) == _finished(before),
+                "the resumed session does not hold the segments finished before",
+            )
             resuming.engine = engine
             session = resuming
         else:
@@ -512,8 +567,10 @@ class Walk:
 
     def _check_player(self, app: BackroutineApp, screen: PlayerScreen) -> None:
         engine = screen.engine
-        self.expect(engine.status in {"running", "paused", "waiting"},
-                    f"the player shows an engine that is {engine.status}")
+        self.expect(
+            engine.status in {"running", "paused", "waiting"},
+            f"the player shows an engine that is {engine.status}",
+        )
         segment = engine.current
         shown = {name: _text(screen, f"#{name}") for name in ("kind", "name", "detail")}
         on_screen = _screen_text(app)
@@ -538,70 +595,95 @@ class Walk:
         for part in expected_detail:
             self.expect(part in shown["detail"], f"{part!r} missing from {shown['detail']!r}")
         if segment.kind is SegmentKind.REST and exercise:
-            later = engine.segments[engine.index + 1:]
+            later = engine.segments[engine.index + 1 :]
             coming = next((each for each in later if each.kind.is_work), None)
             if coming is not None and coming.step_index == segment.step_index:
-                self.expect(name in _text(screen, "#next"),
-                            f"resting between sets of {name!r}, but "
-                            f"{_text(screen, '#next')!r}")
+                self.expect(
+                    name in _text(screen, "#next"),
+                    f"resting between sets of {name!r}, but {_text(screen, '#next')!r}",
+                )
         remaining = engine.remaining()
         if not lead_in and remaining is not None and engine.status != "waiting":
             countdown = screen.query_one("#countdown").value
             minutes, _, seconds = countdown.rpartition(":")
             shown_seconds = int(minutes or 0) * 60 + int(seconds)
-            self.expect(shown_seconds == math.ceil(remaining),
-                        f"the countdown shows {countdown}, {remaining:.2f} s are left")
+            self.expect(
+                shown_seconds == math.ceil(remaining),
+                f"the countdown shows {countdown}, {remaining:.2f} s are left",
+            )
 
     def _check_summary(self, app: BackroutineApp, screen, session: Session) -> None:
         if not isinstance(screen, SummaryScreen):
             return
         heading = _text(screen, "#heading")
         completed = session.engine.status == "finished"
-        self.expect(("ended early" in heading) != completed,
-                    f"the summary says {heading!r} for a session {session.engine.status}")
+        self.expect(
+            ("ended early" in heading) != completed,
+            f"the summary says {heading!r} for a session {session.engine.status}",
+        )
         shown = _text(screen, "#counts")
         numbers = {word: int(n) for n, word in re.findall(r"(\d+) (done|skipped|hurt)", shown)}
         # Each exercise once; when it was left twice (after b) with two outcomes, either.
-        self.expect(sum(numbers.values()) == len(session.left),
-                    f"the summary counts {shown!r} for {len(session.left)} exercises left")
+        self.expect(
+            sum(numbers.values()) == len(session.left),
+            f"the summary counts {shown!r} for {len(session.left)} exercises left",
+        )
         for word, count in numbers.items():
             sure = sum(outcomes == {word} for outcomes in session.left.values())
             possible = sum(word in outcomes for outcomes in session.left.values())
-            self.expect(sure <= count <= possible,
-                        f"the summary counts {shown!r}; {sure} to {possible} were {word}")
+            self.expect(
+                sure <= count <= possible,
+                f"the summary counts {shown!r}; {sure} to {possible} were {word}",
+            )
 
     def _check_log(self) -> None:
         rows = {row.id: row for row in self.reader.sessions(with_exercises=True)}
         known = {each.id for each in self.sessions} | self.known_ids
         for row_id, row in rows.items():
-            self.expect(row_id in known or row.status != "in_progress",
-                        f"session {row_id} is in the log, in progress, but nobody plays it")
+            self.expect(
+                row_id in known or row.status != "in_progress",
+                f"session {row_id} is in the log, in progress, but nobody plays it",
+            )
         for session in self.sessions:
             row = rows[session.id]
             engine = session.engine
-            self.expect(row.status == session.status,
-                        f"session {session.id} is logged {row.status}, expected {session.status}")
+            self.expect(
+                row.status == session.status,
+                f"session {session.id} is logged {row.status}, expected {session.status}",
+            )
             done = _finished(engine)
-            self.expect(row.segments_done == len(done),
-                        f"the log has {row.segments_done} segments done, the engine {len(done)}")
+            self.expect(
+                row.segments_done == len(done),
+                f"the log has {row.segments_done} segments done, the engine {len(done)}",
+            )
             active = sum(record.active_seconds for record in done)
-            self.expect(abs(row.active_seconds - active) < 0.01,
-                        f"the log has {row.active_seconds:.2f} s active, the engine {active:.2f}")
+            self.expect(
+                abs(row.active_seconds - active) < 0.01,
+                f"the log has {row.active_seconds:.2f} s active, the engine {active:.2f}",
+            )
             logged = {each.step_index: each.outcome for each in row.exercises}
-            self.expect(logged == session.exercise_outcomes,
-                        f"the log's exercises {logged} differ from the session's "
-                        f"{session.exercise_outcomes}")
+            self.expect(
+                logged == session.exercise_outcomes,
+                f"the log's exercises {logged} differ from the session's "
+                f"{session.exercise_outcomes}",
+            )
             for exercise in row.exercises:
                 counted = _sets_and_reps_done(engine, exercise.step_index)
-                self.expect((exercise.sets_done, exercise.reps_done) == counted,
-                            f"the log has {exercise.name!r} at {exercise.sets_done} sets, "
-                            f"{exercise.reps_done} reps; the engine at {counted}")
+                self.expect(
+                    (exercise.sets_done, exercise.reps_done) == counted,
+                    f"the log has {exercise.name!r} at {exercise.sets_done} sets, "
+                    f"{exercise.reps_done} reps; the engine at {counted}",
+                )
             if session.pain_after is not None:
-                self.expect(row.pain_after == session.pain_after,
-                            f"pain after {session.pain_after} was logged as {row.pain_after}")
+                self.expect(
+                    row.pain_after == session.pain_after,
+                    f"pain after {session.pain_after} was logged as {row.pain_after}",
+                )
             if session.note:
-                self.expect(row.note == session.note,
-                            f"the note {session.note!r} was logged as {row.note!r}")
+                self.expect(
+                    row.note == session.note,
+                    f"the note {session.note!r} was logged as {row.note!r}",
+                )
 
     # -- reporting -------------------------------------------------------------------
 
@@ -623,16 +705,24 @@ def _sets_and_reps_done(engine: SessionEngine, step_index: int) -> tuple[int, in
     """Sets whose every work segment was completed, and the reps in them, by the engine's
     records (the last pass counts where `back()` repeated a segment)."""
     last = {record.index: record.outcome for record in engine.records}
-    work = [(index, each) for index, each in enumerate(engine.segments)
-            if each.step_index == step_index and each.kind.is_work]
+    work = [
+        (index, each)
+        for index, each in enumerate(engine.segments)
+        if each.step_index == step_index and each.kind.is_work
+    ]
     completed = {index for index, _ in work if last.get(index) == "completed"}
     sets = {each.set_number for _, each in work}
-    sets_done = sum(all(index in completed for index, each in work if each.set_number == number)
-                    for number in sets)
+    sets_done = sum(
+        all(index in completed for index, each in work if each.set_number == number)
+        for number in sets
+    )
     if work[0][1].rep_count is None:
         return sets_done, None
-    reps = sum(1 if each.kind is SegmentKind.REP else each.rep_count
-               for index, each in work if index in completed)
+    reps = sum(
+        1 if each.kind is SegmentKind.REP else each.rep_count
+        for index, each in work
+        if index in completed
+    )
     return sets_done, reps
 
 

@@ -220,8 +220,9 @@ async def stop_a_session(make_app, log, clock) -> None:
         await pilot.pause()
 
 
-@pytest.mark.parametrize(("later", "asks_again"), [(timedelta(minutes=50), False),
-                                                   (timedelta(minutes=61), True)])
+@pytest.mark.parametrize(
+    ("later", "asks_again"), [(timedelta(minutes=50), False), (timedelta(minutes=61), True)]
+)
 async def test_a_session_resumed_over_an_hour_after_it_stopped_asks_again(
     make_app, log, clock, later, asks_again
 ):
@@ -293,15 +294,23 @@ async def test_the_next_morning_is_asked_about_the_last_session_and_flags_it(mak
     from backroutine.log.history import pain_points
 
     yesterday = datetime.now().astimezone() - timedelta(days=1)
-    earlier = log.start_session(routine_title="Short test routine", routine_path="/r/short.yaml",
-                                routine_sha256="0" * 64, frequency=None, planned_seconds=60,
-                                started=yesterday, time_zone="UTC", pain_before=2)
+    earlier = log.start_session(
+        routine_title="Short test routine",
+        routine_path="/r/short.yaml",
+        routine_sha256="0" * 64,
+        frequency=None,
+        planned_seconds=60,
+        started=yesterday,
+        time_zone="UTC",
+        pain_before=2,
+    )
     log.finish_session(earlier, status="completed", ended=yesterday, pain_after=4)
     app = make_app(log=log)
     async with opened(app, size=(80, 24)) as pilot:
         await open_check_in(pilot)
         assert "morning after your last session" in " ".join(
-            str(widget.render()) for widget in app.screen.query(".question"))
+            str(widget.render()) for widget in app.screen.query(".question")
+        )
         settled = app.screen.query_one("#settled")
         settled.focus()
         await pilot.press("down", "enter")  # No

@@ -43,13 +43,15 @@ async def test_a_finished_session_is_logged_with_pain_and_note(make_app, clock, 
         assert "last done today" in str(options.get_option_at_index(0).prompt)
     (session,) = log.sessions(with_exercises=True)
     assert (session.status, session.pain_before, session.pain_after, session.note) == (
-        "completed", 2, 5, "left hip tight")
+        "completed",
+        2,
+        5,
+        "left hip tight",
+    )
     assert [e.outcome for e in session.exercises] == ["done", "done", "done"]
 
 
-async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(
-    make_app, clock, log
-):
+async def test_a_session_cut_short_is_offered_for_resuming_at_the_same_place(make_app, clock, log):
     app = make_app(log=log)
     async with opened(app, size=(80, 24)) as pilot:
         await start_short_routine(pilot, app)
@@ -110,13 +112,21 @@ async def test_the_player_plays_this_weeks_numbers_of_a_progression(
     from backroutine.routine.loader import load_routine
 
     path = routines_dir / "grows.yaml"
-    path.write_text("title: Grows\nsteps:\n  - name: Plank\n    hold: 20s\n"
-                    "    progression:\n      hold: +5s per week, up to 60s\n")
+    path.write_text(
+        "title: Grows\nsteps:\n  - name: Plank\n    hold: 20s\n"
+        "    progression:\n      hold: +5s per week, up to 60s\n"
+    )
     loaded = load_routine(path)
     first = datetime.now().astimezone() - timedelta(days=15)  # so today is in week 3
-    log.start_session(routine_title="Grows", routine_path=str(path.resolve()),
-                      routine_sha256=loaded.sha256, frequency=None, planned_seconds=25,
-                      started=first, time_zone="UTC")
+    log.start_session(
+        routine_title="Grows",
+        routine_path=str(path.resolve()),
+        routine_sha256=loaded.sha256,
+        frequency=None,
+        planned_seconds=25,
+        started=first,
+        time_zone="UTC",
+    )
     app = make_app(log=log, check_in=False)
     async with opened(app, size=(80, 24)) as pilot:
         await pilot.press("n")  # close the unfinished session, not resume it
@@ -135,9 +145,15 @@ async def test_the_summary_flags_pain_rising_over_sessions_of_this_routine(
     path = str((routines_dir / "short.yaml").resolve())
     for days_ago, after in ((3, 3), (2, 4)):
         started = datetime.now().astimezone() - timedelta(days=days_ago)
-        earlier = log.start_session(routine_title="Short test routine", routine_path=path,
-                                    routine_sha256="0" * 64, frequency=None,
-                                    planned_seconds=60, started=started, time_zone="UTC")
+        earlier = log.start_session(
+            routine_title="Short test routine",
+            routine_path=path,
+            routine_sha256="0" * 64,
+            frequency=None,
+            planned_seconds=60,
+            started=started,
+            time_zone="UTC",
+        )
         log.finish_session(earlier, status="completed", ended=started, pain_after=after)
     app = make_app(log=log)
     async with opened(app, size=(80, 24)) as pilot:
@@ -148,6 +164,7 @@ async def test_the_summary_flags_pain_rising_over_sessions_of_this_routine(
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("5")
         assert "⚑ Pain after sessions rising. Your pain after sessions has gone up" in shown(
-            app, "#flag")
+            app, "#flag"
+        )
         await pilot.press("4")
         assert "⚑" not in shown(app, "#flag")

@@ -82,19 +82,56 @@ SAVE = Press(("ctrl+s",))  # on the summary
 REPRODUCTIONS = [
     found(1, "NoMatches: No nodes match '#no'", ONE_HOLD, AT_80x24, [START, Press(("h",))]),
     found(2, "is logged abandoned, expected in_progress", ONE_HOLD, NO_CHECK_IN, [Wait(0.5)]),
-    found(5, "the summary counts '1 done", TWO_EXERCISES, AT_80x24, [
-        START, Wait(5), Press(("q",)), Press(("y",)), SAVE,  # Bridge done, then quit
-        Press(("y",)), Press(("space",)), Wait(6), Press(("enter",)),  # resumed, tilt done
-    ]),
-    found(6, "pain after 8 was logged as None", ONE_HOLD, AT_80x24, [
-        START, Wait(10), Press(("8",)), CloseTerminal(),
-    ]),
-    found(8, "resting between sets of 'Bridge', but 'Next: Side plank'", SETS_THEN_PLANK,
-          AT_80x24, [START, Wait(2.5)]),
-    found(9, "Enter after 'this hurts' started the next exercise", TWO_EXERCISES, AT_80x24,
-          [START, Press(("h",)), Press(("enter",))]),
-    found("back counts twice", "the summary counts '2 done · 1 skipped", TWO_EXERCISES,
-          AT_80x24, [START, Wait(5), Press(("b",)), Wait(5), Press(("N",))]),
+    found(
+        5,
+        "the summary counts '1 done",
+        TWO_EXERCISES,
+        AT_80x24,
+        [
+            START,
+            Wait(5),
+            Press(("q",)),
+            Press(("y",)),
+            SAVE,  # Bridge done, then quit
+            Press(("y",)),
+            Press(("space",)),
+            Wait(6),
+            Press(("enter",)),  # resumed, tilt done
+        ],
+    ),
+    found(
+        6,
+        "pain after 8 was logged as None",
+        ONE_HOLD,
+        AT_80x24,
+        [
+            START,
+            Wait(10),
+            Press(("8",)),
+            CloseTerminal(),
+        ],
+    ),
+    found(
+        8,
+        "resting between sets of 'Bridge', but 'Next: Side plank'",
+        SETS_THEN_PLANK,
+        AT_80x24,
+        [START, Wait(2.5)],
+    ),
+    found(
+        9,
+        "Enter after 'this hurts' started the next exercise",
+        TWO_EXERCISES,
+        AT_80x24,
+        [START, Press(("h",)), Press(("enter",))],
+    ),
+    found(
+        "back counts twice",
+        "the summary counts '2 done · 1 skipped",
+        TWO_EXERCISES,
+        AT_80x24,
+        [START, Wait(5), Press(("b",)), Wait(5), Press(("N",))],
+    ),
 ]
 
 
@@ -148,8 +185,7 @@ def test_the_walk_notices_a_session_that_ends_without_its_summary(monkeypatch):
         run_walk(TWO_EXERCISES, AT_80x24, scripted(THROUGH_BOTH), len(THROUGH_BOTH))
 
 
-QUIT_AND_REOPEN = [START, Wait(2), Press(("q",)), Press(("y",)),
-                   SAVE, Press(("y",))]
+QUIT_AND_REOPEN = [START, Wait(2), Press(("q",)), Press(("y",)), SAVE, Press(("y",))]
 
 
 def test_the_walk_notices_a_session_cut_short_that_is_not_offered(monkeypatch):
@@ -166,8 +202,9 @@ def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
     restore = SessionEngine.restore.__func__
 
     def one_segment_back(cls, segments, snapshot, clock, **options):
-        return restore(cls, segments, {**snapshot, "index": snapshot["index"] - 1}, clock,
-                       **options)
+        return restore(
+            cls, segments, {**snapshot, "index": snapshot["index"] - 1}, clock, **options
+        )
 
     monkeypatch.setattr(SessionEngine, "restore", classmethod(one_segment_back))
     with pytest.raises(Divergence, match="resumed at segment 0, stopped at 1"):
@@ -183,8 +220,11 @@ def test_the_walk_notices_reps_the_log_miscounts(monkeypatch):
 
     def one_rep_short(engine, segment, outcome):
         record = count(engine, segment, outcome)
-        return replace(record, reps_done=record.reps_done - 1) if record and record.reps_done \
+        return (
+            replace(record, reps_done=record.reps_done - 1)
+            if record and record.reps_done
             else record
+        )
 
     monkeypatch.setattr(recorder, "_exercise_record", one_rep_short)
     with pytest.raises(Divergence, match="at 1 sets, 1 reps; the engine at \\(1, 2\\)"):

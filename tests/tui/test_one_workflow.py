@@ -60,9 +60,13 @@ def routine(data: Path) -> Path:
     started = local_now() - timedelta(days=8)
     with CompletionLog.open(data / "log.sqlite3") as log:
         first = log.start_session(
-            routine_title="Progressing plank", routine_path=str(path.resolve()),
-            routine_sha256=loaded.sha256, frequency=None, planned_seconds=5,
-            started=started, time_zone=zone_name(started),
+            routine_title="Progressing plank",
+            routine_path=str(path.resolve()),
+            routine_sha256=loaded.sha256,
+            frequency=None,
+            planned_seconds=5,
+            started=started,
+            time_zone=zone_name(started),
         )
         log.finish_session(first, status="completed", ended=started + timedelta(minutes=1))
     return path
@@ -75,17 +79,36 @@ def log(data: Path):
 
 
 def app_for(data: Path, clock, log, start_with: Path | None):
-    return create_app(AppContext(
-        routines=Catalog(data / "routines"), clock=clock, start_with=start_with, log=log,
-        check_in=False, emergency_number="999",
-    ))
+    return create_app(
+        AppContext(
+            routines=Catalog(data / "routines"),
+            clock=clock,
+            start_with=start_with,
+            log=log,
+            check_in=False,
+            emergency_number="999",
+        )
+    )
 
 
 def plain(data: Path, routine: Path, *more: str, stdin=subprocess.DEVNULL) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", str(routine), "--plain", "--no-audio",
-         "--data-dir", str(data), *more],
-        stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routine),
+            "--plain",
+            "--no-audio",
+            "--data-dir",
+            str(data),
+            *more,
+        ],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 

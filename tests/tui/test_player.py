@@ -148,8 +148,11 @@ async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app,
         assert caution.region.height > 0 and caution.region.bottom <= note.region.y
         assert "Stop if your hip pinches." in shown(app, "#caution")
         keys = app.screen.query_one("Footer")
-        assert any("Quit" in str(child.render()) for child in keys.query("FooterKey")
-                   if child.region.right <= 60)
+        assert any(
+            "Quit" in str(child.render())
+            for child in keys.query("FooterKey")
+            if child.region.right <= 60
+        )
 
 
 async def test_picker_lists_routines_with_time_and_frequency(make_app):

@@ -66,10 +66,14 @@ def run_routine(clock, routines_dir, log):
     def make(name: str = "short.yaml", **options):
         options.setdefault("check_in", False)
         options.setdefault("log", log)
-        return create_app(AppContext(
-            routines=Catalog(routines_dir), clock=clock, start_with=routines_dir / name,
-            **options,
-        ))
+        return create_app(
+            AppContext(
+                routines=Catalog(routines_dir),
+                clock=clock,
+                start_with=routines_dir / name,
+                **options,
+            )
+        )
 
     return make
 
@@ -144,15 +148,25 @@ async def test_a_session_killed_right_after_start_can_be_resumed(run_routine, cl
 
 
 @pytest.mark.slow
-def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(
-    routines_dir, tmp_path
-):
+def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(routines_dir, tmp_path):
     folder = tmp_path / "app-data"
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", str(routines_dir / "short.yaml"),
-         "--no-checkin", "--no-audio", "--data-dir", str(folder)],
-        stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routines_dir / "short.yaml"),
+            "--no-checkin",
+            "--no-audio",
+            "--data-dir",
+            str(folder),
+        ],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
     )
     os.close(terminal)
@@ -264,9 +278,22 @@ async def test_plain_mode_live_in_another_process_then_killed(
     run_routine, routines_dir, log, log_path
 ):
     process = subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", str(routines_dir / "short.yaml"),
-         "--plain", "--no-checkin", "--no-audio", "--data-dir", str(log_path.parent)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routines_dir / "short.yaml"),
+            "--plain",
+            "--no-checkin",
+            "--no-audio",
+            "--data-dir",
+            str(log_path.parent),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         while "Get ready" not in process.stdout.readline():  # its session is live
@@ -290,9 +317,7 @@ async def test_plain_mode_live_in_another_process_then_killed(
 # -- 5: a resumed session is one session -----------------------------------------------------
 
 
-async def test_resume_keeps_what_the_patient_said_and_the_whole_session(
-    run_routine, clock, log
-):
+async def test_resume_keeps_what_the_patient_said_and_the_whole_session(run_routine, clock, log):
     app = run_routine()
     async with opened(app, size=(80, 24)) as pilot:
         await quit_after(pilot, clock, 5 + 20 + 5 + 20 + 1)  # knee to chest done, in the rest
@@ -313,8 +338,7 @@ async def test_resume_keeps_what_the_patient_said_and_the_whole_session(
         await pilot.press("ctrl+s")  # saved without touching the answers
         await pilot.pause()
     (session,) = log.sessions()
-    assert (session.status, session.pain_after, session.note) == (
-        "completed", 4, "left hip tight")
+    assert (session.status, session.pain_after, session.note) == ("completed", 4, "left hip tight")
 
 
 # -- 6: what is typed in the summary is kept as it is typed ----------------------------------
@@ -336,9 +360,7 @@ async def test_pain_and_note_typed_in_the_summary_are_kept_before_save(
 # -- 8: Next: names the next set --------------------------------------------------------------
 
 
-async def test_next_names_the_next_set_during_a_rest_between_sets(
-    run_routine, routines_dir, clock
-):
+async def test_next_names_the_next_set_during_a_rest_between_sets(run_routine, routines_dir, clock):
     (routines_dir / "sets.yaml").write_text(SETS_ROUTINE)
     app = run_routine("sets.yaml", log=None)
     async with opened(app, size=(80, 24)) as pilot:

@@ -31,8 +31,7 @@ async def test_cues_ring_during_the_session_and_m_mutes_them(make_app, clock):
     app = make_app(sound=BellSound(rings, clock))
     async with opened(app, size=(80, 24), notifications=True) as pilot:
         await start_short_routine(pilot, app)
-        assert any("using the terminal bell" in str(n.message)
-                   for n in app._notifications)
+        assert any("using the terminal bell" in str(n.message) for n in app._notifications)
         for _ in range(5):  # the get-ready countdown: 3, 2, 1
             await advance(pilot, clock, 1.02)
         assert len(rings) >= 4

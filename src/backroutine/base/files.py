@@ -54,15 +54,21 @@ def write_atomically(
     existing = _existing_kind(target)
     if existing is not None:
         if not stat.S_ISREG(existing.st_mode):
-            raise FileProblem(errno.EEXIST, f"{target} is {_kind(existing.st_mode)}, not a "
-                              "file: give the name of a file to write")
+            raise FileProblem(
+                errno.EEXIST,
+                f"{target} is {_kind(existing.st_mode)}, not a "
+                "file: give the name of a file to write",
+            )
         if not replace:
             raise TargetExists(errno.EEXIST, f"{target} exists; add --force to replace it")
         mode = stat.S_IMODE(existing.st_mode)
     folder = target.parent
     if not folder.is_dir():
-        raise FileProblem(errno.ENOENT, f"cannot write {target}: the folder {folder} "
-                          + ("is not a folder" if folder.exists() else "does not exist"))
+        raise FileProblem(
+            errno.ENOENT,
+            f"cannot write {target}: the folder {folder} "
+            + ("is not a folder" if folder.exists() else "does not exist"),
+        )
     # A random name, created exclusively: a leftover file or symlink is never followed.
     partial = folder / f".{target.name}.{secrets.token_hex(6)}.partial"
     try:
@@ -75,7 +81,7 @@ def write_atomically(
                 os.chmod(handle, mode)  # the umask may have narrowed it
             view = memoryview(content)
             while view:
-                view = view[os.write(handle, view):]
+                view = view[os.write(handle, view) :]
             os.fsync(handle)
         finally:
             os.close(handle)

@@ -24,8 +24,7 @@ def validate(args: argparse.Namespace) -> int:
         if given.is_dir():
             files = routine_files(given)
             if not files:
-                print(f"{printable(given)}: no .yaml routine files in this folder",
-                      file=sys.stderr)
+                print(f"{printable(given)}: no .yaml routine files in this folder", file=sys.stderr)
                 failures += 1
         elif given.exists():
             files = [given]
@@ -44,8 +43,9 @@ def validate(args: argparse.Namespace) -> int:
             for warning in warnings:
                 kind = "" if args.strict else "warning: "
                 print(
-                    printable(f"{warning.source}:{warning.line}:{warning.column}: "
-                              f"{kind}{warning.message}"),
+                    printable(
+                        f"{warning.source}:{warning.line}:{warning.column}: {kind}{warning.message}"
+                    ),
                     file=sys.stderr,
                 )
             if warnings and args.strict:
@@ -239,8 +239,7 @@ def _current_week(args: argparse.Namespace, loaded) -> int:
         else ": not done yet"
     )
     print(
-        f"week {week} of {printable(loaded.routine.title)}{since}; "
-        "--week N prints another week",
+        f"week {week} of {printable(loaded.routine.title)}{since}; --week N prints another week",
         file=sys.stderr,
     )
     return week

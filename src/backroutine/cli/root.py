@@ -84,8 +84,7 @@ def _ending_on_signals(stop):
     import signal
 
     wanted = (signal.SIGTERM, signal.SIGHUP)
-    previous = {number: signal.signal(number, lambda number, _: stop(number))
-                for number in wanted}
+    previous = {number: signal.signal(number, lambda number, _: stop(number)) for number in wanted}
     try:
         yield
     finally:
@@ -123,8 +122,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         wait_before_exercise=args.wait and at_terminal,
         resume_lead_in=3.0 if at_terminal else 0.0,
     )
-    with open_log(args) as log, SessionLock.beside(log.path) as lock, _ending_on_signals(
-        _raise_exit
+    with (
+        open_log(args) as log,
+        SessionLock.beside(log.path) as lock,
+        _ending_on_signals(_raise_exit),
     ):
         if not lock.acquire():
             print(f"backroutine: {RUNNING_ELSEWHERE}", file=sys.stderr)
@@ -144,8 +145,13 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 return EXIT_INVALID
         if offer is None:
             new = start_session(
-                log, loaded, time.monotonic, options, pain_before=pain_before,
-                check_in_id=check_in_id, day=local_now().date(),
+                log,
+                loaded,
+                time.monotonic,
+                options,
+                pain_before=pain_before,
+                check_in_id=check_in_id,
+                day=local_now().date(),
             )
             assert new.recorder is not None  # there is a log
             played, recorder = new.loaded, new.recorder
@@ -175,7 +181,8 @@ def _wait_until_saved(log) -> None:
     print(
         f"backroutine: waiting to save your session: {str(log.trouble).rstrip('.')}. Press "
         "Ctrl-C to stop waiting: the session can then be resumed from its last saved point.",
-        file=sys.stderr, flush=True,
+        file=sys.stderr,
+        flush=True,
     )
     with contextlib.suppress(KeyboardInterrupt):
         while not log.save_pending():
@@ -197,13 +204,17 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
     path = str(loaded.source.resolve())
     now = local_now()
     context = check_in_context(
-        log, tags=routine.tags, routine_path=path, today=now.date(),
+        log,
+        tags=routine.tags,
+        routine_path=path,
+        today=now.date(),
         emergency_number=emergency_number(load_settings().settings.emergency_number),
         resuming=resuming.session_id if resuming else None,
     )
     answers = None if args.no_checkin else check_in(routine, context, ask=_ask)
-    record = check_in_record(answers, context, routine_title=routine.title,
-                             routine_path=path, at=now)
+    record = check_in_record(
+        answers, context, routine_title=routine.title, routine_path=path, at=now
+    )
     check_in_id = log.record_check_in(record)
     return record.went_ahead, answers and answers.pain_now, check_in_id
 
@@ -276,13 +287,17 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     from backroutine.plain.session import ask_number
     from backroutine.routine.catalog import find_routines
 
-    usable = [entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
-              if entry.loaded]
+    usable = [
+        entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir))) if entry.loaded
+    ]
     for number, entry in enumerate(usable, 1):
-        print(f"{number:>3}. {printable(entry.loaded.routine.title)}: "
-              f"{routine_summary(entry.loaded.routine)}")
-    number = ask_number("Which routine? Type its number, or Enter to stop: ", len(usable), _ask,
-                        sys.stdout)
+        print(
+            f"{number:>3}. {printable(entry.loaded.routine.title)}: "
+            f"{routine_summary(entry.loaded.routine)}"
+        )
+    number = ask_number(
+        "Which routine? Type its number, or Enter to stop: ", len(usable), _ask, sys.stdout
+    )
     if number is None:
         return EXIT_OK
     args.no_checkin = False  # the patient is at the keyboard: check in as always

@@ -8,8 +8,16 @@ from backroutine.figures.draw import Box, frame, head, lines
 from backroutine.figures.model import Figure, Pose
 
 # Dot (column, row) inside a cell -> bit of the braille pattern (U+2800 + bits).
-_BITS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20,
-         (0, 3): 0x40, (1, 3): 0x80}
+_BITS = {
+    (0, 0): 0x01,
+    (0, 1): 0x02,
+    (0, 2): 0x04,
+    (1, 0): 0x08,
+    (1, 1): 0x10,
+    (1, 2): 0x20,
+    (0, 3): 0x40,
+    (1, 3): 0x80,
+}
 
 
 class _Canvas:

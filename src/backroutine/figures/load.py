@@ -55,11 +55,13 @@ def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
     """One figure from its YAML mapping; each pose inherits what it does not change."""
     view = View(raw.get("view", "side"))
     props = tuple(
-        Prop(kind, float(x)) for item in raw.get("props", [])
+        Prop(kind, float(x))
+        for item in raw.get("props", [])
         for kind, x in (item.items() if isinstance(item, dict) else [(item, 0)])
     )
-    figure = Figure(figure_id, raw["name"], view, (), raw.get("hold", ""), props,
-                    raw.get("alt", ""))
+    figure = Figure(
+        figure_id, raw["name"], view, (), raw.get("hold", ""), props, raw.get("alt", "")
+    )
     surfaces = figure.surfaces()
     angles: dict[str, float] = {}
     contacts: tuple[tuple[str, str], ...] = ()

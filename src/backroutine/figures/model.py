@@ -29,17 +29,35 @@ AXIAL_JOINTS = ("spine", "neck")
 
 # Segment lengths (cm). The front view draws the foot foreshortened, towards the viewer.
 LENGTHS = {
-    "lumbar": 24.0, "thorax": 30.0, "neck": 8.0, "head": 11.0,  # head: the circle's radius
-    "upper_arm": 29.0, "forearm": 30.0,  # forearm: to the middle of the hand
-    "thigh": 45.0, "shin": 44.0, "foot": 18.0, "foot_front": 5.0,
-    "hip_width": 9.0, "shoulder_width": 18.0,
+    "lumbar": 24.0,
+    "thorax": 30.0,
+    "neck": 8.0,
+    "head": 11.0,  # head: the circle's radius
+    "upper_arm": 29.0,
+    "forearm": 30.0,  # forearm: to the middle of the hand
+    "thigh": 45.0,
+    "shin": 44.0,
+    "foot": 18.0,
+    "foot_front": 5.0,
+    "hip_width": 9.0,
+    "shoulder_width": 18.0,
 }
 
 # How far the body's surface lies from each joint centre: a lying figure's joint points are this
 # far above the mat, so its lines touch the floor line the way a body would.
 RADIUS = {
-    "head": LENGTHS["head"], "shoulder": 6.0, "waist": 6.0, "hip": 7.0, "pelvis": 7.0,
-    "chest": 6.0, "neck": 4.0, "elbow": 3.0, "hand": 2.0, "knee": 4.0, "ankle": 4.0, "toe": 1.5,
+    "head": LENGTHS["head"],
+    "shoulder": 6.0,
+    "waist": 6.0,
+    "hip": 7.0,
+    "pelvis": 7.0,
+    "chest": 6.0,
+    "neck": 4.0,
+    "elbow": 3.0,
+    "hand": 2.0,
+    "knee": 4.0,
+    "ankle": 4.0,
+    "toe": 1.5,
 }
 
 # Anatomical ranges of motion (degrees), from the usual clinical tables, a little wider at the
@@ -49,13 +67,21 @@ RADIUS = {
 # drawn, which is how a bent limb pointing at the viewer looks.
 RANGES = {
     View.SIDE: {
-        "hip": (-30.0, 150.0), "knee": (0.0, 160.0), "ankle": (-70.0, 30.0),
-        "shoulder": (-60.0, 180.0), "elbow": (0.0, 150.0), "spine": (-35.0, 60.0),
+        "hip": (-30.0, 150.0),
+        "knee": (0.0, 160.0),
+        "ankle": (-70.0, 30.0),
+        "shoulder": (-60.0, 180.0),
+        "elbow": (0.0, 150.0),
+        "spine": (-35.0, 60.0),
         "neck": (-60.0, 60.0),
     },
     View.FRONT: {
-        "hip": (-30.0, 50.0), "knee": (0.0, 150.0), "ankle": (-30.0, 30.0),
-        "shoulder": (-10.0, 180.0), "elbow": (0.0, 150.0), "spine": (-35.0, 35.0),
+        "hip": (-30.0, 50.0),
+        "knee": (0.0, 150.0),
+        "ankle": (-30.0, 30.0),
+        "shoulder": (-10.0, 180.0),
+        "elbow": (0.0, 150.0),
+        "spine": (-35.0, 35.0),
         "neck": (-45.0, 45.0),
     },
 }
@@ -104,8 +130,11 @@ class Pose:
             return replace(self, angles=swapped, facing=-self.facing, root=root, contacts=contacts)
         # Seen from the front, left and right limbs are already drawn as mirror images of each
         # other; only the lean and bends of the body's midline turn the other way.
-        swapped |= {"trunk": 180 - self.angle("trunk"), "spine": -self.angle("spine"),
-                    "neck": -self.angle("neck")}
+        swapped |= {
+            "trunk": 180 - self.angle("trunk"),
+            "spine": -self.angle("spine"),
+            "neck": -self.angle("neck"),
+        }
         return replace(self, angles=swapped, root=root, contacts=contacts)
 
     def points(self) -> dict[str, Point]:
@@ -133,8 +162,13 @@ def _side_points(pose: Pose) -> dict[str, Point]:
     shoulder = _toward(waist, thorax, LENGTHS["thorax"])
     head_dir = thorax - a("neck")
     neck_top = _toward(shoulder, head_dir, LENGTHS["neck"])
-    pts = {"hip": pelvis, "waist": waist, "shoulder": shoulder, "neck": neck_top,
-           "head": _toward(neck_top, head_dir, LENGTHS["head"])}
+    pts = {
+        "hip": pelvis,
+        "waist": waist,
+        "shoulder": shoulder,
+        "neck": neck_top,
+        "head": _toward(neck_top, head_dir, LENGTHS["head"]),
+    }
     for s in SIDES:
         thigh = lumbar + 180 + a(f"hip_{s}")
         shin = thigh - a(f"knee_{s}")
@@ -143,10 +177,13 @@ def _side_points(pose: Pose) -> dict[str, Point]:
         ankle = _toward(knee, shin, LENGTHS["shin"])
         arm = thorax + 180 + a(f"shoulder_{s}")
         elbow = _toward(shoulder, arm, LENGTHS["upper_arm"])
-        pts |= {f"knee_{s}": knee, f"ankle_{s}": ankle,
-                f"toe_{s}": _toward(ankle, foot, LENGTHS["foot"]),
-                f"elbow_{s}": elbow,
-                f"hand_{s}": _toward(elbow, arm + a(f"elbow_{s}"), LENGTHS["forearm"])}
+        pts |= {
+            f"knee_{s}": knee,
+            f"ankle_{s}": ankle,
+            f"toe_{s}": _toward(ankle, foot, LENGTHS["foot"]),
+            f"elbow_{s}": elbow,
+            f"hand_{s}": _toward(elbow, arm + a(f"elbow_{s}"), LENGTHS["forearm"]),
+        }
     return pts
 
 
@@ -159,8 +196,13 @@ def _front_points(pose: Pose) -> dict[str, Point]:
     chest = _toward(waist, thorax, LENGTHS["thorax"])
     head_dir = thorax - a("neck")
     neck_top = _toward(chest, head_dir, LENGTHS["neck"])
-    pts = {"pelvis": pelvis, "waist": waist, "chest": chest, "neck": neck_top,
-           "head": _toward(neck_top, head_dir, LENGTHS["head"])}
+    pts = {
+        "pelvis": pelvis,
+        "waist": waist,
+        "chest": chest,
+        "neck": neck_top,
+        "head": _toward(neck_top, head_dir, LENGTHS["head"]),
+    }
     # The figure's left is the viewer's right (+x when upright); each right-side angle turns
     # the other way, so equal angles give mirror-image limbs.
     for s, sign in (("l", 1), ("r", -1)):
@@ -172,35 +214,49 @@ def _front_points(pose: Pose) -> dict[str, Point]:
         ankle = _toward(knee, shin, LENGTHS["shin"])
         arm = thorax + 180 + sign * a(f"shoulder_{s}")
         elbow = _toward(shoulder, arm, LENGTHS["upper_arm"])
-        pts |= {f"hip_{s}": hip, f"shoulder_{s}": shoulder, f"knee_{s}": knee,
-                f"ankle_{s}": ankle,
-                f"toe_{s}": _toward(ankle, shin + sign * (90 + a(f"ankle_{s}")),
-                                    LENGTHS["foot_front"]),
-                f"elbow_{s}": elbow,
-                f"hand_{s}": _toward(elbow, arm - sign * a(f"elbow_{s}"), LENGTHS["forearm"])}
+        pts |= {
+            f"hip_{s}": hip,
+            f"shoulder_{s}": shoulder,
+            f"knee_{s}": knee,
+            f"ankle_{s}": ankle,
+            f"toe_{s}": _toward(ankle, shin + sign * (90 + a(f"ankle_{s}")), LENGTHS["foot_front"]),
+            f"elbow_{s}": elbow,
+            f"hand_{s}": _toward(elbow, arm - sign * a(f"elbow_{s}"), LENGTHS["forearm"]),
+        }
     return pts
 
 
 def _bones(view: View) -> list[tuple[str, str, str]]:
     """(from, to, length key) for every drawn segment; limbs end with their side."""
     if view is View.SIDE:
-        bones = [("hip", "waist", "lumbar"), ("waist", "shoulder", "thorax"),
-                 ("shoulder", "neck", "neck")]
+        bones = [
+            ("hip", "waist", "lumbar"),
+            ("waist", "shoulder", "thorax"),
+            ("shoulder", "neck", "neck"),
+        ]
         root = {"leg": "hip", "arm": "shoulder"}
         foot = "foot"
     else:
-        bones = [("pelvis", "waist", "lumbar"), ("waist", "chest", "thorax"),
-                 ("chest", "neck", "neck")]
+        bones = [
+            ("pelvis", "waist", "lumbar"),
+            ("waist", "chest", "thorax"),
+            ("chest", "neck", "neck"),
+        ]
         for s in SIDES:
-            bones += [("pelvis", f"hip_{s}", "hip_width"),
-                      ("chest", f"shoulder_{s}", "shoulder_width")]
+            bones += [
+                ("pelvis", f"hip_{s}", "hip_width"),
+                ("chest", f"shoulder_{s}", "shoulder_width"),
+            ]
         root = {"leg": "hip_{s}", "arm": "shoulder_{s}"}
         foot = "foot_front"
     for s in SIDES:
-        bones += [(root["leg"].format(s=s), f"knee_{s}", "thigh"),
-                  (f"knee_{s}", f"ankle_{s}", "shin"), (f"ankle_{s}", f"toe_{s}", foot),
-                  (root["arm"].format(s=s), f"elbow_{s}", "upper_arm"),
-                  (f"elbow_{s}", f"hand_{s}", "forearm")]
+        bones += [
+            (root["leg"].format(s=s), f"knee_{s}", "thigh"),
+            (f"knee_{s}", f"ankle_{s}", "shin"),
+            (f"ankle_{s}", f"toe_{s}", foot),
+            (root["arm"].format(s=s), f"elbow_{s}", "upper_arm"),
+            (f"elbow_{s}", f"hand_{s}", "forearm"),
+        ]
     return bones
 
 
@@ -239,13 +295,19 @@ class Prop:
         lines = {
             "mat": [((-110, 1.0), (110, 1.0))],
             # The seat, the front and back legs, and the backrest behind the sitter.
-            "chair": [((-22, 45), (22, 45)), ((-22, 45), (-22, 0)), ((20, 45), (20, 0)),
-                      ((-22, 45), (-26, 95))],
+            "chair": [
+                ((-22, 45), (22, 45)),
+                ((-22, 45), (-22, 0)),
+                ((20, 45), (20, 0)),
+                ((-22, 45), (-26, 95)),
+            ],
             "counter": [((-20, 92), (20, 92)), ((-20, 92), (-20, 0))],
             "cushion": [((-14, 7), (14, 7)), ((-14, 7), (-14, 0)), ((14, 7), (14, 0))],
         }[self.kind]
-        return [((self.x + self.facing * ax, ay), (self.x + self.facing * bx, by))
-                for (ax, ay), (bx, by) in lines]
+        return [
+            ((self.x + self.facing * ax, ay), (self.x + self.facing * bx, by))
+            for (ax, ay), (bx, by) in lines
+        ]
 
     def mirrored(self) -> Prop:
         """The prop as seen in a mirror."""
@@ -284,8 +346,11 @@ class Figure:
         """This figure, or its mirror image for the other side."""
         if not other:
             return self
-        return replace(self, poses=tuple((n, p.mirrored()) for n, p in self.poses),
-                       props=tuple(p.mirrored() for p in self.props))
+        return replace(
+            self,
+            poses=tuple((n, p.mirrored()) for n, p in self.poses),
+            props=tuple(p.mirrored() for p in self.props),
+        )
 
     def surfaces(self) -> dict[str, tuple[float, float, float]]:
         """Every surface a body point can rest on, the floor included: (height, x from, x to)."""
@@ -315,8 +380,11 @@ def interpolate(a: Pose, b: Pose, t: float) -> Pose:
     for point in anchors:
         (ax, ay), (bx, by) = a.points()[point], b.points()[point]
         x, y = frame.points()[point]
-        placed.append(replace(frame, root=(a.root[0] + ax + (bx - ax) * t - x,
-                                           a.root[1] + ay + (by - ay) * t - y)))
+        placed.append(
+            replace(
+                frame, root=(a.root[0] + ax + (bx - ax) * t - x, a.root[1] + ay + (by - ay) * t - y)
+            )
+        )
     return max(placed, key=lambda pose: lowest(pose.points()))
 
 

@@ -61,7 +61,8 @@ def frame_at(figure: Figure, kind: str, elapsed: float, other_side: bool = False
     step = int(max(0.0, elapsed) * STEPS_PER_SECOND)
     quantised = step / STEPS_PER_SECOND
     moving = kind in _CYCLING or (
-        kind in _TOWARDS_HOLD | _BACK_FROM_HOLD and quantised < MOVE_SECONDS)
+        kind in _TOWARDS_HOLD | _BACK_FROM_HOLD and quantised < MOVE_SECONDS
+    )
     if kind in _TOWARDS_HOLD:
         t = min(1.0, quantised / MOVE_SECONDS)
     elif kind in _BACK_FROM_HOLD:

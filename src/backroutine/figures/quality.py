@@ -28,8 +28,11 @@ FRAMES_BETWEEN = 8
 def frames(figure: Figure) -> list[Pose]:
     """Every key pose and the frames drawn between them, there and back."""
     poses = [p for _, p in figure.poses]
-    return poses + [interpolate(a, b, i / FRAMES_BETWEEN)
-                    for a, b in pairwise(poses) for i in range(1, FRAMES_BETWEEN)]
+    return poses + [
+        interpolate(a, b, i / FRAMES_BETWEEN)
+        for a, b in pairwise(poses)
+        for i in range(1, FRAMES_BETWEEN)
+    ]
 
 
 def bone_lengths(pose: Pose) -> list[tuple[str, str, float, float]]:

@@ -19,12 +19,16 @@ def _panel(figure: Figure, pose: Pose, x0: float, y0: float, scale: float) -> li
     out = []
     for weight, a, b in lines(figure, pose):
         colour, width = STROKE[weight]
-        out.append(f'<polyline points="{at(a)} {at(b)}" stroke="{colour}" '
-                   f'stroke-width="{width}" stroke-linecap="round" fill="none"/>')
+        out.append(
+            f'<polyline points="{at(a)} {at(b)}" stroke="{colour}" '
+            f'stroke-width="{width}" stroke-linecap="round" fill="none"/>'
+        )
     centre, r = head(pose)
     cx, cy = at(centre).split(",")
-    out.append(f'<circle cx="{cx}" cy="{cy}" r="{r * scale:.1f}" stroke="{STROKE[NEAR][0]}" '
-               f'stroke-width="{STROKE[NEAR][1]}" fill="white"/>')
+    out.append(
+        f'<circle cx="{cx}" cy="{cy}" r="{r * scale:.1f}" stroke="{STROKE[NEAR][0]}" '
+        f'stroke-width="{STROKE[NEAR][1]}" fill="white"/>'
+    )
     return out
 
 
@@ -34,8 +38,9 @@ def alt_text(figure: Figure) -> str:
     return f"{figure.name}, drawn {names}. {figure.alt}".strip()
 
 
-def poses_svg(figure: Figure, names: list[str] | None = None, panel_height: float = 120.0,
-              labels: bool = True) -> str:
+def poses_svg(
+    figure: Figure, names: list[str] | None = None, panel_height: float = 120.0, labels: bool = True
+) -> str:
     """One SVG showing the named poses (all key poses by default) side by side, with alt text."""
     chosen = [(n, p) for n, p in figure.poses if names is None or n in names]
     box = frame(figure)
@@ -43,15 +48,20 @@ def poses_svg(figure: Figure, names: list[str] | None = None, panel_height: floa
     panel_width = box.width * scale
     label_height = 16.0 if labels else 0.0
     width, height = panel_width * len(chosen) + 10 * (len(chosen) - 1), panel_height + label_height
-    body = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" '
-            f'height="{height:.0f}" viewBox="0 0 {width:.1f} {height:.1f}">',
-            f"<title>{escape(figure.name)}</title>", f"<desc>{escape(alt_text(figure))}</desc>"]
+    body = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {width:.1f} {height:.1f}">',
+        f"<title>{escape(figure.name)}</title>",
+        f"<desc>{escape(alt_text(figure))}</desc>",
+    ]
     for i, (name, pose) in enumerate(chosen):
         x0 = i * (panel_width + 10)
         body += _panel(figure, pose, x0, 0.0, scale)
         if labels:
-            body.append(f'<text x="{x0 + panel_width / 2:.1f}" y="{height - 3:.1f}" '
-                        f'font-family="sans-serif" font-size="12" text-anchor="middle" '
-                        f'fill="#444">{escape(name)}</text>')
+            body.append(
+                f'<text x="{x0 + panel_width / 2:.1f}" y="{height - 3:.1f}" '
+                f'font-family="sans-serif" font-size="12" text-anchor="middle" '
+                f'fill="#444">{escape(name)}</text>'
+            )
     body.append("</svg>")
     return "\n".join(body)

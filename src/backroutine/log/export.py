@@ -31,17 +31,44 @@ EXPORT_FORMAT_VERSION = 2
 one that stopped the session), and the pain-monitoring model's advice."""
 
 SESSION_COLUMNS = (
-    "session_id", "routine_title", "routine_path", "routine_sha256", "frequency",
-    "started_local", "started_utc", "time_zone", "ended_utc", "status",
-    "pain_before", "pain_after", "pain_flag", "pain_advice", "note", "planned_seconds",
-    "active_seconds", "check_in_local", "check_in", "check_in_pain", "check_in_leg_pain",
-    "check_in_leg_reach", "check_in_settled", "check_in_answered_yes", "check_in_advice",
+    "session_id",
+    "routine_title",
+    "routine_path",
+    "routine_sha256",
+    "frequency",
+    "started_local",
+    "started_utc",
+    "time_zone",
+    "ended_utc",
+    "status",
+    "pain_before",
+    "pain_after",
+    "pain_flag",
+    "pain_advice",
+    "note",
+    "planned_seconds",
+    "active_seconds",
+    "check_in_local",
+    "check_in",
+    "check_in_pain",
+    "check_in_leg_pain",
+    "check_in_leg_reach",
+    "check_in_settled",
+    "check_in_answered_yes",
+    "check_in_advice",
 )
 NOT_STARTED = "not_started"
 """The status of a CSV row for a check-in that stopped the session."""
 EXERCISE_COLUMNS = (
-    "step", "exercise", "outcome", "planned_seconds_exercise", "active_seconds_exercise",
-    "sets_done", "set_count", "reps_done", "rep_count",
+    "step",
+    "exercise",
+    "outcome",
+    "planned_seconds_exercise",
+    "active_seconds_exercise",
+    "sets_done",
+    "set_count",
+    "reps_done",
+    "rep_count",
 )
 _SPARK = "▁▂▃▄▅▆▇█"
 
@@ -169,8 +196,7 @@ def _write_csv(
     check_ins: Sequence[CheckInRecord],
     out: TextIO,
 ) -> None:
-    writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS + EXERCISE_COLUMNS,
-                            lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS + EXERCISE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     by_session: dict[int, list[CheckInRecord]] = {}
     for check_in in check_ins:
@@ -180,20 +206,31 @@ def _write_csv(
     # Times are kept to the second: at a tie the check-in came first, as it does in life.
     rows: list[tuple[datetime, int, list[dict[str, Any]]]] = []
     for session in sessions:
-        fields = dict(_session_fields(session, reviews[session.id]),
-                      **_check_in_columns(by_session.get(session.id, [])))
-        rows.append((session.started, 1, [
-            dict(fields, **_exercise_fields(exercise)) if exercise else fields
-            for exercise in session.exercises or (None,)
-        ]))
+        fields = dict(
+            _session_fields(session, reviews[session.id]),
+            **_check_in_columns(by_session.get(session.id, [])),
+        )
+        rows.append(
+            (
+                session.started,
+                1,
+                [
+                    dict(fields, **_exercise_fields(exercise)) if exercise else fields
+                    for exercise in session.exercises or (None,)
+                ],
+            )
+        )
     for check_in in check_ins:
         if check_in.session_id is None:
-            fields = {"routine_title": check_in.routine_title,
-                      "routine_path": check_in.routine_path,
-                      "started_local": check_in.asked_at.isoformat(),
-                      "started_utc": check_in.asked_at.astimezone(timezone.utc).isoformat(),
-                      "status": NOT_STARTED, "pain_before": check_in.pain_now,
-                      **_check_in_columns([check_in])}
+            fields = {
+                "routine_title": check_in.routine_title,
+                "routine_path": check_in.routine_path,
+                "started_local": check_in.asked_at.isoformat(),
+                "started_utc": check_in.asked_at.astimezone(timezone.utc).isoformat(),
+                "status": NOT_STARTED,
+                "pain_before": check_in.pain_now,
+                **_check_in_columns([check_in]),
+            }
             rows.append((check_in.asked_at, 0, [fields]))
     rows.sort(key=lambda row: row[:2])
     for _, _, lines in rows:
@@ -211,8 +248,10 @@ def _write_json(
         "format": "backroutine-log-export",
         "version": EXPORT_FORMAT_VERSION,
         "sessions": [
-            dict(_session_fields(session, reviews[session.id]),
-                 exercises=[_exercise_fields(exercise) for exercise in session.exercises])
+            dict(
+                _session_fields(session, reviews[session.id]),
+                exercises=[_exercise_fields(exercise) for exercise in session.exercises],
+            )
             for session in sessions
         ],
         "check_ins": [_check_in_fields(check_in) for check_in in check_ins],
@@ -250,14 +289,17 @@ def check_in_lines(check_ins: Sequence[CheckInRecord]) -> list[str]:
     """The check-ins a therapist must see: those that stopped a session, said something
     for the therapist, or were skipped (--no-checkin); the latest last."""
     notable = [
-        check_in for check_in in check_ins
+        check_in
+        for check_in in check_ins
         if not check_in.went_ahead or check_in.tier or not check_in.asked
     ]
     if not notable:
         return []
     stopped = sum(not check_in.went_ahead for check_in in check_ins)
-    lines = [f"Check-ins: {len(check_ins)}, {stopped} of them stopped the session. "
-             f"The latest worth telling your therapist:"]
+    lines = [
+        f"Check-ins: {len(check_ins)}, {stopped} of them stopped the session. "
+        f"The latest worth telling your therapist:"
+    ]
     for check_in in notable[-CHECK_IN_LINES:]:
         mark = "!" if not check_in.went_ahead else "-"
         lines.append(
@@ -362,8 +404,9 @@ def flag_lines(history: RoutineHistory) -> list[str]:
         lines.append(f"    ! {_day(point.day)}: {point.flag}")
     lines.extend(f"  {advice}" for advice in flagged[-1].advice)
     if history.flag_run >= FLAG_RUN_ALERT:
-        lines.append(f"  ! The last {history.flag_run} sessions were flagged for pain: "
-                     "tell your therapist.")
+        lines.append(
+            f"  ! The last {history.flag_run} sessions were flagged for pain: tell your therapist."
+        )
     else:
         lines.append("  Flagged sessions are worth telling your therapist about.")
     return lines
@@ -375,8 +418,9 @@ def trouble_lines(history: RoutineHistory) -> list[str]:
         return []
     lines = [f"  Skipped or hurt in the last {TROUBLE_WEEKS} weeks:"]
     for trouble in history.troubles[:5]:
-        lines.append(f"    {printable(trouble.name)}: "
-                     f"skipped {trouble.skipped}, hurt {trouble.hurt}")
+        lines.append(
+            f"    {printable(trouble.name)}: skipped {trouble.skipped}, hurt {trouble.hurt}"
+        )
     return lines
 
 
@@ -413,11 +457,12 @@ def check_in_summary(check_in: CheckInRecord) -> str:
     """One line on a check-in for the therapist: `told to go to the emergency department`."""
     if not check_in.asked:
         return "no check-in asked (--no-checkin)"
-    said = [question.text.lower() for question in QUESTIONS
-            if question.key in check_in.answered_yes]
+    said = [
+        question.text.lower() for question in QUESTIONS if question.key in check_in.answered_yes
+    ]
     told = {
         Tier.EMERGENCY.value: "told to go to the emergency department or call the emergency "
-                              "number now, no exercise",
+        "number now, no exercise",
         Tier.SAME_DAY.value: "told to call their GP or clinician the same day, no exercise",
         Tier.THERAPIST.value: "told to tell their therapist",
     }.get(check_in.tier or "", "no warning signs")

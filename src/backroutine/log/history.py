@@ -222,7 +222,10 @@ def heatmap(
 
 
 HEAT_LEGEND = (
-    ("·", "none"), ("░", "started, not done"), ("▓", "1 done"), ("█", "2 or more"),
+    ("·", "none"),
+    ("░", "started, not done"),
+    ("▓", "1 done"),
+    ("█", "2 or more"),
 )
 
 
@@ -256,8 +259,12 @@ def pain_points(sessions: Sequence[SessionRecord], limit: int = PAIN_POINTS) -> 
     reviews = pain_reviews(sessions)
     points = [
         PainPoint(
-            session.id, local_day(session), session.pain_before, session.pain_after,
-            reviews[session.id].flag, reviews[session.id].advice,
+            session.id,
+            local_day(session),
+            session.pain_before,
+            session.pain_after,
+            reviews[session.id].flag,
+            reviews[session.id].advice,
         )
         for session in sessions
         if session.pain_before is not None

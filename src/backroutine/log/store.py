@@ -154,19 +154,23 @@ def classify(error: sqlite3.Error, path: Path) -> LogError:
     code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
     primary = None if code is None else code & 0xFF
     text = str(error).lower()
-    if primary == _FULL or "disk is full" in text or (
-        (primary in (_IOERR, _CANTOPEN) or "disk i/o" in text) and _disk_nearly_full(path)
+    if (
+        primary == _FULL
+        or "disk is full" in text
+        or ((primary in (_IOERR, _CANTOPEN) or "disk i/o" in text) and _disk_nearly_full(path))
     ):
-        return LogFull(f"the disk holding the log {path} is full: free some space. "
-                       "The log itself is fine.")
+        return LogFull(
+            f"the disk holding the log {path} is full: free some space. The log itself is fine."
+        )
     if primary in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
         return LogBusy(f"the log {path} is locked by another program")
     if primary in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
         return _kept(path, f"it is damaged or not an SQLite database ({error})")
     if primary == _READONLY or "readonly" in text:
         return LogError(f"the log {path} cannot be written: it is read-only ({error})")
-    return LogError(f"the log {path} cannot be used right now ({error}); "
-                    "the file was kept as it is")
+    return LogError(
+        f"the log {path} cannot be used right now ({error}); the file was kept as it is"
+    )
 
 
 def _disk_nearly_full(path: Path) -> bool:
@@ -356,8 +360,10 @@ class CompletionLog:
             self.on_trouble("The log can be written again: everything is saved.")
         else:
             why = str(trouble).rstrip(".")
-            self.on_trouble(f"Cannot save to the log now: {why}. Your session goes on and is "
-                            "saved as soon as the log can be written.")
+            self.on_trouble(
+                f"Cannot save to the log now: {why}. Your session goes on and is "
+                "saved as soon as the log can be written."
+            )
 
     # --- writing ----------------------------------------------------------------------
 
@@ -379,11 +385,17 @@ class CompletionLog:
         written with the writes that wait (see `_write`).
         """
         values = (
-            routine_title, routine_path, routine_sha256,
+            routine_title,
+            routine_path,
+            routine_sha256,
             frequency.count if frequency else None,
             frequency.period if frequency else None,
-            _utc_text(started), _offset_minutes(started), time_zone,
-            pain_before, planned_seconds, _utc_text(started),
+            _utc_text(started),
+            _offset_minutes(started),
+            time_zone,
+            pain_before,
+            planned_seconds,
+            _utc_text(started),
         )
         insert = (
             "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
@@ -441,10 +453,16 @@ class CompletionLog:
                 db.execute(
                     "INSERT OR REPLACE INTO exercise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        session_id, exercise.step_index, exercise.name,
-                        exercise.planned_seconds, exercise.active_seconds,
-                        exercise.sets_done, exercise.set_count,
-                        exercise.reps_done, exercise.rep_count, exercise.outcome,
+                        session_id,
+                        exercise.step_index,
+                        exercise.name,
+                        exercise.planned_seconds,
+                        exercise.active_seconds,
+                        exercise.sets_done,
+                        exercise.set_count,
+                        exercise.reps_done,
+                        exercise.rep_count,
+                        exercise.outcome,
                     ),
                 )
 
@@ -461,18 +479,22 @@ class CompletionLog:
     ) -> None:
         """Close a session as completed or abandoned; it can no longer be resumed."""
         values = (status, _utc_text(ended), pain_after, note, session_id)
-        self._write(lambda db: db.execute(
-            "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
-            " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
-            values,
-        ))
+        self._write(
+            lambda db: db.execute(
+                "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
+                " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
+                values,
+            )
+        )
 
     def check_out(self, session_id: int, *, pain_after: int | None, note: str | None) -> None:
         """Record the pain score and note given after the session."""
-        self._write(lambda db: db.execute(
-            "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
-            (pain_after, note, session_id),
-        ))
+        self._write(
+            lambda db: db.execute(
+                "UPDATE session SET pain_after = ?, note = ? WHERE id = ?",
+                (pain_after, note, session_id),
+            )
+        )
 
     def record_check_in(self, check_in: CheckInRecord) -> int:
         """Add a check-in (its `id` is ignored) and return its id."""
@@ -483,20 +505,31 @@ class CompletionLog:
             " settled_session_id, answered_yes, tier, went_ahead, advice)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                check_in.session_id, check_in.routine_title, check_in.routine_path,
-                _utc_text(check_in.asked_at), _offset_minutes(check_in.asked_at),
-                check_in.asked, check_in.pain_now, check_in.leg_pain, check_in.leg_reach,
-                check_in.settled, check_in.settled_session_id,
-                json.dumps(list(check_in.answered_yes)), check_in.tier,
-                check_in.went_ahead, json.dumps(list(check_in.advice)),
+                check_in.session_id,
+                check_in.routine_title,
+                check_in.routine_path,
+                _utc_text(check_in.asked_at),
+                _offset_minutes(check_in.asked_at),
+                check_in.asked,
+                check_in.pain_now,
+                check_in.leg_pain,
+                check_in.leg_reach,
+                check_in.settled,
+                check_in.settled_session_id,
+                json.dumps(list(check_in.answered_yes)),
+                check_in.tier,
+                check_in.went_ahead,
+                json.dumps(list(check_in.advice)),
             ),
         )
 
     def attach_check_in(self, check_in_id: int, session_id: int) -> None:
         """Link a check-in to the session that followed it."""
-        self._write(lambda db: db.execute(
-            "UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id)
-        ))
+        self._write(
+            lambda db: db.execute(
+                "UPDATE check_in SET session_id = ? WHERE id = ?", (session_id, check_in_id)
+            )
+        )
 
     def check_ins(self, *, since: datetime | None = None) -> list[CheckInRecord]:
         """Every check-in (or those at or after `since`), oldest first."""
@@ -509,12 +542,21 @@ class CompletionLog:
         ).fetchall()
         return [
             CheckInRecord(
-                id=row[0], session_id=row[1], routine_title=row[2], routine_path=row[3],
-                asked_at=_from_utc_text(row[4], row[5]), asked=bool(row[6]), pain_now=row[7],
-                leg_pain=row[8], leg_reach=row[9],
-                settled=None if row[10] is None else bool(row[10]), settled_session_id=row[11],
-                answered_yes=tuple(json.loads(row[12])), tier=row[13],
-                went_ahead=bool(row[14]), advice=tuple(json.loads(row[15])),
+                id=row[0],
+                session_id=row[1],
+                routine_title=row[2],
+                routine_path=row[3],
+                asked_at=_from_utc_text(row[4], row[5]),
+                asked=bool(row[6]),
+                pain_now=row[7],
+                leg_pain=row[8],
+                leg_reach=row[9],
+                settled=None if row[10] is None else bool(row[10]),
+                settled_session_id=row[11],
+                answered_yes=tuple(json.loads(row[12])),
+                tier=row[13],
+                went_ahead=bool(row[14]),
+                advice=tuple(json.loads(row[15])),
             )
             for row in rows
         ]
@@ -544,8 +586,9 @@ class CompletionLog:
         """Every session (or those started at or after `since`), oldest first."""
         if since is None:
             return self._select("", (), with_exercises=with_exercises)
-        return self._select("WHERE started_utc >= ?", (_utc_text(since),),
-                            with_exercises=with_exercises)
+        return self._select(
+            "WHERE started_utc >= ?", (_utc_text(since),), with_exercises=with_exercises
+        )
 
     def _select(
         self, where: str, parameters: tuple[Any, ...], *, with_exercises: bool = False
@@ -571,13 +614,23 @@ class CompletionLog:
                 exercises.setdefault(row[0], []).append(ExerciseRecord(*row[1:]))
         return [
             SessionRecord(
-                id=row[0], routine_title=row[1], routine_path=row[2], routine_sha256=row[3],
+                id=row[0],
+                routine_title=row[1],
+                routine_path=row[2],
+                routine_sha256=row[3],
                 frequency=Frequency(row[4], row[5]) if row[4] else None,
-                started=_from_utc_text(row[6], row[7]), time_zone=row[8],
+                started=_from_utc_text(row[6], row[7]),
+                time_zone=row[8],
                 ended=_from_utc_text(row[9], row[7]) if row[9] else None,
-                status=row[10], pain_before=row[11], pain_after=row[12], note=row[13],
-                planned_seconds=row[14], active_seconds=row[15], segments_done=row[16],
-                exercises=tuple(exercises.get(row[0], ())), exercises_done=row[17],
+                status=row[10],
+                pain_before=row[11],
+                pain_after=row[12],
+                note=row[13],
+                planned_seconds=row[14],
+                active_seconds=row[15],
+                segments_done=row[16],
+                exercises=tuple(exercises.get(row[0], ())),
+                exercises_done=row[17],
                 last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
                 settled_next_morning=None if row[19] is None else bool(row[19]),
             )
@@ -633,8 +686,11 @@ def _recognise(db: sqlite3.Connection, path: Path) -> int:
             raise _kept(path, "it is an SQLite database of another program, not a backroutine log")
         return 0
     if version > SCHEMA_VERSION:
-        raise _kept(path, f"it was written by a newer backroutine (log version {version}, "
-                          f"this one reads up to {SCHEMA_VERSION})")
+        raise _kept(
+            path,
+            f"it was written by a newer backroutine (log version {version}, "
+            f"this one reads up to {SCHEMA_VERSION})",
+        )
     problems = [row[0] for row in db.execute("PRAGMA quick_check")]
     if problems != ["ok"]:
         raise _kept(path, "it is damaged (" + "; ".join(problems[:3]) + ")")

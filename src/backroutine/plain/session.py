@@ -262,10 +262,16 @@ def check_in(
                     break
         if yes and tier in STOPPING_TIERS:
             break
-    answers = CheckInAnswers(pain_now=pain, answered_yes=tuple(yes), settled=settled,
-                             leg_pain=leg_pain, leg_reach=leg_reach)
-    for line in check_in_advice(answers, context.emergency_number,
-                                previous_reach=context.previous_reach):
+    answers = CheckInAnswers(
+        pain_now=pain,
+        answered_yes=tuple(yes),
+        settled=settled,
+        leg_pain=leg_pain,
+        leg_reach=leg_reach,
+    )
+    for line in check_in_advice(
+        answers, context.emergency_number, previous_reach=context.previous_reach
+    ):
         print(f"! {line}", file=out)
     if not answers.go_ahead:
         print("The session was not started.", file=out)
@@ -338,9 +344,7 @@ def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.
     pain_after = ask_pain(_pain_question(BACK_PAIN_AFTER, keep), ask, out)
     keep = "Enter to keep the one you wrote" if said.note else "Enter to skip"
     note = ask(f"A note for your therapist ({keep}): ").strip()
-    recorder.check_out(
-        said.pain_after if pain_after is None else pain_after, note or said.note
-    )
+    recorder.check_out(said.pain_after if pain_after is None else pain_after, note or said.note)
 
 
 def offer_resume(
@@ -360,13 +364,21 @@ def offer_resume(
     mine = loaded.source.resolve()
 
     def closed(session: SessionRecord, why: str) -> None:
-        print(f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: {why}.",
-              file=out)
+        print(
+            f"Your unfinished session of {session.started:%A %d %B} cannot be resumed: {why}.",
+            file=out,
+        )
 
-    while (offer := next_resume_offer(
-        log, lambda path: loaded if path == mine else None, routine=mine, clock=clock,
-        options=options, closed=closed,
-    )) is not None:
+    while (
+        offer := next_resume_offer(
+            log,
+            lambda path: loaded if path == mine else None,
+            routine=mine,
+            clock=clock,
+            options=options,
+            closed=closed,
+        )
+    ) is not None:
         print(offer.question, file=out)
         if ask("Resume where you stopped? [Y/n] ").strip().lower() in {"", "y", "yes"}:
             return offer

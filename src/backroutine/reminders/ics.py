@@ -20,12 +20,24 @@ from backroutine.routine.model import Frequency, Routine
 from backroutine.routine.safety import CLINICIAN_NOTE
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-_DAY_NAMES = {"mon": "mo", "tue": "tu", "wed": "we", "thu": "th", "fri": "fr", "sat": "sa",
-              "sun": "su"}
+_DAY_NAMES = {
+    "mon": "mo",
+    "tue": "tu",
+    "wed": "we",
+    "thu": "th",
+    "fri": "fr",
+    "sat": "sa",
+    "sun": "su",
+}
 # Sessions spread over the week with rest days between them where there is room.
 DEFAULT_DAYS = {
-    1: "mo", 2: "mo th", 3: "mo we fr", 4: "mo tu th fr", 5: "mo tu we th fr",
-    6: "mo tu we th fr sa", 7: "mo tu we th fr sa su",
+    1: "mo",
+    2: "mo th",
+    3: "mo we fr",
+    4: "mo tu th fr",
+    5: "mo tu we th fr",
+    6: "mo tu we th fr sa",
+    7: "mo tu we th fr sa su",
 }
 FIRST_TIME, LAST_TIME = time(8, 0), time(20, 0)
 DAILY = Frequency(1, "day")
@@ -81,9 +93,7 @@ def parse_days(text: str) -> list[str]:
     return [code for code in WEEKDAYS if code in codes]
 
 
-def schedule_for(
-    frequency: Frequency | None, at: Sequence[str], days: str | None
-) -> Schedule:
+def schedule_for(frequency: Frequency | None, at: Sequence[str], days: str | None) -> Schedule:
     """The schedule for `frequency` from the `--at` and `--days` given (defaults otherwise)."""
     frequency = frequency or DAILY
     times = sorted({parse_clock_time(text) for text in at})
@@ -133,9 +143,11 @@ def routine_calendar(
     if schedule.days is not None:
         while WEEKDAYS[first_day.weekday()] not in schedule.days:
             first_day += timedelta(days=1)
-    rule = {"freq": "daily"} if schedule.days is None else {
-        "freq": "weekly", "byday": [code.upper() for code in schedule.days]
-    }
+    rule = (
+        {"freq": "daily"}
+        if schedule.days is None
+        else {"freq": "weekly", "byday": [code.upper() for code in schedule.days]}
+    )
     for moment in schedule.times:
         event = Event()
         event.add("uid", _uid(routine.title, run_name, moment))

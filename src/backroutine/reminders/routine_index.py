@@ -42,8 +42,9 @@ def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
         fresh[str(path)] = entry
         if entry.get("title") is not None:
             frequency = entry.get("frequency")
-            found[path] = RoutineSummary(entry["title"],
-                                         parse_frequency(frequency) if frequency else None)
+            found[path] = RoutineSummary(
+                entry["title"], parse_frequency(frequency) if frequency else None
+            )
     if fresh != known:
         _write(cache, fresh)
     return found
@@ -56,8 +57,11 @@ def _load(path: Path, key: str) -> dict:
     if entry.loaded is None:
         return {"key": key, "title": None}
     routine = entry.loaded.routine
-    return {"key": key, "title": routine.title,
-            "frequency": str(routine.frequency) if routine.frequency else None}
+    return {
+        "key": key,
+        "title": routine.title,
+        "frequency": str(routine.frequency) if routine.frequency else None,
+    }
 
 
 def _write(cache: Path, entries: dict) -> None:

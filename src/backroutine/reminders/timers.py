@@ -121,7 +121,10 @@ class SystemdTimer:
     def _systemctl(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [self.systemctl or "systemctl", "--user", *args],
-            capture_output=True, text=True, timeout=30, check=False,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
 
     def _manager_answers(self) -> bool:
@@ -136,8 +139,10 @@ class SystemdTimer:
         """Run `systemctl --user` steps when a user manager answers, else say what to run."""
         commands = "\n".join(f"  systemctl --user {' '.join(step)}" for step in steps)
         if not self._manager_answers():
-            where = "systemctl is not installed" if self.systemctl is None else (
-                "the systemd user manager did not answer"
+            where = (
+                "systemctl is not installed"
+                if self.systemctl is None
+                else ("the systemd user manager did not answer")
             )
             return f"{where}; when it runs, do:\n{commands}"
         for step in steps:
@@ -157,13 +162,15 @@ class LaunchdAgent:
 
     def plist(self, times: Sequence[time]) -> bytes:
         """The agent's property list."""
-        return plistlib.dumps({
-            "Label": AGENT_LABEL,
-            "ProgramArguments": [*self.command, "remind", "notify"],
-            "StartCalendarInterval": [
-                {"Hour": moment.hour, "Minute": moment.minute} for moment in times
-            ],
-        })
+        return plistlib.dumps(
+            {
+                "Label": AGENT_LABEL,
+                "ProgramArguments": [*self.command, "remind", "notify"],
+                "StartCalendarInterval": [
+                    {"Hour": moment.hour, "Minute": moment.minute} for moment in times
+                ],
+            }
+        )
 
     def installed(self) -> bool:
         """True when the agent's file is in place."""
@@ -175,11 +182,18 @@ class LaunchdAgent:
         write_atomically(self.plist_path, self.plist(times))
         result = subprocess.run(
             ["launchctl", "load", "-w", str(self.plist_path)],
-            capture_output=True, text=True, timeout=30, check=False,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
-        loaded = "loaded" if result.returncode == 0 else (
-            f"launchctl load failed ({result.stderr.strip()}); run: "
-            f"launchctl load -w {shlex.quote(str(self.plist_path))}"
+        loaded = (
+            "loaded"
+            if result.returncode == 0
+            else (
+                f"launchctl load failed ({result.stderr.strip()}); run: "
+                f"launchctl load -w {shlex.quote(str(self.plist_path))}"
+            )
         )
         return f"wrote {self.plist_path}; {loaded}"
 
@@ -187,8 +201,12 @@ class LaunchdAgent:
         """Unload the agent and remove its file."""
         if not self.installed():
             return "no reminder agent is installed"
-        subprocess.run(["launchctl", "unload", "-w", str(self.plist_path)],
-                       capture_output=True, timeout=30, check=False)
+        subprocess.run(
+            ["launchctl", "unload", "-w", str(self.plist_path)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
         self.plist_path.unlink()
         return f"removed {self.plist_path}"
 
@@ -249,7 +267,7 @@ def notify(lines: Sequence[str], run_name: str) -> None:
     """Show a desktop notification (notify-send, or osascript on macOS); print if neither."""
     body = "\n".join(lines) + f"\nStart with: backroutine run {run_name}"
     if sys.platform == "darwin":
-        script = f"display notification {_applescript(body)} with title \"backroutine\""
+        script = f'display notification {_applescript(body)} with title "backroutine"'
         command = ["osascript", "-e", script]
     else:
         command = ["notify-send", "--app-name=backroutine", "backroutine: a routine is due", body]

@@ -57,8 +57,15 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
             alt = alt_text(figure)
         items.append(
             _Exercise(
-                number, step.name, dose(step, routine), list(step.tips), step.caution, step.why,
-                describe_all(step, routine), drawing, step.image,
+                number,
+                step.name,
+                dose(step, routine),
+                list(step.tips),
+                step.caution,
+                step.why,
+                describe_all(step, routine),
+                drawing,
+                step.image,
                 alt or f"{step.name}: the picture from your therapist",
             )
         )
@@ -100,8 +107,7 @@ def _md(text: str) -> str:
 
 def _md_url(src: str) -> str:
     """A link target that cannot end early or break the line."""
-    return "".join(ch if ch.isprintable() and ch not in "<>" else f"%{ord(ch):02X}"
-                   for ch in src)
+    return "".join(ch if ch.isprintable() and ch not in "<>" else f"%{ord(ch):02X}" for ch in src)
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -125,8 +131,10 @@ def render_markdown(routine: Routine, *, week: int | None = None) -> str:
         lines += [f"### {item.number}. {_md(item.name)}", "", f"**{_md(item.dose)}**", ""]
         if item.drawing or item.image:
             # The drawing travels inside the file, so the handout stays one file.
-            src = item.image or "data:image/svg+xml;base64," + base64.b64encode(
-                item.drawing.encode()).decode()
+            src = (
+                item.image
+                or "data:image/svg+xml;base64," + base64.b64encode(item.drawing.encode()).decode()
+            )
             lines += [f"![{_md(item.alt)}](<{_md_url(src)}>)", ""]
         lines += [f"- {_md(tip)}" for tip in item.tips]
         if item.tips:

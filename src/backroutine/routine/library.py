@@ -58,8 +58,11 @@ def parse_library(data: bytes | str, source: str) -> ExerciseLibrary:
     document, places = read_yaml(data, source)
     validate_document(LibraryFile, document, places, source, what="an exercise library file")
     nested = [
-        Problem(source, *places.nearest(("exercises", key, "exercise"), key=True),
-                f"exercise '{printable(key)}' takes another exercise: write its fields out")
+        Problem(
+            source,
+            *places.nearest(("exercises", key, "exercise"), key=True),
+            f"exercise '{printable(key)}' takes another exercise: write its fields out",
+        )
         for key, fields in document["exercises"].items()
         if "exercise" in fields
     ]
@@ -102,8 +105,10 @@ def library_file(
     folder: Path, name: str, what: str = "library", example: str = "my-exercises.yaml"
 ) -> Path:
     """The `what` file `name` inside `folder`, refusing any way out of that folder."""
-    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or (
-        name.startswith("~")
+    if (
+        PurePosixPath(name).is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or (name.startswith("~"))
     ):
         raise UnsafeLibraryPath(
             f"give the {what}'s file name beside the routine, not an absolute path"
@@ -185,8 +190,11 @@ def resolve_exercises(
             continue
         wanted = step["exercise"]
         found = next(
-            (lib.exercises[wanted] for lib in libraries
-             if isinstance(wanted, str) and wanted in lib.exercises),
+            (
+                lib.exercises[wanted]
+                for lib in libraries
+                if isinstance(wanted, str) and wanted in lib.exercises
+            ),
             None,
         )
         if found is not None:

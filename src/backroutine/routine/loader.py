@@ -1,7 +1,6 @@
 """Load routine files: a routine's YAML (read by `reading`) in, a validated `Routine` out,
 or every problem located; its exercises taken from the library, its doses checked."""
 
-
 from __future__ import annotations
 
 import hashlib
@@ -92,8 +91,18 @@ def routine_key(routine: model.Routine, path: Path) -> str:
 
 
 # What a step's segments are made of, besides its name (`model.Routine.segments`).
-_DOSE = ("hold", "duration", "reps", "relax", "sets", "rest", "per_side", "switch", "prepare",
-         "progression")
+_DOSE = (
+    "hold",
+    "duration",
+    "reps",
+    "relax",
+    "sets",
+    "rest",
+    "per_side",
+    "switch",
+    "prepare",
+    "progression",
+)
 
 
 def parse_routine(
@@ -153,6 +162,8 @@ def _about_unresolved_step(item: dict, unresolved: set[int]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
     loc = item["loc"]
     return (
-        len(loc) >= 2 and loc[0] == "steps" and loc[1] in unresolved
+        len(loc) >= 2
+        and loc[0] == "steps"
+        and loc[1] in unresolved
         and item["type"] in {"missing", "timing"}
     )

@@ -27,9 +27,21 @@ DEFAULT_RELAX_SECONDS = 3
 SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
 
 __all__ = [  # Frequency is part of a routine, so it is importable from here too
-    "Defaults", "ExerciseStep", "Frequency", "Growth", "LoadedRoutine", "Problem",
-    "Progression", "RestStep", "Routine", "RoutineFileError", "Rule", "Segment", "SegmentKind",
-    "Step", "version_key",
+    "Defaults",
+    "ExerciseStep",
+    "Frequency",
+    "Growth",
+    "LoadedRoutine",
+    "Problem",
+    "Progression",
+    "RestStep",
+    "Routine",
+    "RoutineFileError",
+    "Rule",
+    "Segment",
+    "SegmentKind",
+    "Step",
+    "version_key",
 ]
 
 

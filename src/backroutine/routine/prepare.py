@@ -25,8 +25,14 @@ from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines, lo
 _ALLOWED = {
     "backroutine.routine.catalog": {"CatalogEntry"},
     "backroutine.routine.model": {
-        "Defaults", "ExerciseStep", "Growth", "LoadedRoutine", "Problem", "Progression",
-        "RestStep", "Routine",
+        "Defaults",
+        "ExerciseStep",
+        "Growth",
+        "LoadedRoutine",
+        "Problem",
+        "Progression",
+        "RestStep",
+        "Routine",
     },
     "backroutine.routine.frequency": {"Frequency"},
     "datetime": {"date"},
@@ -42,8 +48,11 @@ class PreparedCatalog(Catalog):
     def __init__(self, user_dir: Path | None, paths: list[Path], *, entries: bool) -> None:
         """Start validating `paths`, and every routine file too when `entries` is true."""
         super().__init__(user_dir)
-        request = {"user_dir": user_dir and str(user_dir), "paths": list(map(str, paths)),
-                   "entries": entries}
+        request = {
+            "user_dir": user_dir and str(user_dir),
+            "paths": list(map(str, paths)),
+            "entries": entries,
+        }
         self._answer: dict[str, Any] | None = None
         try:
             self._helper: subprocess.Popen[bytes] | None = subprocess.Popen(

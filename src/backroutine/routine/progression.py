@@ -38,6 +38,7 @@ class DoneSession(Protocol):
     @property
     def routine_sha256(self) -> str: ...
 
+
 _LIMITS = {"hold": MAX_SECONDS, "duration": MAX_SECONDS, "reps": MAX_REPS, "sets": MAX_SETS}
 
 
@@ -112,7 +113,8 @@ def _rules_of(progression: Progression | None) -> dict[str, Rule]:
 def _warms_up_or_cools_down(step: ExerciseStep, routine: Routine) -> bool:
     exercises = routine.exercises
     return (
-        step.kind == "duration" and len(exercises) > 1
+        step.kind == "duration"
+        and len(exercises) > 1
         and (step is exercises[0] or step is exercises[-1])
     )
 

@@ -133,8 +133,7 @@ def read_yaml(data: bytes | str, source: str) -> tuple[Any, Places]:
 def _decode(data: bytes, source: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         message = (
-            "the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 "
-            "encoding"
+            "the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 encoding"
         )
         raise RoutineFileError([Problem(source, 1, 1, message)])
     if b"\x00" in data:
@@ -330,7 +329,7 @@ def _not_text(given: Any, name: str) -> str:
         return f"has no value: write it after '{name}:'"
     if isinstance(given, dict) and len(given) == 1:
         # `- Breathe out: lift your hips` reads as a key and a value.
-        (before, after), = given.items()
+        ((before, after),) = given.items()
         text = f"{before}: {after}" if after is not None else f"{before}:"
         if str(before)[:1] in _CURLY:
             return (
@@ -429,15 +428,40 @@ _ITEM_NAMES = {"tips": "tip", "safety": "safety note", "tags": "tag", "steps": "
 
 # Words people write for a key, and the key they mean.
 _SYNONYMS = {
-    "repetitions": "reps", "rep": "reps", "repeats": "reps", "times": "reps", "count": "reps",
-    "set": "sets", "rounds": "sets", "seconds": "hold", "secs": "hold", "hold_time": "hold",
-    "time": "duration", "length": "duration", "minutes": "duration", "duration_time": "duration",
-    "each_side": "per_side", "both_sides": "per_side", "sides": "per_side",
-    "bilateral": "per_side", "tip": "tips", "cues": "tips", "notes": "tips",
-    "instructions": "tips", "warning": "caution", "warnings": "caution",
-    "precaution": "caution", "precautions": "caution", "title": "name",
-    "description": "why", "pause": "rest", "rest_time": "rest", "break": "rest",
-    "exercises": "steps", "name": "title", "note": "description",
+    "repetitions": "reps",
+    "rep": "reps",
+    "repeats": "reps",
+    "times": "reps",
+    "count": "reps",
+    "set": "sets",
+    "rounds": "sets",
+    "seconds": "hold",
+    "secs": "hold",
+    "hold_time": "hold",
+    "time": "duration",
+    "length": "duration",
+    "minutes": "duration",
+    "duration_time": "duration",
+    "each_side": "per_side",
+    "both_sides": "per_side",
+    "sides": "per_side",
+    "bilateral": "per_side",
+    "tip": "tips",
+    "cues": "tips",
+    "notes": "tips",
+    "instructions": "tips",
+    "warning": "caution",
+    "warnings": "caution",
+    "precaution": "caution",
+    "precautions": "caution",
+    "title": "name",
+    "description": "why",
+    "pause": "rest",
+    "rest_time": "rest",
+    "break": "rest",
+    "exercises": "steps",
+    "name": "title",
+    "note": "description",
 }
 
 
@@ -466,8 +490,10 @@ def _explain(item: dict, loc: KeyPath) -> str:
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
             )
         meant = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"))
-        close = [meant] if meant in known else difflib.get_close_matches(
-            field.lower(), known, n=1, cutoff=0.6
+        close = (
+            [meant]
+            if meant in known
+            else difflib.get_close_matches(field.lower(), known, n=1, cutoff=0.6)
         )
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         if schema_class is Routine and field in ExerciseStep.model_fields and not close:
@@ -530,9 +556,7 @@ def _explain(item: dict, loc: KeyPath) -> str:
         given = item.get("input")
         key = re.match(r"([a-z_]+) +(\S.*)", given) if isinstance(given, str) else None
         if key and key[1] in KEYS:  # `- name Bridge`
-            return (
-                f"{where}: put a colon after '{key[1]}': {key[1]}: {printable(key[2][:40])}"
-            )
+            return f"{where}: put a colon after '{key[1]}': {key[1]}: {printable(key[2][:40])}"
         return (
             f"{where}: expected keys and values here (e.g. name: Bridge), "
             f"not {_describe(item.get('input'))}"

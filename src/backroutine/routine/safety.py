@@ -59,32 +59,62 @@ class Question:
 # Every question is about something new since the last session (the heading asks it so),
 # so a patient with an old, already-assessed problem is not stopped for ever.
 QUESTIONS: tuple[Question, ...] = (
-    Question("saddle_numbness", "Numbness or tingling around your genitals, back passage, "
-             "buttocks or inner thighs", Tier.EMERGENCY),
-    Question("bladder_bowel", "Difficulty starting to pee, or not feeling or not controlling "
-             "when you pee or poo", Tier.EMERGENCY),
-    Question("sexual_function", "Problems getting an erection, or less feeling during sex",
-             Tier.EMERGENCY),
-    Question("both_legs", "Weakness or numbness in both legs, or leg weakness or numbness "
-             "that is getting worse", Tier.EMERGENCY),
+    Question(
+        "saddle_numbness",
+        "Numbness or tingling around your genitals, back passage, buttocks or inner thighs",
+        Tier.EMERGENCY,
+    ),
+    Question(
+        "bladder_bowel",
+        "Difficulty starting to pee, or not feeling or not controlling when you pee or poo",
+        Tier.EMERGENCY,
+    ),
+    Question(
+        "sexual_function",
+        "Problems getting an erection, or less feeling during sex",
+        Tier.EMERGENCY,
+    ),
+    Question(
+        "both_legs",
+        "Weakness or numbness in both legs, or leg weakness or numbness that is getting worse",
+        Tier.EMERGENCY,
+    ),
     Question("chest_pain", "Chest pain now", Tier.EMERGENCY),
-    Question("serious_accident", "Back pain after a serious accident, such as a car crash "
-             "or a bad fall", Tier.EMERGENCY),
+    Question(
+        "serious_accident",
+        "Back pain after a serious accident, such as a car crash or a bad fall",
+        Tier.EMERGENCY,
+    ),
     Question("fever_unwell", "A fever, or feeling very unwell", Tier.SAME_DAY),
     Question("weight_loss", "Losing weight without trying", Tier.SAME_DAY),
-    Question("cancer_pain", "Back pain that is new or worse, if you have ever had cancer",
-             Tier.SAME_DAY),
-    Question("night_pain", "Constant pain, or pain at night that lying down does not ease",
-             Tier.SAME_DAY),
-    Question("one_leg_weakness", "A foot that drags or slaps down (foot drop), or weakness "
-             "in one leg", Tier.SAME_DAY),
-    Question("fall", "A fall, especially if you have thin bones (osteoporosis) or take "
-             "steroid tablets long-term", Tier.SAME_DAY),
+    Question(
+        "cancer_pain", "Back pain that is new or worse, if you have ever had cancer", Tier.SAME_DAY
+    ),
+    Question(
+        "night_pain", "Constant pain, or pain at night that lying down does not ease", Tier.SAME_DAY
+    ),
+    Question(
+        "one_leg_weakness",
+        "A foot that drags or slaps down (foot drop), or weakness in one leg",
+        Tier.SAME_DAY,
+    ),
+    Question(
+        "fall",
+        "A fall, especially if you have thin bones (osteoporosis) or take "
+        "steroid tablets long-term",
+        Tier.SAME_DAY,
+    ),
     Question("back_shape", "A lump, or a change in the shape of your back", Tier.SAME_DAY),
-    Question("not_improving", "Your back not getting better after a few weeks of exercise",
-             Tier.THERAPIST),
-    Question("leg_spreading", "Pain, numbness or tingling in a leg slowly spreading further "
-             "down", Tier.THERAPIST),
+    Question(
+        "not_improving",
+        "Your back not getting better after a few weeks of exercise",
+        Tier.THERAPIST,
+    ),
+    Question(
+        "leg_spreading",
+        "Pain, numbness or tingling in a leg slowly spreading further down",
+        Tier.THERAPIST,
+    ),
 )
 
 TIER_HEADINGS = {
@@ -133,9 +163,7 @@ LEG_REACH = {
 """How far down the leg pain goes, from the back outwards (order matters)."""
 
 SCIATICA_TAG = "sciatica"
-SETTLED_QUESTION = (
-    "Was your pain back to its usual level by the morning after your last session?"
-)
+SETTLED_QUESTION = "Was your pain back to its usual level by the morning after your last session?"
 
 
 def asks_leg_pain(tags: Sequence[str]) -> bool:

@@ -138,9 +138,27 @@ _NUMBER_WORDS = {
     word: number
     for number, word in enumerate(
         [
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-            "seventeen", "eighteen", "nineteen", "twenty",
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
         ]
     )
 }
@@ -153,8 +171,9 @@ def _check_count(limit: int, what: str):
         if isinstance(value, str):
             value = _count_from_text(value, what)
         if isinstance(value, (list, dict)):
-            raise PydanticCustomError("count", "write one number here, e.g. {what}: 3",
-                                      {"what": what})
+            raise PydanticCustomError(
+                "count", "write one number here, e.g. {what}: 3", {"what": what}
+            )
         if isinstance(value, bool) or not isinstance(value, int):
             raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
         if value < 1:
@@ -398,8 +417,9 @@ def _growth(parse_amount):
                 {"sign": match["sign"], "word": expected_word},
             )
         if not 1 <= from_week <= MAX_WEEK or (every is not None and not 1 <= every <= MAX_WEEK):
-            raise PydanticCustomError("progression", "week numbers go from 1 to {max}",
-                                      {"max": MAX_WEEK})
+            raise PydanticCustomError(
+                "progression", "week numbers go from 1 to {max}", {"max": MAX_WEEK}
+            )
         return Growth(change=sign * amount, every_weeks=every, from_week=from_week, limit=limit)
 
     return parse
@@ -420,7 +440,8 @@ def parse_weeks(value: Any) -> tuple[int, int | None]:
     last = None if match["on"] else int(match["last"] or first)
     if not 1 <= first <= MAX_WEEK or (last is not None and not first <= last <= MAX_WEEK):
         raise PydanticCustomError(
-            "weeks", "'{text}': weeks count from 1, and a range goes up (weeks 1-2)",
+            "weeks",
+            "'{text}': weeks count from 1, and a range goes up (weeks 1-2)",
             {"text": str(value)[:40]},
         )
     return (first, last)
@@ -431,7 +452,8 @@ def _no_overlap(schedule: dict[tuple[int, int | None], int]) -> dict[tuple[int, 
     for (_, last), (next_first, _) in pairwise(spans):
         if last is None or last >= next_first:
             raise PydanticCustomError(
-                "weeks", "week {week} is given twice: the weeks must not overlap",
+                "weeks",
+                "week {week} is given twice: the weeks must not overlap",
                 {"week": next_first},
             )
     return schedule
@@ -687,4 +709,3 @@ KEYS = frozenset(
     for name in schema_class.model_fields
 )
 """Every key of the format, in any place."""
-

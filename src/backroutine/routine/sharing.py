@@ -61,9 +61,7 @@ class Installed:
         return lines + self.notes
 
 
-def install_routine(
-    source: Path, user_dir: Path, *, today: date, force: bool = False
-) -> Installed:
+def install_routine(source: Path, user_dir: Path, *, today: date, force: bool = False) -> Installed:
     """Validate `source` with its library and copy both into `user_dir`.
 
     Raises `RoutineFileError` for an invalid file, and `ImportRefused` when it would
@@ -80,7 +78,9 @@ def install_routine(
         raise ImportRefused(f"{source} is already in your routines folder")
     old = existing.loaded.routine if existing and existing.loaded else None
     newer = (
-        old is not None and routine.id is not None and old.id == routine.id
+        old is not None
+        and routine.id is not None
+        and old.id == routine.id
         and version_key(routine.version) > version_key(old.version)
     )
     if target.exists() and not (force or newer):
@@ -89,8 +89,9 @@ def install_routine(
     try:
         user_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ImportRefused(f"cannot create your routines folder {user_dir}: "
-                            f"{error.strerror}") from None
+        raise ImportRefused(
+            f"cannot create your routines folder {user_dir}: {error.strerror}"
+        ) from None
     working = _loading_routines(user_dir)
     try:
         library = _copy_library(loaded, user_dir)
@@ -123,8 +124,9 @@ def _read_source(source: Path) -> bytes:
     try:
         return read_capped(source, MAX_FILE_BYTES)
     except FileProblem as error:
-        raise RoutineFileError([Problem(str(source), 1, 1, f"cannot read the file: "
-                                        f"{error.reason}")]) from None
+        raise RoutineFileError(
+            [Problem(str(source), 1, 1, f"cannot read the file: {error.reason}")]
+        ) from None
 
 
 def _file_name(source: Path, routine: Routine) -> str:
@@ -153,8 +155,7 @@ def _why_not_replaced(new: Routine, old: Routine | None, target: Path) -> str:
             f"{given}: add --force to install it anyway"
         )
     return (
-        f"{target} exists and has no matching id and version to compare: "
-        "add --force to replace it"
+        f"{target} exists and has no matching id and version to compare: add --force to replace it"
     )
 
 
@@ -180,8 +181,7 @@ def _loading_routines(user_dir: Path) -> set[Path]:
 
 # --- what changed -----------------------------------------------------------------
 
-_COMPARED = ("hold", "duration", "reps", "sets", "rest", "relax", "per_side", "switch",
-             "prepare")
+_COMPARED = ("hold", "duration", "reps", "sets", "rest", "relax", "per_side", "switch", "prepare")
 _TEXTS = ("tips", "caution", "why", "say", "progression")
 
 

@@ -29,8 +29,13 @@ ODD_SPACES = {
 _ODD = "".join(ODD_SPACES)
 _ODD_ANYWHERE = re.compile(f"[{_ODD}]")
 # Dashes a word processor makes of a typed "-".
-DASHES = {"\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
-           "\u2012": "a figure dash", "\u2015": "a horizontal bar"}
+DASHES = {
+    "\u2013": "an en dash",
+    "\u2014": "an em dash",
+    "\u2212": "a minus sign",
+    "\u2012": "a figure dash",
+    "\u2015": "a horizontal bar",
+}
 CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 _KEY_LINE = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z_][\w-]*) *:(?: |$)")
 _FALLBACK = (
@@ -81,12 +86,20 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
         )
     if "node content" in problem or "flow" in (error.context or ""):
         opened = error.context_mark or mark
-        return (opened.line + 1, opened.column + 1, "this list or group in brackets [ ] or "
-                "{ } is not closed properly: check the brackets and the commas between items")
+        return (
+            opened.line + 1,
+            opened.column + 1,
+            "this list or group in brackets [ ] or "
+            "{ } is not closed properly: check the brackets and the commas between items",
+        )
     quoted = _text_after_quotes(line)
     if quoted is not None:
-        return (at + 1, quoted + 1, "a text that starts with a quote must end with it: put "
-                "the whole text in quotes, or leave the quotes out")
+        return (
+            at + 1,
+            quoted + 1,
+            "a text that starts with a quote must end with it: put "
+            "the whole text in quotes, or leave the quotes out",
+        )
     misplaced = _misaligned_key(lines, at)
     if misplaced is not None:
         return misplaced
@@ -154,9 +167,7 @@ def _no_space_after_colon(line: str) -> tuple[int, str] | None:
     match = re.match(r"( *(?:- +)?)([a-z_]+):([^\s:/])", line)
     if match and match[2] in KEYS:
         key, value = match[2], line[match.end(2) + 1 :].strip()
-        return match.end(2) + 1, (
-            f"put a space after the colon: {key}: {printable(value)}"
-        )
+        return match.end(2) + 1, (f"put a space after the colon: {key}: {printable(value)}")
     return None
 
 

@@ -25,7 +25,6 @@ def checks_in_again(session: SessionRecord, now: datetime) -> bool:
     return now - stopped >= CHECK_IN_AGAIN_AFTER
 
 
-
 @dataclass(frozen=True)
 class CheckInContext:
     """What the check-in needs to know beyond the routine: from the settings and the log."""
@@ -83,8 +82,9 @@ def check_in_record(
 ) -> CheckInRecord:
     """What the log keeps of a check-in; `answers` None: none was asked (--no-checkin)."""
     if answers is None:
-        return CheckInRecord(routine_title, routine_path, at, asked=False, went_ahead=True,
-                             advice=(NOT_ASKED,))
+        return CheckInRecord(
+            routine_title, routine_path, at, asked=False, went_ahead=True, advice=(NOT_ASKED,)
+        )
     tier = answers.tier
     return CheckInRecord(
         routine_title,
@@ -99,8 +99,11 @@ def check_in_record(
         settled_session_id=context.settled_session_id if answers.settled is not None else None,
         answered_yes=answers.answered_yes,
         tier=tier.value if tier else None,
-        advice=tuple(check_in_advice(answers, context.emergency_number,
-                                     previous_reach=context.previous_reach)),
+        advice=tuple(
+            check_in_advice(
+                answers, context.emergency_number, previous_reach=context.previous_reach
+            )
+        ),
     )
 
 

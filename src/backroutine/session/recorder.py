@@ -169,7 +169,8 @@ def _exercise_record(
 ) -> ExerciseRecord | None:
     """What has been done of `segment`'s exercise step so far (None for a rest step)."""
     step = [
-        (index, each) for index, each in enumerate(engine.segments)
+        (index, each)
+        for index, each in enumerate(engine.segments)
         if each.step_index == segment.step_index
     ]
     work = [(index, each) for index, each in step if each.kind.is_work]
@@ -193,7 +194,8 @@ def _exercise_record(
         set_count=first.set_count,
         reps_done=(
             sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for each in completed)
-            if first.rep_count is not None else None
+            if first.rep_count is not None
+            else None
         ),
         rep_count=first.rep_count,
         outcome=outcome,

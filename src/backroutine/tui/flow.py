@@ -127,8 +127,12 @@ class AppFlow:
             return self.context.routines.entry(path).loaded
 
         offer = next_resume_offer(
-            log, find, routine=self.context.start_with, clock=self.context.clock,
-            options=self._engine_options(), now=self._now,
+            log,
+            find,
+            routine=self.context.start_with,
+            clock=self.context.clock,
+            options=self._engine_options(),
+            now=self._now,
         )
         if offer is None:
             self._release_log()  # `then` claims it again if it starts a session
@@ -230,15 +234,21 @@ class AppFlow:
             from backroutine.base.settings import load_settings
 
             number = emergency_number(load_settings().settings.emergency_number)
-        context = check_in_context(log, tags=routine.tags, routine_path=path,
-                                   emergency_number=number, today=self._now().date(),
-                                   resuming=resuming)
+        context = check_in_context(
+            log,
+            tags=routine.tags,
+            routine_path=path,
+            emergency_number=number,
+            today=self._now().date(),
+            resuming=resuming,
+        )
 
         def logged(answers: CheckInAnswers | None) -> int | None:
             if log is None:
                 return None
-            record = check_in_record(answers, context, routine_title=routine.title,
-                                     routine_path=path, at=self._now())
+            record = check_in_record(
+                answers, context, routine_title=routine.title, routine_path=path, at=self._now()
+            )
             return log.record_check_in(record)
 
         def answered(answers: CheckInAnswers | None) -> None:
@@ -263,13 +273,17 @@ class AppFlow:
         check_in_id: int | None = None,
     ) -> None:
         new = start_session(
-            self.context.log, loaded, self.context.clock, self._engine_options(),
-            pain_before=pain_before, check_in_id=check_in_id, day=self._now().date(),
+            self.context.log,
+            loaded,
+            self.context.clock,
+            self._engine_options(),
+            pain_before=pain_before,
+            check_in_id=check_in_id,
+            day=self._now().date(),
         )
         if new.week is not None:
             self.app.notify(week_said(new.week), timeout=4)
-        self._play(new.loaded, new.engine, new.recorder, pain_before,
-                   back_to_picker=back_to_picker)
+        self._play(new.loaded, new.engine, new.recorder, pain_before, back_to_picker=back_to_picker)
 
     def _play(
         self,
@@ -304,7 +318,11 @@ class AppFlow:
                     self._refresh_picker()
 
             summary = SummaryScreen(
-                routine.title, outcome, pain_before, logged=recorder is not None, said=said,
+                routine.title,
+                outcome,
+                pain_before,
+                logged=recorder is not None,
+                said=said,
                 keep=keep if recorder is not None else None,
                 earlier_afters=self._earlier_afters(recorder),
             )

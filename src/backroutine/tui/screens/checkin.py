@@ -173,9 +173,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
         for widget in self._must_see():
             region = widget.virtual_region
             lines = range(max(top, region.y), min(bottom, region.bottom))
-            self._seen_lines.setdefault(widget, set()).update(
-                line - region.y for line in lines
-            )
+            self._seen_lines.setdefault(widget, set()).update(line - region.y for line in lines)
         self._update_start()
 
     def _unseen(self) -> list[Widget]:
@@ -209,9 +207,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
 
     def answers(self) -> CheckInAnswers:
         """What the patient has answered so far."""
-        yes = tuple(
-            box.id.removeprefix("q-") for box in self.query(YesBox) if box.value and box.id
-        )
+        yes = tuple(box.id.removeprefix("q-") for box in self.query(YesBox) if box.value and box.id)
         leg_pain = leg_reach = settled = None
         if self.context.asks_leg_pain:
             leg_pain = self.query_one("#leg-pain", PainScale).value

@@ -91,7 +91,8 @@ class HurtQuestion(ModalScreen[AfterHurt]):
 
     def compose(self) -> ComposeResult:
         what = (
-            f"{self.exercise} hurt, so it was stopped" if self.exercise
+            f"{self.exercise} hurt, so it was stopped"
+            if self.exercise
             else "it hurt during the rest"
         )
         with Vertical(id="dialog"):

@@ -181,5 +181,3 @@ def preview_of(entry: CatalogEntry) -> Content:
         lines.append(Content("Safety").stylize("bold"))
         lines += [Content("⚠ ") + literal(note) for note in routine.safety]
     return Content("\n").join(lines)
-
-

@@ -241,8 +241,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("countdown", self._clock_text(segment, lead_in))
         self.query_one(FigureView).follow(
             figure_for(step.name, step.exercise, step.figure)
-            if isinstance(step, ExerciseStep) else None,
-            kind.value, segment.side == "right", engine.elapsed)
+            if isinstance(step, ExerciseStep)
+            else None,
+            kind.value,
+            segment.side == "right",
+            engine.elapsed,
+        )
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
             self._set(
@@ -303,7 +307,8 @@ class PlayerScreen(Screen[SessionOutcome]):
                 side = f", {later.side} side" if later.side else ""
                 return (
                     Content(f"{set_of(later.set_number, later.set_count)}: ")
-                    + literal(later.name) + Content(side)
+                    + literal(later.name)
+                    + Content(side)
                 )
             if later.side != current.side:
                 return literal(later.name) + Content(f", {later.side} side")

@@ -33,11 +33,16 @@ class FigureView(Static):
         self._drawn: object = None
         self._timer: Timer | None = None
 
-    def follow(self, figure: Figure | None, kind: str, other_side: bool,
-               elapsed: Callable[[], float]) -> None:
+    def follow(
+        self, figure: Figure | None, kind: str, other_side: bool, elapsed: Callable[[], float]
+    ) -> None:
         """Show `figure` for a segment of `kind` (None: nothing to show)."""
         self._figure, self._kind, self._other_side, self._elapsed = (
-            figure, kind, other_side, elapsed)
+            figure,
+            kind,
+            other_side,
+            elapsed,
+        )
         self.tooltip = alt_text(figure) if figure else None
         self.redraw()
 
