@@ -15,7 +15,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from backroutine.audio.sound import SAMPLE_RATE, Cue, Sound, write_wav
+from backroutine.audio.sound import SAMPLE_RATE, Clip, Cue, write_wav
 from backroutine.base.paths import bundled_sounds_dir
 
 ATTACK = 0.008
@@ -67,7 +67,7 @@ def envelope(t: float, length: float, decay: float) -> float:
     return gain
 
 
-def render(notes: list[Note]) -> Sound:
+def render(notes: list[Note]) -> Clip:
     """Mix `notes`, normalise the loudness, and quantise to 16 bits."""
     total = max(note.start + note.length for note in notes)
     mix = [0.0] * (round(total * SAMPLE_RATE) + 1)
@@ -83,7 +83,7 @@ def render(notes: list[Note]) -> Sound:
     rms = math.sqrt(sum(x * x for x in mix) / len(mix))
     peak = max(abs(x) for x in mix)
     gain = min(TARGET_RMS / rms, PEAK_LIMIT / peak)
-    return Sound(array("h", [round(x * gain * 32767) for x in mix]).tobytes())
+    return Clip(array("h", [round(x * gain * 32767) for x in mix]).tobytes())
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ FUNCTIONAL_MODULES = {
     "test_cli",
     "test_history_screen",
     "test_log_trouble",
-    "test_prepare",
+    "test_prevalidate",
     "test_recorder_kill",
     "test_reminders_shell",
     "test_reminders_timers",

@@ -15,7 +15,7 @@ import pytest
 
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
 from backroutine.audio.cue_player import CuePlayer
-from backroutine.audio.sound import Cue, Sound, at_volume, load_cues, read_wav
+from backroutine.audio.sound import Clip, Cue, at_volume, load_cues, read_wav
 from backroutine.audio.voice import SpeechEngine, Voice
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
@@ -61,9 +61,9 @@ class RecordingBackend(AudioBackend):
 
     def __init__(self) -> None:
         super().__init__("recording for a test")
-        self.played: list[tuple[Sound, float]] = []
+        self.played: list[tuple[Clip, float]] = []
 
-    def play(self, sound: Sound, volume: float = 1.0) -> None:
+    def play(self, sound: Clip, volume: float = 1.0) -> None:
         self.played.append((sound, volume))
 
 
@@ -79,7 +79,7 @@ def run_session(cue_player: CuePlayer) -> SessionEngine:
     return engine
 
 
-def cue_names(played: list[tuple[Sound, float]]) -> list[Cue]:
+def cue_names(played: list[tuple[Clip, float]]) -> list[Cue]:
     by_pcm = {sound.pcm: cue for cue, sound in load_cues()[0].items()}
     return [by_pcm[sound.pcm] for sound, _ in played]
 
@@ -206,11 +206,11 @@ class SpeakingVoice:
     def __init__(self) -> None:
         self.phrases: dict[bytes, str] = {}
 
-    def ready(self, text: str) -> Sound:
+    def ready(self, text: str) -> Clip:
         pcm = text.encode()
         pcm += b" " * (len(pcm) % 2)  # whole 16-bit samples
         self.phrases[pcm] = text
-        return Sound(pcm)
+        return Clip(pcm)
 
     def request(self, text: str, then=None) -> None:
         if then is not None:
@@ -220,7 +220,7 @@ class SpeakingVoice:
         pass
 
 
-def heard(voice: SpeakingVoice, played: list[tuple[Sound, float]]) -> list[str]:
+def heard(voice: SpeakingVoice, played: list[tuple[Clip, float]]) -> list[str]:
     """What the patient heard, in order: spoken phrases and the names of the cues."""
     cues = {sound.pcm: cue.name for cue, sound in load_cues()[0].items()}
     return [voice.phrases.get(sound.pcm) or cues[sound.pcm] for sound, _ in played]

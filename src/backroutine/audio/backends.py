@@ -26,11 +26,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-from backroutine.audio.sound import Sound, at_volume, write_wav
+from backroutine.audio.sound import Clip, at_volume, write_wav
 
 PLAYER_COMMANDS = (["paplay"], ["aplay", "-q"], ["afplay"])
 """Platform players tried, in order, when simpleaudio is missing."""
-PROBE = Sound(bytes(2 * 220))
+PROBE = Clip(bytes(2 * 220))
 """10 ms of silence: opening the device with it tells whether there is one."""
 
 
@@ -47,7 +47,7 @@ class AudioBackend:
         self.last_error: str | None = None
         """Why the latest sound failed to play, if one did."""
 
-    def play(self, sound: Sound, volume: float = 1.0) -> None:
+    def play(self, sound: Clip, volume: float = 1.0) -> None:
         """Start playing `sound` at `volume` (0.0-1.0); returns at once."""
 
     def wait_done(self, timeout: float = 10.0) -> bool:
@@ -73,7 +73,7 @@ class BellBackend(AudioBackend):
         super().__init__(reason)
         self._ring = ring
 
-    def play(self, sound: Sound, volume: float = 1.0) -> None:
+    def play(self, sound: Clip, volume: float = 1.0) -> None:
         """Ring the bell, unless the volume is zero."""
         if volume > 0:
             self._ring()
@@ -94,16 +94,16 @@ class _QueuedBackend(AudioBackend):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self._queue: queue.Queue[tuple[Sound, float] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[Clip, float] | None] = queue.Queue()
         self._playing: list[_Playing] = []
         self._worker = threading.Thread(target=self._run, name=f"audio-{self.name}", daemon=True)
         self._worker.start()
 
-    def _start(self, sound: Sound) -> _Playing:
+    def _start(self, sound: Clip) -> _Playing:
         """Hand `sound` to the device; raise if it cannot be played."""
         raise NotImplementedError
 
-    def play(self, sound: Sound, volume: float = 1.0) -> None:
+    def play(self, sound: Clip, volume: float = 1.0) -> None:
         """Queue `sound` for the worker thread."""
         self._queue.put((sound, volume))
 
@@ -134,7 +134,7 @@ class _QueuedBackend(AudioBackend):
             if batch[-1] is None:
                 return
 
-    def _play_now(self, sound: Sound) -> None:
+    def _play_now(self, sound: Clip) -> None:
         self._playing = [stream for stream in self._playing if stream.is_playing()]
         try:
             self._playing.append(self._start(sound))
@@ -142,9 +142,9 @@ class _QueuedBackend(AudioBackend):
             self.last_error = f"{type(error).__name__}: {error}"
 
 
-def _joined(batch: list[tuple[Sound, float]]) -> list[Sound]:
+def _joined(batch: list[tuple[Clip, float]]) -> list[Clip]:
     """The batch at its volumes, neighbours of the same rate joined into one sound."""
-    sounds: list[Sound] = []
+    sounds: list[Clip] = []
     for sound, volume in batch:
         scaled = at_volume(sound, volume)
         if sounds and sounds[-1].rate == scaled.rate:
@@ -163,7 +163,7 @@ class SimpleaudioBackend(_QueuedBackend):
         self._simpleaudio = simpleaudio
         super().__init__(reason)
 
-    def _start(self, sound: Sound) -> _Playing:
+    def _start(self, sound: Clip) -> _Playing:
         return self._simpleaudio.play_buffer(sound.pcm, 1, 2, sound.rate)
 
     def probe(self) -> None:
@@ -195,13 +195,13 @@ class PlayerCommandBackend(_QueuedBackend):
         self._folder = tempfile.TemporaryDirectory(prefix="backroutine-sounds-")
         super().__init__(reason)
 
-    def _file_for(self, sound: Sound) -> Path:
+    def _file_for(self, sound: Clip) -> Path:
         path = Path(self._folder.name) / f"{hashlib.sha256(sound.pcm).hexdigest()[:16]}.wav"
         if not path.exists():
             write_wav(path, sound)
         return path
 
-    def _start(self, sound: Sound) -> _Playing:
+    def _start(self, sound: Clip) -> _Playing:
         return _Process(
             subprocess.Popen(
                 [*self._command, str(self._file_for(sound))],

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from backroutine.audio.backends import AudioBackend
-from backroutine.audio.sound import Cue, Sound, load_cues
+from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import Voice, routine_phrases
 from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
 from backroutine.routine.words import announcement, switch_phrase
@@ -97,7 +97,7 @@ class CuePlayer:
             return
         asked = time.monotonic()
 
-        def play_if_still_timely(sound: Sound) -> None:
+        def play_if_still_timely(sound: Clip) -> None:
             if time.monotonic() - asked <= LATE_PHRASE_SECONDS and not self.muted:
                 self.backend.play(sound, self.gain)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
-from backroutine.audio.sound import Sound, SoundFileError, cache_path, read_wav, write_wav
+from backroutine.audio.sound import Clip, SoundFileError, cache_path, read_wav, write_wav
 
 ENGINE = "piper"
 VOICE_NAME = "en_US-joe-medium"
@@ -81,7 +81,7 @@ class NeuralVoice:
         self.problem: str | None = None
         """Why the helper stopped before every phrase was written, if it did."""
         self.helper: subprocess.Popen | None = None
-        self._sounds: dict[str, Sound] = {}
+        self._sounds: dict[str, Clip] = {}
         self._waiter: threading.Thread | None = None
 
     def path_for(self, text: str) -> Path:
@@ -144,7 +144,7 @@ class NeuralVoice:
             return not self._waiter.is_alive()
         return True
 
-    def ready(self, text: str) -> Sound | None:
+    def ready(self, text: str) -> Clip | None:
         """The phrase in the neural voice if the helper has written it, else None."""
         sound = self._sounds.get(text)
         if sound is None:
@@ -226,7 +226,7 @@ def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> Non
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         rate_hz = chunks[0].sample_rate if chunks else piper.config.sample_rate
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        write_wav(partial, Sound(pcm, rate_hz))
+        write_wav(partial, Clip(pcm, rate_hz))
         os.replace(partial, path)
 
 

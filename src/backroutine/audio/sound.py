@@ -17,7 +17,7 @@ SAMPLE_RATE = 22050
 
 
 @dataclass(frozen=True)
-class Sound:
+class Clip:
     """Mono 16-bit little-endian samples at `rate` Hz."""
 
     pcm: bytes
@@ -28,21 +28,21 @@ class Sound:
         """How long it plays."""
         return len(self.pcm) / 2 / self.rate
 
-    def then(self, other: Sound) -> Sound:
+    def then(self, other: Clip) -> Clip:
         """This sound followed by `other` (same rate), as one sound."""
         if other.rate != self.rate:
             raise ValueError(f"cannot join a {self.rate} Hz sound to a {other.rate} Hz one")
-        return Sound(self.pcm + other.pcm, self.rate)
+        return Clip(self.pcm + other.pcm, self.rate)
 
 
 @lru_cache(maxsize=64)
-def at_volume(sound: Sound, volume: float) -> Sound:
+def at_volume(sound: Clip, volume: float) -> Clip:
     """`sound` with its samples scaled by `volume` (0.0-1.0); cached, as cues repeat."""
     if volume >= 1.0:
         return sound
     samples = array("h", sound.pcm)
     scaled = array("h", [int(sample * volume) for sample in samples])
-    return Sound(scaled.tobytes(), sound.rate)
+    return Clip(scaled.tobytes(), sound.rate)
 
 
 class Cue(str, Enum):
@@ -66,18 +66,18 @@ class SoundFileError(ValueError):
     """A WAV file that cannot be played: unreadable, corrupt, or not 16-bit mono."""
 
 
-def read_wav(path: Path) -> Sound:
+def read_wav(path: Path) -> Clip:
     """Load a 16-bit mono WAV file."""
     try:
         with wave.open(str(path), "rb") as wav:
             if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
                 raise SoundFileError(f"{path.name}: expected 16-bit mono")
-            return Sound(wav.readframes(wav.getnframes()), wav.getframerate())
+            return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
     except (OSError, EOFError, wave.Error) as error:
         raise SoundFileError(f"{path.name}: {error}") from error
 
 
-def write_wav(path: Path, sound: Sound) -> None:
+def write_wav(path: Path, sound: Clip) -> None:
     """Save `sound` as a 16-bit mono WAV file."""
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1)
@@ -86,11 +86,11 @@ def write_wav(path: Path, sound: Sound) -> None:
         wav.writeframes(sound.pcm)
 
 
-def load_cues(folder: Path | None = None) -> tuple[dict[Cue, Sound], list[str]]:
+def load_cues(folder: Path | None = None) -> tuple[dict[Cue, Clip], list[str]]:
     """Every cue that loads from `folder` (the shipped cues by default), and a problem
     line for each that does not: a missing cue stays silent, the session carries on."""
     folder = folder or bundled_sounds_dir()
-    cues: dict[Cue, Sound] = {}
+    cues: dict[Cue, Clip] = {}
     problems: list[str] = []
     for cue in Cue:
         try:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backroutine.audio.sound import SAMPLE_RATE, Sound, SoundFileError, cache_path, read_wav
+from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.routine.words import announcement, switch_phrase
 
@@ -133,8 +133,8 @@ class Voice:
         self.neural = neural
         self.last_error: str | None = None
         """Why the latest phrase could not be synthesised, if one could not."""
-        self._sounds: dict[str, Sound] = {}
-        self._queue: queue.Queue[tuple[str, Callable[[Sound], None] | None]] = queue.Queue()
+        self._sounds: dict[str, Clip] = {}
+        self._queue: queue.Queue[tuple[str, Callable[[Clip], None] | None]] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
         self._worker.start()
 
@@ -144,7 +144,7 @@ class Voice:
         engine = self.engine
         return cache_path(self.cache_dir, engine.name, engine.voice or "", engine.rate, text)
 
-    def synthesise(self, text: str) -> Sound:
+    def synthesise(self, text: str) -> Clip:
         """The phrase's sound, from the cache or from the speech engine (blocking)."""
         if self.engine is None:
             raise SpeechError("no speech engine to speak a phrase the neural voice has not")
@@ -191,7 +191,7 @@ class Voice:
         for phrase in phrases:
             self.request(phrase)
 
-    def ready(self, text: str) -> Sound | None:
+    def ready(self, text: str) -> Clip | None:
         """The phrase's sound if it has been synthesised, else None."""
         if self.neural is not None:
             sound = self.neural.ready(text)
@@ -199,7 +199,7 @@ class Voice:
                 return sound
         return self._sounds.get(text)
 
-    def request(self, text: str, then: Callable[[Sound], None] | None = None) -> None:
+    def request(self, text: str, then: Callable[[Clip], None] | None = None) -> None:
         """Synthesise the phrase on the worker thread, then call `then(sound)` there."""
         self._queue.put((text, then))
 

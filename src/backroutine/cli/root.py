@@ -229,7 +229,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
     import asyncio
 
     from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.routine.prepare import PreparedCatalog
+    from backroutine.routine.prevalidate import PreparedCatalog
 
     unable = _why_not_full_screen() if start_with is None else None
     if unable is not None and sys.stdin is not None and sys.stdin.isatty():

@@ -29,7 +29,7 @@ RETRY_TIMEOUT_MS = 100
 """How long a retry waits for a lock while writes are already waiting."""
 
 SessionStatus = Literal["in_progress", "completed", "abandoned"]
-ExerciseOutcome = Literal["done", "skipped", "hurt", "started"]
+LoggedOutcome = Literal["done", "skipped", "hurt", "started"]
 
 # MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
 MIGRATIONS: tuple[str, ...] = (
@@ -197,7 +197,7 @@ class ExerciseRecord:
     """Reps completed over all sets (and sides); None for holds and activities."""
     rep_count: int | None
     """Reps prescribed per set."""
-    outcome: ExerciseOutcome
+    outcome: LoggedOutcome
     """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished)."""
 
 

@@ -3,7 +3,7 @@
 `backroutine.routine.schema` validates a routine file into a `Routine`; `Routine.segments()`
 turns it into the flat sequence of `Segment`s the session engine walks. Nothing here
 knows about YAML, pydantic, terminals or clocks, so the app can use a routine without
-loading the validator (it validates in a helper process, see `backroutine.routine.prepare`).
+loading the validator (it validates in a helper process, see `backroutine.routine.prevalidate`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The routine file format, as pydantic models: validation and the JSON Schema.
 
 `Routine.model_validate(document).to_model()` checks a parsed routine file and gives the
-plain `backroutine.routine.model.Routine` the rest of backroutine uses. Only the command line and
-the app's helper process (`backroutine.routine.prepare`) load this module: pydantic is slow to load.
+plain `backroutine.routine.model.Routine` the rest of backroutine uses. Only the command line
+and the app's helper process (`backroutine.routine.prevalidate`) load this module: pydantic is
+slow to load.
 """
 
 from __future__ import annotations

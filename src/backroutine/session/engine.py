@@ -34,7 +34,7 @@ Clock = Callable[[], float]
 
 Status = Literal["ready", "running", "paused", "waiting", "finished", "abandoned"]
 Outcome = Literal["completed", "skipped", "hurt", "abandoned"]
-ExerciseOutcome = Literal["done", "skipped", "hurt"]
+StepOutcome = Literal["done", "skipped", "hurt"]
 
 BACK_RESTART_SECONDS = 3.0
 """back() restarts the current exercise once more than this much of it has been done."""
@@ -132,7 +132,7 @@ class ExerciseDone:
     at: float
     step_index: int
     name: str
-    outcome: ExerciseOutcome
+    outcome: StepOutcome
     active_seconds: float
 
 
@@ -665,7 +665,7 @@ class SessionEngine:
         else:
             self._begin(following, at, events)
 
-    def _leave_step(self, outcome: ExerciseOutcome, at: float, events: list[Event]) -> None:
+    def _leave_step(self, outcome: StepOutcome, at: float, events: list[Event]) -> None:
         """End the current segment and step with `outcome`; begin the next step."""
         self._end("hurt" if outcome == "hurt" else "skipped", at, events)
         self._step_done(outcome, at, events)
@@ -676,7 +676,7 @@ class SessionEngine:
         else:
             self._begin(following, at, events)
 
-    def _step_done(self, outcome: ExerciseOutcome, at: float, events: list[Event]) -> None:
+    def _step_done(self, outcome: StepOutcome, at: float, events: list[Event]) -> None:
         start = self._step_start(self.index)
         if self._is_exercise(start):
             segment = self.segments[start]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from backroutine.log.store import CompletionLog, ExerciseOutcome, ExerciseRecord, SessionRecord
+from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
     Clock,
@@ -165,7 +165,7 @@ class SessionRecorder:
 
 
 def _exercise_record(
-    engine: SessionEngine, segment: Segment, outcome: ExerciseOutcome
+    engine: SessionEngine, segment: Segment, outcome: LoggedOutcome
 ) -> ExerciseRecord | None:
     """What has been done of `segment`'s exercise step so far (None for a rest step)."""
     step = [

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from backroutine.tui.screens.picker import RoutinePickerScreen
 
 
-class Sound(Protocol):
+class SoundChoice(Protocol):
     """Chooses how cues are played. That takes a while, so the app starts it once open."""
 
     def start(self) -> None:
@@ -56,7 +56,7 @@ class AppContext:
     now: Callable[[], datetime] | None = None
     """The local wall-clock time, timezone-aware; None: the system's (`recorder.local_now`)."""
     wait_before_exercise: bool = False
-    sound: Sound | None = None
+    sound: SoundChoice | None = None
     """How the cues are played; None: silently."""
     log: CompletionLog | None = None
     """The completion log; None: sessions are shown but not kept."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backroutine.routine.catalog import Catalog
-from backroutine.routine.prepare import PreparedCatalog, _PlainUnpickler
+from backroutine.routine.prevalidate import PreparedCatalog, _PlainUnpickler
 
 GOOD = "title: Wall sit\nsteps:\n  - {name: Wall sit, hold: 20s}\n"
 BROKEN = "title: Broken\nsteps:\n  - {name: Plank, hold: 20 seconds please}\n"
@@ -66,7 +66,7 @@ def test_the_app_draws_and_plays_without_loading_pydantic(user_dir: Path):
 import asyncio, sys
 from pathlib import Path
 from backroutine.session.engine import FakeClock
-from backroutine.routine.prepare import PreparedCatalog
+from backroutine.routine.prevalidate import PreparedCatalog
 from backroutine.tui.app import AppContext, create_app
 
 routine = Path({str(user_dir / "wall.yaml")!r})

@@ -1,8 +1,8 @@
 """Routine files validated in a helper process while the app starts.
 
 Validating a routine needs pydantic, which would cost the app about 130 ms and 11 MiB
-before its first frame. So the app starts `python -m backroutine.routine.prepare` before it loads
-Textual; the helper validates the files the app will need on another core and hands back
+before its first frame. So the app starts `python -m backroutine.routine.prevalidate` before it
+loads Textual; the helper validates the files the app will need on another core and hands back
 plain `backroutine.routine.model` data. If the helper fails, the app validates the files itself.
 
 The answer comes pickled over the helper's pipe, never from a file, and is read with an
@@ -56,7 +56,7 @@ class PreparedCatalog(Catalog):
         self._answer: dict[str, Any] | None = None
         try:
             self._helper: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-m", "backroutine.routine.prepare", json.dumps(request)],
+                [sys.executable, "-m", "backroutine.routine.prevalidate", json.dumps(request)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # the app's screen is no place for its errors
