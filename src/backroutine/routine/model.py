@@ -17,7 +17,7 @@ from typing import Literal
 
 from backroutine.routine.frequency import Frequency
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_SECONDS = 60 * 60
 MAX_REPS = 100
 MAX_SETS = 20
@@ -40,7 +40,9 @@ __all__ = [  # Frequency is part of a routine, so it is importable from here too
     "Rule",
     "Segment",
     "SegmentKind",
+    "Stage",
     "Step",
+    "StepSchedule",
     "version_key",
 ]
 
@@ -96,8 +98,18 @@ class Progression:
     sets: Rule | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class StepSchedule:
+    """When a step is part of the session: on some weekdays only, or from a given week on."""
+
+    days: tuple[int, ...] = ()
+    """Weekdays (0 is Monday) the step is done on; empty: every day."""
+    from_week: int | None = None
+    """The routine week the step starts in (week 1 is the first week it was done)."""
+
+
 @dataclass(frozen=True)
-class ExerciseStep:
+class ExerciseStep(StepSchedule):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps` (the schema checks)."""
 
     name: str
@@ -138,6 +150,18 @@ Step = ExerciseStep | RestStep
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One level of a staged routine: its own steps, and when the patient moves on from it."""
+
+    name: str
+    steps: tuple[Step, ...]
+    move_on: str | None = None
+    """The criterion for moving on, in the patient's words; None: the stage is not left."""
+    ask_every: int = 7
+    """Days between two questions about `move_on`; 0: after every session."""
+
+
+@dataclass(frozen=True)
 class Timing:
     """A step's sets and pauses with every default resolved (see `Routine.timing`)."""
 
@@ -171,6 +195,8 @@ class Routine:
     safety: tuple[str, ...] = ()
     defaults: Defaults = Defaults()
     progression: Progression | None = None
+    stages: tuple[Stage, ...] = ()
+    """The levels of a staged routine; `steps` are the first stage's."""
 
     @property
     def exercises(self) -> list[ExerciseStep]:

@@ -242,7 +242,11 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
                         event.start_mark, "only one YAML document per file: remove the '---'"
                     )
             elif isinstance(event, yaml.ScalarEvent):
-                attach(_scalar(resolver, event, source), event.start_mark)
+                value = _scalar(resolver, event, source)
+                awaits_key = stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None
+                if isinstance(value, bool) and awaits_key and event.value == "on":
+                    value = event.value  # the key `on:` (weekdays), not YAML 1.1's yes
+                attach(value, event.start_mark)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if event.tag is not None and not event.implicit:
                     raise problem(
@@ -513,11 +517,15 @@ def _explain(item: dict, loc: KeyPath) -> str:
     if kind == "string_pattern_mismatch" and loc == ("exercises",):
         key = printable(str(item.get("input"))[:40])
         return f"'{key}': an exercise id is lower-case letters, digits and '-', e.g. bird-dog"
-    if kind in {"duration", "count", "frequency", "timing", "progression", "weeks", "version"}:
+    if kind in {"duration", "count", "frequency", "timing", "progression", "weeks", "version"} | {
+        "weekday",
+        "ask_every",
+        "stages",
+    }:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
-        return "backroutine: this version of backroutine reads format 1: write backroutine: 1"
+        return "backroutine: this version of backroutine reads formats 1 and 2: write backroutine: 2"
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"
     if kind == "string_too_short":

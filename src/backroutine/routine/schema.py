@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from backroutine.routine import model
-from backroutine.routine.frequency import Frequency, parse_frequency
+from backroutine.routine.frequency import Frequency, parse_frequency, weekday, with_days
 from backroutine.routine.model import FORMAT_VERSION, MAX_REPS, MAX_SECONDS, MAX_SETS, Growth
 
 _DURATION_PART = re.compile(
@@ -328,7 +328,10 @@ class _Strict(BaseModel):
 
     def to_model(self) -> Any:
         """This validated part of the file as plain `backroutine.routine.model` data."""
-        return self.plain(**{name: _plain(getattr(self, name)) for name in type(self).model_fields})
+        return self.plain(**self._plain_fields())
+
+    def _plain_fields(self) -> dict[str, Any]:
+        return {name: _plain(getattr(self, name)) for name in type(self).model_fields}
 
 
 def _plain(value: Any) -> Any:
@@ -530,7 +533,42 @@ def _exercise_step_rules(schema: dict[str, Any]) -> None:
     }
 
 
-class ExerciseStep(_Strict):
+def _weekday(value: Any) -> int:
+    try:
+        return weekday(value)
+    except ValueError as error:
+        raise PydanticCustomError("weekday", str(error)) from None
+
+
+Weekday = Annotated[
+    int,
+    BeforeValidator(_weekday),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*$",
+            "examples": ["mon", "wed", "fri"],
+        }
+    ),
+]
+Weekdays = Annotated[list[Weekday], Field(min_length=1, max_length=7)]
+
+
+class StepSchedule(_Strict):
+    """When a step is played: on named weekdays, or from a routine week on (format 2)."""
+
+    days: Weekdays | None = None
+    """The weekdays this step is done on, e.g. [mon, thu]; every day if not given."""
+    from_week: Annotated[int, Field(ge=1, le=MAX_WEEK)] | None = None
+    """The routine week this step starts in, e.g. 4 (week 1 is the first week done)."""
+
+    def _plain_fields(self) -> dict[str, Any]:
+        fields = super()._plain_fields()
+        fields["days"] = tuple(sorted(set(self.days or ())))
+        return fields
+
+
+class ExerciseStep(StepSchedule):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps`."""
 
     model_config = ConfigDict(json_schema_extra=_exercise_step_rules)
@@ -630,12 +668,66 @@ Step = Annotated[
 ]
 
 
+_ASK_EVERY = re.compile(
+    r"(?:(?:after\s+)?(?:every|each)\s+)?session"
+    r"|(?:every\s+)?(?P<amount>\d+)?\s*(?P<unit>days?|weeks?)"
+)
+
+
+def parse_ask_every(value: Any) -> int:
+    """Days between two stage questions from `1 week`, `3 days`, `2 weeks`; 0 for `session`."""
+    match = _ASK_EVERY.fullmatch(str(value).strip().lower()) if isinstance(value, str) else None
+    if match is None:
+        raise PydanticCustomError(
+            "ask_every",
+            "write how often to ask, e.g. 1 week, 3 days or every session",
+        )
+    if match["unit"] is None:
+        return 0
+    amount = int(match["amount"] or 1)
+    if amount != 1 and not match["unit"].endswith("s"):
+        raise PydanticCustomError(
+            "ask_every", "write {amount} {unit}s", {"amount": amount, "unit": match["unit"]}
+        )
+    days = amount * (7 if match["unit"].startswith("week") else 1)
+    if not 1 <= days <= MAX_WEEK * 7:
+        raise PydanticCustomError("ask_every", "ask at least once in ten years, at most daily")
+    return days
+
+
+class Stage(_Strict):
+    """One level of a staged routine: its steps, and when the patient moves on (format 2)."""
+
+    plain = model.Stage
+
+    name: ShortText = Field(min_length=1)
+    """What the stage is called, e.g. Lying face down."""
+    move_on: LongText | None = None
+    """When to move on, in the patient's words, e.g. when you can do 10 without pain."""
+    ask_every: (
+        Annotated[
+            int,
+            BeforeValidator(parse_ask_every),
+            WithJsonSchema({"type": "string", "examples": ["1 week", "3 days", "every session"]}),
+        ]
+        | None
+    ) = None
+    """How often to ask whether you can move on: 1 week if not given, or every session."""
+    steps: list[Step] = Field(min_length=1, max_length=200)
+    """The exercises and rests of this stage, in order."""
+
+    def _plain_fields(self) -> dict[str, Any]:
+        fields = super()._plain_fields()
+        fields["ask_every"] = 7 if self.ask_every is None else self.ask_every
+        return fields
+
+
 class Routine(_Strict):
     """A home exercise routine as a therapist writes it."""
 
     plain = model.Routine
 
-    backroutine: Literal[1] = FORMAT_VERSION
+    backroutine: Literal[1, 2] = FORMAT_VERSION
     """Format version; absent means the current one."""
     title: ShortText = Field(min_length=1)
     """The routine's name."""
@@ -687,11 +779,26 @@ class Routine(_Strict):
         Annotated[
             Frequency,
             BeforeValidator(_frequency),
-            WithJsonSchema({"type": "string", "examples": ["daily", "2 per day", "3 per week"]}),
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "examples": [
+                        "daily",
+                        "2 per day",
+                        "1-2 per day",
+                        "3 per week",
+                        "as needed",
+                        "every 2 hours between 08:00 and 20:00",
+                    ],
+                }
+            ),
         ]
         | None
     ) = None
-    """How often to do it: daily, 2 per day, 3 per week."""
+    """How often: daily, 2 per day, 1-2 per day, 3 per week, as needed, every 2 hours between
+    08:00 and 20:00."""
+    on: Weekdays | None = None
+    """The weekdays the routine is done on, e.g. [mon, wed, fri]."""
     tags: list[ShortText] = Field(default_factory=list, max_length=20)
     """Words to find it by."""
     safety: list[LongText] = Field(default_factory=list, max_length=20)
@@ -700,13 +807,46 @@ class Routine(_Strict):
     """Values every exercise step inherits."""
     progression: Progression | None = None
     """How every exercise's numbers grow week by week (a step's own progression wins)."""
-    steps: list[Step] = Field(min_length=1, max_length=200)
-    """The exercises and rests, in order."""
+    steps: list[Step] | None = Field(default=None, min_length=1, max_length=200)
+    """The exercises and rests, in order (or give stages, each with its steps)."""
+    stages: list[Stage] | None = Field(default=None, min_length=2, max_length=20)
+    """Levels the patient moves through, each with its steps and when to move on."""
+
+    @model_validator(mode="after")
+    def _steps_or_stages(self) -> Routine:
+        if (self.steps is None) == (self.stages is None):
+            raise PydanticCustomError(
+                "stages",
+                "give the routine steps, or stages each with their steps, not both"
+                if self.steps
+                else "give the routine its steps (or stages, each with its steps)",
+            )
+        if self.on is not None and self.frequency is not None:
+            _with_days(self.frequency, self.on)
+        return self
+
+    def _plain_fields(self) -> dict[str, Any]:
+        fields = super()._plain_fields()
+        on = fields.pop("on")
+        if on is not None:
+            fields["frequency"] = _with_days(self.frequency or Frequency(1, "day"), on)
+        if self.stages is not None:
+            fields["steps"] = fields["stages"][0].steps
+        else:
+            fields["stages"] = ()
+        return fields
+
+
+def _with_days(frequency: Frequency, days: list[int]) -> Frequency:
+    try:
+        return with_days(frequency, days)
+    except ValueError as error:
+        raise PydanticCustomError("frequency", str(error)) from None
 
 
 KEYS = frozenset(
     name
-    for schema_class in (Routine, ExerciseStep, Defaults, Progression)
+    for schema_class in (Routine, ExerciseStep, Defaults, Progression, Stage)
     for name in schema_class.model_fields
 )
 """Every key of the format, in any place."""

@@ -1,0 +1,62 @@
+"""Which steps a session plays: those of the patient's stage, for this weekday and week.
+
+A staged routine (`stages:`) plays the steps of one stage at a time; a step with `days:`
+is played on those weekdays only, one with `from_week:` from that routine week on. Pure
+functions: the stage, the week and the day come from the caller (the session workflow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from backroutine.routine.model import ExerciseStep, RestStep, Routine, Stage, Step
+
+
+def stage_count(routine: Routine) -> int:
+    """How many stages the routine has: 1 for a routine without `stages:`."""
+    return max(1, len(routine.stages))
+
+
+def stage_of(routine: Routine, number: int) -> Stage | None:
+    """Stage `number` (1 is the first), within the routine's stages; None without stages."""
+    if not routine.stages:
+        return None
+    return routine.stages[min(max(number, 1), len(routine.stages)) - 1]
+
+
+def routine_for_day(routine: Routine, *, stage: int = 1, week: int = 1, day: date) -> Routine:
+    """`routine` as played on `day`, in routine week `week`, at stage `stage`.
+
+    When no step is for `day` (a session on a day the therapist did not plan), every step
+    of the stage that has started by `week` is played rather than none.
+    """
+    chosen = stage_of(routine, stage)
+    steps = chosen.steps if chosen is not None else routine.steps
+    started = [step for step in steps if _started(step, week)]
+    today = [step for step in started if _on(step, day)]
+    if not any(isinstance(step, ExerciseStep) for step in today):
+        today = started
+    if len(today) == len(steps):  # nothing left out: the steps exactly as written
+        return routine if chosen is None else replace(routine, steps=steps)
+    return replace(routine, steps=_tidy_rests(today or list(steps)))
+
+
+def _started(step: Step, week: int) -> bool:
+    return not isinstance(step, ExerciseStep) or step.from_week is None or step.from_week <= week
+
+
+def _on(step: Step, day: date) -> bool:
+    return not isinstance(step, ExerciseStep) or not step.days or day.weekday() in step.days
+
+
+def _tidy_rests(steps: list[Step]) -> tuple[Step, ...]:
+    """Without the rests left first, last or twice in a row by the steps taken out."""
+    tidy: list[Step] = []
+    for step in steps:
+        if isinstance(step, RestStep) and (not tidy or isinstance(tidy[-1], RestStep)):
+            continue
+        tidy.append(step)
+    while len(tidy) > 1 and isinstance(tidy[-1], RestStep):
+        tidy.pop()
+    return tuple(tidy)
