@@ -106,7 +106,7 @@ CATALOGUE = {
         "7:7: tips: the item starts with an en dash '–' (a word processor puts them in): start each item with a plain hyphen '- '",
     ],
     "frequency-bad": [
-        "2:12: frequency: 'every other day' is not a frequency: write daily, 2 per day or 3 per week",
+        "2:12: frequency: 'every other day' is not a frequency: write daily, 2 per day, 3 per week, as needed or every 2 hours between 08:00 and 20:00",
     ],
     "hold-as-clock": [],
     "hold-decimal": [

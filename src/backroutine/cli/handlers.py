@@ -91,7 +91,10 @@ def list_routines(args: argparse.Namespace) -> int:
     entries = find_routines(user_dir)
     sessions = (
         _logged_sessions(args)
-        if any(entry.loaded and has_progression(entry.loaded.routine) for entry in entries)
+        if any(
+            entry.loaded and (has_progression(entry.loaded.routine) or entry.loaded.routine.stages)
+            for entry in entries
+        )
         else []
     )
     names = {entry.path: printable(entry.name) for entry in entries}
@@ -105,6 +108,8 @@ def list_routines(args: argparse.Namespace) -> int:
                 progressed, week = as_of(entry.loaded, sessions, date.today())
                 routine = progressed.routine
                 often += f", week {week}"
+            if routine.stages:
+                often += f", {_stage_now(args, entry.loaded, sessions)}"
             print(
                 f"{names[entry.path]:<{width}}  {printable(routine.title)}: "
                 f"{routine_summary(routine)}{often}{origin}"
@@ -130,6 +135,18 @@ def _logged_sessions(args: argparse.Namespace) -> list:
     except CannotOpenLog as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return []
+
+
+def _stage_now(args: argparse.Namespace, loaded, sessions) -> str:
+    """The patient's stage in a staged routine, in words, e.g. `stage 2 of 3, On elbows`."""
+    from backroutine.routine.stages import stage_said
+
+    path = str(loaded.source.resolve())
+    stage = 1
+    if any(session.routine_path == path for session in sessions):
+        with open_log(args) as log:
+            stage = log.current_stage(path)
+    return stage_said(loaded.routine, stage)
 
 
 def schema(args: argparse.Namespace) -> int:

@@ -100,12 +100,23 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     import time
 
     from backroutine.base.text import printable
-    from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
+    from backroutine.plain.session import (
+        PlainSession,
+        ask_stage,
+        check_out,
+        offer_resume,
+        terminal_keys,
+    )
     from backroutine.routine.catalog import load_entry
     from backroutine.routine.words import week_said
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.session.recorder import local_now
-    from backroutine.session.workflow import EngineOptions, start_session, this_week
+    from backroutine.session.workflow import (
+        EngineOptions,
+        stage_question,
+        start_session,
+        this_week,
+    )
 
     entry = load_entry(path)
     if entry.loaded is None:
@@ -168,6 +179,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         if asking:
             _wait_until_saved(log)  # the check-out reads the session back
             check_out(recorder, ask=_ask_or_skip)
+            _wait_until_saved(log)  # the stage question reads the pain after
+            question = stage_question(log, played, recorder.session_id, local_now())
+            ask_stage(question, log, ask=_ask_or_skip)
         _wait_until_saved(log)
     return EXIT_OK if status == "finished" else EXIT_INVALID
 

@@ -36,6 +36,7 @@ SESSION_COLUMNS = (
     "routine_path",
     "routine_sha256",
     "frequency",
+    "stage",
     "started_local",
     "started_utc",
     "time_zone",
@@ -107,6 +108,7 @@ def _session_fields(session: SessionRecord, review: PainReview) -> dict[str, Any
         "routine_path": session.routine_path,
         "routine_sha256": session.routine_sha256,
         "frequency": str(session.frequency) if session.frequency else None,
+        "stage": session.stage,
         "started_local": session.started.isoformat(),
         "started_utc": session.started.astimezone(timezone.utc).isoformat(),
         "time_zone": session.time_zone,
@@ -333,6 +335,8 @@ def summary_lines(history: RoutineHistory) -> list[str]:
         f"  Prescribed: {often}. Sessions completed: {history.completed}, "
         f"the last on {_day(history.last_day)}.",
     ]
+    if history.stage is not None:
+        lines.append(f"  Stage now: {history.stage}.")
     if history.none_done:
         lines += [
             f"  {_count(history.none_done, 'session')} with no exercise done "

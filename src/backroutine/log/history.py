@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
@@ -117,6 +117,8 @@ class RoutineHistory:
     """Exercises skipped or marked hurt over the last 12 weeks, the most often first."""
     notes: list[SessionNote]
     """The latest notes, the newest first."""
+    stage: int | None = None
+    """The stage the patient is at in a staged routine (None: not staged)."""
 
 
 def today_in(tz: tzinfo | None = None, now: datetime | None = None) -> date:
@@ -167,6 +169,10 @@ def streak(sessions: Sequence[SessionRecord], frequency: Frequency, today: date)
     yet does not end a daily streak.
     """
     counts = completed_per_period(sessions, frequency.period)
+    if frequency.as_needed:  # no target, so no run of met targets
+        return Streak(0, 0, "day")
+    if frequency.on:
+        return _streak_on_days(counts, frequency, today)
     step = timedelta(days=1 if frequency.period == "day" else 7)
     met = sorted(start for start, count in counts.items() if count >= frequency.count)
 
@@ -187,11 +193,39 @@ def streak(sessions: Sequence[SessionRecord], frequency: Frequency, today: date)
     return Streak(current, max(best, current), frequency.period)
 
 
+def _streak_on_days(counts: Counter[date], frequency: Frequency, today: date) -> Streak:
+    """A streak of the named weekdays (`on: [mon, wed, fri]`): the days between do not count."""
+    days = sorted(counts)
+    first = days[0] if days else today
+    planned = [
+        first + timedelta(days=n)
+        for n in range((today - first).days + 1)
+        if frequency.expected_on(first + timedelta(days=n))
+    ]
+    if planned and planned[-1] == today and counts[today] < frequency.count:
+        planned.pop()  # today's session not done yet does not break the streak
+    best = run = 0
+    for day in planned:
+        run = run + 1 if counts[day] >= frequency.count else 0
+        best = max(best, run)
+    return Streak(run, best, "day")
+
+
 def adherence(
     sessions: Sequence[SessionRecord], frequency: Frequency, first: date, last: date
 ) -> Adherence:
-    """Done against prescribed over the whole periods from `first`'s to `last`'s."""
+    """Done against prescribed over the whole periods from `first`'s to `last`'s.
+
+    `as needed` prescribes nothing (so no percentage); named weekdays prescribe only theirs.
+    """
     counts = completed_per_period(sessions, frequency.period)
+    if frequency.as_needed or frequency.on:
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        expected = {day: frequency.expected_on(day) for day in days}
+        done = sum(
+            counts[day] if frequency.as_needed else min(counts[day], expected[day]) for day in days
+        )
+        return Adherence(done, sum(expected.values()))
     step = timedelta(days=1 if frequency.period == "day" else 7)
     done = prescribed = 0
     start = period_start(first, frequency.period)
@@ -340,6 +374,7 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
         flag_run=flag_run(points),
         troubles=troubles(s for s in sessions if local_day(s) >= trouble_since),
         notes=latest_notes(sessions),
+        stage=latest.stage,
     )
 
 
@@ -367,4 +402,9 @@ def read_history(
     recent = datetime.combine(week_start(today) - timedelta(weeks=weeks), time(), moment.tzinfo)
     detailed = {session.id: session for session in log.sessions(since=recent, with_exercises=True)}
     sessions = [detailed.get(session.id, session) for session in log.sessions()]
-    return histories(sessions, today)
+    return [
+        # A stage question answered after the latest session moved the patient on (or back).
+        history if history.stage is None else replace(history, stage=log.current_stage(path))
+        for history in histories(sessions, today)
+        for path in [history.routine_path]
+    ]

@@ -20,10 +20,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from backroutine.routine.frequency import Frequency
+from backroutine.routine.frequency import Frequency, parse_frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 RETRY_TIMEOUT_MS = 100
 """How long a retry waits for a lock while writes are already waiting."""
@@ -94,6 +94,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX check_in_by_time ON check_in (asked_utc);
     """,
+    # Version 3 (format 2): a frequency in words (`every 2 hours between 08:00 and 20:00`,
+    # `as needed`...), the stage each session was done at, and every stage question asked.
+    """
+    ALTER TABLE session ADD COLUMN frequency TEXT;
+    ALTER TABLE session ADD COLUMN stage INTEGER CHECK (stage >= 1);
+    CREATE TABLE stage_answer (
+        id INTEGER PRIMARY KEY,
+        routine_path TEXT NOT NULL,
+        session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
+        asked_utc TEXT NOT NULL,
+        utc_offset_minutes INTEGER NOT NULL,
+        question TEXT NOT NULL CHECK (question IN ('move_on', 'go_back')),
+        answer INTEGER NOT NULL CHECK (answer IN (0, 1)),
+        stage_before INTEGER NOT NULL CHECK (stage_before >= 1),
+        stage_after INTEGER NOT NULL CHECK (stage_after >= 1)
+    );
+    CREATE INDEX stage_answer_by_routine ON stage_answer (routine_path, asked_utc);
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -124,6 +142,23 @@ class CheckInRecord:
     """Every piece of advice shown, in the words shown."""
     session_id: int | None = None
     """The session it came before; None when none followed."""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class StageAnswer:
+    """The patient's answer to a stage question after a session: move on, or go back."""
+
+    routine_path: str
+    asked_at: datetime
+    """When it was answered, in the patient's local UTC offset then."""
+    question: Literal["move_on", "go_back"]
+    answer: bool
+    stage_before: int
+    stage_after: int
+    """The stage from then on: one up on a yes to move on, one down on a yes to go back."""
+    session_id: int | None = None
+    """The session it was asked after."""
     id: int | None = None
 
 
@@ -233,6 +268,18 @@ class SessionRecord:
     """When the session started or last finished a segment (None: logged before version 2)."""
     settled_next_morning: bool | None = None
     """The answer at a later check-in: was the pain back to usual by the next morning."""
+    stage: int | None = None
+    """The stage of a staged routine the session was done at (None: not staged)."""
+
+
+def _frequency(text: str | None, count: int | None, period: str | None) -> Frequency | None:
+    """A logged frequency: its words (version 3), else its count and period (before)."""
+    if text:
+        with suppress(ValueError):  # words a later backroutine wrote: count and period
+            return parse_frequency(text)
+    if count and period in ("day", "week"):
+        return Frequency(count, "day" if period == "day" else "week")
+    return None
 
 
 def _utc_text(moment: datetime) -> str:
@@ -378,6 +425,7 @@ class CompletionLog:
         started: datetime,
         time_zone: str,
         pain_before: int | None = None,
+        stage: int | None = None,
     ) -> int:
         """Add an in-progress session and return its id. `started` must be timezone-aware.
 
@@ -396,12 +444,14 @@ class CompletionLog:
             pain_before,
             planned_seconds,
             _utc_text(started),
+            str(frequency) if frequency else None,
+            stage,
         )
         insert = (
             "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
             " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
-            " status, pain_before, planned_seconds, last_progress_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)"
+            " status, pain_before, planned_seconds, last_progress_utc, frequency, stage)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?, ?)"
         )
         return self._insert("session", insert, values)
 
@@ -523,6 +573,56 @@ class CompletionLog:
             ),
         )
 
+    def record_stage_answer(self, answer: StageAnswer) -> int:
+        """Add a stage question's answer (its `id` is ignored) and return its id."""
+        return self._insert(
+            "stage_answer",
+            "INSERT INTO stage_answer (id, routine_path, session_id, asked_utc,"
+            " utc_offset_minutes, question, answer, stage_before, stage_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                answer.routine_path,
+                answer.session_id,
+                _utc_text(answer.asked_at),
+                _offset_minutes(answer.asked_at),
+                answer.question,
+                answer.answer,
+                answer.stage_before,
+                answer.stage_after,
+            ),
+        )
+
+    def stage_answers(self, routine_path: str) -> list[StageAnswer]:
+        """Every stage question answered for the routine at `routine_path`, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, routine_path, session_id, asked_utc, utc_offset_minutes, question,"
+            " answer, stage_before, stage_after FROM stage_answer WHERE routine_path = ?"
+            " ORDER BY asked_utc, id",
+            (routine_path,),
+        ).fetchall()
+        return [
+            StageAnswer(
+                id=row[0],
+                routine_path=row[1],
+                session_id=row[2],
+                asked_at=_from_utc_text(row[3], row[4]),
+                question=row[5],
+                answer=bool(row[6]),
+                stage_before=row[7],
+                stage_after=row[8],
+            )
+            for row in rows
+        ]
+
+    def current_stage(self, routine_path: str) -> int:
+        """The stage the patient is at in the routine at `routine_path`: 1 until they move on."""
+        row = self._db.execute(
+            "SELECT stage_after FROM stage_answer WHERE routine_path = ?"
+            " ORDER BY asked_utc DESC, id DESC LIMIT 1",
+            (routine_path,),
+        ).fetchone()
+        return row[0] if row else 1
+
     def attach_check_in(self, check_in_id: int, session_id: int) -> None:
         """Link a check-in to the session that followed it."""
         self._write(
@@ -600,7 +700,8 @@ class CompletionLog:
             " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
             " last_progress_utc,"
             " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
-            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1)"
+            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1),"
+            " frequency, stage"
             f" FROM session {where} ORDER BY started_utc, id",
             parameters,
         ).fetchall()
@@ -618,7 +719,7 @@ class CompletionLog:
                 routine_title=row[1],
                 routine_path=row[2],
                 routine_sha256=row[3],
-                frequency=Frequency(row[4], row[5]) if row[4] else None,
+                frequency=_frequency(row[20], row[4], row[5]),
                 started=_from_utc_text(row[6], row[7]),
                 time_zone=row[8],
                 ended=_from_utc_text(row[9], row[7]) if row[9] else None,
@@ -633,6 +734,7 @@ class CompletionLog:
                 exercises_done=row[17],
                 last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
                 settled_next_morning=None if row[19] is None else bool(row[19]),
+                stage=row[21],
             )
             for row in rows
         ]

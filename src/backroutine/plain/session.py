@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TextIO
 
 from backroutine.base.text import human_duration, printable
@@ -55,7 +56,13 @@ from backroutine.session.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.session.workflow import EngineOptions, ResumeOffer, next_resume_offer
+from backroutine.session.recorder import local_now
+from backroutine.session.workflow import (
+    EngineOptions,
+    ResumeOffer,
+    StageQuestion,
+    next_resume_offer,
+)
 
 KEYS_HELP = (
     "Keys: space pause/resume, Enter done/ready, n skip, b back, + add 10 s, "
@@ -345,6 +352,25 @@ def check_out(recorder, *, ask: Callable[[str], str] = input, out: TextIO = sys.
     keep = "Enter to keep the one you wrote" if said.note else "Enter to skip"
     note = ask(f"A note for your therapist ({keep}): ").strip()
     recorder.check_out(said.pain_after if pain_after is None else pain_after, note or said.note)
+
+
+def ask_stage(
+    question: StageQuestion | None,
+    log: CompletionLog,
+    *,
+    ask: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+    now: Callable[[], datetime] = local_now,
+) -> None:
+    """Ask the stage question after a session, if there is one, and keep the answer.
+
+    Enter is a no: the patient stays at their stage, as the therapist would want when unsure.
+    """
+    if question is None:
+        return
+    print(question.text, file=out)
+    yes = ask_yes_no("Type y or n (Enter for no): ", ask, out, default=False)
+    print(question.answer(log, bool(yes), now()), file=out)
 
 
 def offer_resume(

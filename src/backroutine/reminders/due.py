@@ -5,7 +5,10 @@ in their own routines folder. Due means:
 
 - N per day: fewer than N completed today;
 - N per week: fewer than N completed this (Monday-first, local) week, and none today;
-- no frequency: never due.
+- N per day on named weekdays: fewer than N completed today, on those days only;
+- a range, 1-2 per day: fewer than its lower end (the target) completed;
+- every N hours between two times: fewer than the times it falls in that window;
+- as needed, or no frequency: never due (an as-needed routine still says how often it was done).
 
 Days and weeks are counted as `backroutine.log.history` counts them, so `due` and `history`
 always agree.
@@ -45,16 +48,21 @@ class DueStatus:
     done_today: int
     done_this_week: int
     streak: Streak
+    today: date
 
     @property
     def due(self) -> bool:
         """True while another session is expected today."""
         if self.frequency.period == "day":
-            return self.done_today < self.frequency.count
+            return self.done_today < self.frequency.expected_on(self.today)
         return self.done_this_week < self.frequency.count and self.done_today == 0
 
     def describe(self) -> str:
         """One line, e.g. `Core stability: due today, 1 of 3 this week done; streak 5 days`."""
+        if self.frequency.as_needed:
+            return f"{self.routine.title}: as needed, done {_times(self.done_today)} today"
+        if self.frequency.period == "day" and not self.frequency.expected_on(self.today):
+            return f"{self.routine.title}: not today ({self.frequency})"
         count, period = self.frequency.count, self.frequency.period
         done = self.done_today if period == "day" else self.done_this_week
         when = "today" if period == "day" else "this week"
@@ -84,6 +92,7 @@ def due_status(
         done_today=completed_per_period(sessions, "day")[today],
         done_this_week=completed_per_period(sessions, "week")[week_start(today)],
         streak=streak(sessions, frequency, today),
+        today=today,
     )
 
 
@@ -127,6 +136,10 @@ def followed_routines(
                 _run_name(Path(session.routine_path)),
             )
     return list(followed.values())
+
+
+def _times(count: int) -> str:
+    return {0: "no times", 1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def _run_name(path: Path) -> str:

@@ -1,7 +1,9 @@
 """Calendar events for a routine: recurring, with an alarm, matching its frequency.
 
 Daily and N per day become one daily event per time of day; N per week one weekly event
-on N days. Times are in the patient's zone (so 08:00 stays 08:00 across daylight saving),
+on N days; named weekdays (`on: [mon, wed, fri]`) weekly events on those days; `every 2
+hours between 08:00 and 20:00` one daily event at each time in the window; a range
+(`1-2 per day`) events for its lower end, the target. `as needed` has no events. Times are in the patient's zone (so 08:00 stays 08:00 across daylight saving),
 or floating when the zone has no IANA name. UIDs are stable, so importing a new file for
 the same routine updates the events instead of doubling them.
 """
@@ -59,7 +61,7 @@ class Schedule:
     def describe(self) -> str:
         """E.g. `daily at 08:00` or `3 per week on mo, we, fr at 18:00`."""
         at = ", ".join(moment.strftime("%H:%M") for moment in self.times)
-        if self.days is None:
+        if self.days is None or self.frequency.on:  # named days are in the frequency's words
             return f"{self.frequency} at {at}"
         return f"{self.frequency} on {', '.join(self.days)} at {at}"
 
@@ -97,6 +99,22 @@ def schedule_for(frequency: Frequency | None, at: Sequence[str], days: str | Non
     """The schedule for `frequency` from the `--at` and `--days` given (defaults otherwise)."""
     frequency = frequency or DAILY
     times = sorted({parse_clock_time(text) for text in at})
+    if frequency.as_needed:
+        raise ScheduleError("the routine is done as needed: it has no times to put in a calendar")
+    if frequency.every_minutes is not None and frequency.window is not None:
+        if at or days:
+            raise ScheduleError(f"{frequency} sets its own times: leave out --at and --days")
+        return Schedule(frequency, rhythm_times(frequency), _named_days(frequency))
+    if frequency.on:
+        if days:
+            raise ScheduleError(f"{frequency} names its days: leave out --days")
+        if times and len(times) != frequency.count:
+            raise ScheduleError(
+                f"{frequency} needs {frequency.count} different --at times, not {len(times)}"
+            )
+        return Schedule(
+            frequency, tuple(times or default_times(frequency.count)), _named_days(frequency)
+        )
     if frequency.period == "day":
         if days:
             raise ScheduleError(f"{frequency} is every day: --days is for routines done per week")
@@ -118,6 +136,19 @@ def schedule_for(frequency: Frequency | None, at: Sequence[str], days: str | Non
             f"{frequency} is more than once a day on some days: use a per-day frequency"
         )
     return Schedule(frequency, tuple(times or [FIRST_TIME]), tuple(chosen))
+
+
+def rhythm_times(frequency: Frequency) -> tuple[time, ...]:
+    """The times of day of `every N hours between A and B`: A, A + N... up to B."""
+    assert frequency.window is not None and frequency.every_minutes is not None
+    start = frequency.window[0].hour * 60 + frequency.window[0].minute
+    return tuple(
+        time(*divmod(start + n * frequency.every_minutes, 60)) for n in range(frequency.count)
+    )
+
+
+def _named_days(frequency: Frequency) -> tuple[str, ...] | None:
+    return tuple(WEEKDAYS[day] for day in frequency.on) if frequency.on else None
 
 
 def routine_calendar(

@@ -103,7 +103,7 @@ def _parse_without_days(text: str, value: str) -> Frequency:
         return Frequency(1, "week")
     if text in {"as needed", "as required", "when needed", "prn"}:
         return Frequency(0, "day", as_needed=True)
-    if text.startswith("every "):
+    if _EVERY.fullmatch(text) or re.fullmatch(r"every \d+ \S+( between .*)?", text):
         return _parse_every(text)
     match = _FREQUENCY.fullmatch(text)
     if match:
@@ -119,8 +119,8 @@ def _parse_without_days(text: str, value: str) -> Frequency:
         if 1 <= count <= limit and (most is None or most <= limit):
             return Frequency(count, match["period"], most=most)
     raise ValueError(
-        f"'{value[:40]}' is not a frequency: write daily, 2 per day, 1-2 per day, 3 per week, "
-        "as needed or every 2 hours between 08:00 and 20:00"
+        f"'{value[:40]}' is not a frequency: write daily, 2 per day, 3 per week, as needed "
+        "or every 2 hours between 08:00 and 20:00"
     )
 
 

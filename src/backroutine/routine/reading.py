@@ -517,6 +517,8 @@ def _explain(item: dict, loc: KeyPath) -> str:
     if kind == "string_pattern_mismatch" and loc == ("exercises",):
         key = printable(str(item.get("input"))[:40])
         return f"'{key}': an exercise id is lower-case letters, digits and '-', e.g. bird-dog"
+    if kind == "stages" and not loc:
+        return printable(item["msg"])
     if kind in {"duration", "count", "frequency", "timing", "progression", "weeks", "version"} | {
         "weekday",
         "ask_every",

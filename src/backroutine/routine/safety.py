@@ -343,6 +343,26 @@ def pain_flag(
     return review_pain(before, after, settled, earlier_afters).flag
 
 
+def pain_worse(
+    before: int | None, after: int | None, earlier_afters: Sequence[int | None] = ()
+) -> bool:
+    """Whether the pain after a session is worse: higher than before it, or flagged by the
+    pain rule for the session itself (too high after, or rising). Stages go back on it."""
+    if after is None:
+        return False
+    if before is not None and after > before:
+        return True
+    return after > PAIN_ACCEPTABLE_MAX or rising([*earlier_afters, after])
+
+
+def go_back_offer(easier_stage: str) -> str:
+    """The offer to go back a stage after a session that made the pain worse."""
+    return (
+        f"Your pain is worse after this session. If your symptoms get worse, go back to the "
+        f"stage before. Go back to {easier_stage} from your next session?"
+    )
+
+
 def rising(afters: Sequence[int | None]) -> bool:
     """Whether the latest `TREND_SESSIONS` scores went up each time, ending above safe."""
     if not afters or afters[-1] is None:

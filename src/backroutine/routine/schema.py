@@ -725,6 +725,9 @@ class Stage(_Strict):
 class Routine(_Strict):
     """A home exercise routine as a therapist writes it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["steps"]}, {"required": ["stages"]}]}
+    )
     plain = model.Routine
 
     backroutine: Literal[1, 2] = FORMAT_VERSION
@@ -807,19 +810,19 @@ class Routine(_Strict):
     """Values every exercise step inherits."""
     progression: Progression | None = None
     """How every exercise's numbers grow week by week (a step's own progression wins)."""
-    steps: list[Step] | None = Field(default=None, min_length=1, max_length=200)
+    # Left out with stages; given, it must be a list (`steps:` alone "has no value").
+    steps: list[Step] = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
     """The exercises and rests, in order (or give stages, each with its steps)."""
     stages: list[Stage] | None = Field(default=None, min_length=2, max_length=20)
     """Levels the patient moves through, each with its steps and when to move on."""
 
     @model_validator(mode="after")
     def _steps_or_stages(self) -> Routine:
-        if (self.steps is None) == (self.stages is None):
+        if self.steps is None and self.stages is None:
+            raise PydanticCustomError("stages", "the routine needs steps: add steps:")
+        if self.steps is not None and self.stages is not None:
             raise PydanticCustomError(
-                "stages",
-                "give the routine steps, or stages each with their steps, not both"
-                if self.steps
-                else "give the routine its steps (or stages, each with its steps)",
+                "stages", "give the routine steps, or stages each with its steps, not both"
             )
         if self.on is not None and self.frequency is not None:
             _with_days(self.frequency, self.on)

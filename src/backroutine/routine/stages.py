@@ -60,3 +60,31 @@ def _tidy_rests(steps: list[Step]) -> tuple[Step, ...]:
     while len(tidy) > 1 and isinstance(tidy[-1], RestStep):
         tidy.pop()
     return tuple(tidy)
+
+
+# --- the words about stages: the one place they are written ---------------------------
+
+
+def stage_said(routine: Routine, number: int) -> str:
+    """E.g. `stage 2 of 3, On elbows`."""
+    stage = stage_of(routine, number)
+    name = f", {stage.name}" if stage is not None else ""
+    return f"stage {number} of {stage_count(routine)}{name}"
+
+
+def move_on_question(routine: Routine, number: int) -> str:
+    """The question after a session: does the patient meet the stage's criterion?"""
+    stage = stage_of(routine, number)
+    criterion = stage.move_on if stage is not None and stage.move_on else "when you are ready"
+    return (
+        f"You are at {stage_said(routine, number)}. Move on {_criterion(criterion)}. "
+        f"Is that true for you now? A yes moves you on to {stage_said(routine, number + 1)}."
+    )
+
+
+def _criterion(text: str) -> str:
+    """`move_on` as written, after "Move on": `when you can...` or `once pain has eased`."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0].lower()
+    lowered = text[0].lower() + text[1:] if text else text
+    return lowered if first in {"when", "once", "after", "if", "only"} else f"when: {text}"

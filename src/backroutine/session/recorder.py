@@ -74,9 +74,11 @@ class SessionRecorder:
         engine: SessionEngine,
         *,
         pain_before: int | None = None,
+        stage: int | None = None,
         now: WallClock = local_now,
     ) -> SessionRecorder:
-        """Log a new in-progress session of `loaded` and record `engine`'s events into it."""
+        """Log a new in-progress session of `loaded` (at `stage`, for a staged routine) and
+        record `engine`'s events into it."""
         started = now()
         routine = loaded.routine
         session_id = log.start_session(
@@ -88,6 +90,7 @@ class SessionRecorder:
             started=started,
             time_zone=zone_name(started),
             pain_before=pain_before,
+            stage=stage,
         )
         return cls(log, engine, session_id, now=now)
 

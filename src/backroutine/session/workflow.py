@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine
-from backroutine.routine.progression import as_of, has_progression
+from backroutine.routine.progression import as_of, first_done, has_progression, week_number
+from backroutine.routine.stages import routine_for_day
 from backroutine.routine.words import where_stopped
 from backroutine.session.checkin import checks_in_again
 from backroutine.session.engine import Clock, SessionEngine
 from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
+# The question after a session of a staged routine, asked by both front ends.
+from backroutine.session.stages import StageQuestion as StageQuestion
+from backroutine.session.stages import stage_question as stage_question
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,26 @@ def this_week(
     if log is None or not has_progression(loaded.routine):
         return loaded, None
     return as_of(loaded, log.sessions(), day)
+
+
+def for_today(
+    log: CompletionLog | None, loaded: LoadedRoutine, day: date, stage: int | None
+) -> LoadedRoutine:
+    """`loaded` with the steps played on `day`: those of `stage` (for a staged routine), of
+    `day`'s weekday and of the routine week `day` is in (steps with `from_week`)."""
+    routine = loaded.routine
+    if not routine.stages and not any(step.days or step.from_week for step in routine.exercises):
+        return loaded
+    sessions = log.sessions() if log is not None else []
+    week = week_number(first_done(sessions, loaded.sha256), day)
+    return replace(loaded, routine=routine_for_day(routine, stage=stage or 1, week=week, day=day))
+
+
+def current_stage(log: CompletionLog | None, loaded: LoadedRoutine) -> int | None:
+    """The patient's stage in a staged routine (1 before any answer); None when not staged."""
+    if not loaded.routine.stages:
+        return None
+    return 1 if log is None else log.current_stage(str(loaded.source.resolve()))
 
 
 @dataclass(frozen=True)
@@ -70,11 +94,14 @@ def start_session(
     The recorder subscribes to the engine first, so the log has a segment before any
     front end shows it.
     """
-    progressed, week = this_week(log, loaded, day)
+    stage = current_stage(log, loaded)
+    progressed, week = this_week(log, for_today(log, loaded, day, stage), day)
     engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
     if log is None:
         return NewSession(progressed, week, engine, None)
-    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before)
+    recorder = SessionRecorder.start(
+        log, progressed, engine, pain_before=pain_before, stage=stage
+    )
     if check_in_id is not None:
         log.attach_check_in(check_in_id, recorder.session_id)
     return NewSession(progressed, week, engine, recorder)
@@ -133,7 +160,9 @@ def next_resume_offer(
         try:
             if loaded is None:
                 raise CannotResume("its routine file is gone or no longer valid")
-            loaded, _ = this_week(log, loaded, session.started.date())
+            # As the session started: that day's steps, at the stage it was done at.
+            day = session.started.date()
+            loaded, _ = this_week(log, for_today(log, loaded, day, session.stage), day)
             recorder = SessionRecorder.resume(
                 log, session, loaded, clock, now=now, **asdict(options)
             )

@@ -24,6 +24,7 @@ from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,
     next_resume_offer,
+    stage_question,
     start_session,
 )
 from backroutine.tui.screens.checkin import CheckInScreen
@@ -96,17 +97,23 @@ class AppFlow:
             self.lock.release()
 
     def _last_done(self) -> dict[str, str]:
-        """Routine file name -> when it was last done (as the history counts it), in words."""
+        """Routine file name -> when it was last done (as the history counts it), in words,
+        with the stage the patient is at now in a staged routine."""
         log = self.context.log
         if log is None:
             return {}
         today = self._now().date()
         last: dict[str, str] = {}
+        staged: dict[str, str] = {}
         for session in log.sessions():
             if counts(session):
                 days = (today - session.started.date()).days
                 words = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
                 last[Path(session.routine_path).stem] = words
+                if session.stage is not None:
+                    staged[Path(session.routine_path).stem] = session.routine_path
+        for name, path in staged.items():
+            last[name] += f", now at stage {log.current_stage(path)}"
         return last
 
     # -- resuming --------------------------------------------------------------------
@@ -310,12 +317,31 @@ class AppFlow:
             recorder.check_out(debrief.pain_after, debrief.note or None)
 
         def finished(outcome: SessionOutcome | None) -> None:
-            def debriefed(debrief: Debrief | None) -> None:
+            def done() -> None:
                 self._release_log()  # kept as it was typed, by `keep`
                 if not back_to_picker:
                     self.app.exit()
                 else:
                     self._refresh_picker()
+
+            def debriefed(debrief: Debrief | None) -> None:
+                log = self.context.log
+                if log is None or recorder is None or not log.save_pending():
+                    done()
+                    return
+                question = stage_question(log, loaded, recorder.session_id, self._now())
+                if question is None:
+                    done()
+                    return
+
+                def answered(yes: bool | None) -> None:
+                    self.app.notify(question.answer(log, bool(yes), self._now()), timeout=8)
+                    done()
+
+                # The safe answer is no: the patient stays where they are.
+                self.app.push_screen(
+                    Question(question.text, "Yes", "No", yes_variant="primary"), answered
+                )
 
             summary = SummaryScreen(
                 routine.title,
