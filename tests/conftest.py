@@ -20,6 +20,7 @@ FUNCTIONAL_MODULES = {
     "test_reminders_timers",
     "test_session_lock",
     "test_smoke",
+    "test_stages_plain",
 }
 """Test modules (outside tests/tui/, which is all functional) that start processes or terminals."""
 

@@ -108,6 +108,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         terminal_keys,
     )
     from backroutine.routine.catalog import load_entry
+    from backroutine.routine.stages import stage_started
     from backroutine.routine.words import week_said
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.session.recorder import local_now
@@ -168,6 +169,8 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             played, recorder = new.loaded, new.recorder
             if new.week is not None:
                 print(week_said(new.week))
+            if new.stage is not None:
+                print(printable(stage_started(played.routine, new.stage)))
         else:
             played, recorder = offer.loaded, offer.recorder
             if check_in_id is not None:

@@ -72,6 +72,12 @@ def stage_said(routine: Routine, number: int) -> str:
     return f"stage {number} of {stage_count(routine)}{name}"
 
 
+def stage_started(routine: Routine, number: int) -> str:
+    """Said as a session of a staged routine starts, e.g. `Stage 2 of 3, On elbows.`"""
+    said = stage_said(routine, number)
+    return f"{said[0].upper()}{said[1:]}."
+
+
 def move_on_question(routine: Routine, number: int) -> str:
     """The question after a session: does the patient meet the stage's criterion?"""
     stage = stage_of(routine, number)

@@ -77,6 +77,8 @@ class NewSession:
     engine: SessionEngine
     recorder: SessionRecorder | None
     """None when there is no log to keep the session in."""
+    stage: int | None = None
+    """The stage of a staged routine the session is done at (None: not staged)."""
 
 
 def start_session(
@@ -98,13 +100,13 @@ def start_session(
     progressed, week = this_week(log, for_today(log, loaded, day, stage), day)
     engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
     if log is None:
-        return NewSession(progressed, week, engine, None)
+        return NewSession(progressed, week, engine, None, stage)
     recorder = SessionRecorder.start(
         log, progressed, engine, pain_before=pain_before, stage=stage
     )
     if check_in_id is not None:
         log.attach_check_in(check_in_id, recorder.session_id)
-    return NewSession(progressed, week, engine, recorder)
+    return NewSession(progressed, week, engine, recorder, stage)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backroutine.base.emergency import emergency_number
+from backroutine.base.text import printable
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.safety import CheckInAnswers
+from backroutine.routine.stages import stage_started
 from backroutine.routine.words import week_said
 from backroutine.session.checkin import check_in_context, check_in_record
 from backroutine.session.engine import SessionEngine
@@ -290,6 +292,10 @@ class AppFlow:
         )
         if new.week is not None:
             self.app.notify(week_said(new.week), timeout=4)
+        if new.stage is not None:
+            # The stage's name is the therapist's text: shown literally.
+            said = printable(stage_started(new.loaded.routine, new.stage))
+            self.app.notify(said, timeout=4, markup=False)
         self._play(new.loaded, new.engine, new.recorder, pain_before, back_to_picker=back_to_picker)
 
     def _play(
@@ -335,7 +341,8 @@ class AppFlow:
                     return
 
                 def answered(yes: bool | None) -> None:
-                    self.app.notify(question.answer(log, bool(yes), self._now()), timeout=8)
+                    said = printable(question.answer(log, bool(yes), self._now()))
+                    self.app.notify(said, timeout=8, markup=False)
                     done()
 
                 # The safe answer is no: the patient stays where they are.
