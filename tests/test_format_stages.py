@@ -285,7 +285,10 @@ def test_a_version_2_log_is_migrated_keeping_its_sessions(tmp_path):
 
 
 def test_a_frequency_pattern_is_logged_in_its_words(tmp_path):
-    text = "title: T\nfrequency: every 2 hours between 08:00 and 20:00\nsteps:\n  - {name: A, hold: 1s}\n"
+    text = (
+        "title: T\nfrequency: every 2 hours between 08:00 and 20:00\n"
+        "steps:\n  - {name: A, hold: 1s}\n"
+    )
     loaded = load_routine(write(tmp_path, text))
     with CompletionLog.open(tmp_path / "log.sqlite3") as log:
         start(log, loaded, FakeClock(), MONDAY)

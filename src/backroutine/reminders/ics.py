@@ -3,8 +3,9 @@
 Daily and N per day become one daily event per time of day; N per week one weekly event
 on N days; named weekdays (`on: [mon, wed, fri]`) weekly events on those days; `every 2
 hours between 08:00 and 20:00` one daily event at each time in the window; a range
-(`1-2 per day`) events for its lower end, the target. `as needed` has no events. Times are in the patient's zone (so 08:00 stays 08:00 across daylight saving),
-or floating when the zone has no IANA name. UIDs are stable, so importing a new file for
+(`1-2 per day`) events for its lower end, the target. `as needed` has no events. Times are
+in the patient's zone (so 08:00 stays 08:00 across daylight saving), or floating when the
+zone has no IANA name. UIDs are stable, so importing a new file for
 the same routine updates the events instead of doubling them.
 """
 

@@ -109,7 +109,8 @@ def _parse_without_days(text: str, value: str) -> Frequency:
     if match:
         count = _count(match["count"])
         most = _count(match["most"]) if match["most"] else None
-        limit = 12 if match["period"] == "day" else 21
+        period: Literal["day", "week"] = "day" if match["period"] == "day" else "week"
+        limit = 12 if period == "day" else 21
         if most is not None and not count < most:
             raise ValueError(
                 f"'{value[:40]}': a range goes up, e.g. 1-2 per {match['period']}"
@@ -117,7 +118,7 @@ def _parse_without_days(text: str, value: str) -> Frequency:
                 else f"'{value[:40]}': write {count} per {match['period']}"
             )
         if 1 <= count <= limit and (most is None or most <= limit):
-            return Frequency(count, match["period"], most=most)
+            return Frequency(count, period, most=most)
     raise ValueError(
         f"'{value[:40]}' is not a frequency: write daily, 2 per day, 3 per week, as needed "
         "or every 2 hours between 08:00 and 20:00"
@@ -180,7 +181,7 @@ def weekday(value: Any) -> int:
         if text in {short, full, short[:2]} or (len(text) >= 3 and full.startswith(text)):
             return number
     guess = difflib.get_close_matches(text, _FULL_DAY_NAMES + WEEKDAY_NAMES, n=1, cutoff=0.5)
-    hint = f": did you mean {guess[0][:3]}?" if guess else ": write mon, tue, wed, thu, fri, sat or sun"
+    hint = f": did you mean {guess[0][:3]}?" if guess else f": write {', '.join(WEEKDAY_NAMES)}"
     raise ValueError(f"'{str(value)[:20]}' is not a day of the week{hint}")
 
 

@@ -243,7 +243,8 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
                     )
             elif isinstance(event, yaml.ScalarEvent):
                 value = _scalar(resolver, event, source)
-                awaits_key = stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None
+                parent = stack[-1] if stack else None
+                awaits_key = isinstance(parent, _Mapping) and parent.pending_key is None
                 if isinstance(value, bool) and awaits_key and event.value == "on":
                     value = event.value  # the key `on:` (weekdays), not YAML 1.1's yes
                 attach(value, event.start_mark)
@@ -527,7 +528,7 @@ def _explain(item: dict, loc: KeyPath) -> str:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
-        return "backroutine: this version of backroutine reads formats 1 and 2: write backroutine: 2"
+        return "backroutine: this backroutine reads formats 1 and 2: write backroutine: 2"
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"
     if kind == "string_too_short":

@@ -21,6 +21,7 @@ from backroutine.routine.words import where_stopped
 from backroutine.session.checkin import checks_in_again
 from backroutine.session.engine import Clock, SessionEngine
 from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
+
 # The question after a session of a staged routine, asked by both front ends.
 from backroutine.session.stages import StageQuestion as StageQuestion
 from backroutine.session.stages import stage_question as stage_question
@@ -101,9 +102,7 @@ def start_session(
     engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
     if log is None:
         return NewSession(progressed, week, engine, None, stage)
-    recorder = SessionRecorder.start(
-        log, progressed, engine, pain_before=pain_before, stage=stage
-    )
+    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before, stage=stage)
     if check_in_id is not None:
         log.attach_check_in(check_in_id, recorder.session_id)
     return NewSession(progressed, week, engine, recorder, stage)
