@@ -393,3 +393,49 @@ def test_the_calendar_has_an_event_at_each_time_of_a_rhythm_and_on_named_days(tm
     assert len(schedule_for(parse_frequency("1-2 per day"), [], None).times) == 1
     with pytest.raises(ScheduleError, match="as needed"):
         schedule_for(parse_frequency("as needed"), [], None)
+
+
+def test_the_history_of_an_as_needed_routine_says_how_often_without_a_target(tmp_path):
+    from backroutine.log.export import summary_lines
+    from backroutine.log.history import read_history
+
+    text = "title: Flare-up plan\nfrequency: as needed\nsteps:\n  - {name: Knee rolls, hold: 1s}\n"
+    loaded = load_routine(write(tmp_path, text))
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for _ in range(2):
+            new = start(log, loaded, FakeClock(), MONDAY)
+            finish(log, new, pain_after=None)
+        [history] = read_history(log)
+    lines = summary_lines(history)
+    assert lines[0].startswith("  Prescribed: as needed. Sessions completed: 2,")
+    assert lines[1] == "  Done this week so far: 2 times. Last 4 weeks: 0 times."
+    assert not any("Streak" in line or "%" in line for line in lines)
+
+
+def test_the_handout_lists_the_stages_and_shows_the_patients_stage(tmp_path, capsys):
+    from backroutine.cli.main import main
+    from backroutine.log.store import StageAnswer
+
+    path = write(tmp_path, STAGED)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        log.record_stage_answer(StageAnswer(str(path.resolve()), at(MONDAY), "move_on", True, 1, 2))
+    assert main(["print", str(path), "--data-dir", str(tmp_path)]) == 0
+    handout = capsys.readouterr().out
+    assert (
+        "- Stage 1, Lying face down: move on when the pain has eased or moved towards your "
+        "back (asked after every session)\n"
+        "- Stage 2, On elbows: move on when you can stay 2 minutes without pain (asked every "
+        "week). Your stage now: the exercises below\n"
+        "- Stage 3, Press-ups\n"
+        "- If your symptoms get worse, go back a stage.\n" in handout
+    )
+    assert "### 1. Prone on elbows" in handout and "Lie face down" not in handout
+
+
+def test_the_handout_says_on_which_days_and_from_which_week(tmp_path, capsys):
+    from backroutine.cli.main import main
+
+    assert main(["print", str(write(tmp_path, BY_DAY)), "--data-dir", str(tmp_path)]) == 0
+    handout = capsys.readouterr().out
+    assert "**5 reps; on Mon, Thu**" in handout
+    assert "**hold 20 s; from week 4**" in handout

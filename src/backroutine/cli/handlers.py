@@ -142,11 +142,18 @@ def _stage_now(args: argparse.Namespace, loaded, sessions) -> str:
     from backroutine.routine.stages import stage_said
 
     path = str(loaded.source.resolve())
-    stage = 1
-    if any(session.routine_path == path for session in sessions):
+    done = any(session.routine_path == path for session in sessions)
+    return stage_said(loaded.routine, _stage_number(args, loaded) if done else 1)
+
+
+def _stage_number(args: argparse.Namespace, loaded) -> int:
+    """The patient's stage in a staged routine, from the log (1 without one)."""
+    try:
         with open_log(args) as log:
-            stage = log.current_stage(path)
-    return stage_said(loaded.routine, stage)
+            return log.current_stage(str(loaded.source.resolve()))
+    except CannotOpenLog as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return 1
 
 
 def schema(args: argparse.Namespace) -> int:
@@ -211,6 +218,8 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
@@ -226,13 +235,16 @@ def print_handout(args: argparse.Namespace) -> int:
         report(entry.problems)
         return EXIT_INVALID
     routine = entry.loaded.routine
+    stage = _stage_number(args, entry.loaded) if routine.stages else 1
+    if routine.stages:  # the patient's stage's exercises, with its numbers for the week
+        routine = replace(routine, steps=routine.stages[min(stage, len(routine.stages)) - 1].steps)
     week = args.week
     if week is None and has_progression(routine):
         week = _current_week(args, entry.loaded)
     if week is not None:
         week = max(1, week)
         routine = routine_for_week(routine, week)
-    text = render(routine, args.format, week=week)
+    text = render(routine, args.format, week=week, stage=stage)
     if args.output is None:
         print(text, end="")
         return EXIT_OK

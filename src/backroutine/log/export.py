@@ -343,6 +343,12 @@ def summary_lines(history: RoutineHistory) -> list[str]:
             f"{'is' if history.none_done == 1 else 'are'} not counted:",
             "  a session counts when at least one exercise was done.",
         ]
+    if history.frequency.as_needed:  # no target: how often, without a streak or a percentage
+        return [
+            *lines,
+            f"  Done this week so far: {_count(history.this_week.done, 'time')}. "
+            f"Last 4 weeks: {_count(history.last_four_weeks.done, 'time')}.",
+        ]
     lines += [
         f"  Streak: {_count(streak.current, unit)} (best {_count(streak.best, unit)}).",
         f"  This week so far: {_ratio(history.this_week)}. "

@@ -17,6 +17,7 @@ from backroutine.figures.svg import alt_text, poses_svg
 from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE
+from backroutine.routine.stages import stages_said, when_said
 from backroutine.routine.words import dose
 
 FORMATS = ("md", "html")
@@ -59,7 +60,7 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
             _Exercise(
                 number,
                 step.name,
-                dose(step, routine),
+                "; ".join(filter(None, [dose(step, routine), when_said(step)])),
                 list(step.tips),
                 step.caution,
                 step.why,
@@ -116,13 +117,17 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"
 
 
-def render_markdown(routine: Routine, *, week: int | None = None) -> str:
+def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1) -> str:
     """The handout as Markdown."""
     lines = [f"# {_md(routine.title)}", ""]
     if routine.description:
         lines += [_md(routine.description), ""]
     lines += [" · ".join(_md(fact) for fact in _facts(routine, week)), ""]
     lines += ["## Safety", ""] + [f"- **{_md(note)}**" for note in _safety(routine)] + [""]
+    if routine.stages:
+        lines += (
+            ["## Stages", ""] + [f"- {_md(line)}" for line in stages_said(routine, stage)] + [""]
+        )
     lines += ["## Exercises", ""]
     for item in _exercises(routine):
         if isinstance(item, int):
@@ -173,7 +178,7 @@ def _h(text: str) -> str:
     return html.escape(printable(text), quote=True)
 
 
-def render_html(routine: Routine, *, week: int | None = None) -> str:
+def render_html(routine: Routine, *, week: int | None = None, stage: int = 1) -> str:
     """The handout as a standalone HTML page, laid out to print on one page."""
     out = [
         "<!DOCTYPE html>",
@@ -192,6 +197,10 @@ def render_html(routine: Routine, *, week: int | None = None) -> str:
     out.append('<div class="safety"><h2>Safety</h2><ul>')
     out += [f"<li><strong>{_h(note)}</strong></li>" for note in _safety(routine)]
     out.append("</ul></div>")
+    if routine.stages:
+        out.append("<h2>Stages</h2><ul>")
+        out += [f"<li>{_h(line)}</li>" for line in stages_said(routine, stage)]
+        out.append("</ul>")
     out.append("<h2>Exercises</h2>")
     for item in _exercises(routine):
         if isinstance(item, int):
@@ -219,7 +228,8 @@ def render_html(routine: Routine, *, week: int | None = None) -> str:
     return "\n".join(out)
 
 
-def render(routine: Routine, format: str, *, week: int | None = None) -> str:
-    """The handout in `format`, `md` or `html`."""
+def render(routine: Routine, format: str, *, week: int | None = None, stage: int = 1) -> str:
+    """The handout in `format`, `md` or `html`; `stage` is marked as the patient's among a
+    staged routine's stages (its steps are the routine's `steps`)."""
     renderer = render_html if format == "html" else render_markdown
-    return renderer(routine, week=week)
+    return renderer(routine, week=week, stage=stage)

@@ -94,3 +94,41 @@ def _criterion(text: str) -> str:
     first = text.split(" ", 1)[0].lower()
     lowered = text[0].lower() + text[1:] if text else text
     return lowered if first in {"when", "once", "after", "if", "only"} else f"when: {text}"
+
+
+def stages_said(routine: Routine, current: int = 1) -> list[str]:
+    """Each stage and when to move on, for the handout: `Stage 1, Lying face down: move on
+    when the pain has eased (asked every week)`; the `current` one is marked."""
+    lines = []
+    for number, stage in enumerate(routine.stages, 1):
+        line = f"Stage {number}, {stage.name}"
+        if stage.move_on and number < len(routine.stages):
+            line += f": move on {_criterion(stage.move_on)} ({_asked(stage.ask_every)})"
+        if number == current:
+            line += ". Your stage now: the exercises below"
+        lines.append(line)
+    if len(routine.stages) > 1:
+        lines.append("If your symptoms get worse, go back a stage.")
+    return lines
+
+
+def _asked(days: int) -> str:
+    if days == 0:
+        return "asked after every session"
+    if days % 7 == 0:
+        weeks = days // 7
+        return "asked every week" if weeks == 1 else f"asked every {weeks} weeks"
+    return "asked every day" if days == 1 else f"asked every {days} days"
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def when_said(step: ExerciseStep) -> str | None:
+    """When a step is done, if not every session: `on Mon, Thu`, `from week 4`."""
+    parts = []
+    if step.days:
+        parts.append("on " + ", ".join(_DAY_NAMES[day] for day in step.days))
+    if step.from_week is not None and step.from_week > 1:
+        parts.append(f"from week {step.from_week}")
+    return ", ".join(parts) or None
