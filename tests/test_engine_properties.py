@@ -3,11 +3,15 @@ invents a second, tells a coherent story in its events, and always reaches the e
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backroutine.routine.model import SegmentKind
+from backroutine.routine.model import ExerciseStep, RestStep, SegmentKind
 from backroutine.routine.schema import Routine
+from backroutine.routine.stages import routine_for_day
 from backroutine.session.engine import (
     CountdownTick,
     FakeClock,
@@ -46,9 +50,51 @@ def exercises(draw) -> dict:
     return step
 
 
-routines = st.lists(
+step_lists = st.lists(
     st.one_of(exercises(), st.builds(lambda s: {"rest": s}, seconds)), min_size=1, max_size=4
-).map(lambda steps: Routine.model_validate({"title": "Random", "steps": steps}).to_model())
+)
+unstaged = step_lists.map(
+    lambda steps: Routine.model_validate({"title": "Random", "steps": steps}).to_model()
+)
+MONDAY = date(2026, 11, 2)
+
+
+@st.composite
+def scheduled_steps(draw) -> list[dict]:
+    """Steps of which some are done on named weekdays only, or from a later week on."""
+    steps = draw(step_lists)
+    for step in steps:
+        if "rest" not in step and draw(st.booleans()):
+            if draw(st.booleans()):
+                step["days"] = draw(
+                    st.lists(
+                        st.sampled_from(["mon", "tue", "wed", "thu", "fri"]),
+                        min_size=1,
+                        unique=True,
+                    )
+                )
+            else:
+                step["from_week"] = draw(st.integers(1, 6))
+    return steps
+
+
+@st.composite
+def staged_and_played(draw):
+    """A staged routine, and the routine a session plays at a random stage, week and day."""
+    stages = [
+        {"name": f"Stage {number}", "move_on": "when it is easy", "steps": steps}
+        for number, steps in enumerate(
+            draw(st.lists(scheduled_steps(), min_size=2, max_size=3)), start=1
+        )
+    ]
+    routine = Routine.model_validate({"title": "Staged", "stages": stages}).to_model()
+    stage = draw(st.integers(1, len(stages)))
+    week = draw(st.integers(1, 8))
+    day = MONDAY + timedelta(days=draw(st.integers(0, 6)))
+    return routine, stage, week, day, routine_for_day(routine, stage=stage, week=week, day=day)
+
+
+routines = st.one_of(unstaged, staged_and_played().map(lambda drawn: drawn[-1]))
 
 # Clock moves in quarter seconds so that sums of times are exact in binary floating point.
 advances = st.integers(-8, 60).map(lambda quarters: ("advance", quarters / 4))
@@ -197,3 +243,24 @@ def test_random_sessions_keep_time_and_tell_a_coherent_story(
             isinstance(e, changed) and tick.at <= e.at <= end.at for e in events
         ):
             assert abs(end.at - tick.at - tick.seconds_left) < 1e-9
+
+
+@settings(max_examples=500, deadline=None)
+@given(drawn=staged_and_played())
+def test_a_session_plays_only_its_stage_its_days_and_its_weeks(drawn):
+    routine, stage, week, day, played = drawn
+    stage_steps = routine.stages[stage - 1].steps
+    assert played.stages == routine.stages  # the routine still knows all its stages
+    assert all(step in stage_steps for step in played.steps)  # nothing from another stage
+    assert played.segments()  # never an empty session
+    exercises = [step for step in stage_steps if isinstance(step, ExerciseStep)]
+    started = [s for s in exercises if s.from_week is None or s.from_week <= week] or exercises
+    for_today = [s for s in started if not s.days or day.weekday() in s.days]
+    played_exercises = [step for step in played.steps if isinstance(step, ExerciseStep)]
+    # The day's exercises; on a day none is for, every one that has started; none started:
+    # all of them.
+    assert played_exercises == (for_today or started)
+    if len(played.steps) < len(stage_steps):  # steps were left out: no stray rests
+        kinds = [isinstance(step, RestStep) for step in played.steps]
+        assert not any(a and b for a, b in pairwise(kinds))
+        assert len(played.steps) == 1 or not (kinds[0] or kinds[-1])

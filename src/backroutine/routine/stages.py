@@ -28,18 +28,25 @@ def stage_of(routine: Routine, number: int) -> Stage | None:
 def routine_for_day(routine: Routine, *, stage: int = 1, week: int = 1, day: date) -> Routine:
     """`routine` as played on `day`, in routine week `week`, at stage `stage`.
 
-    When no step is for `day` (a session on a day the therapist did not plan), every step
-    of the stage that has started by `week` is played rather than none.
+    A session is never empty: when no exercise is for `day` (a session on a day the
+    therapist did not plan), every exercise that has started by `week` is played, and when
+    none has started yet, all of them.
     """
     chosen = stage_of(routine, stage)
-    steps = chosen.steps if chosen is not None else routine.steps
+    steps = list(chosen.steps if chosen is not None else routine.steps)
     started = [step for step in steps if _started(step, week)]
+    if not _has_exercise(started):
+        started = steps
     today = [step for step in started if _on(step, day)]
-    if not any(isinstance(step, ExerciseStep) for step in today):
+    if not _has_exercise(today):
         today = started
     if len(today) == len(steps):  # nothing left out: the steps exactly as written
-        return routine if chosen is None else replace(routine, steps=steps)
-    return replace(routine, steps=_tidy_rests(today or list(steps)))
+        return routine if chosen is None else replace(routine, steps=tuple(steps))
+    return replace(routine, steps=_tidy_rests(today))
+
+
+def _has_exercise(steps: list[Step]) -> bool:
+    return any(isinstance(step, ExerciseStep) for step in steps)
 
 
 def _started(step: Step, week: int) -> bool:
