@@ -439,3 +439,24 @@ def test_the_handout_says_on_which_days_and_from_which_week(tmp_path, capsys):
     handout = capsys.readouterr().out
     assert "**5 reps; on Mon, Thu**" in handout
     assert "**hold 20 s; from week 4**" in handout
+
+
+def test_stage_steps_take_library_exercises_and_their_pictures_are_checked(tmp_path):
+    text = (
+        "title: Library stages\nstages:\n"
+        "  - name: One\n    steps:\n      - exercise: bird-dog\n"
+        "  - name: Two\n    steps:\n      - exercise: bridgee\n"
+        "      - {name: B, hold: 5s, image: ../x.png}\n"
+    )
+    assert problems(tmp_path, text) == [
+        "8:19: unknown exercise 'bridgee': did you mean 'bridge'?",
+        "9:36: image: the image must be in the routine's folder or below it: '..' is not allowed",
+    ]
+    fixed = text.replace("bridgee", "bridge").replace(
+        "      - {name: B, hold: 5s, image: ../x.png}\n", ""
+    )
+    routine = load_routine(write(tmp_path, fixed)).routine
+    assert [step.name for stage in routine.stages for step in stage.steps] == [
+        "Bird-dog",
+        "Bridge",
+    ]

@@ -150,19 +150,31 @@ def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any
     return {**taken, **step}
 
 
+def step_lists(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], list[Any]]]:
+    """Every list of steps in the file, with where it is: the routine's, and each stage's."""
+    found = []
+    if isinstance(document.get("steps"), list):
+        found.append((("steps",), document["steps"]))
+    stages = document.get("stages")
+    for number, stage in enumerate(stages if isinstance(stages, list) else []):
+        if isinstance(stage, dict) and isinstance(stage.get("steps"), list):
+            found.append((("stages", number, "steps"), stage["steps"]))
+    return found
+
+
 def resolve_exercises(
     document: dict[str, Any], places, source: str, folder: Path | None
-) -> tuple[list[Problem], set[int]]:
-    """Fill in every step that names an `exercise:`, in place.
+) -> tuple[list[Problem], set[tuple[Any, ...]]]:
+    """Fill in every step that names an `exercise:`, in place (in `steps` and in each stage).
 
-    Returns the problems found (unknown exercises, an unusable library) and the indexes of
-    the steps left unresolved, whose missing name and timing are not worth reporting.
+    Returns the problems found (unknown exercises, an unusable library) and the places of
+    the steps left unresolved (`("steps", 2)`), whose missing name and timing are not worth
+    reporting.
     """
     problems: list[Problem] = []
-    steps = document.get("steps")
-    steps = steps if isinstance(steps, list) else []
+    found = step_lists(document)
     if "library" not in document and not any(
-        isinstance(step, dict) and "exercise" in step for step in steps
+        isinstance(step, dict) and "exercise" in step for _, steps in found for step in steps
     ):
         return problems, set()  # nothing to resolve: spare reading the bundled library
     libraries = [bundled_library()]
@@ -184,7 +196,22 @@ def resolve_exercises(
             problems.extend(error.problems)
             library_ok = False
 
-    unresolved: set[int] = set()
+    unresolved: set[tuple[Any, ...]] = set()
+    for prefix, steps in found:
+        problems += _resolve(steps, prefix, libraries, library_ok, places, source, unresolved)
+    return problems, unresolved
+
+
+def _resolve(
+    steps: list[Any],
+    prefix: tuple[Any, ...],
+    libraries: list[ExerciseLibrary],
+    library_ok: bool,
+    places,
+    source: str,
+    unresolved: set[tuple[Any, ...]],
+) -> list[Problem]:
+    problems = []
     for index, step in enumerate(steps):
         if not isinstance(step, dict) or "exercise" not in step:
             continue
@@ -200,11 +227,11 @@ def resolve_exercises(
         if found is not None:
             steps[index] = take_exercise(found, step)
             continue
-        unresolved.add(index)
+        unresolved.add((*prefix, index))
         if isinstance(wanted, str) and library_ok:
-            where = places.nearest(("steps", index, "exercise"))
+            where = places.nearest((*prefix, index, "exercise"))
             problems.append(Problem(source, *where, _unknown(wanted, libraries)))
-    return problems, unresolved
+    return problems
 
 
 def _unknown(wanted: str, libraries: list[ExerciseLibrary]) -> str:

@@ -158,12 +158,8 @@ def _validate(
     return plain, warnings
 
 
-def _about_unresolved_step(item: dict, unresolved: set[int]) -> bool:
+def _about_unresolved_step(item: dict, unresolved: set[tuple[Any, ...]]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
-    loc = item["loc"]
-    return (
-        len(loc) >= 2
-        and loc[0] == "steps"
-        and loc[1] in unresolved
-        and item["type"] in {"missing", "timing"}
-    )
+    loc = tuple(item["loc"])
+    in_unresolved = loc[:2] in unresolved or loc[:4] in unresolved  # `steps`, or a stage's
+    return in_unresolved and item["type"] in {"missing", "timing"}

@@ -8,7 +8,7 @@ from typing import Any
 
 from backroutine.base.text import printable
 from backroutine.figures.load import library as figures
-from backroutine.routine.library import UnsafeLibraryPath, library_file
+from backroutine.routine.library import UnsafeLibraryPath, library_file, step_lists
 from backroutine.routine.model import Problem
 
 
@@ -17,21 +17,29 @@ def check_pictures(
 ) -> list[Problem]:
     """Every unknown `figure:` id (with the nearest one) and unusable `image:` path, located."""
     problems: list[Problem] = []
-    steps = document.get("steps")
-    for index, step in enumerate(steps if isinstance(steps, list) else []):
+    for prefix, steps in step_lists(document):
+        problems += _check_steps(steps, prefix, places, source, folder)
+    return problems
+
+
+def _check_steps(
+    steps: list[Any], prefix: tuple[Any, ...], places, source: str, folder: Path | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for index, step in enumerate(steps):
         if not isinstance(step, dict):
             continue
         wanted = step.get("figure")
         if isinstance(wanted, str) and wanted not in figures():
             close = difflib.get_close_matches(wanted, list(figures()), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "see the ids in docs/figures.svg"
-            where = places.nearest(("steps", index, "figure"))
+            where = places.nearest((*prefix, index, "figure"))
             problems.append(
                 Problem(source, *where, f"unknown figure '{printable(wanted)}': {hint}")
             )
         image = step.get("image")
         if isinstance(image, str):
-            where = places.nearest(("steps", index, "image"))
+            where = places.nearest((*prefix, index, "image"))
             try:
                 if not image.lower().endswith((".png", ".svg")):
                     raise UnsafeLibraryPath("give a .png or .svg picture, e.g. bridge.png")

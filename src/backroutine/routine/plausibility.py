@@ -40,7 +40,8 @@ def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]
     warnings = []
     for path, mapping in _mappings(document, ()):
         for key in [k for k, v in mapping.items() if v is None]:
-            lone_rest = key == "rest" and len(mapping) == 1 and path[:1] == ("steps",)
+            in_steps = path[:1] == ("steps",) or path[2:3] == ("steps",)  # or a stage's
+            lone_rest = key == "rest" and len(mapping) == 1 and in_steps
             if key in _REQUIRED or lone_rest or str(key).startswith("week"):
                 continue  # validation says what is missing
             del mapping[key]
