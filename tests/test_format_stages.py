@@ -299,19 +299,28 @@ def test_a_frequency_pattern_is_logged_in_its_words(tmp_path):
 # --- due, history and the calendar for each pattern ------------------------------------
 
 
-class Session:
-    """A completed session as the history reads it."""
-
-    def __init__(self, when: datetime) -> None:
-        self.started = when
-        self.status = "completed"
-        self.exercises = ()
-        self.exercises_done = None
-        self.routine_path = "/r.yaml"
+@pytest.fixture
+def log(tmp_path):
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        yield log
 
 
-def sessions_on(*days_and_counts: tuple[date, int]):
-    return [Session(at(day, 8 + n)) for day, count in days_and_counts for n in range(count)]
+def sessions_on(log: CompletionLog, *days_and_counts: tuple[date, int]):
+    """Completed sessions logged on those days (as many as each count), read back."""
+    for day, count in days_and_counts:
+        for n in range(count):
+            started = at(day, 8 + n)
+            session_id = log.start_session(
+                routine_title="R",
+                routine_path="/r.yaml",
+                routine_sha256="r",
+                frequency=None,
+                planned_seconds=60,
+                started=started,
+                time_zone="Europe/London",
+            )
+            log.finish_session(session_id, status="completed", ended=started + timedelta(minutes=1))
+    return log.sessions()
 
 
 def due(frequency: str, sessions, today: date):
@@ -319,8 +328,8 @@ def due(frequency: str, sessions, today: date):
     return due_status(followed, sessions, today)
 
 
-def test_as_needed_is_never_due_and_has_no_adherence_target():
-    sessions = sessions_on((MONDAY, 3))
+def test_as_needed_is_never_due_and_has_no_adherence_target(log):
+    sessions = sessions_on(log, (MONDAY, 3))
     status = due("as needed", sessions, MONDAY)
     assert not status.due
     assert status.describe() == "R: as needed, done 3 times today"
@@ -329,29 +338,35 @@ def test_as_needed_is_never_due_and_has_no_adherence_target():
     assert streak(sessions, frequency, MONDAY).current == 0
 
 
-def test_a_range_is_met_at_its_lower_end():
+def test_a_range_is_met_at_its_lower_end(log):
     assert due("1-2 per day", [], MONDAY).due
-    done = due("1-2 per day", sessions_on((MONDAY, 1)), MONDAY)
+    done = due("1-2 per day", sessions_on(log, (MONDAY, 1)), MONDAY)
     assert not done.due and done.describe() == "R: done for today; streak 1 day"
     frequency = parse_frequency("1-2 per day")
-    two_days = sessions_on((MONDAY, 2), (MONDAY + timedelta(days=1), 1))
+    # One more on Monday (two: the most) and one on Tuesday: the target met both days.
+    two_days = sessions_on(log, (MONDAY, 1), (MONDAY + timedelta(days=1), 1))
     assert adherence(two_days, frequency, MONDAY, MONDAY + timedelta(days=1)).percent == 100
+    assert adherence(two_days, frequency, MONDAY, MONDAY + timedelta(days=2)).percent == 67
 
 
-def test_every_two_hours_is_due_until_each_time_in_the_window_is_done():
-    status = due("every 2 hours between 08:00 and 20:00", sessions_on((MONDAY, 3)), MONDAY)
+def test_every_two_hours_is_due_until_each_time_in_the_window_is_done(log):
+    status = due("every 2 hours between 08:00 and 20:00", sessions_on(log, (MONDAY, 3)), MONDAY)
     assert status.due and status.describe() == "R: due today, 3 of 7 today done"
-    assert not due("every 2 hours between 08:00 and 20:00", sessions_on((MONDAY, 7)), MONDAY).due
+    all_seven = sessions_on(log, (MONDAY, 4))  # four more: one at each time of the day
+    assert not due("every 2 hours between 08:00 and 20:00", all_seven, MONDAY).due
+    rhythm = parse_frequency("every 2 hours between 08:00 and 20:00")
+    assert adherence(all_seven, rhythm, MONDAY, MONDAY).percent == 100
+    assert adherence(all_seven, rhythm, MONDAY, MONDAY + timedelta(days=1)).percent == 50
 
 
-def test_named_weekdays_are_due_on_those_days_only_and_the_days_between_keep_the_streak():
+def test_named_weekdays_are_due_on_those_days_only_and_the_days_between_keep_the_streak(log):
     frequency = "daily on mon, wed, fri"
     assert due(frequency, [], MONDAY).due
     tuesday = MONDAY + timedelta(days=1)
     assert not due(frequency, [], tuesday).due
     assert due(frequency, [], tuesday).describe() == "R: not today (daily on mon, wed, fri)"
     week = sessions_on(
-        (MONDAY, 1), (MONDAY + timedelta(days=2), 1), (MONDAY + timedelta(days=4), 1)
+        log, (MONDAY, 1), (MONDAY + timedelta(days=2), 1), (MONDAY + timedelta(days=4), 1)
     )
     sunday = MONDAY + timedelta(days=6)
     parsed = parse_frequency(frequency)
