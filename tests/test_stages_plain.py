@@ -3,6 +3,7 @@ standard input, kept in the real log; `list` and `history` show the stage."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,5 @@ def test_plain_mode_asks_the_stage_question_and_the_next_session_plays_the_next_
     assert "Stage now: 2." in history.stdout
     with CompletionLog.open(data / "log.sqlite3") as log:
         assert [session.stage for session in log.sessions()] == [1, 2]
+    exported = json.loads(backroutine(data, "export", "--format", "json").stdout)
+    assert [session["stage"] for session in exported["sessions"]] == [1, 2]
