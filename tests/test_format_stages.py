@@ -475,3 +475,17 @@ def test_stage_steps_take_library_exercises_and_their_pictures_are_checked(tmp_p
         "Bird-dog",
         "Bridge",
     ]
+
+
+def test_dose_warnings_in_a_stage_point_at_the_stage(tmp_path):
+    from backroutine.routine.loader import check_routine_file
+
+    text = (
+        "title: Warn\nstages:\n"
+        "  - name: One\n    steps:\n      - {name: A, hold: 5s}\n"
+        "  - name: Two\n    steps:\n      - {name: B, hold: 5s}\n      - {name: C, hold: 12m}\n"
+    )
+    _, warnings = check_routine_file(write(tmp_path, text))
+    assert [f"{w.line}:{w.column}: {w.message}" for w in warnings] == [
+        "9:19: step 2: a hold of 12 min is over 3 minutes: check it is not meant in seconds"
+    ]

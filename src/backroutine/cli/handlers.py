@@ -52,6 +52,8 @@ def validate(args: argparse.Namespace) -> int:
                 failures += 1
                 continue
             summary = routine_summary(loaded.routine)
+            if loaded.routine.stages:
+                summary = f"{len(loaded.routine.stages)} stages, the first {summary}"
             if warnings:
                 summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
             print(f"{printable(path)}: ok ({summary})")
@@ -80,12 +82,14 @@ def report(problems) -> None:
 
 
 def list_routines(args: argparse.Namespace) -> int:
+    from dataclasses import replace
     from datetime import date
 
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.text import printable
     from backroutine.routine.catalog import find_routines
     from backroutine.routine.progression import as_of, has_progression
+    from backroutine.routine.stages import stage_said
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     entries = find_routines(user_dir)
@@ -104,12 +108,17 @@ def list_routines(args: argparse.Namespace) -> int:
         if entry.loaded:
             routine = entry.loaded.routine
             often = f", {routine.frequency}" if routine.frequency else ""
+            if routine.stages:  # counted as the patient's stage is
+                stage = _stage_now(args, entry.loaded, sessions)
+                routine = replace(routine, steps=routine.stages[stage - 1].steps)
             if has_progression(routine):
-                progressed, week = as_of(entry.loaded, sessions, date.today())
+                progressed, week = as_of(
+                    replace(entry.loaded, routine=routine), sessions, date.today()
+                )
                 routine = progressed.routine
                 often += f", week {week}"
             if routine.stages:
-                often += f", {_stage_now(args, entry.loaded, sessions)}"
+                often += f", {stage_said(routine, stage)}"
             print(
                 f"{names[entry.path]:<{width}}  {printable(routine.title)}: "
                 f"{routine_summary(routine)}{often}{origin}"
@@ -137,13 +146,12 @@ def _logged_sessions(args: argparse.Namespace) -> list:
         return []
 
 
-def _stage_now(args: argparse.Namespace, loaded, sessions) -> str:
-    """The patient's stage in a staged routine, in words, e.g. `stage 2 of 3, On elbows`."""
-    from backroutine.routine.stages import stage_said
-
+def _stage_now(args: argparse.Namespace, loaded, sessions) -> int:
+    """The patient's stage in a staged routine (1 before its first session)."""
     path = str(loaded.source.resolve())
     done = any(session.routine_path == path for session in sessions)
-    return stage_said(loaded.routine, _stage_number(args, loaded) if done else 1)
+    stage = _stage_number(args, loaded) if done else 1
+    return min(stage, len(loaded.routine.stages))
 
 
 def _stage_number(args: argparse.Namespace, loaded) -> int:

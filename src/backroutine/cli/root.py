@@ -118,6 +118,8 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.session.recorder import local_now
     from backroutine.session.workflow import (
         EngineOptions,
+        current_stage,
+        for_today,
         stage_question,
         start_session,
         this_week,
@@ -148,7 +150,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             return EXIT_INVALID
         log.on_trouble = lambda message: print(message, flush=True)
         # Said with this week's numbers, as `list` and the app show them.
-        this_weeks = this_week(log, loaded, local_now().date())[0].routine
+        today = local_now().date()
+        todays = for_today(log, loaded, today, current_stage(log, loaded))
+        this_weeks = this_week(log, todays, today)[0].routine
         print(f"{printable(routine.title)}: {routine_summary(this_weeks)}")
         # Questions first, in the terminal's line mode (answers echoed, Backspace works);
         # single keys only once the session runs.

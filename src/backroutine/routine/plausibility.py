@@ -10,7 +10,8 @@ plausibly holds, well inside the hard limits of the format (`backroutine.routine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -102,38 +103,13 @@ def implausible_doses(
         warnings.append(Problem(source, *places.nearest(path, key=key), message))
 
     warnings: list[Problem] = []
-    by_step = [0] * len(routine.steps)
-    for segment in routine.segments():
-        by_step[segment.step_index] += segment.planned_seconds
-    if sum(by_step) > MAX_PLAUSIBLE_SESSION:
-        longest = max(range(len(by_step)), key=by_step.__getitem__)
-        warn(
-            ("steps",),
-            f"the routine takes {human_duration(sum(by_step))}, more than the "
-            f"{MAX_PLAUSIBLE_SESSION // 60} minutes a home routine takes: check the holds, "
-            f"reps and sets (step {longest + 1} alone takes {human_duration(by_step[longest])})",
-        )
-    seen: dict[str, int] = {}
-    for index, step in enumerate(routine.steps):
-        if not isinstance(step, ExerciseStep):
-            continue
-        for hold, where in _holds(step, routine, index):
-            if hold > MAX_PLAUSIBLE_HOLD:
-                warn(
-                    where,
-                    f"step {index + 1}: a hold of {human_duration(hold)} is over "
-                    f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
-                )
-        name = step.name.strip().lower()
-        if name in seen:
-            warn(
-                ("steps", index, "name"),
-                f"step {index + 1} has the same name as step {seen[name] + 1}, "
-                f"'{printable(step.name)}': if it is another exercise, give it its own name; "
-                f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
-            )
-        else:
-            seen[name] = index
+    # Each stage of a staged routine is a session's steps: each is checked where it is written.
+    groups = [
+        (("stages", number, "steps"), replace(routine, steps=stage.steps))
+        for number, stage in enumerate(routine.stages)
+    ] or [(("steps",), routine)]
+    for prefix, steps_of in groups:
+        _step_doses(steps_of, prefix, warn)
     if today is not None and routine.review_by is not None and routine.review_by < today:
         warn(
             ("review_by",),
@@ -151,14 +127,51 @@ def implausible_doses(
     return warnings
 
 
-def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, tuple]]:
+def _step_doses(routine: Routine, prefix: tuple, warn: Callable[..., None]) -> None:
+    """Warn about the length of a session of `routine`'s steps, its long holds and repeated
+    names; `prefix` is where the steps are written (`steps`, or a stage's)."""
+    by_step = [0] * len(routine.steps)
+    for segment in routine.segments():
+        by_step[segment.step_index] += segment.planned_seconds
+    if sum(by_step) > MAX_PLAUSIBLE_SESSION:
+        longest = max(range(len(by_step)), key=by_step.__getitem__)
+        warn(
+            prefix,
+            f"the routine takes {human_duration(sum(by_step))}, more than the "
+            f"{MAX_PLAUSIBLE_SESSION // 60} minutes a home routine takes: check the holds, "
+            f"reps and sets (step {longest + 1} alone takes {human_duration(by_step[longest])})",
+        )
+    seen: dict[str, int] = {}
+    for index, step in enumerate(routine.steps):
+        if not isinstance(step, ExerciseStep):
+            continue
+        for hold, where in _holds(step, routine, (*prefix, index)):
+            if hold > MAX_PLAUSIBLE_HOLD:
+                warn(
+                    where,
+                    f"step {index + 1}: a hold of {human_duration(hold)} is over "
+                    f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
+                )
+        name = step.name.strip().lower()
+        if name in seen:
+            warn(
+                (*prefix, index, "name"),
+                f"step {index + 1} has the same name as step {seen[name] + 1}, "
+                f"'{printable(step.name)}': if it is another exercise, give it its own name; "
+                f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
+            )
+        else:
+            seen[name] = index
+
+
+def _holds(step: ExerciseStep, routine: Routine, place: tuple) -> Iterator[tuple[int, tuple]]:
     """Each hold a step may reach, as written and as its progression grows it, with its place."""
     if step.hold is None:
         return
-    yield step.hold, ("steps", index, "hold")
+    yield step.hold, (*place, "hold")
     rule = rules(step, routine).get("hold")
     own = step.progression is not None and step.progression.hold is not None
-    where = ("steps", index, "progression", "hold") if own else ("progression", "hold")
+    where = (*place, "progression", "hold") if own else ("progression", "hold")
     if isinstance(rule, dict):
         yield max(rule.values()), where
     elif rule is not None and rule.limit is not None:
