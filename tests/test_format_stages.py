@@ -323,9 +323,9 @@ def sessions_on(log: CompletionLog, *days_and_counts: tuple[date, int]):
     return log.sessions()
 
 
-def due(frequency: str, sessions, today: date):
+def due(frequency: str, sessions, today: date, now: time | None = None):
     followed = FollowedRoutine("R", "/r.yaml", parse_frequency(frequency), "r")
-    return due_status(followed, sessions, today)
+    return due_status(followed, sessions, today, now)
 
 
 def test_as_needed_is_never_due_and_has_no_adherence_target(log):
@@ -355,6 +355,15 @@ def test_every_two_hours_is_due_until_each_time_in_the_window_is_done(log):
     all_seven = sessions_on(log, (MONDAY, 4))  # four more: one at each time of the day
     assert not due("every 2 hours between 08:00 and 20:00", all_seven, MONDAY).due
     rhythm = parse_frequency("every 2 hours between 08:00 and 20:00")
+    # At a time of day, only the times that have come are due: 08:00, 10:00 by 10:30.
+    three = all_seven[:3]
+    assert not due(str(rhythm), three[:2], MONDAY, time(9, 30)).due
+    assert due(str(rhythm), three[:2], MONDAY, time(9, 30)).describe() == (
+        "R: done for now, 2 of 7 today; next at 10:00"
+    )
+    assert not due(str(rhythm), three, MONDAY, time(10, 30)).due
+    assert due(str(rhythm), three, MONDAY, time(14, 0)).due  # 14:00 is the fourth
+    assert not due(str(rhythm), [], MONDAY, time(7, 0)).due  # before the window
     assert adherence(all_seven, rhythm, MONDAY, MONDAY).percent == 100
     assert adherence(all_seven, rhythm, MONDAY, MONDAY + timedelta(days=1)).percent == 50
 

@@ -144,3 +144,23 @@ def test_notify_sends_a_desktop_notification_when_a_routine_is_due(tmp_path: Pat
     assert title == "backroutine: a routine is due"
     assert body.startswith("Core stability: due today")
     assert "backroutine run core" in body
+
+
+def test_cli_install_without_at_also_fires_at_each_time_of_a_rhythm(
+    tmp_path: Path, monkeypatch, capsys
+):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("systemd timers are for Linux")
+    fake_systemctl(tmp_path, answers=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "conf"))
+    mine = tmp_path / "data" / "routines"
+    mine.mkdir(parents=True)
+    (mine / "desk.yaml").write_text(
+        "title: Desk breaks\nfrequency: every 3 hours between 09:00 and 17:00\n"
+        "steps:\n  - {name: Stand up and lean back, hold: 10s}\n"
+    )
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "remind", "install"]) == 0
+    assert main([*data, "remind", "status"]) == 0
+    assert "installed at 08:00, 09:00, 12:00, 15:00" in capsys.readouterr().out

@@ -99,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("shell", choices=["bash", "zsh", "fish"])
     install = reminder("install", "a daily desktop notification when a routine is due")
     install.add_argument(
-        "--at", action="append", metavar="HH:MM", help="time of day (repeat for more; 08:00)"
+        "--at",
+        action="append",
+        metavar="HH:MM",
+        help="time of day (repeat for more; 08:00 and the times of your routines' rhythms)",
     )
     reminder("status", "is the desktop reminder installed, and when does it fire")
     reminder("uninstall", "remove the desktop reminder")

@@ -82,6 +82,9 @@ def _install(args: argparse.Namespace, open_log: OpenLog) -> int:
     except ValueError as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if not args.at:  # also at each time of a rhythm (`every 2 hours between 08:00 and 20:00`)
+        rhythms = {at for s in _statuses(args, open_log) for at in s.frequency.times_of_day()}
+        times = sorted({*times, *rhythms})
     scheduler = _timer(args)
     if isinstance(scheduler, NoScheduler):
         print(scheduler.reason, file=sys.stderr)

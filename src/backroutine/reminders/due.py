@@ -7,7 +7,7 @@ in their own routines folder. Due means:
 - N per week: fewer than N completed this (Monday-first, local) week, and none today;
 - N per day on named weekdays: fewer than N completed today, on those days only;
 - a range, 1-2 per day: fewer than its lower end (the target) completed;
-- every N hours between two times: fewer than the times it falls in that window;
+- every N hours between two times: fewer than the times of the window that have come;
 - as needed, or no frequency: never due (an as-needed routine still says how often it was done).
 
 Days and weeks are counted as `backroutine.log.history` counts them, so `due` and `history`
@@ -19,10 +19,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 
-from backroutine.log.history import Streak, completed_per_period, streak, today_in, week_start
+from backroutine.log.history import Streak, completed_per_period, streak, week_start
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 
@@ -49,12 +49,14 @@ class DueStatus:
     done_this_week: int
     streak: Streak
     today: date
+    now: time | None = None
+    """The time of day it is: a rhythm is due only at its times (None: the whole day)."""
 
     @property
     def due(self) -> bool:
         """True while another session is expected today."""
         if self.frequency.period == "day":
-            return self.done_today < self.frequency.expected_on(self.today)
+            return self.done_today < self.frequency.expected_by(self.today, self.now)
         return self.done_this_week < self.frequency.count and self.done_today == 0
 
     def describe(self) -> str:
@@ -66,8 +68,11 @@ class DueStatus:
         count, period = self.frequency.count, self.frequency.period
         done = self.done_today if period == "day" else self.done_this_week
         when = "today" if period == "day" else "this week"
+        later = [at for at in self.frequency.times_of_day() if self.now and at > self.now]
         if self.due:
             state = "due today" + (f", {done} of {count} {when} done" if count > 1 else "")
+        elif later and done < count:
+            state = f"done for now, {done} of {count} today; next at {later[0]:%H:%M}"
         elif period == "week" and done < count:
             state = f"done for today, {done} of {count} this week"
         else:
@@ -80,9 +85,13 @@ class DueStatus:
 
 
 def due_status(
-    routine: FollowedRoutine, sessions: Sequence[SessionRecord], today: date
+    routine: FollowedRoutine,
+    sessions: Sequence[SessionRecord],
+    today: date,
+    now: time | None = None,
 ) -> DueStatus | None:
-    """Where `routine` stands on `today`, from its own sessions; None without a frequency."""
+    """Where `routine` stands on `today` at `now` (the whole day when None), from its own
+    sessions; None without a frequency."""
     frequency = routine.frequency
     if frequency is None:
         return None
@@ -93,17 +102,23 @@ def due_status(
         done_this_week=completed_per_period(sessions, "week")[week_start(today)],
         streak=streak(sessions, frequency, today),
         today=today,
+        now=now,
     )
 
 
 def check_due(
-    routines: Iterable[FollowedRoutine], sessions: Sequence[SessionRecord], today: date
+    routines: Iterable[FollowedRoutine],
+    sessions: Sequence[SessionRecord],
+    today: date,
+    now: time | None = None,
 ) -> list[DueStatus]:
     """The status of every routine that has a frequency, the due ones first."""
     by_path: dict[str, list[SessionRecord]] = {}
     for session in sessions:
         by_path.setdefault(session.routine_path, []).append(session)
-    statuses = [due_status(routine, by_path.get(routine.path, []), today) for routine in routines]
+    statuses = [
+        due_status(routine, by_path.get(routine.path, []), today, now) for routine in routines
+    ]
     found = [status for status in statuses if status is not None]
     return sorted(found, key=lambda status: not status.due)  # stable: keeps the given order
 
@@ -159,5 +174,5 @@ def read_due(
 ) -> list[DueStatus]:
     """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
     sessions = log.sessions()
-    today = today_in(tz, now)
-    return check_due(followed_routines(sessions, user_dir), sessions, today)
+    moment = (now or datetime.now(tz)).astimezone(tz)
+    return check_due(followed_routines(sessions, user_dir), sessions, moment.date(), moment.time())

@@ -105,7 +105,7 @@ def schedule_for(frequency: Frequency | None, at: Sequence[str], days: str | Non
     if frequency.every_minutes is not None and frequency.window is not None:
         if at or days:
             raise ScheduleError(f"{frequency} sets its own times: leave out --at and --days")
-        return Schedule(frequency, rhythm_times(frequency), _named_days(frequency))
+        return Schedule(frequency, frequency.times_of_day(), _named_days(frequency))
     if frequency.on:
         if days:
             raise ScheduleError(f"{frequency} names its days: leave out --days")
@@ -137,15 +137,6 @@ def schedule_for(frequency: Frequency | None, at: Sequence[str], days: str | Non
             f"{frequency} is more than once a day on some days: use a per-day frequency"
         )
     return Schedule(frequency, tuple(times or [FIRST_TIME]), tuple(chosen))
-
-
-def rhythm_times(frequency: Frequency) -> tuple[time, ...]:
-    """The times of day of `every N hours between A and B`: A, A + N... up to B."""
-    assert frequency.window is not None and frequency.every_minutes is not None
-    start = frequency.window[0].hour * 60 + frequency.window[0].minute
-    return tuple(
-        time(*divmod(start + n * frequency.every_minutes, 60)) for n in range(frequency.count)
-    )
 
 
 def _named_days(frequency: Frequency) -> tuple[str, ...] | None:

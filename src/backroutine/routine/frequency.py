@@ -46,6 +46,22 @@ class Frequency:
             return 0
         return self.count
 
+    def times_of_day(self) -> tuple[time, ...]:
+        """The times a rhythm falls on (`every 2 hours between 08:00 and 20:00`: 08:00,
+        10:00 ... 20:00); empty for any other frequency."""
+        if self.every_minutes is None or self.window is None:
+            return ()
+        start = self.window[0].hour * 60 + self.window[0].minute
+        return tuple(time(*divmod(start + n * self.every_minutes, 60)) for n in range(self.count))
+
+    def expected_by(self, day: date, moment: time | None) -> int:
+        """Sessions prescribed on `day` up to `moment` (the whole day when None): a rhythm
+        counts only its times that have come."""
+        expected = self.expected_on(day)
+        if moment is None or not expected or self.every_minutes is None:
+            return expected
+        return sum(at <= moment for at in self.times_of_day())
+
     def __str__(self) -> str:
         if self.as_needed:
             return "as needed"
