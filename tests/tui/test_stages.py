@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from backroutine.log.store import CompletionLog
 from backroutine.routine.catalog import Catalog
@@ -112,3 +113,27 @@ async def test_enter_on_the_stage_question_keeps_the_stage(routines_dir, staged,
     assert log.current_stage(str(staged.resolve())) == 1
     [answer] = log.stage_answers(str(staged.resolve()))
     assert (answer.question, answer.answer) == ("move_on", False)
+
+
+async def test_the_picker_shows_the_stage_the_patient_is_at_now(routines_dir, staged, clock, log):
+    app = app_for(routines_dir, staged, clock, log)
+    async with opened(app, size=(80, 24)) as pilot:
+        await play_to_summary(pilot, clock)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    picker = create_app(
+        AppContext(
+            routines=Catalog(routines_dir),
+            clock=clock,
+            log=log,
+            check_in=False,
+            emergency_number="999",
+        )
+    )
+    async with opened(picker, size=(80, 24)):
+        options = picker.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        [staged_prompt] = [prompt for prompt in prompts if "Extension in lying" in prompt]
+        assert "last done today, now at stage 2" in staged_prompt
