@@ -7,6 +7,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backroutine.log.store import CompletionLog
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -16,7 +20,8 @@ def validate(args: argparse.Namespace) -> int:
 
     from backroutine.base.paths import routine_files
     from backroutine.base.text import printable
-    from backroutine.routine.loader import Problem, RoutineFileError, check_routine_file
+    from backroutine.routine.loader import check_routine_file
+    from backroutine.routine.model import Problem, RoutineFileError
 
     failures = 0
     checked = 0
@@ -54,7 +59,7 @@ def validate(args: argparse.Namespace) -> int:
             summary = routine_summary(loaded.routine)
             if warnings:
                 summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-            print(f"{printable(path)}: ok ({summary})")
+            print(f"{printable(str(path))}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -110,11 +115,11 @@ def list_routines(args: argparse.Namespace) -> int:
                 f"{routine_summary(routine)}{often}{origin}"
             )
         else:
-            problem = printable(entry.problems[0])
+            problem = printable(str(entry.problems[0]))
             print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
     if not entries:
         print("no routines found")
-    print(f"\nyour own routines go in {printable(user_dir)}")
+    print(f"\nyour own routines go in {printable(str(user_dir))}")
     return EXIT_OK
 
 
@@ -143,7 +148,7 @@ def import_routine(args: argparse.Namespace) -> int:
     from datetime import date
 
     from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.routine.loader import RoutineFileError
+    from backroutine.routine.model import RoutineFileError
     from backroutine.routine.sharing import ImportRefused, install_routine
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
@@ -249,7 +254,7 @@ class CannotOpenLog(Exception):
     """The completion log exists but cannot be used; the file is kept as it is."""
 
 
-def open_log(args: argparse.Namespace):
+def open_log(args: argparse.Namespace) -> CompletionLog:
     from backroutine.base.paths import data_dir, log_path
     from backroutine.log.store import CompletionLog, LogError
 

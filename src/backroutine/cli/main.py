@@ -15,14 +15,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _fill_closed_descriptors()
     saved = sys.stdout
-    sys.stdout = _Output(saved)
+    output = _Output(saved)
+    sys.stdout = output
     try:
-        return _main(argv)
+        return _main(argv, output)
     finally:
         sys.stdout = saved
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, output: _Output) -> int:
     from backroutine.base.files import FileProblem, TargetExists
 
     commands = {
@@ -60,10 +61,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         # `backroutine list | head`: the reader left, nothing more to say.
-        sys.stdout.drop()
+        output.drop()
         return EXIT_OK
     except _OutputFailed as error:
-        sys.stdout.drop()
+        output.drop()
         print(f"backroutine: cannot write to standard output: {error}", file=sys.stderr)
         return EXIT_INVALID
 

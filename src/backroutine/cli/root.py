@@ -288,20 +288,20 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     from backroutine.routine.catalog import find_routines
 
     usable = [
-        entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir))) if entry.loaded
+        (entry.path, entry.loaded.routine)
+        for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+        if entry.loaded
     ]
-    for number, entry in enumerate(usable, 1):
-        print(
-            f"{number:>3}. {printable(entry.loaded.routine.title)}: "
-            f"{routine_summary(entry.loaded.routine)}"
-        )
-    number = ask_number(
+    for number, (_, routine) in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(routine.title)}: {routine_summary(routine)}")
+    chosen = ask_number(
         "Which routine? Type its number, or Enter to stop: ", len(usable), _ask, sys.stdout
     )
-    if number is None:
+    if chosen is None:
         return EXIT_OK
     args.no_checkin = False  # the patient is at the keyboard: check in as always
-    return _run_plain(args, usable[number - 1].path)
+    path, _ = usable[chosen - 1]
+    return _run_plain(args, path)
 
 
 class Ring:

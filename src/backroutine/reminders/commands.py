@@ -7,10 +7,14 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backroutine.log.store import CompletionLog
 
 EXIT_DUE, EXIT_NOTHING_DUE, EXIT_USAGE = 0, 1, 2
 
-OpenLog = Callable[[argparse.Namespace], object]
+OpenLog = Callable[[argparse.Namespace], "CompletionLog"]
 
 
 def _statuses(args: argparse.Namespace, open_log: OpenLog):
@@ -127,7 +131,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     entry = load_entry(path)
     if entry.loaded is None:
         for problem in entry.problems:  # file names may hold anything
-            print(printable(problem), file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
     try:
