@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from backroutine.log.store import CompletionLog
+    from collections.abc import Iterable
+
+    from backroutine.log.store import CompletionLog, SessionRecord
+    from backroutine.routine.model import LoadedRoutine, Problem, Routine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -68,7 +71,7 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failures else EXIT_OK
 
 
-def routine_summary(routine) -> str:
+def routine_summary(routine: Routine) -> str:
     from backroutine.base.text import human_duration
 
     count = len(routine.exercises)
@@ -76,12 +79,12 @@ def routine_summary(routine) -> str:
     return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
 
 
-def report(problems) -> None:
+def report(problems: Iterable[Problem]) -> None:
     """Print routine file problems on standard error; file names may hold anything."""
     from backroutine.base.text import printable
 
     for problem in problems:
-        print(printable(problem), file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
 
 
 def list_routines(args: argparse.Namespace) -> int:
@@ -123,7 +126,7 @@ def list_routines(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _logged_sessions(args: argparse.Namespace) -> list:
+def _logged_sessions(args: argparse.Namespace) -> list[SessionRecord]:
     """The log's sessions, or none when there is no usable log (listing still works)."""
     from backroutine.base.paths import data_dir, log_path
 
@@ -229,7 +232,7 @@ def print_handout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _current_week(args: argparse.Namespace, loaded) -> int:
+def _current_week(args: argparse.Namespace, loaded: LoadedRoutine) -> int:
     """The patient's week of a routine, from the log; says which on stderr."""
     from datetime import date
 

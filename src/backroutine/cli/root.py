@@ -7,7 +7,9 @@ import argparse
 import contextlib
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backroutine.cli.handlers import (
     EXIT_INVALID,
@@ -17,6 +19,13 @@ from backroutine.cli.handlers import (
     report,
     routine_summary,
 )
+
+if TYPE_CHECKING:
+    from backroutine.audio.cue_player import CuePlayer
+    from backroutine.log.store import CompletionLog
+    from backroutine.routine.model import LoadedRoutine, Routine
+    from backroutine.session.engine import SessionEngine
+    from backroutine.session.recorder import SessionRecorder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,7 +87,7 @@ def _ask_or_skip(question: str) -> str:
 
 
 @contextlib.contextmanager
-def _ending_on_signals(stop):
+def _ending_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
     once, so the terminal is given back as it was found (echo, line mode, main screen)."""
     import signal
@@ -172,7 +181,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 
-def _wait_until_saved(log) -> None:
+def _wait_until_saved(log: CompletionLog) -> None:
     """Before exiting, save what still waits for a full disk or a lock to clear."""
     import time
 
@@ -189,7 +198,12 @@ def _wait_until_saved(log) -> None:
             time.sleep(1)
 
 
-def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
+def _plain_check_in(
+    args: argparse.Namespace,
+    log: CompletionLog,
+    loaded: LoadedRoutine,
+    resuming: SessionRecorder | None,
+) -> tuple[bool, int | None, int]:
     """Ask (or, with --no-checkin, skip) the check-in in plain text and log it.
 
     Returns (go ahead?, pain now, the check-in's id in the log).
@@ -216,13 +230,11 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
         answers, context, routine_title=routine.title, routine_path=path, at=now
     )
     check_in_id = log.record_check_in(record)
-    return record.went_ahead, answers and answers.pain_now, check_in_id
+    return record.went_ahead, answers.pain_now if answers else None, check_in_id
 
 
-def _no_keys():
-    from contextlib import nullcontext
-
-    return nullcontext(None)
+def _no_keys() -> contextlib.nullcontext[None]:
+    return contextlib.nullcontext(None)
 
 
 def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
@@ -345,7 +357,7 @@ class SoundSetup(threading.Thread):
             settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
         )
 
-        def cue_player(engine, routine) -> CuePlayer:
+        def cue_player(engine: SessionEngine, routine: Routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
             engine.subscribe(cues.on_event)
             return cues
@@ -355,7 +367,7 @@ class SoundSetup(threading.Thread):
             notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
 
-    def cue_player(self, engine, routine):
+    def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine`."""
         self.join()
         return self.value[0](engine, routine)
