@@ -19,7 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.reading import MAX_FILE_BYTES, read_yaml, validate_document
+from backroutine.routine.reading import (
+    MAX_FILE_BYTES,
+    KeyPath,
+    Places,
+    read_yaml,
+    validate_document,
+)
 from backroutine.routine.schema import ExerciseStep, ShortText
 
 BUNDLED_LIBRARY = "exercises.yaml"
@@ -150,9 +156,9 @@ def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any
     return {**taken, **step}
 
 
-def step_lists(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], list[Any]]]:
+def step_lists(document: dict[str, Any]) -> list[tuple[KeyPath, list[Any]]]:
     """Every list of steps in the file, with where it is: the routine's, and each stage's."""
-    found = []
+    found: list[tuple[KeyPath, list[Any]]] = []
     if isinstance(document.get("steps"), list):
         found.append((("steps",), document["steps"]))
     stages = document.get("stages")
@@ -163,8 +169,8 @@ def step_lists(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], list[Any
 
 
 def resolve_exercises(
-    document: dict[str, Any], places, source: str, folder: Path | None
-) -> tuple[list[Problem], set[tuple[Any, ...]]]:
+    document: dict[str, Any], places: Places, source: str, folder: Path | None
+) -> tuple[list[Problem], set[KeyPath]]:
     """Fill in every step that names an `exercise:`, in place (in `steps` and in each stage).
 
     Returns the problems found (unknown exercises, an unusable library) and the places of
@@ -196,7 +202,7 @@ def resolve_exercises(
             problems.extend(error.problems)
             library_ok = False
 
-    unresolved: set[tuple[Any, ...]] = set()
+    unresolved: set[KeyPath] = set()
     for prefix, steps in found:
         problems += _resolve(steps, prefix, libraries, library_ok, places, source, unresolved)
     return problems, unresolved
@@ -204,12 +210,12 @@ def resolve_exercises(
 
 def _resolve(
     steps: list[Any],
-    prefix: tuple[Any, ...],
+    prefix: KeyPath,
     libraries: list[ExerciseLibrary],
     library_ok: bool,
-    places,
+    places: Places,
     source: str,
-    unresolved: set[tuple[Any, ...]],
+    unresolved: set[KeyPath],
 ) -> list[Problem]:
     problems = []
     for index, step in enumerate(steps):

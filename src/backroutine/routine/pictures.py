@@ -10,10 +10,11 @@ from backroutine.base.text import printable
 from backroutine.figures.load import library as figures
 from backroutine.routine.library import UnsafeLibraryPath, library_file, step_lists
 from backroutine.routine.model import Problem
+from backroutine.routine.reading import KeyPath, Places
 
 
 def check_pictures(
-    document: dict[str, Any], places, source: str, folder: Path | None
+    document: dict[str, Any], places: Places, source: str, folder: Path | None
 ) -> list[Problem]:
     """Every unknown `figure:` id (with the nearest one) and unusable `image:` path, located."""
     problems: list[Problem] = []
@@ -23,7 +24,7 @@ def check_pictures(
 
 
 def _check_steps(
-    steps: list[Any], prefix: tuple[Any, ...], places, source: str, folder: Path | None
+    steps: list[Any], prefix: KeyPath, places: Places, source: str, folder: Path | None
 ) -> list[Problem]:
     problems: list[Problem] = []
     for index, step in enumerate(steps):
