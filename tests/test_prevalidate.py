@@ -39,6 +39,29 @@ def test_the_helper_gives_what_validating_here_gives(user_dir: Path):
     assert str(broken.problems[0]).startswith(f"{paths[1]}:3:")
 
 
+STAGED = """\
+backroutine: 2
+title: Staged
+frequency: every 2 hours between 08:00 and 20:00
+stages:
+  - name: One
+    move_on: when it is easy
+    steps: [{name: Plank, hold: 20s, days: [mon, thu]}]
+  - name: Two
+    steps: [{name: Plank, hold: 30s, from_week: 2}]
+"""
+
+
+def test_a_format_2_routine_comes_back_from_the_helper_whole(user_dir: Path):
+    path = user_dir / "staged.yaml"
+    path.write_text(STAGED)
+    helper = PreparedCatalog(user_dir, [path], entries=False)
+    answer = helper._prepared()  # what the helper sent, unpickled by the app's rules
+    assert str(path) in answer["paths"], answer
+    assert helper.entry(path) == Catalog(user_dir).entry(path)
+    assert len(helper.entry(path).loaded.routine.stages) == 2
+
+
 def test_files_it_was_not_asked_for_are_validated_here(user_dir: Path):
     prepared = PreparedCatalog(user_dir, [], entries=False)
     assert prepared.entry(user_dir / "wall.yaml").loaded is not None

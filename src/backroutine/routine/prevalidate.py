@@ -33,9 +33,10 @@ _ALLOWED = {
         "Progression",
         "RestStep",
         "Routine",
+        "Stage",
     },
     "backroutine.routine.frequency": {"Frequency"},
-    "datetime": {"date"},
+    "datetime": {"date", "time"},
     "pathlib": {"Path", "PosixPath", "WindowsPath"},
 }
 
