@@ -498,3 +498,17 @@ def test_dose_warnings_in_a_stage_point_at_the_stage(tmp_path):
     assert [f"{w.line}:{w.column}: {w.message}" for w in warnings] == [
         "9:19: step 2: a hold of 12 min is over 3 minutes: check it is not meant in seconds"
     ]
+
+
+def test_a_new_version_with_fewer_stages_keeps_the_patient_at_its_last(tmp_path):
+    from backroutine.log.store import StageAnswer
+
+    loaded = load_routine(write(tmp_path, STAGED))
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        path = str(loaded.source.resolve())
+        log.record_stage_answer(StageAnswer(path, at(MONDAY), "move_on", True, 2, 3))
+        two_stages = STAGED[: STAGED.index("  - name: Press-ups")]
+        shorter = load_routine(write(tmp_path, two_stages))
+        new = start(log, shorter, FakeClock(), MONDAY)
+        assert new.stage == 2
+        assert [step.name for step in new.loaded.routine.exercises] == ["Prone on elbows"]

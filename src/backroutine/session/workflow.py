@@ -61,10 +61,14 @@ def for_today(
 
 
 def current_stage(log: CompletionLog | None, loaded: LoadedRoutine) -> int | None:
-    """The patient's stage in a staged routine (1 before any answer); None when not staged."""
-    if not loaded.routine.stages:
+    """The patient's stage in a staged routine (1 before any answer); None when not staged.
+
+    A new version of the routine with fewer stages keeps the patient at its last one.
+    """
+    stages = len(loaded.routine.stages)
+    if not stages:
         return None
-    return 1 if log is None else log.current_stage(str(loaded.source.resolve()))
+    return 1 if log is None else min(log.current_stage(str(loaded.source.resolve())), stages)
 
 
 @dataclass(frozen=True)
