@@ -9,14 +9,10 @@ the patient sees as finished is already in the log.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backroutine.base.clock import WallClock, local_now, zone_name
 from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
@@ -30,14 +26,6 @@ from backroutine.session.engine import (
     SessionFinished,
     SessionStarted,
 )
-
-WallClock = Callable[[], datetime]
-"""The local wall-clock time, timezone-aware; injectable for tests."""
-
-
-def local_now() -> datetime:
-    """Now, in the system's local time zone."""
-    return datetime.now().astimezone()
 
 
 class CannotResume(Exception):
@@ -204,25 +192,3 @@ def _exercise_record(
 
 def _completed(record: SegmentRecord | None) -> bool:
     return record is not None and record.outcome == "completed"
-
-
-def zone_name(moment: datetime) -> str:
-    """The IANA name of the local time zone (e.g. Europe/London) when it can be found,
-    else its abbreviation at `moment` (e.g. BST)."""
-    if isinstance(moment.tzinfo, ZoneInfo):
-        return moment.tzinfo.key
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        # /etc/localtime -> /usr/share/zoneinfo/Europe/London on most Unix systems.
-        target = Path("/etc/localtime").resolve().as_posix()
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for candidate in candidates:
-        try:
-            if candidate and ZoneInfo(candidate).utcoffset(moment) == moment.utcoffset():
-                return candidate
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return moment.tzname() or "UTC"

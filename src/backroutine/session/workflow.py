@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from backroutine.base.clock import WallClock, local_now
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.progression import as_of, has_progression
 from backroutine.routine.words import where_stopped
 from backroutine.session.checkin import checks_in_again
 from backroutine.session.engine import Clock, SessionEngine
-from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
+from backroutine.session.recorder import CannotResume, SessionRecorder
 
 
 @dataclass(frozen=True)
