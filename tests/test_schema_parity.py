@@ -38,6 +38,8 @@ BEYOND_A_SCHEMA = {
     "frequency-bad": "the words of a frequency",
     "bad-frequency": "the words of a frequency",
     "title-yes": "yes is text to an editor's YAML 1.2, yes/no to backroutine's YAML 1.1",
+    "reps-range-down": "a range that goes down, 12-8, is seen only once its numbers are read",
+    "hold-range-target": "a target outside its range is seen only once the numbers are read",
 }
 
 
