@@ -365,7 +365,7 @@ class Segment:
     breaths: int | None = None
     """A hold counted in breaths: how many."""
     alternate: bool = False
-    """A self-paced set done alternating sides each rep."""
+    """A rep or self-paced set of a step done alternating sides each rep."""
 
     @property
     def ends_rep(self) -> bool:
@@ -432,7 +432,9 @@ def _expand_step(routine: Routine, index: int, next_is_exercise: bool):
     for set_number in range(1, sets + 1):
         for side in sides:
             # Without a rest between sets, right side -> left side needs a pause too.
-            if step.per_side and (side == "right" or (side == "left" and set_number > 1 and not rest)):
+            if step.per_side and (
+                side == "right" or (side == "left" and set_number > 1 and not rest)
+            ):
                 yield seg(SegmentKind.SWITCH_SIDES, switch, side=side, set_number=set_number)
             yield from _work(step, seg, side, set_number, relax)
         more_to_come = set_number < sets or next_is_exercise
@@ -456,7 +458,13 @@ def _work(step: ExerciseStep, seg, side, set_number: int, relax: int):
         for rep in range(1, reps + 1):
             rep_sides = ("left", "right") if step.alternate else (side,)
             for rep_side in rep_sides:
-                counted = {**where, "side": rep_side, "rep_number": rep, "rep_count": reps}
+                counted = {
+                    **where,
+                    "side": rep_side,
+                    "rep_number": rep,
+                    "rep_count": reps,
+                    "alternate": step.alternate,
+                }
                 if step.tempo is not None:
                     for phase, seconds in step.tempo.phases:
                         yield seg(SegmentKind.REP, seconds, phase=phase, **counted)
