@@ -287,6 +287,15 @@ class Routine:
         named = [*self.equipment, *(item for step in self.exercises for item in step.equipment)]
         return tuple(dict.fromkeys(named))
 
+    @property
+    def depends_on_the_patient(self) -> bool:
+        """True when a step's timing or side is the patient's to set: a hold in breaths, or
+        `side: affected` where the routine does not say which side that is."""
+        return any(
+            step.breaths is not None or (step.side == "affected" and not self.affected_side)
+            for step in self.exercises
+        )
+
     def for_patient(self, breath_seconds: int, affected_side: str | None) -> Routine:
         """The routine timed at the patient's breath length, with `side: affected` made the
         patient's affected side where the routine does not say which it is."""
