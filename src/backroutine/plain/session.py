@@ -39,7 +39,6 @@ from backroutine.routine.words import (
     PAUSED,
     WAITING_FOR_POSITION,
     segment_line,
-    you_need,
 )
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
@@ -245,9 +244,6 @@ def check_in(
     for note in routine.safety:
         print(f"! {printable(note)}", file=out)
     print(f"! {CLINICIAN_NOTE}", file=out)
-    needed = you_need(routine)
-    if needed:
-        print(needed, file=out)
     pain = ask_pain(_pain_question(BACK_PAIN_NOW), ask, out)
     leg_pain = leg_reach = settled = None
     if context.asks_leg_pain:
