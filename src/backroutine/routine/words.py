@@ -68,7 +68,7 @@ def _reps(step: ExerciseStep) -> str:
     if step.reps_range is not None:
         low, high = step.reps_range
         return f"{low} to {high} reps, aim for {step.reps}"
-    return f"{step.reps} reps"
+    return f"{step.reps} rep" + "s" * (step.reps != 1)
 
 
 def _hold(step: ExerciseStep, seconds: SecondsInWords) -> str:
