@@ -55,9 +55,8 @@ def exercises(draw) -> dict:
             step["tempo"] = "-".join(str(draw(st.integers(low, 3))) for low in (1, 0, 1))
         if timing == "paced reps":
             step["hold"] = draw(seconds)
-        if "hold" in step or "tempo" in step:
-            if draw(st.booleans()):
-                step["relax"] = draw(seconds)
+        if ("hold" in step or "tempo" in step) and draw(st.booleans()):
+            step["relax"] = draw(seconds)
     for key in ("sets", "rest", "prepare", "switch"):
         if draw(st.booleans()) and not (key == "sets" and timing == "pyramid"):
             step[key] = draw(st.integers(1, 3) if key == "sets" else seconds)

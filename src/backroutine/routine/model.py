@@ -8,6 +8,7 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
@@ -389,7 +390,7 @@ class Segment:
         return (self.rep_count or 1) * SELF_PACED_SECONDS_PER_REP
 
 
-def _expand(routine: Routine):
+def _expand(routine: Routine) -> Iterator[Segment]:
     steps = routine.steps
     index = 0
     while index < len(steps):
@@ -427,7 +428,7 @@ def _sides(step: ExerciseStep, routine: Routine) -> tuple[Side | None, ...]:
     return (step.side,)
 
 
-def _expand_step(routine: Routine, index: int, next_is_exercise: bool):
+def _expand_step(routine: Routine, index: int, next_is_exercise: bool) -> Iterator[Segment]:
     step = routine.steps[index]
     if isinstance(step, RestStep):
         yield Segment(SegmentKind.REST, step.rest, index, "Rest")
@@ -451,7 +452,13 @@ def _expand_step(routine: Routine, index: int, next_is_exercise: bool):
             yield seg(SegmentKind.REST, rest, set_number=set_number)
 
 
-def _work(step: ExerciseStep, seg, side, set_number: int, relax: int):
+def _work(
+    step: ExerciseStep,
+    seg: Callable[..., Segment],
+    side: Side | None,
+    set_number: int,
+    relax: int,
+) -> Iterator[Segment]:
     where = {"side": side, "set_number": set_number}
     reps = step.reps_in_set(set_number)
     if reps is None:
