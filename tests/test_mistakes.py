@@ -212,7 +212,7 @@ CATALOGUE = {
         "4:11: reps: write the reps of one side, reps: 8, and add per_side: true on its own line",
     ],
     "range-outgrown": [
-        "5:11: warning: step 1: the progression goes up to 15, past the top of reps: 8-12: the target stops at 12; raise the range or lower the progression's limit",
+        "5:5: warning: step 1: the progression goes up to 15, past the top of reps: 8-12: the target stops at 12; raise the range or lower the progression's limit",
     ],
     "reps-range-down": [
         "4:11: reps: '12-8' goes down: write the lower number first, reps: 8-12",
