@@ -157,14 +157,14 @@ def dose(step: ExerciseStep, routine: Routine) -> str:
         text += f"; rest {human_duration(timing.rest)} between sets"
     block = routine.block_of(routine.steps.index(step))
     if block is not None:
-        text += f"; {block_said(block)}"
+        text += f"; in {block_said(block)}"
     extras = effort_and_load(step)
     return " ".join([text + ("." if extras else ""), *extras])
 
 
 def block_said(block: Block) -> str:
-    """`in Big 3: 3 rounds, rest 30 s between rounds`."""
-    text = f"in {printable(block.name)}: {block.rounds} round" + "s" * (block.rounds != 1)
+    """`Big 3: 3 rounds, rest 30 s between rounds`."""
+    text = f"{printable(block.name)}: {block.rounds} round" + "s" * (block.rounds != 1)
     if block.rest_between_rounds and block.rounds > 1:
         text += f", rest {human_duration(block.rest_between_rounds)} between rounds"
     return text
