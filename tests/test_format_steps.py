@@ -207,6 +207,19 @@ def test_a_block_repeats_its_steps_in_rounds_with_a_rest_between_but_lists_them_
     assert render_markdown(routine).count("Curl-up") == 1
 
 
+def test_a_block_takes_library_exercises_and_a_step_may_change_their_sides():
+    routine = parse_routine(
+        "title: Big 3\nsteps:\n"
+        "  - block:\n      name: Big 3\n      rounds: 2\n      steps:\n"
+        "        - exercise: bird-dog\n          sides: alternate\n"
+    )
+    (bird_dog,) = routine.exercises
+    assert (bird_dog.name, bird_dog.alternate, bird_dog.per_side) == ("Bird-dog", True, False)
+    assert bird_dog.tips  # the library's form cues
+    sides = [s.side for s in routine.segments() if s.kind is SegmentKind.REP][:4]
+    assert sides == ["left", "right", "left", "right"]
+
+
 # --- plain mode and the voice ------------------------------------------------------------
 
 

@@ -211,6 +211,10 @@ CATALOGUE = {
     "reps-per-side": [
         "4:11: reps: write the reps of one side, reps: 8, and add per_side: true on its own line",
     ],
+    "block-misspelt-key": [
+        "8:21: unknown exercise 'bird-dgo': did you mean 'bird-dog'?",
+        "11:11: unknown key 'hodl' in step 2 of the block in step 1: did you mean 'hold'?",
+    ],
     "range-outgrown": [
         "5:5: warning: step 1: the progression goes up to 15, past the top of reps: 8-12: the target stops at 12; raise the range or lower the progression's limit",
     ],
