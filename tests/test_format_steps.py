@@ -162,6 +162,16 @@ def test_effort_and_load_are_shown_and_spoken_with_the_step():
     )
 
 
+def test_effort_is_spoken_after_the_therapists_own_announcement_too():
+    routine = step_routine(
+        "{name: Walk, duration: 10m, say: A brisk walk., effort: 'RPE 3-4', "
+        "caution: Stop if your leg hurts.}"
+    )
+    assert announcement(routine.exercises[0], routine.segments()[0]) == (
+        "A brisk walk. Effort: RPE 3-4. Stop if your leg hurts."
+    )
+
+
 def test_the_equipment_of_the_routine_and_its_steps_is_listed_once_before_the_session():
     routine = load_routine(FORMAT_2).routine
     assert you_need(routine) == "You need: a mat, a chair, a red band"

@@ -189,18 +189,20 @@ def short_dose(step: ExerciseStep, routine: Routine) -> str:
 
 def announcement(step: ExerciseStep, prepare: Segment) -> str:
     """What the voice says when an exercise comes up: the step's `say:` text, or e.g.
-    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its caution.
+    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its load, effort
+    and caution.
 
-    The caution is spoken once, here, because a patient on the floor cannot read it on
-    the screen; it is left out when the `say:` text already holds it.
+    These are spoken once, here, because a patient on the floor cannot read them on the
+    screen; each is left out when the `say:` text already holds it.
     """
     phrase = step.say or _what_and_how_long(step, prepare)
-    caution = step.caution
-    if not caution or caution.casefold() in phrase.casefold():
-        return phrase
-    if not phrase.endswith((".", "!", "?")):
-        phrase += "."
-    return f"{phrase} {caution}"
+    for said in [*effort_and_load(step), step.caution]:
+        if not said or said.casefold() in phrase.casefold():
+            continue
+        if not phrase.endswith((".", "!", "?")):
+            phrase += "."
+        phrase = f"{phrase} {said}"
+    return phrase
 
 
 def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
@@ -218,7 +220,7 @@ def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
         parts.append(f"{side_said(prepare.side).capitalize()} first")
     if prepare.round_count > 1:
         parts.append(round_of(prepare.round_number, prepare.round_count))
-    return " ".join([". ".join(parts) + ".", *effort_and_load(step)])
+    return ". ".join(parts) + "."
 
 
 def switch_phrase(side: str | None) -> str:
