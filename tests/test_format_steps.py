@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from backroutine.audio.voice import routine_phrases
-from backroutine.base.settings import Settings
+from backroutine.base.settings import Settings, changed
 from backroutine.log.store import CompletionLog
 from backroutine.plain.session import PlainSession
 from backroutine.routine.handout import render_markdown
@@ -92,6 +92,15 @@ def test_a_hold_in_breaths_is_timed_by_the_patients_breath():
     assert (breathing.breaths, breathing.hold) == (1, 5)  # the default breath, 5 s
     mine = for_the_patient(loaded, Settings(breath_seconds=3)).routine
     assert next(s for s in mine.exercises if s.breaths).hold == 3
+
+
+def test_the_patient_sets_their_breath_length_and_affected_side():
+    settings = changed(changed(Settings(), "breath_seconds", "6"), "affected_side", "right")
+    assert (settings.breath_seconds, settings.affected_side) == (6, "right")
+    with pytest.raises(ValueError, match="from 2 to 15"):
+        changed(settings, "breath_seconds", "30")
+    with pytest.raises(ValueError, match="unknown, left or right"):
+        changed(settings, "affected_side", "both")
 
 
 # --- sides -------------------------------------------------------------------------------
