@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.reading import MAX_FILE_BYTES, read_yaml, validate_document
+from backroutine.routine.reading import MAX_FILE_BYTES, Places, read_yaml, validate_document
 from backroutine.routine.schema import ExerciseStep, ShortText
 
 BUNDLED_LIBRARY = "exercises.yaml"
@@ -171,7 +171,7 @@ def _step_lists(document: dict[str, Any]) -> list[tuple[StepPath, list[Any]]]:
 
 
 def resolve_exercises(
-    document: dict[str, Any], places, source: str, folder: Path | None
+    document: dict[str, Any], places: Places, source: str, folder: Path | None
 ) -> tuple[list[Problem], set[StepPath]]:
     """Fill in every step that names an `exercise:`, in place, inside blocks too.
 
@@ -215,10 +215,10 @@ def _resolve(
     libraries: list[ExerciseLibrary],
     library_ok: bool,
     unresolved: set[StepPath],
-    places,
+    places: Places,
     source: str,
 ) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for index, step in enumerate(steps):
         if not isinstance(step, dict) or "exercise" not in step:
             continue

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from backroutine.base.files import FileProblem, read_capped
 from backroutine.routine import model, plausibility
@@ -28,11 +28,6 @@ from backroutine.routine.schema import Routine
 # Where a value stands: (line, column), both counted from 1.
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
-
-try:  # libyaml's parser is fast and, used for events only, never recurses
-    _Parser = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = yaml.SafeLoader
 
 
 def load_routine(path: str | Path) -> LoadedRoutine:
@@ -164,7 +159,7 @@ def _validate(
     return plain, warnings
 
 
-def _about_unresolved_step(item: dict, unresolved: set[StepPath]) -> bool:
+def _about_unresolved_step(item: ErrorDetails, unresolved: set[StepPath]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
     loc = without_tags(tuple(item["loc"]))
     return item["type"] in {"missing", "timing"} and any(

@@ -8,17 +8,17 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from backroutine.routine.frequency import Frequency
 
-FORMAT_VERSION = 2
+FORMAT_VERSION: Final = 2
 MAX_SECONDS = 60 * 60
 MAX_REPS = 100
 MAX_SETS = 20
@@ -454,7 +454,7 @@ def _expand_step(routine: Routine, index: int, next_is_exercise: bool) -> Iterat
 
 def _work(
     step: ExerciseStep,
-    seg: Callable[..., Segment],
+    seg: partial[Segment],
     side: Side | None,
     set_number: int,
     relax: int,
