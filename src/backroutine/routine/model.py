@@ -300,14 +300,16 @@ class Routine:
     def for_patient(self, breath_seconds: int, affected_side: str | None) -> Routine:
         """The routine timed at the patient's breath length, with `side: affected` made the
         patient's affected side where the routine does not say which it is."""
-        side = self.affected_side or (affected_side if affected_side in ("left", "right") else None)
+        side = self.affected_side
+        if side is None and affected_side in ("left", "right"):
+            side = "left" if affected_side == "left" else "right"
         steps = tuple(
             replace(step, hold=step.breaths * breath_seconds)
             if isinstance(step, ExerciseStep) and step.breaths is not None
             else step
             for step in self.steps
         )
-        return replace(self, steps=steps, affected_side=side)  # type: ignore[arg-type]
+        return replace(self, steps=steps, affected_side=side)
 
 
 class SegmentKind(str, Enum):
