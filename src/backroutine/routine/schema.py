@@ -550,7 +550,7 @@ class Breaths:
     count: int
 
 
-def _range(text: str, parse: Any, what: str) -> Range | None:
+def _range(text: str, parse: Callable[[str], int], what: str) -> Range | None:
     """`8-12` or `5-10s` as a `Range` of two values `parse` reads; None if not a range."""
     match = _RANGE.fullmatch(text.strip().lower())
     if match is None:
