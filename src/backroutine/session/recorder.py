@@ -168,9 +168,10 @@ def _exercise_record(
     for record in engine.records:  # a segment repeated after back(): its last pass counts
         latest[record.index] = record
     completed = [each for index, each in work if _completed(latest.get(index))]
+    # A step in a block is done once a round: each round's sets count as sets of the step.
     sets_done = sum(
-        all(_completed(latest.get(index)) for index, each in work if each.set_number == number)
-        for number in {each.set_number for _, each in work}
+        all(_completed(latest.get(index)) for index, each in work if _set_of(each) == number)
+        for number in {_set_of(each) for _, each in work}
     )
     first = work[0][1]
     return ExerciseRecord(
@@ -179,15 +180,23 @@ def _exercise_record(
         planned_seconds=float(sum(each.planned_seconds for _, each in work)),
         active_seconds=sum(latest[index].active_seconds for index, _ in work if index in latest),
         sets_done=sets_done,
-        set_count=first.set_count,
-        reps_done=(
-            sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for each in completed)
-            if first.rep_count is not None
-            else None
-        ),
+        set_count=first.set_count * first.round_count,
+        reps_done=sum(map(_reps_done, completed)) if first.rep_count is not None else None,
         rep_count=first.rep_count,
         outcome=outcome,
     )
+
+
+def _set_of(segment: Segment) -> tuple[int, int]:
+    return (segment.round_number, segment.set_number)
+
+
+def _reps_done(segment: Segment) -> int:
+    """The reps a completed work segment finishes: a rep's last phase counts one, a
+    self-paced set its reps (on each side when it alternates)."""
+    if segment.kind is SegmentKind.REP:
+        return int(segment.ends_rep)
+    return (segment.rep_count or 0) * (2 if segment.alternate else 1)
 
 
 def _completed(record: SegmentRecord | None) -> bool:
