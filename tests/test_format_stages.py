@@ -163,6 +163,60 @@ def test_the_engine_plays_only_the_steps_for_today_and_this_week(tmp_path):
         assert len(friday_routine.steps) == 4  # the rest before the walk kept, no rest left doubled
 
 
+STAGED_BLOCKS = """\
+backroutine: 2
+title: Big 3 in stages
+stages:
+  - name: Gentle
+    move_on: when it is easy
+    steps:
+      - {name: Breathing, hold: 3 breaths}
+      - block:
+          name: Big 3
+          rounds: 2
+          rest_between_rounds: 10s
+          steps:
+            - {name: Curl-up, reps: 8-12, target: 10, hold: 2s, days: [mon]}
+            - rest: 5s
+            - {name: Side plank, hold: 10s, side: left, days: [tue]}
+  - name: Stronger
+    steps:
+      - {name: Bird-dog, reps: [6, 4], hold: 3s, sides: alternate}
+"""
+
+
+def test_a_stage_takes_blocks_and_format_2_steps_each_day_its_own(tmp_path):
+    loaded = load_routine(write(tmp_path, STAGED_BLOCKS))
+    monday = for_today(None, loaded, MONDAY, 1).routine
+    work = [s for s in monday.segments() if s.kind.is_work]
+    # Breathing, then the block's Monday step in each round: no rest left alone in it.
+    assert [(s.name, s.round_number) for s in work if s.rep_number in (None, 1)] == [
+        ("Breathing", 1),
+        ("Curl-up", 1),
+        ("Curl-up", 2),
+    ]
+    assert {s.rep_count for s in work if s.name == "Curl-up"} == {10}  # the target
+    assert [step.name for step in monday.steps if hasattr(step, "name")] == [
+        "Breathing",
+        "Curl-up",
+    ]
+    tuesday = for_today(None, loaded, MONDAY + timedelta(days=1), 1).routine
+    plank = [s for s in tuesday.segments() if s.kind.is_work and s.name == "Side plank"]
+    assert [(s.side, s.round_number) for s in plank] == [("left", 1), ("left", 2)]
+    stronger = for_today(None, loaded, MONDAY, 2).routine
+    sides = [s.side for s in stronger.segments() if s.kind.is_work][:4]
+    assert sides == ["left", "right", "left", "right"]
+
+
+def test_a_slip_in_a_block_of_a_stage_is_located_there(tmp_path):
+    text = STAGED_BLOCKS.replace("side: left", "side: lefty").replace("target: 10", "target: 20")
+    assert problems(tmp_path, text) == [
+        "13:15: step 1 of the block in step 2 of stage 1: target: 20 is outside reps: 8-12: "
+        "give a target within the range",
+        "15:51: side: 'lefty' is not a side: did you mean left? write left, right or affected",
+    ]
+
+
 # --- stages in the log and the workflow ------------------------------------------------
 
 

@@ -19,8 +19,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def validate(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import routine_files
     from backroutine.base.text import printable
     from backroutine.routine.loader import check_routine_file
@@ -43,7 +42,7 @@ def validate(args: argparse.Namespace) -> int:
         for path in files:
             checked += 1
             try:
-                loaded, warnings = check_routine_file(path, today=date.today())
+                loaded, warnings = check_routine_file(path, today=clock.today())
             except RoutineFileError as error:
                 failures += 1
                 report(error.problems)
@@ -91,13 +90,13 @@ def report(problems: Iterable[Problem]) -> None:
 
 def list_routines(args: argparse.Namespace) -> int:
     from dataclasses import replace
-    from datetime import date
 
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.text import printable
     from backroutine.routine.catalog import find_routines
     from backroutine.routine.progression import as_of, has_progression
-    from backroutine.routine.stages import stage_said
+    from backroutine.routine.stages import at_stage, stage_said
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     entries = find_routines(user_dir)
@@ -118,10 +117,10 @@ def list_routines(args: argparse.Namespace) -> int:
             often = f", {routine.frequency}" if routine.frequency else ""
             if routine.stages:  # counted as the patient's stage is
                 stage = _stage_now(args, entry.loaded, sessions)
-                routine = replace(routine, steps=routine.stages[stage - 1].steps)
+                routine = at_stage(routine, stage)
             if has_progression(routine):
                 progressed, week = as_of(
-                    replace(entry.loaded, routine=routine), sessions, date.today()
+                    replace(entry.loaded, routine=routine), sessions, clock.today()
                 )
                 routine = progressed.routine
                 often += f", week {week}"
@@ -182,15 +181,14 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def import_routine(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.routine.model import RoutineFileError
     from backroutine.routine.sharing import ImportRefused, install_routine
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     try:
-        installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
+        installed = install_routine(args.file, user_dir, today=clock.today(), force=args.force)
     except RoutineFileError as error:
         report(error.problems)
         print(f"backroutine: {args.file} was not imported", file=sys.stderr)
@@ -236,13 +234,12 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
     from backroutine.routine.handout import render
     from backroutine.routine.progression import has_progression, routine_for_week
+    from backroutine.routine.stages import at_stage
 
     try:
         entry = load_entry(resolve(args.routine, user_routines_dir(data_dir(args.data_dir))))
@@ -255,7 +252,7 @@ def print_handout(args: argparse.Namespace) -> int:
     routine = entry.loaded.routine
     stage = _stage_number(args, entry.loaded) if routine.stages else 1
     if routine.stages:  # the patient's stage's exercises, with its numbers for the week
-        routine = replace(routine, steps=routine.stages[min(stage, len(routine.stages)) - 1].steps)
+        routine = at_stage(routine, stage)
     week = args.week
     if week is None and has_progression(routine):
         week = _current_week(args, entry.loaded)
@@ -273,13 +270,12 @@ def print_handout(args: argparse.Namespace) -> int:
 
 def _current_week(args: argparse.Namespace, loaded: LoadedRoutine) -> int:
     """The patient's week of a routine, from the log; says which on stderr."""
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.text import printable
     from backroutine.routine.progression import first_done, week_number
 
     first = first_done(_logged_sessions(args), loaded.sha256)
-    week = week_number(first, date.today())
+    week = week_number(first, clock.today())
     since = (
         f", counted from your first session on {first.isoformat()}"
         if first is not None

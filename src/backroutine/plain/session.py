@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TextIO
 
+from backroutine.base.clock import local_now
 from backroutine.base.text import human_duration, printable
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine, Routine, SegmentKind
@@ -56,7 +57,6 @@ from backroutine.session.engine import (
     TimeAdded,
     Waiting,
 )
-from backroutine.session.recorder import local_now
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 
+from backroutine.base.clock import local_now
 from backroutine.log.history import Streak, completed_per_period, streak, week_start
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
@@ -174,5 +175,5 @@ def read_due(
 ) -> list[DueStatus]:
     """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
     sessions = log.sessions()
-    moment = (now or datetime.now(tz)).astimezone(tz)
+    moment = (now or local_now()).astimezone(tz)
     return check_due(followed_routines(sessions, user_dir), sessions, moment.date(), moment.time())

@@ -151,13 +151,16 @@ def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any
     if "duration" in step:
         for key in ("hold", "reps", "relax"):
             taken.pop(key, None)
+    if "sides" in step or "side" in step:  # the step's own way with the sides
+        taken.pop("per_side", None)
     if "hold" in step or "reps" in step:
         taken.pop("duration", None)
     return {**taken, **step}
 
 
 def step_lists(document: dict[str, Any]) -> list[tuple[KeyPath, list[Any]]]:
-    """Every list of steps in the file, with where it is: the routine's, and each stage's."""
+    """Every list of steps in the file, with where it is: the routine's, each stage's, and
+    each block's in them (`("steps", 3, "block", "steps")`)."""
     found: list[tuple[KeyPath, list[Any]]] = []
     if isinstance(document.get("steps"), list):
         found.append((("steps",), document["steps"]))
@@ -165,13 +168,20 @@ def step_lists(document: dict[str, Any]) -> list[tuple[KeyPath, list[Any]]]:
     for number, stage in enumerate(stages if isinstance(stages, list) else []):
         if isinstance(stage, dict) and isinstance(stage.get("steps"), list):
             found.append((("stages", number, "steps"), stage["steps"]))
+    for prefix, steps in list(found):
+        for index, step in enumerate(steps):
+            block = step.get("block") if isinstance(step, dict) else None
+            inner = block.get("steps") if isinstance(block, dict) else None
+            if isinstance(inner, list):
+                found.append(((*prefix, index, "block", "steps"), inner))
     return found
 
 
 def resolve_exercises(
     document: dict[str, Any], places: Places, source: str, folder: Path | None
 ) -> tuple[list[Problem], set[KeyPath]]:
-    """Fill in every step that names an `exercise:`, in place (in `steps` and in each stage).
+    """Fill in every step that names an `exercise:`, in place: in `steps`, in each stage and
+    inside blocks.
 
     Returns the problems found (unknown exercises, an unusable library) and the places of
     the steps left unresolved (`("steps", 2)`), whose missing name and timing are not worth
@@ -217,7 +227,7 @@ def _resolve(
     source: str,
     unresolved: set[KeyPath],
 ) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for index, step in enumerate(steps):
         if not isinstance(step, dict) or "exercise" not in step:
             continue

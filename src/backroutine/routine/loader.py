@@ -16,7 +16,13 @@ from backroutine.routine import model, plausibility
 from backroutine.routine.library import resolve_exercises
 from backroutine.routine.model import LoadedRoutine, Problem, RoutineFileError
 from backroutine.routine.pictures import check_pictures
-from backroutine.routine.reading import MAX_FILE_BYTES, locate, read_yaml, require_mapping
+from backroutine.routine.reading import (
+    MAX_FILE_BYTES,
+    locate,
+    read_yaml,
+    require_mapping,
+    without_tags,
+)
 from backroutine.routine.schema import Routine
 
 # Where a value stands: (line, column), both counted from 1.
@@ -155,6 +161,7 @@ def _validate(
 
 def _about_unresolved_step(item: ErrorDetails, unresolved: set[KeyPath]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
-    loc = tuple(item["loc"])
-    in_unresolved = loc[:2] in unresolved or loc[:4] in unresolved  # `steps`, or a stage's
-    return in_unresolved and item["type"] in {"missing", "timing"}
+    loc = without_tags(tuple(item["loc"]))
+    return item["type"] in {"missing", "timing"} and any(
+        loc[: len(path)] == path for path in unresolved
+    )

@@ -108,7 +108,7 @@ def implausible_doses(
     warnings: list[Problem] = []
     # Each stage of a staged routine is a session's steps: each is checked where it is written.
     groups: list[tuple[KeyPath, Routine]] = [
-        (("stages", number, "steps"), replace(routine, steps=stage.steps))
+        (("stages", number, "steps"), replace(routine, steps=stage.steps, blocks=stage.blocks))
         for number, stage in enumerate(routine.stages)
     ] or [(("steps",), routine)]
     for prefix, steps_of in groups:
@@ -148,17 +148,19 @@ def _step_doses(routine: Routine, prefix: KeyPath, warn: Callable[..., None]) ->
     for index, step in enumerate(routine.steps):
         if not isinstance(step, ExerciseStep):
             continue
-        for hold, where in _holds(step, routine, (*prefix, index)):
+        place = _step_path(routine, index, prefix)
+        for hold, where in _holds(step, routine, place):
             if hold > MAX_PLAUSIBLE_HOLD:
                 warn(
                     where,
                     f"step {index + 1}: a hold of {human_duration(hold)} is over "
                     f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
                 )
+        _range_outgrown(step, routine, index, place, warn)
         name = step.name.strip().lower()
         if name in seen:
             warn(
-                (*prefix, index, "name"),
+                (*place, "name"),
                 f"step {index + 1} has the same name as step {seen[name] + 1}, "
                 f"'{printable(step.name)}': if it is another exercise, give it its own name; "
                 f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
@@ -179,3 +181,40 @@ def _holds(step: ExerciseStep, routine: Routine, place: KeyPath) -> Iterator[tup
         yield max(rule.values()), where
     elif rule is not None and rule.limit is not None:
         yield rule.limit, where
+
+
+def _step_path(routine: Routine, index: int, prefix: KeyPath) -> KeyPath:
+    """Where step `index` of the routine is in the file, in the steps written at `prefix`
+    (`steps`, or a stage's): a block's steps are inside it."""
+    in_blocks_before = 0
+    for block in routine.blocks:
+        if block.first_step > index:
+            break
+        if index in block.step_indexes:
+            place = block.first_step - in_blocks_before
+            return (*prefix, place, "block", "steps", index - block.first_step)
+        in_blocks_before += block.step_count - 1
+    return (*prefix, index - in_blocks_before)
+
+
+def _range_outgrown(
+    step: ExerciseStep,
+    routine: Routine,
+    index: int,
+    place: KeyPath,
+    warn: Callable[[KeyPath, str], None],
+) -> None:
+    """A progression that would grow a target past the top of its range, which it never does."""
+    for field, written in (("reps", step.reps_range), ("hold", step.hold_range)):
+        rule = rules(step, routine).get(field)
+        if written is None or rule is None:
+            continue
+        top = max(rule.values()) if isinstance(rule, dict) else rule.limit
+        if top is not None and top > written[1]:
+            shown = human_duration if field == "hold" else str
+            warn(
+                (*place, field),
+                f"step {index + 1}: the progression goes up to {shown(top)}, past the top of "
+                f"{field}: {written[0]}-{shown(written[1])}: the target stops at "
+                f"{shown(written[1])}; raise the range or lower the progression's limit",
+            )

@@ -19,7 +19,17 @@ from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine.routine.schema import (
+    KEYS,
+    Block,
+    BlockStep,
+    Defaults,
+    ExerciseStep,
+    Progression,
+    RestStep,
+    Routine,
+    Stage,
+)
 from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
 from backroutine.routine.yaml_mistakes import explain_yaml_error, layout_slip
@@ -378,7 +388,11 @@ def _describe(value: Any) -> str:
     return f"the value {printable(str(value)[:40])}"
 
 
-_STEP_MODELS: dict[str, type[BaseModel]] = {"exercise": ExerciseStep, "rest": RestStep}
+_STEP_MODELS: dict[str, type[BaseModel]] = {
+    "exercise": ExerciseStep,
+    "rest": RestStep,
+    "block": BlockStep,
+}
 
 
 def locate(
@@ -388,7 +402,7 @@ def locate(
     problems = []
     seen = set()
     for item in error.errors(include_url=False):
-        loc = _without_tags(tuple(item["loc"]))
+        loc = without_tags(tuple(item["loc"]))
         about_key = loc[-1:] == ("[key]",)  # a mapping's key is wrong, not its value
         if about_key:
             loc = loc[:-1]
@@ -406,10 +420,13 @@ def locate(
 _RULE_TAGS = {"growth", "schedule"}
 
 
-def _without_tags(loc: KeyPath) -> KeyPath:
+def without_tags(loc: KeyPath) -> KeyPath:
     """Drop the union tags pydantic puts in a path: ('steps', 0, 'rest', ...), rule kinds."""
-    if loc[:1] == ("steps",) and len(loc) >= 3 and loc[2] in _STEP_MODELS:
-        loc = loc[:2] + loc[3:]
+    at = _step_at(loc)
+    if at and len(loc) > at + 1 and loc[at + 1] in _STEP_MODELS:
+        loc = loc[: at + 1] + loc[at + 2 :]
+    if _in_block(loc) and len(loc) > at + 4 and loc[at + 4] in _STEP_MODELS:  # a block's own
+        loc = loc[: at + 4] + loc[at + 5 :]
     if "progression" in loc:
         at = loc.index("progression") + 2
         if loc[at : at + 1] and loc[at] in _RULE_TAGS:
@@ -417,11 +434,35 @@ def _without_tags(loc: KeyPath) -> KeyPath:
     return loc
 
 
+def _step_at(loc: KeyPath) -> int:
+    """Where in `loc` the index of a step is: 1 in ('steps', 2, ...), 3 in a stage's
+    ('stages', 0, 'steps', 2, ...); 0 when `loc` is not in a list of steps."""
+    if loc[:1] == ("steps",) and len(loc) >= 2:
+        return 1
+    if loc[:1] == ("stages",) and loc[2:3] == ("steps",) and len(loc) >= 4:
+        return 3
+    return 0
+
+
+def _in_block(loc: KeyPath) -> bool:
+    """True for a path into the steps of a block: ('steps', 3, 'block', 'steps', 0, ...), or
+    the same in a stage's steps."""
+    at = _step_at(loc)
+    return bool(at) and len(loc) >= at + 4 and loc[at + 1 : at + 3] == ("block", "steps")
+
+
 def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
+    at = _step_at(loc)
     if loc[-1:] == ("progression",):
         return Progression
-    if loc[:1] == ("steps",) and len(loc) >= 2:
-        return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
+    if _in_block(loc):  # raw: ('steps', 3, 'block', 'block', 'steps', 0, tag, ...)
+        return _STEP_MODELS.get(raw_loc[at + 5] if len(raw_loc) > at + 5 else "", ExerciseStep)
+    if at and loc[at + 1 : at + 2] == ("block",):
+        return Block
+    if at:
+        return _STEP_MODELS.get(raw_loc[at + 1] if len(raw_loc) > at + 1 else "", ExerciseStep)
+    if loc[:1] == ("stages",) and len(loc) >= 2:
+        return Stage
     if loc[:1] == ("exercises",) and len(loc) >= 2:
         return ExerciseStep
     if loc[:1] == ("defaults",):
@@ -430,8 +471,14 @@ def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
 
 
 def _where(loc: KeyPath) -> str:
-    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-        return f"step {loc[1] + 1}"
+    at = _step_at(loc)
+    stage = f" of stage {loc[1] + 1}" if at == 3 and isinstance(loc[1], int) else ""
+    if _in_block(loc) and isinstance(loc[at + 3], int):
+        return f"step {loc[at + 3] + 1} of the block in step {loc[at] + 1}{stage}"
+    if at and isinstance(loc[at], int):
+        return f"step {loc[at] + 1}{stage}"
+    if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
+        return f"stage {loc[1] + 1}"
     if len(loc) >= 2 and loc[0] == "exercises":
         return f"exercise '{printable(str(loc[1]))}'"
     return "the routine"
@@ -518,7 +565,7 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
             place = f"the progression of {place}"
         return f"unknown key '{printable(field)}' in {place}: {hint}"
     if kind == "missing":
-        if field == "name":
+        if field == "name" and _step_at(loc):
             return f"{_where(loc)} has no name: add name: (or write a rest as - rest: 60s)"
         return f"{_where(loc)} needs {name}: add {name}:"
     if kind.startswith("date_"):
@@ -538,7 +585,9 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
-        return "backroutine: this backroutine reads formats 1 and 2: write backroutine: 2"
+        return (
+            "backroutine: this version of backroutine reads formats 1 and 2: write backroutine: 2"
+        )
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"
     if kind == "string_too_short":

@@ -25,28 +25,34 @@ def stage_of(routine: Routine, number: int) -> Stage | None:
     return routine.stages[min(max(number, 1), len(routine.stages)) - 1]
 
 
+def at_stage(routine: Routine, number: int) -> Routine:
+    """`routine` with the steps and blocks of stage `number` (as `stage_of` picks it)."""
+    chosen = stage_of(routine, number)
+    return routine if chosen is None else replace(routine, steps=chosen.steps, blocks=chosen.blocks)
+
+
 def routine_for_day(routine: Routine, *, stage: int = 1, week: int = 1, day: date) -> Routine:
     """`routine` as played on `day`, in routine week `week`, at stage `stage`.
 
     A session is never empty: when no exercise is for `day` (a session on a day the
     therapist did not plan), every exercise that has started by `week` is played, and when
-    none has started yet, all of them.
+    none has started yet, all of them. A block keeps the steps of it that are played.
     """
-    chosen = stage_of(routine, stage)
-    steps = list(chosen.steps if chosen is not None else routine.steps)
-    started = [step for step in steps if _started(step, week)]
+    routine = at_stage(routine, stage)
+    steps = list(enumerate(routine.steps))
+    started = [(index, step) for index, step in steps if _started(step, week)]
     if not _has_exercise(started):
         started = steps
-    today = [step for step in started if _on(step, day)]
+    today = [(index, step) for index, step in started if _on(step, day)]
     if not _has_exercise(today):
         today = started
     if len(today) == len(steps):  # nothing left out: the steps exactly as written
-        return routine if chosen is None else replace(routine, steps=tuple(steps))
-    return replace(routine, steps=_tidy_rests(today))
+        return routine
+    return _with_steps(routine, _tidy_rests(routine, today))
 
 
-def _has_exercise(steps: list[Step]) -> bool:
-    return any(isinstance(step, ExerciseStep) for step in steps)
+def _has_exercise(steps: list[tuple[int, Step]]) -> bool:
+    return any(isinstance(step, ExerciseStep) for _, step in steps)
 
 
 def _started(step: Step, week: int) -> bool:
@@ -57,16 +63,39 @@ def _on(step: Step, day: date) -> bool:
     return not isinstance(step, ExerciseStep) or not step.days or day.weekday() in step.days
 
 
-def _tidy_rests(steps: list[Step]) -> tuple[Step, ...]:
-    """Without the rests left first, last or twice in a row by the steps taken out."""
-    tidy: list[Step] = []
-    for step in steps:
-        if isinstance(step, RestStep) and (not tidy or isinstance(tidy[-1], RestStep)):
+def _tidy_rests(routine: Routine, kept: list[tuple[int, Step]]) -> list[tuple[int, Step]]:
+    """Without the rests left first, last or twice in a row by the steps taken out, in the
+    session and in each block; a block left without an exercise goes whole."""
+    for block in routine.blocks:
+        inside = [(index, step) for index, step in kept if index in block.step_indexes]
+        if len(inside) < block.step_count:  # some of the block's steps were taken out
+            tidied = _without_stray_rests(inside) if _has_exercise(inside) else []
+            stays = {index for index, _ in tidied}
+            kept = [pair for pair in kept if pair[0] not in block.step_indexes or pair[0] in stays]
+    return _without_stray_rests(kept)
+
+
+def _without_stray_rests(steps: list[tuple[int, Step]]) -> list[tuple[int, Step]]:
+    tidy: list[tuple[int, Step]] = []
+    for index, step in steps:
+        if isinstance(step, RestStep) and (not tidy or isinstance(tidy[-1][1], RestStep)):
             continue
-        tidy.append(step)
-    while len(tidy) > 1 and isinstance(tidy[-1], RestStep):
+        tidy.append((index, step))
+    while len(tidy) > 1 and isinstance(tidy[-1][1], RestStep):
         tidy.pop()
-    return tuple(tidy)
+    return tidy
+
+
+def _with_steps(routine: Routine, kept: list[tuple[int, Step]]) -> Routine:
+    """`routine` with only the steps `kept` (by their indexes), its blocks shrunk to them and
+    a block left without an exercise dropped."""
+    new_index = {index: number for number, (index, _) in enumerate(kept)}
+    blocks = []
+    for block in routine.blocks:
+        inside = [new_index[index] for index in block.step_indexes if index in new_index]
+        if any(isinstance(kept[number][1], ExerciseStep) for number in inside):
+            blocks.append(replace(block, first_step=inside[0], step_count=len(inside)))
+    return replace(routine, steps=tuple(step for _, step in kept), blocks=tuple(blocks))
 
 
 # --- the words about stages: the one place they are written ---------------------------
