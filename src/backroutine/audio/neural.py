@@ -38,10 +38,10 @@ routines' phrases: the speech rate scales his pace from it."""
 EXIT_BROKEN = 3
 CHECK_TIMEOUT = 60
 HELPER_THREADS = 2
-"""onnxruntime's threads in the helper: on this 2-core machine two synthesise a routine 1.7
-times as fast as one (BENCHMARKS.md). Most of the work is done during the check-in, when
-the app is idle; threads that are idle sleep rather than spin, and the app's short bursts
-of work still get a core."""
+"""onnxruntime's threads in the helper: with a core free, two synthesise a routine about 1.6
+times as fast as one (BENCHMARKS.md); with every core busy they gain nothing. Most of the
+work is done during the check-in, when the app is idle; idle threads sleep rather than
+spin, and the app's short bursts of work still get a core."""
 INSTALL_HINT = "pip install 'backroutine[voice]'"
 
 
@@ -218,6 +218,9 @@ def _load(model: Path, config: Path):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = min(HELPER_THREADS, os.cpu_count() or 1)
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Without planning each run's memory ahead the peak is about 10 MiB lower, for the
+    # same processor time; without the memory arena it is 100 MiB higher (BENCHMARKS.md).
+    options.enable_mem_pattern = False
     try:
         return PiperVoice(
             config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
