@@ -7,16 +7,23 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from backroutine.log.store import CompletionLog, SessionRecord
+    from backroutine.routine.model import LoadedRoutine, Problem, Routine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def validate(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import routine_files
     from backroutine.base.text import printable
-    from backroutine.routine.loader import Problem, RoutineFileError, check_routine_file
+    from backroutine.routine.loader import check_routine_file
+    from backroutine.routine.model import Problem, RoutineFileError
 
     failures = 0
     checked = 0
@@ -35,7 +42,7 @@ def validate(args: argparse.Namespace) -> int:
         for path in files:
             checked += 1
             try:
-                loaded, warnings = check_routine_file(path, today=date.today())
+                loaded, warnings = check_routine_file(path, today=clock.today())
             except RoutineFileError as error:
                 failures += 1
                 report(error.problems)
@@ -54,7 +61,7 @@ def validate(args: argparse.Namespace) -> int:
             summary = routine_summary(loaded.routine)
             if warnings:
                 summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-            print(f"{printable(path)}: ok ({summary})")
+            print(f"{printable(str(path))}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -63,7 +70,7 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failures else EXIT_OK
 
 
-def routine_summary(routine) -> str:
+def routine_summary(routine: Routine) -> str:
     from backroutine.base.text import human_duration
 
     count = len(routine.exercises)
@@ -71,17 +78,16 @@ def routine_summary(routine) -> str:
     return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
 
 
-def report(problems) -> None:
+def report(problems: Iterable[Problem]) -> None:
     """Print routine file problems on standard error; file names may hold anything."""
     from backroutine.base.text import printable
 
     for problem in problems:
-        print(printable(problem), file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
 
 
 def list_routines(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.text import printable
     from backroutine.routine.catalog import find_routines
@@ -102,7 +108,7 @@ def list_routines(args: argparse.Namespace) -> int:
             routine = entry.loaded.routine
             often = f", {routine.frequency}" if routine.frequency else ""
             if has_progression(routine):
-                progressed, week = as_of(entry.loaded, sessions, date.today())
+                progressed, week = as_of(entry.loaded, sessions, clock.today())
                 routine = progressed.routine
                 often += f", week {week}"
             print(
@@ -110,15 +116,15 @@ def list_routines(args: argparse.Namespace) -> int:
                 f"{routine_summary(routine)}{often}{origin}"
             )
         else:
-            problem = printable(entry.problems[0])
+            problem = printable(str(entry.problems[0]))
             print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
     if not entries:
         print("no routines found")
-    print(f"\nyour own routines go in {printable(user_dir)}")
+    print(f"\nyour own routines go in {printable(str(user_dir))}")
     return EXIT_OK
 
 
-def _logged_sessions(args: argparse.Namespace) -> list:
+def _logged_sessions(args: argparse.Namespace) -> list[SessionRecord]:
     """The log's sessions, or none when there is no usable log (listing still works)."""
     from backroutine.base.paths import data_dir, log_path
 
@@ -140,15 +146,14 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def import_routine(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.routine.loader import RoutineFileError
+    from backroutine.routine.model import RoutineFileError
     from backroutine.routine.sharing import ImportRefused, install_routine
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     try:
-        installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
+        installed = install_routine(args.file, user_dir, today=clock.today(), force=args.force)
     except RoutineFileError as error:
         report(error.problems)
         print(f"backroutine: {args.file} was not imported", file=sys.stderr)
@@ -224,15 +229,14 @@ def print_handout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _current_week(args: argparse.Namespace, loaded) -> int:
+def _current_week(args: argparse.Namespace, loaded: LoadedRoutine) -> int:
     """The patient's week of a routine, from the log; says which on stderr."""
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.text import printable
     from backroutine.routine.progression import first_done, week_number
 
     first = first_done(_logged_sessions(args), loaded.sha256)
-    week = week_number(first, date.today())
+    week = week_number(first, clock.today())
     since = (
         f", counted from your first session on {first.isoformat()}"
         if first is not None
@@ -249,7 +253,7 @@ class CannotOpenLog(Exception):
     """The completion log exists but cannot be used; the file is kept as it is."""
 
 
-def open_log(args: argparse.Namespace):
+def open_log(args: argparse.Namespace) -> CompletionLog:
     from backroutine.base.paths import data_dir, log_path
     from backroutine.log.store import CompletionLog, LogError
 

@@ -17,7 +17,7 @@ from backroutine.figures.svg import alt_text, poses_svg
 from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE
-from backroutine.routine.words import dose
+from backroutine.routine.words import dose, you_need
 
 FORMATS = ("md", "html")
 
@@ -85,6 +85,9 @@ def _facts(routine: Routine, week: int | None) -> list[str]:
         facts.append(f"Version {routine.version}")
     if routine.review_by:
         facts.append(f"Review with your therapist by {routine.review_by.isoformat()}")
+    needed = you_need(routine)
+    if needed:
+        facts.append(needed)
     return facts
 
 
@@ -129,12 +132,12 @@ def render_markdown(routine: Routine, *, week: int | None = None) -> str:
             lines += [f"*Rest {human_duration(item)}*", ""]
             continue
         lines += [f"### {item.number}. {_md(item.name)}", "", f"**{_md(item.dose)}**", ""]
-        if item.drawing or item.image:
-            # The drawing travels inside the file, so the handout stays one file.
-            src = (
-                item.image
-                or "data:image/svg+xml;base64," + base64.b64encode(item.drawing.encode()).decode()
-            )
+        # The drawing travels inside the file, so the handout stays one file.
+        src = item.image or (
+            item.drawing
+            and "data:image/svg+xml;base64," + base64.b64encode(item.drawing.encode()).decode()
+        )
+        if src:
             lines += [f"![{_md(item.alt)}](<{_md_url(src)}>)", ""]
         lines += [f"- {_md(tip)}" for tip in item.tips]
         if item.tips:

@@ -10,13 +10,16 @@ plausibly holds, well inside the hard limits of the format (`backroutine.routine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import ExerciseStep, Problem, Routine
 from backroutine.routine.progression import rules
+
+if TYPE_CHECKING:  # reading loads pydantic, which the app never does
+    from backroutine.routine.reading import KeyPath, Places
 
 MAX_PLAUSIBLE_SESSION = 90 * 60
 """A home routine longer than this is most likely a typing slip."""
@@ -31,7 +34,7 @@ _DURATIONS = ("hold", "duration", "rest", "relax", "switch", "prepare")
 _DECIMAL = re.compile(r"\s*(?P<whole>\d+)\.(?P<fraction>\d+)\s*")
 
 
-def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]:
+def leave_out_empty_values(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
     """Remove each `key:` written with no value, in place, with a warning for each.
 
     An empty value means nothing was written, not "none": the step then takes its value
@@ -58,10 +61,10 @@ def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]
     return warnings
 
 
-def _mappings(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+def _mappings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[Any, Any]]]:
     if isinstance(value, dict):
         yield path, value
-        items = value.items()
+        items: Iterable[tuple[Any, Any]] = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
@@ -70,7 +73,7 @@ def _mappings(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
         yield from _mappings(item, (*path, key))
 
 
-def decimal_durations(document: dict, places, source: str) -> list[Problem]:
+def decimal_durations(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
     """A duration written as a whole decimal, `10.00`: read as seconds, often meant as minutes."""
     warnings = []
     for path, mapping in _mappings(document, ()):
@@ -85,7 +88,7 @@ def decimal_durations(document: dict, places, source: str) -> list[Problem]:
                         source,
                         line,
                         column,
-                        f"{key}: {value.strip()} is read as {whole} seconds: if you mean "
+                        f"{key}: {match[0].strip()} is read as {whole} seconds: if you mean "
                         f"{whole} minutes, write {whole}m; for seconds, write {whole}s",
                     )
                 )
@@ -93,11 +96,11 @@ def decimal_durations(document: dict, places, source: str) -> list[Problem]:
 
 
 def implausible_doses(
-    routine: Routine, places, source: str, *, today: date | None = None
+    routine: Routine, places: Places, source: str, *, today: date | None = None
 ) -> list[Problem]:
     """Warnings about a valid routine's numbers and dates (`today` dates `review_by`)."""
 
-    def warn(path: tuple, message: str, *, key: bool = True) -> None:
+    def warn(path: KeyPath, message: str, *, key: bool = True) -> None:
         warnings.append(Problem(source, *places.nearest(path, key=key), message))
 
     warnings: list[Problem] = []
@@ -123,10 +126,11 @@ def implausible_doses(
                     f"step {index + 1}: a hold of {human_duration(hold)} is over "
                     f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
                 )
+        _range_outgrown(step, routine, index, warn)
         name = step.name.strip().lower()
         if name in seen:
             warn(
-                ("steps", index, "name"),
+                (*_step_path(routine, index), "name"),
                 f"step {index + 1} has the same name as step {seen[name] + 1}, "
                 f"'{printable(step.name)}': if it is another exercise, give it its own name; "
                 f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
@@ -150,15 +154,47 @@ def implausible_doses(
     return warnings
 
 
-def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, tuple]]:
+def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, KeyPath]]:
     """Each hold a step may reach, as written and as its progression grows it, with its place."""
     if step.hold is None:
         return
-    yield step.hold, ("steps", index, "hold")
+    yield step.hold, (*_step_path(routine, index), "hold")
     rule = rules(step, routine).get("hold")
     own = step.progression is not None and step.progression.hold is not None
-    where = ("steps", index, "progression", "hold") if own else ("progression", "hold")
+    where = (*_step_path(routine, index), "progression", "hold") if own else ("progression", "hold")
     if isinstance(rule, dict):
         yield max(rule.values()), where
     elif rule is not None and rule.limit is not None:
         yield rule.limit, where
+
+
+def _step_path(routine: Routine, index: int) -> KeyPath:
+    """Where step `index` of the routine is in the file: a block's steps are inside it."""
+    in_blocks_before = 0
+    for block in routine.blocks:
+        if block.first_step > index:
+            break
+        if index in block.step_indexes:
+            place = block.first_step - in_blocks_before
+            return ("steps", place, "block", "steps", index - block.first_step)
+        in_blocks_before += block.step_count - 1
+    return ("steps", index - in_blocks_before)
+
+
+def _range_outgrown(
+    step: ExerciseStep, routine: Routine, index: int, warn: Callable[[KeyPath, str], None]
+) -> None:
+    """A progression that would grow a target past the top of its range, which it never does."""
+    for field, written in (("reps", step.reps_range), ("hold", step.hold_range)):
+        rule = rules(step, routine).get(field)
+        if written is None or rule is None:
+            continue
+        top = max(rule.values()) if isinstance(rule, dict) else rule.limit
+        if top is not None and top > written[1]:
+            shown = human_duration if field == "hold" else str
+            warn(
+                (*_step_path(routine, index), field),
+                f"step {index + 1}: the progression goes up to {shown(top)}, past the top of "
+                f"{field}: {written[0]}-{shown(written[1])}: the target stops at "
+                f"{shown(written[1])}; raise the range or lower the progression's limit",
+            )

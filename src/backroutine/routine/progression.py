@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backroutine.base.text import human_duration
 from backroutine.routine.model import (
@@ -74,14 +74,18 @@ def routine_for_week(routine: Routine, week: int) -> Routine:
 
 
 def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseStep:
-    changes: dict[str, int | None] = {"progression": None}
+    # Fields named at run time, so replace() cannot check them: the limits below keep them valid.
+    changes: dict[str, Any] = {"progression": None}
     for field, rule in rules(step, routine).items():
         base = getattr(step, field)
         if field == "sets":
             base = routine.timing(step).sets
         if base is None:  # a routine-wide rule for a field this step does not have
             continue
-        changes[field] = value_in_week(rule, base, week, _LIMITS[field])
+        # A target moves through its range, never past it.
+        written_range = {"reps": step.reps_range, "hold": step.hold_range}.get(field)
+        ceiling = written_range[1] if written_range else _LIMITS[field]
+        changes[field] = value_in_week(rule, base, week, ceiling)
     # Only values the step has change, and within the limits: it stays a valid step.
     return replace(step, **changes)
 
@@ -101,7 +105,15 @@ def rules(step: ExerciseStep, routine: Routine) -> dict[str, Rule]:
         rules.pop("hold", None)
     if _warms_up_or_cools_down(step, routine):
         rules.pop("duration", None)
-    return {**rules, **_rules_of(own)}  # the step's own rule wins
+    rules = {**rules, **_rules_of(own)}  # the step's own rule wins
+    # A hold in breaths is timed by the patient's breath, and a pyramid's reps are set by set:
+    # no rule for one number applies to them (the schema refuses a step's own).
+    if step.breaths is not None:
+        rules.pop("hold", None)
+    if step.reps_per_set:
+        rules.pop("reps", None)
+        rules.pop("sets", None)
+    return rules
 
 
 def _rules_of(progression: Progression | None) -> dict[str, Rule]:

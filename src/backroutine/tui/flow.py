@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backroutine.base.clock import local_now
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine, Routine
@@ -18,7 +19,7 @@ from backroutine.routine.words import week_said
 from backroutine.session.checkin import begin_check_in
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.session.recorder import SessionRecorder, local_now
+from backroutine.session.recorder import SessionRecorder
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,
@@ -303,6 +304,8 @@ class AppFlow:
             recorder.check_out(debrief.pain_after, debrief.note or None)
 
         def finished(outcome: SessionOutcome | None) -> None:
+            assert outcome is not None, "the player always ends with its outcome"
+
             def debriefed(debrief: Debrief | None) -> None:
                 self._release_log()  # kept as it was typed, by `keep`
                 if not back_to_picker:
@@ -323,7 +326,11 @@ class AppFlow:
 
         self.app.push_screen(
             PlayerScreen(
-                routine, engine, audio=audio, audio_note=sound and sound.note, earlier=earlier
+                routine,
+                engine,
+                audio=audio,
+                audio_note=sound.note if sound else None,
+                earlier=earlier,
             ),
             finished,
         )

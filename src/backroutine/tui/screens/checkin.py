@@ -7,7 +7,7 @@ each question (Ctrl+S then shows the next ones instead of starting).
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -34,6 +34,7 @@ from backroutine.routine.safety import (
     check_in_advice,
     questions,
 )
+from backroutine.routine.words import you_need
 from backroutine.session.checkin import CheckInContext
 from backroutine.tui.widgets.basics import YesBox, literal
 
@@ -79,7 +80,7 @@ class PainScale(Widget, can_focus=True):
     def action_change(self, step: int) -> None:
         self.value = 0 if self.value is None else max(0, min(10, self.value + step))
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
             self.value = int(event.character)
             event.stop()
@@ -116,6 +117,9 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             notes = [literal(note) for note in self.routine.safety] or [Content(CLINICIAN_NOTE)]
             for note in notes:
                 yield Static(Content("⚠ ") + note, classes="safety")
+            needed = you_need(self.routine)
+            if needed:
+                yield Static(needed, id="you-need", markup=False)
             yield Static(
                 f"{BACK_PAIN_NOW}? {PainScale.KEYS}",
                 classes="question",

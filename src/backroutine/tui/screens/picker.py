@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import ExerciseStep
-from backroutine.routine.words import short_dose
+from backroutine.routine.words import block_said, short_dose, you_need
 from backroutine.tui.widgets.basics import literal
 
 
@@ -26,7 +26,7 @@ class RoutinePickerScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("h", "history", "History"),
+        Binding("h", "app.history", "History"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -131,9 +131,6 @@ class RoutinePickerScreen(Screen[None]):
         self.query_one("#filter", Input).value = ""
         self.query_one(OptionList).focus()
 
-    def action_history(self) -> None:
-        self.app.action_history()
-
 
 def _searchable(entry: CatalogEntry) -> str:
     if not entry.loaded:
@@ -166,7 +163,10 @@ def preview_of(entry: CatalogEntry) -> Content:
         lines.append(literal(routine.description))
     lines.append(Content(""))
     number = 0
-    for step in routine.steps:
+    for index, step in enumerate(routine.steps):
+        block = routine.block_of(index)
+        if block is not None and block.first_step == index:
+            lines.append(Content(block_said(block)).stylize("italic"))
         if isinstance(step, ExerciseStep):
             number += 1
             lines.append(
@@ -180,4 +180,7 @@ def preview_of(entry: CatalogEntry) -> Content:
         lines.append(Content(""))
         lines.append(Content("Safety").stylize("bold"))
         lines += [Content("⚠ ") + literal(note) for note in routine.safety]
+    needed = you_need(routine)
+    if needed:
+        lines += [Content(""), Content(needed)]
     return Content("\n").join(lines)
