@@ -182,7 +182,7 @@ def test_plain_mode_has_the_first_announcement_in_the_neural_voice_from_a_cold_c
     (config / "backroutine").mkdir(parents=True)
     (config / "backroutine" / "settings.json").write_text('{"voice": "neural", "volume": 100}')
     (tmp_path / "tiny.yaml").write_text(TINY)
-    (first,) = routine_phrases(parse_routine(TINY.encode(), "tiny.yaml"))
+    first = routine_phrases(parse_routine(TINY.encode(), "tiny.yaml"))[0]
     cache = tmp_path / "cache" / "backroutine" / "voice"
     neural = NeuralVoice(*neural_assets(), cache, DEFAULT_RATE)
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(config),

@@ -357,7 +357,7 @@ class SoundSetup(threading.Thread):
         self.value = (cue_player, "; ".join(notes))
         self.voice = voice
 
-    def prepare(self, routine) -> None:
+    def prepare(self, routine: Routine) -> None:
         """Start making the voice's phrases for `routine` as soon as it is chosen (the
         check-in gives them time); returns at once, before the choice is made if need be."""
 
