@@ -20,7 +20,10 @@ from backroutine.figures.quality import problems
 from backroutine.figures.svg import poses_svg
 
 COLUMNS = 3
-CELL_WIDTH, CELL_HEIGHT, PANEL_HEIGHT = 420, 190, 140
+CELL_WIDTH, CELL_HEIGHT = 420, 200
+PER_CM = 0.8
+"""Pixels a centimetre: one body size for every figure, so one lying down is as easy to read as
+one standing (scaled down only if its poses would not fit the cell's width)."""
 
 
 def main(argv: list[str]) -> int:
@@ -36,12 +39,14 @@ def main(argv: list[str]) -> int:
         for problem in problems(figure):
             print(f"{fid}: {problem}")
             failed = 1
-        inner = poses_svg(figure, panel_height=PANEL_HEIGHT)
-        width = float(re.search(r'width="([\d.]+)"', inner)[1])
+        inner = poses_svg(figure, per_cm=PER_CM)
+        width, height = (float(re.search(rf'{key}="([\d.]+)"', inner)[1]) for key in ("width", "height"))
         scale = min(1.0, (CELL_WIDTH - 10) / width)
         x, y = (i % COLUMNS) * CELL_WIDTH, (i // COLUMNS) * CELL_HEIGHT
+        # Every floor on one line across the row, however tall the figure stands.
+        top = y + CELL_HEIGHT - 6 - height * scale
         cells.append(
-            f'<g transform="translate({x + 5},{y + 22}) scale({scale:.3f})">{inner}</g>'
+            f'<g transform="translate({x + 5},{top:.1f}) scale({scale:.3f})">{inner}</g>'
             f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
             f'font-weight="bold">{escape(figure.name)} ({fid})</text>'
         )

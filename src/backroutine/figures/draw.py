@@ -34,22 +34,33 @@ class Box:
 def frame(figure: Figure) -> Box:
     """A box holding the figure in all its poses and frames between, its props and the floor.
 
-    One box for the whole movement, so the drawing does not rescale or jump as it moves.
+    One box for the whole movement, so the drawing does not rescale or jump as it moves. It
+    holds the body tightly (a mat is drawn only as far as the box reaches, like the floor), so a
+    figure lying down is drawn as large as its length allows, not shrunk to the mat's.
     """
     xs: list[float] = []
     ys: list[float] = [0.0]
     poses = [p for _, p in figure.poses]
     frames = [interpolate(a, b, i / 4) for a, b in pairwise(poses) for i in range(5)]
     for pose in poses + frames:
-        for x, y in pose.points().values():
-            xs.append(x)
-            ys.append(y)
+        for name, (x, y) in pose.points().items():
+            reach = LENGTHS["head"] if name == "head" else 0.0
+            xs += [x - reach, x + reach]
+            ys += [y - reach, y + reach]
     for prop in figure.props:
+        if prop.kind == "mat":
+            continue
         for a, b in prop.outline():
             xs += [a[0], b[0]]
             ys += [a[1], b[1]]
-    pad = LENGTHS["head"] + 4
+    pad = 5.0
     return Box(min(xs) - pad, min(ys) - 2, max(xs) + pad, max(ys) + pad)
+
+
+def _clipped(box: Box, a: Point, b: Point) -> tuple[Point, Point]:
+    """A level prop line (a mat) cut to the box's width."""
+    (ax, ay), (bx, by) = a, b
+    return (max(box.left, min(ax, bx)), ay), (min(box.right, max(ax, bx)), by)
 
 
 def lines(figure: Figure, pose: Pose) -> list[tuple[str, Point, Point]]:
@@ -57,7 +68,10 @@ def lines(figure: Figure, pose: Pose) -> list[tuple[str, Point, Point]]:
     box = frame(figure)
     out: list[tuple[str, Point, Point]] = [(PROP, (box.left, 0.0), (box.right, 0.0))]
     for prop in figure.props:
-        out += [(PROP, a, b) for a, b in prop.outline()]
+        outline = prop.outline()
+        if prop.kind == "mat":
+            outline = [_clipped(box, a, b) for a, b in outline]
+        out += [(PROP, a, b) for a, b in outline]
     pts = pose.points()
     far = "_r" if pose.facing > 0 else "_l"
     bones = [(f, t) for f, t, _ in BONES[pose.view]]
