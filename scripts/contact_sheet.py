@@ -16,6 +16,7 @@ from pathlib import Path
 
 from backroutine.figures import load
 from backroutine.figures.load import library
+from backroutine.figures.model import Figure
 from backroutine.figures.quality import problems
 from backroutine.figures.svg import poses_svg
 
@@ -26,6 +27,34 @@ PER_CM = 0.8
 one standing (scaled down only if its poses would not fit the cell's width)."""
 
 
+def sheet(cells: list[tuple[str, Figure]], labels: bool = True) -> str:
+    """An SVG grid of (heading, figure) cells, every figure at one scale, floors in line."""
+    out = []
+    for i, (heading, figure) in enumerate(cells):
+        inner = poses_svg(figure, labels=labels, per_cm=PER_CM)
+        if not labels:
+            # The drawing alone: its title and text alternative name the exercise.
+            inner = re.sub(r"<title>.*?</title>|<desc>.*?</desc>", "", inner, flags=re.DOTALL)
+        width, height = (
+            float(re.search(rf'{k}="([\d.]+)"', inner)[1]) for k in ("width", "height")
+        )
+        scale = min(1.0, (CELL_WIDTH - 10) / width)
+        x, y = (i % COLUMNS) * CELL_WIDTH, (i // COLUMNS) * CELL_HEIGHT
+        top = y + CELL_HEIGHT - 6 - height * scale
+        out.append(
+            f'<g transform="translate({x + 5},{top:.1f}) scale({scale:.3f})">{inner}</g>'
+            f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
+            f'font-weight="bold">{escape(heading)}</text>'
+        )
+    rows = -(-len(cells) // COLUMNS)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{COLUMNS * CELL_WIDTH}" '
+        f'height="{rows * CELL_HEIGHT}"><rect width="100%" height="100%" fill="white"/>'
+        + "".join(out)
+        + "</svg>\n"
+    )
+
+
 def main(argv: list[str]) -> int:
     """Write the sheet; exit 1 if a figure fails its checks."""
     out = Path(argv[0]) if argv else Path(__file__).parent.parent / "docs" / "figures.svg"
@@ -34,30 +63,12 @@ def main(argv: list[str]) -> int:
         library.cache_clear()
     figures = library()
     failed = 0
-    cells = []
-    for i, (fid, figure) in enumerate(sorted(figures.items())):
+    for fid, figure in sorted(figures.items()):
         for problem in problems(figure):
             print(f"{fid}: {problem}")
             failed = 1
-        inner = poses_svg(figure, per_cm=PER_CM)
-        width, height = (float(re.search(rf'{key}="([\d.]+)"', inner)[1]) for key in ("width", "height"))
-        scale = min(1.0, (CELL_WIDTH - 10) / width)
-        x, y = (i % COLUMNS) * CELL_WIDTH, (i // COLUMNS) * CELL_HEIGHT
-        # Every floor on one line across the row, however tall the figure stands.
-        top = y + CELL_HEIGHT - 6 - height * scale
-        cells.append(
-            f'<g transform="translate({x + 5},{top:.1f}) scale({scale:.3f})">{inner}</g>'
-            f'<text x="{x + 5}" y="{y + 16}" font-family="sans-serif" font-size="14" '
-            f'font-weight="bold">{escape(figure.name)} ({fid})</text>'
-        )
-    rows = -(-len(figures) // COLUMNS)
-    out.write_text(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{COLUMNS * CELL_WIDTH}" '
-        f'height="{rows * CELL_HEIGHT}"><rect width="100%" height="100%" fill="white"/>'
-        + "".join(cells)
-        + "</svg>\n",
-        encoding="utf-8",
-    )
+    cells = [(f"{figure.name} ({fid})", figure) for fid, figure in sorted(figures.items())]
+    out.write_text(sheet(cells), encoding="utf-8")
     print(f"{len(figures)} figures -> {out}")
     return failed
 

@@ -20,7 +20,7 @@ from backroutine.figures.load import (
     library,
     parse_figure,
 )
-from backroutine.figures.model import RANGES, Pose, View
+from backroutine.figures.model import LENGTHS, RANGES, Pose, View, radius
 from backroutine.figures.quality import (
     bone_lengths,
     frames,
@@ -187,3 +187,85 @@ def test_the_contact_sheet_in_docs_is_current(tmp_path) -> None:
     )
     assert sheet.read_text() == (root / "docs" / "figures.svg").read_text()
     assert sheet.read_text().count("<desc>") == len(FIGURES) == 35
+
+
+# What a patient looks for in each weak-by-nature figure: the hands where the words put them,
+# the crossed ankle on the other knee, hips lifted above hands pressing on the mat.
+
+
+def _near(a: tuple[float, float], b: tuple[float, float], cm: float) -> bool:
+    return math.dist(a, b) <= cm
+
+
+@pytest.mark.parametrize("figure_id", ["knee-to-chest", "double-knee-to-chest"])
+def test_the_hands_pull_the_knee_to_the_chest(figure_id: str) -> None:
+    start, hug = FIGURES[figure_id].start.points(), FIGURES[figure_id].end.points()
+    assert hug["knee_l"][0] < start["knee_l"][0] - 20  # drawn in over the chest
+    for hand in ("hand_l", "hand_r"):
+        assert _near(hug[hand], hug["knee_l"], 12), hand
+
+
+def test_piriformis_crosses_the_left_ankle_over_the_right_knee_and_pulls_that_thigh() -> None:
+    figure = FIGURES["piriformis-stretch"]
+    for _, pose in figure.poses:
+        pts = pose.points()
+        assert _near(pts["ankle_l"], pts["knee_r"], 5)
+    stretch = figure.end.points()
+    start = figure.start.points()
+    # The right thigh comes up towards the chest.
+    assert math.dist(stretch["knee_r"], stretch["shoulder"]) < (
+        math.dist(start["knee_r"], start["shoulder"]) - 15
+    )
+    hip, knee = stretch["hip"], stretch["knee_r"]
+    thigh = [(hip[0] + (knee[0] - hip[0]) * t, hip[1] + (knee[1] - hip[1]) * t) for t in (0.5, 0.6)]
+    assert all(any(_near(stretch[h], p, 6) for p in thigh) for h in ("hand_l", "hand_r"))
+
+
+def test_the_bridge_lifts_the_hips_above_hands_and_shoulders_on_the_mat() -> None:
+    start, lift = FIGURES["bridge"].start.points(), FIGURES["bridge"].end.points()
+    assert lift["hip"][1] > start["hip"][1] + 20
+    assert lift["hip"][1] > lift["shoulder"][1] + 20
+    for hand in ("hand_l", "hand_r"):
+        assert lift[hand][1] < 6  # pressing on the mat, not hidden along the body
+
+
+def test_bracing_puts_the_hands_on_the_belly() -> None:
+    """From the side the hand lands on the lower belly, just over the hip, not up in the air."""
+    brace = FIGURES["abdominal-bracing"].end.points()
+    (x, y), (waist, hip) = brace["hand_l"], (brace["waist"], brace["hip"])
+    assert min(waist[0], hip[0]) - 3 <= x <= max(waist[0], hip[0]) + 3
+    assert y < hip[1] + radius("hip") + 8
+
+
+def test_knee_rolls_drop_the_knees_the_far_one_lowest() -> None:
+    start, roll = (
+        p.points()
+        for p in (FIGURES["lower-trunk-rotation"].start, FIGURES["lower-trunk-rotation"].end)
+    )
+    assert roll["knee_l"][1] < start["knee_l"][1] - 5
+    assert roll["knee_r"][1] < roll["knee_l"][1] - 5
+
+
+def test_the_bird_dog_arm_reaches_clear_of_the_head() -> None:
+    """The head looks down, so the far arm reaching forward is not hidden behind it."""
+    reach = FIGURES["bird-dog"].end.points()
+    (sx, sy), (hx, hy) = reach["shoulder"], reach["hand_r"]
+    arm = [(sx + (hx - sx) * t / 50, sy + (hy - sy) * t / 50) for t in range(51)]
+    assert min(math.dist(p, reach["head"]) for p in arm) >= LENGTHS["head"]
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "point", "direction"),
+    [
+        ("pelvic-tilt", "waist", -90),
+        ("abdominal-bracing", "waist", -90),
+        ("chin-tuck", "head", 180),
+    ],
+)
+def test_a_movement_too_small_to_see_has_an_arrow_in_its_hold_pose_only(
+    figure_id: str, point: str, direction: float
+) -> None:
+    figure = FIGURES[figure_id]
+    assert figure.start.arrow is None
+    assert figure.end.arrow == (point, direction)
+    assert figure.side(other=True).end.arrow == (point, 180 - direction)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-from backroutine.figures.model import BONES, LENGTHS, Figure, Point, Pose, View, interpolate
+from backroutine.figures.model import (
+    BONES,
+    LENGTHS,
+    Figure,
+    Point,
+    Pose,
+    View,
+    interpolate,
+    radius,
+)
 
-# Line weights: props and the far limbs recede so the limb doing the work stands out.
-PROP, FAR, NEAR = "prop", "far", "near"
+# Line weights: props and the far limbs recede so the limb doing the work stands out; a mark
+# (an arrow) is not the body.
+PROP, FAR, NEAR, MARK = "prop", "far", "near", "mark"
+ARROW_LENGTH, ARROW_HEAD = 22.0, 8.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,9 @@ def frame(figure: Figure) -> Box:
             reach = LENGTHS["head"] if name == "head" else 0.0
             xs += [x - reach, x + reach]
             ys += [y - reach, y + reach]
+        for _, a, b in _arrow(pose):
+            xs += [a[0], b[0]]
+            ys += [a[1], b[1]]
     for prop in figure.props:
         if prop.kind == "mat":
             continue
@@ -80,7 +95,27 @@ def lines(figure: Figure, pose: Pose) -> list[tuple[str, Point, Point]]:
     for start, end in bones:
         weight = FAR if pose.view is View.SIDE and end.endswith(far) else NEAR
         out.append((weight, pts[start], pts[end]))
-    return out
+    return out + _arrow(pose)
+
+
+def _arrow(pose: Pose) -> list[tuple[str, Point, Point]]:
+    """The pose's arrow: a shaft ending just off the body point it points at, and its head."""
+    if pose.arrow is None:
+        return []
+    point, direction = pose.arrow
+    x, y = pose.points()[point]
+    dx, dy = math.cos(math.radians(direction)), math.sin(math.radians(direction))
+    gap = radius(point) + 3
+    tip = (x - dx * gap, y - dy * gap)
+    tail = (tip[0] - dx * ARROW_LENGTH, tip[1] - dy * ARROW_LENGTH)
+    barbs = [
+        (
+            tip[0] - ARROW_HEAD * math.cos(math.radians(direction + turn)),
+            tip[1] - ARROW_HEAD * math.sin(math.radians(direction + turn)),
+        )
+        for turn in (-30, 30)
+    ]
+    return [(MARK, tail, tip)] + [(MARK, barb, tip) for barb in barbs]
 
 
 def head(pose: Pose) -> tuple[Point, float]:

@@ -35,7 +35,7 @@ def _angles(raw: dict[str, Any], figure_id: str) -> dict[str, float]:
             (j, s) for j in LIMB_JOINTS for s in SIDES
         ):
             angles[key] = float(value)
-        elif key not in ("name", "rests", "x"):
+        elif key not in ("name", "rests", "x", "arrow"):
             raise FigureDataError(f"{figure_id}: unknown pose key {key!r}")
     return angles
 
@@ -72,7 +72,11 @@ def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
         if "rests" in item:
             contacts = tuple((p, surface) for surface, pts in item["rests"].items() for p in pts)
         x = float(item.get("x", x))
-        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts)
+        arrow = item.get("arrow")
+        if arrow is not None:
+            point, direction = arrow
+            arrow = (str(point), float(direction))
+        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts, arrow)
         poses.append((item["name"], _place(figure_id, pose, surfaces)))
     hold = raw.get("hold", poses[-1][0])
     if hold not in dict(poses):

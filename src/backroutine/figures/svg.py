@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from backroutine.figures.draw import FAR, NEAR, PROP, frame, head, lines
+from backroutine.figures.draw import FAR, MARK, NEAR, PROP, frame, head, lines
 from backroutine.figures.model import Figure, Pose
 
-STROKE = {PROP: ("#9a9a9a", 2.0), FAR: ("#8c8c8c", 3.0), NEAR: ("#1f1f1f", 3.5)}
+STROKE = {
+    PROP: ("#9a9a9a", 2.0),
+    FAR: ("#8c8c8c", 3.0),
+    NEAR: ("#1f1f1f", 3.5),
+    MARK: ("#1f6fb2", 2.5),
+}
 
 
 def _panel(figure: Figure, pose: Pose, x0: float, y0: float, scale: float) -> list[str]:
