@@ -5,6 +5,7 @@ its prop, and a true mirror image for the other side."""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -269,3 +270,27 @@ def test_a_movement_too_small_to_see_has_an_arrow_in_its_hold_pose_only(
     assert figure.start.arrow is None
     assert figure.end.arrow == (point, direction)
     assert figure.side(other=True).end.arrow == (point, 180 - direction)
+
+
+def test_the_recognition_sheet_names_nothing_and_keeps_its_key_apart(tmp_path) -> None:
+    """A reviewer gets the drawings numbered and the 34 names; only the key says which is which."""
+    root = resources.files("backroutine").joinpath("..", "..")
+    script = str(root / "scripts" / "recognition_sheet.py")
+    subprocess.run([sys.executable, script, str(tmp_path / "a")], check=True, capture_output=True)
+    exercises = _yaml("backroutine", "exercises.yaml")["exercises"]
+    names = (tmp_path / "a" / "names.txt").read_text().splitlines()
+    assert names == sorted(e["name"] for e in exercises.values())
+    sheet = (tmp_path / "a" / "sheet.svg").read_text()
+    assert "<title>" not in sheet and "<desc>" not in sheet
+    words = " ".join(re.findall(r">([^<>]+)</text>", sheet)).lower()
+    assert words.split() == [str(n) for n in range(1, 35)]
+    key = (tmp_path / "a" / "key.txt").read_text().splitlines()
+    assert sorted(line.split(": ", 1)[1] for line in key) == sorted(
+        f"{e['name']} ({eid})" for eid, e in exercises.items()
+    )
+    # The order is shuffled, and the same seed gives the same order.
+    assert [line.split(": ", 1)[1] for line in key] != sorted(
+        line.split(": ", 1)[1] for line in key
+    )
+    subprocess.run([sys.executable, script, str(tmp_path / "b")], check=True, capture_output=True)
+    assert (tmp_path / "b" / "key.txt").read_text() == (tmp_path / "a" / "key.txt").read_text()
