@@ -154,6 +154,13 @@ def test_a_hold_pose_that_is_not_a_pose_is_reported() -> None:
         parse_figure("bridge", raw)
 
 
+def test_an_arrow_at_a_point_the_figure_does_not_have_is_reported() -> None:
+    raw = _yaml("backroutine.figures", "figures.yaml")["figures"]["pelvic-tilt"]
+    raw["poses"][1] |= {"arrow": ["belly", -90]}
+    with pytest.raises(FigureDataError, match="belly"):
+        parse_figure("pelvic-tilt", raw)
+
+
 def test_a_movement_is_visible_between_start_and_hold() -> None:
     """Each figure's hold pose differs from its start by more than a twitch somewhere."""
     for figure in FIGURES.values():
