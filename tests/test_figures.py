@@ -301,3 +301,10 @@ def test_the_recognition_sheet_names_nothing_and_keeps_its_key_apart(tmp_path) -
     )
     subprocess.run([sys.executable, script, str(tmp_path / "b")], check=True, capture_output=True)
     assert (tmp_path / "b" / "key.txt").read_text() == (tmp_path / "a" / "key.txt").read_text()
+
+
+@pytest.mark.parametrize("figure_id", ["mini-squat", "heel-raise", "single-leg-stance"])
+def test_the_hands_rest_on_the_counter_they_hold(figure_id: str) -> None:
+    figure = FIGURES[figure_id]
+    assert {("hand_l", "counter"), ("hand_r", "counter")} <= set(figure.start.contacts)
+    assert support_problems(figure, "start", figure.start) == []
