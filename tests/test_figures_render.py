@@ -3,6 +3,7 @@ frames that follow the session's clock."""
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from itertools import pairwise
@@ -10,7 +11,7 @@ from itertools import pairwise
 import pytest
 
 from backroutine.figures.braille import render
-from backroutine.figures.draw import MARK, lines
+from backroutine.figures.draw import MARK, NEAR, head, lines
 from backroutine.figures.load import library
 from backroutine.figures.model import LENGTHS
 from backroutine.figures.motion import MOVE_SECONDS, STEPS_PER_SECOND, frame_at
@@ -141,3 +142,24 @@ def test_an_arrow_shows_where_a_small_movement_goes() -> None:
     unmarked = render(figure, replace(figure.end, arrow=None), 40, 12)
     changed = [i for i, (a, b) in enumerate(zip(drawn, unmarked, strict=True)) if a != b]
     assert changed and max(changed) < 11  # the arrow stands above the floor line
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "way"),
+    [("pelvic-tilt", (0, 1)), ("prone-press-up", (0, -1)), ("heel-raise", (1, 0))],
+)
+def test_the_face_shows_which_way_the_figure_faces(figure_id: str, way: tuple[int, int]) -> None:
+    """Face up on the back, face down on the front, ahead when standing; turned in the mirror."""
+    figure = FIGURES[figure_id]
+    for other, sign in ((False, 1), (True, -1)):
+        pose = figure.side(other).start
+        centre, _ = head(pose)
+        # The nose: the one line that starts on the head's edge and points away from it.
+        (a, b) = next(
+            (a, b)
+            for weight, a, b in lines(figure.side(other), pose)
+            if math.isclose(math.dist(a, centre), LENGTHS["head"]) and weight == NEAR
+        )
+        direction = ((b[0] - a[0]) / math.dist(a, b), (b[1] - a[1]) / math.dist(a, b))
+        expected = (way[0] * sign, way[1])
+        assert math.dist(direction, expected) < 0.5, (other, direction)

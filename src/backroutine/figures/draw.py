@@ -21,6 +21,7 @@ from backroutine.figures.model import (
 # (an arrow) is not the body.
 PROP, FAR, NEAR, MARK = "prop", "far", "near", "mark"
 ARROW_LENGTH, ARROW_HEAD = 22.0, 8.0
+NOSE = 3.5
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,21 @@ def lines(figure: Figure, pose: Pose) -> list[tuple[str, Point, Point]]:
     for start, end in bones:
         weight = FAR if pose.view is View.SIDE and end.endswith(far) else NEAR
         out.append((weight, pts[start], pts[end]))
-    return out + _arrow(pose)
+    return out + _nose(pose) + _arrow(pose)
+
+
+def _nose(pose: Pose) -> list[tuple[str, Point, Point]]:
+    """A short tick off the head where the face is, so a side view shows which way the figure
+    faces: up or down when lying, forward or back when it leans."""
+    if pose.view is not View.SIDE:
+        return []
+    pts = pose.points()
+    (nx, ny), (hx, hy) = pts["neck"], pts["head"]
+    dx, dy = (hx - nx) / LENGTHS["head"], (hy - ny) / LENGTHS["head"]
+    # The face is a quarter turn from the top of the head, towards where the figure faces.
+    fx, fy = dy * pose.facing, -dx * pose.facing
+    r = LENGTHS["head"]
+    return [(NEAR, (hx + fx * r, hy + fy * r), (hx + fx * (r + NOSE), hy + fy * (r + NOSE)))]
 
 
 def _arrow(pose: Pose) -> list[tuple[str, Point, Point]]:
