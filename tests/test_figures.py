@@ -308,3 +308,13 @@ def test_the_hands_rest_on_the_counter_they_hold(figure_id: str) -> None:
     figure = FIGURES[figure_id]
     assert {("hand_l", "counter"), ("hand_r", "counter")} <= set(figure.start.contacts)
     assert support_problems(figure, "start", figure.start) == []
+
+
+def test_the_pelvic_tilt_flattens_an_arched_low_back_onto_the_mat() -> None:
+    figure = FIGURES["pelvic-tilt"]
+
+    def gap(pose: Pose) -> float:
+        return pose.points()["waist"][1] - radius("waist") - figure.surfaces()["mat"][0]
+
+    assert gap(figure.start) > 4
+    assert abs(gap(figure.end)) < 2
