@@ -307,10 +307,10 @@ def export(args: argparse.Namespace) -> int:
 
     with open_log(args) as log:
         if args.output is None:
-            export(log, args.format, args.since, sys.stdout)
+            export(log, args.format, args.since, sys.stdout, paths=args.paths)
             return EXIT_OK
         text = StringIO(newline="")
-        export(log, args.format, args.since, text)
+        export(log, args.format, args.since, text, paths=args.paths)
     # Health data: the patient's to share, so readable by them alone.
     write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
     print(f"wrote {args.output}", file=sys.stderr)

@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of the screen"
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument(
+        "--paths",
+        action="store_true",
+        help="name each routine by its full path, not its file name only",
+    )
 
     due = command("due", "what is due now; exit 0 when a routine is due, 1 when none is")
     due.add_argument("-q", "--quiet", action="store_true", help="print nothing: exit status only")
