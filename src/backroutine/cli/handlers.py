@@ -1,5 +1,5 @@
 """The sub-commands that answer and exit: validate, list, schema, import, new, print,
-history, settings, export, due and remind. None imports Textual."""
+history, settings, export, report, due and remind. None imports Textual."""
 
 from __future__ import annotations
 
@@ -315,3 +315,83 @@ def export(args: argparse.Namespace) -> int:
     write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+EXPORT_READ_LIMIT = 256 * 1024 * 1024
+"""The largest export `report` reads: ten years of daily sessions is about 10 MB."""
+
+
+def report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.base.files import write_atomically
+    from backroutine.base.pdf import NoBrowser, print_to_pdf
+    from backroutine.log.report import NotAnExport, clinic, patient_report
+    from backroutine.log.report_html import render_clinic, render_report
+
+    try:
+        if args.source is not None and args.source.is_dir():
+            documents = _exports_in(args.source)
+            page = render_clinic(clinic(documents, date.today()), date.today(), paper=args.paper)
+        else:
+            document, patient = _export_for_report(args)
+            found = patient_report(document, since=args.since)
+            page = render_report(found, patient=patient, paper=args.paper)
+    except NotAnExport as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.output is None:
+        sys.stdout.write(page)
+        return EXIT_OK
+    data: str | bytes = page
+    if args.output.suffix.lower() == ".pdf":
+        try:
+            data = print_to_pdf(page)
+        except NoBrowser as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    # Health data: the patient's (or the clinic's), readable by its owner alone.
+    write_atomically(args.output, data, replace=args.force, mode=0o600)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_export(path: Path):
+    from backroutine.base.files import read_capped
+    from backroutine.log.report import NotAnExport, check_export
+
+    data = read_capped(path, EXPORT_READ_LIMIT)
+    if len(data) > EXPORT_READ_LIMIT:
+        raise NotAnExport(f"{path} is too big for an export")
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotAnExport(f"{path} is not a JSON export ({error})") from None
+    return check_export(document, str(path))
+
+
+def _export_for_report(args: argparse.Namespace):
+    """The export to report on, and the patient's name (the export file's name)."""
+    if args.source is not None:
+        return _read_export(args.source), args.source.stem
+    from io import StringIO
+
+    from backroutine.log.export import export
+
+    text = StringIO()
+    with open_log(args) as log:
+        export(log, "json", None, text)
+    return json.loads(text.getvalue()), None
+
+
+def _exports_in(folder: Path):
+    """(patient, export) for every JSON export in `folder`; others are named on stderr."""
+    from backroutine.log.report import NotAnExport
+
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append((path.stem, _read_export(path)))
+        except NotAnExport as error:
+            print(f"backroutine: skipped {error}", file=sys.stderr)
+    return found

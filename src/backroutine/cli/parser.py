@@ -92,6 +92,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="name each routine by its full path, not its file name only",
     )
 
+    report = command(
+        "report",
+        "the review page for your therapist (HTML or PDF); or, given a folder of exports, "
+        "the clinic view",
+    )
+    report.add_argument(
+        "source",
+        type=Path,
+        nargs="?",
+        metavar="EXPORT|FOLDER",
+        help="a patient's JSON export, or a folder of them (default: your own log)",
+    )
+    report.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="from this day on (default: since the routine last changed)",
+    )
+    report.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (a .pdf is printed with Chromium) instead of the screen",
+    )
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     due = command("due", "what is due now; exit 0 when a routine is due, 1 when none is")
     due.add_argument("-q", "--quiet", action="store_true", help="print nothing: exit status only")
     remind = command("remind", "reminders while backroutine is closed: shell, desktop, calendar")

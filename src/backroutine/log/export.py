@@ -96,12 +96,14 @@ def export(
     out: TextIO | None = None,
     *,
     paths: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """Write the sessions (from `since`, local date, on) to `out`.
 
     CSV has one row per exercise per session, with the session's columns repeated (a
     session with no exercise yet gets one row); JSON nests the exercises in each session.
     Routine files are named by file name only, unless `paths` asks for where they were.
+    `now` (local, timezone-aware; default the present) is when the JSON says it was made.
     """
     if out is None:
         raise ValueError("export needs a text stream to write to")
@@ -117,7 +119,8 @@ def export(
     if format == "csv":
         _write_csv(sessions, reviews, check_ins, out, file)
     else:
-        _write_json(sessions, reviews, check_ins, out, file)
+        made = now or datetime.now().astimezone()
+        _write_json(sessions, reviews, check_ins, out, file, made)
 
 
 def _file_name(path: str) -> str:
@@ -303,10 +306,12 @@ def _write_json(
     check_ins: Sequence[CheckInRecord],
     out: TextIO,
     file: Callable[[str], str],
+    made: datetime,
 ) -> None:
     document = {
         "format": "backroutine-log-export",
         "version": EXPORT_FORMAT_VERSION,
+        "exported_at": made.isoformat(timespec="seconds"),
         "sessions": [
             dict(
                 _session_fields(session, reviews[session.id], file),
