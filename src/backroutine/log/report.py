@@ -393,8 +393,12 @@ CLINIC_WEEKS = 4
 
 
 def clinic_line(patient: str, document: Document, today: date) -> ClinicLine:
-    """One patient's line: their last `CLINIC_WEEKS` weeks."""
+    """One patient's line: their last `CLINIC_WEEKS` weeks (since the routine's last
+    change, when that is later)."""
     since = today - timedelta(weeks=CLINIC_WEEKS)
+    changed = default_since(document)
+    if changed is not None and changed > since:
+        since = changed
     report = patient_report(document, since=since, until=today)
     afters = [s.pain_after for s in report.sessions if s.pain_after is not None]
     half = len(afters) // 2

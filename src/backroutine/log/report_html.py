@@ -301,7 +301,7 @@ def _sessions(sessions: Sequence[SessionLine]) -> list[str]:
             f"<td>{settled}</td><td class=flag>{_text(s.flag or '')}</td></tr>"
         )
     return [
-        '<h2>Every session</h2><table class="sessions"><thead><tr><th>Started</th><th>Status</th>"
+        "<h2>Every session</h2><table class=\"sessions\"><thead><tr><th>Started</th><th>Status</th>"
         "<th>Routine</th><th>Version</th><th class=n>Week</th><th class=n>Exercises</th>"
         "<th class=n>Pain before</th><th class=n>after</th><th>Settled</th><th>Flag</th>"
         "</tr></thead><tbody>",
