@@ -321,7 +321,7 @@ EXPORT_READ_LIMIT = 256 * 1024 * 1024
 """The largest export `report` reads: ten years of daily sessions is about 10 MB."""
 
 
-def report(args: argparse.Namespace) -> int:
+def clinic_report(args: argparse.Namespace) -> int:
     from datetime import date
 
     from backroutine.base.files import write_atomically

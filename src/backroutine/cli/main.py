@@ -37,7 +37,7 @@ def _main(argv: Sequence[str] | None) -> int:
         "history": handlers.history,
         "settings": handlers.settings,
         "export": handlers.export,
-        "report": handlers.report,
+        "report": handlers.clinic_report,
         "due": handlers.due,
         "remind": handlers.remind,
     }
