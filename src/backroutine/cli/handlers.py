@@ -197,7 +197,10 @@ def print_handout(args: argparse.Namespace) -> int:
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
-    from backroutine.routine.handout import render
+    from datetime import date
+
+    from backroutine.base.pdf import NoBrowser, print_to_pdf
+    from backroutine.routine.handout import HandoutFor, render
     from backroutine.routine.progression import has_progression, routine_for_week
 
     try:
@@ -215,11 +218,20 @@ def print_handout(args: argparse.Namespace) -> int:
     if week is not None:
         week = max(1, week)
         routine = routine_for_week(routine, week)
-    text = render(routine, args.format, week=week)
+    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=date.today())
+    pdf = args.output is not None and args.output.suffix.lower() == ".pdf"
+    text = render(routine, "html" if pdf else args.format, week=week, given=given, paper=args.paper)
     if args.output is None:
         print(text, end="")
         return EXIT_OK
-    write_atomically(args.output, text, replace=args.force)
+    data: str | bytes = text
+    if pdf:
+        try:
+            data = print_to_pdf(text)
+        except NoBrowser as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    write_atomically(args.output, data, replace=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 

@@ -71,7 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("routine", metavar="ROUTINE")
     handout.add_argument("--format", choices=["md", "html"], default="md")
     handout.add_argument("--week", type=int, metavar="N", help="with the numbers of week N")
-    handout.add_argument("-o", "--output", type=Path, metavar="FILE")
+    handout.add_argument("--patient", metavar="NAME", help="the patient's name, printed at the top")
+    handout.add_argument(
+        "--clinic", metavar="CONTACT", help="the clinic's or therapist's contact, printed at the top"
+    )
+    handout.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    handout.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="a .pdf is printed with Chromium (HTML)"
+    )
     handout.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("history", "streaks, adherence and pain trend from your completion log")
     settings = command("settings", "show your settings, or change one, e.g. settings voice off")
