@@ -190,7 +190,8 @@ def patient_report(
     if last is None or first is None:
         today = date.today()
         first = last = today
-    latest = sessions[-1] if sessions else None
+    # The prescription as last logged, even when nothing was done in the period.
+    latest = document["sessions"][-1] if document["sessions"] else None
     frequency = parse_frequency(latest["frequency"]) if latest and latest["frequency"] else None
     lines = [_session_line(s) for s in sessions]
     title = latest["routine_title"] if latest else "No sessions"
