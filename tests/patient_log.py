@@ -101,9 +101,9 @@ def _run(engine: SessionEngine, clock: FakeClock, *, until: str | None = None) -
 def _to(engine: SessionEngine, clock: FakeClock, name: str, side: str, set_number: int) -> None:
     while True:
         segment = engine.segments[engine.index]
-        if (segment.name, segment.side, segment.set_number) == (name, side, set_number):
-            if segment.kind.is_work:
-                return
+        where = (segment.name, segment.side, segment.set_number)
+        if where == (name, side, set_number) and segment.kind.is_work:
+            return
         clock.advance(0.1)
         engine.update()
 
@@ -130,7 +130,9 @@ def write_fortnight(log: CompletionLog, loaded: LoadedRoutine) -> None:
                 went_ahead=answers.go_ahead,
                 pain_now=day.before,
                 settled=day.settled,
-                settled_session_id=previous[-1].id if previous and day.settled is not None else None,
+                settled_session_id=previous[-1].id
+                if previous and day.settled is not None
+                else None,
                 answered_yes=answers.answered_yes,
                 tier=answers.tier.value if answers.tier else None,
                 advice=tuple(check_in_advice(answers, "999")),
@@ -174,4 +176,3 @@ def patient_log(folder: Path) -> Path:
     with CompletionLog.open(path) as log:
         write_fortnight(log, loaded)
     return path
-

@@ -66,9 +66,7 @@ def test_times_are_local_with_their_offset_and_paths_are_left_out(fortnight: Pat
 
 def test_partly_done_hurt_and_quit_are_said_as_they_happened(fortnight: Path):
     sessions = json.loads(exported(fortnight))["sessions"]
-    outcomes = {
-        (s["started"][:10], e["exercise"]): e for s in sessions for e in s["exercises"]
-    }
+    outcomes = {(s["started"][:10], e["exercise"]): e for s in sessions for e in s["exercises"]}
     partly = outcomes[("2026-06-05", "Bridge")]  # the first rep skipped
     assert (partly["outcome"], partly["reps_done"], partly["reps_planned"]) == (
         "partly_done",
@@ -93,7 +91,7 @@ def test_partly_done_hurt_and_quit_are_said_as_they_happened(fortnight: Path):
 def test_the_csv_has_a_row_per_exercise_with_the_same_words(fortnight: Path):
     rows = list(csv.DictReader(io.StringIO(exported(fortnight, "csv"))))
     assert list(rows[0]) == [*SESSION_COLUMNS, *EXERCISE_COLUMNS]
-    assert ("not_started", "") == (rows[9]["status"], rows[9]["exercise"])  # screened out
+    assert (rows[9]["status"], rows[9]["exercise"]) == ("not_started", "")  # screened out
     partly = next(r for r in rows if r["outcome"] == "partly_done")
     assert (partly["exercise"], partly["reps_done"], partly["reps_planned"]) == ("Bridge", "2", "3")
     hurt = [r for r in rows if r["outcome"] == "hurt"]
@@ -115,9 +113,7 @@ def _version_2_log(path: Path) -> None:
         " '2025-07-01T07:00:00+00:00', 60, 'Europe/London', 'completed', 3, 4, 300,"
         " '2025-07-01T07:10:00+00:00')"
     )
-    raw.execute(
-        "INSERT INTO exercise VALUES (1, 0, 'Bridge', 60, 58, 1, 2, 10, 10, 'done')"
-    )
+    raw.execute("INSERT INTO exercise VALUES (1, 0, 'Bridge', 60, 58, 1, 2, 10, 10, 'done')")
     raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     raw.execute("PRAGMA user_version = 2")
     raw.commit()

@@ -98,7 +98,9 @@ def test_the_period_starts_at_the_routines_last_change(document):
         session["routine_sha256"] = "0" * 64  # the therapist changed the file on 9 June
     report = patient_report(changed)
     assert report.first == date(2026, 6, 9)
-    assert summary(report)[0] == "Did 4 of 5 prescribed sessions (5 per week, 09 Jun to 14 Jun 2026)."
+    assert (
+        summary(report)[0] == "Did 4 of 5 prescribed sessions (5 per week, 09 Jun to 14 Jun 2026)."
+    )
     earlier = patient_report(changed, since=date(2026, 6, 1))
     assert earlier.first == date(2026, 6, 1)
 

@@ -194,12 +194,12 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
-    from backroutine.base.files import write_atomically
-    from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
     from datetime import date
 
+    from backroutine.base.files import write_atomically
+    from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.pdf import NoBrowser, print_to_pdf
+    from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
     from backroutine.routine.handout import HandoutFor, render
     from backroutine.routine.progression import has_progression, routine_for_week
 

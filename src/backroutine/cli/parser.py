@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--week", type=int, metavar="N", help="with the numbers of week N")
     handout.add_argument("--patient", metavar="NAME", help="the patient's name, printed at the top")
     handout.add_argument(
-        "--clinic", metavar="CONTACT", help="the clinic's or therapist's contact, printed at the top"
+        "--clinic",
+        metavar="CONTACT",
+        help="the clinic's or therapist's contact, printed at the top",
     )
     handout.add_argument("--paper", choices=["a4", "letter"], default="a4")
     handout.add_argument(

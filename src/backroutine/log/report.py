@@ -33,7 +33,9 @@ class NotAnExport(ValueError):
 def check_export(document: object, source: str) -> Document:
     """`document` if it is an export this version reads, else `NotAnExport`."""
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise NotAnExport(f"{source} is not a backroutine export (backroutine export --format json)")
+        raise NotAnExport(
+            f"{source} is not a backroutine export (backroutine export --format json)"
+        )
     if document.get("version") not in READABLE_VERSIONS:
         raise NotAnExport(
             f"{source} is an export of version {document.get('version')}; this backroutine "
@@ -249,7 +251,9 @@ def _periods(
     return periods
 
 
-def _days(sessions: Sequence[SessionLine], check_ins: Iterable[Mapping[str, Any]]) -> dict[date, str]:
+def _days(
+    sessions: Sequence[SessionLine], check_ins: Iterable[Mapping[str, Any]]
+) -> dict[date, str]:
     days: dict[date, str] = {}
     for check_in in check_ins:
         if not check_in["went_ahead"]:
@@ -277,7 +281,9 @@ def _exercises(sessions: Iterable[Mapping[str, Any]]) -> list[ExerciseLine]:
     return list(lines.values())
 
 
-def _prescriptions(sessions: Iterable[Mapping[str, Any]]) -> list[tuple[str | None, str | None, str]]:
+def _prescriptions(
+    sessions: Iterable[Mapping[str, Any]],
+) -> list[tuple[str | None, str | None, str]]:
     weeks: dict[tuple[str | None, str | None], list[int]] = {}
     for session in sessions:
         key = (session["routine_id"], session["routine_version"])
@@ -314,7 +320,9 @@ def summary(report: PatientReport) -> list[str]:
     sentences += [_hurt_sentence(line) for line in report.exercises if line.hurts]
     partly = [line for line in report.exercises if line.partly_done]
     for line in partly:
-        sentences.append(f"{line.name} partly done {times(line.partly_done)} (some reps or sets left).")
+        sentences.append(
+            f"{line.name} partly done {times(line.partly_done)} (some reps or sets left)."
+        )
     if report.screened:
         count = len(report.screened)
         sentences.append(
@@ -447,4 +455,3 @@ def clinic(documents: Iterable[tuple[str, Document]], today: date) -> list[Clini
     """Every patient's line, who needs attention first (then by name)."""
     lines = [clinic_line(patient, document, today) for patient, document in documents]
     return sorted(lines, key=lambda line: (-line.attention, line.patient))
-

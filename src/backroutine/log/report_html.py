@@ -71,7 +71,7 @@ def _head(title: str, paper: Paper) -> list[str]:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # No script, no fetch: the page must work offline and be safe to open.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
         f"<title>{_text(title)}</title>",
         f"<style>{_STYLE % {'size': _PAGE_SIZE[paper]}}</style>",
@@ -136,7 +136,9 @@ def _calendar(report: PatientReport) -> list[str]:
             days = [by_week.get(monday + timedelta(days=n)) for n in range(7)]
             counted = [p for p in days if p is not None]
             tally = f"{sum(p.done for p in counted)} of {sum(p.prescribed for p in counted)}"
-        rows.append(f'<tr><td class="week">{monday:%d %b}</td>{"".join(cells)}<td>{tally}</td></tr>')
+        rows.append(
+            f'<tr><td class="week">{monday:%d %b}</td>{"".join(cells)}<td>{tally}</td></tr>'
+        )
         monday += timedelta(weeks=1)
     legend = " ".join(
         f'<span class="{kind}">{_CAL_MARK[kind]} {word}</span>' for kind, word in _CAL_WORD.items()
@@ -177,7 +179,12 @@ def _pain_chart(sessions: Sequence[SessionLine]) -> list[str]:
     ]
     zones = (
         (0, PAIN_SAFE_MAX, "#e3f2e3", f"0-{PAIN_SAFE_MAX} safe"),
-        (PAIN_SAFE_MAX, PAIN_ACCEPTABLE_MAX, "#fbf0d0", f"{PAIN_SAFE_MAX + 1}-{PAIN_ACCEPTABLE_MAX} acceptable"),
+        (
+            PAIN_SAFE_MAX,
+            PAIN_ACCEPTABLE_MAX,
+            "#fbf0d0",
+            f"{PAIN_SAFE_MAX + 1}-{PAIN_ACCEPTABLE_MAX} acceptable",
+        ),
         (PAIN_ACCEPTABLE_MAX, 10, "#f8dada", f"{PAIN_ACCEPTABLE_MAX + 1}-10 too much"),
     )
     for low, high, colour, label in zones:
@@ -294,14 +301,16 @@ def _sessions(sessions: Sequence[SessionLine]) -> list[str]:
     for s in sessions:
         settled = {True: "yes", False: "<b>no</b>", None: ""}[s.settled_next_morning]
         rows.append(
-            f"<tr><td class=nowrap>{s.started:%a %d %b %H:%M}</td><td>{_STATUS.get(s.status, _text(s.status))}</td>"
-            f"<td class=nowrap>{_text(s.routine_id or '')}</td><td>{_text(s.routine_version or '')}</td>"
+            f"<tr><td class=nowrap>{s.started:%a %d %b %H:%M}</td>"
+            f"<td>{_STATUS.get(s.status, _text(s.status))}</td>"
+            f"<td class=nowrap>{_text(s.routine_id or '')}</td>"
+            f"<td>{_text(s.routine_version or '')}</td>"
             f"<td class=n>{s.week or ''}</td><td class=n>{s.exercises_done} of {s.exercises}</td>"
             f"<td class=n>{_score(s.pain_before)}</td><td class=n>{_score(s.pain_after)}</td>"
             f"<td>{settled}</td><td class=flag>{_text(s.flag or '')}</td></tr>"
         )
     return [
-        "<h2>Every session</h2><table class=\"sessions\"><thead><tr><th>Started</th><th>Status</th>"
+        '<h2>Every session</h2><table class="sessions"><thead><tr><th>Started</th><th>Status</th>'
         "<th>Routine</th><th>Version</th><th class=n>Week</th><th class=n>Exercises</th>"
         "<th class=n>Pain before</th><th class=n>after</th><th>Settled</th><th>Flag</th>"
         "</tr></thead><tbody>",
@@ -324,17 +333,19 @@ def render_clinic(lines: Iterable[ClinicLine], today: date, *, paper: Paper = "a
         f"<td>{f'{line.last_session:%d %b %Y}' if line.last_session else 'none'}</td></tr>"
         for line in lines
     ]
-    return "\n".join(
-        [
-            *_head("Clinic view", paper),
-            f"<h1>Clinic view, {today:%d %b %Y}</h1>",
-            '<p class="sub">The last four weeks of each patient\'s export, who needs attention '
-            "first: stopped check-ins, exercises that hurt, pain that did not settle or is "
-            "high, rising pain, missed sessions.</p>",
-            "<table><thead><tr><th>Patient</th><th>Routine</th><th class=n>Sessions done</th>"
-            "<th>Pain after</th><th>Flags</th><th>Last session</th></tr></thead><tbody>",
-            *rows,
-            "</tbody></table></body></html>",
-        ]
-    ) + "\n"
-
+    return (
+        "\n".join(
+            [
+                *_head("Clinic view", paper),
+                f"<h1>Clinic view, {today:%d %b %Y}</h1>",
+                '<p class="sub">The last four weeks of each patient\'s export, who needs attention '
+                "first: stopped check-ins, exercises that hurt, pain that did not settle or is "
+                "high, rising pain, missed sessions.</p>",
+                "<table><thead><tr><th>Patient</th><th>Routine</th><th class=n>Sessions done</th>"
+                "<th>Pain after</th><th>Flags</th><th>Last session</th></tr></thead><tbody>",
+                *rows,
+                "</tbody></table></body></html>",
+            ]
+        )
+        + "\n"
+    )
