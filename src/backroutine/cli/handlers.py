@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from backroutine.log.report import Document
     from backroutine.log.store import CompletionLog, SessionRecord
     from backroutine.routine.model import LoadedRoutine, Problem, Routine
 
@@ -376,7 +377,7 @@ def clinic_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_export(path: Path):
+def _read_export(path: Path) -> Document:
     from backroutine.base.files import read_capped
     from backroutine.log.report import NotAnExport, check_export
 
@@ -390,7 +391,7 @@ def _read_export(path: Path):
     return check_export(document, str(path))
 
 
-def _export_for_report(args: argparse.Namespace):
+def _export_for_report(args: argparse.Namespace) -> tuple[Document, str | None]:
     """The export to report on, and the patient's name (the export file's name)."""
     if args.source is not None:
         return _read_export(args.source), args.source.stem
@@ -404,11 +405,11 @@ def _export_for_report(args: argparse.Namespace):
     return json.loads(text.getvalue()), None
 
 
-def _exports_in(folder: Path):
+def _exports_in(folder: Path) -> list[tuple[str, Document]]:
     """(patient, export) for every JSON export in `folder`; others are named on stderr."""
     from backroutine.log.report import NotAnExport
 
-    found = []
+    found: list[tuple[str, Document]] = []
     for path in sorted(folder.glob("*.json")):
         try:
             found.append((path.stem, _read_export(path)))
