@@ -139,12 +139,16 @@ def write(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    times = []
+def timed(
+    action: Callable[[], object], baseline: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
+    """Each run times `action` then `baseline`, side by side, so both meet the same load."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
+        for each, found in zip((action, baseline), times, strict=True):
+            start = time.perf_counter()
+            each()
+            found.append(time.perf_counter() - start)
     return times
 
 
@@ -189,13 +193,17 @@ def main() -> None:
         jsonschema.validate(ten_years, schema)
         write(decade, ten_years)
         with contextlib.redirect_stderr(io.StringIO()):  # the "wrote ..." lines
-            clinic_times = timed(lambda: run(str(clinic), "-o", f"{folder}/clinic.html"), runs)
-            clinic_base = timed(lambda: parse_all(paths), runs)
-            since = (NOW - timedelta(days=3650)).date().isoformat()
-            single = timed(
-                lambda: run(str(decade), "--since", since, "-o", f"{folder}/one.html"), runs
+            clinic_times, clinic_base = timed(
+                lambda: run(str(clinic), "-o", f"{folder}/clinic.html"),
+                lambda: parse_all(paths),
+                runs,
             )
-            single_base = timed(lambda: parse_all([decade]), runs)
+            since = (NOW - timedelta(days=3650)).date().isoformat()
+            single, single_base = timed(
+                lambda: run(str(decade), "--since", since, "-o", f"{folder}/one.html"),
+                lambda: parse_all([decade]),
+                runs,
+            )
         sessions = sum(len(patient_export(n, 365)["sessions"]) for n in range(3)) / 3
     print(
         f"{patients} patients x 1 year ({sessions:.0f} sessions each on average, "
