@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
 from patient_log import patient_log
 
-from backroutine.log.export import EXERCISE_COLUMNS, SESSION_COLUMNS, export
+from backroutine.log.export import EXERCISE_COLUMNS, SESSION_COLUMNS, export, exported_status
 from backroutine.log.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -148,3 +150,27 @@ def test_a_version_2_log_is_migrated_and_exports_what_it_knows(tmp_path: Path):
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     raw.close()
+
+
+def test_a_quit_session_keeps_its_end_time_until_it_goes_on(tmp_path: Path):
+    started = datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        session_id = log.start_session(
+            routine_title="Low back",
+            routine_path="/r/low-back.yaml",
+            routine_sha256="ab",
+            frequency=None,
+            planned_seconds=60,
+            started=started,
+            time_zone="Europe/London",
+        )
+        log.record_quit(session_id, ended=started + timedelta(minutes=3))
+        quit_ = log.session(session_id)
+        assert (exported_status(quit_), quit_.ended) == ("quit", started + timedelta(minutes=3))
+        # Resumed: going on again, it has no end until it ends again.
+        log.record_progress(session_id, segments_done=2, active_seconds=30, snapshot=None)
+        assert exported_status(log.session(session_id)) == "unfinished"
+        log.finish_session(session_id, status="completed", ended=started + timedelta(hours=1))
+        log.record_quit(session_id, ended=started)  # too late: a completed session keeps its end
+        done = log.session(session_id)
+        assert (exported_status(done), done.ended) == ("completed", started + timedelta(hours=1))
