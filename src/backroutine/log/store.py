@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
@@ -101,7 +102,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE session ADD COLUMN routine_id TEXT;
     ALTER TABLE session ADD COLUMN routine_version TEXT;
     ALTER TABLE session ADD COLUMN week INTEGER CHECK (week >= 1);
-    ALTER TABLE exercise ADD COLUMN hurt_side TEXT CHECK (hurt_side IN ('left', 'right'));
+    ALTER TABLE exercise ADD COLUMN hurt_side TEXT
+        CHECK (hurt_side IN ('left', 'right', 'affected'));
     ALTER TABLE exercise ADD COLUMN hurt_set INTEGER;
     ALTER TABLE exercise ADD COLUMN reps_planned INTEGER;
     """,
@@ -212,8 +214,9 @@ class ExerciseRecord:
     """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished).
     `done` means the step was left going forward with some of its work done: it was done
     in full only when `sets_done == set_count` (see `partly_done`)."""
-    hurt_side: Literal["left", "right"] | None = None
-    """The side being done when it hurt (None: not hurt, or not a per-side exercise)."""
+    hurt_side: Literal["left", "right", "affected"] | None = None
+    """The side being done when it hurt (None: not hurt, or not a one-sided exercise);
+    `affected` when the routine did not say which side that is."""
     hurt_set: int | None = None
     """The set being done when it hurt (1 = the first)."""
     reps_planned: int | None = None
@@ -483,7 +486,7 @@ class CompletionLog:
         `snapshot` is the engine's, to resume from; None keeps the one saved before.
         """
         saved = None if snapshot is None else json.dumps(snapshot)
-        progressed = _utc_text(datetime.now(timezone.utc))  # when it happened, not was saved
+        progressed = _utc_text(local_now())  # when it happened, not was saved
 
         def work(db: sqlite3.Connection) -> None:
             # Progress means the session is going again: a quit's end time no longer holds.
