@@ -201,9 +201,7 @@ def _exercise_record(
         hurt_side=hurt.side if hurt else None,
         hurt_set=hurt.set_number if hurt else None,
         reps_planned=(
-            sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for _, each in work)
-            if first.rep_count is not None
-            else None
+            sum(_reps_done(each) for _, each in work) if first.rep_count is not None else None
         ),
     )
 
