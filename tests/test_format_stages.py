@@ -12,7 +12,7 @@ import pytest
 
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.log.history import adherence, streak
-from backroutine.log.store import MIGRATIONS, CompletionLog
+from backroutine.log.store import MIGRATIONS, SCHEMA_VERSION, CompletionLog, StageAnswer
 from backroutine.reminders.due import FollowedRoutine, due_status
 from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
 from backroutine.routine.frequency import parse_frequency
@@ -335,7 +335,45 @@ def test_a_version_2_log_is_migrated_keeping_its_sessions(tmp_path):
         [old] = log.sessions()
         assert (old.routine_title, str(old.frequency), old.stage) == ("Old", "3 per week", None)
         assert log.current_stage("/r.yaml") == 1
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+
+
+def test_a_version_3_log_is_migrated_keeping_what_it_said_and_takes_stages(tmp_path):
+    # Version 3 as backroutine wrote it before stages: the prescription's id, version
+    # and week on each session, the side and set of a hurt, the reps planned.
+    path = tmp_path / "log.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA journal_mode = WAL")
+    for migration in MIGRATIONS[:3]:
+        raw.executescript(migration)
+    raw.execute("PRAGMA application_id = 1651665772")
+    raw.execute("PRAGMA user_version = 3")
+    raw.execute(
+        "INSERT INTO session (routine_title, routine_path, routine_sha256, frequency_count,"
+        " frequency_period, started_utc, utc_offset_minutes, time_zone, status,"
+        " planned_seconds, routine_id, routine_version, week) VALUES ('Old', '/r.yaml', 'abc',"
+        " 5, 'week', '2026-10-01T08:00:00+00:00', 60, 'Europe/London', 'completed', 60,"
+        " 'low-back', '1.2', 3)"
+    )
+    raw.execute(
+        "INSERT INTO exercise (session_id, step_index, name, planned_seconds, active_seconds,"
+        " sets_done, set_count, reps_done, rep_count, outcome, hurt_side, hurt_set,"
+        " reps_planned) VALUES (1, 0, 'Bird-dog', 60, 40, 1, 2, 6, 4, 'hurt', 'right', 2, 8)"
+    )
+    raw.commit()
+    raw.close()
+    with CompletionLog.open(path) as log:
+        [old] = log.sessions()
+        assert (old.routine_id, old.routine_version, old.week) == ("low-back", "1.2", 3)
+        assert (str(old.frequency), old.stage) == ("5 per week", None)
+        [bird_dog] = log.session(old.id).exercises
+        assert (bird_dog.hurt_side, bird_dog.hurt_set, bird_dog.reps_planned) == ("right", 2, 8)
+        assert log.current_stage("/r.yaml") == 1
+        log.record_stage_answer(
+            StageAnswer("/r.yaml", at(MONDAY), "move_on", True, 1, 2, session_id=old.id)
+        )
+        assert log.current_stage("/r.yaml") == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 4
 
 
 def test_a_frequency_pattern_is_logged_in_its_words(tmp_path):

@@ -4,9 +4,12 @@ standard input, kept in the real log; `list` and `history` show the stage."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import jsonschema
 
 from backroutine.log.store import CompletionLog
 from backroutine.routine.safety import QUESTIONS
@@ -69,3 +72,13 @@ def test_plain_mode_asks_the_stage_question_and_the_next_session_plays_the_next_
         assert [session.stage for session in log.sessions()] == [1, 2]
     exported = json.loads(backroutine(data, "export", "--format", "json").stdout)
     assert [session["stage"] for session in exported["sessions"]] == [1, 2]
+    schema = Path(__file__).parent.parent / "docs" / "export.schema.json"
+    jsonschema.validate(exported, json.loads(schema.read_text()))
+    exported_path = tmp_path / "ann.json"
+    exported_path.write_text(json.dumps(exported))
+    report = backroutine(data, "report", str(exported_path), "-o", str(tmp_path / "ann.html"))
+    assert report.returncode == 0, report.stderr
+    table = (tmp_path / "ann.html").read_text().split("<h2>Every session</h2>")[1]
+    heads = re.findall(r"<th[^>]*>(.*?)</th>", table.split("</thead>")[0])
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
+    assert [row[heads.index("Stage")] for row in rows] == ["1", "2"]

@@ -124,11 +124,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
     from backroutine.session.workflow import (
         EngineOptions,
-        current_stage,
-        for_today,
+        as_played,
         stage_question,
         start_session,
-        this_week,
     )
 
     entry = load_entry(path)
@@ -156,9 +154,8 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
             return EXIT_INVALID
         log.on_trouble = lambda message: print(message, flush=True)
         # Said with this week's numbers, as `list` and the app show them.
-        today = local_now().date()
-        todays = for_today(log, loaded, today, current_stage(log, loaded))
-        this_weeks = this_week(log, todays, today)[0].routine
+        this_weeks = as_played(log, loaded, local_now().date()).routine
+        sound.prepare(this_weeks)  # the voice's phrases, made while the check-in is asked
         print(f"{printable(routine.title)}: {routine_summary(this_weeks)}")
         needed = you_need(this_weeks)
         if needed:
@@ -375,6 +372,20 @@ class SoundSetup(threading.Thread):
         if speaks and settings.voice != "off":
             notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
+        self.voice = voice
+
+    def prepare(self, routine: Routine) -> None:
+        """Start making the voice's phrases for `routine` as soon as it is chosen (the
+        check-in gives them time); returns at once, before the choice is made if need be."""
+
+        def prepare_once_chosen() -> None:
+            from backroutine.audio.voice import routine_phrases
+
+            self.join()
+            if self.voice is not None:
+                self.voice.prepare(routine_phrases(routine))
+
+        threading.Thread(target=prepare_once_chosen, name="voice-ahead", daemon=True).start()
 
     def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine`."""

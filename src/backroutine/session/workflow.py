@@ -75,6 +75,13 @@ def current_stage(log: CompletionLog | None, loaded: LoadedRoutine) -> int | Non
     return 1 if log is None else min(log.current_stage(str(loaded.source.resolve())), stages)
 
 
+def as_played(log: CompletionLog | None, loaded: LoadedRoutine, day: date) -> LoadedRoutine:
+    """`loaded` as a session started on `day` plays it: at the patient's stage, with
+    `day`'s steps and its progression week's numbers (what `start_session` plays)."""
+    todays = for_today(log, loaded, day, current_stage(log, loaded))
+    return this_week(log, todays, day)[0]
+
+
 def for_the_patient(loaded: LoadedRoutine, settings: Settings | None = None) -> LoadedRoutine:
     """`loaded` with holds in breaths timed at the patient's breath length and `side:
     affected` made their affected side, from `settings` (else the settings file, read only
@@ -121,7 +128,9 @@ def start_session(
     engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
     if log is None:
         return NewSession(progressed, week, engine, None, stage)
-    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before, stage=stage)
+    recorder = SessionRecorder.start(
+        log, progressed, engine, pain_before=pain_before, week=week, stage=stage
+    )
     if check_in_id is not None:
         log.attach_check_in(check_in_id, recorder.session_id)
     return NewSession(progressed, week, engine, recorder, stage)
