@@ -374,26 +374,13 @@ def clinic_report(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Document:
-    import gc
-
     from backroutine.base.files import read_capped
-    from backroutine.log.report import NotAnExport, check_export
+    from backroutine.log.report import NotAnExport, read_export
 
     data = read_capped(path, EXPORT_READ_LIMIT)
     if len(data) > EXPORT_READ_LIMIT:
         raise NotAnExport(f"{path} is too big for an export")
-    # Parsed JSON has no reference cycles: the cyclic garbage collector, set off again
-    # and again by the many new objects, would only slow the parse (by a third).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotAnExport(f"{path} is not a JSON export ({error})") from None
-    finally:
-        if collecting:
-            gc.enable()
-    return check_export(document, str(path))
+    return read_export(data, str(path))
 
 
 def _export_for_report(args: argparse.Namespace) -> tuple[Document, str | None]:
