@@ -18,7 +18,22 @@ from pydantic import BaseModel, ValidationError
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine.routine.schema import (
+    KEYS,
+    Breathing,
+    BreathingStep,
+    Card,
+    CardStep,
+    ColdStep,
+    Defaults,
+    ExerciseStep,
+    HeatStep,
+    Progression,
+    RestStep,
+    Routine,
+    Walk,
+    WalkStep,
+)
 from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
 from backroutine.routine.yaml_mistakes import explain_yaml_error, layout_slip
@@ -363,7 +378,17 @@ def _describe(value: Any) -> str:
     return f"the value {printable(str(value)[:40])}"
 
 
-_STEP_MODELS = {"exercise": ExerciseStep, "rest": RestStep}
+_STEP_MODELS: dict[str, type[BaseModel]] = {
+    "exercise": ExerciseStep,
+    "rest": RestStep,
+    "card": CardStep,
+    "heat": HeatStep,
+    "cold": ColdStep,
+    "breathing": BreathingStep,
+    "walk": WalkStep,
+}
+# The keys inside a step that is not an exercise: `walk: {minutes: 10}`.
+_INNER_MODELS: dict[str, type[BaseModel]] = {"card": Card, "breathing": Breathing, "walk": Walk}
 
 
 def locate(
@@ -405,6 +430,8 @@ def _without_tags(loc: tuple) -> KeyPath:
 def _model_at(loc: KeyPath, raw_loc: tuple) -> type[BaseModel]:
     if loc[-1:] == ("progression",):
         return Progression
+    if loc[:1] == ("steps",) and len(loc) == 3 and loc[2] in _INNER_MODELS:
+        return _INNER_MODELS[loc[2]]
     if loc[:1] == ("steps",) and len(loc) >= 2:
         return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
     if loc[:1] == ("exercises",) and len(loc) >= 2:
@@ -517,7 +544,10 @@ def _explain(item: dict, loc: KeyPath) -> str:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
-        return "backroutine: this version of backroutine reads format 1: write backroutine: 1"
+        return (
+            "backroutine: this version of backroutine reads formats 1 and 2: "
+            "write backroutine: 2"
+        )
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"
     if kind == "string_too_short":

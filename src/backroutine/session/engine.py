@@ -43,6 +43,8 @@ SNAPSHOT_VERSION = 1
 
 _CUED_KINDS = {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP}
 """Work segments that get a halfway cue and a lead-in after a pause."""
+_UNCOUNTED_KINDS = {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}
+"""Segments too short and too calm for a 3-2-1: each breath is cued as it starts."""
 
 
 class FakeClock:
@@ -322,6 +324,13 @@ class SessionEngine:
         later = sum(segment.planned_seconds for segment in self.segments[self.index + 1 :])
         here = self._length() if self._mode != _SELF_PACED else self.current.planned_seconds
         return later + max(0.0, here - self.elapsed())
+
+    @property
+    def waiting_for(self) -> Literal["ready", "done"] | None:
+        """What the patient's Enter means now: `ready()`, `done()`, or nothing."""
+        if self.status != "waiting":
+            return None
+        return "done" if self._mode == _SELF_PACED else "ready"
 
     def lead_in_remaining(self) -> float:
         """Seconds left of the get-ready lead-in after a resume (0 when none runs)."""
@@ -615,6 +624,8 @@ class SessionEngine:
             self._halfway_done = True
             cues.append(Halfway(at(half), self.index, self.current))
         due = [k for k in COUNTDOWN_SECONDS if length - k > 0 and start < length - k <= position]
+        if self.current.kind in _UNCOUNTED_KINDS:
+            due = []
         if due:
             k = min(due)
             cues.append(CountdownTick(at(length - k), self.index, self.current, k))
@@ -624,10 +635,12 @@ class SessionEngine:
     # --- moving between segments --------------------------------------------------------
 
     def _mode_for(self, segment: Segment) -> str:
-        if segment.kind is SegmentKind.SELF_PACED:
-            return _SELF_PACED
-        if segment.kind is SegmentKind.PREPARE and self._wait_before_exercise:
-            return _WAIT_READY
+        if segment.kind is SegmentKind.PREPARE:
+            # A get-ready without a clock (a heat pack's) always waits for ready.
+            waits = self._wait_before_exercise or segment.seconds is None
+            return _WAIT_READY if waits else _TIMED
+        if segment.kind is SegmentKind.SELF_PACED or segment.seconds is None:
+            return _SELF_PACED  # a card, a walk by steps, a question: until done()
         return _TIMED
 
     def _begin(self, index: int, at: float, events: list[Event]) -> None:
@@ -653,6 +666,8 @@ class SessionEngine:
         self._step_active += active
         if outcome == "completed" and segment.kind.is_work:
             self._step_worked = True
+        elif segment.kind is SegmentKind.CONFIRM:
+            self._step_worked = False  # "no, I did not": the walk is not done
 
     def _advance(self, at: float, events: list[Event]) -> None:
         """Go on to the next segment after the current one has ended."""
@@ -711,5 +726,6 @@ class SessionEngine:
         return index
 
     def _is_exercise(self, start: int) -> bool:
-        """Exercise steps open with a get-ready segment; standalone rests do not."""
-        return self.segments[start].kind is SegmentKind.PREPARE
+        """True for every step but a standalone rest: exercises, cards, packs, breathing and
+        walks are each reported done, skipped or hurt."""
+        return self.segments[start].kind is not SegmentKind.REST

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
-from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
+from backroutine.routine.model import LoadedRoutine, Segment
 from backroutine.session.engine import (
     Clock,
     Event,
@@ -193,7 +193,8 @@ def _exercise_record(
         sets_done=sets_done,
         set_count=first.set_count,
         reps_done=(
-            sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for each in completed)
+            # A numbered segment is one rep (or breath); an unnumbered one holds its count.
+            sum(1 if each.rep_number is not None else each.rep_count or 0 for each in completed)
             if first.rep_count is not None
             else None
         ),
