@@ -81,7 +81,8 @@ def describe(event: Event) -> str | None:
     if isinstance(event, TimeAdded):
         return f"+{event.seconds:.0f} s"
     if isinstance(event, Waiting) and event.segment.kind is SegmentKind.PREPARE:
-        return WAITING_FOR_POSITION
+        # A pack's get-ready line already says what Enter does.
+        return WAITING_FOR_POSITION if event.segment.seconds is not None else None
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
         if event.status == "completed":
@@ -144,8 +145,11 @@ class PlainSession:
             self._waiting_since = None
             return
         segment = self.engine.current
-        if segment.kind is not SegmentKind.SELF_PACED:
+        if self.engine.waiting_for == "ready":
             self.engine.ready()
+            return
+        if segment.kind is SegmentKind.CONFIRM:
+            self.engine.skip_segment()  # nobody said they walked: not logged as done
             return
         now = self.clock()
         if self._waiting_since is None:
@@ -172,11 +176,10 @@ class PlainSession:
         if key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
         elif key in {"\n", "\r"}:
-            if engine.status == "waiting":
-                if engine.current.kind is SegmentKind.SELF_PACED:
-                    engine.done()
-                else:
-                    engine.ready()
+            if engine.waiting_for == "done":
+                engine.done()
+            elif engine.waiting_for == "ready":
+                engine.ready()
         elif key == "n":
             engine.skip_segment()
         elif key == "N":

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
 from backroutine.figures.svg import alt_text, poses_svg
-from backroutine.routine.model import RestStep, Routine
+from backroutine.routine.model import CardStep, ExerciseStep, RestStep, Routine, ThermalStep
 from backroutine.routine.progression import describe_all
-from backroutine.routine.safety import CLINICIAN_NOTE
-from backroutine.routine.words import dose
+from backroutine.routine.safety import CLINICIAN_NOTE, PACK_SAFETY
+from backroutine.routine.words import activity_dose, dose
 
 FORMATS = ("md", "html")
 
@@ -50,6 +50,25 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
             items.append(step.rest)
             continue
         number += 1
+        if not isinstance(step, ExerciseStep):  # a card, a pack, breathing, a walk
+            said = [step.text] if isinstance(step, CardStep) else []
+            if isinstance(step, ThermalStep):
+                said = [PACK_SAFETY[step.pack]]
+            items.append(
+                _Exercise(
+                    number,
+                    step.name,
+                    activity_dose(step),
+                    said,
+                    None,
+                    None,
+                    [],
+                    None,
+                    None,
+                    step.name,
+                )
+            )
+            continue
         figure = figure_for(step.name, step.exercise, step.figure)
         drawing = alt = None
         if figure is not None and step.image is None:

@@ -364,7 +364,9 @@ def _expand(routine: Routine):
             yield Segment(SegmentKind.REST, step.rest, index, "Rest")
             continue
         if not isinstance(step, ExerciseStep):
-            yield from _activity_segments(step, index, routine.defaults.prepare or DEFAULT_PREPARE_SECONDS)
+            yield from _activity_segments(
+                step, index, routine.defaults.prepare or DEFAULT_PREPARE_SECONDS
+            )
             continue
         timing = routine.timing(step)
         sets, rest, switch, relax = timing.sets, timing.rest, timing.switch, timing.relax

@@ -545,8 +545,7 @@ def _explain(item: dict, loc: KeyPath) -> str:
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
         return (
-            "backroutine: this version of backroutine reads formats 1 and 2: "
-            "write backroutine: 2"
+            "backroutine: this version of backroutine reads formats 1 and 2: write backroutine: 2"
         )
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"

@@ -771,9 +771,7 @@ class WalkStep(_Strict):
 
     def to_model(self) -> model.WalkStep:
         w = self.walk
-        return model.WalkStep(
-            self.name, w.minutes, w.steps, w.times or 1, w.target_steps
-        )
+        return model.WalkStep(self.name, w.minutes, w.steps, w.times or 1, w.target_steps)
 
 
 _ACTIVITY_STEPS: dict[str, type[_Strict]] = {

@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry
-from backroutine.routine.model import ExerciseStep
-from backroutine.routine.words import short_dose
+from backroutine.routine.model import ExerciseStep, RestStep
+from backroutine.routine.words import activity_dose, short_dose
 from backroutine.tui.widgets.basics import literal
 
 
@@ -174,8 +174,15 @@ def preview_of(entry: CatalogEntry) -> Content:
                 + literal(step.name).stylize("bold")
                 + Content(f"  {short_dose(step, routine)}").stylize("dim")
             )
-        else:
+        elif isinstance(step, RestStep):
             lines.append(Content(f"   Rest {human_duration(step.rest)}").stylize("dim"))
+        else:  # a card, a pack, breathing, a walk
+            number += 1
+            lines.append(
+                Content(f"{number}. ")
+                + literal(step.name).stylize("bold")
+                + Content(f"  {activity_dose(step)}").stylize("dim")
+            )
     if routine.safety:
         lines.append(Content(""))
         lines.append(Content("Safety").stylize("bold"))

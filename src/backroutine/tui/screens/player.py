@@ -16,15 +16,22 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
-from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.safety import STOP_KEY_NOTE
+from backroutine.routine.model import (
+    CardStep,
+    ExerciseStep,
+    RestStep,
+    Routine,
+    Segment,
+    SegmentKind,
+    ThermalStep,
+)
+from backroutine.routine.safety import PACK_SAFETY, STOP_KEY_NOTE
 from backroutine.routine.words import (
     GET_INTO_POSITION,
     PAUSED,
-    WAITING_FOR_POSITION,
-    do_reps,
     segment_detail,
     set_of,
+    waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
@@ -79,6 +86,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("q", "quit_session", "Quit"),
         Binding("m", "mute", "Mute"),
         Binding("f", "toggle_figure", "Figure", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
     ]
 
     def __init__(
@@ -253,9 +262,13 @@ class PlayerScreen(Screen[SessionOutcome]):
                 "tips", Content("\n").join(Content("• ") + literal(tip) for tip in step.tips[:3])
             )
             self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
-        else:
+        elif isinstance(step, RestStep):
             self._set("tips", "Breathe easily and let your back settle.")
             self._set("caution", "")
+        else:
+            self._set("tips", literal(_text_to_read(step), keep_newlines=True))
+            self._set("caution", "")
+        self.query_one("#tips").set_class(isinstance(step, CardStep), "-card")
         self._set("next", Content("Next: ") + self._next_up())
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
@@ -270,7 +283,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             return str(math.ceil(lead_in))
         remaining = self.engine.remaining()
         if remaining is None:
-            if segment.kind is SegmentKind.SELF_PACED:
+            if segment.kind in {SegmentKind.SELF_PACED, SegmentKind.WALK}:
                 return f"{segment.rep_count}"
             return "--"
         seconds = math.ceil(remaining)
@@ -281,9 +294,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         if status == "paused":
             return PAUSED
         if status == "waiting":
-            if segment.kind is SegmentKind.SELF_PACED:
-                return do_reps(segment.rep_count)  # the side is in the detail line
-            return WAITING_FOR_POSITION
+            return waiting_prompt(segment)  # a set's side is in the detail line
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
         return {
@@ -327,12 +338,14 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._control(self.engine.pause())
 
     def action_done(self) -> None:
-        if self.engine.status == "waiting":
-            segment = self.engine.current
-            if segment is not None and segment.kind is SegmentKind.SELF_PACED:
-                self._control(self.engine.done())
-            else:
-                self._control(self.engine.ready())
+        if self.engine.waiting_for == "done":
+            self._control(self.engine.done())
+        elif self.engine.waiting_for == "ready":
+            self._control(self.engine.ready())
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Scroll a card's text that does not fit."""
+        self.query_one("#tips").scroll_relative(y=lines, animate=False)
 
     def action_skip(self) -> None:
         self._control(self.engine.skip_segment())
@@ -400,7 +413,17 @@ def _time_left(seconds: float) -> str:
     return f"{human_duration(math.ceil(seconds))} left"
 
 
+def _text_to_read(step: object) -> str:
+    """What a step that is not an exercise shows under the clock: a card's text, a pack's
+    safety words."""
+    if isinstance(step, CardStep):
+        return step.text
+    if isinstance(step, ThermalStep):
+        return PACK_SAFETY[step.pack]
+    return ""
+
+
 def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:
-    """Step index -> (exercise number, number of exercises); rests have none."""
-    indices = [i for i, step in enumerate(routine.steps) if isinstance(step, ExerciseStep)]
+    """Step index -> (its number, number of steps that are not rests); rests have none."""
+    indices = [i for i, step in enumerate(routine.steps) if not isinstance(step, RestStep)]
     return {index: (number, len(indices)) for number, index in enumerate(indices, start=1)}
