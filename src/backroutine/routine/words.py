@@ -28,7 +28,8 @@ SecondsInWords = Callable[[int], str]
 
 PAUSED = "Paused: press space to carry on"
 GET_INTO_POSITION = "Get into position"
-WAITING_FOR_POSITION = f"{GET_INTO_POSITION}, then press Enter"
+THEN_ENTER = ", then press Enter"
+WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
 CARRYING_ON = "Carrying on"
 
 
@@ -279,7 +280,7 @@ def waiting_prompt(segment: Segment) -> str:
     if kind is SegmentKind.CONFIRM:
         return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
     if kind is SegmentKind.WALK:
-        return f"Walk {steps_said(segment.rep_count or 0)}, then press Enter"
+        return f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER}"
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:
