@@ -510,7 +510,8 @@ def _explain(item: dict, loc: KeyPath) -> str:
     name = _label(loc)
     if kind == "extra_forbidden":
         schema_class = _model_at(loc[:-1], tuple(item["loc"]))
-        known = list(schema_class.model_fields)
+        # As the file writes them: `in:` and `out:` of a breathing step are aliases.
+        known = [info.alias or key for key, info in schema_class.model_fields.items()]
         if schema_class is RestStep:
             return (
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "

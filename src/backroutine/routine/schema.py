@@ -747,16 +747,16 @@ class Walk(_Strict):
 
     @model_validator(mode="after")
     def _one_way_of_walking(self) -> Walk:
+        if self.times is not None and self.steps is None:
+            raise PydanticCustomError(
+                "timing", "times repeats a walk by steps: add steps: 10, or remove times"
+            )
         given = [way for way in ("minutes", "steps", "target_steps") if getattr(self, way)]
         if len(given) != 1:
             raise PydanticCustomError(
                 "timing",
                 "a walk is by minutes, by steps or by a target: give one of minutes: 10, "
                 "steps: 10 (with times: 4 to repeat) or target_steps: 3000",
-            )
-        if self.times is not None and self.steps is None:
-            raise PydanticCustomError(
-                "timing", "times repeats a walk by steps: add steps: 10, or remove times"
             )
         return self
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -128,6 +128,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
             yield Static(id="tips")
+            with VerticalScroll(id="card", can_focus=False):
+                yield Static(id="card-text")
             yield Static(id="next")
             with Vertical(id="foot"):
                 yield Static(id="status")
@@ -268,7 +270,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._set("tips", literal(_text_to_read(step), keep_newlines=True))
             self._set("caution", "")
-        self.query_one("#tips").set_class(isinstance(step, CardStep), "-card")
+        is_card = isinstance(step, CardStep)
+        self.query_one("#card").set_class(is_card, "-shown")
+        self._set("card-text", literal(step.text, keep_newlines=True) if is_card else "")
         self._set("next", Content("Next: ") + self._next_up())
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
@@ -345,7 +349,7 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def action_scroll_card(self, lines: int) -> None:
         """Scroll a card's text that does not fit."""
-        self.query_one("#tips").scroll_relative(y=lines, animate=False)
+        self.query_one("#card").scroll_relative(y=lines, animate=False)
 
     def action_skip(self) -> None:
         self._control(self.engine.skip_segment())
@@ -414,10 +418,8 @@ def _time_left(seconds: float) -> str:
 
 
 def _text_to_read(step: object) -> str:
-    """What a step that is not an exercise shows under the clock: a card's text, a pack's
-    safety words."""
-    if isinstance(step, CardStep):
-        return step.text
+    """What a step that is not an exercise shows as its tips: a pack's safety words (a
+    card's text has a scrolling place of its own)."""
     if isinstance(step, ThermalStep):
         return PACK_SAFETY[step.pack]
     return ""
