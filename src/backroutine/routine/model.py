@@ -8,6 +8,7 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -408,7 +409,7 @@ READING_WORDS_PER_SECOND = 3  # only for estimating how long a card takes to rea
 ANSWER_SECONDS = 5  # only for estimating how long a yes/no takes
 
 
-def _activity_segments(step: ActivityStep, index: int, prepare: int):
+def _activity_segments(step: ActivityStep, index: int, prepare: int) -> Iterator[Segment]:
     """The segments of a step that is not an exercise (see `Routine.segments`)."""
     seg = partial(Segment, step_index=index, name=step.name)
     if isinstance(step, CardStep):
@@ -424,8 +425,8 @@ def _activity_segments(step: ActivityStep, index: int, prepare: int):
     elif isinstance(step, BreathingStep):
         yield seg(SegmentKind.PREPARE, prepare)
         for breath in range(1, step.breaths + 1):
-            count = {"rep_number": breath, "rep_count": step.breaths}
-            yield seg(SegmentKind.BREATHE_IN, step.breathe_in, **count)
+            count = step.breaths
+            yield seg(SegmentKind.BREATHE_IN, step.breathe_in, rep_number=breath, rep_count=count)
             # Only the in-breath is numbered: the log counts breaths by it.
             yield seg(SegmentKind.BREATHE_OUT, step.breathe_out)
     elif step.target_steps is not None:

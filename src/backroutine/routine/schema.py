@@ -881,9 +881,12 @@ class Routine(_Strict):
     """The exercises and rests, in order."""
 
 
-KEYS = frozenset(
-    name
-    for schema_class in (Routine, ExerciseStep, Defaults, Progression, *_ACTIVITY_STEPS.values())
-    for name in schema_class.model_fields
+_PLACES: tuple[type[BaseModel], ...] = (
+    Routine,
+    ExerciseStep,
+    Defaults,
+    Progression,
+    *_ACTIVITY_STEPS.values(),
 )
+KEYS = frozenset(name for schema_class in _PLACES for name in schema_class.model_fields)
 """Every key of the format, in any place."""
