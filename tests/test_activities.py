@@ -6,9 +6,11 @@ log, printed on the handout.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from backroutine.log.store import CompletionLog
+from backroutine.plain.session import PlainSession
 from backroutine.routine.handout import render_html, render_markdown
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import (
@@ -146,3 +148,17 @@ def test_the_handout_says_each_steps_dose_and_the_packs_safety_words():
     assert "**3,000 steps today**" in markdown
     assert PACK_SAFETY["heat"] in markdown
     assert "Moving gently helps a sore back settle." in render_html(routine)
+
+
+def test_unattended_plain_mode_reads_the_card_but_never_says_a_walk_was_done():
+    routine = parse_routine(
+        "title: T\nsteps:\n  - card: {title: Why, text: Moving helps.}\n  - walk: {minutes: 1}\n"
+    )
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    PlainSession(engine, out=out, clock=clock, sleep=clock.advance).run()
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == ["Why", "Moving helps.", "Press Enter to go on", "Done: Why"]
+    assert "Did you walk 1 min? Enter: yes, n: no" in lines
+    assert lines[-2] == "Skipped: Walk"  # nobody answered the question
