@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from backroutine.routine.safety import PACK_SAFETY
 from backroutine.tui.screens.player import PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
@@ -25,7 +27,11 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
     (routines_dir / "flare.yaml").write_text(ROUTINE)
     app = make_app()
     async with opened(app, size=(80, 24)) as pilot:
-        await pilot.press("slash", *"flare", "enter")
+        await pilot.press("slash", *"flare")
+        await pilot.pause()
+        listed = [str(o.prompt) for each in app.screen.query(OptionList) for o in each.options]
+        assert any("Flare-up test\n4 steps ·" in text for text in listed)  # not "0 exercises"
+        await pilot.press("enter")
         await pilot.pause()
         await check_in_and_start(pilot)
         assert isinstance(app.screen, PlayerScreen)
@@ -49,6 +55,7 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
         assert PACK_SAFETY["heat"][:40] in shown(app, "#tips")
         assert not app.screen.query_one("#card").display
         assert shown(app, "#prompt") == "Press Enter when the pack is on"
+        assert shown(app, "#countdown") == "--"
         await advance(pilot, clock, 30)
         assert shown(app, "#prompt") == "Press Enter when the pack is on"
         await pilot.press("enter")

@@ -79,10 +79,10 @@ class RoutinePickerScreen(Screen[None]):
         if not entry.loaded:
             return Content.assemble(title, "\n", Content("⚠ cannot be used: see the preview"))
         routine = entry.loaded.routine
-        details = [
-            f"{len(routine.exercises)} exercises",
-            human_duration(routine.planned_seconds()),
-        ]
+        steps = sum(not isinstance(step, RestStep) for step in routine.steps)
+        # With cards, packs, breathing or walks among them, they are steps, not exercises.
+        count = f"{steps} steps" if steps != len(routine.exercises) else f"{steps} exercises"
+        details = [count, human_duration(routine.planned_seconds())]
         if routine.frequency:
             details.append(str(routine.frequency))
         details.append(

@@ -286,6 +286,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         if lead_in > 0:
             return str(math.ceil(lead_in))
         remaining = self.engine.remaining()
+        if segment.kind is SegmentKind.PREPARE and segment.seconds is None:
+            return "--"  # a pack's get-ready: no clock until the pack is on
         if remaining is None:
             if segment.kind in {SegmentKind.SELF_PACED, SegmentKind.WALK}:
                 return f"{segment.rep_count}"
