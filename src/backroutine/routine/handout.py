@@ -56,16 +56,16 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
                 said = [PACK_SAFETY[step.pack]]
             items.append(
                 _Exercise(
-                    number,
-                    step.name,
-                    activity_dose(step),
-                    said,
-                    None,
-                    None,
-                    [],
-                    None,
-                    None,
-                    step.name,
+                    number=number,
+                    name=step.name,
+                    dose=activity_dose(step),
+                    tips=said,
+                    caution=None,
+                    why=None,
+                    progression=[],
+                    drawing=None,
+                    image=None,
+                    alt=step.name,
                 )
             )
             continue

@@ -624,9 +624,7 @@ class SessionEngine:
             self._halfway_done = True
             cues.append(Halfway(at(half), self.index, self.current))
         due = [k for k in COUNTDOWN_SECONDS if length - k > 0 and start < length - k <= position]
-        if self.current.kind in _UNCOUNTED_KINDS:
-            due = []
-        if due:
+        if due and self.current.kind not in _UNCOUNTED_KINDS:
             k = min(due)
             cues.append(CountdownTick(at(length - k), self.index, self.current, k))
         events.extend(sorted(cues, key=lambda cue: cue.at))
