@@ -46,6 +46,11 @@ def test_each_spelling_is_read_as_written():
         WalkStep("Walk along the hall", steps=10, times=4),
         WalkStep("Walk", target_steps=3000),
     )
+    # The short way, when only the minutes are given.
+    assert steps[9:11] == (
+        WalkStep("Walk", seconds=20 * 60),
+        BreathingStep(120, 4, 6, "Relaxed breathing"),
+    )
 
 
 def kinds(text: str) -> list[tuple[str, int | None]]:

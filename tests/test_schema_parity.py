@@ -150,6 +150,9 @@ def test_the_template_and_the_documented_examples_pass_the_schema(validator):
         ("{walk: {minutes: 10, target_steps: 3000}}", False),
         ("{walk: {times: 4}}", False),
         ("{walk: {minutes: 10, times: 4}}", False),
+        ("{walk: 10 min}", True),
+        ("{walk: 10}", False),
+        ("{breathing: 3 min, name: Belly breathing}", True),
     ],
 )
 def test_steps_in_the_schema(step: str, accepted: bool, validator):

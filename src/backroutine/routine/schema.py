@@ -652,6 +652,17 @@ StepCount = Annotated[int, Field(ge=1, le=MAX_WALK_STEPS, strict=True)]
 PackName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _minutes_only(value: Any) -> Any:
+    """`walk: 10 min` or `breathing: 3 min`: the short way to give only the minutes."""
+    if isinstance(value, str):
+        return {"minutes": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "duration", "write the minutes with their unit, e.g. 10 min, or as minutes: 10"
+        )
+    return value
+
+
 class Card(_Strict):
     """What an education card says."""
 
@@ -713,8 +724,10 @@ class Breathing(_Strict):
 class BreathingStep(_Strict):
     """Guided breathing or relaxation, cued breath by breath: `- breathing: {minutes: 3}`."""
 
-    breathing: Breathing
-    """How long, and how long each breath in and out."""
+    breathing: Annotated[
+        Breathing, BeforeValidator(_minutes_only, json_schema_input_type=Breathing | str)
+    ]
+    """How long, and how long each breath in and out; or only how long, e.g. 3 min."""
     name: PackName = "Relaxed breathing"
     """What to call it, e.g. Belly breathing."""
 
@@ -764,8 +777,8 @@ class Walk(_Strict):
 class WalkStep(_Strict):
     """A walk with a target the patient confirms: `- walk: {minutes: 10}`."""
 
-    walk: Walk
-    """By minutes, by steps, or a step target for the day."""
+    walk: Annotated[Walk, BeforeValidator(_minutes_only, json_schema_input_type=Walk | str)]
+    """By minutes, by steps, or a step target for the day; or only the time, e.g. 10 min."""
     name: PackName = "Walk"
     """What to call it, e.g. Brisk walk."""
 
