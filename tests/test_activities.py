@@ -167,3 +167,32 @@ def test_unattended_plain_mode_reads_the_card_but_never_says_a_walk_was_done():
     assert lines[:4] == ["Why", "Moving helps.", "Press Enter to go on", "Done: Why"]
     assert "Did you walk 1 min? Enter: yes, n: no" in lines
     assert lines[-2] == "Skipped: Walk"  # nobody answered the question
+
+
+def test_the_steps_walked_typed_in_plain_mode_are_logged(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("title: T\nsteps:\n  - walk: {target_steps: 3000}\n  - walk: {steps: 10}\n")
+    loaded = load_routine(path)
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(loaded.routine.segments(), clock)
+    typed = [*"25009\x7f\n"]
+
+    def keys(timeout: float) -> str | None:
+        if typed:
+            return typed.pop(0)
+        if engine.waiting_for == "done":
+            return "\n"  # the second walk: walked as planned
+        clock.advance(timeout)
+        return None
+
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        SessionRecorder.start(log, loaded, engine)
+        PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
+        (session,) = log.sessions(with_exercises=True)
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "Walk: Walk 3,000 steps, then press Enter, or type how many you did"
+    assert lines[2:4] == ["Walked 2,500 steps", "Done: Walk"]
+    target, steps = session.exercises
+    assert (target.reps_done, target.rep_count) == (2500, 3000)
+    assert (steps.reps_done, steps.rep_count) == (10, 10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
+from backroutine.log.store import CompletionLog
 from backroutine.routine.safety import PACK_SAFETY
 from backroutine.tui.screens.player import PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
@@ -75,3 +76,28 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert shown(app, "#counts").startswith("3 done · 1 skipped · 0 hurt")
+
+
+async def test_the_steps_walked_typed_in_the_player_are_logged(
+    make_app, clock, routines_dir, tmp_path
+):
+    (routines_dir / "steps.yaml").write_text(
+        "backroutine: 2\ntitle: Steps today\nsteps:\n  - walk: {target_steps: 3000}\n"
+    )
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        app = make_app(log=log)
+        async with opened(app, size=(80, 24)) as pilot:
+            await pilot.press("slash", *"steps", "enter")
+            await pilot.pause()
+            await check_in_and_start(pilot)
+            assert shown(app, "#prompt") == (
+                "Walk 3,000 steps, then press Enter, or type how many you did"
+            )
+            await pilot.press(*"25009", "backspace")
+            assert shown(app, "#prompt") == "Steps walked: 2500, then press Enter"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+        (session,) = log.sessions(with_exercises=True)
+    (walk,) = session.exercises
+    assert (walk.outcome, walk.reps_done, walk.rep_count) == ("done", 2500, 3000)

@@ -36,9 +36,11 @@ from backroutine.routine.safety import (
 )
 from backroutine.routine.words import (
     CARRYING_ON,
+    MAX_TYPED_DIGITS,
     PAUSED,
     WAITING_FOR_POSITION,
     segment_line,
+    walked,
 )
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
@@ -111,6 +113,8 @@ class PlainSession:
         self.sleep = sleep
         self.audio = audio
         self._waiting_since: float | None = None
+        self._typed: tuple[int, str] = (-1, "")
+        """Digits typed while a walk waits, and the segment they were typed at."""
         engine.subscribe(self._print)
 
     def _print(self, event: Event) -> None:
@@ -175,9 +179,16 @@ class PlainSession:
         engine = self.engine
         if key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
+        elif key.isdigit() or key in {"\x7f", "\b"}:
+            self._type_steps(key)
         elif key in {"\n", "\r"}:
             if engine.waiting_for == "done":
-                engine.done()
+                index, digits = self._typed
+                count = int(digits) if digits and index == engine.index else None
+                self._typed = (-1, "")
+                if count is not None:
+                    print(walked(count), file=self.out, flush=True)
+                engine.done(count)
             elif engine.waiting_for == "ready":
                 engine.ready()
         elif key == "n":
@@ -202,6 +213,16 @@ class PlainSession:
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
         elif key == "q":
             engine.quit()
+
+    def _type_steps(self, key: str) -> None:
+        """A digit (or a backspace) of the steps walked, while a walk waits for Enter."""
+        engine = self.engine
+        if engine.waiting_for != "done" or engine.current.kind is not SegmentKind.WALK:
+            return
+        index, digits = self._typed
+        digits = digits if index == engine.index else ""
+        digits = digits[:-1] if not key.isdigit() else (digits + key)[:MAX_TYPED_DIGITS]
+        self._typed = (engine.index, digits)
 
 
 @contextmanager

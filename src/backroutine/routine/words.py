@@ -196,6 +196,7 @@ def week_said(week: int) -> str:
 # --- steps that are not exercises: cards, heat and cold packs, breathing, walks ----------
 
 GO_ON = "Press Enter to go on"
+MAX_TYPED_DIGITS = 6  # steps walked, typed: up to 999,999
 PACK_ON = "Press Enter when the pack is on"
 YES_OR_NO = "Enter: yes, n: no"
 
@@ -280,7 +281,7 @@ def waiting_prompt(segment: Segment) -> str:
     if kind is SegmentKind.CONFIRM:
         return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
     if kind is SegmentKind.WALK:
-        return f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER}"
+        return f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER}, or type how many you did"
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:
@@ -313,3 +314,13 @@ def activity_line(segment: Segment) -> str | None:
     if kind is SegmentKind.CONFIRM:
         return waiting_prompt(segment)
     return None
+
+
+def steps_typed(digits: str) -> str:
+    """The player's prompt while the patient types the steps they walked."""
+    return f"Steps walked: {digits}{THEN_ENTER}"
+
+
+def walked(count: int) -> str:
+    """`Walked 2,500 steps`: the steps typed, as plain mode confirms them."""
+    return f"Walked {steps_said(count)}"

@@ -225,6 +225,8 @@ class SegmentRecord:
     outcome: Outcome
     active_seconds: float
     added_seconds: float
+    count: int | None = None
+    """How many the patient said they did, when they typed it (the steps of a walk)."""
 
 
 # --- the engine -------------------------------------------------------------------
@@ -464,11 +466,12 @@ class SessionEngine:
             events.append(Paused(now, self.index, self.current))
         return self._emit(events)
 
-    def done(self) -> list[Event]:
-        """Finish a self-paced set (also while paused)."""
+    def done(self, count: int | None = None) -> list[Event]:
+        """Finish a self-paced set, a card, a walk (also while paused); `count`: how many the
+        patient says they did, when they typed it (the steps they walked)."""
         now, events = self._enter()
         if self._state == "active" and self._mode == _SELF_PACED:
-            self._end("completed", now, events)
+            self._end("completed", now, events, count)
             self._advance(now, events)
         return self._emit(events)
 
@@ -655,11 +658,13 @@ class SessionEngine:
             waiting_for = "done" if self._mode == _SELF_PACED else "ready"
             events.append(Waiting(at, index, segment, waiting_for))
 
-    def _end(self, outcome: Outcome, at: float, events: list[Event]) -> None:
+    def _end(
+        self, outcome: Outcome, at: float, events: list[Event], count: int | None = None
+    ) -> None:
         active = self._elapsed(at)
         self._stop_clock(at)
         segment = self.current
-        self.records.append(SegmentRecord(self.index, outcome, active, self._added))
+        self.records.append(SegmentRecord(self.index, outcome, active, self._added, count))
         events.append(SegmentEnded(at, self.index, segment, outcome, active, self._added))
         self._step_active += active
         if outcome == "completed" and segment.kind.is_work:

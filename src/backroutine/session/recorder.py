@@ -179,7 +179,7 @@ def _exercise_record(
     latest: dict[int, SegmentRecord] = {}
     for record in engine.records:  # a segment repeated after back(): its last pass counts
         latest[record.index] = record
-    completed = [each for index, each in work if _completed(latest.get(index))]
+    completed = [(index, each) for index, each in work if _completed(latest.get(index))]
     sets_done = sum(
         all(_completed(latest.get(index)) for index, each in work if each.set_number == number)
         for number in {each.set_number for _, each in work}
@@ -193,14 +193,21 @@ def _exercise_record(
         sets_done=sets_done,
         set_count=first.set_count,
         reps_done=(
-            # A numbered segment is one rep (or breath); an unnumbered one holds its count.
-            sum(1 if each.rep_number is not None else each.rep_count or 0 for each in completed)
+            sum(_count_done(each, latest[index]) for index, each in completed)
             if first.rep_count is not None
             else None
         ),
         rep_count=first.rep_count,
         outcome=outcome,
     )
+
+
+def _count_done(segment: Segment, record: SegmentRecord) -> int:
+    """The reps (breaths, steps) a completed segment counts: what the patient typed, else
+    one for a numbered rep or breath, else the set's count."""
+    if record.count is not None:
+        return record.count
+    return 1 if segment.rep_number is not None else segment.rep_count or 0
 
 
 def _completed(record: SegmentRecord | None) -> bool:

@@ -28,9 +28,11 @@ from backroutine.routine.model import (
 from backroutine.routine.safety import PACK_SAFETY, STOP_KEY_NOTE
 from backroutine.routine.words import (
     GET_INTO_POSITION,
+    MAX_TYPED_DIGITS,
     PAUSED,
     segment_detail,
     set_of,
+    steps_typed,
     waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
@@ -109,6 +111,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.exercise_numbers = _exercise_numbers(routine)
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
+        self._typed: tuple[int, str] = (-1, "")
+        """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
         engine.subscribe(self._on_event)
 
@@ -300,6 +304,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         if status == "paused":
             return PAUSED
         if status == "waiting":
+            digits = self._typed_steps()
+            if digits:
+                return steps_typed(digits)
             return waiting_prompt(segment)  # a set's side is in the detail line
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
@@ -343,9 +350,33 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._control(self.engine.pause())
 
+    def on_key(self, event: events.Key) -> None:
+        """Digits typed while a walk waits: the steps walked, which Enter records."""
+        segment = self.engine.current
+        if self.engine.waiting_for != "done" or segment is None:
+            return
+        if segment.kind is not SegmentKind.WALK:
+            return
+        digits = self._typed_steps()
+        if event.character is not None and event.character.isdigit():
+            digits = (digits + event.character)[:MAX_TYPED_DIGITS]
+        elif event.key == "backspace":
+            digits = digits[:-1]
+        else:
+            return
+        event.stop()
+        self._typed = (self.engine.index, digits)
+        self._render_state()
+
+    def _typed_steps(self) -> str:
+        index, digits = self._typed
+        return digits if index == self.engine.index else ""
+
     def action_done(self) -> None:
         if self.engine.waiting_for == "done":
-            self._control(self.engine.done())
+            digits = self._typed_steps()
+            self._typed = (-1, "")
+            self._control(self.engine.done(int(digits) if digits else None))
         elif self.engine.waiting_for == "ready":
             self._control(self.engine.ready())
 
