@@ -145,10 +145,10 @@ class PlainSession:
 
     def _unattended_waits(self) -> None:
         """With nobody at the keyboard, waits end by themselves."""
-        if self.keys is not None or self.engine.status != "waiting":
+        segment = self.engine.current
+        if self.keys is not None or self.engine.status != "waiting" or segment is None:
             self._waiting_since = None
             return
-        segment = self.engine.current
         if self.engine.waiting_for == "ready":
             self.engine.ready()
             return
@@ -166,8 +166,9 @@ class PlainSession:
         engine = self.engine
         lead_in = engine.lead_in_remaining()
         remaining = lead_in if lead_in > 0 else engine.remaining()
-        if engine.status == "waiting" and self.keys is None and self._waiting_since is not None:
-            left = engine.current.planned_seconds - (self.clock() - self._waiting_since)
+        waiting_at = engine.current if engine.status == "waiting" else None
+        if waiting_at is not None and self.keys is None and self._waiting_since is not None:
+            left = waiting_at.planned_seconds - (self.clock() - self._waiting_since)
             return max(0.01, left)
         if remaining is None or engine.status == "paused":
             return 1.0
@@ -216,8 +217,8 @@ class PlainSession:
 
     def _type_steps(self, key: str) -> None:
         """A digit (or a backspace) of the steps walked, while a walk waits for Enter."""
-        engine = self.engine
-        if engine.waiting_for != "done" or engine.current.kind is not SegmentKind.WALK:
+        engine, segment = self.engine, self.engine.current
+        if engine.waiting_for != "done" or segment is None or segment.kind is not SegmentKind.WALK:
             return
         index, digits = self._typed
         digits = digits if index == engine.index else ""
@@ -328,8 +329,8 @@ def ask_choice(
     print(question, file=out)
     for number, key in enumerate(keys, 1):
         print(f"  {number}. {choices[key]}", file=out)
-    number = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
-    return None if number is None else keys[number - 1]
+    chosen = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
+    return None if chosen is None else keys[chosen - 1]
 
 
 def ask_number(question: str, count: int, ask: Callable[[str], str], out: TextIO) -> int | None:
