@@ -31,6 +31,7 @@ from backroutine.routine.words import (
     MAX_TYPED_DIGITS,
     PAUSED,
     segment_detail,
+    segment_word,
     set_of,
     steps_typed,
     waiting_prompt,
@@ -238,7 +239,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         step = self.routine.steps[segment.step_index]
         lead_in = engine.lead_in_remaining()
         kind = SegmentKind.PREPARE if lead_in > 0 else segment.kind
-        word = kind.label.upper()
+        word = (segment_word(segment) if kind is segment.kind else kind.label).upper()
         if engine.status == "paused":
             word = f"PAUSED · {word}"
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
