@@ -42,8 +42,8 @@ PRESCRIBED: dict[str, dict[str, Work]] = {
         "Knees to chest": [("rep", 5, "left", 5), ("rep", 5, "right", 5)],  # up to 5 each
     },
     "nhs-inform-back-pain": {
-        # 5 repetitions of each, knee rolls held 2 s each way (left and right in turn).
-        "Rolling your knees": [("rep", 2, "left", 5), ("rep", 2, "right", 5)],
+        # 5 repetitions of each; a knee roll is one way, then the other, each held 2 s.
+        "Rolling your knees": [("rep", 2, "left", 1), ("rep", 2, "right", 1)] * 5,
         "Tilting your pelvis": [("rep", 2, None, 5)],
         "Good posture": [("rep", 5, None, 5)],
         "Back bends": [("self-paced", None, None, 1)],
@@ -56,15 +56,17 @@ PRESCRIBED: dict[str, dict[str, Work]] = {
         "Standing back bend": [("self-paced", None, None, 1)],
     },
     "mcgill-big-3": {
-        # 10 s holds, 4 reps (the lower end of 4-6), 2 rounds (the lower end of 2-4).
+        # 10 s holds, 4 reps (the lower end of 4-6), 2 rounds of the three (the lower end of
+        # 2-4), all of one side before the other.
         "Curl-up": [("rep", 10, None, 8)],
         "Side plank from the knees": [("rep", 10, "left", 4), ("rep", 10, "right", 4)] * 2,
         "Bird-dog": [("rep", 10, "left", 4), ("rep", 10, "right", 4)] * 2,
     },
     "sciatic-nerve-glides": {
         "A glide, not a stretch": [("card", None, None, 1)],
-        "Seated nerve floss (the affected leg)": [("self-paced", None, None, 1)],
-        "Lying nerve slider (the affected leg)": [("self-paced", None, None, 1)],
+        # The affected leg only.
+        "Seated nerve floss (the affected leg)": [("self-paced", None, "affected", 1)],
+        "Lying nerve slider (the affected leg)": [("self-paced", None, "affected", 1)],
     },
     "graded-walking": {
         "Before you go": [("card", None, None, 1)],
