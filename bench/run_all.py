@@ -66,11 +66,25 @@ BENCHMARKS = [
         ["--files", "0", "--kills", "5"],
     ),
     (
+        "Clinic view and the single-patient report vs parsing the exports",
+        20,
+        "clinic_report.py",
+        ["--runs", "5"],
+        ["--runs", "1", "--patients", "50"],
+    ),
+    (
         "The neural voice: cold synthesis per routine, the app's memory",
         21,
         "neural_voice.py",
         ["--runs", "3", "--hold", "15"],
         ["--runs", "1", "--hold", "5"],
+    ),
+    (
+        "The neural voice's helper under onnxruntime's session options",
+        21,
+        "neural_options.py",
+        ["--runs", "3"],
+        ["--runs", "1"],
     ),
 ]
 
