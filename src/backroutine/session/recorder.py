@@ -205,7 +205,7 @@ def _exercise_record(
         hurt_side=hurt.side if hurt else None,
         hurt_set=hurt.set_number if hurt else None,
         reps_planned=(
-            sum(_reps_done(each) for _, each in work) if first.rep_count is not None else None
+            sum(_reps_of(each) for _, each in work) if first.rep_count is not None else None
         ),
     )
 
@@ -215,11 +215,14 @@ def _set_of(segment: Segment) -> tuple[int, int]:
 
 
 def _reps_done(segment: Segment, record: SegmentRecord) -> int:
-    """The reps a completed work segment finishes: what the patient typed (the steps of a
-    walk), else one for a rep's last phase or a breath, else a self-paced set's reps (on
-    each side when it alternates)."""
-    if record.count is not None:
-        return record.count
+    """The reps a completed work segment finished: what the patient typed (the steps of a
+    walk), else what it plans."""
+    return record.count if record.count is not None else _reps_of(segment)
+
+
+def _reps_of(segment: Segment) -> int:
+    """The reps a work segment finishes as planned: a rep's last phase counts one, a breath
+    one, a self-paced set its reps (on each side when it alternates)."""
     if segment.kind is SegmentKind.REP:
         return int(segment.ends_rep)
     if segment.kind is SegmentKind.BREATHE_IN:
