@@ -16,7 +16,7 @@ from backroutine.log.store import MIGRATIONS, SCHEMA_VERSION, CompletionLog, Sta
 from backroutine.reminders.due import FollowedRoutine, due_status
 from backroutine.reminders.ics import ScheduleError, routine_calendar, schedule_for
 from backroutine.routine.frequency import parse_frequency
-from backroutine.routine.loader import RoutineFileError, load_routine
+from backroutine.routine.loader import RoutineFileError, check_routine_file, load_routine
 from backroutine.session.engine import FakeClock
 from backroutine.session.workflow import (
     EngineOptions,
@@ -215,6 +215,41 @@ def test_a_slip_in_a_block_of_a_stage_is_located_there(tmp_path):
         "give a target within the range",
         "15:51: side: 'lefty' is not a side: did you mean left? write left, right or affected",
     ]
+
+
+STAGED_ACTIVITIES = """\
+backroutine: 2
+title: Staged with a card and a walk
+stages:
+  - name: First
+    move_on: when it is easy
+    steps:
+      - card: {title: Why, text: Moving helps.}
+      - name: Bridge
+        reps: 5
+  - name: Second
+    steps:
+      - walk: {minutes: 10}
+      - heat: 45 min
+      - name: Plank
+        hold: 10s
+"""
+
+
+def test_a_stage_takes_cards_packs_and_walks_whose_slips_are_located_there(tmp_path):
+    typo = STAGED_ACTIVITIES.replace("minutes: 10", "minits: 10")
+    assert problems(tmp_path, typo) == [
+        "12:16: unknown key 'minits' in step 1 of stage 2: did you mean 'minutes'?"
+    ]
+    loaded, warnings = check_routine_file(write(tmp_path, STAGED_ACTIVITIES))
+    assert [f"{w.line}:{w.column}: {w.message}" for w in warnings] == [
+        "13:9: warning: step 2: a heat pack for 45 min is more than the 20 minutes it may "
+        "stay on the skin: write 15 min or 20 min"
+    ]
+    first = for_today(None, loaded, MONDAY, 1).routine
+    assert [step.name for step in first.steps] == ["Why", "Bridge"]
+    second = for_today(None, loaded, MONDAY, 2).routine
+    assert [step.name for step in second.steps] == ["Walk", "Heat pack", "Plank"]
 
 
 # --- stages in the log and the workflow ------------------------------------------------

@@ -75,10 +75,14 @@ def validate(args: argparse.Namespace) -> int:
 
 def routine_summary(routine: Routine) -> str:
     from backroutine.base.text import human_duration
+    from backroutine.routine.model import RestStep
 
     count = len(routine.exercises)
     plural = "s" if count != 1 else ""
-    return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
+    # Cards, packs, breathing and walks are steps too, though not exercises.
+    others = sum(not isinstance(step, RestStep) for step in routine.steps) - count
+    more = f", {others} other step{'s' if others != 1 else ''}" if others else ""
+    return f"{count} exercise{plural}{more}, {human_duration(routine.planned_seconds())}"
 
 
 def report(problems: Iterable[Problem]) -> None:
@@ -414,26 +418,13 @@ def clinic_report(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Document:
-    import gc
-
     from backroutine.base.files import read_capped
-    from backroutine.log.report import NotAnExport, check_export
+    from backroutine.log.report import NotAnExport, read_export
 
     data = read_capped(path, EXPORT_READ_LIMIT)
     if len(data) > EXPORT_READ_LIMIT:
         raise NotAnExport(f"{path} is too big for an export")
-    # Parsed JSON has no reference cycles: the cyclic garbage collector, set off again
-    # and again by the many new objects, would only slow the parse (by a third).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotAnExport(f"{path} is not a JSON export ({error})") from None
-    finally:
-        if collecting:
-            gc.enable()
-    return check_export(document, str(path))
+    return read_export(data, str(path))
 
 
 def _export_for_report(args: argparse.Namespace) -> tuple[Document, str | None]:

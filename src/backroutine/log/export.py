@@ -324,7 +324,9 @@ def _write_json(
         ],
         "check_ins": [_check_in_fields(check_in, file) for check_in in check_ins],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # Compact: a third smaller than indented, so a clinic's year of exports reads faster
+    # (`python -m json.tool` or a browser shows it indented).
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     # Readable words and emoji, but every control or invisible character escaped (\u001b,
     # \u202e): the JSON reads back exactly and is harmless to print.
     out.write(replace_unsafe(text, lambda char: json.dumps(char)[1:-1]) + "\n")

@@ -16,8 +16,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import ExerciseStep, Problem, Routine
+from backroutine.routine.model import ExerciseStep, Problem, Routine, ThermalStep
 from backroutine.routine.progression import rules
+from backroutine.routine.safety import PACK_MAX_SECONDS
 
 if TYPE_CHECKING:  # reading loads pydantic, which the app never does
     from backroutine.routine.reading import KeyPath, Places
@@ -131,7 +132,7 @@ def implausible_doses(
 
 
 def _step_doses(routine: Routine, prefix: KeyPath, warn: Callable[..., None]) -> None:
-    """Warn about the length of a session of `routine`'s steps, its long holds and repeated
+    """Warn about the length of a session of `routine`'s steps, its long holds and packs and
     names; `prefix` is where the steps are written (`steps`, or a stage's)."""
     by_step = [0] * len(routine.steps)
     for segment in routine.segments():
@@ -146,9 +147,16 @@ def _step_doses(routine: Routine, prefix: KeyPath, warn: Callable[..., None]) ->
         )
     seen: dict[str, int] = {}
     for index, step in enumerate(routine.steps):
+        place = _step_path(routine, index, prefix)
+        if isinstance(step, ThermalStep) and step.seconds > PACK_MAX_SECONDS:
+            warn(
+                (*place, step.pack),
+                f"step {index + 1}: a {step.pack} pack for {human_duration(step.seconds)} is "
+                f"more than the {PACK_MAX_SECONDS // 60} minutes it may stay on the skin: "
+                "write 15 min or 20 min",
+            )
         if not isinstance(step, ExerciseStep):
             continue
-        place = _step_path(routine, index, prefix)
         for hold, where in _holds(step, routine, place):
             if hold > MAX_PLAUSIBLE_HOLD:
                 warn(

@@ -23,12 +23,20 @@ from backroutine.routine.schema import (
     KEYS,
     Block,
     BlockStep,
+    Breathing,
+    BreathingStep,
+    Card,
+    CardStep,
+    ColdStep,
     Defaults,
     ExerciseStep,
+    HeatStep,
     Progression,
     RestStep,
     Routine,
     Stage,
+    Walk,
+    WalkStep,
 )
 from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
@@ -392,7 +400,14 @@ _STEP_MODELS: dict[str, type[BaseModel]] = {
     "exercise": ExerciseStep,
     "rest": RestStep,
     "block": BlockStep,
+    "card": CardStep,
+    "heat": HeatStep,
+    "cold": ColdStep,
+    "breathing": BreathingStep,
+    "walk": WalkStep,
 }
+# The keys inside a step that is not an exercise: `walk: {minutes: 10}`.
+_INNER_MODELS: dict[str, type[BaseModel]] = {"card": Card, "breathing": Breathing, "walk": Walk}
 
 
 def locate(
@@ -459,6 +474,8 @@ def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
         return _STEP_MODELS.get(raw_loc[at + 5] if len(raw_loc) > at + 5 else "", ExerciseStep)
     if at and loc[at + 1 : at + 2] == ("block",):
         return Block
+    if at and len(loc) == at + 2 and loc[at + 1] in _INNER_MODELS:
+        return _INNER_MODELS[loc[at + 1]]
     if at:
         return _STEP_MODELS.get(raw_loc[at + 1] if len(raw_loc) > at + 1 else "", ExerciseStep)
     if loc[:1] == ("stages",) and len(loc) >= 2:
@@ -545,7 +562,8 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
     name = _label(loc)
     if kind == "extra_forbidden":
         schema_class = _model_at(loc[:-1], tuple(item["loc"]))
-        known = list(schema_class.model_fields)
+        # As the file writes them: `in:` and `out:` of a breathing step are aliases.
+        known = [info.alias or key for key, info in schema_class.model_fields.items()]
         if schema_class is RestStep:
             return (
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
