@@ -118,6 +118,13 @@ def test_the_period_starts_at_the_routines_last_change(document):
     assert earlier.first == date(2026, 6, 1)
 
 
+def test_the_period_ends_on_its_last_day(document):
+    report = patient_report(document, since=date(2026, 6, 1), until=date(2026, 6, 8))
+    assert report.last == date(2026, 6, 8)
+    assert report.sessions and all(s.started.date() <= date(2026, 6, 8) for s in report.sessions)
+    assert all(note.day <= date(2026, 6, 8) for note in report.notes)
+
+
 def _quiet(document: dict[str, Any]) -> dict[str, Any]:
     """The same patient without a hurt, a stop or pain that did not settle."""
     calm = copy.deepcopy(document)

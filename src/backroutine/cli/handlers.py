@@ -239,8 +239,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.pdf import NoBrowser, print_to_pdf
@@ -267,7 +266,7 @@ def print_handout(args: argparse.Namespace) -> int:
     if week is not None:
         week = max(1, week)
         routine = routine_for_week(routine, week)
-    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=date.today())
+    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=clock.today())
     pdf = args.output is not None and args.output.suffix.lower() == ".pdf"
     format = "html" if pdf else args.format
     text = render(routine, format, week=week, stage=stage, given=given, paper=args.paper)
@@ -383,8 +382,7 @@ EXPORT_READ_LIMIT = 256 * 1024 * 1024
 
 
 def clinic_report(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.files import write_atomically
     from backroutine.base.pdf import NoBrowser, print_to_pdf
     from backroutine.log.report import NotAnExport, clinic, patient_report
@@ -393,7 +391,8 @@ def clinic_report(args: argparse.Namespace) -> int:
     try:
         if args.source is not None and args.source.is_dir():
             documents = _exports_in(args.source)
-            page = render_clinic(clinic(documents, date.today()), date.today(), paper=args.paper)
+            today = clock.today()
+            page = render_clinic(clinic(documents, today), today, paper=args.paper)
         else:
             document, patient = _export_for_report(args)
             found = patient_report(document, since=args.since)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any, Literal, TextIO
 
+from backroutine.base.clock import local_now
 from backroutine.base.text import printable, replace_unsafe
 from backroutine.log.history import (
     FLAG_RUN_ALERT,
@@ -121,7 +122,7 @@ def export(
     if format == "csv":
         _write_csv(sessions, reviews, check_ins, out, file)
     else:
-        made = now or datetime.now().astimezone()
+        made = now or local_now()
         _write_json(sessions, reviews, check_ins, out, file, made)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from backroutine.base import clock
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.safety import PAIN_ACCEPTABLE_MAX
 
@@ -213,16 +214,16 @@ def patient_report(
     # A local ISO 8601 time starts with its day, which compares as text as the days do:
     # no need to parse a clinic's worth of times to keep the last few weeks.
     start = since.isoformat() if since else ""
-    sessions = [s for s in document["sessions"] if s["started"][:10] >= start]
-    check_ins = [c for c in document["check_ins"] if c["asked_at"][:10] >= start]
+    end = until.isoformat() if until else "9999-12-31"
+    sessions = [s for s in document["sessions"] if start <= s["started"][:10] <= end]
+    check_ins = [c for c in document["check_ins"] if start <= c["asked_at"][:10] <= end]
     days_logged = [_time(s["started"]).date() for s in sessions]
     days_logged += [_time(c["asked_at"]).date() for c in check_ins]
     exported = document.get("exported_at")
     last = until or (_time(exported).date() if exported else max(days_logged, default=None))
     first = since or min(days_logged, default=None) or last
     if last is None or first is None:
-        today = date.today()
-        first = last = today
+        first = last = clock.today()
     # The prescription as last logged, even when nothing was done in the period.
     latest = document["sessions"][-1] if document["sessions"] else None
     frequency = parse_frequency(latest["frequency"]) if latest and latest["frequency"] else None
