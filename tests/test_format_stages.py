@@ -243,7 +243,7 @@ def test_a_stage_takes_cards_packs_and_walks_whose_slips_are_located_there(tmp_p
     ]
     loaded, warnings = check_routine_file(write(tmp_path, STAGED_ACTIVITIES))
     assert [f"{w.line}:{w.column}: {w.message}" for w in warnings] == [
-        "13:9: warning: step 2: a heat pack for 45 min is more than the 20 minutes it may "
+        "13:9: step 2: a heat pack for 45 min is more than the 20 minutes it may "
         "stay on the skin: write 15 min or 20 min"
     ]
     first = for_today(None, loaded, MONDAY, 1).routine
