@@ -51,6 +51,7 @@ from backroutine.tui.app import AppContext, BackroutineApp, create_app
 from backroutine.tui.screens.checkin import CheckInScreen
 from backroutine.tui.screens.player import PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.big_text import BigText
 
 from .conftest import read_check_in
 
@@ -604,7 +605,7 @@ class Walk:
                 )
         remaining = engine.remaining()
         if not lead_in and remaining is not None and engine.status != "waiting":
-            countdown = screen.query_one("#countdown").value
+            countdown = screen.query_one("#countdown", BigText).text
             minutes, _, seconds = countdown.rpartition(":")
             shown_seconds = int(minutes or 0) * 60 + int(seconds)
             self.expect(

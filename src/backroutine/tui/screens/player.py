@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
@@ -29,6 +29,7 @@ from backroutine.routine.words import (
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
@@ -107,13 +108,13 @@ class PlayerScreen(Screen[SessionOutcome]):
         yield Header()
         with Vertical(id="player"):
             with Horizontal(id="top"):
-                yield Static(id="kind")
+                yield Static(id="name")
                 yield Static(id="position")
-            yield Static(id="name")
             yield Static(id="detail")
             with Horizontal(id="stage"):
                 with Vertical(id="clock"):
-                    yield Digits(id="countdown")
+                    yield BigText(id="kind")
+                    yield BigText(id="countdown")
                     yield Static(id="prompt")
                 yield FigureView(id="figure")
             # The caution first: on a short terminal the tips give way, not the warning.
@@ -206,9 +207,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             return
         self._shown[widget_id] = value
         widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, Digits):
-            widget.update(str(value))
-        elif isinstance(widget, ProgressBar):
+        if isinstance(widget, ProgressBar):
             widget.progress = float(value)
         else:
             widget.update(value)
@@ -226,11 +225,12 @@ class PlayerScreen(Screen[SessionOutcome]):
             word = f"PAUSED · {word}"
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
             word = "WHEN YOU ARE READY"
-        kind_widget = self.query_one("#kind", Static)
+        # The phase's colour on the phase word and the countdown, the word saying it too.
+        clock = self.query_one("#clock")
         for other in SegmentKind:
-            kind_widget.set_class(other is kind, f"-{other.value}")
-        kind_widget.set_class(engine.status == "paused", "-paused")
-        self._set("kind", f" {word} ")
+            clock.set_class(other is kind, f"-{other.value}")
+        clock.set_class(engine.status == "paused", "-paused")
+        self._set("kind", word)
         number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
         self._set("position", f"Exercise {number} of {total}" if number else "Rest")
         self._set(
@@ -264,6 +264,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("time-left", _time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
+        self.query_one("#status").display = muted  # no blank row taken from the countdown
 
     def _clock_text(self, segment: Segment, lead_in: float) -> str:
         if lead_in > 0:
@@ -271,8 +272,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         remaining = self.engine.remaining()
         if remaining is None:
             if segment.kind is SegmentKind.SELF_PACED:
-                return f"{segment.rep_count}"
-            return "--"
+                return f"{segment.rep_count} reps"  # words, never a number that looks like a countdown
+            return ""
         seconds = math.ceil(remaining)
         return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
 
