@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from backroutine.base.text import human_duration, printable
+from backroutine.base.text import printable
 from backroutine.figures.load import figure_for
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
 from backroutine.routine.safety import STOP_KEY_NOTE
@@ -23,8 +23,9 @@ from backroutine.routine.words import (
     PAUSED,
     WAITING_FOR_POSITION,
     do_reps,
+    next_up,
     segment_detail,
-    set_of,
+    time_left,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
@@ -256,12 +257,13 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._set("tips", "Breathe easily and let your back settle.")
             self._set("caution", "")
-        self._set("next", Content("Next: ") + self._next_up())
+        coming = next_up(engine.segments, engine.index) or "the end of the routine"
+        self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
-        self._set("time-left", _time_left(total_left))
+        self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
@@ -272,7 +274,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         remaining = self.engine.remaining()
         if remaining is None:
             if segment.kind is SegmentKind.SELF_PACED:
-                return f"{segment.rep_count} reps"  # words, never a number that looks like a countdown
+                return f"{segment.rep_count} reps"  # words: a bare number reads as a countdown
             return ""
         seconds = math.ceil(remaining)
         return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
@@ -293,27 +295,6 @@ class PlayerScreen(Screen[SessionOutcome]):
             SegmentKind.RELAX: "Relax",
             SegmentKind.REST: "Rest",
         }.get(segment.kind, "")
-
-    def _next_up(self) -> Content:
-        """The next set, side or exercise to come (not the next rep of this one)."""
-        current = self.engine.current
-        for later in self.engine.segments[self.engine.index + 1 :]:
-            if not later.kind.is_work:
-                continue
-            if later.step_index != current.step_index:
-                side = f", {later.side} side" if later.side else ""
-                return literal(later.name) + Content(side)
-            if later.set_number != current.set_number and current.kind is SegmentKind.REST:
-                # A rest between sets: the next thing to do is the next set.
-                side = f", {later.side} side" if later.side else ""
-                return (
-                    Content(f"{set_of(later.set_number, later.set_count)}: ")
-                    + literal(later.name)
-                    + Content(side)
-                )
-            if later.side != current.side:
-                return literal(later.name) + Content(f", {later.side} side")
-        return Content("the end of the routine")
 
     # -- keys --------------------------------------------------------------------
 
@@ -392,13 +373,6 @@ class PlayerScreen(Screen[SessionOutcome]):
             ),
             answered,
         )
-
-
-def _time_left(seconds: float) -> str:
-    """Whole minutes while more than two are left; seconds near the end."""
-    if seconds > 120:
-        return f"about {math.ceil(seconds / 60)} min left"
-    return f"{human_duration(math.ceil(seconds))} left"
 
 
 def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:
