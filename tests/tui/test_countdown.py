@@ -135,3 +135,30 @@ async def test_a_self_paced_set_shows_its_reps_in_words(make_app, clock):
         assert shown(app, "#countdown") == "5 reps"
         await advance(pilot, clock, 3)
         assert shown(app, "#countdown") == "5 reps"  # not counting, up or down
+
+
+async def test_the_flash_setting_outlines_the_countdown_when_the_phase_changes(make_app, clock):
+    app = make_app(flash=True)
+    async with opened(app, (80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        await pilot.press("3")
+        await read_check_in(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        box = app.screen.query_one("#clock")
+        assert not box.has_class("-flash")  # the first phase is no change
+        await advance(pilot, clock, 5.2)  # get ready -> hold
+        assert box.has_class("-flash")
+        assert box.styles.outline_top[0] == "heavy"
+        await pilot.pause(0.8)
+        assert not box.has_class("-flash")
+        await advance(pilot, clock, 1)  # the same hold, one second on: no flash
+        assert not box.has_class("-flash")
+
+
+async def test_no_flash_unless_asked_for(make_app, clock):
+    app = make_app()
+    async with opened(app, (80, 24)) as pilot:
+        await _to_hold(pilot, clock)
+        assert not app.screen.query_one("#clock").has_class("-flash")

@@ -30,6 +30,8 @@ class Settings:
     """Words per minute for the voice, 80-400."""
     emergency_number: str | None = None
     """The number the emergency advice names; None: the locale's (see `safety`)."""
+    flash: bool = False
+    """Flash an outline round the countdown when the phase changes (hold, relax, rest...)."""
 
 
 _LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}

@@ -253,6 +253,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             [start_with, *wanted] if start_with else wanted,
             entries=start_with is None,
         )
+        from backroutine.base.settings import load_settings
         from backroutine.tui.app import AppContext, create_app
 
         ring = Ring()
@@ -263,6 +264,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             wait_before_exercise=args.wait,
             log=log,
             sound=SoundSetup(args, ring),
+            flash=load_settings().settings.flash,
         )
         app = create_app(context)
         ring.to = app.bell

@@ -330,7 +330,12 @@ class AppFlow:
 
         self.app.push_screen(
             PlayerScreen(
-                routine, engine, audio=audio, audio_note=sound and sound.note, earlier=earlier
+                routine,
+                engine,
+                audio=audio,
+                audio_note=sound and sound.note,
+                earlier=earlier,
+                flash=self.context.flash,
             ),
             finished,
         )

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import printable
@@ -34,6 +35,7 @@ from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
+FLASH_SECONDS = 0.6
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         audio=None,
         audio_note: str | None = None,
         earlier: dict[int, ExerciseResult] | None = None,
+        flash: bool = False,
     ) -> None:
-        """`earlier`: the exercises a resumed session had left before it stopped."""
+        """`earlier`: the exercises a resumed session had left before it stopped; `flash`:
+        outline the countdown for a moment when the phase changes."""
         super().__init__()
         self.routine = routine
         self.engine = engine
@@ -103,6 +107,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self.figure_on = True
+        self.flash = flash
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
@@ -231,6 +236,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         for other in SegmentKind:
             clock.set_class(other is kind, f"-{other.value}")
         clock.set_class(engine.status == "paused", "-paused")
+        if self.flash and self._shown.get("kind") not in {None, word}:
+            self._flash(clock)
         self._set("kind", word)
         number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
         self._set("position", f"Exercise {number} of {total}" if number else "Rest")
@@ -267,6 +274,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
+
+    def _flash(self, clock: Widget) -> None:
+        """An outline round the countdown for a moment: a phase change seen from the corner
+        of the eye (the outline is drawn over the edge, so nothing moves)."""
+        clock.add_class("-flash")
+        self.set_timer(FLASH_SECONDS, lambda: clock.remove_class("-flash"))
 
     def _clock_text(self, segment: Segment, lead_in: float) -> str:
         if lead_in > 0:
