@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.content import Content
-from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Static
 
 from backroutine.tui.widgets.block_font import Drawing, fit
+
+
+class Glyph(Widget):
+    """One character of a `BigText`, drawn: a widget of its own so that a terminal is sent
+    only the characters that change (Textual sends each changed widget's line from its left
+    edge), 9:58 to 9:57 costs one digit."""
+
+    def __init__(self) -> None:
+        super().__init__(classes="glyph", markup=False)
+        self._lines = ""
+
+    def show(self, lines: str) -> None:
+        """Draw `lines` (repainting only if they differ from what is drawn)."""
+        if lines != self._lines:
+            self._lines = lines
+            self.refresh()
+
+    def render(self) -> Content:
+        return Content(self._lines)
 
 
 class BigText(Widget):
     """Shows `text` in the largest block letters that fit its size, or as one line of text
     when even the smallest do not fit.
 
-    It repaints only when its text or its size changes: a countdown costs one redraw a
-    second, and the bytes of that redraw are what a terminal over SSH pays for.
+    It repaints only the characters whose drawing changes, when its text or size changes:
+    a countdown costs one digit's redraw a second, and those bytes are what a terminal over
+    SSH pays for.
     """
 
     DEFAULT_CSS = """
     BigText {
         height: 1fr;
-        content-align: center middle;
-        text-align: center;
+        layout: horizontal;
+        align: center middle;
+    }
+    BigText > .plain {
+        width: auto;
+        height: 1;
     }
     """
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id)
         self._text = text
 
     @property
@@ -34,26 +59,18 @@ class BigText(Widget):
         """What is shown, as plain text."""
         return self._text
 
+    def compose(self) -> ComposeResult:
+        yield Static(self._text, classes="plain", markup=False)
+
     def update(self, text: str) -> None:
-        """Show `text` instead, repainting only the columns that change: from 9:58 to 9:57
-        only the last digit is sent to the terminal."""
-        if text == self._text:
-            return
-        before = self.drawing
-        self._text = text
-        changed = _changed_columns(before, self.drawing)
-        if changed is None:
-            self.refresh()
-            return
-        first, last = changed
-        size = self.content_region.size
-        drawing = self.drawing
-        assert drawing is not None  # as large as the one before: it fits
-        # Centred as `text-align` and `content-align` place it; a column more on each side
-        # in case the centring rounds the other way.
-        left = (size.width - drawing.columns) // 2 + first - 1
-        top = (size.height - drawing.rows) // 2
-        self.refresh(Region(max(0, left), max(0, top), last - first + 3, drawing.rows))
+        """Show `text` instead (nothing is redrawn when it is the same)."""
+        if text != self._text:
+            self._text = text
+            self._show()
+
+    def on_resize(self) -> None:
+        """A new size may fit larger or smaller letters."""
+        self._show()
 
     @property
     def drawing(self) -> Drawing | None:
@@ -61,24 +78,27 @@ class BigText(Widget):
         size = self.content_region.size
         return fit(self._text.upper(), size.width, size.height)
 
-    def render(self) -> Content:
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
         drawing = self.drawing
+        plain = self.query_one(".plain", Static)
+        glyphs = list(self.query(Glyph))
+        plain.display = drawing is None
         if drawing is None:
-            return Content(self._text)
-        return Content("\n".join(drawing.lines))
-
-
-def _changed_columns(before: Drawing | None, after: Drawing | None) -> tuple[int, int] | None:
-    """The first and last column where two drawings of one size differ; None when they
-    differ in size (or either is plain text), so everything is drawn anew."""
-    if before is None or after is None or len(before.lines) != len(after.lines):
-        return None
-    if before.columns != after.columns:
-        return None
-    pairs = list(zip(before.lines, after.lines, strict=True))
-    columns = [
-        column
-        for column in range(after.columns)
-        if any(old[column] != new[column] for old, new in pairs)
-    ]
-    return (columns[0], columns[-1]) if columns else None
+            plain.update(self._text)
+            for glyph in glyphs:
+                glyph.display = False
+            return
+        while len(glyphs) < len(drawing.glyphs):
+            glyphs.append(Glyph())
+            self.mount(glyphs[-1])
+        for number, glyph in enumerate(glyphs):
+            glyph.display = number < len(drawing.glyphs)
+            if not glyph.display:
+                continue
+            start, end = drawing.glyphs[number]
+            glyph.styles.width = end - start
+            glyph.styles.height = drawing.rows
+            glyph.styles.margin = (0, 0, 0, drawing.scale if number else 0)
+            glyph.show("\n".join(line[start:end] for line in drawing.lines))

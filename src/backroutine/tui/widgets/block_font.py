@@ -446,6 +446,9 @@ class Drawing:
     lines: tuple[str, ...]
     font: str
     scale: int
+    glyphs: tuple[tuple[int, int], ...] = ()
+    """The (start, end) columns of each character's glyph; a gap of `scale` columns
+    between them."""
 
     @property
     def rows(self) -> int:
@@ -469,6 +472,12 @@ def size(text: str, font: BlockFont, scale: int) -> tuple[int, int]:
 def draw(text: str, font: BlockFont, scale: int) -> Drawing:
     """`text` in `font`, each pixel `scale` columns wide and `scale` half-rows tall."""
     pixel_rows: list[list[bool]] = []
+    glyphs = []
+    column = 0
+    for character in text:
+        width = len(font.glyphs[character][0]) * scale
+        glyphs.append((column, column + width))
+        column += width + scale
     for row in range(font.height):
         pixels: list[bool] = []
         for position, character in enumerate(text):
@@ -483,7 +492,7 @@ def draw(text: str, font: BlockFont, scale: int) -> Drawing:
         "".join(_HALF_BLOCKS[top, bottom] for top, bottom in zip(upper, lower, strict=True))
         for upper, lower in zip(pixel_rows[::2], pixel_rows[1::2], strict=True)
     )
-    return Drawing(lines, font.name, scale)
+    return Drawing(lines, font.name, scale, tuple(glyphs))
 
 
 def fit(text: str, columns: int, rows: int) -> Drawing | None:
