@@ -7,7 +7,9 @@ import argparse
 import contextlib
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backroutine.cli.handlers import (
     EXIT_INVALID,
@@ -17,6 +19,14 @@ from backroutine.cli.handlers import (
     report,
     routine_summary,
 )
+
+if TYPE_CHECKING:
+    from backroutine.audio.cue_player import CuePlayer
+    from backroutine.log.store import CompletionLog
+    from backroutine.routine.model import LoadedRoutine, Routine
+    from backroutine.session.checkin import CheckInResult
+    from backroutine.session.engine import SessionEngine
+    from backroutine.session.recorder import SessionRecorder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,7 +88,7 @@ def _ask_or_skip(question: str) -> str:
 
 
 @contextlib.contextmanager
-def _ending_on_signals(stop):
+def _ending_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
     once, so the terminal is given back as it was found (echo, line mode, main screen)."""
     import signal
@@ -140,9 +150,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         resuming = None if offer is None else offer.recorder
         pain_before = check_in_id = None
         if offer is None or offer.checks_in_again(local_now()):
-            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, resuming)
-            if not go_ahead:
+            result = _plain_check_in(args, log, loaded, resuming)
+            if not result.went_ahead:
                 return EXIT_INVALID
+            pain_before, check_in_id = result.pain_now, result.check_in_id
         if offer is None:
             new = start_session(
                 log,
@@ -174,7 +185,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 
-def _wait_until_saved(log) -> None:
+def _wait_until_saved(log: CompletionLog) -> None:
     """Before exiting, save what still waits for a full disk or a lock to clear."""
     import time
 
@@ -191,40 +202,26 @@ def _wait_until_saved(log) -> None:
             time.sleep(1)
 
 
-def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
-    """Ask (or, with --no-checkin, skip) the check-in in plain text and log it.
-
-    Returns (go ahead?, pain now, the check-in's id in the log).
-    """
-    from backroutine.base.emergency import emergency_number
-    from backroutine.base.settings import load_settings
+def _plain_check_in(
+    args: argparse.Namespace,
+    log: CompletionLog,
+    loaded: LoadedRoutine,
+    resuming: SessionRecorder | None,
+) -> CheckInResult:
+    """Ask (or, with --no-checkin, skip) the check-in in plain text, and log it."""
     from backroutine.plain.session import check_in
-    from backroutine.session.checkin import check_in_context, check_in_record
+    from backroutine.session.checkin import begin_check_in
     from backroutine.session.recorder import local_now
 
-    routine = loaded.routine
-    path = str(loaded.source.resolve())
-    now = local_now()
-    context = check_in_context(
-        log,
-        tags=routine.tags,
-        routine_path=path,
-        today=now.date(),
-        emergency_number=emergency_number(load_settings().settings.emergency_number),
-        resuming=resuming.session_id if resuming else None,
+    asked = begin_check_in(
+        log, loaded, now=local_now(), resuming=resuming.session_id if resuming else None
     )
-    answers = None if args.no_checkin else check_in(routine, context, ask=_ask)
-    record = check_in_record(
-        answers, context, routine_title=routine.title, routine_path=path, at=now
-    )
-    check_in_id = log.record_check_in(record)
-    return record.went_ahead, answers and answers.pain_now, check_in_id
+    answers = None if args.no_checkin else check_in(loaded.routine, asked.context, ask=_ask)
+    return asked.answered(answers)
 
 
-def _no_keys():
-    from contextlib import nullcontext
-
-    return nullcontext(None)
+def _no_keys() -> contextlib.nullcontext[None]:
+    return contextlib.nullcontext(None)
 
 
 def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
@@ -292,20 +289,20 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     from backroutine.routine.catalog import find_routines
 
     usable = [
-        entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir))) if entry.loaded
+        (entry.path, entry.loaded.routine)
+        for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+        if entry.loaded
     ]
-    for number, entry in enumerate(usable, 1):
-        print(
-            f"{number:>3}. {printable(entry.loaded.routine.title)}: "
-            f"{routine_summary(entry.loaded.routine)}"
-        )
-    number = ask_number(
+    for number, (_, routine) in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(routine.title)}: {routine_summary(routine)}")
+    chosen = ask_number(
         "Which routine? Type its number, or Enter to stop: ", len(usable), _ask, sys.stdout
     )
-    if number is None:
+    if chosen is None:
         return EXIT_OK
     args.no_checkin = False  # the patient is at the keyboard: check in as always
-    return _run_plain(args, usable[number - 1].path)
+    path, _ = usable[chosen - 1]
+    return _run_plain(args, path)
 
 
 class Ring:
@@ -349,7 +346,7 @@ class SoundSetup(threading.Thread):
             settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
         )
 
-        def cue_player(engine, routine) -> CuePlayer:
+        def cue_player(engine: SessionEngine, routine: Routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
             engine.subscribe(cues.on_event)
             return cues
@@ -359,7 +356,7 @@ class SoundSetup(threading.Thread):
             notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
 
-    def cue_player(self, engine, routine):
+    def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine`."""
         self.join()
         return self.value[0](engine, routine)

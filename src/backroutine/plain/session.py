@@ -172,6 +172,8 @@ class PlainSession:
         """Say again what to do now, and how long is left of it."""
         engine = self.engine
         segment = engine.current
+        if segment is None:  # the session is over: nothing to repeat
+            return
         if engine.status == "paused":
             self._say(PAUSED)
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
@@ -183,7 +185,8 @@ class PlainSession:
 
     def read_tips(self) -> None:
         """Print the tips and caution of the exercise now, and say them when there is a voice."""
-        lines = self._tips(self.engine.current) or [NO_TIPS]
+        segment = self.engine.current
+        lines = (self._tips(segment) if segment else []) or [NO_TIPS]
         for line in lines:
             self._say(line)
         # The cue player speaks them when it can (with a voice, not muted).
@@ -214,10 +217,10 @@ class PlainSession:
 
     def _unattended_waits(self) -> None:
         """With nobody at the keyboard, waits end by themselves."""
-        if self.keys is not None or self.engine.status != "waiting":
+        segment = self.engine.current
+        if self.keys is not None or self.engine.status != "waiting" or segment is None:
             self._waiting_since = None
             return
-        segment = self.engine.current
         if segment.kind is not SegmentKind.SELF_PACED:
             self.engine.ready()
             return
@@ -232,8 +235,9 @@ class PlainSession:
         engine = self.engine
         lead_in = engine.lead_in_remaining()
         remaining = lead_in if lead_in > 0 else engine.remaining()
-        if engine.status == "waiting" and self.keys is None and self._waiting_since is not None:
-            left = engine.current.planned_seconds - (self.clock() - self._waiting_since)
+        waiting_at = engine.current if engine.status == "waiting" else None
+        if waiting_at is not None and self.keys is None and self._waiting_since is not None:
+            left = waiting_at.planned_seconds - (self.clock() - self._waiting_since)
             return max(0.01, left)
         if remaining is None or engine.status == "paused":
             return 1.0
@@ -246,8 +250,9 @@ class PlainSession:
         if key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
         elif key in {"\n", "\r"}:
-            if engine.status == "waiting":
-                if engine.current.kind is SegmentKind.SELF_PACED:
+            waiting_at = engine.current if engine.status == "waiting" else None
+            if waiting_at is not None:
+                if waiting_at.kind is SegmentKind.SELF_PACED:
                     engine.done()
                 else:
                     engine.ready()
@@ -382,8 +387,8 @@ def ask_choice(
     print(question, file=out)
     for number, key in enumerate(keys, 1):
         print(f"  {number}. {choices[key]}", file=out)
-    number = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
-    return None if number is None else keys[number - 1]
+    chosen = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
+    return None if chosen is None else keys[chosen - 1]
 
 
 def ask_number(question: str, count: int, ask: Callable[[str], str], out: TextIO) -> int | None:

@@ -207,16 +207,20 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     # -- drawing -----------------------------------------------------------------
 
-    def _set(self, widget_id: str, value: object) -> None:
+    def _set(self, widget_id: str, value: str | float | Content) -> None:
         """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
         if self._shown.get(widget_id) == value:
             return
         self._shown[widget_id] = value
         widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, ProgressBar):
-            widget.progress = float(value)
-        else:
+        if isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
+            widget.progress = value
+        elif isinstance(widget, BigText) and isinstance(value, str):  # noqa: SIM114 (typed apart)
             widget.update(value)
+        elif isinstance(widget, Static) and isinstance(value, (str, Content)):
+            widget.update(value)
+        else:
+            raise TypeError(f"#{widget_id} cannot show {value!r}")
 
     def _render_state(self) -> None:
         engine = self.engine
@@ -239,8 +243,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         if self.flash and self._shown.get("kind") not in {None, word}:
             self._flash(clock)
         self._set("kind", word)
-        number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
-        self._set("position", f"Exercise {number} of {total}" if number else "Rest")
+        number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
+        self._set("position", f"Exercise {number} of {exercise_count}" if number else "Rest")
         self._set(
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
@@ -350,9 +354,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._render_state()
 
     def action_hurt(self) -> None:
-        if self.engine.status in {"finished", "abandoned"}:
+        segment = self.engine.current
+        if segment is None:  # before the start, or finished or abandoned
             return
-        step = self.routine.steps[self.engine.current.step_index]
+        step = self.routine.steps[segment.step_index]
         self.outcome.hurt = True
         self._control(self.engine.hurt())
         if self.engine.status == "finished":
