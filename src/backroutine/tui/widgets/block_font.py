@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so drawings can be cached
@@ -468,7 +468,7 @@ def size(text: str, font: BlockFont, scale: int) -> tuple[int, int]:
     return columns, math.ceil(font.height * scale / 2)
 
 
-@cache
+@lru_cache(maxsize=64)  # a countdown draws a new number each second: keep the recent ones
 def draw(text: str, font: BlockFont, scale: int) -> Drawing:
     """`text` in `font`, each pixel `scale` columns wide and `scale` half-rows tall."""
     pixel_rows: list[list[bool]] = []
