@@ -15,6 +15,7 @@ FUNCTIONAL_MODULES = {
     "test_history_screen",
     "test_log_trouble",
     "test_prevalidate",
+    "test_printed",
     "test_recorder_kill",
     "test_reminders_shell",
     "test_reminders_timers",

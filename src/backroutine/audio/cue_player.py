@@ -9,7 +9,7 @@ from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import Voice, routine_phrases
 from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
-from backroutine.routine.words import announcement, switch_phrase
+from backroutine.routine.words import announcement, segment_cue, switch_phrase
 from backroutine.session.engine import (
     CountdownTick,
     Event,
@@ -70,6 +70,8 @@ class CuePlayer:
                     self._say(announcement(step, event.segment))
             elif event.segment.kind is SegmentKind.REST:
                 self._play(Cue.REST)
+            elif cue := segment_cue(event.segment):  # a tempo's phase, a breath hold
+                self._say(cue)
         elif isinstance(event, CountdownTick):
             self._play(Cue.TICK)
         elif isinstance(event, Halfway):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.words import announcement, switch_phrase
+from backroutine.routine.words import announcement, segment_cue, switch_phrase
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice
@@ -244,4 +244,4 @@ def phrase_for(routine: Routine, segment: Segment) -> str | None:
     step = routine.steps[segment.step_index]
     if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
         return announcement(step, segment)
-    return None
+    return segment_cue(segment)

@@ -9,14 +9,10 @@ the patient sees as finished is already in the log.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backroutine.base.clock import WallClock, local_now, zone_name
 from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
@@ -30,14 +26,6 @@ from backroutine.session.engine import (
     SessionFinished,
     SessionStarted,
 )
-
-WallClock = Callable[[], datetime]
-"""The local wall-clock time, timezone-aware; injectable for tests."""
-
-
-def local_now() -> datetime:
-    """Now, in the system's local time zone."""
-    return datetime.now().astimezone()
 
 
 class CannotResume(Exception):
@@ -64,6 +52,8 @@ class SessionRecorder:
         self.engine = engine
         self.session_id = session_id
         self._now = now
+        self._hurt: Segment | None = None
+        """The segment that hurt, until its step's `ExerciseDone` is written."""
         engine.subscribe(self)
 
     @classmethod
@@ -74,9 +64,11 @@ class SessionRecorder:
         engine: SessionEngine,
         *,
         pain_before: int | None = None,
+        week: int | None = None,
         now: WallClock = local_now,
     ) -> SessionRecorder:
-        """Log a new in-progress session of `loaded` and record `engine`'s events into it."""
+        """Log a new in-progress session of `loaded` (in progression `week`, if it has
+        progressions) and record `engine`'s events into it."""
         started = now()
         routine = loaded.routine
         session_id = log.start_session(
@@ -88,6 +80,9 @@ class SessionRecorder:
             started=started,
             time_zone=zone_name(started),
             pain_before=pain_before,
+            routine_id=routine.id,
+            routine_version=routine.version,
+            week=week,
         )
         return cls(log, engine, session_id, now=now)
 
@@ -133,15 +128,21 @@ class SessionRecorder:
         if isinstance(event, SessionStarted):
             self._save(None)  # resumable from its first segment
         elif isinstance(event, SegmentEnded) and event.outcome != "abandoned":
+            if event.outcome == "hurt":
+                self._hurt = event.segment
             self._save(_exercise_record(self.engine, event.segment, "started"))
         elif isinstance(event, ExerciseDone):
             segment = next(s for s in self.engine.segments if s.step_index == event.step_index)
-            self._save(_exercise_record(self.engine, segment, event.outcome))
+            hurt = self._hurt if event.outcome == "hurt" else None
+            self._hurt = None
+            self._save(_exercise_record(self.engine, segment, event.outcome, hurt))
         elif isinstance(event, Paused):
             self._save(None)  # a resume point within the segment
         elif isinstance(event, SessionFinished) and event.status == "completed":
             self.log.finish_session(self.session_id, status="completed", ended=self._now())
-        # A quit (SessionFinished "abandoned") keeps the last saved snapshot: resumable.
+        elif isinstance(event, SessionFinished):
+            # A quit keeps the last saved snapshot, resumable; its end time is kept too.
+            self.log.record_quit(self.session_id, ended=self._now())
 
     def _save(self, exercise: ExerciseRecord | None) -> None:
         records = self.engine.records
@@ -165,9 +166,10 @@ class SessionRecorder:
 
 
 def _exercise_record(
-    engine: SessionEngine, segment: Segment, outcome: LoggedOutcome
+    engine: SessionEngine, segment: Segment, outcome: LoggedOutcome, hurt: Segment | None = None
 ) -> ExerciseRecord | None:
-    """What has been done of `segment`'s exercise step so far (None for a rest step)."""
+    """What has been done of `segment`'s exercise step so far (None for a rest step);
+    `hurt` is the segment being done when it hurt."""
     step = [
         (index, each)
         for index, each in enumerate(engine.segments)
@@ -180,9 +182,10 @@ def _exercise_record(
     for record in engine.records:  # a segment repeated after back(): its last pass counts
         latest[record.index] = record
     completed = [each for index, each in work if _completed(latest.get(index))]
+    # A step in a block is done once a round: each round's sets count as sets of the step.
     sets_done = sum(
-        all(_completed(latest.get(index)) for index, each in work if each.set_number == number)
-        for number in {each.set_number for _, each in work}
+        all(_completed(latest.get(index)) for index, each in work if _set_of(each) == number)
+        for number in {_set_of(each) for _, each in work}
     )
     first = work[0][1]
     return ExerciseRecord(
@@ -191,38 +194,29 @@ def _exercise_record(
         planned_seconds=float(sum(each.planned_seconds for _, each in work)),
         active_seconds=sum(latest[index].active_seconds for index, _ in work if index in latest),
         sets_done=sets_done,
-        set_count=first.set_count,
-        reps_done=(
-            sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for each in completed)
-            if first.rep_count is not None
-            else None
-        ),
+        set_count=first.set_count * first.round_count,
+        reps_done=sum(map(_reps_done, completed)) if first.rep_count is not None else None,
         rep_count=first.rep_count,
         outcome=outcome,
+        hurt_side=hurt.side if hurt else None,
+        hurt_set=hurt.set_number if hurt else None,
+        reps_planned=(
+            sum(_reps_done(each) for _, each in work) if first.rep_count is not None else None
+        ),
     )
+
+
+def _set_of(segment: Segment) -> tuple[int, int]:
+    return (segment.round_number, segment.set_number)
+
+
+def _reps_done(segment: Segment) -> int:
+    """The reps a completed work segment finishes: a rep's last phase counts one, a
+    self-paced set its reps (on each side when it alternates)."""
+    if segment.kind is SegmentKind.REP:
+        return int(segment.ends_rep)
+    return (segment.rep_count or 0) * (2 if segment.alternate else 1)
 
 
 def _completed(record: SegmentRecord | None) -> bool:
     return record is not None and record.outcome == "completed"
-
-
-def zone_name(moment: datetime) -> str:
-    """The IANA name of the local time zone (e.g. Europe/London) when it can be found,
-    else its abbreviation at `moment` (e.g. BST)."""
-    if isinstance(moment.tzinfo, ZoneInfo):
-        return moment.tzinfo.key
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        # /etc/localtime -> /usr/share/zoneinfo/Europe/London on most Unix systems.
-        target = Path("/etc/localtime").resolve().as_posix()
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for candidate in candidates:
-        try:
-            if candidate and ZoneInfo(candidate).utcoffset(moment) == moment.utcoffset():
-                return candidate
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return moment.tzname() or "UTC"

@@ -26,6 +26,7 @@ from backroutine.routine.words import (
     do_reps,
     next_up,
     segment_detail,
+    segment_word,
     time_left,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
@@ -230,7 +231,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         step = self.routine.steps[segment.step_index]
         lead_in = engine.lead_in_remaining()
         kind = SegmentKind.PREPARE if lead_in > 0 else segment.kind
-        word = kind.label.upper()
+        word = (segment_word(segment) if kind is segment.kind else kind.label).upper()
         if engine.status == "paused":
             word = f"PAUSED · {word}"
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
