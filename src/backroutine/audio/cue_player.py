@@ -9,7 +9,7 @@ from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import Voice, routine_phrases
 from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
-from backroutine.routine.words import announcement, segment_cue, switch_phrase
+from backroutine.routine.words import activity_phrase, announcement, segment_cue, switch_phrase
 from backroutine.session.engine import (
     CountdownTick,
     Event,
@@ -72,6 +72,9 @@ class CuePlayer:
                 self._play(Cue.REST)
             elif cue := segment_cue(event.segment):  # a tempo's phase, a breath hold
                 self._say(cue)
+            activity = activity_phrase(self.routine, event.segment)
+            if activity is not None:  # a card, a pack, each breath, a walk's question
+                self._say(activity)
         elif isinstance(event, CountdownTick):
             self._play(Cue.TICK)
         elif isinstance(event, Halfway):

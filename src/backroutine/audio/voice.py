@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.words import announcement, segment_cue, switch_phrase
+from backroutine.routine.words import activity_phrase, announcement, segment_cue, switch_phrase
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice
@@ -241,6 +241,9 @@ def phrase_for(routine: Routine, segment: Segment) -> str | None:
     """What the voice says as `segment` starts, if anything."""
     if segment.kind is SegmentKind.SWITCH_SIDES:
         return switch_phrase(segment.side)
+    activity = activity_phrase(routine, segment)
+    if activity is not None:
+        return activity
     step = routine.steps[segment.step_index]
     if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
         return announcement(step, segment)
