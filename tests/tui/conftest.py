@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -74,6 +75,15 @@ def shown(app: BackroutineApp, selector: str) -> str:
         return widget.text
     assert isinstance(widget, Static)
     return str(widget.render())
+
+
+async def shown_once_drawn(pilot, selector: str, timeout: float = 10.0) -> str:
+    """The text a widget shows once it shows any: on a busy machine a preview filled on the
+    next refresh can still be empty right after the screen opens."""
+    deadline = time.monotonic() + timeout
+    while not (text := shown(pilot.app, selector)) and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    return text
 
 
 async def advance(pilot, clock: FakeClock, seconds: float) -> None:
