@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from backroutine.routine.catalog import Catalog
 from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
+from backroutine.tui.widgets.big_text import BigText
 
 SHORT_ROUTINE = """\
 title: Short test routine
@@ -70,8 +71,8 @@ async def opened(app: BackroutineApp, size: tuple[int, int], **options) -> Async
 def shown(app: BackroutineApp, selector: str) -> str:
     """The text a widget shows right now."""
     widget = app.screen.query_one(selector)
-    if isinstance(widget, Digits):
-        return widget.value
+    if isinstance(widget, BigText):
+        return widget.text
     assert isinstance(widget, Static)
     return str(widget.render())
 
