@@ -43,12 +43,12 @@ steps:
 TICKS = [Cue.TICK] * 3
 EXPECTED_CUES = [
     Cue.GET_READY, *TICKS,  # get ready, Side bridge (left)
-    Cue.HALFWAY, *TICKS,  # hold, left
+    Cue.HOLD, Cue.HALFWAY, *TICKS,  # hold, left
     Cue.SWITCH_SIDES, *TICKS,
-    Cue.HALFWAY, *TICKS,  # hold, right
+    Cue.HOLD, Cue.HALFWAY, *TICKS,  # hold, right
     Cue.DONE, Cue.REST, *TICKS,
     Cue.GET_READY, *TICKS,  # get ready, Bridge
-    *TICKS,  # hold 4 s: too short for a halfway cue
+    Cue.HOLD, *TICKS,  # hold 4 s: too short for a halfway cue
     Cue.DONE, Cue.ROUTINE_COMPLETE,
 ]  # fmt: skip
 
@@ -71,7 +71,7 @@ def run_session(cue_player: CuePlayer) -> SessionEngine:
     """Drive a real engine through the routine with a fake clock, half a second a step."""
     clock = FakeClock()
     engine = SessionEngine(cue_player.routine.segments(), clock, halfway_min_seconds=6)
-    engine.subscribe(cue_player.on_event)
+    cue_player.follow(engine)
     engine.start()
     while engine.status != "finished":
         clock.advance(0.5)
@@ -220,10 +220,20 @@ class SpeakingVoice:
         pass
 
 
-def heard(voice: SpeakingVoice, played: list[tuple[Clip, float]]) -> list[str]:
-    """What the patient heard, in order: spoken phrases and the names of the cues."""
+def heard(phrases: dict[bytes, str], played: list[tuple[Clip, float]]) -> list[str]:
+    """What the patient heard, in order: the names of the cues, and the `phrases` (by their
+    samples) spoken; a cue and the words after it are played as one sound."""
     cues = {sound.pcm: cue.name for cue, sound in load_cues()[0].items()}
-    return [voice.phrases.get(sound.pcm) or cues[sound.pcm] for sound, _ in played]
+    names = []
+    for sound, _ in played:
+        pcm = sound.pcm
+        cue = next((cue for cue in cues if pcm.startswith(cue)), None)
+        if cue is not None:
+            names.append(cues[cue])
+            pcm = pcm[len(cue) :]
+        if pcm:
+            names.append(phrases[pcm])
+    return names
 
 
 def test_an_exercise_is_announced_with_its_caution():
@@ -256,7 +266,7 @@ def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
     backend, voice = RecordingBackend(), SpeakingVoice()
     routine = parse_routine(CAUTIOUS, "t.yaml")
     run_session(CuePlayer(backend, routine, voice=voice))
-    spoken = heard(voice, backend.played)
+    spoken = heard(voice.phrases, backend.played)
     for step in routine.exercises:
         if step.caution is None:
             continue

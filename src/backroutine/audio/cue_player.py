@@ -1,36 +1,81 @@
-"""The engine's events as sounds: a cue for each moment, and a voice saying what is next."""
+"""The engine's events as sounds: a cue for each moment, and a voice saying what to do.
+
+Every transition has its own cue, so tones alone tell a hold from a relax from a rest. The
+voice (when there is one) follows the cue with a word or two, and only when the words end
+before the next countdown tick or segment start: of the ways a moment can be said
+(`words.transition_phrases`, richest first) it takes the first that fits in the time
+left, and says nothing rather than talk over a tick. An exercise's announcement is the
+exception: when the cue player `follow`s the engine, it stretches the get-ready to fit.
+"""
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
 from backroutine.audio.backends import AudioBackend
 from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import Voice, routine_phrases
-from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
-from backroutine.routine.words import announcement, switch_phrase
+from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.words import (
+    HALFWAY,
+    PAUSED_SAID,
+    announcements,
+    transition_phrases,
+)
 from backroutine.session.engine import (
+    COUNTDOWN_SECONDS,
+    Clock,
     CountdownTick,
     Event,
     ExerciseDone,
     Halfway,
+    Paused,
+    Resumed,
     SegmentStarted,
+    SessionEngine,
     SessionFinished,
-    SwitchSides,
 )
 
 LATE_PHRASE_SECONDS = 1.0
-"""A phrase not synthesised in time is still spoken if it is at most this late."""
+"""A phrase not synthesised in time is still spoken if it is at most this late (and fits)."""
+QUIET_BEFORE_TICK = 0.15
+"""Seconds of quiet kept between the end of speech and the next tick or segment start."""
+
+_START_CUES = {
+    SegmentKind.HOLD: Cue.HOLD,
+    SegmentKind.ACTIVITY: Cue.HOLD,
+    SegmentKind.REP: Cue.HOLD,
+    SegmentKind.RELAX: Cue.RELAX,
+    SegmentKind.SELF_PACED: Cue.SET_START,
+    SegmentKind.SWITCH_SIDES: Cue.SWITCH_SIDES,
+    SegmentKind.REST: Cue.REST,
+    SegmentKind.PREPARE: Cue.GET_READY,
+}
+
+
+def first_tick_after(seconds: float) -> float:
+    """When, from its start, the first countdown tick of a segment `seconds` long comes
+    (its end when it has none): the time speech at its start must end by."""
+    ticks = [k for k in COUNTDOWN_SECONDS if seconds - k > 0]
+    return seconds - max(ticks) if ticks else seconds
+
+
+def start_cue(segment: Segment) -> Cue:
+    """The cue that marks `segment`'s start: the last rep of a set has its own."""
+    if segment.kind is SegmentKind.REP and segment.rep_number == segment.rep_count:
+        return Cue.LAST_REP
+    return _START_CUES[segment.kind]
 
 
 class CuePlayer:
-    """Plays the cue for each engine event: subscribe `on_event` to the engine.
+    """Plays the cue for each engine event: `follow(engine)`, or subscribe `on_event`.
 
     A get-ready cue is followed by the exercise's announcement, its caution included,
     when a `voice` is given (it prepares the routine's phrases in the background from the
-    start, so they are ready in time); a switch-sides cue by "Switch sides". `muted`
-    silences everything.
+    start, so they are ready in time). `muted` silences everything. `clock` is the
+    engine's, to judge whether a late phrase still fits.
     """
 
     def __init__(
@@ -41,6 +86,7 @@ class CuePlayer:
         voice: Voice | None = None,
         volume: int = 80,
         sounds_dir: Path | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.backend = backend
         self.routine = routine
@@ -48,8 +94,13 @@ class CuePlayer:
         self.volume = volume
         """0-100, as in the settings."""
         self.muted = False
+        self._clock = clock
+        self._segments = routine.segments()
+        self._engine: SessionEngine | None = None
         self._cues, self.problems = load_cues(sounds_dir)
         """`problems`: one line for each cue file that could not be loaded."""
+        self._moment = float("-inf")  # the time of the sounds queued last...
+        self._moment_ends = 0.0  # ...and how long after it they end, played one after another
         if self.voice is not None:
             self.voice.prepare(routine_phrases(routine))
 
@@ -58,47 +109,137 @@ class CuePlayer:
         """The sample scale for `volume`: squared, as loudness is heard logarithmically."""
         return (max(0, min(self.volume, 100)) / 100) ** 2
 
+    def follow(self, engine: SessionEngine) -> None:
+        """Play `engine`'s events, and let each get-ready last long enough for the
+        announcement of its exercise to end before the countdown."""
+        self._engine = engine
+        self._clock = engine.clock
+        engine.subscribe(self.on_event)
+
     def on_event(self, event: Event) -> None:
         """Play what `event` calls for; returns at once."""
         if self.muted:
             return
         if isinstance(event, SegmentStarted):
-            if event.segment.kind is SegmentKind.PREPARE:
-                self._play(Cue.GET_READY)
-                step = self.routine.steps[event.segment.step_index]
-                if isinstance(step, ExerciseStep):
-                    self._say(announcement(step, event.segment))
-            elif event.segment.kind is SegmentKind.REST:
-                self._play(Cue.REST)
+            self._segment_started(event)
         elif isinstance(event, CountdownTick):
-            self._play(Cue.TICK)
+            self._play(Cue.TICK, event.at)
         elif isinstance(event, Halfway):
-            self._play(Cue.HALFWAY)
-        elif isinstance(event, SwitchSides):
-            self._play(Cue.SWITCH_SIDES)
-            self._say(switch_phrase(event.side))
+            length = event.segment.seconds or 0
+            self._play(Cue.HALFWAY, event.at, (HALFWAY,), first_tick_after(length) - length / 2)
+        elif isinstance(event, Paused):
+            self._play(Cue.PAUSE, event.at, (PAUSED_SAID,), math.inf)
+        elif isinstance(event, Resumed):
+            self._play(Cue.RESUME, event.at)
         elif isinstance(event, ExerciseDone):
             if event.outcome == "done":
-                self._play(Cue.DONE)
+                self._play(Cue.DONE, event.at)
         elif isinstance(event, SessionFinished) and event.status == "completed":
-            self._play(Cue.ROUTINE_COMPLETE)
+            self._play(Cue.ROUTINE_COMPLETE, event.at)
 
-    def _play(self, cue: Cue) -> None:
+    def say_now(self, text: str) -> None:
+        """Speak `text` at once (the tips, asked for with a key); nothing without a voice."""
+        if self.muted or self.voice is None:
+            return
+        sound = self.voice.ready(text)
+        if sound is not None:
+            self.backend.play(sound, self.gain)
+        else:
+            self.voice.request(text, then=lambda sound: self.backend.play(sound, self.gain))
+
+    # --- what to play ------------------------------------------------------------------
+
+    def _segment_started(self, event: SegmentStarted) -> None:
+        segment = event.segment
+        step = self.routine.steps[segment.step_index]
+        later = self._segments[event.index + 1 :]
+        phrases = transition_phrases(segment, later[0] if later else None)
+        if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
+            self._announce(event, announcements(step, segment))
+        elif segment.kind is SegmentKind.SWITCH_SIDES:
+            self._announce(event, phrases)
+        else:
+            self._play(
+                start_cue(segment), event.at, phrases, first_tick_after(segment.seconds or 0)
+            )
+
+    def _announce(self, event: SegmentStarted, phrases: tuple[str, ...]) -> None:
+        """The cue of a get-ready or a switch of sides and what it says (the exercise, the
+        side), the segment stretched when following an engine so that the words end
+        before its countdown; cut to what fits otherwise."""
+        segment = event.segment
+        cue = start_cue(segment)
+        if self._engine is None or self.voice is None:
+            self._play(cue, event.at, phrases, first_tick_after(segment.seconds or 0))
+            return
+        engine = self._engine
         sound = self._cues.get(cue)
-        if sound is not None:
-            self.backend.play(sound, self.gain)
-
-    def _say(self, phrase: str) -> None:
-        if self.voice is None:
+        speech_at = self._offset(event.at) + (sound.seconds if sound else 0.0)
+        spoken = self.voice.ready(phrases[0])
+        if spoken is not None:
+            engine.stretch(segment, self._room_for(speech_at, spoken))
+        self._queue(event.at, sound, spoken)
+        if spoken is not None:
             return
-        sound = self.voice.ready(phrase)
-        if sound is not None:
-            self.backend.play(sound, self.gain)
-            return
-        asked = time.monotonic()
+        asked = self._clock()
 
         def play_if_still_timely(sound: Clip) -> None:
-            if time.monotonic() - asked <= LATE_PHRASE_SECONDS and not self.muted:
+            late = self._clock() - asked
+            if late <= LATE_PHRASE_SECONDS and not self.muted:
+                # Called on the voice's thread: the engine reads the new length the next
+                # time it works out the segment's deadline.
+                engine.stretch(segment, self._room_for(max(speech_at, late), sound))
+                self.backend.play(sound, self.gain)
+
+        self.voice.request(phrases[0], then=play_if_still_timely)
+
+    @staticmethod
+    def _room_for(speech_at: float, spoken: Clip) -> float:
+        """Whole seconds of a segment that end speech starting `speech_at` seconds in
+        before its 3-2-1."""
+        return math.ceil(speech_at + spoken.seconds + QUIET_BEFORE_TICK + max(COUNTDOWN_SECONDS))
+
+    def _play(self, cue: Cue, at: float, phrases: tuple[str, ...] = (), room: float = 0.0) -> None:
+        """Play `cue` for the moment `at`, then the first of `phrases` that ends within
+        `room` seconds of `at`, less the quiet before a tick."""
+        sound = self._cues.get(cue)
+        speech_at = self._offset(at) + (sound.seconds if sound else 0.0)
+        ends_by = room - QUIET_BEFORE_TICK
+        spoken = None
+        if self.voice is not None and phrases:
+            ready = [clip for clip in map(self.voice.ready, phrases) if clip is not None]
+            spoken = next((c for c in ready if speech_at + c.seconds <= ends_by), None)
+            if not ready:
+                self._say_late(phrases[0], speech_at, ends_by)
+        self._queue(at, sound, spoken)
+
+    def _offset(self, at: float) -> float:
+        """How long after the moment `at` the sounds already queued for it end."""
+        if at != self._moment:
+            self._moment, self._moment_ends = at, 0.0
+        return self._moment_ends
+
+    def _queue(self, at: float, *sounds: Clip | None) -> None:
+        """Play `sounds` one after the other, as one stream (so speech never starts on top
+        of its cue), after those already queued for the moment `at`."""
+        parts = [sound for sound in sounds if sound is not None]
+        if not parts:
+            return
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined.then(part.resampled(joined.rate))
+        self.backend.play(joined, self.gain)
+        self._moment_ends = self._offset(at) + joined.seconds
+
+    def _say_late(self, phrase: str, speech_at: float, ends_by: float) -> None:
+        """Ask for `phrase` and speak it when synthesised, if it still ends in time."""
+        assert self.voice is not None
+        asked = self._clock()
+
+        def play_if_still_timely(sound: Clip) -> None:
+            late = self._clock() - asked
+            fits = max(speech_at, late) + sound.seconds <= ends_by
+            if late <= LATE_PHRASE_SECONDS and fits and not self.muted:
                 self.backend.play(sound, self.gain)
 
         self.voice.request(phrase, then=play_if_still_timely)

@@ -34,6 +34,23 @@ class Clip:
             raise ValueError(f"cannot join a {self.rate} Hz sound to a {other.rate} Hz one")
         return Clip(self.pcm + other.pcm, self.rate)
 
+    def resampled(self, rate: int) -> Clip:
+        """This sound at `rate` Hz (linear interpolation: plenty for speech), so a voice
+        that speaks at another rate can follow a cue in one stream."""
+        if rate == self.rate:
+            return self
+        samples = array("h", self.pcm)
+        count = round(len(samples) * rate / self.rate)
+        step = self.rate / rate
+        out = array("h", bytes(2 * count))
+        last = len(samples) - 1
+        for n in range(count):
+            position = n * step
+            i = int(position)
+            j = min(i + 1, last)
+            out[n] = round(samples[i] + (samples[j] - samples[i]) * (position - i))
+        return Clip(out.tobytes(), rate)
+
 
 @lru_cache(maxsize=64)
 def at_volume(sound: Clip, volume: float) -> Clip:
@@ -50,9 +67,18 @@ class Cue(str, Enum):
 
     GET_READY = "get_ready"
     TICK = "tick"
+    HOLD = "hold"
+    """Work starts: a hold, a rep, a timed activity."""
+    LAST_REP = "last_rep"
+    """The last rep of a set starts: the hold's sound with one more, higher note."""
+    RELAX = "relax"
+    SET_START = "set_start"
+    """A self-paced set starts."""
     HALFWAY = "halfway"
     SWITCH_SIDES = "switch_sides"
     REST = "rest"
+    PAUSE = "pause"
+    RESUME = "resume"
     DONE = "done"
     ROUTINE_COMPLETE = "routine_complete"
 

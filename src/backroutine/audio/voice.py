@@ -23,8 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
-from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.words import announcement, switch_phrase
+from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
+from backroutine.routine.words import (
+    HALFWAY,
+    PAUSED_SAID,
+    announcements,
+    tips_said,
+    transition_phrases,
+)
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice
@@ -227,21 +233,19 @@ class Voice:
 
 
 def routine_phrases(routine: Routine) -> list[str]:
-    """Every phrase a session of `routine` may speak, in the order it will: what the
-    helper of the neural voice synthesises ahead."""
-    phrases: list[str] = []
-    for segment in routine.segments():
-        phrase = phrase_for(routine, segment)
-        if phrase and phrase not in phrases:
-            phrases.append(phrase)
-    return phrases
-
-
-def phrase_for(routine: Routine, segment: Segment) -> str | None:
-    """What the voice says as `segment` starts, if anything."""
-    if segment.kind is SegmentKind.SWITCH_SIDES:
-        return switch_phrase(segment.side)
-    step = routine.steps[segment.step_index]
-    if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
-        return announcement(step, segment)
-    return None
+    """Every phrase a session of `routine` may speak, roughly in the order it will (each
+    way of saying a moment, richest first, then the tips read on request): what the
+    voice synthesises ahead, so each is ready, and its length known, when it is due."""
+    phrases: dict[str, None] = {}  # a set that keeps its order
+    segments = routine.segments()
+    for index, segment in enumerate(segments):
+        step = routine.steps[segment.step_index]
+        if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
+            said = announcements(step, segment)
+        else:
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            said = transition_phrases(segment, following)
+        phrases.update(dict.fromkeys(said))
+    phrases.update(dict.fromkeys([HALFWAY, PAUSED_SAID]))
+    phrases.update(dict.fromkeys(tips_said(step) for step in routine.exercises))
+    return list(phrases)

@@ -347,7 +347,7 @@ class SoundSetup(threading.Thread):
 
         def cue_player(engine, routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
-            engine.subscribe(cues.on_event)
+            cues.follow(engine)
             return cues
 
         notes = [backend.reason, *loaded.problems]

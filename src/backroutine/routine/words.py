@@ -173,3 +173,86 @@ def where_stopped(segment: Segment) -> str:
 def week_said(week: int) -> str:
     """The progression week a session is played in, as both front ends announce it."""
     return f"Week {week} of this routine"
+
+
+# --- what the voice says as a session moves on ------------------------------------------
+# Each moment has a few ways of being said, richest first: the voice takes the richest
+# one that ends before the next countdown tick, so speech never runs over a tick.
+
+HALFWAY = "Halfway"
+PAUSED_SAID = "Paused"
+NO_TIPS = "No tips for this exercise."
+
+# fmt: off
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)
+# fmt: on
+
+
+def number_said(number: int) -> str:
+    """`three`: a count as the voice says it (digits past twenty)."""
+    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
+
+
+def _first_of_last_set(segment: Segment) -> bool:
+    return segment.set_count > 1 and segment.set_number == segment.set_count
+
+
+def transition_phrases(segment: Segment, following: Segment | None = None) -> tuple[str, ...]:
+    """What the voice may say as `segment` starts, richest first (empty: nothing).
+
+    A rep says its count ("Three", "One of ten" at the start of a set, "Last one"), a hold
+    "Hold", a relax "Relax", a rest how long it lasts and, when `following` is the next set
+    of the same exercise, which set and side come next. The get-ready segment says the
+    exercise's `announcement` instead.
+    """
+    kind = segment.kind
+    last_set = "Last set. " if _first_of_last_set(segment) else ""
+    if kind is SegmentKind.REP:
+        number, count = segment.rep_number or 1, segment.rep_count or 1
+        if number == count:
+            return ("Last one",)
+        if number == 1:
+            of = f"One of {number_said(count)}"
+            return (f"{last_set}{of}", of, "One") if last_set else (of, "One")
+        return (number_said(number).capitalize(),)
+    if kind in (SegmentKind.HOLD, SegmentKind.ACTIVITY):
+        said = kind.label
+        return (f"{last_set}{said}", said) if last_set else (said,)
+    if kind is SegmentKind.RELAX:
+        return (SegmentKind.RELAX.label,)
+    if kind is SegmentKind.SELF_PACED:
+        count = number_said(segment.rep_count or 1)
+        reminder = f"Press Enter when you have done {count}."
+        return (f"{last_set}{count.capitalize()} reps at your own pace. {reminder}", reminder)
+    if kind is SegmentKind.SWITCH_SIDES:
+        if segment.side is None:
+            return (switch_phrase(None),)
+        return (switch_phrase(segment.side), f"{side_said(segment.side).capitalize()}.")
+    if kind is SegmentKind.REST:
+        rest = f"Rest, {spoken_seconds(segment.seconds or 0)}."
+        if following is None or following.step_index != segment.step_index:
+            return (rest, "Rest.")
+        side = f", {side_said(following.side)}" if following.side else ""
+        then = f"Then set {number_said(following.set_number)} of "
+        then += f"{number_said(following.set_count)}{side}."
+        return (f"{rest} {then}", rest, "Rest.")
+    return ()
+
+
+def announcements(step: ExerciseStep, prepare: Segment) -> tuple[str, ...]:
+    """What the voice may say as an exercise comes up, richest first: the `announcement`,
+    caution included, else the exercise's name alone."""
+    full = announcement(step, prepare)
+    return (full, step.name) if full != step.name else (full,)
+
+
+def tips_said(step: ExerciseStep) -> str:
+    """The step's tips and caution, as read aloud on request (and shown)."""
+    parts = [tip if tip.endswith((".", "!", "?")) else f"{tip}." for tip in step.tips]
+    if step.caution:
+        parts.append(f"Caution: {step.caution}")
+    return " ".join(parts) or NO_TIPS

@@ -43,6 +43,8 @@ SNAPSHOT_VERSION = 1
 
 _CUED_KINDS = {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP}
 """Work segments that get a halfway cue and a lead-in after a pause."""
+_STRETCHABLE_KINDS = {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
+"""Segments for getting into position, which may last longer than planned (`stretch`)."""
 
 
 class FakeClock:
@@ -267,6 +269,7 @@ class SessionEngine:
         self._last_now = float("-inf")
         self._paused = False
         self._paused_at = 0.0
+        self._at_least: dict[tuple[int, SegmentKind], float] = {}  # see stretch()
         self._reset_segment()
         self._reset_step()
 
@@ -286,6 +289,11 @@ class SessionEngine:
         self._step_worked = False  # has a work segment of this pass been completed?
 
     # --- read-only state ----------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the engine takes the time from."""
+        return self._clock
 
     @property
     def status(self) -> Status:
@@ -483,6 +491,16 @@ class SessionEngine:
             self._finish("abandoned", now, events)
         return self._emit(events)
 
+    def stretch(self, segment: Segment, seconds: float) -> None:
+        """Make `segment`, a get-ready or a switch of sides, last at least `seconds` (say,
+        to fit what is spoken at its start before its countdown); it applies to the
+        segments of its step of that kind while they run and whenever they come again.
+        Emits nothing: the new deadline shows in `remaining()` and in when it ends."""
+        if segment.kind not in _STRETCHABLE_KINDS:
+            raise ValueError(f"a {segment.kind.value} segment keeps its length")
+        key = (segment.step_index, segment.kind)
+        self._at_least[key] = max(seconds, self._at_least.get(key, 0.0))
+
     # --- snapshot -----------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
@@ -562,7 +580,10 @@ class SessionEngine:
         return self._active_before + max(0.0, now - self._run_since)
 
     def _length(self) -> float:
-        return (self.current.seconds or 0) + self._added
+        segment = self.current
+        seconds = float(segment.seconds or 0)
+        seconds = max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
+        return seconds + self._added
 
     def _stop_clock(self, now: float) -> None:
         self._active_before = self._elapsed(now)
