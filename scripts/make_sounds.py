@@ -52,7 +52,7 @@ CUES: dict[Cue, list[Note]] = {
         Note(D6, 0.08, 0.1, decay=0.08),
         Note(G6, 0.16, 0.24, decay=0.12),
     ],
-    Cue.RELAX: [Note(A4, 0.0, 0.4, decay=0.18)],
+    Cue.RELAX: [Note(A4, 0.0, 0.28, decay=0.15)],
     Cue.SET_START: [
         Note(E5, 0.0, 0.09, decay=0.06),
         Note(E5, 0.12, 0.09, decay=0.06),

@@ -19,7 +19,7 @@ import pytest
 from test_audio import EXPECTED_CUES, ROUTINE, RecordingBackend, cue_names, heard, run_session
 
 from backroutine.audio.cue_player import CuePlayer
-from backroutine.audio.sound import load_cues
+from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
 from backroutine.routine.loader import parse_routine
 from backroutine.routine.words import announcement
@@ -197,3 +197,126 @@ def test_a_failing_speech_engine_leaves_the_cues_playing(tmp_path):
     assert run_session(cue_player).status == "finished"
     assert voice.wait_idle()
     assert cue_names(backend.played) == EXPECTED_CUES
+
+
+# --- a coach to follow with eyes closed: what is heard, and when ---------------------
+
+PACED_REPS = b"""
+title: Paced reps
+steps:
+  - name: Clamshell
+    reps: 4
+    hold: 5s
+    relax: 3s
+    sets: 2
+    per_side: true
+    rest: 10s
+"""
+STEP = 0.02
+"""Seconds the fake clock moves between updates: how finely each stream is timed."""
+
+# The player's path: the cue player follows the engine and plays through choose_backend()'s
+# backend. After each update the new capture files are the streams opened at that moment.
+COACHED = """
+import json, sys
+from pathlib import Path
+from backroutine.audio.backends import choose_backend
+from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.voice import Voice, find_speech_engine
+from backroutine.routine.loader import parse_routine
+from backroutine.session.engine import (
+    CountdownTick, FakeClock, SegmentStarted, SessionEngine,
+)
+
+capture, cache, step = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+routine = parse_routine(sys.stdin.buffer.read(), "t.yaml")
+backend = choose_backend()
+engine_found = find_speech_engine()
+voice = Voice(engine_found, cache) if engine_found else None
+cues = CuePlayer(backend, routine, voice=voice, volume=100)
+if voice is not None:
+    voice.wait_idle()  # as in any session after the first: the phrases are cached
+clock = FakeClock()
+engine = SessionEngine(routine.segments(), clock)
+cues.follow(engine)
+moments = []
+engine.subscribe(lambda event: moments.append(
+    {"at": event.at, "kind": event.segment.kind.value} if isinstance(event, SegmentStarted)
+    else {"at": event.at, "kind": "tick"} if isinstance(event, CountdownTick) else None))
+streams, seen = [], 0
+
+def note_streams():
+    global seen
+    backend.wait_done()
+    opened = sorted(capture.iterdir(), key=lambda path: (len(path.name), path.name))
+    streams.extend({"at": clock(), "file": path.name} for path in opened[seen:])
+    seen = len(opened)
+
+engine.start()
+note_streams()
+while engine.status != "finished":
+    clock.advance(step)
+    engine.update()
+    note_streams()
+print(json.dumps({"backend": backend.name, "reason": backend.reason, "voice": voice is not None,
+                  "moments": [m for m in moments if m], "streams": streams,
+                  "last_error": backend.last_error}))
+"""
+
+
+def cue_at_start(pcm: bytes, cues: dict[Cue, Clip]) -> Cue | None:
+    """The cue a stream opens with (a cue and the words after it are one stream)."""
+    return next((cue for cue, sound in cues.items() if pcm.startswith(sound.pcm)), None)
+
+
+def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_tick(
+    tmp_path,
+):
+    capture, home = tmp_path / "capture", tmp_path / "home"
+    capture.mkdir()
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        'pcm.!default { type file; slave.pcm "null"; '
+        f'file "{capture}/out.raw"; format "raw"; truncate false }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", COACHED, str(capture), str(tmp_path / "cache"), str(STEP)],
+        input=PACED_REPS,
+        capture_output=True,
+        env={**os.environ, "HOME": str(home)},
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    require(report["backend"] == "simpleaudio", f"simpleaudio unavailable: {report['reason']}")
+    require(report["voice"], "espeak-ng is not installed")
+    assert report["last_error"] is None
+    cues = load_cues()[0]
+    heard = []  # (when, cue it opens with, when its speech starts, when the stream ends)
+    for stream in report["streams"]:
+        pcm = (capture / stream["file"]).read_bytes().rstrip(b"\0")  # ALSA pads with silence
+        cue = cue_at_start(pcm, cues)
+        speech_from = stream["at"] + (cues[cue].seconds if cue else 0.0)
+        heard.append((stream["at"], cue, speech_from, stream["at"] + len(pcm) / 2 / 22050))
+    moments = report["moments"]
+    starts = {kind: [m["at"] for m in moments if m["kind"] == kind] for kind in ("rep", "relax")}
+    assert len(starts["rep"]) == 4 * 2 * 2 and len(starts["relax"]) == 3 * 2 * 2
+
+    def opening(at: float) -> Cue | None:
+        """The cue of the stream that starts within 150 ms of `at` (None: silence)."""
+        near = [cue for when, cue, _, _ in heard if at <= when <= at + 0.15]
+        assert near, f"nothing heard within 150 ms of {at:.2f} s"
+        return near[0]
+
+    hold_cues = {opening(at) for at in starts["rep"]}
+    relax_cues = {opening(at) for at in starts["relax"]}
+    assert hold_cues == {Cue.HOLD, Cue.LAST_REP}  # the last rep of a set is called
+    assert relax_cues == {Cue.RELAX}
+    assert all(cues[cue].pcm != cues[Cue.RELAX].pcm for cue in hold_cues)
+
+    # Speech: the part of a stream after its cue. It never covers a tick or a segment start.
+    spoken = [(begin, end) for _, _, begin, end in heard if end - begin > 0.1]
+    assert len(spoken) >= len(starts["rep"])  # every rep's count, at least
+    for moment in moments:
+        covering = [(b, e) for b, e in spoken if b < moment["at"] < e]
+        assert not covering, (moment, covering)

@@ -14,6 +14,8 @@ from backroutine.base.paths import bundled_sounds_dir
 
 SAMPLE_RATE = 22050
 """The rate of the shipped cues, and of espeak-ng's speech, so the two can be joined."""
+SILENCE_LEVEL = 200
+"""Samples at most this loud (about -44 dBFS) are silence, where speech is trimmed."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,18 @@ class Clip:
         if other.rate != self.rate:
             raise ValueError(f"cannot join a {self.rate} Hz sound to a {other.rate} Hz one")
         return Clip(self.pcm + other.pcm, self.rate)
+
+    def trimmed(self, quiet: int = SILENCE_LEVEL, margin: float = 0.01) -> Clip:
+        """This sound without the silence before and after it (speech engines add a third of
+        a second at the end), keeping `margin` seconds each side: speech is timed by what
+        is heard."""
+        samples = array("h", self.pcm)
+        loud = [n for n, sample in enumerate(samples) if abs(sample) > quiet]
+        if not loud:
+            return Clip(b"", self.rate)
+        keep = round(margin * self.rate)
+        first, last = max(0, loud[0] - keep), min(len(samples), loud[-1] + 1 + keep)
+        return Clip(samples[first:last].tobytes(), self.rate)
 
     def resampled(self, rate: int) -> Clip:
         """This sound at `rate` Hz (linear interpolation: plenty for speech), so a voice

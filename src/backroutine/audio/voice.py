@@ -140,6 +140,9 @@ class Voice:
         self.last_error: str | None = None
         """Why the latest phrase could not be synthesised, if one could not."""
         self._sounds: dict[str, Clip] = {}
+        """The speech engine's phrases, trimmed of their silence so they are timed by what is
+        heard; `_neural_sounds` the neural voice's."""
+        self._neural_sounds: dict[str, Clip] = {}
         self._queue: queue.Queue[tuple[str, Callable[[Clip], None] | None]] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
         self._worker.start()
@@ -200,9 +203,11 @@ class Voice:
     def ready(self, text: str) -> Clip | None:
         """The phrase's sound if it has been synthesised, else None."""
         if self.neural is not None:
-            sound = self.neural.ready(text)
-            if sound is not None:
-                return sound
+            neural = self._neural_sounds.get(text)
+            if neural is None and (written := self.neural.ready(text)) is not None:
+                neural = self._neural_sounds[text] = written.trimmed()
+            if neural is not None:
+                return neural
         return self._sounds.get(text)
 
     def request(self, text: str, then: Callable[[Clip], None] | None = None) -> None:
@@ -222,7 +227,7 @@ class Voice:
         while True:
             text, then = self._queue.get()
             try:
-                sound = self._sounds.get(text) or self.synthesise(text)
+                sound = self._sounds.get(text) or self.synthesise(text).trimmed()
                 self._sounds[text] = sound
                 if then is not None:
                     then(sound)
