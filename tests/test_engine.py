@@ -556,3 +556,32 @@ def test_the_engine_runs_without_textual():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- stretching a get-ready to fit what is said --------------------------------------
+
+
+def test_a_stretched_get_ready_ends_later_and_counts_down_from_its_new_end():
+    engine, clock = engine_for(SESSION)
+    events = engine.start()
+    prepare = engine.current
+    engine.stretch(prepare, 9.0)  # the announcement needs 9 s: 5 s planned
+    assert engine.remaining() == 9.0
+    events += run(engine, clock, 10)
+    ticks = [(t.seconds_left, t.at - 1000) for t in of(CountdownTick, events) if t.index == 0]
+    assert ticks == [(3, 6.0), (2, 7.0), (1, 8.0)]
+    assert starts(events)[1] == (1, 1009.0)
+
+
+def test_a_stretch_lasts_for_the_step_and_never_shortens_or_reaches_work():
+    engine, clock = engine_for(SESSION)
+    engine.start()
+    prepare = engine.current
+    engine.stretch(prepare, 8.0)
+    engine.stretch(prepare, 6.0)  # a shorter phrase later never takes time away
+    assert engine.remaining() == 8.0
+    run(engine, clock, 9)
+    with pytest.raises(ValueError):
+        engine.stretch(engine.current, 30.0)  # a rep is as long as the therapist wrote
+    engine.back()  # the get-ready comes again, as long as its words need
+    assert engine.current is prepare and engine.remaining() == 8.0
