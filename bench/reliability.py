@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine, table
+from plain_runs import SHORT_ROUTINE
 from test_hostile_files import hostile_files, load_all
 
 
@@ -141,21 +142,6 @@ def model_walks(args: argparse.Namespace) -> None:
 
 # --- the full-screen app killed -------------------------------------------------------------
 
-KILL_ROUTINE = """\
-title: Kill test
-defaults:
-  prepare: 1
-  relax: 1
-steps:
-  - name: Bridge
-    reps: 3
-    hold: 1
-  - rest: 1
-  - name: Plank
-    hold: 1
-    sets: 2
-    rest: 1
-"""
 SURELY_FINISHED_MARGIN = 1.0
 """A segment that ended this long before the kill was surely finished and logged by then."""
 
@@ -222,7 +208,7 @@ def kill_tests(kills: int, seed: int) -> KillResults:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         routine = folder / "kill-test.yaml"
-        routine.write_text(KILL_ROUTINE)
+        routine.write_text(SHORT_ROUTINE)
         ends = list(
             itertools.accumulate(
                 s.planned_seconds for s in load_routine(routine).routine.segments()

@@ -10,11 +10,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plain_runs import start_plain, wait_for_segments
 
 from backroutine.log.store import CompletionLog
 from backroutine.routine.catalog import Catalog
@@ -65,38 +65,6 @@ def disk(tmp_path: Path) -> Iterator[Disk]:
     subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
-def start_plain(data: Path, routine: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backroutine",
-            "run",
-            str(routine),
-            "--plain",
-            "--no-checkin",
-            "--no-audio",
-            "--data-dir",
-            str(data),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for_segments(log_file: Path, count: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log_file.exists():
-            with CompletionLog.open(log_file) as log:
-                if any(s.segments_done >= count for s in log.sessions()):
-                    return
-        time.sleep(0.1)
-    raise AssertionError(f"the log never had {count} finished segments")
-
-
 def the_session(log_file: Path):
     with CompletionLog.open(log_file) as log:
         (session,) = log.sessions(with_exercises=True)
@@ -106,7 +74,7 @@ def the_session(log_file: Path):
 def test_starting_on_a_full_disk_names_the_full_disk_and_keeps_the_log(disk: Disk, tmp_path):
     routine = tmp_path / "four.yaml"
     routine.write_text(FOUR_EXERCISES)
-    run = start_plain(disk.folder, routine)
+    run = start_plain(routine, disk.folder)
     assert run.wait(timeout=60) == 0, run.stderr.read()
     log_file = disk.folder / "log.sqlite3"
     before = log_file.read_bytes()
@@ -133,7 +101,7 @@ def test_a_disk_filling_up_mid_session_loses_nothing(disk: Disk, tmp_path: Path)
     routine = tmp_path / "four.yaml"
     routine.write_text(FOUR_EXERCISES)
     log_file = disk.folder / "log.sqlite3"
-    run = start_plain(disk.folder, routine)
+    run = start_plain(routine, disk.folder)
     wait_for_segments(log_file, 2)
     disk.fill()
     line = ""
@@ -157,7 +125,7 @@ def test_killed_on_a_full_disk_the_session_resumes_from_what_was_saved(disk: Dis
     routine = tmp_path / "four.yaml"
     routine.write_text(FOUR_EXERCISES)
     log_file = disk.folder / "log.sqlite3"
-    run = start_plain(disk.folder, routine)
+    run = start_plain(routine, disk.folder)
     wait_for_segments(log_file, 2)
     saved = the_session(log_file).exercises
     disk.fill()
@@ -200,7 +168,7 @@ def test_a_log_locked_elsewhere_for_long_is_waited_for_and_nothing_is_lost(tmp_p
     routine = tmp_path / "four.yaml"
     routine.write_text(FOUR_EXERCISES)
     log_file = tmp_path / "log.sqlite3"
-    run = start_plain(tmp_path, routine)
+    run = start_plain(routine, tmp_path)
     wait_for_segments(log_file, 1)
     locker = hold_locked(log_file, 9)
     out, err = run.communicate(timeout=90)

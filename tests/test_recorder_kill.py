@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+
+from plain_runs import SHORT_ROUTINE, plain_command
 
 from backroutine.log.store import CompletionLog
 from backroutine.plain.session import describe
@@ -23,37 +24,6 @@ from backroutine.session.recorder import CannotResume, SessionRecorder
 
 KILLS = 20
 EARLY_KILLS = 3
-ROUTINE = """\
-title: Kill test
-defaults:
-  prepare: 1
-  relax: 1
-steps:
-  - name: Bridge
-    reps: 3
-    hold: 1
-  - rest: 1
-  - name: Plank
-    hold: 1
-    sets: 2
-    rest: 1
-"""
-
-
-def session_command(routine: Path, folder: Path) -> list[str]:
-    """The real session process, unattended; the log goes to folder/log.sqlite3."""
-    return [
-        sys.executable,
-        "-m",
-        "backroutine",
-        "run",
-        str(routine),
-        "--plain",
-        "--no-checkin",
-        "--no-audio",
-        "--data-dir",
-        str(folder),
-    ]
 
 
 class KilledSession:
@@ -67,7 +37,7 @@ class KilledSession:
         self.early = early
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            session_command(routine, folder),
+            plain_command(routine, folder),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -91,7 +61,7 @@ class KilledSession:
 
 def test_sessions_killed_at_random_moments_keep_every_finished_segment(tmp_path: Path):
     routine_path = tmp_path / "kill-test.yaml"
-    routine_path.write_text(ROUTINE)
+    routine_path.write_text(SHORT_ROUTINE)
     loaded = load_routine(routine_path)
     segments = loaded.routine.segments()
     length = sum(segment.planned_seconds for segment in segments)
@@ -158,7 +128,7 @@ def test_a_session_process_left_alone_logs_a_completed_session(tmp_path: Path):
     )
     started = time.monotonic()
     result = subprocess.run(
-        session_command(routine_path, tmp_path),
+        plain_command(routine_path, tmp_path),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from plain_runs import plain_command, start_plain
 
 from backroutine.session.lock import SessionLock
 
@@ -70,24 +71,7 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
     folder = tmp_path / "data"
     routine = tmp_path / "long.yaml"
     routine.write_text("title: Long hold\nsteps:\n  - name: Plank\n    hold: 5m\n")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backroutine",
-            "run",
-            str(routine),
-            "--plain",
-            "--no-checkin",
-            "--no-audio",
-            "--data-dir",
-            str(folder),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_plain(routine, folder)
     try:
         assert process.stdout.readline()  # the routine's title: it has started
         lock = SessionLock.beside(folder / "log.sqlite3")
@@ -97,18 +81,7 @@ def test_plain_mode_holds_the_lock_while_it_plays_and_a_kill_frees_it(tmp_path: 
             assert time.monotonic() < deadline, "plain mode never took the lock"
             time.sleep(0.05)
         second = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "backroutine",
-                "run",
-                str(routine),
-                "--plain",
-                "--no-checkin",
-                "--no-audio",
-                "--data-dir",
-                str(folder),
-            ],
+            plain_command(routine, folder),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from plain_runs import start_plain
 
 from backroutine.cli.main import main
 from backroutine.log.store import CompletionLog
@@ -91,27 +91,6 @@ def app_for(data: Path, clock, log, start_with: Path | None):
     )
 
 
-def plain(data: Path, routine: Path, *more: str, stdin=subprocess.DEVNULL) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backroutine",
-            "run",
-            str(routine),
-            "--plain",
-            "--no-audio",
-            "--data-dir",
-            str(data),
-            *more,
-        ],
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-
-
 def read_until(process: subprocess.Popen, wanted: str) -> list[str]:
     """The lines plain mode printed, up to and including the first with `wanted`."""
     lines: list[str] = []
@@ -129,7 +108,7 @@ def read_until(process: subprocess.Popen, wanted: str) -> list[str]:
 def test_run_plain_plays_the_week_that_list_shows(data, routine, capsys):
     assert main(["list", "--data-dir", str(data)]) == 0
     assert "week 2" in capsys.readouterr().out
-    process = plain(data, routine, "--no-checkin")
+    process = start_plain(routine, data, stderr=subprocess.DEVNULL)
     try:
         lines = read_until(process, "Hold")
     finally:
@@ -161,7 +140,9 @@ async def test_a_session_started_in_the_app_resumes_in_plain_mode(data, routine,
     assert session.status == "in_progress"
 
     # Resume (y), then Enter through every check-in question.
-    process = plain(data, routine, stdin=subprocess.PIPE)
+    process = start_plain(
+        routine, data, check_in=True, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     out, _ = process.communicate("y\n" + "\n" * 40, timeout=60)
     (_, session) = log.sessions(with_exercises=True)
     assert session.status == "completed"
@@ -173,7 +154,7 @@ async def test_a_session_started_in_the_app_resumes_in_plain_mode(data, routine,
 
 @pytest.mark.slow
 async def test_a_session_started_in_plain_mode_resumes_in_the_app(data, routine, clock, log):
-    process = plain(data, routine, "--no-checkin")
+    process = start_plain(routine, data, stderr=subprocess.DEVNULL)
     try:
         read_until(process, "Hold 6 s")
         time.sleep(0.5)

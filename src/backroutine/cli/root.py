@@ -8,6 +8,7 @@ import contextlib
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backroutine.cli.handlers import (
     EXIT_INVALID,
@@ -17,6 +18,9 @@ from backroutine.cli.handlers import (
     report,
     routine_summary,
 )
+
+if TYPE_CHECKING:
+    from backroutine.session.checkin import CheckInResult
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,9 +144,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         resuming = None if offer is None else offer.recorder
         pain_before = check_in_id = None
         if offer is None or offer.checks_in_again(local_now()):
-            go_ahead, pain_before, check_in_id = _plain_check_in(args, log, loaded, resuming)
-            if not go_ahead:
+            result = _plain_check_in(args, log, loaded, resuming)
+            if not result.went_ahead:
                 return EXIT_INVALID
+            pain_before, check_in_id = result.pain_now, result.check_in_id
         if offer is None:
             new = start_session(
                 log,
@@ -189,34 +194,17 @@ def _wait_until_saved(log) -> None:
             time.sleep(1)
 
 
-def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> tuple:
-    """Ask (or, with --no-checkin, skip) the check-in in plain text and log it.
-
-    Returns (go ahead?, pain now, the check-in's id in the log).
-    """
-    from backroutine.base.emergency import emergency_number
-    from backroutine.base.settings import load_settings
+def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> CheckInResult:
+    """Ask (or, with --no-checkin, skip) the check-in in plain text, and log it."""
     from backroutine.plain.session import check_in
-    from backroutine.session.checkin import check_in_context, check_in_record
+    from backroutine.session.checkin import begin_check_in
     from backroutine.session.recorder import local_now
 
-    routine = loaded.routine
-    path = str(loaded.source.resolve())
-    now = local_now()
-    context = check_in_context(
-        log,
-        tags=routine.tags,
-        routine_path=path,
-        today=now.date(),
-        emergency_number=emergency_number(load_settings().settings.emergency_number),
-        resuming=resuming.session_id if resuming else None,
+    asked = begin_check_in(
+        log, loaded, now=local_now(), resuming=resuming.session_id if resuming else None
     )
-    answers = None if args.no_checkin else check_in(routine, context, ask=_ask)
-    record = check_in_record(
-        answers, context, routine_title=routine.title, routine_path=path, at=now
-    )
-    check_in_id = log.record_check_in(record)
-    return record.went_ahead, answers and answers.pain_now, check_in_id
+    answers = None if args.no_checkin else check_in(loaded.routine, asked.context, ask=_ask)
+    return asked.answered(answers)
 
 
 def _no_keys():

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from backroutine.base.emergency import emergency_number
 from backroutine.log.store import CheckInRecord
 from backroutine.routine.safety import CheckInAnswers, asks_leg_pain, check_in_advice
 
 if TYPE_CHECKING:
     from backroutine.log.store import CompletionLog, SessionRecord
+    from backroutine.routine.model import LoadedRoutine
 
 
 CHECK_IN_AGAIN_AFTER = timedelta(hours=1)
@@ -108,3 +110,63 @@ def check_in_record(
 
 
 NOT_ASKED = "No check-in was asked (started with --no-checkin)."
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What a check-in decided: whether the session goes ahead, and what the log keeps."""
+
+    went_ahead: bool
+    pain_now: int | None
+    check_in_id: int | None
+    """The check-in's row in the log (None: there is no log)."""
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A check-in about to be asked, the same for every front end: each shows `context`'s
+    questions its own way and hands the answers to `answered`."""
+
+    loaded: LoadedRoutine
+    log: CompletionLog | None
+    context: CheckInContext
+    at: datetime
+
+    def answered(self, answers: CheckInAnswers | None) -> CheckInResult:
+        """Log the check-in (`answers` None: none was asked) and say whether to go ahead."""
+        routine = self.loaded.routine
+        record = check_in_record(
+            answers,
+            self.context,
+            routine_title=routine.title,
+            routine_path=str(self.loaded.source.resolve()),
+            at=self.at,
+        )
+        check_in_id = None if self.log is None else self.log.record_check_in(record)
+        pain_now = None if answers is None else answers.pain_now
+        return CheckInResult(record.went_ahead, pain_now, check_in_id)
+
+
+def begin_check_in(
+    log: CompletionLog | None,
+    loaded: LoadedRoutine,
+    *,
+    now: datetime,
+    number: str | None = None,
+    resuming: int | None = None,
+) -> CheckIn:
+    """The check-in before a session of `loaded` at `now` (before resuming session
+    `resuming`); `number` is the emergency number, by default the patient's setting."""
+    if number is None:
+        from backroutine.base.settings import load_settings
+
+        number = emergency_number(load_settings().settings.emergency_number)
+    context = check_in_context(
+        log,
+        tags=loaded.routine.tags,
+        routine_path=str(loaded.source.resolve()),
+        emergency_number=number,
+        today=now.date(),
+        resuming=resuming,
+    )
+    return CheckIn(loaded, log, context, now)

@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backroutine.base.emergency import emergency_number
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.safety import CheckInAnswers
 from backroutine.routine.words import week_said
-from backroutine.session.checkin import check_in_context, check_in_record
+from backroutine.session.checkin import begin_check_in
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
 from backroutine.session.recorder import SessionRecorder, local_now
@@ -226,44 +225,28 @@ class AppFlow:
     ) -> None:
         """Ask the check-in and log it (or log that none was asked), then go on with
         `go_on(pain now, check-in id)`; back to the picker, or out, if it stopped the session."""
-        log = self.context.log
-        routine = loaded.routine
-        path = str(loaded.source.resolve())
-        number = self.context.emergency_number
-        if number is None:
-            from backroutine.base.settings import load_settings
-
-            number = emergency_number(load_settings().settings.emergency_number)
-        context = check_in_context(
-            log,
-            tags=routine.tags,
-            routine_path=path,
-            emergency_number=number,
-            today=self._now().date(),
+        asked = begin_check_in(
+            self.context.log,
+            loaded,
+            now=self._now(),
+            number=self.context.emergency_number,
             resuming=resuming,
         )
 
-        def logged(answers: CheckInAnswers | None) -> int | None:
-            if log is None:
-                return None
-            record = check_in_record(
-                answers, context, routine_title=routine.title, routine_path=path, at=self._now()
-            )
-            return log.record_check_in(record)
-
         def answered(answers: CheckInAnswers | None) -> None:
-            check_in_id = None if answers is None else logged(answers)
-            if answers is not None and answers.go_ahead:
-                go_on(answers.pain_now, check_in_id)
-                return
+            if answers is not None:
+                result = asked.answered(answers)
+                if result.went_ahead:
+                    go_on(result.pain_now, result.check_in_id)
+                    return
             self._release_log()
             if not back_to_picker:
                 self.app.exit()
 
         if self.context.check_in:
-            self.app.push_screen(CheckInScreen(routine, context), answered)
+            self.app.push_screen(CheckInScreen(loaded.routine, asked.context), answered)
         else:
-            go_on(None, logged(None))
+            go_on(None, asked.answered(None).check_in_id)
 
     def _start(
         self,
