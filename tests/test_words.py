@@ -107,8 +107,8 @@ def test_the_voice_says_each_moment_in_a_word_or_two_richest_first():
 def test_a_self_paced_set_reminds_how_to_finish_it():
     (_, pace) = parse_routine(b"title: T\nsteps:\n  - name: Bridge\n    reps: 10\n").segments()
     assert transition_phrases(pace) == (
-        "Ten reps at your own pace. Press Enter when you have done ten.",
-        "Press Enter when you have done ten.",
+        "Ten reps at your own pace. Press space when you have done ten.",
+        "Press space when you have done ten.",
     )
     assert number_said(3) == "three" and number_said(25) == "25"
 

@@ -55,9 +55,12 @@ _START_CUES = {
 }
 
 
-def first_tick_after(seconds: float) -> float:
+def first_tick_after(seconds: float | None) -> float:
     """When, from its start, the first countdown tick of a segment `seconds` long comes
-    (its end when it has none): the time speech at its start must end by."""
+    (its end when it has none; never for a self-paced set, None): the time speech at its
+    start must end by."""
+    if seconds is None:
+        return math.inf
     ticks = [k for k in COUNTDOWN_SECONDS if seconds - k > 0]
     return seconds - max(ticks) if ticks else seconds
 
@@ -160,7 +163,7 @@ class CuePlayer:
             self._announce(event, phrases)
         else:
             self._play(
-                start_cue(segment), event.at, phrases, first_tick_after(segment.seconds or 0)
+                start_cue(segment), event.at, phrases, first_tick_after(segment.seconds)
             )
 
     def _announce(self, event: SegmentStarted, phrases: tuple[str, ...]) -> None:
@@ -170,7 +173,7 @@ class CuePlayer:
         segment = event.segment
         cue = start_cue(segment)
         if self._engine is None or self.voice is None:
-            self._play(cue, event.at, phrases, first_tick_after(segment.seconds or 0))
+            self._play(cue, event.at, phrases, first_tick_after(segment.seconds))
             return
         engine = self._engine
         sound = self._cues.get(cue)

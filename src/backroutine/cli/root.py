@@ -168,7 +168,8 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 log.attach_check_in(check_in_id, recorder.session_id)
         with terminal_keys() if at_terminal else _no_keys() as keys:
             cues = sound.cue_player(recorder.engine, played.routine)
-            status = PlainSession(recorder.engine, keys=keys, audio=cues).run()
+            session = PlainSession(recorder.engine, keys=keys, audio=cues, routine=played.routine)
+            status = session.run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:
             _wait_until_saved(log)  # the check-out reads the session back

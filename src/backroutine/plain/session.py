@@ -39,6 +39,7 @@ from backroutine.routine.words import (
     PAUSED,
     WAITING_FOR_POSITION,
     segment_line,
+    tips_for,
 )
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
@@ -58,8 +59,8 @@ from backroutine.session.engine import (
 from backroutine.session.workflow import EngineOptions, ResumeOffer, next_resume_offer
 
 KEYS_HELP = (
-    "Keys: space pause/resume, Enter done/ready, n skip, b back, + add 10 s, "
-    "h this hurts, m mute, q quit"
+    "Keys: space pause/resume (or done, in a set at your own pace), Enter done/ready, "
+    "n skip, b back, + add 10 s, h this hurts, t tips, m mute, q quit"
 )
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
@@ -102,8 +103,11 @@ class PlainSession:
         clock: Clock = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         audio=None,
+        routine: Routine | None = None,
     ) -> None:
+        """`routine`: the one `engine` runs, for its tips (the `t` key)."""
         self.engine = engine
+        self.routine = routine
         self.out = out
         self.keys = keys
         self.clock = clock
@@ -169,7 +173,12 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        if key == " ":
+        in_self_paced_set = (
+            engine.status == "waiting" and engine.current.kind is SegmentKind.SELF_PACED
+        )
+        if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
+            engine.done()
+        elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
         elif key in {"\n", "\r"}:
             if engine.status == "waiting":
@@ -197,6 +206,11 @@ class PlainSession:
         elif key == "m" and self.audio is not None:
             self.audio.muted = not self.audio.muted
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
+        elif key == "t" and self.routine is not None and engine.current is not None:
+            tips = tips_for(self.routine, engine.current)
+            print(f"Tips: {printable(tips)}", file=self.out, flush=True)
+            if self.audio is not None:
+                self.audio.say_now(tips)
         elif key == "q":
             engine.quit()
 

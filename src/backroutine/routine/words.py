@@ -226,7 +226,7 @@ def transition_phrases(segment: Segment, following: Segment | None = None) -> tu
         return (SegmentKind.RELAX.label,)
     if kind is SegmentKind.SELF_PACED:
         count = number_said(segment.rep_count or 1)
-        reminder = f"Press Enter when you have done {count}."
+        reminder = f"Press space when you have done {count}."
         return (f"{last_set}{count.capitalize()} reps at your own pace. {reminder}", reminder)
     if kind is SegmentKind.SWITCH_SIDES:
         if segment.side is None:
@@ -256,3 +256,10 @@ def tips_said(step: ExerciseStep) -> str:
     if step.caution:
         parts.append(f"Caution: {step.caution}")
     return " ".join(parts) or NO_TIPS
+
+
+def tips_for(routine: Routine, segment: Segment) -> str:
+    """The tips read on request during `segment`: its exercise's, or during a rest step,
+    those of the exercise that follows it."""
+    later = [step for step in routine.steps[segment.step_index :] if isinstance(step, ExerciseStep)]
+    return tips_said(later[0]) if later else NO_TIPS
