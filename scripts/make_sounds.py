@@ -58,6 +58,7 @@ CUES: dict[Cue, list[Note]] = {
         Note(E5, 0.12, 0.09, decay=0.06),
         Note(B5, 0.24, 0.25, decay=0.12),
     ],
+    Cue.BEAT: [Note(E5, 0.0, 0.12, decay=0.05)],
     Cue.PAUSE: [Note(C5, 0.0, 0.14, decay=0.08), Note(G4, 0.14, 0.3, decay=0.15)],
     Cue.RESUME: [Note(G4, 0.0, 0.12, decay=0.08), Note(C5, 0.12, 0.22, decay=0.12)],
     Cue.HALFWAY: [Note(C6, 0.0, 0.16, decay=0.08), Note(C6, 0.2, 0.2, decay=0.08)],

@@ -17,7 +17,7 @@ import pytest
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
 from backroutine.audio.cue_player import QUIET_BEFORE_TICK, CuePlayer
 from backroutine.audio.sound import Clip, Cue, at_volume, load_cues, read_wav
-from backroutine.audio.voice import SpeechEngine, Voice
+from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
@@ -574,3 +574,23 @@ def test_without_an_engine_to_stretch_an_announcement_is_cut_to_the_name():
     cue_player = CuePlayer(backend, routine, voice=voice)
     cue_player.on_event(SegmentStarted(0.0, 0, routine.segments()[0]))
     assert heard(voice.phrases, backend.played) == ["GET_READY", "Clamshell"]
+
+
+def test_a_beat_counts_each_rep_of_a_set_at_your_own_pace_aloud():
+    backend, voice = RecordingBackend(), TimedVoice({})
+    routine = parse_routine(b"title: T\nsteps:\n  - {name: Sit to stand, reps: 4, prepare: 3s}\n")
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(routine.segments(), clock, self_paced_beat=3.0)
+    cue_player.follow(engine)
+    engine.start()
+    while engine.status != "finished":  # no key pressed: the beat ends the set
+        clock.advance(0.25)
+        engine.update()
+    said = heard(voice.phrases, backend.played)
+    counted = said[said.index("SET_START") :]
+    assert counted == [
+        "SET_START", "One of four", "BEAT", "Two", "BEAT", "Three", "BEAT", "Last one", "DONE",
+        "ROUTINE_COMPLETE",
+    ]  # fmt: skip
+    assert "Two" in routine_phrases(routine)  # synthesised ahead, as every phrase is

@@ -22,10 +22,12 @@ from backroutine.routine.words import (
     HALFWAY,
     PAUSED_SAID,
     announcements,
+    rep_phrases,
     transition_phrases,
 )
 from backroutine.session.engine import (
     COUNTDOWN_SECONDS,
+    Beat,
     Clock,
     CountdownTick,
     Event,
@@ -127,6 +129,9 @@ class CuePlayer:
             self._segment_started(event)
         elif isinstance(event, CountdownTick):
             self._play(Cue.TICK, event.at)
+        elif isinstance(event, Beat):
+            phrases = rep_phrases(event.segment, event.rep_number)
+            self._play(Cue.BEAT, event.at, phrases, event.seconds)
         elif isinstance(event, Halfway):
             length = event.segment.seconds or 0
             self._play(Cue.HALFWAY, event.at, (HALFWAY,), first_tick_after(length) - length / 2)
@@ -161,10 +166,11 @@ class CuePlayer:
             self._announce(event, announcements(step, segment))
         elif segment.kind is SegmentKind.SWITCH_SIDES:
             self._announce(event, phrases)
+        elif segment.kind is SegmentKind.SELF_PACED and self._engine and self._engine.beat_seconds:
+            beat = self._engine.beat_seconds
+            self._play(Cue.SET_START, event.at, rep_phrases(segment, 1), beat)
         else:
-            self._play(
-                start_cue(segment), event.at, phrases, first_tick_after(segment.seconds)
-            )
+            self._play(start_cue(segment), event.at, phrases, first_tick_after(segment.seconds))
 
     def _announce(self, event: SegmentStarted, phrases: tuple[str, ...]) -> None:
         """The cue of a get-ready or a switch of sides and what it says (the exercise, the

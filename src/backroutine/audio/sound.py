@@ -88,6 +88,8 @@ class Cue(str, Enum):
     RELAX = "relax"
     SET_START = "set_start"
     """A self-paced set starts."""
+    BEAT = "beat"
+    """The next rep of a self-paced set paced by a beat."""
     HALFWAY = "halfway"
     SWITCH_SIDES = "switch_sides"
     REST = "rest"

@@ -28,6 +28,7 @@ from backroutine.routine.words import (
     HALFWAY,
     PAUSED_SAID,
     announcements,
+    rep_phrases,
     tips_said,
     transition_phrases,
 )
@@ -250,6 +251,10 @@ def routine_phrases(routine: Routine) -> list[str]:
         else:
             following = segments[index + 1] if index + 1 < len(segments) else None
             said = transition_phrases(segment, following)
+            if segment.kind is SegmentKind.SELF_PACED:  # as counted when paced by a beat
+                said += tuple(
+                    p for n in range(segment.rep_count or 1) for p in rep_phrases(segment, n + 1)
+                )
         phrases.update(dict.fromkeys(said))
     phrases.update(dict.fromkeys([HALFWAY, PAUSED_SAID]))
     phrases.update(dict.fromkeys(tips_said(step) for step in routine.exercises))

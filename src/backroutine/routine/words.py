@@ -201,6 +201,20 @@ def _first_of_last_set(segment: Segment) -> bool:
     return segment.set_count > 1 and segment.set_number == segment.set_count
 
 
+def rep_phrases(segment: Segment, number: int) -> tuple[str, ...]:
+    """What the voice may say as rep `number` of `segment`'s set starts, richest first:
+    "Three", "One of ten" at the start of a set (after "Last set." in the last), "Last one"."""
+    count = segment.rep_count or 1
+    if number == count:
+        return ("Last one",)
+    if number > 1:
+        return (number_said(number).capitalize(),)
+    of = f"One of {number_said(count)}"
+    if _first_of_last_set(segment):
+        return (f"Last set. {of}", of, "One")
+    return (of, "One")
+
+
 def transition_phrases(segment: Segment, following: Segment | None = None) -> tuple[str, ...]:
     """What the voice may say as `segment` starts, richest first (empty: nothing).
 
@@ -212,13 +226,7 @@ def transition_phrases(segment: Segment, following: Segment | None = None) -> tu
     kind = segment.kind
     last_set = "Last set. " if _first_of_last_set(segment) else ""
     if kind is SegmentKind.REP:
-        number, count = segment.rep_number or 1, segment.rep_count or 1
-        if number == count:
-            return ("Last one",)
-        if number == 1:
-            of = f"One of {number_said(count)}"
-            return (f"{last_set}{of}", of, "One") if last_set else (of, "One")
-        return (number_said(number).capitalize(),)
+        return rep_phrases(segment, segment.rep_number or 1)
     if kind in (SegmentKind.HOLD, SegmentKind.ACTIVITY):
         said = kind.label
         return (f"{last_set}{said}", said) if last_set else (said,)

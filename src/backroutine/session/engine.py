@@ -113,6 +113,19 @@ class Halfway:
 
 
 @dataclass(frozen=True)
+class Beat:
+    """Rep `rep_number` of a self-paced set paced by a beat starts (the first starts with
+    the set); the next beat, or the end of the set, comes `seconds` later."""
+
+    at: float
+    index: int
+    segment: Segment
+    rep_number: int
+    rep_count: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class SwitchSides:
     """A switch-sides pause started; `side` is the side coming up."""
 
@@ -204,6 +217,7 @@ Event = (
     | SegmentEnded
     | CountdownTick
     | Halfway
+    | Beat
     | SwitchSides
     | ExerciseDone
     | Paused
@@ -240,7 +254,9 @@ class SessionEngine:
     subscriber, in order. Options: `wait_before_exercise` makes each PREPARE wait for
     `ready()`; `resume_lead_in` gives that many seconds of get-ready (with lead-in
     countdown ticks) after resuming a HOLD, ACTIVITY or REP segment; HOLD, ACTIVITY and
-    REP segments of at least `halfway_min_seconds` get a `Halfway` cue.
+    REP segments of at least `halfway_min_seconds` get a `Halfway` cue. With
+    `self_paced_beat` seconds, a self-paced set is paced hands-free: a `Beat` for each rep,
+    and it ends by itself after its last (`done()` still ends it early).
 
     `index` is the current segment's position in `segments` (`len(segments)` once the
     session is completed); `records` holds one `SegmentRecord` per segment ended, in order.
@@ -254,6 +270,7 @@ class SessionEngine:
         wait_before_exercise: bool = False,
         resume_lead_in: float = 0.0,
         halfway_min_seconds: int = 20,
+        self_paced_beat: float = 0.0,
     ) -> None:
         if not segments:
             raise ValueError("a session needs at least one segment")
@@ -264,6 +281,7 @@ class SessionEngine:
         self._wait_before_exercise = wait_before_exercise
         self._resume_lead_in = max(0.0, resume_lead_in)
         self._halfway_min_seconds = halfway_min_seconds
+        self._beat = max(0.0, self_paced_beat)
         self._listeners: list[Callable[[Event], None]] = []
         self._state: Literal["ready", "active", "finished", "abandoned"] = "ready"
         self._last_now = float("-inf")
@@ -294,6 +312,12 @@ class SessionEngine:
     def clock(self) -> Clock:
         """The clock the engine takes the time from."""
         return self._clock
+
+    @property
+    def beat_seconds(self) -> float:
+        """Seconds per rep of the beat that paces self-paced sets; 0: none, the patient
+        says when a set is done."""
+        return self._beat
 
     @property
     def status(self) -> Status:
@@ -464,9 +488,9 @@ class SessionEngine:
         return self._emit(events)
 
     def done(self) -> list[Event]:
-        """Finish a self-paced set (also while paused)."""
+        """Finish a self-paced set, paced by a beat or not (also while paused)."""
         now, events = self._enter()
-        if self._state == "active" and self._mode == _SELF_PACED:
+        if self._state == "active" and self.current.kind is SegmentKind.SELF_PACED:
             self._end("completed", now, events)
             self._advance(now, events)
         return self._emit(events)
@@ -582,6 +606,8 @@ class SessionEngine:
     def _length(self) -> float:
         segment = self.current
         seconds = float(segment.seconds or 0)
+        if segment.kind is SegmentKind.SELF_PACED:  # timed only when paced by a beat
+            seconds = self._beat * (segment.rep_count or 1)
         seconds = max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
         return seconds + self._added
 
@@ -625,6 +651,9 @@ class SessionEngine:
         def at(cue: float) -> float:
             return self._run_since + cue - self._active_before
 
+        if self.current.kind is SegmentKind.SELF_PACED:  # paced by a beat: no countdown
+            self._beat_cues(start, position, at, events)
+            return
         cues: list[Event] = []
         half = length / 2
         if (
@@ -642,11 +671,26 @@ class SessionEngine:
         events.extend(sorted(cues, key=lambda cue: cue.at))
         self._cues_upto = position
 
+    def _beat_cues(
+        self, start: float, position: float, at: Callable[[float], float], events: list[Event]
+    ) -> None:
+        """The beat of the latest rep due (an earlier one, due during a late update, would
+        count the wrong rep)."""
+        count = self.current.rep_count or 1
+        due = [rep for rep in range(2, count + 1) if start < (rep - 1) * self._beat <= position]
+        if due:
+            rep = max(due)
+            beat = Beat(
+                at((rep - 1) * self._beat), self.index, self.current, rep, count, self._beat
+            )
+            events.append(beat)
+        self._cues_upto = position
+
     # --- moving between segments --------------------------------------------------------
 
     def _mode_for(self, segment: Segment) -> str:
         if segment.kind is SegmentKind.SELF_PACED:
-            return _SELF_PACED
+            return _TIMED if self._beat else _SELF_PACED
         if segment.kind is SegmentKind.PREPARE and self._wait_before_exercise:
             return _WAIT_READY
         return _TIMED
