@@ -88,7 +88,7 @@ def app_peak_rss(voice: str, hold: float, folder: Path, name: str) -> float:
         pane.close()
     # The figure counts only if the session really had the neural voice.
     voice_cache = cache / "backroutine" / "voice"
-    (phrase,) = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))
+    phrase = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))[0]  # its announcement
     spoken = NeuralVoice(*voice_assets(), voice_cache, DEFAULT_RATE).path_for(phrase).exists()
     if spoken != (voice == "neural"):
         raise RuntimeError(f"voice {voice}: the neural voice's phrase written: {spoken}")

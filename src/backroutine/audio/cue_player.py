@@ -160,8 +160,10 @@ class CuePlayer:
     def _segment_started(self, event: SegmentStarted) -> None:
         segment = event.segment
         step = self.routine.steps[segment.step_index]
-        later = self._segments[event.index + 1 :]
-        phrases = transition_phrases(segment, later[0] if later else None)
+        following = event.index + 1
+        phrases = transition_phrases(
+            segment, self._segments[following] if following < len(self._segments) else None
+        )
         if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
             self._announce(event, announcements(step, segment))
         elif segment.kind is SegmentKind.SWITCH_SIDES:
