@@ -23,7 +23,7 @@ from backroutine.base.settings import Settings, changed, describe, load_settings
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.routine.words import announcement
-from backroutine.session.engine import FakeClock, SegmentStarted, SessionEngine
+from backroutine.session.engine import CountdownTick, FakeClock, SegmentStarted, SessionEngine
 
 ROOT = Path(__file__).parents[1]
 
@@ -594,3 +594,23 @@ def test_a_beat_counts_each_rep_of_a_set_at_your_own_pace_aloud():
         "ROUTINE_COMPLETE",
     ]  # fmt: skip
     assert "Two" in routine_phrases(routine)  # synthesised ahead, as every phrase is
+
+
+def test_ready_pressed_during_the_announcement_waits_for_it_before_the_3_2_1():
+    backend = RecordingBackend()
+    routine = parse_routine(PACED, "t.yaml")
+    full = announcement(routine.steps[0], routine.segments()[0])
+    voice = TimedVoice({full: 6.0})
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(routine.segments(), clock, wait_before_exercise=True)
+    cue_player.follow(engine)
+    engine.start()
+    clock.advance(1.0)
+    engine.ready()  # at once: 5.5 s of the announcement are still to come
+    ticks = []
+    while engine.current.kind is SegmentKind.PREPARE:
+        clock.advance(0.25)
+        ticks += [event.at for event in engine.update() if isinstance(event, CountdownTick)]
+    speech_ends = load_cues()[0][Cue.GET_READY].seconds + 6.0
+    assert ticks[0] >= speech_ends + QUIET_BEFORE_TICK

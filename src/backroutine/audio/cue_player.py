@@ -34,6 +34,7 @@ from backroutine.session.engine import (
     ExerciseDone,
     Halfway,
     Paused,
+    Ready,
     Resumed,
     SegmentStarted,
     SessionEngine,
@@ -139,6 +140,12 @@ class CuePlayer:
             self._play(Cue.PAUSE, event.at, (PAUSED_SAID,), math.inf)
         elif isinstance(event, Resumed):
             self._play(Cue.RESUME, event.at)
+        elif isinstance(event, Ready) and self._engine is not None:
+            # The get-ready's countdown runs from now: the announcement may still be going.
+            still_speaking = self._moment + self._moment_ends - event.at
+            if still_speaking > 0:
+                needed = still_speaking + QUIET_BEFORE_TICK + max(COUNTDOWN_SECONDS)
+                self._engine.stretch(event.segment, math.ceil(needed))
         elif isinstance(event, ExerciseDone):
             if event.outcome == "done":
                 self._play(Cue.DONE, event.at)
