@@ -614,3 +614,13 @@ def test_ready_pressed_during_the_announcement_waits_for_it_before_the_3_2_1():
         ticks += [event.at for event in engine.update() if isinstance(event, CountdownTick)]
     speech_ends = load_cues()[0][Cue.GET_READY].seconds + 6.0
     assert ticks[0] >= speech_ends + QUIET_BEFORE_TICK
+
+
+def test_speech_is_trimmed_to_what_is_heard_and_joined_across_rates():
+    silence, voice = bytes(2 * 2205), array("h", [0, 3000, -3000] * 700).tobytes()
+    spoken = Clip(silence + voice + silence * 3)
+    trimmed = spoken.trimmed()
+    assert trimmed.seconds == pytest.approx(len(voice) / 2 / 22050 + 0.02, abs=0.001)
+    assert Clip(silence).trimmed().seconds == 0
+    slower = Clip(array("h", [0, 1000] * 800).tobytes(), 16000).resampled(22050)
+    assert slower.rate == 22050 and slower.seconds == pytest.approx(0.1, abs=0.001)

@@ -41,12 +41,16 @@ class Clip:
         a second at the end), keeping `margin` seconds each side: speech is timed by what
         is heard."""
         samples = array("h", self.pcm)
-        loud = [n for n, sample in enumerate(samples) if abs(sample) > quiet]
-        if not loud:
+        first, end = 0, len(samples)  # scanned from each end: the silence is short
+        while first < end and abs(samples[first]) <= quiet:
+            first += 1
+        while end > first and abs(samples[end - 1]) <= quiet:
+            end -= 1
+        if first == end:
             return Clip(b"", self.rate)
         keep = round(margin * self.rate)
-        first, last = max(0, loud[0] - keep), min(len(samples), loud[-1] + 1 + keep)
-        return Clip(samples[first:last].tobytes(), self.rate)
+        first, end = max(0, first - keep), min(len(samples), end + keep)
+        return Clip(samples[first:end].tobytes(), self.rate)
 
     def resampled(self, rate: int) -> Clip:
         """This sound at `rate` Hz (linear interpolation: plenty for speech), so a voice
