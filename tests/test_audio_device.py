@@ -216,9 +216,10 @@ STEP = 0.02
 """Seconds the fake clock moves between updates: how finely each stream is timed."""
 
 # The player's path: the cue player follows the engine and plays through choose_backend()'s
-# backend. After each update the new capture files are the streams opened at that moment.
+# backend. On the fake clock ("fake"), the capture files new after each update are the
+# streams opened at that moment; in real time ("real"), a thread notes when each appears.
 COACHED = """
-import json, sys
+import json, sys, threading, time
 from pathlib import Path
 from backroutine.audio.backends import choose_backend
 from backroutine.audio.cue_player import CuePlayer
@@ -228,7 +229,7 @@ from backroutine.session.engine import (
     CountdownTick, FakeClock, SegmentStarted, SessionEngine,
 )
 
-capture, cache, step = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+capture, cache, step, mode = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 routine = parse_routine(sys.stdin.buffer.read(), "t.yaml")
 backend = choose_backend()
 engine_found = find_speech_engine()
@@ -236,28 +237,39 @@ voice = Voice(engine_found, cache) if engine_found else None
 cues = CuePlayer(backend, routine, voice=voice, volume=100)
 if voice is not None:
     voice.wait_idle()  # as in any session after the first: the phrases are cached
-clock = FakeClock()
+clock = FakeClock() if mode == "fake" else time.monotonic
 engine = SessionEngine(routine.segments(), clock)
 cues.follow(engine)
 moments = []
 engine.subscribe(lambda event: moments.append(
     {"at": event.at, "kind": event.segment.kind.value} if isinstance(event, SegmentStarted)
     else {"at": event.at, "kind": "tick"} if isinstance(event, CountdownTick) else None))
-streams, seen = [], 0
+streams, seen = [], set()
 
 def note_streams():
-    global seen
-    backend.wait_done()
-    opened = sorted(capture.iterdir(), key=lambda path: (len(path.name), path.name))
-    streams.extend({"at": clock(), "file": path.name} for path in opened[seen:])
-    seen = len(opened)
+    for path in sorted(capture.iterdir(), key=lambda path: (len(path.name), path.name)):
+        if path.name not in seen:
+            seen.add(path.name)
+            streams.append({"at": clock(), "file": path.name})
 
+def watch():
+    while engine.status != "finished":
+        note_streams()
+        time.sleep(0.002)
+
+if mode == "real":
+    threading.Thread(target=watch, daemon=True).start()
 engine.start()
-note_streams()
 while engine.status != "finished":
-    clock.advance(step)
+    if mode == "fake":
+        backend.wait_done()
+        note_streams()
+        clock.advance(step)
+    else:
+        time.sleep(step)
     engine.update()
-    note_streams()
+backend.wait_done()
+note_streams()
 print(json.dumps({"backend": backend.name, "reason": backend.reason, "voice": voice is not None,
                   "moments": [m for m in moments if m], "streams": streams,
                   "last_error": backend.last_error}))
@@ -269,9 +281,10 @@ def cue_at_start(pcm: bytes, cues: dict[Cue, Clip]) -> Cue | None:
     return next((cue for cue, sound in cues.items() if pcm.startswith(sound.pcm)), None)
 
 
-def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_tick(
-    tmp_path,
-):
+def coach(tmp_path: Path, routine: bytes, mode: str) -> tuple[list[dict], list[tuple]]:
+    """Play `routine` as the player would into ALSA's file device, on the fake clock or in
+    real time (`mode`): the session's moments (segment starts and ticks), and each stream
+    heard as (when it opened, the cue it opens with, when its speech starts, when it ends)."""
     capture, home = tmp_path / "capture", tmp_path / "home"
     capture.mkdir()
     home.mkdir()
@@ -280,8 +293,8 @@ def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_
         f'file "{capture}/out.raw"; format "raw"; truncate false }}\n'
     )
     result = subprocess.run(
-        [sys.executable, "-c", COACHED, str(capture), str(tmp_path / "cache"), str(STEP)],
-        input=PACED_REPS,
+        [sys.executable, "-c", COACHED, str(capture), str(tmp_path / "cache"), str(STEP), mode],
+        input=routine,
         capture_output=True,
         env={**os.environ, "HOME": str(home)},
         timeout=120,
@@ -292,18 +305,22 @@ def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_
     require(report["voice"], "espeak-ng is not installed")
     assert report["last_error"] is None
     cues = load_cues()[0]
-    heard = []  # (when, cue it opens with, when its speech starts, when the stream ends)
+    heard = []
     for stream in report["streams"]:
         pcm = (capture / stream["file"]).read_bytes().rstrip(b"\0")  # ALSA pads with silence
         cue = cue_at_start(pcm, cues)
         speech_from = stream["at"] + (cues[cue].seconds if cue else 0.0)
         heard.append((stream["at"], cue, speech_from, stream["at"] + len(pcm) / 2 / 22050))
-    moments = report["moments"]
+    return report["moments"], heard
+
+
+def assert_followable_with_eyes_closed(moments: list[dict], heard: list[tuple]) -> None:
+    """A sound within 150 ms of every hold and relax start, the hold's cue not the relax's,
+    each rep's count spoken, and no speech over a tick or a segment start."""
     starts = {kind: [m["at"] for m in moments if m["kind"] == kind] for kind in ("rep", "relax")}
-    assert len(starts["rep"]) == 4 * 2 * 2 and len(starts["relax"]) == 3 * 2 * 2
 
     def opening(at: float) -> Cue | None:
-        """The cue of the stream that starts within 150 ms of `at` (None: silence)."""
+        """The cue of the stream that starts within 150 ms of `at`."""
         near = [cue for when, cue, _, _ in heard if at <= when <= at + 0.15]
         assert near, f"nothing heard within 150 ms of {at:.2f} s"
         return near[0]
@@ -312,6 +329,7 @@ def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_
     relax_cues = {opening(at) for at in starts["relax"]}
     assert hold_cues == {Cue.HOLD, Cue.LAST_REP}  # the last rep of a set is called
     assert relax_cues == {Cue.RELAX}
+    cues = load_cues()[0]
     assert all(cues[cue].pcm != cues[Cue.RELAX].pcm for cue in hold_cues)
 
     # Speech: the part of a stream after its cue. It never covers a tick or a segment start.
@@ -320,3 +338,23 @@ def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_
     for moment in moments:
         covering = [(b, e) for b, e in spoken if b < moment["at"] < e]
         assert not covering, (moment, covering)
+
+
+def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_tick(
+    tmp_path,
+):
+    moments, heard = coach(tmp_path, PACED_REPS, "fake")
+    kinds = [moment["kind"] for moment in moments]
+    assert kinds.count("rep") == 4 * 2 * 2 and kinds.count("relax") == 3 * 2 * 2
+    assert_followable_with_eyes_closed(moments, heard)
+
+
+@pytest.mark.slow
+def test_in_real_time_too_a_sound_comes_within_150_ms_and_speech_never_covers_a_tick(
+    tmp_path,
+):
+    # One side of one set (40 s): real time, with the machine's own scheduling delays.
+    one_side = PACED_REPS.replace(b"sets: 2", b"sets: 1").replace(b"per_side: true", b"")
+    moments, heard = coach(tmp_path, one_side, "real")
+    assert [moment["kind"] for moment in moments].count("rep") == 4
+    assert_followable_with_eyes_closed(moments, heard)
