@@ -566,8 +566,10 @@ def test_a_stretched_get_ready_ends_later_and_counts_down_from_its_new_end():
     engine, clock = engine_for(SESSION)
     events = engine.start()
     prepare = engine.current
+    planned = engine.remaining_total()
     engine.stretch(prepare, 9.0)  # the announcement needs 9 s: 5 s planned
     assert engine.remaining() == 9.0
+    assert engine.remaining_total() == planned + 4  # the time left counts it too
     events += run(engine, clock, 10)
     ticks = [(t.seconds_left, t.at - 1000) for t in of(CountdownTick, events) if t.index == 0]
     assert ticks == [(3, 6.0), (2, 7.0), (1, 8.0)]

@@ -346,12 +346,13 @@ class SessionEngine:
         return max(0.0, self._length() - self.elapsed())
 
     def remaining_total(self) -> float:
-        """Planned seconds left in the session, self-paced sets estimated from their reps."""
+        """Planned seconds left in the session (stretched get-readies and beat-paced sets
+        as they will run), self-paced sets estimated from their reps."""
         if self._state == "ready":
-            return float(sum(segment.planned_seconds for segment in self.segments))
+            return sum(self._planned(segment) for segment in self.segments)
         if self._state != "active":
             return 0.0
-        later = sum(segment.planned_seconds for segment in self.segments[self.index + 1 :])
+        later = sum(self._planned(segment) for segment in self.segments[self.index + 1 :])
         here = self._length() if self._mode != _SELF_PACED else self.current.planned_seconds
         return later + max(0.0, here - self.elapsed())
 
@@ -604,12 +605,15 @@ class SessionEngine:
         return self._active_before + max(0.0, now - self._run_since)
 
     def _length(self) -> float:
-        segment = self.current
-        seconds = float(segment.seconds or 0)
-        if segment.kind is SegmentKind.SELF_PACED:  # timed only when paced by a beat
+        return self._planned(self.current) + self._added
+
+    def _planned(self, segment: Segment) -> float:
+        """How long `segment` runs: as written, stretched (`stretch`), a self-paced set by
+        its beat, or estimated from its reps without one."""
+        seconds = float(segment.planned_seconds)
+        if segment.kind is SegmentKind.SELF_PACED and self._beat:
             seconds = self._beat * (segment.rep_count or 1)
-        seconds = max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
-        return seconds + self._added
+        return max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
 
     def _stop_clock(self, now: float) -> None:
         self._active_before = self._elapsed(now)
