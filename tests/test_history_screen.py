@@ -7,13 +7,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from textual.app import App
-from textual.widgets import Sparkline
 
 from backroutine.log.export import history_lines
 from backroutine.log.history import histories
 from backroutine.log.store import ExerciseRecord, SessionRecord
 from backroutine.routine.model import Frequency
-from backroutine.tui.screens.history import HistoryScreen
+from backroutine.tui.screens.history import HistoryScreen, PainTrend
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2024, 4, 30)
@@ -78,7 +77,8 @@ async def _test_history_shows_file_text_literally_and_flags_a_run_of_pain():
         assert "Streak: 5 days" in text
         assert "[red]Bird-dog[/]: skipped 5, hurt 0" in text
         assert "▓ 1 done" in text  # the legend names each symbol
-        assert app.screen.query_one("#pain-after", Sparkline).data == [8] * 5
+        # 8/10 five times, on the fixed 0-10 scale: the sixth of eight block heights.
+        assert str(app.screen.query_one("#pain-after", PainTrend).render()) == "▆" * 5
         assert "latest 8/10" in text
         await pilot.press("end")
         await pilot.pause()

@@ -350,6 +350,21 @@ def test_due_command_exits_zero_when_due_and_one_when_not(tmp_path, capsys):
     assert "Morning: done for today" in capsys.readouterr().out
 
 
+def test_due_starts_afresh_from_a_routine_index_that_is_not_a_mapping(
+    tmp_path, capsys, monkeypatch
+):
+    """The cache is only a cache: valid JSON of the wrong shape is read as no cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    index = tmp_path / "cache" / "backroutine" / "routine-index.json"
+    index.parent.mkdir(parents=True)
+    index.write_text("[]", encoding="utf-8")
+    data = tmp_path / "data"
+    write_routine(data / "routines", "morning", "Morning", "daily")
+    assert main(["--data-dir", str(data), "due"]) == 0
+    assert "Morning: due today" in capsys.readouterr().out
+    assert index.read_text(encoding="utf-8").startswith("{")  # rewritten
+
+
 def test_due_quiet_prints_nothing_but_keeps_the_exit_status(tmp_path, capsys):
     data = tmp_path / "data"
     write_routine(data / "routines", "morning", "Morning", "daily")

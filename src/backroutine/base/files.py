@@ -27,7 +27,7 @@ PIPE_WAIT_SECONDS = 10.0
 class FileProblem(OSError):
     """A file cannot be read or written; `str()` says which and why, in a sentence."""
 
-    def __init__(self, code: int, message: str, reason: str | None = None) -> None:
+    def __init__(self, code: int | None, message: str, reason: str | None = None) -> None:
         super().__init__(code, message)
         self.reason = reason or message
         """Why, without naming the file (for messages that name it already)."""

@@ -7,6 +7,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from backroutine.log.store import CompletionLog, SessionRecord
+    from backroutine.routine.model import LoadedRoutine, Problem, Routine
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -16,7 +23,8 @@ def validate(args: argparse.Namespace) -> int:
 
     from backroutine.base.paths import routine_files
     from backroutine.base.text import printable
-    from backroutine.routine.loader import Problem, RoutineFileError, check_routine_file
+    from backroutine.routine.loader import check_routine_file
+    from backroutine.routine.model import Problem, RoutineFileError
 
     failures = 0
     checked = 0
@@ -54,7 +62,7 @@ def validate(args: argparse.Namespace) -> int:
             summary = routine_summary(loaded.routine)
             if warnings:
                 summary += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-            print(f"{printable(path)}: ok ({summary})")
+            print(f"{printable(str(path))}: ok ({summary})")
     if checked > 1 or failures:
         print(
             f"{checked - min(failures, checked)} of {checked} routine files valid",
@@ -63,7 +71,7 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failures else EXIT_OK
 
 
-def routine_summary(routine) -> str:
+def routine_summary(routine: Routine) -> str:
     from backroutine.base.text import human_duration
 
     count = len(routine.exercises)
@@ -71,12 +79,12 @@ def routine_summary(routine) -> str:
     return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
 
 
-def report(problems) -> None:
+def report(problems: Iterable[Problem]) -> None:
     """Print routine file problems on standard error; file names may hold anything."""
     from backroutine.base.text import printable
 
     for problem in problems:
-        print(printable(problem), file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
 
 
 def list_routines(args: argparse.Namespace) -> int:
@@ -110,15 +118,15 @@ def list_routines(args: argparse.Namespace) -> int:
                 f"{routine_summary(routine)}{often}{origin}"
             )
         else:
-            problem = printable(entry.problems[0])
+            problem = printable(str(entry.problems[0]))
             print(f"{names[entry.path]:<{width}}  cannot be used: {problem}{origin}")
     if not entries:
         print("no routines found")
-    print(f"\nyour own routines go in {printable(user_dir)}")
+    print(f"\nyour own routines go in {printable(str(user_dir))}")
     return EXIT_OK
 
 
-def _logged_sessions(args: argparse.Namespace) -> list:
+def _logged_sessions(args: argparse.Namespace) -> list[SessionRecord]:
     """The log's sessions, or none when there is no usable log (listing still works)."""
     from backroutine.base.paths import data_dir, log_path
 
@@ -143,7 +151,7 @@ def import_routine(args: argparse.Namespace) -> int:
     from datetime import date
 
     from backroutine.base.paths import data_dir, user_routines_dir
-    from backroutine.routine.loader import RoutineFileError
+    from backroutine.routine.model import RoutineFileError
     from backroutine.routine.sharing import ImportRefused, install_routine
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
@@ -224,7 +232,7 @@ def print_handout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _current_week(args: argparse.Namespace, loaded) -> int:
+def _current_week(args: argparse.Namespace, loaded: LoadedRoutine) -> int:
     """The patient's week of a routine, from the log; says which on stderr."""
     from datetime import date
 
@@ -249,7 +257,7 @@ class CannotOpenLog(Exception):
     """The completion log exists but cannot be used; the file is kept as it is."""
 
 
-def open_log(args: argparse.Namespace):
+def open_log(args: argparse.Namespace) -> CompletionLog:
     from backroutine.base.paths import data_dir, log_path
     from backroutine.log.store import CompletionLog, LogError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from backroutine.cli import handlers, root
 from backroutine.cli.handlers import EXIT_INVALID, EXIT_OK, EXIT_USAGE
@@ -15,14 +16,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _fill_closed_descriptors()
     saved = sys.stdout
-    sys.stdout = _Output(saved)
+    output = _Output(saved)
+    sys.stdout = output
     try:
-        return _main(argv)
+        return _main(argv, output)
     finally:
         sys.stdout = saved
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, output: _Output) -> int:
     from backroutine.base.files import FileProblem, TargetExists
 
     commands = {
@@ -60,10 +62,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         # `backroutine list | head`: the reader left, nothing more to say.
-        sys.stdout.drop()
+        output.drop()
         return EXIT_OK
     except _OutputFailed as error:
-        sys.stdout.drop()
+        output.drop()
         print(f"backroutine: cannot write to standard output: {error}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -75,11 +77,12 @@ class _OutputFailed(Exception):
 class _Output:
     """Standard output, whose failures `main` reports in a sentence (BrokenPipe aside)."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._guarded("write", text)
+        written: int = self._guarded("write", text)
+        return written
 
     def flush(self) -> None:
         if self._stream is not None:
@@ -88,7 +91,7 @@ class _Output:
     def isatty(self) -> bool:
         return self._stream is not None and self._stream.isatty()
 
-    def _guarded(self, method: str, *args):
+    def _guarded(self, method: str, *args: str) -> Any:
         if self._stream is None:
             raise _OutputFailed("it is closed")
         try:
@@ -102,10 +105,12 @@ class _Output:
         """Send what is still buffered nowhere, so that exiting stays quiet."""
         import os
 
+        if self._stream is None:
+            return
         with contextlib.suppress(OSError, AttributeError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if self._stream is None:
             raise _OutputFailed("it is closed")
         return getattr(self._stream, name)

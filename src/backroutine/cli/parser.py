@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import date
 
 from backroutine import __version__
 
@@ -113,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(text: str):
+def _date(text: str) -> date:
     from datetime import date
 
     try:
@@ -122,7 +126,7 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-01-31") from None
 
 
-def _add_data_dir(parser: argparse.ArgumentParser, default) -> None:
+def _add_data_dir(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -138,7 +142,7 @@ def _beat_seconds(text: str) -> int:
     return int(text)
 
 
-def _add_session_options(parser: argparse.ArgumentParser, default) -> None:
+def _add_session_options(parser: argparse.ArgumentParser, default: bool | str) -> None:
     def flag(name: str, help_text: str) -> None:
         parser.add_argument(name, action="store_true", default=default, help=help_text)
 

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,12 @@ from backroutine.cli.handlers import (
 )
 
 if TYPE_CHECKING:
+    from backroutine.audio.cue_player import CuePlayer
+    from backroutine.log.store import CompletionLog
+    from backroutine.routine.model import LoadedRoutine, Routine
     from backroutine.session.checkin import CheckInResult
+    from backroutine.session.engine import SessionEngine
+    from backroutine.session.recorder import SessionRecorder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +88,7 @@ def _ask_or_skip(question: str) -> str:
 
 
 @contextlib.contextmanager
-def _ending_on_signals(stop):
+def _ending_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP call `stop(signal number)` instead of killing at
     once, so the terminal is given back as it was found (echo, line mode, main screen)."""
     import signal
@@ -179,7 +185,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     return EXIT_OK if status == "finished" else EXIT_INVALID
 
 
-def _wait_until_saved(log) -> None:
+def _wait_until_saved(log: CompletionLog) -> None:
     """Before exiting, save what still waits for a full disk or a lock to clear."""
     import time
 
@@ -196,7 +202,12 @@ def _wait_until_saved(log) -> None:
             time.sleep(1)
 
 
-def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> CheckInResult:
+def _plain_check_in(
+    args: argparse.Namespace,
+    log: CompletionLog,
+    loaded: LoadedRoutine,
+    resuming: SessionRecorder | None,
+) -> CheckInResult:
     """Ask (or, with --no-checkin, skip) the check-in in plain text, and log it."""
     from backroutine.plain.session import check_in
     from backroutine.session.checkin import begin_check_in
@@ -209,10 +220,8 @@ def _plain_check_in(args: argparse.Namespace, log, loaded, resuming) -> CheckInR
     return asked.answered(answers)
 
 
-def _no_keys():
-    from contextlib import nullcontext
-
-    return nullcontext(None)
+def _no_keys() -> contextlib.nullcontext[None]:
+    return contextlib.nullcontext(None)
 
 
 def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
@@ -279,20 +288,20 @@ def _pick_in_plain_mode(args: argparse.Namespace) -> int:
     from backroutine.routine.catalog import find_routines
 
     usable = [
-        entry for entry in find_routines(user_routines_dir(data_dir(args.data_dir))) if entry.loaded
+        (entry.path, entry.loaded.routine)
+        for entry in find_routines(user_routines_dir(data_dir(args.data_dir)))
+        if entry.loaded
     ]
-    for number, entry in enumerate(usable, 1):
-        print(
-            f"{number:>3}. {printable(entry.loaded.routine.title)}: "
-            f"{routine_summary(entry.loaded.routine)}"
-        )
-    number = ask_number(
+    for number, (_, routine) in enumerate(usable, 1):
+        print(f"{number:>3}. {printable(routine.title)}: {routine_summary(routine)}")
+    chosen = ask_number(
         "Which routine? Type its number, or Enter to stop: ", len(usable), _ask, sys.stdout
     )
-    if number is None:
+    if chosen is None:
         return EXIT_OK
     args.no_checkin = False  # the patient is at the keyboard: check in as always
-    return _run_plain(args, usable[number - 1].path)
+    path, _ = usable[chosen - 1]
+    return _run_plain(args, path)
 
 
 class Ring:
@@ -336,7 +345,7 @@ class SoundSetup(threading.Thread):
             settings.voice if speaks else "off", settings.speech_rate, cache_dir() / "voice"
         )
 
-        def cue_player(engine, routine) -> CuePlayer:
+        def cue_player(engine: SessionEngine, routine: Routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
             cues.follow(engine)
             return cues
@@ -346,7 +355,7 @@ class SoundSetup(threading.Thread):
             notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
 
-    def cue_player(self, engine, routine):
+    def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine`."""
         self.join()
         return self.value[0](engine, routine)

@@ -86,7 +86,10 @@ def read_source() -> dict[str, Any]:
     import yaml  # only the compile step reads YAML: the app starts without it
 
     text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    source = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(source, dict):
+        raise FigureDataError("figures.yaml: expected keys and values at the top, such as figures:")
+    return source
 
 
 def compiled() -> str:

@@ -292,7 +292,7 @@ class Prop:
 
     def outline(self) -> list[tuple[Point, Point]]:
         """The prop's drawn lines."""
-        lines = {
+        shapes: dict[str, list[tuple[Point, Point]]] = {
             "mat": [((-110, 1.0), (110, 1.0))],
             # The seat, the front and back legs, and the backrest behind the sitter.
             "chair": [
@@ -303,10 +303,10 @@ class Prop:
             ],
             "counter": [((-20, 92), (20, 92)), ((-20, 92), (-20, 0))],
             "cushion": [((-14, 7), (14, 7)), ((-14, 7), (-14, 0)), ((14, 7), (14, 0))],
-        }[self.kind]
+        }
         return [
             ((self.x + self.facing * ax, ay), (self.x + self.facing * bx, by))
-            for (ax, ay), (bx, by) in lines
+            for (ax, ay), (bx, by) in shapes[self.kind]
         ]
 
     def mirrored(self) -> Prop:

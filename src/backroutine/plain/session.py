@@ -144,10 +144,10 @@ class PlainSession:
 
     def _unattended_waits(self) -> None:
         """With nobody at the keyboard, waits end by themselves."""
-        if self.keys is not None or self.engine.status != "waiting":
+        segment = self.engine.current
+        if self.keys is not None or self.engine.status != "waiting" or segment is None:
             self._waiting_since = None
             return
-        segment = self.engine.current
         if segment.kind is not SegmentKind.SELF_PACED:
             self.engine.ready()
             return
@@ -162,8 +162,9 @@ class PlainSession:
         engine = self.engine
         lead_in = engine.lead_in_remaining()
         remaining = lead_in if lead_in > 0 else engine.remaining()
-        if engine.status == "waiting" and self.keys is None and self._waiting_since is not None:
-            left = engine.current.planned_seconds - (self.clock() - self._waiting_since)
+        waiting_at = engine.current if engine.status == "waiting" else None
+        if waiting_at is not None and self.keys is None and self._waiting_since is not None:
+            left = waiting_at.planned_seconds - (self.clock() - self._waiting_since)
             return max(0.01, left)
         if remaining is None or engine.status == "paused":
             return 1.0
@@ -173,16 +174,15 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        in_self_paced_set = (
-            engine.status == "waiting" and engine.current.kind is SegmentKind.SELF_PACED
-        )
+        waiting_at = engine.current if engine.status == "waiting" else None
+        in_self_paced_set = waiting_at is not None and waiting_at.kind is SegmentKind.SELF_PACED
         if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
             engine.done()
         elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
         elif key in {"\n", "\r"}:
-            if engine.status == "waiting":
-                if engine.current.kind is SegmentKind.SELF_PACED:
+            if waiting_at is not None:
+                if waiting_at.kind is SegmentKind.SELF_PACED:
                     engine.done()
                 else:
                     engine.ready()
@@ -318,8 +318,8 @@ def ask_choice(
     print(question, file=out)
     for number, key in enumerate(keys, 1):
         print(f"  {number}. {choices[key]}", file=out)
-    number = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
-    return None if number is None else keys[number - 1]
+    chosen = ask_number(f"Type 1 to {len(keys)} (Enter to skip): ", len(keys), ask, out)
+    return None if chosen is None else keys[chosen - 1]
 
 
 def ask_number(question: str, count: int, ask: Callable[[str], str], out: TextIO) -> int | None:

@@ -7,13 +7,21 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from backroutine.log.store import CompletionLog
+    from backroutine.reminders.due import DueStatus
+    from backroutine.reminders.timers import LaunchdAgent, NoScheduler, SystemdTimer
 
 EXIT_DUE, EXIT_NOTHING_DUE, EXIT_USAGE = 0, 1, 2
 
-OpenLog = Callable[[argparse.Namespace], object]
+OpenLog = Callable[[argparse.Namespace], "CompletionLog"]
 
 
-def _statuses(args: argparse.Namespace, open_log: OpenLog):
+def _statuses(args: argparse.Namespace, open_log: OpenLog) -> list[DueStatus]:
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.reminders.due import read_due
 
@@ -68,7 +76,7 @@ def _shell(args: argparse.Namespace, open_log: OpenLog) -> int:
     return EXIT_DUE
 
 
-def _timer(args: argparse.Namespace):
+def _timer(args: argparse.Namespace) -> SystemdTimer | LaunchdAgent | NoScheduler:
     from backroutine.reminders.timers import choose_scheduler
 
     return choose_scheduler(_self_command(args))
@@ -127,7 +135,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     entry = load_entry(path)
     if entry.loaded is None:
         for problem in entry.problems:  # file names may hold anything
-            print(printable(problem), file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
     try:
@@ -146,7 +154,7 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     return EXIT_DUE
 
 
-def _local_zone(now: datetime):
+def _local_zone(now: datetime) -> ZoneInfo | None:
     """The local IANA zone (events then follow its daylight saving), or None for floating times."""
     from zoneinfo import ZoneInfo
 

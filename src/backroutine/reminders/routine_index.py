@@ -22,14 +22,21 @@ class RoutineSummary:
     frequency: Frequency | None
 
 
+# One file's line in the cache: its size and time as `key`, its title (None: not valid) and
+# frequency as written.
+_CacheEntry = dict[str, str | None]
+
+
 def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
     """The valid routine files directly in `folder`, loading only those changed since `cache`."""
     try:
         known = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
+    if not isinstance(known, dict):  # a cache someone else wrote: start afresh
+        known = {}
     found: dict[Path, RoutineSummary] = {}
-    fresh: dict[str, dict] = {}
+    fresh: dict[str, _CacheEntry] = {}
     for path in routine_files(folder):
         try:
             status = path.stat()
@@ -40,17 +47,15 @@ def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
         if not (isinstance(entry, dict) and entry.get("key") == key):
             entry = _load(path, key)
         fresh[str(path)] = entry
-        if entry.get("title") is not None:
-            frequency = entry.get("frequency")
-            found[path] = RoutineSummary(
-                entry["title"], parse_frequency(frequency) if frequency else None
-            )
+        title, frequency = entry.get("title"), entry.get("frequency")
+        if title is not None:
+            found[path] = RoutineSummary(title, parse_frequency(frequency) if frequency else None)
     if fresh != known:
         _write(cache, fresh)
     return found
 
 
-def _load(path: Path, key: str) -> dict:
+def _load(path: Path, key: str) -> _CacheEntry:
     from backroutine.routine.catalog import load_entry
 
     entry = load_entry(path)
@@ -64,7 +69,7 @@ def _load(path: Path, key: str) -> dict:
     }
 
 
-def _write(cache: Path, entries: dict) -> None:
+def _write(cache: Path, entries: dict[str, _CacheEntry]) -> None:
     """Replace the cache in one step; a cache that cannot be written only costs time."""
     from backroutine.base.files import write_atomically
 

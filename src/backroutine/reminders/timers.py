@@ -118,7 +118,7 @@ class SystemdTimer:
         state = self._systemctl("is-active", self.timer_path.name).stdout.strip()
         return f"{line}\nsystemd says: {state or 'unknown'}"
 
-    def _systemctl(self, *args: str) -> subprocess.CompletedProcess:
+    def _systemctl(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.systemctl or "systemctl", "--user", *args],
             capture_output=True,

@@ -36,7 +36,8 @@ class CatalogEntry:
 def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:
     """Load one file into a catalog entry, keeping its problems instead of raising."""
     # Imported here: validating loads pydantic, which the app leaves to a helper process.
-    from backroutine.routine.loader import RoutineFileError, load_routine
+    from backroutine.routine.loader import load_routine
+    from backroutine.routine.model import RoutineFileError
 
     try:
         return CatalogEntry(path, bundled, loaded=load_routine(path))

@@ -42,7 +42,8 @@ def parse_frequency(value: Any) -> Frequency:
     if match:
         raw = match["count"]
         count = int(raw) if raw.isdigit() else _WORD_COUNTS[raw]
-        limit = 12 if match["period"] == "day" else 21
+        period: Literal["day", "week"] = "day" if match["period"] == "day" else "week"
+        limit = 12 if period == "day" else 21
         if 1 <= count <= limit:
-            return Frequency(count, match["period"])
+            return Frequency(count, period)
     raise ValueError(f"'{value[:40]}' is not a frequency: write daily, 2 per day or 3 per week")

@@ -129,12 +129,12 @@ def render_markdown(routine: Routine, *, week: int | None = None) -> str:
             lines += [f"*Rest {human_duration(item)}*", ""]
             continue
         lines += [f"### {item.number}. {_md(item.name)}", "", f"**{_md(item.dose)}**", ""]
-        if item.drawing or item.image:
-            # The drawing travels inside the file, so the handout stays one file.
-            src = (
-                item.image
-                or "data:image/svg+xml;base64," + base64.b64encode(item.drawing.encode()).decode()
-            )
+        # The drawing travels inside the file, so the handout stays one file.
+        src = item.image or (
+            item.drawing
+            and "data:image/svg+xml;base64," + base64.b64encode(item.drawing.encode()).decode()
+        )
+        if src:
             lines += [f"![{_md(item.alt)}](<{_md_url(src)}>)", ""]
         lines += [f"- {_md(tip)}" for tip in item.tips]
         if item.tips:

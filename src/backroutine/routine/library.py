@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.reading import MAX_FILE_BYTES, read_yaml, validate_document
+from backroutine.routine.reading import MAX_FILE_BYTES, Places, read_yaml, validate_document
 from backroutine.routine.schema import ExerciseStep, ShortText
 
 BUNDLED_LIBRARY = "exercises.yaml"
@@ -151,7 +151,7 @@ def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any
 
 
 def resolve_exercises(
-    document: dict[str, Any], places, source: str, folder: Path | None
+    document: dict[str, Any], places: Places, source: str, folder: Path | None
 ) -> tuple[list[Problem], set[int]]:
     """Fill in every step that names an `exercise:`, in place.
 

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from backroutine.base.files import FileProblem, read_capped
 from backroutine.routine import model, plausibility
@@ -22,11 +22,6 @@ from backroutine.routine.schema import Routine
 # Where a value stands: (line, column), both counted from 1.
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
-
-try:  # libyaml's parser is fast and, used for events only, never recurses
-    _Parser = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = yaml.SafeLoader
 
 
 def load_routine(path: str | Path) -> LoadedRoutine:
@@ -158,7 +153,7 @@ def _validate(
     return plain, warnings
 
 
-def _about_unresolved_step(item: dict, unresolved: set[int]) -> bool:
+def _about_unresolved_step(item: ErrorDetails, unresolved: set[int]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
     loc = item["loc"]
     return (

@@ -8,16 +8,17 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from backroutine.routine.frequency import Frequency
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Final = 1
 MAX_SECONDS = 60 * 60
 MAX_REPS = 100
 MAX_SETS = 20
@@ -264,7 +265,7 @@ class Segment:
         return (self.rep_count or 1) * SELF_PACED_SECONDS_PER_REP
 
 
-def _expand(routine: Routine):
+def _expand(routine: Routine) -> Iterator[Segment]:
     steps = routine.steps
     for index, step in enumerate(steps):
         if isinstance(step, RestStep):
@@ -290,7 +291,13 @@ def _expand(routine: Routine):
                 yield seg(SegmentKind.REST, rest, set_number=set_number)
 
 
-def _work(step: ExerciseStep, seg, side, set_number: int, relax: int):
+def _work(
+    step: ExerciseStep,
+    seg: partial[Segment],
+    side: Literal["left", "right"] | None,
+    set_number: int,
+    relax: int,
+) -> Iterator[Segment]:
     where = {"side": side, "set_number": set_number}
     if step.reps is None:
         if step.hold is not None:

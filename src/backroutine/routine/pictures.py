@@ -10,10 +10,11 @@ from backroutine.base.text import printable
 from backroutine.figures.load import library as figures
 from backroutine.routine.library import UnsafeLibraryPath, library_file
 from backroutine.routine.model import Problem
+from backroutine.routine.reading import Places
 
 
 def check_pictures(
-    document: dict[str, Any], places, source: str, folder: Path | None
+    document: dict[str, Any], places: Places, source: str, folder: Path | None
 ) -> list[Problem]:
     """Every unknown `figure:` id (with the nearest one) and unusable `image:` path, located."""
     problems: list[Problem] = []

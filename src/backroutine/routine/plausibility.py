@@ -10,13 +10,16 @@ plausibly holds, well inside the hard limits of the format (`backroutine.routine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import ExerciseStep, Problem, Routine
 from backroutine.routine.progression import rules
+
+if TYPE_CHECKING:  # reading loads pydantic, which the app never does
+    from backroutine.routine.reading import KeyPath, Places
 
 MAX_PLAUSIBLE_SESSION = 90 * 60
 """A home routine longer than this is most likely a typing slip."""
@@ -31,7 +34,7 @@ _DURATIONS = ("hold", "duration", "rest", "relax", "switch", "prepare")
 _DECIMAL = re.compile(r"\s*(?P<whole>\d+)\.(?P<fraction>\d+)\s*")
 
 
-def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]:
+def leave_out_empty_values(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
     """Remove each `key:` written with no value, in place, with a warning for each.
 
     An empty value means nothing was written, not "none": the step then takes its value
@@ -58,10 +61,10 @@ def leave_out_empty_values(document: dict, places, source: str) -> list[Problem]
     return warnings
 
 
-def _mappings(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+def _mappings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict[Any, Any]]]:
     if isinstance(value, dict):
         yield path, value
-        items = value.items()
+        items: Iterable[tuple[Any, Any]] = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
@@ -70,7 +73,7 @@ def _mappings(value: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
         yield from _mappings(item, (*path, key))
 
 
-def decimal_durations(document: dict, places, source: str) -> list[Problem]:
+def decimal_durations(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
     """A duration written as a whole decimal, `10.00`: read as seconds, often meant as minutes."""
     warnings = []
     for path, mapping in _mappings(document, ()):
@@ -85,7 +88,7 @@ def decimal_durations(document: dict, places, source: str) -> list[Problem]:
                         source,
                         line,
                         column,
-                        f"{key}: {value.strip()} is read as {whole} seconds: if you mean "
+                        f"{key}: {match[0].strip()} is read as {whole} seconds: if you mean "
                         f"{whole} minutes, write {whole}m; for seconds, write {whole}s",
                     )
                 )
@@ -93,11 +96,11 @@ def decimal_durations(document: dict, places, source: str) -> list[Problem]:
 
 
 def implausible_doses(
-    routine: Routine, places, source: str, *, today: date | None = None
+    routine: Routine, places: Places, source: str, *, today: date | None = None
 ) -> list[Problem]:
     """Warnings about a valid routine's numbers and dates (`today` dates `review_by`)."""
 
-    def warn(path: tuple, message: str, *, key: bool = True) -> None:
+    def warn(path: KeyPath, message: str, *, key: bool = True) -> None:
         warnings.append(Problem(source, *places.nearest(path, key=key), message))
 
     warnings: list[Problem] = []
@@ -150,7 +153,7 @@ def implausible_doses(
     return warnings
 
 
-def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, tuple]]:
+def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[int, KeyPath]]:
     """Each hold a step may reach, as written and as its progression grows it, with its place."""
     if step.hold is None:
         return

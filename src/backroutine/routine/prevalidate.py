@@ -85,9 +85,10 @@ class PreparedCatalog(Catalog):
         if self._helper.returncode != 0:
             return {}
         try:
-            return _PlainUnpickler(io.BytesIO(output)).load()
+            answer = _PlainUnpickler(io.BytesIO(output)).load()
         except _UNREADABLE:
             return {}
+        return answer if isinstance(answer, dict) else {}
 
 
 class _PlainUnpickler(pickle.Unpickler):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backroutine.base.text import human_duration
 from backroutine.routine.model import (
@@ -74,7 +74,8 @@ def routine_for_week(routine: Routine, week: int) -> Routine:
 
 
 def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseStep:
-    changes: dict[str, int | None] = {"progression": None}
+    # Fields named at run time, so replace() cannot check them: the limits below keep them valid.
+    changes: dict[str, Any] = {"progression": None}
     for field, rule in rules(step, routine).items():
         base = getattr(step, field)
         if field == "sets":

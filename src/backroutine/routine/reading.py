@@ -11,10 +11,11 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
@@ -30,6 +31,7 @@ MAX_DEPTH = 32
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
 
+_Parser: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml's parser is fast and, used for events only, never recurses
     _Parser = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -79,20 +81,29 @@ class Places:
         return self.values.get(path, (1, 1))
 
 
+class Mark(Protocol):
+    """Where a YAML event starts, counted from 0: PyYAML's and libyaml's marks both say it."""
+
+    line: int
+    column: int
+
+
 class _Mapping:
-    def __init__(self, path: KeyPath) -> None:
+    def __init__(self, path: KeyPath, mark: Mark | None) -> None:
         self.path = path
+        self.mark = mark
         self.value: dict[str, Any] = {}
         self.pending_key: str | None = None
 
 
 class _Sequence:
-    def __init__(self, path: KeyPath) -> None:
+    def __init__(self, path: KeyPath, mark: Mark | None) -> None:
         self.path = path
+        self.mark = mark
         self.value: list[Any] = []
 
 
-def _position(mark: yaml.Mark | None) -> Position:
+def _position(mark: Mark | None) -> Position:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
@@ -186,10 +197,10 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
     documents = 0
     result: Any = None
 
-    def problem(mark: yaml.Mark | None, message: str) -> RoutineFileError:
+    def problem(mark: Mark | None, message: str) -> RoutineFileError:
         return RoutineFileError([Problem(source, *_position(mark), message)])
 
-    def attach(value: Any, mark: yaml.Mark | None) -> KeyPath | None:
+    def attach(value: Any, mark: Mark | None) -> KeyPath | None:
         """Put a finished value into its parent; return its path, or None if it was a key."""
         nonlocal result
         if not stack:
@@ -203,11 +214,11 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
         elif parent.pending_key is None:
             if not isinstance(value, str):
                 raise problem(mark, f"a key must be a plain word, not {_describe(value)}")
+            key_path = (*parent.path, value)
             if value in parent.value:
-                first = places.keys[(*parent.path, value)][0]
-                raise problem(mark, _given_twice(parent.path, value, first))
+                raise problem(mark, _given_twice(parent.path, value, places.keys[key_path][0]))
             parent.pending_key = value
-            places.keys[(*parent.path, value)] = _position(mark)
+            places.keys[key_path] = _position(mark)
             parent.value[value] = None
             return None
         else:
@@ -229,6 +240,7 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
     try:
         while parser.check_event():
             event = parser.get_event()
+            assert event is not None, "check_event() said an event is waiting"
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise problem(
                     event.start_mark,
@@ -255,14 +267,11 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
                 if stack and isinstance(stack[-1], _Mapping) and stack[-1].pending_key is None:
                     raise problem(event.start_mark, "a key must be a plain word, not a list or map")
                 path = child_path()
-                node = (
-                    _Mapping(path) if isinstance(event, yaml.MappingStartEvent) else _Sequence(path)
-                )
-                node.mark = event.start_mark  # type: ignore[attr-defined]
-                stack.append(node)
+                kind = _Mapping if isinstance(event, yaml.MappingStartEvent) else _Sequence
+                stack.append(kind(path, event.start_mark))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 node = stack.pop()
-                attach(node.value, node.mark)  # type: ignore[attr-defined]
+                attach(node.value, node.mark)
     finally:
         parser.dispose()
     return result, places
@@ -289,7 +298,8 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
     if tag == _FLOAT_TAG:
         # Kept as written: `version: 1.10` is not 1.1, and `hold: 1.30` may mean 1m30s.
         return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    # No marks on the node: a constructor's error is reported at the event's place, below.
+    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
     try:
         return constructor(resolver, node)
     except (ValueError, TypeError, yaml.YAMLError):
@@ -363,12 +373,12 @@ def _describe(value: Any) -> str:
     return f"the value {printable(str(value)[:40])}"
 
 
-_STEP_MODELS = {"exercise": ExerciseStep, "rest": RestStep}
+_STEP_MODELS: dict[str, type[BaseModel]] = {"exercise": ExerciseStep, "rest": RestStep}
 
 
 def locate(
     error: ValidationError, places: Places, source: str, *, with_items: bool = False
-) -> list[tuple[Problem, dict]]:
+) -> list[tuple[Problem, ErrorDetails]]:
     """Each validation error as a located problem, in file order, with pydantic's item."""
     problems = []
     seen = set()
@@ -391,7 +401,7 @@ def locate(
 _RULE_TAGS = {"growth", "schedule"}
 
 
-def _without_tags(loc: tuple) -> KeyPath:
+def _without_tags(loc: KeyPath) -> KeyPath:
     """Drop the union tags pydantic puts in a path: ('steps', 0, 'rest', ...), rule kinds."""
     if loc[:1] == ("steps",) and len(loc) >= 3 and loc[2] in _STEP_MODELS:
         loc = loc[:2] + loc[3:]
@@ -402,7 +412,7 @@ def _without_tags(loc: tuple) -> KeyPath:
     return loc
 
 
-def _model_at(loc: KeyPath, raw_loc: tuple) -> type[BaseModel]:
+def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
     if loc[-1:] == ("progression",):
         return Progression
     if loc[:1] == ("steps",) and len(loc) >= 2:
@@ -477,7 +487,7 @@ def _label(loc: KeyPath) -> str:
     return printable(str(loc[-1])) if loc else ""
 
 
-def _explain(item: dict, loc: KeyPath) -> str:
+def _explain(item: ErrorDetails, loc: KeyPath) -> str:
     kind = item["type"]
     field = str(loc[-1]) if loc else ""
     name = _label(loc)
@@ -554,9 +564,9 @@ def _explain(item: dict, loc: KeyPath) -> str:
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         where = _where(loc) if loc and isinstance(loc[-1], int) else name or "this"
         given = item.get("input")
-        key = re.match(r"([a-z_]+) +(\S.*)", given) if isinstance(given, str) else None
-        if key and key[1] in KEYS:  # `- name Bridge`
-            return f"{where}: put a colon after '{key[1]}': {key[1]}: {printable(key[2][:40])}"
+        slip = re.match(r"([a-z_]+) +(\S.*)", given) if isinstance(given, str) else None
+        if slip and slip[1] in KEYS:  # `- name Bridge`
+            return f"{where}: put a colon after '{slip[1]}': {slip[1]}: {printable(slip[2][:40])}"
         return (
             f"{where}: expected keys and values here (e.g. name: Bridge), "
             f"not {_describe(item.get('input'))}"

@@ -9,9 +9,10 @@ slow to load.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -114,6 +115,8 @@ def _decimal_seconds(whole: str, fraction: str) -> int:
     if not fraction.strip("0"):
         return int(whole)
     text = f"{whole}.{fraction}"
+    minutes: float
+    seconds: float
     if len(fraction) == 2 and int(fraction) < 60:
         minutes, seconds = int(whole), int(fraction)
         meant = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
@@ -167,8 +170,8 @@ _NUMBER_WORDS = {
 _COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?"}
 
 
-def _check_count(limit: int, what: str):
-    def check(value: Any) -> Any:
+def _check_count(limit: int, what: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
         if isinstance(value, str):
             value = _count_from_text(value, what)
         if isinstance(value, (list, dict)):
@@ -231,7 +234,7 @@ def _count_from_text(text: str, what: str) -> int:
     )
 
 
-def _count_text(limit: int, what: str):
+def _count_text(limit: int, what: str) -> Callable[[str], int]:
     """Like `_check_count`, for a number written inside a progression rule."""
     check = _check_count(limit, what)
 
@@ -370,7 +373,7 @@ _WEEKS = re.compile(
 MAX_WEEK = 520  # ten years: a week number beyond this is a typing slip
 
 
-def _growth(parse_amount):
+def _growth(parse_amount: Callable[[str], int]) -> Callable[[Any], Growth]:
     """A validator reading `+5s per week, up to 60s`, `+1 after 2 weeks`, `-5s every 2 weeks...`."""
 
     def parse(value: Any) -> Growth:
@@ -463,7 +466,7 @@ def _no_overlap(schedule: dict[tuple[int, int | None], int]) -> dict[tuple[int, 
 Weeks = Annotated[tuple[int, int | None], BeforeValidator(parse_weeks)]
 
 
-def _rule(value_type: Any, parse_amount, example: str) -> Any:
+def _rule(value_type: Any, parse_amount: Callable[[str], int], example: str) -> Any:
     """A progression rule for one field: a growth text, or a schedule of values by week."""
     return Annotated[
         Annotated[Growth, BeforeValidator(_growth(parse_amount)), Tag("growth")]
@@ -481,9 +484,14 @@ def _rule(value_type: Any, parse_amount, example: str) -> Any:
     ]
 
 
-DurationRule = _rule(Seconds, parse_duration, "+5s per week, up to 60s")
-RepsRule = _rule(Reps, _count_text(MAX_REPS, "reps"), "+2 every 2 weeks, up to 15")
-SetsRule = _rule(Sets, _count_text(MAX_SETS, "sets"), "+1 after 2 weeks")
+if TYPE_CHECKING:  # what a rule holds; pydantic's annotated forms are built by `_rule`
+    DurationRule: TypeAlias = Growth | dict[tuple[int, int | None], int]
+    RepsRule: TypeAlias = DurationRule
+    SetsRule: TypeAlias = DurationRule
+else:
+    DurationRule = _rule(Seconds, parse_duration, "+5s per week, up to 60s")
+    RepsRule = _rule(Reps, _count_text(MAX_REPS, "reps"), "+2 every 2 weeks, up to 15")
+    SetsRule = _rule(Sets, _count_text(MAX_SETS, "sets"), "+1 after 2 weeks")
 
 
 class Progression(_Strict):

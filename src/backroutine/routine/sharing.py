@@ -21,8 +21,16 @@ import yaml
 from backroutine.base.files import FileProblem, read_capped, write_atomically
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry, find_routines, load_entry
-from backroutine.routine.loader import MAX_FILE_BYTES, LoadedRoutine, loaded_from
-from backroutine.routine.model import ExerciseStep, Problem, Routine, RoutineFileError, version_key
+from backroutine.routine.loader import loaded_from
+from backroutine.routine.model import (
+    ExerciseStep,
+    LoadedRoutine,
+    Problem,
+    Routine,
+    RoutineFileError,
+    version_key,
+)
+from backroutine.routine.reading import MAX_FILE_BYTES
 
 SCHEMA_FILE = "routine.schema.json"
 
@@ -161,9 +169,10 @@ def _why_not_replaced(new: Routine, old: Routine | None, target: Path) -> str:
 
 def _copy_library(loaded: LoadedRoutine, user_dir: Path) -> Path | None:
     """Copy the routine's library beside the installed copy; None if there was nothing new."""
-    if loaded.library is None:
+    name = loaded.routine.library
+    if loaded.library is None or name is None:
         return None
-    target = user_dir / loaded.routine.library
+    target = user_dir / name
     data = read_capped(loaded.library, MAX_FILE_BYTES)
     if target.is_file() and target.read_bytes() == data:
         return None

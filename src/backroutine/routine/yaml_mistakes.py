@@ -87,8 +87,8 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
     if "node content" in problem or "flow" in (error.context or ""):
         opened = error.context_mark or mark
         return (
-            opened.line + 1,
-            opened.column + 1,
+            (opened.line if opened else at) + 1,
+            (opened.column if opened else column) + 1,
             "this list or group in brackets [ ] or "
             "{ } is not closed properly: check the brackets and the commas between items",
         )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from backroutine.routine.model import Segment, SegmentKind
 
@@ -244,7 +244,10 @@ class SegmentRecord:
 # --- the engine -------------------------------------------------------------------
 
 # How the current segment's clock behaves, apart from pausing.
-_TIMED, _SELF_PACED, _WAIT_READY = "timed", "self-paced", "wait-ready"
+_Mode = Literal["timed", "self-paced", "wait-ready"]
+_TIMED: Final = "timed"
+_SELF_PACED: Final = "self-paced"
+_WAIT_READY: Final = "wait-ready"
 
 
 class SessionEngine:
@@ -292,7 +295,7 @@ class SessionEngine:
         self._reset_step()
 
     def _reset_segment(self) -> None:
-        self._mode = _TIMED
+        self._mode: _Mode = _TIMED
         self._active_before = 0.0  # active seconds banked before the clock last started
         self._run_since: float | None = None  # when the clock (re)started; None = stopped
         self._added = 0.0
@@ -333,6 +336,11 @@ class SessionEngine:
         """The current segment, or None before the start and after the end."""
         return self.segments[self.index] if self._state == "active" else None
 
+    @property
+    def _segment(self) -> Segment:
+        """The current segment, for the methods that run only while the session is active."""
+        return self.segments[self.index]
+
     def elapsed(self) -> float:
         """Active seconds spent in the current segment (0 when none is current)."""
         return self._elapsed(self._peek_now()) if self._state == "active" else 0.0
@@ -353,7 +361,7 @@ class SessionEngine:
         if self._state != "active":
             return 0.0
         later = sum(self._planned(segment) for segment in self.segments[self.index + 1 :])
-        here = self._length() if self._mode != _SELF_PACED else self.current.planned_seconds
+        here = self._length() if self._mode != _SELF_PACED else self._segment.planned_seconds
         return later + max(0.0, here - self.elapsed())
 
     def lead_in_remaining(self) -> float:
@@ -405,7 +413,7 @@ class SessionEngine:
         self._stop_clock(now)
         self._paused = True
         self._paused_at = now
-        events.append(Paused(now, self.index, self.current))
+        events.append(Paused(now, self.index, self._segment))
         return self._emit(events)
 
     def resume(self) -> list[Event]:
@@ -415,7 +423,7 @@ class SessionEngine:
             return self._emit(events)
         self._paused = False
         lead_in = 0.0
-        if self._mode == _TIMED and self.current.kind in _CUED_KINDS:
+        if self._mode == _TIMED and self._segment.kind in _CUED_KINDS:
             lead_in = self._resume_lead_in
         if lead_in:
             self._lead_in = lead_in
@@ -423,10 +431,10 @@ class SessionEngine:
             self._lead_ticks_upto = float("-inf")
         if self._mode != _WAIT_READY:
             self._run_since = now + lead_in
-        events.append(Resumed(now, self.index, self.current, now - self._paused_at, lead_in))
+        events.append(Resumed(now, self.index, self._segment, now - self._paused_at, lead_in))
         if self._mode != _TIMED:
-            waiting_for = "done" if self._mode == _SELF_PACED else "ready"
-            events.append(Waiting(now, self.index, self.current, waiting_for))
+            waiting_for: Literal["ready", "done"] = "done" if self._mode == _SELF_PACED else "ready"
+            events.append(Waiting(now, self.index, self._segment, waiting_for))
         self._catch_up(now, events)  # the lead-in's first tick is due at once
         return self._emit(events)
 
@@ -470,7 +478,7 @@ class SessionEngine:
         now, events = self._enter()
         if self._state == "active" and self._mode != _SELF_PACED:
             self._added += seconds
-            events.append(TimeAdded(now, self.index, self.current, seconds))
+            events.append(TimeAdded(now, self.index, self._segment, seconds))
         return self._emit(events)
 
     def hurt(self) -> list[Event]:
@@ -485,13 +493,13 @@ class SessionEngine:
             self._paused, self._paused_at = True, now
         self._leave_step("hurt", now, events)
         if self._state == "active" and not was_paused:
-            events.append(Paused(now, self.index, self.current))
+            events.append(Paused(now, self.index, self._segment))
         return self._emit(events)
 
     def done(self) -> list[Event]:
         """Finish a self-paced set, paced by a beat or not (also while paused)."""
         now, events = self._enter()
-        if self._state == "active" and self.current.kind is SegmentKind.SELF_PACED:
+        if self._state == "active" and self._segment.kind is SegmentKind.SELF_PACED:
             self._end("completed", now, events)
             self._advance(now, events)
         return self._emit(events)
@@ -502,7 +510,7 @@ class SessionEngine:
         if self._state == "active" and self._mode == _WAIT_READY and not self._paused:
             self._mode = _TIMED
             self._run_since = now
-            events.append(Ready(now, self.index, self.current))
+            events.append(Ready(now, self.index, self._segment))
         return self._emit(events)
 
     def quit(self) -> list[Event]:
@@ -568,7 +576,7 @@ class SessionEngine:
             raise ValueError("the snapshot's segment is outside the routine")
         engine._step_active = float(snapshot["step_active"])
         engine._step_worked = bool(snapshot["step_worked"])
-        engine._mode = engine._mode_for(engine.current)
+        engine._mode = engine._mode_for(engine._segment)
         if snapshot["waiting_for_ready"] and engine._mode == _WAIT_READY:
             elapsed = 0.0
         else:
@@ -605,7 +613,7 @@ class SessionEngine:
         return self._active_before + max(0.0, now - self._run_since)
 
     def _length(self) -> float:
-        return self._planned(self.current) + self._added
+        return self._planned(self._segment) + self._added
 
     def _planned(self, segment: Segment) -> float:
         """How long `segment` runs: as written, stretched (`stretch`), a self-paced set by
@@ -625,6 +633,7 @@ class SessionEngine:
         cues still meaningful at now."""
         while self._state == "active" and not self._paused and self._mode == _TIMED:
             self._lead_in_cues(now, events)
+            assert self._run_since is not None, "a timed segment's clock runs unless paused"
             deadline = self._run_since + self._length() - self._active_before
             if deadline > now:
                 self._segment_cues(now, events)
@@ -643,7 +652,7 @@ class SessionEngine:
         due = [k for k in due if end - k > self._lead_ticks_upto]
         if due:
             k = min(due)
-            events.append(CountdownTick(end - k, self.index, self.current, k, lead_in=True))
+            events.append(CountdownTick(end - k, self.index, self._segment, k, lead_in=True))
         self._lead_ticks_upto = now
 
     def _segment_cues(self, now: float, events: list[Event]) -> None:
@@ -652,26 +661,29 @@ class SessionEngine:
         if position <= start:
             return
 
-        def at(cue: float) -> float:
-            return self._run_since + cue - self._active_before
+        run_since = self._run_since
+        assert run_since is not None, "cues are due only while the clock runs"
 
-        if self.current.kind is SegmentKind.SELF_PACED:  # paced by a beat: no countdown
+        def at(cue: float) -> float:
+            return run_since + cue - self._active_before
+
+        if self._segment.kind is SegmentKind.SELF_PACED:  # paced by a beat: no countdown
             self._beat_cues(start, position, at, events)
             return
         cues: list[Event] = []
         half = length / 2
         if (
             not self._halfway_done
-            and self.current.kind in _CUED_KINDS
+            and self._segment.kind in _CUED_KINDS
             and length >= self._halfway_min_seconds
             and start < half <= position
         ):
             self._halfway_done = True
-            cues.append(Halfway(at(half), self.index, self.current))
+            cues.append(Halfway(at(half), self.index, self._segment))
         due = [k for k in COUNTDOWN_SECONDS if length - k > 0 and start < length - k <= position]
         if due:
             k = min(due)
-            cues.append(CountdownTick(at(length - k), self.index, self.current, k))
+            cues.append(CountdownTick(at(length - k), self.index, self._segment, k))
         events.extend(sorted(cues, key=lambda cue: cue.at))
         self._cues_upto = position
 
@@ -680,19 +692,19 @@ class SessionEngine:
     ) -> None:
         """The beat of the latest rep due (an earlier one, due during a late update, would
         count the wrong rep)."""
-        count = self.current.rep_count or 1
+        count = self._segment.rep_count or 1
         due = [rep for rep in range(2, count + 1) if start < (rep - 1) * self._beat <= position]
         if due:
             rep = max(due)
             beat = Beat(
-                at((rep - 1) * self._beat), self.index, self.current, rep, count, self._beat
+                at((rep - 1) * self._beat), self.index, self._segment, rep, count, self._beat
             )
             events.append(beat)
         self._cues_upto = position
 
     # --- moving between segments --------------------------------------------------------
 
-    def _mode_for(self, segment: Segment) -> str:
+    def _mode_for(self, segment: Segment) -> _Mode:
         if segment.kind is SegmentKind.SELF_PACED:
             return _TIMED if self._beat else _SELF_PACED
         if segment.kind is SegmentKind.PREPARE and self._wait_before_exercise:
@@ -710,13 +722,13 @@ class SessionEngine:
         if segment.kind is SegmentKind.SWITCH_SIDES:
             events.append(SwitchSides(at, index, segment, segment.side))
         if self._mode != _TIMED and not self._paused:
-            waiting_for = "done" if self._mode == _SELF_PACED else "ready"
+            waiting_for: Literal["ready", "done"] = "done" if self._mode == _SELF_PACED else "ready"
             events.append(Waiting(at, index, segment, waiting_for))
 
     def _end(self, outcome: Outcome, at: float, events: list[Event]) -> None:
         active = self._elapsed(at)
         self._stop_clock(at)
-        segment = self.current
+        segment = self._segment
         self.records.append(SegmentRecord(self.index, outcome, active, self._added))
         events.append(SegmentEnded(at, self.index, segment, outcome, active, self._added))
         self._step_active += active

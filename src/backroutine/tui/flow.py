@@ -294,6 +294,8 @@ class AppFlow:
             recorder.check_out(debrief.pain_after, debrief.note or None)
 
         def finished(outcome: SessionOutcome | None) -> None:
+            assert outcome is not None, "the player always ends with its outcome"
+
             def debriefed(debrief: Debrief | None) -> None:
                 self._release_log()  # kept as it was typed, by `keep`
                 if not back_to_picker:
@@ -314,7 +316,11 @@ class AppFlow:
 
         self.app.push_screen(
             PlayerScreen(
-                routine, engine, audio=audio, audio_note=sound and sound.note, earlier=earlier
+                routine,
+                engine,
+                audio=audio,
+                audio_note=sound.note if sound else None,
+                earlier=earlier,
             ),
             finished,
         )

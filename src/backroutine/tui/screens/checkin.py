@@ -7,7 +7,7 @@ each question (Ctrl+S then shows the next ones instead of starting).
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -79,7 +79,7 @@ class PainScale(Widget, can_focus=True):
     def action_change(self, step: int) -> None:
         self.value = 0 if self.value is None else max(0, min(10, self.value + step))
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
             self.value = int(event.character)
             event.stop()

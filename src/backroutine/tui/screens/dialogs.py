@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 from backroutine.routine.safety import STOP_AND_CONTACT
 from backroutine.tui.widgets.basics import literal
@@ -33,7 +34,7 @@ class Question(ModalScreen[bool | None]):
         no: str,
         *,
         warning: str | None = None,
-        yes_variant: str = "error",
+        yes_variant: ButtonVariant = "error",
         safe_yes: bool = False,
         escape: bool | None = False,
     ) -> None:
@@ -117,7 +118,8 @@ class HurtQuestion(ModalScreen[AfterHurt]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        choice: AfterHurt = {"end": "end", "pause": "pause"}.get(event.button.id, "carry_on")
+        choices: dict[str | None, AfterHurt] = {"end": "end", "pause": "pause"}
+        choice = choices.get(event.button.id, "carry_on")
         self.dismiss(choice)
 
     def action_choose(self, choice: AfterHurt) -> None:

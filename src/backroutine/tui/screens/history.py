@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
@@ -33,8 +34,11 @@ class PainTrend(Sparkline):
     """Pain scores (None: not given) drawn on the fixed 0-10 scale `backroutine history`
     uses. Textual's own sparkline scales to its data, so 2/10 and 7/10 both drew full."""
 
+    scores = reactive[Sequence[int | None]](())
+    """Whole scores, not the floats `Sparkline.data` holds: a missing one is a gap."""
+
     def render(self) -> Content:
-        return Content(spark(self.data or []))
+        return Content(spark(self.scores))
 
 
 class HistoryScreen(Screen[None]):
@@ -116,7 +120,7 @@ class HistoryScreen(Screen[None]):
         for when in ("before", "after"):
             scores = [getattr(point, when) for point in history.pain]
             given = [score for score in scores if score is not None]
-            self.query_one(f"#pain-{when}", PainTrend).data = scores
+            self.query_one(f"#pain-{when}", PainTrend).scores = scores
             latest = f"latest {given[-1]}/10" if given else "no scores yet"
             self.query_one(f"#pain-{when}-latest", Label).update(latest)
         flags = self.query_one("#flags", Static)

@@ -26,7 +26,7 @@ class RoutinePickerScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("h", "history", "History"),
+        Binding("h", "app.history", "History"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -130,9 +130,6 @@ class RoutinePickerScreen(Screen[None]):
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
         self.query_one(OptionList).focus()
-
-    def action_history(self) -> None:
-        self.app.action_history()
 
 
 def _searchable(entry: CatalogEntry) -> str:

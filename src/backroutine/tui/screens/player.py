@@ -202,7 +202,7 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     # -- drawing -----------------------------------------------------------------
 
-    def _set(self, widget_id: str, value: object) -> None:
+    def _set(self, widget_id: str, value: str | float | Content) -> None:
         """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
         if self._shown.get(widget_id) == value:
             return
@@ -210,10 +210,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, Digits):
             widget.update(str(value))
-        elif isinstance(widget, ProgressBar):
-            widget.progress = float(value)
-        else:
+        elif isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
+            widget.progress = value
+        elif isinstance(widget, Static) and isinstance(value, (str, Content)):
             widget.update(value)
+        else:
+            raise TypeError(f"#{widget_id} cannot show {value!r}")
 
     def _render_state(self) -> None:
         engine = self.engine
@@ -233,8 +235,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             kind_widget.set_class(other is kind, f"-{other.value}")
         kind_widget.set_class(engine.status == "paused", "-paused")
         self._set("kind", f" {word} ")
-        number, total = self.exercise_numbers.get(segment.step_index, (0, 0))
-        self._set("position", f"Exercise {number} of {total}" if number else "Rest")
+        number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
+        self._set("position", f"Exercise {number} of {exercise_count}" if number else "Rest")
         self._set(
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
@@ -258,7 +260,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._set("tips", "Breathe easily and let your back settle.")
             self._set("caution", "")
-        self._set("next", Content("Next: ") + self._next_up())
+        self._set("next", Content("Next: ") + self._next_up(segment))
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
@@ -295,9 +297,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             SegmentKind.REST: "Rest",
         }.get(segment.kind, "")
 
-    def _next_up(self) -> Content:
+    def _next_up(self, current: Segment) -> Content:
         """The next set, side or exercise to come (not the next rep of this one)."""
-        current = self.engine.current
         for later in self.engine.segments[self.engine.index + 1 :]:
             if not later.kind.is_work:
                 continue
@@ -370,9 +371,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._render_state()
 
     def action_hurt(self) -> None:
-        if self.engine.status in {"finished", "abandoned"}:
+        segment = self.engine.current
+        if segment is None:  # before the start, or finished or abandoned
             return
-        step = self.routine.steps[self.engine.current.step_index]
+        step = self.routine.steps[segment.step_index]
         self.outcome.hurt = True
         self._control(self.engine.hurt())
         if self.engine.status == "finished":

@@ -29,7 +29,9 @@ class YesBox(Checkbox):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.styles.text_wrap == "nowrap":
             return 1
-        return max(1, self.render().get_height(self.styles, width))
+        # As Textual's own Widget.get_content_height does: the styles answer every rule the
+        # height reads, though they are not the RulesMap the signature names.
+        return max(1, self.render().get_height(self.styles, width))  # type: ignore[arg-type]
 
     @property
     def _button(self) -> Content:
