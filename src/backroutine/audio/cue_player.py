@@ -4,8 +4,11 @@ Every transition has its own cue, so tones alone tell a hold from a relax from a
 voice (when there is one) follows the cue with a word or two, and only when the words end
 before the next countdown tick or segment start: of the ways a moment can be said
 (`words.transition_phrases`, richest first) it takes the first that fits in the time
-left, and says nothing rather than talk over a tick. An exercise's announcement is the
-exception: when the cue player `follow`s the engine, it stretches the get-ready to fit.
+left, and says nothing rather than talk over a tick. An exercise's announcement and the
+side called at a switch are never cut: when the cue player `follow`s the engine, it
+stretches the get-ready or the switch to fit them (also when the patient says ready, with
+`--wait`, while the announcement is still going). Speech is timed by its synthesised
+length (`Clip.seconds`, trimmed of silence), a cue and its words played as one stream.
 """
 
 from __future__ import annotations
