@@ -450,6 +450,11 @@ DOCUMENTED_MISTAKES = [
     ),
     (one_step("name: A\n    hold: 5s\n    tips: Keep straight\n"), "write a list"),
     (one_step("name: A\n    hold: 5s\n", head=""), "needs title"),
+    (one_step("name: A\n    reps: 12-8\n"), "goes down"),
+    (one_step("name: A\n    reps: [6, 4, 0]\n    hold: 10s\n"), "set 3 of 3"),
+    (one_step("name: A\n    reps: 10\n    tempo: 3-1\n"), "gives two numbers: write three"),
+    (one_step("name: A\n    reps: 10\n    side: lefty\n"), "did you mean left?"),
+    (one_step("name: A\n    hold: 5s\n    sides: alternate\n"), "changes side each rep"),
 ]
 
 

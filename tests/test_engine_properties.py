@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backroutine.routine.model import SegmentKind
+from backroutine.routine.model import ExerciseStep, SegmentKind
 from backroutine.routine.schema import Routine
 from backroutine.session.engine import (
     CountdownTick,
@@ -25,30 +25,65 @@ from backroutine.session.engine import (
 seconds = st.integers(1, 12)
 
 
+TIMINGS = ["hold", "duration", "paced reps", "self-paced reps"]
+FORMAT_2_TIMINGS = ["pyramid", "breaths", "tempo", "reps range", "hold range"]
+
+
 @st.composite
 def exercises(draw) -> dict:
     step: dict = {"name": draw(st.sampled_from(["Plank", "Bird-dog", "Walk", "Bridge"]))}
-    timing = draw(st.sampled_from(["hold", "duration", "paced reps", "self-paced reps"]))
+    timing = draw(st.sampled_from(TIMINGS + FORMAT_2_TIMINGS))
     if timing == "hold":
         step["hold"] = draw(st.integers(1, 40))
     elif timing == "duration":
         step["duration"] = draw(st.integers(1, 40))
+    elif timing == "breaths":
+        step["hold"] = f"{draw(st.integers(1, 4))} breaths"
+    elif timing == "hold range":
+        low = draw(seconds)
+        step["hold"] = f"{low}-{low + draw(seconds)}s"
+    elif timing == "pyramid":
+        step["reps"] = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+        step["hold"] = draw(seconds)
     else:
         step["reps"] = draw(st.integers(1, 3))
+        if timing == "reps range":
+            step["reps"] = f"{step['reps']}-{step['reps'] + draw(st.integers(1, 3))}"
+            if draw(st.booleans()):
+                step["hold"] = draw(seconds)
+        if timing == "tempo":
+            step["tempo"] = "-".join(str(draw(st.integers(low, 3))) for low in (1, 0, 1))
         if timing == "paced reps":
             step["hold"] = draw(seconds)
-            if draw(st.booleans()):
-                step["relax"] = draw(seconds)
+        if ("hold" in step or "tempo" in step) and draw(st.booleans()):
+            step["relax"] = draw(seconds)
     for key in ("sets", "rest", "prepare", "switch"):
-        if draw(st.booleans()):
+        if draw(st.booleans()) and not (key == "sets" and timing == "pyramid"):
             step[key] = draw(st.integers(1, 3) if key == "sets" else seconds)
-    step["per_side"] = draw(st.booleans())
+    sides = ["per_side", "one side", None] + (["alternate"] if "reps" in step else [])
+    match draw(st.sampled_from(sides)):
+        case "per_side":
+            step["per_side"] = True
+        case "alternate":
+            step["sides"] = "alternate"
+        case "one side":
+            step["side"] = draw(st.sampled_from(["left", "right", "affected"]))
     return step
 
 
-routines = st.lists(
-    st.one_of(exercises(), st.builds(lambda s: {"rest": s}, seconds)), min_size=1, max_size=4
-).map(lambda steps: Routine.model_validate({"title": "Random", "steps": steps}).to_model())
+rests = st.builds(lambda s: {"rest": s}, seconds)
+blocks = st.builds(
+    lambda steps, rounds, rest: {
+        "block": {"name": "Circuit", "rounds": rounds, "steps": steps}
+        | ({"rest_between_rounds": rest} if rest else {})
+    },
+    st.lists(st.one_of(exercises(), rests), min_size=1, max_size=3),
+    st.integers(1, 3),
+    st.one_of(st.none(), seconds),
+)
+routines = st.lists(st.one_of(exercises(), rests, blocks), min_size=1, max_size=4).map(
+    lambda steps: Routine.model_validate({"title": "Random", "steps": steps}).to_model()
+)
 
 # Clock moves in quarter seconds so that sums of times are exact in binary floating point.
 advances = st.integers(-8, 60).map(lambda quarters: ("advance", quarters / 4))
@@ -197,3 +232,46 @@ def test_random_sessions_keep_time_and_tell_a_coherent_story(
             isinstance(e, changed) and tick.at <= e.at <= end.at for e in events
         ):
             assert abs(end.at - tick.at - tick.seconds_left) < 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(routine=routines)
+def test_segments_play_each_step_as_written(routine):
+    """Blocks, pyramids, tempo, breaths and alternating sides expand as prescribed."""
+    segments = routine.segments()
+    for index, step in enumerate(routine.steps):
+        own = [s for s in segments if s.step_index == index]
+        block = routine.block_of(index)
+        rounds = block.rounds if block else 1
+        # The rest between rounds belongs to the block's last step.
+        closes_rounds = block and index == block.step_indexes[-1] and block.rest_between_rounds
+        between = rounds - 1 if closes_rounds else 0
+        if not isinstance(step, ExerciseStep):
+            assert [s.kind for s in own] == [SegmentKind.REST] * (rounds + between)
+            continue
+        # One get-ready a round: the step is played once in each round of its block.
+        prepares = [s for s in own if s.kind is SegmentKind.PREPARE]
+        assert [s.round_number for s in prepares] == list(range(1, rounds + 1))
+        sets = routine.timing(step).sets
+        sides = 2 if step.per_side else 1
+        reps = [s for s in own if s.kind is SegmentKind.REP and s.ends_rep]
+        if step.kind == "reps":
+            per_set = [step.reps_in_set(n) or 0 for n in range(1, sets + 1)]
+            movements = 2 if step.alternate else sides
+            assert len(reps) == rounds * movements * sum(per_set)
+            assert {(s.set_number, s.rep_count) for s in reps} == set(enumerate(per_set, 1))
+        if step.tempo is not None:
+            phases = [s.seconds for s in own if s.kind is SegmentKind.REP][: len(step.tempo.phases)]
+            assert phases == [seconds for _, seconds in step.tempo.phases]
+        if step.alternate:
+            assert [s.side for s in reps[:4]] == ["left", "right", "left", "right"][: len(reps)]
+        if step.breaths is not None:
+            held = [s for s in own if s.kind in (SegmentKind.HOLD, SegmentKind.REP)]
+            assert {(s.seconds, s.breaths) for s in held} == {(step.breaths * 5, step.breaths)}
+        if step.reps_range is not None:
+            assert step.reps == step.reps_range[0]  # no target: the lower end
+        if step.side is not None:
+            assert {s.side for s in own if s.kind.is_work} == {step.side}
+        if between:
+            rests = [s for s in own if s.kind is SegmentKind.REST and s.name == "Rest"]
+            assert len(rests) >= between

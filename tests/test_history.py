@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backroutine.base.clock import today
 from backroutine.log.export import history_lines, pain_lines
 from backroutine.log.history import (
     Adherence,
@@ -21,7 +22,6 @@ from backroutine.log.history import (
     pain_points,
     read_history,
     streak,
-    today_in,
     troubles,
 )
 from backroutine.log.store import CompletionLog, ExerciseRecord, SessionRecord
@@ -190,8 +190,8 @@ def test_a_session_counts_on_the_day_the_patient_lived_even_when_travelling():
 
 def test_today_is_taken_in_the_given_zone():
     now = datetime(2024, 3, 31, 23, 30, tzinfo=timezone.utc)
-    assert today_in(LONDON, now) == date(2024, 4, 1)  # 00:30 BST
-    assert today_in(NEW_YORK, now) == date(2024, 3, 31)  # 19:30 EDT
+    assert today(LONDON, now) == date(2024, 4, 1)  # 00:30 BST
+    assert today(NEW_YORK, now) == date(2024, 3, 31)  # 19:30 EDT
 
 
 # --- heatmap -------------------------------------------------------------------------

@@ -121,8 +121,8 @@ CATALOGUE = {
     "hold-progression-too-long": [
         "6:7: warning: step 1: a hold of 10 min is over 3 minutes: check it is not meant in seconds",
     ],
-    "hold-range": [
-        "4:11: hold: '20-30s' is a range: write one duration, e.g. the lower one; a progression can raise it week by week",
+    "hold-range-target": [
+        "3:5: step 1: target: 40s is outside hold: 20-30s: give a target within the range",
     ],
     "hold-seconds-dot": [
         "4:11: hold: 0.45 is not a duration: for 45 s write 45s",
@@ -205,14 +205,21 @@ CATALOGUE = {
     "repetitions": [
         "4:5: unknown key 'repetitions' in step 1: did you mean 'reps'?",
     ],
-    "reps-as-list": [
-        "4:11: reps: write one number here, e.g. reps: 3",
+    "reps-per-set-zero": [
+        "4:11: reps: set 3 of 3: reps must be at least 1",
     ],
     "reps-per-side": [
         "4:11: reps: write the reps of one side, reps: 8, and add per_side: true on its own line",
     ],
-    "reps-range": [
-        "4:11: reps: '8-12' is a range: write one number, e.g. the lower one; a progression can raise it week by week",
+    "block-misspelt-key": [
+        "8:21: unknown exercise 'bird-dgo': did you mean 'bird-dog'?",
+        "11:11: unknown key 'hodl' in step 2 of the block in step 1: did you mean 'hold'?",
+    ],
+    "range-outgrown": [
+        "5:5: warning: step 1: the progression goes up to 15, past the top of reps: 8-12: the target stops at 12; raise the range or lower the progression's limit",
+    ],
+    "reps-range-down": [
+        "4:11: reps: '12-8' goes down: write the lower number first, reps: 8-12",
     ],
     "reps-times-sets-spaced": [
         "4:11: reps: '3 x 10' gives two numbers: write reps: 10 and, on its own line, sets: 3",
@@ -277,6 +284,15 @@ CATALOGUE = {
     ],
     "utf-16": [
         "1:1: the file is saved as UTF-16 (Notepad calls it Unicode): save it with UTF-8 encoding",
+    ],
+    "side-lefty": [
+        "5:11: side: 'lefty' is not a side: did you mean left? write left, right or affected",
+    ],
+    "tempo-two-numbers": [
+        "5:12: tempo: '3-1' gives two numbers: write three numbers, the seconds lowering, holding and lifting, e.g. tempo: 3-1-1",
+    ],
+    "alternate-without-reps": [
+        "3:5: step 1: sides: alternate changes side each rep: give reps, or write sides: both for one side, then the other",
     ],
     "version-one-ten": [],
     "version-text": [

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backroutine.base.clock import zone_name
 from backroutine.log.store import CompletionLog
 from backroutine.routine.loader import load_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.session.engine import FakeClock, SessionEngine
-from backroutine.session.recorder import CannotResume, SessionRecorder, zone_name
+from backroutine.session.recorder import CannotResume, SessionRecorder
 
 ROUTINE = """\
 title: Short test routine

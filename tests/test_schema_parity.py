@@ -38,6 +38,8 @@ BEYOND_A_SCHEMA = {
     "frequency-bad": "the words of a frequency",
     "bad-frequency": "the words of a frequency",
     "title-yes": "yes is text to an editor's YAML 1.2, yes/no to backroutine's YAML 1.1",
+    "reps-range-down": "a range that goes down, 12-8, is seen only once its numbers are read",
+    "hold-range-target": "a target outside its range is seen only once the numbers are read",
 }
 
 
@@ -136,6 +138,23 @@ def test_the_template_and_the_documented_examples_pass_the_schema(validator):
         ("{reps: 10}", False),
         ("{exercise: bird-dgo}", False),
         ("{rest: 60s, hold: 5s}", False),
+        # Format 2
+        ("{name: Bridge, reps: 8-12, target: 10}", True),
+        ("{name: Plank, hold: 5-10s}", True),
+        ("{name: Curl-up, reps: [6, 4, 2], hold: 10s}", True),
+        ("{name: Curl-up, reps: [6, 4, 0], hold: 10s}", False),
+        ("{name: Breathing, hold: 5 breaths}", True),
+        ("{name: Bird-dog, reps: 6, hold: 10s, sides: alternate}", True),
+        ("{name: Bird-dog, hold: 10s, sides: alternate}", False),
+        ("{name: Step-up, reps: 10, side: affected}", True),
+        ("{name: Step-up, reps: 10, side: lefty}", False),
+        ("{name: Step-up, reps: 10, side: left, sides: both}", False),
+        ("{name: Squat, reps: 10, tempo: 3-1-1}", True),
+        ("{name: Squat, reps: 10, tempo: 3-1}", False),
+        ("{name: Squat, hold: 5s, tempo: 3-1-1}", False),
+        ("{name: Walk, duration: 10m, effort: talk test, load: none, equipment: [shoes]}", True),
+        ("{block: {name: Big 3, rounds: 3, rest_between_rounds: 30, steps: [{rest: 5}]}}", True),
+        ("{block: {name: Big 3, steps: [{rest: 5}]}}", False),
     ],
 )
 def test_steps_in_the_schema(step: str, accepted: bool, validator):
@@ -153,6 +172,11 @@ def test_steps_in_the_schema(step: str, accepted: bool, validator):
         ("library: /etc/mine.yaml", False),
         ("library: libs/../../mine.yaml", False),
         ("review_by: 2030-01-31", True),
+        ("backroutine: 2", True),
+        ("backroutine: 3", False),
+        ("affected_side: left", True),
+        ("affected_side: both", False),
+        ("equipment: [mat, chair]", True),
     ],
 )
 def test_routine_keys_in_the_schema(top: str, accepted: bool, validator):

@@ -18,6 +18,7 @@ from backroutine.routine.words import (
     number_said,
     segment_detail,
     segment_line,
+    starts_rep,
     tips_said,
     transition_phrases,
     where_stopped,
@@ -122,3 +123,32 @@ def test_the_tips_are_read_with_the_caution():
     assert tips_said(step) == "Squeeze your glutes. Breathe out. Caution: Stop if it hurts."
     (bare,) = parse_routine(b"title: T\nsteps:\n  - name: Bridge\n    hold: 5s\n").steps
     assert tips_said(bare) == NO_TIPS
+
+
+def test_a_tempo_counts_each_rep_at_its_first_phase_and_names_every_phase():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - name: Squat\n    reps: 2\n    tempo: 3-1-1\n"
+    )
+    segments = routine.segments()
+    said = [
+        transition_phrases(s, first_phase=starts_rep(s, p))
+        for p, s in zip([None, *segments], segments, strict=False)
+        if s.kind is SegmentKind.REP
+    ]
+    assert said[:3] == [("One of two. Lower", "One. Lower", "Lower"), ("Hold",), ("Lift",)]
+    assert said[3] == ("Last one. Lower", "Lower")
+
+
+def test_alternating_reps_say_their_side():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - name: Lunge\n    reps: 4\n    hold: 2s\n"
+        b"    sides: alternate\n"
+    )
+    reps = [s for s in routine.segments() if s.kind is SegmentKind.REP]
+    # Counted for each side: left 1, right 1, left 2, ...
+    assert transition_phrases(reps[1]) == (
+        "One of four, right side",
+        "One, right side",
+        "Right side",
+    )
+    assert transition_phrases(reps[2]) == ("Two, left side", "Left side")

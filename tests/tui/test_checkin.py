@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
+from backroutine.base.clock import local_now
 from backroutine.log.store import CompletionLog
 from backroutine.routine.safety import QUESTIONS, Tier, tier_advice
-from backroutine.session.recorder import local_now
 from backroutine.tui.screens.checkin import SETTLE_SECONDS, CheckInScreen
 from backroutine.tui.screens.dialogs import Question
 from backroutine.tui.screens.picker import RoutinePickerScreen

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from plain_runs import start_plain
 
+from backroutine.base.clock import local_now, zone_name
 from backroutine.cli.main import main
 from backroutine.log.store import CompletionLog
 from backroutine.routine.catalog import Catalog
 from backroutine.routine.loader import load_routine
-from backroutine.session.recorder import local_now, zone_name
 from backroutine.tui.app import AppContext, create_app
 from backroutine.tui.screens.dialogs import Question
 from backroutine.tui.screens.picker import RoutinePickerScreen

@@ -26,6 +26,7 @@ from backroutine.routine.words import (
     PAUSED_SAID,
     announcements,
     rep_phrases,
+    starts_rep,
     transition_phrases,
 )
 from backroutine.session.engine import (
@@ -71,10 +72,14 @@ def first_tick_after(seconds: float | None) -> float:
     return seconds - max(ticks) if ticks else seconds
 
 
-def start_cue(segment: Segment) -> Cue:
-    """The cue that marks `segment`'s start: the last rep of a set has its own."""
-    if segment.kind is SegmentKind.REP and segment.rep_number == segment.rep_count:
-        return Cue.LAST_REP
+def start_cue(segment: Segment, first_phase: bool = True) -> Cue:
+    """The cue that marks `segment`'s start: the last rep of a set has its own, and a
+    tempo's phases after a rep's first are marked by the beat."""
+    if segment.kind is SegmentKind.REP:
+        if not first_phase:
+            return Cue.BEAT
+        if segment.rep_number == segment.rep_count:
+            return Cue.LAST_REP
     return _START_CUES[segment.kind]
 
 
@@ -170,10 +175,10 @@ class CuePlayer:
     def _segment_started(self, event: SegmentStarted) -> None:
         segment = event.segment
         step = self.routine.steps[segment.step_index]
-        following = event.index + 1
-        phrases = transition_phrases(
-            segment, self._segments[following] if following < len(self._segments) else None
-        )
+        index = event.index
+        following = self._segments[index + 1] if index + 1 < len(self._segments) else None
+        first_phase = starts_rep(segment, self._segments[index - 1] if index else None)
+        phrases = transition_phrases(segment, following, first_phase=first_phase)
         if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
             self._announce(event, announcements(step, segment))
         elif segment.kind is SegmentKind.SWITCH_SIDES:
@@ -182,7 +187,8 @@ class CuePlayer:
             beat = self._engine.beat_seconds
             self._play(Cue.SET_START, event.at, rep_phrases(segment, 1), beat)
         else:
-            self._play(start_cue(segment), event.at, phrases, first_tick_after(segment.seconds))
+            cue = start_cue(segment, first_phase)
+            self._play(cue, event.at, phrases, first_tick_after(segment.seconds))
 
     def _announce(self, event: SegmentStarted, phrases: tuple[str, ...]) -> None:
         """The cue of a get-ready or a switch of sides and what it says (the exercise, the

@@ -29,6 +29,7 @@ from backroutine.routine.words import (
     PAUSED_SAID,
     announcements,
     rep_phrases,
+    starts_rep,
     tips_said,
     transition_phrases,
 )
@@ -250,7 +251,8 @@ def routine_phrases(routine: Routine) -> list[str]:
             said = announcements(step, segment)
         else:
             following = segments[index + 1] if index + 1 < len(segments) else None
-            said = transition_phrases(segment, following)
+            first_phase = starts_rep(segment, segments[index - 1] if index else None)
+            said = transition_phrases(segment, following, first_phase=first_phase)
             if segment.kind is SegmentKind.SELF_PACED:  # as counted when paced by a beat
                 said += tuple(
                     p for n in range(segment.rep_count or 1) for p in rep_phrases(segment, n + 1)

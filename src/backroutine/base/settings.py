@@ -30,11 +30,18 @@ class Settings:
     """Words per minute for the voice, 80-400."""
     emergency_number: str | None = None
     """The number the emergency advice names; None: the locale's (see `safety`)."""
+    breath_seconds: int = 5
+    """How long one breath, in and out, takes: it times a hold written in breaths."""
+    affected_side: str = "unknown"
+    """The patient's affected side, left or right, for steps on `side: affected`."""
 
 
-_LIMITS = {"volume": (0, 100), "speech_rate": (80, 400)}
+_LIMITS = {"volume": (0, 100), "speech_rate": (80, 400), "breath_seconds": (2, 15)}
 MAX_SETTINGS_BYTES = 64 * 1024
-_CHOICES = {"voice": ("on", "neural", "espeak", "off")}
+_CHOICES = {
+    "voice": ("on", "neural", "espeak", "off"),
+    "affected_side": ("unknown", "left", "right"),
+}
 _FORMER = {("voice", True): "on", ("voice", False): "off"}
 """Values older files hold, and what they mean now (voice was on or off)."""
 _PHONE_CHARACTERS = set("0123456789+-() ")

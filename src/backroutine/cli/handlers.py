@@ -19,8 +19,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def validate(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import routine_files
     from backroutine.base.text import printable
     from backroutine.routine.loader import check_routine_file
@@ -43,7 +42,7 @@ def validate(args: argparse.Namespace) -> int:
         for path in files:
             checked += 1
             try:
-                loaded, warnings = check_routine_file(path, today=date.today())
+                loaded, warnings = check_routine_file(path, today=clock.today())
             except RoutineFileError as error:
                 failures += 1
                 report(error.problems)
@@ -88,8 +87,7 @@ def report(problems: Iterable[Problem]) -> None:
 
 
 def list_routines(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.text import printable
     from backroutine.routine.catalog import find_routines
@@ -110,7 +108,7 @@ def list_routines(args: argparse.Namespace) -> int:
             routine = entry.loaded.routine
             often = f", {routine.frequency}" if routine.frequency else ""
             if has_progression(routine):
-                progressed, week = as_of(entry.loaded, sessions, date.today())
+                progressed, week = as_of(entry.loaded, sessions, clock.today())
                 routine = progressed.routine
                 often += f", week {week}"
             print(
@@ -148,15 +146,14 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def import_routine(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.routine.model import RoutineFileError
     from backroutine.routine.sharing import ImportRefused, install_routine
 
     user_dir = user_routines_dir(data_dir(args.data_dir))
     try:
-        installed = install_routine(args.file, user_dir, today=date.today(), force=args.force)
+        installed = install_routine(args.file, user_dir, today=clock.today(), force=args.force)
     except RoutineFileError as error:
         report(error.problems)
         print(f"backroutine: {args.file} was not imported", file=sys.stderr)
@@ -234,13 +231,12 @@ def print_handout(args: argparse.Namespace) -> int:
 
 def _current_week(args: argparse.Namespace, loaded: LoadedRoutine) -> int:
     """The patient's week of a routine, from the log; says which on stderr."""
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.text import printable
     from backroutine.routine.progression import first_done, week_number
 
     first = first_done(_logged_sessions(args), loaded.sha256)
-    week = week_number(first, date.today())
+    week = week_number(first, clock.today())
     since = (
         f", counted from your first session on {first.isoformat()}"
         if first is not None

@@ -109,12 +109,12 @@ def _raise_exit(number: int) -> None:
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     import time
 
+    from backroutine.base.clock import local_now
     from backroutine.base.text import printable
     from backroutine.plain.session import PlainSession, check_out, offer_resume, terminal_keys
     from backroutine.routine.catalog import load_entry
-    from backroutine.routine.words import week_said
+    from backroutine.routine.words import week_said, you_need
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-    from backroutine.session.recorder import local_now
     from backroutine.session.workflow import EngineOptions, start_session, this_week
 
     entry = load_entry(path)
@@ -145,6 +145,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         # Said with this week's numbers, as `list` and the app show them.
         this_weeks = this_week(log, loaded, local_now().date())[0].routine
         print(f"{printable(routine.title)}: {routine_summary(this_weeks)}")
+        needed = you_need(routine)
+        if needed:
+            print(needed)
         # Questions first, in the terminal's line mode (answers echoed, Backspace works);
         # single keys only once the session runs.
         offer = offer_resume(log, loaded, options=options, ask=_ask) if asking else None
@@ -209,9 +212,9 @@ def _plain_check_in(
     resuming: SessionRecorder | None,
 ) -> CheckInResult:
     """Ask (or, with --no-checkin, skip) the check-in in plain text, and log it."""
+    from backroutine.base.clock import local_now
     from backroutine.plain.session import check_in
     from backroutine.session.checkin import begin_check_in
-    from backroutine.session.recorder import local_now
 
     asked = begin_check_in(
         log, loaded, now=local_now(), resuming=resuming.session_id if resuming else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from backroutine.base.clock import local_now
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 from backroutine.routine.safety import PainReview, review_pain
@@ -117,12 +118,6 @@ class RoutineHistory:
     """Exercises skipped or marked hurt over the last 12 weeks, the most often first."""
     notes: list[SessionNote]
     """The latest notes, the newest first."""
-
-
-def today_in(tz: tzinfo | None = None, now: datetime | None = None) -> date:
-    """Today's date in `tz` (the system's zone when None), at `now` (the present when None)."""
-    moment = now or datetime.now(tz)
-    return moment.astimezone(tz).date()
 
 
 def local_day(session: SessionRecord) -> date:
@@ -360,7 +355,7 @@ def read_history(
     Exercise rows are read only for the recent weeks the history looks at, so ten
     years of sessions stay quick.
     """
-    moment = (now or datetime.now(tz)).astimezone(tz)
+    moment = (now or local_now()).astimezone(tz)
     today = moment.date()
     # A week's margin covers sessions logged in another UTC offset.
     weeks = max(HEATMAP_WEEKS, TROUBLE_WEEKS) + 1

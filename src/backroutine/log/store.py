@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
@@ -441,7 +442,7 @@ class CompletionLog:
         `snapshot` is the engine's, to resume from; None keeps the one saved before.
         """
         saved = None if snapshot is None else json.dumps(snapshot)
-        progressed = _utc_text(datetime.now(timezone.utc))  # when it happened, not was saved
+        progressed = _utc_text(local_now())  # when it happened, not was saved
 
         def work(db: sqlite3.Connection) -> None:
             db.execute(

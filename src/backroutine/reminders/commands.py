@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
-
     from backroutine.log.store import CompletionLog
     from backroutine.reminders.due import DueStatus
     from backroutine.reminders.timers import LaunchdAgent, NoScheduler, SystemdTimer
@@ -143,25 +140,14 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     except ScheduleError as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
-    now = datetime.now().astimezone()
+    from backroutine.base.clock import local_now, local_zone
+
+    now = local_now()
     calendar = routine_calendar(
-        routine, path.stem, schedule, start=now.date(), tz=_local_zone(now), stamp=now
+        routine, path.stem, schedule, start=now.date(), tz=local_zone(now), stamp=now
     )
     write_atomically(args.output, calendar.to_ical(), replace=args.force)
     print(f"wrote {args.output}: {schedule.describe()}", file=sys.stderr)
     if routine.frequency is None:
         print("note: the routine gives no frequency, so the events are daily", file=sys.stderr)
     return EXIT_DUE
-
-
-def _local_zone(now: datetime) -> ZoneInfo | None:
-    """The local IANA zone (events then follow its daylight saving), or None for floating times."""
-    from zoneinfo import ZoneInfo
-
-    from backroutine.session.recorder import zone_name
-
-    name = zone_name(now)
-    try:
-        return ZoneInfo(name) if "/" in name else None
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return None

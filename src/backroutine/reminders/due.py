@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from backroutine.log.history import Streak, completed_per_period, streak, today_in, week_start
+from backroutine.base.clock import today
+from backroutine.log.history import Streak, completed_per_period, streak, week_start
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 
@@ -146,5 +147,4 @@ def read_due(
 ) -> list[DueStatus]:
     """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
     sessions = log.sessions()
-    today = today_in(tz, now)
-    return check_due(followed_routines(sessions, user_dir), sessions, today)
+    return check_due(followed_routines(sessions, user_dir), sessions, today(tz, now))

@@ -9,18 +9,18 @@ a routine file changed since the last check.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 
 def nudge(data: Path | None, stamp: Path, *, quiet: bool = False) -> int:
     """At most once a day (the stamp file), print what is due. Always 0: this runs at start-up."""
+    from backroutine.base import clock
     from backroutine.base.paths import data_dir, log_path, user_routines_dir
     from backroutine.log.store import CompletionLog, LogError
     from backroutine.reminders.due import read_due
     from backroutine.reminders.shell import checked_today, mark_checked, nudge_text
 
-    today = date.today()
+    today = clock.today()
     if checked_today(stamp, today):
         return 0
     # Stamp first: a log that cannot be read is then reported once a day, not in every terminal.

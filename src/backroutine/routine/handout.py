@@ -17,7 +17,7 @@ from backroutine.figures.svg import alt_text, poses_svg
 from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE
-from backroutine.routine.words import dose
+from backroutine.routine.words import dose, you_need
 
 FORMATS = ("md", "html")
 
@@ -85,6 +85,9 @@ def _facts(routine: Routine, week: int | None) -> list[str]:
         facts.append(f"Version {routine.version}")
     if routine.review_by:
         facts.append(f"Review with your therapist by {routine.review_by.isoformat()}")
+    needed = you_need(routine)
+    if needed:
+        facts.append(needed)
     return facts
 
 

@@ -145,24 +145,43 @@ def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any
     if "duration" in step:
         for key in ("hold", "reps", "relax"):
             taken.pop(key, None)
+    if "sides" in step or "side" in step:  # the step's own way with the sides
+        taken.pop("per_side", None)
     if "hold" in step or "reps" in step:
         taken.pop("duration", None)
     return {**taken, **step}
 
 
+StepPath = tuple[str | int, ...]
+"""Where a step is in the document: `("steps", 2)`, or `("steps", 3, "block", "steps", 0)`."""
+
+
+def _step_lists(document: dict[str, Any]) -> list[tuple[StepPath, list[Any]]]:
+    """The routine's steps, and the steps of each of its blocks, with where they are."""
+    steps = document.get("steps")
+    if not isinstance(steps, list):
+        return []
+    found: list[tuple[StepPath, list[Any]]] = [(("steps",), steps)]
+    for index, step in enumerate(steps):
+        block = step.get("block") if isinstance(step, dict) else None
+        inner = block.get("steps") if isinstance(block, dict) else None
+        if isinstance(inner, list):
+            found.append((("steps", index, "block", "steps"), inner))
+    return found
+
+
 def resolve_exercises(
     document: dict[str, Any], places: Places, source: str, folder: Path | None
-) -> tuple[list[Problem], set[int]]:
-    """Fill in every step that names an `exercise:`, in place.
+) -> tuple[list[Problem], set[StepPath]]:
+    """Fill in every step that names an `exercise:`, in place, inside blocks too.
 
-    Returns the problems found (unknown exercises, an unusable library) and the indexes of
-    the steps left unresolved, whose missing name and timing are not worth reporting.
+    Returns the problems found (unknown exercises, an unusable library) and where the steps
+    left unresolved are, whose missing name and timing are not worth reporting.
     """
     problems: list[Problem] = []
-    steps = document.get("steps")
-    steps = steps if isinstance(steps, list) else []
+    step_lists = _step_lists(document)
     if "library" not in document and not any(
-        isinstance(step, dict) and "exercise" in step for step in steps
+        isinstance(step, dict) and "exercise" in step for _, steps in step_lists for step in steps
     ):
         return problems, set()  # nothing to resolve: spare reading the bundled library
     libraries = [bundled_library()]
@@ -184,7 +203,22 @@ def resolve_exercises(
             problems.extend(error.problems)
             library_ok = False
 
-    unresolved: set[int] = set()
+    unresolved: set[StepPath] = set()
+    for path, steps in step_lists:
+        problems += _resolve(steps, path, libraries, library_ok, unresolved, places, source)
+    return problems, unresolved
+
+
+def _resolve(
+    steps: list[Any],
+    path: StepPath,
+    libraries: list[ExerciseLibrary],
+    library_ok: bool,
+    unresolved: set[StepPath],
+    places: Places,
+    source: str,
+) -> list[Problem]:
+    problems: list[Problem] = []
     for index, step in enumerate(steps):
         if not isinstance(step, dict) or "exercise" not in step:
             continue
@@ -200,11 +234,11 @@ def resolve_exercises(
         if found is not None:
             steps[index] = take_exercise(found, step)
             continue
-        unresolved.add(index)
+        unresolved.add((*path, index))
         if isinstance(wanted, str) and library_ok:
-            where = places.nearest(("steps", index, "exercise"))
+            where = places.nearest((*path, index, "exercise"))
             problems.append(Problem(source, *where, _unknown(wanted, libraries)))
-    return problems, unresolved
+    return problems
 
 
 def _unknown(wanted: str, libraries: list[ExerciseLibrary]) -> str:

@@ -13,10 +13,16 @@ from pydantic_core import ErrorDetails
 
 from backroutine.base.files import FileProblem, read_capped
 from backroutine.routine import model, plausibility
-from backroutine.routine.library import resolve_exercises
+from backroutine.routine.library import StepPath, resolve_exercises
 from backroutine.routine.model import LoadedRoutine, Problem, RoutineFileError
 from backroutine.routine.pictures import check_pictures
-from backroutine.routine.reading import MAX_FILE_BYTES, locate, read_yaml, require_mapping
+from backroutine.routine.reading import (
+    MAX_FILE_BYTES,
+    locate,
+    read_yaml,
+    require_mapping,
+    without_tags,
+)
 from backroutine.routine.schema import Routine
 
 # Where a value stands: (line, column), both counted from 1.
@@ -153,12 +159,9 @@ def _validate(
     return plain, warnings
 
 
-def _about_unresolved_step(item: ErrorDetails, unresolved: set[int]) -> bool:
+def _about_unresolved_step(item: ErrorDetails, unresolved: set[StepPath]) -> bool:
     """True for the missing name or timing of a step whose exercise was not found."""
-    loc = item["loc"]
-    return (
-        len(loc) >= 2
-        and loc[0] == "steps"
-        and loc[1] in unresolved
-        and item["type"] in {"missing", "timing"}
+    loc = without_tags(tuple(item["loc"]))
+    return item["type"] in {"missing", "timing"} and any(
+        loc[: len(path)] == path for path in unresolved
     )

@@ -9,7 +9,7 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import partial
@@ -18,16 +18,18 @@ from typing import Final, Literal
 
 from backroutine.routine.frequency import Frequency
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 MAX_SECONDS = 60 * 60
 MAX_REPS = 100
 MAX_SETS = 20
 DEFAULT_PREPARE_SECONDS = 5
 DEFAULT_SWITCH_SECONDS = 5
 DEFAULT_RELAX_SECONDS = 3
+DEFAULT_BREATH_SECONDS = 5  # one breath, in and out, unless the patient sets their own
 SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" sets
 
 __all__ = [  # Frequency is part of a routine, so it is importable from here too
+    "Block",
     "Defaults",
     "ExerciseStep",
     "Frequency",
@@ -41,7 +43,9 @@ __all__ = [  # Frequency is part of a routine, so it is importable from here too
     "Rule",
     "Segment",
     "SegmentKind",
+    "Side",
     "Step",
+    "Tempo",
     "version_key",
 ]
 
@@ -97,6 +101,30 @@ class Progression:
     sets: Rule | None = None
 
 
+Side = Literal["left", "right", "affected"]
+"""A side of the body; `affected` until the patient's affected side is known."""
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """The pace of each rep, `tempo: 3-1-1`: seconds lowering, holding and lifting."""
+
+    lower: int
+    hold: int
+    lift: int
+
+    @property
+    def phases(self) -> tuple[tuple[str, int], ...]:
+        """The phases that take time, in order, as (name, seconds)."""
+        named = (("lower", self.lower), ("hold", self.hold), ("lift", self.lift))
+        return tuple((name, seconds) for name, seconds in named if seconds)
+
+    @property
+    def seconds(self) -> int:
+        """One rep's length."""
+        return self.lower + self.hold + self.lift
+
+
 @dataclass(frozen=True)
 class ExerciseStep:
     """One exercise: timed by exactly one of `hold`, `duration` or `reps` (the schema checks)."""
@@ -119,13 +147,40 @@ class ExerciseStep:
     progression: Progression | None = None
     figure: str | None = None
     image: str | None = None
+    # Format 2: the exercise-step constructs.
+    reps_range: tuple[int, int] | None = None
+    """`reps: 8-12`: the range as written; `reps` is the target played."""
+    hold_range: tuple[int, int] | None = None
+    """`hold: 5-10`: the range as written, in seconds; `hold` is the target played."""
+    reps_per_set: tuple[int, ...] = ()
+    """`reps: [6, 4, 2]`: the reps of each set (a pyramid); `reps` is the first set's."""
+    breaths: int | None = None
+    """`hold: 5 breaths`: the hold in breaths; `hold` is their length at the breath length."""
+    alternate: bool = False
+    """`sides: alternate`: left, then right, in each rep."""
+    side: Side | None = None
+    """`side: left|right|affected`: one side only."""
+    tempo: Tempo | None = None
+    """`tempo: 3-1-1`: each rep paced phase by phase."""
+    effort: str | None = None
+    """How hard it should feel, e.g. the talk test."""
+    load: str | None = None
+    """The weight or band, e.g. red band."""
+    equipment: tuple[str, ...] = ()
+    """What the step needs, e.g. mat, chair."""
 
     @property
     def kind(self) -> str:
         """`hold`, `duration`, `reps` (paced) or `self-paced`."""
         if self.reps is None:
             return "hold" if self.hold is not None else "duration"
-        return "reps" if self.hold is not None else "self-paced"
+        return "reps" if self.hold is not None or self.tempo is not None else "self-paced"
+
+    def reps_in_set(self, set_number: int) -> int | None:
+        """The reps of set `set_number` (counted from 1): the pyramid's, else `reps`."""
+        if self.reps_per_set:
+            return self.reps_per_set[min(set_number, len(self.reps_per_set)) - 1]
+        return self.reps
 
 
 @dataclass(frozen=True)
@@ -136,6 +191,26 @@ class RestStep:
 
 
 Step = ExerciseStep | RestStep
+
+
+@dataclass(frozen=True)
+class Block:
+    """`block:`: steps `first_step` to `first_step + step_count - 1` done `rounds` times.
+
+    The block's steps are in `Routine.steps` once each, so the handout, the picker and the
+    log see each exercise once; only the expansion repeats them.
+    """
+
+    name: str
+    rounds: int
+    first_step: int
+    step_count: int
+    rest_between_rounds: int | None = None
+
+    @property
+    def step_indexes(self) -> range:
+        """The indexes in `Routine.steps` of the block's steps."""
+        return range(self.first_step, self.first_step + self.step_count)
 
 
 @dataclass(frozen=True)
@@ -172,6 +247,12 @@ class Routine:
     safety: tuple[str, ...] = ()
     defaults: Defaults = Defaults()
     progression: Progression | None = None
+    affected_side: Literal["left", "right"] | None = None
+    """The side `side: affected` means, once the therapist knows it."""
+    equipment: tuple[str, ...] = ()
+    """What the routine needs besides what its steps list."""
+    blocks: tuple[Block, ...] = ()
+    """Groups of steps done in rounds, in order, none overlapping."""
 
     @property
     def exercises(self) -> list[ExerciseStep]:
@@ -197,6 +278,38 @@ class Routine:
     def planned_seconds(self) -> int:
         """Total planned time, counting self-paced sets at an estimated pace."""
         return sum(segment.planned_seconds for segment in self.segments())
+
+    def block_of(self, index: int) -> Block | None:
+        """The block step `index` is in, if any."""
+        return next((block for block in self.blocks if index in block.step_indexes), None)
+
+    def needs(self) -> tuple[str, ...]:
+        """Everything the routine and its steps need, each once, in the order first named."""
+        named = [*self.equipment, *(item for step in self.exercises for item in step.equipment)]
+        return tuple(dict.fromkeys(named))
+
+    @property
+    def depends_on_the_patient(self) -> bool:
+        """True when a step's timing or side is the patient's to set: a hold in breaths, or
+        `side: affected` where the routine does not say which side that is."""
+        return any(
+            step.breaths is not None or (step.side == "affected" and not self.affected_side)
+            for step in self.exercises
+        )
+
+    def for_patient(self, breath_seconds: int, affected_side: str | None) -> Routine:
+        """The routine timed at the patient's breath length, with `side: affected` made the
+        patient's affected side where the routine does not say which it is."""
+        side = self.affected_side
+        if side is None and affected_side in ("left", "right"):
+            side = "left" if affected_side == "left" else "right"
+        steps = tuple(
+            replace(step, hold=step.breaths * breath_seconds)
+            if isinstance(step, ExerciseStep) and step.breaths is not None
+            else step
+            for step in self.steps
+        )
+        return replace(self, steps=steps, affected_side=side)
 
 
 class SegmentKind(str, Enum):
@@ -251,11 +364,25 @@ class Segment:
     step_index: int
     """Index of the step (in `Routine.steps`) this segment belongs to."""
     name: str
-    side: Literal["left", "right"] | None = None
+    side: Side | None = None
     set_number: int = 1
     set_count: int = 1
     rep_number: int | None = None
     rep_count: int | None = None
+    # Format 2: where a segment is in a block, a tempo, a breath hold, alternating sides.
+    round_number: int = 1
+    round_count: int = 1
+    phase: str | None = None
+    """`lower`, `hold` or `lift`: the phase of a rep paced by a tempo."""
+    breaths: int | None = None
+    """A hold counted in breaths: how many."""
+    alternate: bool = False
+    """A rep or self-paced set of a step done alternating sides each rep."""
+
+    @property
+    def ends_rep(self) -> bool:
+        """True for a rep's segment that completes it (a tempo's last phase)."""
+        return self.kind is SegmentKind.REP and self.phase in (None, "lift")
 
     @property
     def planned_seconds(self) -> int:
@@ -267,50 +394,102 @@ class Segment:
 
 def _expand(routine: Routine) -> Iterator[Segment]:
     steps = routine.steps
-    for index, step in enumerate(steps):
-        if isinstance(step, RestStep):
-            yield Segment(SegmentKind.REST, step.rest, index, "Rest")
+    index = 0
+    while index < len(steps):
+        block = routine.block_of(index)
+        if block is None:
+            yield from _expand_step(routine, index, _next_is_exercise(steps, index))
+            index += 1
             continue
-        timing = routine.timing(step)
-        sets, rest, switch, relax = timing.sets, timing.rest, timing.switch, timing.relax
-        next_is_exercise = index + 1 < len(steps) and isinstance(steps[index + 1], ExerciseStep)
-        sides: tuple[Literal["left", "right"] | None, ...] = (
-            ("left", "right") if step.per_side else (None,)
-        )
-        seg = partial(Segment, step_index=index, name=step.name, set_count=sets)
+        last = block.step_indexes[-1]
+        for round_number in range(1, block.rounds + 1):
+            more_rounds = round_number < block.rounds
+            in_round = partial(_in_round, round_number=round_number, round_count=block.rounds)
+            for each in block.step_indexes:
+                followed = each < last or more_rounds or _next_is_exercise(steps, last)
+                yield from map(in_round, _expand_step(routine, each, followed))
+            if more_rounds and block.rest_between_rounds:
+                rest = Segment(SegmentKind.REST, block.rest_between_rounds, last, "Rest")
+                yield in_round(rest)
+        index = last + 1
 
-        yield seg(SegmentKind.PREPARE, timing.prepare, side=sides[0])
-        for set_number in range(1, sets + 1):
-            for side in sides:
-                # Without a rest between sets, right side -> left side needs a pause too.
-                if side == "right" or (side == "left" and set_number > 1 and not rest):
-                    yield seg(SegmentKind.SWITCH_SIDES, switch, side=side, set_number=set_number)
-                yield from _work(step, seg, side, set_number, relax)
-            more_to_come = set_number < sets or next_is_exercise
-            if rest and more_to_come:
-                yield seg(SegmentKind.REST, rest, set_number=set_number)
+
+def _next_is_exercise(steps: tuple[Step, ...], index: int) -> bool:
+    return index + 1 < len(steps) and isinstance(steps[index + 1], ExerciseStep)
+
+
+def _in_round(segment: Segment, round_number: int, round_count: int) -> Segment:
+    return replace(segment, round_number=round_number, round_count=round_count)
+
+
+def _sides(step: ExerciseStep, routine: Routine) -> tuple[Side | None, ...]:
+    if step.per_side:
+        return ("left", "right")
+    if step.side == "affected":
+        return (routine.affected_side or "affected",)
+    return (step.side,)
+
+
+def _expand_step(routine: Routine, index: int, next_is_exercise: bool) -> Iterator[Segment]:
+    step = routine.steps[index]
+    if isinstance(step, RestStep):
+        yield Segment(SegmentKind.REST, step.rest, index, "Rest")
+        return
+    timing = routine.timing(step)
+    sets, rest, switch, relax = timing.sets, timing.rest, timing.switch, timing.relax
+    sides = _sides(step, routine)
+    seg = partial(Segment, step_index=index, name=step.name, set_count=sets)
+
+    yield seg(SegmentKind.PREPARE, timing.prepare, side="left" if step.alternate else sides[0])
+    for set_number in range(1, sets + 1):
+        for side in sides:
+            # Without a rest between sets, right side -> left side needs a pause too.
+            if step.per_side and (
+                side == "right" or (side == "left" and set_number > 1 and not rest)
+            ):
+                yield seg(SegmentKind.SWITCH_SIDES, switch, side=side, set_number=set_number)
+            yield from _work(step, seg, side, set_number, relax)
+        more_to_come = set_number < sets or next_is_exercise
+        if rest and more_to_come:
+            yield seg(SegmentKind.REST, rest, set_number=set_number)
 
 
 def _work(
     step: ExerciseStep,
     seg: partial[Segment],
-    side: Literal["left", "right"] | None,
+    side: Side | None,
     set_number: int,
     relax: int,
 ) -> Iterator[Segment]:
     where = {"side": side, "set_number": set_number}
-    if step.reps is None:
+    reps = step.reps_in_set(set_number)
+    if reps is None:
         if step.hold is not None:
-            yield seg(SegmentKind.HOLD, step.hold, **where)
+            yield seg(SegmentKind.HOLD, step.hold, breaths=step.breaths, **where)
         else:
             yield seg(SegmentKind.ACTIVITY, step.duration, **where)
-    elif step.hold is None:
-        yield seg(SegmentKind.SELF_PACED, None, rep_count=step.reps, **where)
+    elif step.hold is None and step.tempo is None:
+        yield seg(SegmentKind.SELF_PACED, None, rep_count=reps, alternate=step.alternate, **where)
     else:
-        for rep in range(1, step.reps + 1):
-            yield seg(SegmentKind.REP, step.hold, rep_number=rep, rep_count=step.reps, **where)
-            if rep < step.reps:
-                yield seg(SegmentKind.RELAX, relax, rep_number=rep, rep_count=step.reps, **where)
+        # A tempo keeps a steady rhythm: no pause between its reps unless `relax:` says so.
+        pause = step.relax if step.tempo is not None else relax
+        for rep in range(1, reps + 1):
+            rep_sides = ("left", "right") if step.alternate else (side,)
+            for rep_side in rep_sides:
+                counted = {
+                    **where,
+                    "side": rep_side,
+                    "rep_number": rep,
+                    "rep_count": reps,
+                    "alternate": step.alternate,
+                }
+                if step.tempo is not None:
+                    for phase, seconds in step.tempo.phases:
+                        yield seg(SegmentKind.REP, seconds, phase=phase, **counted)
+                else:
+                    yield seg(SegmentKind.REP, step.hold, breaths=step.breaths, **counted)
+                if pause and (rep < reps or rep_side != rep_sides[-1]):
+                    yield seg(SegmentKind.RELAX, pause, **counted)
 
 
 # --- a routine file, loaded or not ----------------------------------------------------

@@ -10,7 +10,7 @@ plausibly holds, well inside the hard limits of the format (`backroutine.routine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -126,10 +126,11 @@ def implausible_doses(
                     f"step {index + 1}: a hold of {human_duration(hold)} is over "
                     f"{MAX_PLAUSIBLE_HOLD // 60} minutes: check it is not meant in seconds",
                 )
+        _range_outgrown(step, routine, index, warn)
         name = step.name.strip().lower()
         if name in seen:
             warn(
-                ("steps", index, "name"),
+                (*_step_path(routine, index), "name"),
                 f"step {index + 1} has the same name as step {seen[name] + 1}, "
                 f"'{printable(step.name)}': if it is another exercise, give it its own name; "
                 f"if it is done again on purpose, say so, e.g. '{printable(step.name)} (again)'",
@@ -157,11 +158,43 @@ def _holds(step: ExerciseStep, routine: Routine, index: int) -> Iterator[tuple[i
     """Each hold a step may reach, as written and as its progression grows it, with its place."""
     if step.hold is None:
         return
-    yield step.hold, ("steps", index, "hold")
+    yield step.hold, (*_step_path(routine, index), "hold")
     rule = rules(step, routine).get("hold")
     own = step.progression is not None and step.progression.hold is not None
-    where = ("steps", index, "progression", "hold") if own else ("progression", "hold")
+    where = (*_step_path(routine, index), "progression", "hold") if own else ("progression", "hold")
     if isinstance(rule, dict):
         yield max(rule.values()), where
     elif rule is not None and rule.limit is not None:
         yield rule.limit, where
+
+
+def _step_path(routine: Routine, index: int) -> KeyPath:
+    """Where step `index` of the routine is in the file: a block's steps are inside it."""
+    in_blocks_before = 0
+    for block in routine.blocks:
+        if block.first_step > index:
+            break
+        if index in block.step_indexes:
+            place = block.first_step - in_blocks_before
+            return ("steps", place, "block", "steps", index - block.first_step)
+        in_blocks_before += block.step_count - 1
+    return ("steps", index - in_blocks_before)
+
+
+def _range_outgrown(
+    step: ExerciseStep, routine: Routine, index: int, warn: Callable[[KeyPath, str], None]
+) -> None:
+    """A progression that would grow a target past the top of its range, which it never does."""
+    for field, written in (("reps", step.reps_range), ("hold", step.hold_range)):
+        rule = rules(step, routine).get(field)
+        if written is None or rule is None:
+            continue
+        top = max(rule.values()) if isinstance(rule, dict) else rule.limit
+        if top is not None and top > written[1]:
+            shown = human_duration if field == "hold" else str
+            warn(
+                (*_step_path(routine, index), field),
+                f"step {index + 1}: the progression goes up to {shown(top)}, past the top of "
+                f"{field}: {written[0]}-{shown(written[1])}: the target stops at "
+                f"{shown(written[1])}; raise the range or lower the progression's limit",
+            )

@@ -82,7 +82,10 @@ def _step_for_week(step: ExerciseStep, routine: Routine, week: int) -> ExerciseS
             base = routine.timing(step).sets
         if base is None:  # a routine-wide rule for a field this step does not have
             continue
-        changes[field] = value_in_week(rule, base, week, _LIMITS[field])
+        # A target moves through its range, never past it.
+        written_range = {"reps": step.reps_range, "hold": step.hold_range}.get(field)
+        ceiling = written_range[1] if written_range else _LIMITS[field]
+        changes[field] = value_in_week(rule, base, week, ceiling)
     # Only values the step has change, and within the limits: it stays a valid step.
     return replace(step, **changes)
 
@@ -102,7 +105,15 @@ def rules(step: ExerciseStep, routine: Routine) -> dict[str, Rule]:
         rules.pop("hold", None)
     if _warms_up_or_cools_down(step, routine):
         rules.pop("duration", None)
-    return {**rules, **_rules_of(own)}  # the step's own rule wins
+    rules = {**rules, **_rules_of(own)}  # the step's own rule wins
+    # A hold in breaths is timed by the patient's breath, and a pyramid's reps are set by set:
+    # no rule for one number applies to them (the schema refuses a step's own).
+    if step.breaths is not None:
+        rules.pop("hold", None)
+    if step.reps_per_set:
+        rules.pop("reps", None)
+        rules.pop("sets", None)
+    return rules
 
 
 def _rules_of(progression: Progression | None) -> dict[str, Rule]:

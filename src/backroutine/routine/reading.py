@@ -19,7 +19,16 @@ from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Problem, RoutineFileError
-from backroutine.routine.schema import KEYS, Defaults, ExerciseStep, Progression, RestStep, Routine
+from backroutine.routine.schema import (
+    KEYS,
+    Block,
+    BlockStep,
+    Defaults,
+    ExerciseStep,
+    Progression,
+    RestStep,
+    Routine,
+)
 from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
 from backroutine.routine.yaml_mistakes import explain_yaml_error, layout_slip
@@ -373,7 +382,11 @@ def _describe(value: Any) -> str:
     return f"the value {printable(str(value)[:40])}"
 
 
-_STEP_MODELS: dict[str, type[BaseModel]] = {"exercise": ExerciseStep, "rest": RestStep}
+_STEP_MODELS: dict[str, type[BaseModel]] = {
+    "exercise": ExerciseStep,
+    "rest": RestStep,
+    "block": BlockStep,
+}
 
 
 def locate(
@@ -383,7 +396,7 @@ def locate(
     problems = []
     seen = set()
     for item in error.errors(include_url=False):
-        loc = _without_tags(tuple(item["loc"]))
+        loc = without_tags(tuple(item["loc"]))
         about_key = loc[-1:] == ("[key]",)  # a mapping's key is wrong, not its value
         if about_key:
             loc = loc[:-1]
@@ -401,10 +414,12 @@ def locate(
 _RULE_TAGS = {"growth", "schedule"}
 
 
-def _without_tags(loc: KeyPath) -> KeyPath:
+def without_tags(loc: KeyPath) -> KeyPath:
     """Drop the union tags pydantic puts in a path: ('steps', 0, 'rest', ...), rule kinds."""
     if loc[:1] == ("steps",) and len(loc) >= 3 and loc[2] in _STEP_MODELS:
         loc = loc[:2] + loc[3:]
+    if _in_block(loc) and len(loc) >= 6 and loc[5] in _STEP_MODELS:  # a block's own steps
+        loc = loc[:5] + loc[6:]
     if "progression" in loc:
         at = loc.index("progression") + 2
         if loc[at : at + 1] and loc[at] in _RULE_TAGS:
@@ -412,9 +427,18 @@ def _without_tags(loc: KeyPath) -> KeyPath:
     return loc
 
 
+def _in_block(loc: KeyPath) -> bool:
+    """True for a path into the steps of a block: ('steps', 3, 'block', 'steps', 0, ...)."""
+    return len(loc) >= 5 and loc[0] == "steps" and loc[2:4] == ("block", "steps")
+
+
 def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
     if loc[-1:] == ("progression",):
         return Progression
+    if _in_block(loc):  # raw: ('steps', 3, 'block', 'block', 'steps', 0, tag, ...)
+        return _STEP_MODELS.get(raw_loc[6] if len(raw_loc) > 6 else "", ExerciseStep)
+    if loc[:1] == ("steps",) and loc[2:3] == ("block",):
+        return Block
     if loc[:1] == ("steps",) and len(loc) >= 2:
         return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
     if loc[:1] == ("exercises",) and len(loc) >= 2:
@@ -425,6 +449,8 @@ def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
 
 
 def _where(loc: KeyPath) -> str:
+    if _in_block(loc) and isinstance(loc[4], int):
+        return f"step {loc[4] + 1} of the block in step {loc[1] + 1}"
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
         return f"step {loc[1] + 1}"
     if len(loc) >= 2 and loc[0] == "exercises":
@@ -527,7 +553,9 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
-        return "backroutine: this version of backroutine reads format 1: write backroutine: 1"
+        return (
+            "backroutine: this version of backroutine reads formats 1 and 2: write backroutine: 2"
+        )
     if kind == "string_type":
         return f"{name}: {_not_text(item.get('input'), name)}"
     if kind == "string_too_short":

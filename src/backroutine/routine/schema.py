@@ -8,8 +8,10 @@ slow to load.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
@@ -21,12 +23,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PlainValidator,
     Tag,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from backroutine.base.text import printable
 from backroutine.routine import model
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.model import FORMAT_VERSION, MAX_REPS, MAX_SECONDS, MAX_SETS, Growth
@@ -167,7 +171,7 @@ _NUMBER_WORDS = {
     )
 }
 """Counts written as words, `sets: three`, as `frequency` takes "three times a week"."""
-_COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?"}
+_COUNT_UNITS = {"reps": "reps?|repetitions|times", "sets": "sets?", "rounds": "rounds?"}
 
 
 def _check_count(limit: int, what: str) -> Callable[[Any], int]:
@@ -523,6 +527,214 @@ StepProgression = Annotated[
 _TIMINGS = ("hold", "duration", "reps")
 
 
+# --- format 2: the forms of reps and hold, sides and tempo --------------------------------
+
+_RANGE = re.compile(r"(?P<low>\d+)\s*(?:-|to)\s*(?P<high>\d+)\s*(?P<unit>[a-z]*)")
+_BREATHS = re.compile(r"(?P<count>\d+|[a-z]+)\s*breaths?")
+MAX_BREATHS = 60
+MAX_TEMPO_PHASE = 60
+
+
+@dataclass(frozen=True)
+class Range:
+    """`8-12` as written: the app plays a target within it."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Breaths:
+    """`5 breaths`: a hold timed by the patient's breath length."""
+
+    count: int
+
+
+def _range(text: str, parse: Callable[[str], int], what: str) -> Range | None:
+    """`8-12` or `5-10s` as a `Range` of two values `parse` reads; None if not a range."""
+    match = _RANGE.fullmatch(text.strip().lower())
+    if match is None:
+        return None
+    unit = match["unit"]
+    low, high = parse(match["low"] + unit), parse(match["high"] + unit)
+    written = {"text": text[:40], "what": what, "low": match["low"], "high": match["high"]}
+    if low == high:
+        raise PydanticCustomError(
+            "range", "'{text}' is one number, not a range: write {what}: {low}", written
+        )
+    if low > high:
+        raise PydanticCustomError(
+            "range",
+            "'{text}' goes down: write the lower number first, {what}: {high}-{low}{unit}",
+            {**written, "unit": unit},
+        )
+    return Range(low, high)
+
+
+def parse_reps(value: Any) -> int | Range | tuple[int, ...]:
+    """`reps:` as a number (`10`), a range with a target (`8-12`) or the reps of each set
+    (`[6, 4, 2]`)."""
+    count = _check_count(MAX_REPS, "reps")
+    if isinstance(value, list):
+        if not value:
+            raise PydanticCustomError("count", "write the reps of each set, e.g. reps: [6, 4, 2]")
+        if len(value) > MAX_SETS:
+            raise PydanticCustomError(
+                "count", "at most {limit} sets, one number each", {"limit": MAX_SETS}
+            )
+        per_set = []
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, (list, dict)):
+                raise PydanticCustomError(
+                    "count", "write one number for each set, e.g. reps: [6, 4, 2]"
+                )
+            try:
+                per_set.append(count(item))
+            except PydanticCustomError as error:
+                raise PydanticCustomError(
+                    "count",
+                    "set {number} of {sets}: {problem}",
+                    {"number": number, "sets": len(value), "problem": error.message()},
+                ) from None
+        return tuple(per_set)
+    if isinstance(value, str):
+        found = _range(value, lambda text: count(_strip_unit(text, "reps")), "reps")
+        if found is not None:
+            return found
+    return count(value)
+
+
+def _strip_unit(text: str, what: str) -> str:
+    return re.sub(rf"\s*(?:{_COUNT_UNITS[what]})$", "", text)
+
+
+def parse_hold(value: Any) -> int | Range | Breaths:
+    """`hold:` as a duration (`30s`), a range with a target (`5-10s`) or breaths
+    (`5 breaths`)."""
+    if isinstance(value, str):
+        compact = value.strip().lower()
+        breaths = _BREATHS.fullmatch(compact)
+        if breaths:
+            count = breaths["count"]
+            number = int(count) if count.isdigit() else _NUMBER_WORDS.get(count)
+            if number is None or not 1 <= number <= MAX_BREATHS:
+                raise PydanticCustomError(
+                    "duration",
+                    "'{text}': write from 1 to {limit} breaths, e.g. hold: 5 breaths",
+                    {"text": value[:40], "limit": MAX_BREATHS},
+                )
+            return Breaths(number)
+        found = _range(value, parse_duration, "hold")
+        if found is not None:
+            return found
+    return parse_duration(value)
+
+
+_COUNT_FORMS = {
+    "anyOf": [
+        *_count_schema(MAX_REPS, "reps")["anyOf"],
+        {"type": "string", "pattern": r"^\s*\d+\s*(-|to)\s*\d+(\s*reps?)?\s*$"},
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": MAX_REPS},
+            "minItems": 1,
+            "maxItems": MAX_SETS,
+        },
+    ],
+    "examples": [10, "8-12", [6, 4, 2]],
+    "description": "a number of reps; a range such as 8-12 (the app plays a target in it); "
+    "or the reps of each set, e.g. [6, 4, 2]",
+}
+RepsForm = Annotated[Any, PlainValidator(parse_reps), WithJsonSchema(_COUNT_FORMS)]
+HoldForm = Annotated[
+    Any,
+    PlainValidator(parse_hold),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_SECONDS},
+                {"type": "string", "pattern": _DURATION_TEXT},
+                {"type": "string", "pattern": r"^\s*\d+\s*(-|to)\s*\d+\s*[a-z]*\s*$"},
+                {"type": "string", "pattern": r"^\s*\w+\s*breaths?\s*$"},
+            ],
+            "examples": ["30s", "5-10s", "5 breaths"],
+            "description": "seconds or a duration (30s), a range such as 5-10s (the app plays "
+            "a target in it), or a number of breaths (5 breaths)",
+        }
+    ),
+]
+
+_TEMPO = re.compile(r"(\d+)\s*-\s*(\d+)\s*-\s*(\d+)")
+
+
+def parse_tempo(value: Any) -> model.Tempo:
+    """`tempo: 3-1-1`: seconds lowering, holding and lifting."""
+    if isinstance(value, model.Tempo):
+        return value
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    match = _TEMPO.fullmatch(text)
+    example = "write three numbers, the seconds lowering, holding and lifting, e.g. tempo: 3-1-1"
+    if match is None:
+        parts = re.findall(r"\d+", text)
+        if 0 < len(parts) < 3 and re.fullmatch(r"[\d\s-]+", text):
+            raise PydanticCustomError(
+                "tempo",
+                "'{text}' gives {count}: " + example,
+                {"text": text[:40], "count": "one number" if len(parts) == 1 else "two numbers"},
+            )
+        raise PydanticCustomError(
+            "tempo", "'{text}' is not a tempo: " + example, {"text": text[:40]}
+        )
+    lower, hold, lift = (int(part) for part in match.groups())
+    if not lower or not lift:
+        raise PydanticCustomError(
+            "tempo", "lowering and lifting take at least 1 second each: e.g. tempo: 3-0-1"
+        )
+    if max(lower, hold, lift) > MAX_TEMPO_PHASE:
+        raise PydanticCustomError(
+            "tempo", "a phase of a rep takes at most {limit} seconds", {"limit": MAX_TEMPO_PHASE}
+        )
+    return model.Tempo(lower, hold, lift)
+
+
+def _or(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1]
+
+
+def _choice(*choices: str, what: str) -> Any:
+    """A validator for one of a few words, with a did-you-mean for a slip (`lefty`)."""
+
+    def parse(value: Any) -> str:
+        text = value.strip().lower() if isinstance(value, str) else ""
+        if text in choices:
+            return text
+        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
+        given = printable(str(value)[:40])
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise PydanticCustomError(
+            "choice",
+            "'{given}' is not a {what}: {hint}write {choices}",
+            {"given": given, "what": what, "hint": hint, "choices": _or(choices)},
+        )
+
+    return Annotated[
+        str,
+        PlainValidator(parse),
+        WithJsonSchema({"type": "string", "enum": list(choices)}),
+    ]
+
+
+if TYPE_CHECKING:  # a word; pydantic's annotated forms are built by `_choice`
+    SidesChoice: TypeAlias = str
+    SideChoice: TypeAlias = str
+    AffectedSide: TypeAlias = str
+else:
+    SidesChoice = _choice("both", "alternate", what="way of doing the sides")
+    SideChoice = _choice("left", "right", "affected", what="side")
+    AffectedSide = _choice("left", "right", what="side")
+Equipment = Annotated[list[ShortText], Field(max_length=20)]
+
+
 def _exercise_step_rules(schema: dict[str, Any]) -> None:
     """What `_one_way_of_timing` and the library checks say, as JSON Schema."""
     # A step that takes an exercise from a library may leave out its name and timing.
@@ -534,8 +746,20 @@ def _exercise_step_rules(schema: dict[str, Any]) -> None:
         "dependentRequired": {"relax": ["reps", "hold"]},
     }
     schema["not"] = {
-        "anyOf": [{"required": ["hold", "duration"]}, {"required": ["reps", "duration"]}]
+        "anyOf": [
+            {"required": ["hold", "duration"]},
+            {"required": ["reps", "duration"]},
+            {"required": ["tempo", "hold"]},
+            {"required": ["side", "sides"]},
+        ]
     }
+    schema["allOf"] = [  # format 2: what sides: alternate and tempo: need
+        {
+            "if": {"required": ["sides"], "properties": {"sides": {"const": "alternate"}}},
+            "then": {"required": ["reps"]},
+        },
+        {"dependentRequired": {"tempo": ["reps"]}},
+    ]
 
 
 class ExerciseStep(_Strict):
@@ -548,12 +772,15 @@ class ExerciseStep(_Strict):
     """The library exercise this step takes its name, timing and texts from, e.g. bird-dog."""
     name: ShortText = Field(min_length=1)
     """What the exercise is called, e.g. Bird-dog."""
-    hold: Seconds | None = None
-    """One timed hold, or with `reps` the hold of each rep."""
+    hold: HoldForm | None = None
+    """One timed hold, or with `reps` the hold of each rep; a range such as 5-10s, or breaths."""
     duration: Seconds | None = None
     """A timed activity such as walking."""
-    reps: Reps | None = None
-    """Repetitions; paced by the app when `hold` is given, else marked done by the patient."""
+    reps: RepsForm | None = None
+    """Repetitions, paced by the app when `hold` or `tempo` is given, else marked done by the
+    patient; a range such as 8-12, or the reps of each set, e.g. [6, 4, 2]."""
+    target: Annotated[int | str, Field(union_mode="left_to_right")] | None = None
+    """The number played when reps (else hold) is a range: its lower end if not given."""
     relax: Seconds | None = None
     """Pause between reps that have a hold (3 s if not given)."""
     sets: Sets | None = None
@@ -580,6 +807,142 @@ class ExerciseStep(_Strict):
     """The moving figure to show, by its id, e.g. bird-dog (else the exercise's own, if any)."""
     image: ShortText | None = None
     """Your own picture for the handout, beside the routine, e.g. bridge.png or bridge.svg."""
+    sides: SidesChoice | None = None
+    """both: left, then right (as per_side: true); alternate: left and right in each rep."""
+    side: SideChoice | None = None
+    """One side only: left, right, or affected (the routine's affected_side, or the patient's)."""
+    tempo: (
+        Annotated[
+            model.Tempo,
+            BeforeValidator(parse_tempo),
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "pattern": r"^\s*\d+\s*-\s*\d+\s*-\s*\d+\s*$",
+                    "examples": ["3-1-1"],
+                }
+            ),
+        ]
+        | None
+    ) = None
+    """The pace of each rep: seconds lowering, holding and lifting, e.g. 3-1-1."""
+    effort: LongText | None = None
+    """How hard it should feel, e.g. 'talk test: you can talk, not sing'."""
+    load: ShortText | None = None
+    """The weight or band to use, e.g. red band."""
+    equipment: Equipment = Field(default_factory=list)
+    """What this exercise needs, e.g. [mat, towel]."""
+
+    def to_model(self) -> model.ExerciseStep:
+        """The step as plain data: a range or a pyramid becomes the numbers played."""
+        forms = {"reps", "hold", "target", "sides"}
+        values = {name: _plain(getattr(self, name)) for name in type(self).model_fields}
+        for name in forms:
+            del values[name]
+        reps, hold = self.reps, self.hold
+        if isinstance(reps, Range):
+            values["reps_range"] = (reps.low, reps.high)
+            reps = self._target_in(reps, "reps")
+        elif isinstance(reps, tuple):
+            values["reps_per_set"] = reps
+            values["sets"] = len(reps)
+            reps = reps[0]
+        if isinstance(hold, Range):
+            values["hold_range"] = (hold.low, hold.high)
+            hold = hold.low if isinstance(self.reps, Range) else self._target_in(hold, "hold")
+        elif isinstance(hold, Breaths):
+            values["breaths"] = hold.count
+            hold = hold.count * model.DEFAULT_BREATH_SECONDS
+        values["per_side"] = self.per_side or self.sides == "both"
+        values["alternate"] = self.sides == "alternate"
+        return model.ExerciseStep(**values, reps=reps, hold=hold)
+
+    def _target_in(self, written: Range, field: str) -> int:
+        if self.target is None:
+            return written.low
+        return (
+            parse_duration(self.target)
+            if field == "hold"
+            else _check_count(MAX_REPS, "reps")(self.target)
+        )
+
+    @model_validator(mode="after")
+    def _forms_fit_together(self) -> ExerciseStep:
+        ranged = (
+            "reps"
+            if isinstance(self.reps, Range)
+            else "hold"
+            if isinstance(self.hold, Range)
+            else None
+        )
+        if self.target is not None:
+            if ranged is None:
+                raise PydanticCustomError(
+                    "timing",
+                    "target: is the number to play within a range: give a range, e.g. "
+                    "reps: 8-12 and target: 10, or remove target",
+                )
+            written = getattr(self, ranged)
+            target = self._target_in(written, ranged)
+            if not written.low <= target <= written.high:
+                raise PydanticCustomError(
+                    "timing",
+                    "target: {target} is outside {field}: {low}-{high}{unit}: give a target "
+                    "within the range",
+                    {
+                        "target": self.target,
+                        "field": ranged,
+                        "low": written.low,
+                        "high": written.high,
+                        "unit": "s" if ranged == "hold" else "",
+                    },
+                )
+        if isinstance(self.reps, tuple) and self.sets is not None and self.sets != len(self.reps):
+            raise PydanticCustomError(
+                "timing",
+                "reps: gives {count} sets, one number each, but sets: says {sets}: remove sets:",
+                {"count": len(self.reps), "sets": self.sets},
+            )
+        if self.sides is not None and self.per_side:
+            raise PydanticCustomError(
+                "timing", "give either sides: or per_side: true, not both (sides: both is per_side)"
+            )
+        if self.side is not None and (self.per_side or self.sides is not None):
+            raise PydanticCustomError(
+                "timing",
+                "side: {side} is one side only: remove per_side or sides, or remove side",
+                {"side": self.side},
+            )
+        if self.sides == "alternate" and self.reps is None:
+            raise PydanticCustomError(
+                "timing",
+                "sides: alternate changes side each rep: give reps, or write sides: both for "
+                "one side, then the other",
+            )
+        if self.tempo is not None:
+            if self.reps is None:
+                raise PydanticCustomError(
+                    "timing", "tempo: paces each rep: give reps too, e.g. reps: 10"
+                )
+            if self.hold is not None:
+                raise PydanticCustomError(
+                    "timing",
+                    "tempo: already gives each rep's hold (its middle number): remove hold",
+                )
+        if self.progression is not None:
+            if isinstance(self.reps, tuple) and self.progression.reps is not None:
+                raise PydanticCustomError(
+                    "timing",
+                    "the progression changes reps, but reps: gives each set its own: write the "
+                    "reps of each week's sets by hand, or one number for every set",
+                )
+            if isinstance(self.hold, Breaths) and self.progression.hold is not None:
+                raise PydanticCustomError(
+                    "timing",
+                    "the progression changes hold, but the hold is counted in breaths: give "
+                    "hold in seconds, or remove the progression of hold",
+                )
+        return self
 
     @model_validator(mode="after")
     def _one_way_of_timing(self) -> ExerciseStep:
@@ -598,7 +961,9 @@ class ExerciseStep(_Strict):
             raise PydanticCustomError(
                 "timing", "give either reps or duration, not both (reps may have a hold per rep)"
             )
-        if self.relax is not None and (self.reps is None or self.hold is None):
+        if self.relax is not None and (
+            self.reps is None or (self.hold, self.tempo) == (None, None)
+        ):
             raise PydanticCustomError(
                 "timing",
                 "relax is the pause between reps that have a hold: add reps and hold, "
@@ -636,6 +1001,49 @@ Step = Annotated[
     Annotated[ExerciseStep, Tag("exercise")] | Annotated[RestStep, Tag("rest")],
     Discriminator(_step_tag),
 ]
+MAX_ROUNDS = 20
+
+
+class Block(_Strict):
+    """Steps done in rounds, e.g. a circuit or McGill's Big 3 done three times."""
+
+    plain = model.Block
+
+    name: ShortText = Field(min_length=1)
+    """What the block is called, e.g. Big 3."""
+    rounds: Annotated[
+        int,
+        BeforeValidator(_check_count(MAX_ROUNDS, "rounds")),
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ROUNDS}),
+    ]
+    """How many times the steps are done, in order."""
+    rest_between_rounds: Seconds | None = None
+    """Rest after each round but the last."""
+    steps: list[Step] = Field(min_length=1, max_length=50)
+    """The exercises and rests of one round."""
+
+
+class BlockStep(_Strict):
+    """A block in the steps, written `- block: {name: ..., rounds: 3, steps: [...]}`."""
+
+    plain = model.Block
+
+    block: Block
+    """The block."""
+
+
+def _routine_step_tag(value: Any) -> str:
+    if isinstance(value, dict) and "block" in value:
+        return "block"
+    return _step_tag(value)
+
+
+RoutineStep = Annotated[
+    Annotated[ExerciseStep, Tag("exercise")]
+    | Annotated[RestStep, Tag("rest")]
+    | Annotated[BlockStep, Tag("block")],
+    Discriminator(_routine_step_tag),
+]
 
 
 class Routine(_Strict):
@@ -643,7 +1051,7 @@ class Routine(_Strict):
 
     plain = model.Routine
 
-    backroutine: Literal[1] = FORMAT_VERSION
+    backroutine: Literal[1, 2] = FORMAT_VERSION
     """Format version; absent means the current one."""
     title: ShortText = Field(min_length=1)
     """The routine's name."""
@@ -708,13 +1116,40 @@ class Routine(_Strict):
     """Values every exercise step inherits."""
     progression: Progression | None = None
     """How every exercise's numbers grow week by week (a step's own progression wins)."""
-    steps: list[Step] = Field(min_length=1, max_length=200)
-    """The exercises and rests, in order."""
+    affected_side: AffectedSide | None = None
+    """The side `side: affected` means: left or right (else the patient sets it)."""
+    equipment: Equipment = Field(default_factory=list)
+    """What the routine needs, listed before the session starts, e.g. [mat, chair]."""
+    steps: list[RoutineStep] = Field(min_length=1, max_length=200)
+    """The exercises, rests and blocks, in order."""
+
+    def to_model(self) -> model.Routine:
+        """The routine as plain data: each block's steps in `steps` once, the block beside."""
+        fields = [name for name in type(self).model_fields if name != "steps"]
+        values = {name: _plain(getattr(self, name)) for name in fields}
+        steps: list[model.Step] = []
+        blocks = []
+        for step in self.steps:
+            if isinstance(step, BlockStep):
+                block = step.block
+                blocks.append(
+                    model.Block(
+                        name=block.name,
+                        rounds=block.rounds,
+                        first_step=len(steps),
+                        step_count=len(block.steps),
+                        rest_between_rounds=block.rest_between_rounds,
+                    )
+                )
+                steps.extend(each.to_model() for each in block.steps)
+            else:
+                steps.append(step.to_model())
+        return model.Routine(**values, steps=tuple(steps), blocks=tuple(blocks))
 
 
 KEYS = frozenset(
     name
-    for schema_class in (Routine, ExerciseStep, Defaults, Progression)
+    for schema_class in (Routine, ExerciseStep, Defaults, Progression, Block, BlockStep)
     for name in schema_class.model_fields
 )
 """Every key of the format, in any place."""

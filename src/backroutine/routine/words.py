@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.model import Block, ExerciseStep, Routine, Segment, SegmentKind
 
 SecondsInWords = Callable[[int], str]
 """Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
@@ -47,13 +47,98 @@ def rep_of(number: int | None, count: int | None) -> str:
 
 
 def amount(step: ExerciseStep, seconds: SecondsInWords = human_duration) -> str:
-    """One set of `step`: `10 reps, hold 5 s`, `10 reps`, `hold 20 s` or `10 min`."""
+    """One set of `step`: `10 reps, hold 5 s`, `10 reps`, `hold 20 s` or `10 min`; in
+    format 2 also `8 to 12 reps, aim for 8`, `6, 4, 2 reps`, `hold 5 breaths` and
+    `10 reps: lower 3 s, hold 1 s, lift 1 s`."""
     if step.reps is not None:
-        held = f", hold {seconds(step.hold)}" if step.hold is not None else ""
-        return f"{step.reps} reps{held}"
+        text = _reps(step)
+        if step.tempo is not None:
+            phases = ", ".join(f"{phase} {seconds(time)}" for phase, time in step.tempo.phases)
+            return f"{text}: {phases}"
+        return f"{text}, {_hold(step, seconds)}" if step.hold is not None else text
     if step.hold is not None:
-        return f"hold {seconds(step.hold)}"
+        return _hold(step, seconds)
     return seconds(step.duration or 0)
+
+
+def _reps(step: ExerciseStep) -> str:
+    if step.reps_per_set:
+        *first, last = map(str, step.reps_per_set)
+        return f"{', '.join(first)}, then {last} reps" if first else f"{last} reps"
+    if step.reps_range is not None:
+        low, high = step.reps_range
+        return f"{low} to {high} reps, aim for {step.reps}"
+    return f"{step.reps} rep" + "s" * (step.reps != 1)
+
+
+def _hold(step: ExerciseStep, seconds: SecondsInWords) -> str:
+    if step.breaths is not None:
+        return f"hold {breaths_said(step.breaths)}"
+    if step.hold_range is not None and step.reps_range is None:
+        low, high = step.hold_range
+        # `5 to 10 seconds`: the unit once, after the range.
+        return f"hold {low} to {seconds(high)}, aim for {seconds(step.hold or low)}"
+    return f"hold {seconds(step.hold or 0)}"
+
+
+def breaths_said(count: int) -> str:
+    """`5 breaths`, `1 breath`."""
+    return f"{count} breath" + ("s" if count != 1 else "")
+
+
+BREATHE_IN_AND_OUT = "breathe in, and slowly out"
+"""The breathing cue of a hold counted in breaths."""
+
+
+def sides_said(step: ExerciseStep, routine: Routine) -> str | None:
+    """How a step uses the sides, or None for a step done once, both sides together:
+    `each side (left first)`, `alternating sides each rep`, `left side only`,
+    `right side only (the affected side)`."""
+    if step.per_side:
+        return "each side (left first)"
+    if step.alternate:
+        return "alternating sides each rep, left first"
+    if step.side is None:
+        return None
+    side = _one_side(step, routine)
+    affected = " (the affected side)" if side != step.side else ""
+    return f"{side_said(side)} only{affected}"
+
+
+def _one_side(step: ExerciseStep, routine: Routine) -> str:
+    """The side of a one-sided step: `affected` made left or right where the routine says."""
+    if step.side == "affected" and routine.affected_side:
+        return routine.affected_side
+    return step.side or ""
+
+
+def effort_and_load(step: ExerciseStep) -> list[str]:
+    """`With: red band`, `Effort: talk test...`: what to use and how hard, as sentences."""
+    said = []
+    if step.load:
+        said.append(f"Use {printable(step.load)}.")
+    if step.effort:
+        effort = printable(step.effort)
+        said.append(f"Effort: {effort}" + ("" if effort.endswith((".", "!", "?")) else "."))
+    return said
+
+
+def with_article(item: str) -> str:
+    """`a mat`, `an exercise band`; plurals and named things as written (`ankle weights`)."""
+    text = printable(item)
+    first = text.split(" ", 1)[0].lower()
+    if first in {"a", "an", "the", "your", "some", "two"} or first[:1].isdigit():
+        return text
+    if text.endswith("s") and not text.endswith("ss"):
+        return text
+    return ("an " if text[:1].lower() in "aeiou" else "a ") + text
+
+
+def you_need(routine: Routine) -> str | None:
+    """`You need: a mat, a chair, a towel`, shown before a session starts and on the
+    handout; None when the routine names no equipment."""
+    items = [with_article(item) for item in routine.needs()]
+    return f"You need: {', '.join(items)}" if items else None
 
 
 def dose(step: ExerciseStep, routine: Routine) -> str:
@@ -65,10 +150,23 @@ def dose(step: ExerciseStep, routine: Routine) -> str:
         text += " each"
     if timing.sets > 1:
         text = f"{timing.sets} sets: {text}"
-    if step.per_side:
-        text += ", each side (left first)"
+    sides = sides_said(step, routine)
+    if sides:
+        text += f", {sides}"
     if timing.rest and timing.sets > 1:
         text += f"; rest {human_duration(timing.rest)} between sets"
+    block = routine.block_of(routine.steps.index(step))
+    if block is not None:
+        text += f"; in {block_said(block)}"
+    extras = effort_and_load(step)
+    return " ".join([text + ("." if extras else ""), *extras])
+
+
+def block_said(block: Block) -> str:
+    """`Big 3: 3 rounds, rest 30 s between rounds`."""
+    text = f"{printable(block.name)}: {block.rounds} round" + "s" * (block.rounds != 1)
+    if block.rest_between_rounds and block.rounds > 1:
+        text += f", rest {human_duration(block.rest_between_rounds)} between rounds"
     return text
 
 
@@ -80,34 +178,48 @@ def short_dose(step: ExerciseStep, routine: Routine) -> str:
         text = f"{sets} × {text}"
     if step.per_side:
         text += ", each side"
+    elif step.alternate:
+        text += ", alternating sides"
+    elif step.side is not None:
+        text += f", {side_said(_one_side(step, routine))} only"
+    if step.load:
+        text += f", {printable(step.load)}"
     return text
 
 
 def announcement(step: ExerciseStep, prepare: Segment) -> str:
     """What the voice says when an exercise comes up: the step's `say:` text, or e.g.
-    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its caution.
+    "Bird-dog. 10 reps, hold 5 seconds. 2 sets. Left side first.", then its load, effort
+    and caution.
 
-    The caution is spoken once, here, because a patient on the floor cannot read it on
-    the screen; it is left out when the `say:` text already holds it.
+    These are spoken once, here, because a patient on the floor cannot read them on the
+    screen; each is left out when the `say:` text already holds it.
     """
     phrase = step.say or _what_and_how_long(step, prepare)
-    caution = step.caution
-    if not caution or caution.casefold() in phrase.casefold():
-        return phrase
-    if not phrase.endswith((".", "!", "?")):
-        phrase += "."
-    return f"{phrase} {caution}"
+    for said in [*effort_and_load(step), step.caution]:
+        if not said or said.casefold() in phrase.casefold():
+            continue
+        if not phrase.endswith((".", "!", "?")):
+            phrase += "."
+        phrase = f"{phrase} {said}"
+    return phrase
 
 
 def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
     how = amount(step, spoken_seconds)
-    if step.reps is not None and step.hold is None:
+    if step.kind == "self-paced":
         how += ", at your own pace"
     parts = [step.name, how[0].upper() + how[1:]]
     if prepare.set_count > 1:
         parts.append(f"{prepare.set_count} sets")
-    if prepare.side:
+    if step.alternate:
+        parts.append("Alternate sides each rep, left first")
+    elif step.side is not None:
+        parts.append(f"{side_said(prepare.side or step.side).capitalize()} only")
+    elif prepare.side:
         parts.append(f"{side_said(prepare.side).capitalize()} first")
+    if prepare.round_count > 1:
+        parts.append(round_of(prepare.round_number, prepare.round_count))
     return ". ".join(parts) + "."
 
 
@@ -116,11 +228,40 @@ def switch_phrase(side: str | None) -> str:
     return f"Switch sides. {side_said(side).capitalize()}." if side else "Switch sides."
 
 
-def do_reps(count: int | None, side: str | None = None) -> str:
+def do_reps(count: int | None, side: str | None = None, *, alternate: bool = False) -> str:
     """The prompt of a self-paced set: `Do 10 reps, left side at your own pace, then press
     Enter` (the side left out where the screen shows it apart)."""
     where = f", {side_said(side)}" if side else ""
+    if alternate:
+        where = " each side, alternating sides,"
     return f"Do {count} reps{where} at your own pace, then press Enter"
+
+
+def round_of(number: int, count: int) -> str:
+    """`Round 2 of 3`."""
+    return f"Round {number} of {count}"
+
+
+PHASE_WORDS = {"lower": "Lower", "hold": "Hold", "lift": "Lift"}
+"""A tempo's phases as shown and spoken."""
+
+
+def segment_word(segment: Segment) -> str:
+    """The one word shown big for what is being done: `Hold`, `Rest`, or a tempo's phase."""
+    if segment.phase is not None:
+        return PHASE_WORDS[segment.phase]
+    return segment.kind.label
+
+
+def segment_cue(segment: Segment) -> str | None:
+    """What the voice says as a work segment starts, where the segment alone says what to
+    do: a tempo's phase (`Lower`), a breath hold's count and breathing cue, or the side of
+    an alternating rep (`Right side`)."""
+    if segment.phase is not None:
+        return PHASE_WORDS[segment.phase]
+    if segment.breaths is not None:
+        return f"Hold for {breaths_said(segment.breaths)}: {BREATHE_IN_AND_OUT}."
+    return None
 
 
 def segment_line(segment: Segment) -> str:
@@ -131,16 +272,22 @@ def segment_line(segment: Segment) -> str:
     kind = segment.kind
     if kind is SegmentKind.PREPARE:
         return f"Get ready: {name}{side}, {length}"
+    if segment.breaths is not None:
+        length = f"{breaths_said(segment.breaths)} ({length}): {BREATHE_IN_AND_OUT}"
     if kind is SegmentKind.HOLD:
         return f"Hold {length}"
     if kind is SegmentKind.ACTIVITY:
         return f"Go: {name}, {length}"
     if kind is SegmentKind.REP:
-        return f"{rep_of(segment.rep_number, segment.rep_count)}: hold {length}"
+        doing = PHASE_WORDS.get(segment.phase or "hold", "Hold").lower()
+        rep = rep_of(segment.rep_number, segment.rep_count)
+        if segment.alternate:  # the side changes with each rep, so each rep says it
+            rep += side
+        return f"{rep}: {doing} {length}"
     if kind is SegmentKind.RELAX:
         return f"Relax {length}"
     if kind is SegmentKind.SELF_PACED:
-        return do_reps(segment.rep_count, segment.side)
+        return do_reps(segment.rep_count, segment.side, alternate=segment.alternate)
     if kind is SegmentKind.SWITCH_SIDES:
         return f"Switch sides: {side_said(segment.side or '')} next, {length}"
     return f"Rest {length}"
@@ -149,8 +296,12 @@ def segment_line(segment: Segment) -> str:
 def segment_detail(segment: Segment) -> str:
     """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is."""
     parts = []
+    if segment.round_count > 1:
+        parts.append(round_of(segment.round_number, segment.round_count))
     if segment.side:
         parts.append(side_said(segment.side).capitalize())
+    elif segment.alternate:
+        parts.append("Alternating sides")
     if segment.set_count > 1:
         parts.append(set_of(segment.set_number, segment.set_count))
     if segment.rep_number and segment.kind is SegmentKind.REP:
@@ -163,6 +314,8 @@ def segment_detail(segment: Segment) -> str:
 def where_stopped(segment: Segment) -> str:
     """`Bird-dog, right side, set 2 of 3`: the place a paused session will go on from."""
     parts = [printable(segment.name)]
+    if segment.round_count > 1:
+        parts.append(round_of(segment.round_number, segment.round_count).lower())
     if segment.side:
         parts.append(side_said(segment.side))
     if segment.set_count > 1:
@@ -215,21 +368,43 @@ def rep_phrases(segment: Segment, number: int) -> tuple[str, ...]:
     return (of, "One")
 
 
-def transition_phrases(segment: Segment, following: Segment | None = None) -> tuple[str, ...]:
+def starts_rep(segment: Segment, previous: Segment | None) -> bool:
+    """Whether `segment` begins a rep, rather than going on with a tempo's next phase."""
+    return not (
+        previous is not None
+        and previous.kind is SegmentKind.REP
+        and not previous.ends_rep
+        and previous.step_index == segment.step_index
+    )
+
+
+def transition_phrases(
+    segment: Segment, following: Segment | None = None, *, first_phase: bool = True
+) -> tuple[str, ...]:
     """What the voice may say as `segment` starts, richest first (empty: nothing).
 
-    A rep says its count ("Three", "One of ten" at the start of a set, "Last one"), a hold
-    "Hold", a relax "Relax", a rest how long it lasts and, when `following` is the next set
-    of the same exercise, which set and side come next. The get-ready segment says the
-    exercise's `announcement` instead.
+    A rep says its count ("Three", "One of ten" at the start of a set, "Last one"), with its
+    side when sides alternate and its phase when a tempo paces it (only the phase after its
+    `first_phase`), a hold "Hold" (or its breaths), a relax "Relax", a rest how long it
+    lasts and, when `following` is the next set of the same exercise, which set and side
+    come next. The get-ready segment says the exercise's `announcement` instead.
     """
     kind = segment.kind
     last_set = "Last set. " if _first_of_last_set(segment) else ""
     if kind is SegmentKind.REP:
-        return rep_phrases(segment, segment.rep_number or 1)
+        counts = rep_phrases(segment, segment.rep_number or 1)
+        if segment.alternate and segment.side:
+            side = side_said(segment.side)
+            counts = (*(f"{count}, {side}" for count in counts), side.capitalize())
+        if segment.phase is None:
+            return counts
+        phase = PHASE_WORDS[segment.phase]
+        if not first_phase:
+            return (phase,)
+        return (*(f"{count}. {phase}" for count in counts), phase)
     if kind in (SegmentKind.HOLD, SegmentKind.ACTIVITY):
-        said = kind.label
-        return (f"{last_set}{said}", said) if last_set else (said,)
+        said = segment_cue(segment) or kind.label  # a hold in breaths says how to breathe
+        return tuple(dict.fromkeys([f"{last_set}{said}", said, kind.label]))  # each once
     if kind is SegmentKind.RELAX:
         return (SegmentKind.RELAX.label,)
     if kind is SegmentKind.SELF_PACED:

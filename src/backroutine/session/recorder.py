@@ -9,14 +9,10 @@ the patient sees as finished is already in the log.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backroutine.base.clock import WallClock, local_now, zone_name
 from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
@@ -30,14 +26,6 @@ from backroutine.session.engine import (
     SessionFinished,
     SessionStarted,
 )
-
-WallClock = Callable[[], datetime]
-"""The local wall-clock time, timezone-aware; injectable for tests."""
-
-
-def local_now() -> datetime:
-    """Now, in the system's local time zone."""
-    return datetime.now().astimezone()
 
 
 class CannotResume(Exception):
@@ -180,9 +168,10 @@ def _exercise_record(
     for record in engine.records:  # a segment repeated after back(): its last pass counts
         latest[record.index] = record
     completed = [each for index, each in work if _completed(latest.get(index))]
+    # A step in a block is done once a round: each round's sets count as sets of the step.
     sets_done = sum(
-        all(_completed(latest.get(index)) for index, each in work if each.set_number == number)
-        for number in {each.set_number for _, each in work}
+        all(_completed(latest.get(index)) for index, each in work if _set_of(each) == number)
+        for number in {_set_of(each) for _, each in work}
     )
     first = work[0][1]
     return ExerciseRecord(
@@ -191,38 +180,24 @@ def _exercise_record(
         planned_seconds=float(sum(each.planned_seconds for _, each in work)),
         active_seconds=sum(latest[index].active_seconds for index, _ in work if index in latest),
         sets_done=sets_done,
-        set_count=first.set_count,
-        reps_done=(
-            sum(1 if each.kind is SegmentKind.REP else each.rep_count or 0 for each in completed)
-            if first.rep_count is not None
-            else None
-        ),
+        set_count=first.set_count * first.round_count,
+        reps_done=sum(map(_reps_done, completed)) if first.rep_count is not None else None,
         rep_count=first.rep_count,
         outcome=outcome,
     )
 
 
+def _set_of(segment: Segment) -> tuple[int, int]:
+    return (segment.round_number, segment.set_number)
+
+
+def _reps_done(segment: Segment) -> int:
+    """The reps a completed work segment finishes: a rep's last phase counts one, a
+    self-paced set its reps (on each side when it alternates)."""
+    if segment.kind is SegmentKind.REP:
+        return int(segment.ends_rep)
+    return (segment.rep_count or 0) * (2 if segment.alternate else 1)
+
+
 def _completed(record: SegmentRecord | None) -> bool:
     return record is not None and record.outcome == "completed"
-
-
-def zone_name(moment: datetime) -> str:
-    """The IANA name of the local time zone (e.g. Europe/London) when it can be found,
-    else its abbreviation at `moment` (e.g. BST)."""
-    if isinstance(moment.tzinfo, ZoneInfo):
-        return moment.tzinfo.key
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        # /etc/localtime -> /usr/share/zoneinfo/Europe/London on most Unix systems.
-        target = Path("/etc/localtime").resolve().as_posix()
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for candidate in candidates:
-        try:
-            if candidate and ZoneInfo(candidate).utcoffset(moment) == moment.utcoffset():
-                return candidate
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return moment.tzname() or "UTC"

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from backroutine.base.clock import WallClock, local_now
+from backroutine.base.settings import Settings, load_settings
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.progression import as_of, has_progression
 from backroutine.routine.words import where_stopped
 from backroutine.session.checkin import checks_in_again
 from backroutine.session.engine import Clock, SessionEngine
-from backroutine.session.recorder import CannotResume, SessionRecorder, WallClock, local_now
+from backroutine.session.recorder import CannotResume, SessionRecorder
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,26 @@ class EngineOptions:
 
 
 def this_week(
-    log: CompletionLog | None, loaded: LoadedRoutine, day: date
+    log: CompletionLog | None, loaded: LoadedRoutine, day: date, settings: Settings | None = None
 ) -> tuple[LoadedRoutine, int | None]:
     """`loaded` with the numbers of its progression week on `day`, and that week (None when
-    the routine has no progressions or there is no log to count weeks from)."""
+    the routine has no progressions or there is no log to count weeks from), timed and
+    sided for the patient (`settings`, else theirs from the settings file)."""
+    loaded = for_the_patient(loaded, settings)
     if log is None or not has_progression(loaded.routine):
         return loaded, None
     return as_of(loaded, log.sessions(), day)
+
+
+def for_the_patient(loaded: LoadedRoutine, settings: Settings | None = None) -> LoadedRoutine:
+    """`loaded` with holds in breaths timed at the patient's breath length and `side:
+    affected` made their affected side, from `settings` (else the settings file, read only
+    for a routine that needs it)."""
+    if not loaded.routine.depends_on_the_patient:
+        return loaded
+    settings = settings or load_settings().settings
+    routine = loaded.routine.for_patient(settings.breath_seconds, settings.affected_side)
+    return replace(loaded, routine=routine)
 
 
 @dataclass(frozen=True)

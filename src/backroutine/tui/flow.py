@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backroutine.base.clock import local_now
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import LoadedRoutine
@@ -18,7 +19,7 @@ from backroutine.routine.words import week_said
 from backroutine.session.checkin import begin_check_in
 from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.session.recorder import SessionRecorder, local_now
+from backroutine.session.recorder import SessionRecorder
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,

@@ -34,6 +34,7 @@ from backroutine.routine.safety import (
     check_in_advice,
     questions,
 )
+from backroutine.routine.words import you_need
 from backroutine.session.checkin import CheckInContext
 from backroutine.tui.widgets.basics import YesBox, literal
 
@@ -116,6 +117,9 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             notes = [literal(note) for note in self.routine.safety] or [Content(CLINICIAN_NOTE)]
             for note in notes:
                 yield Static(Content("⚠ ") + note, classes="safety")
+            needed = you_need(self.routine)
+            if needed:
+                yield Static(needed, id="you-need", markup=False)
             yield Static(
                 f"{BACK_PAIN_NOW}? {PainScale.KEYS}",
                 classes="question",

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import ExerciseStep
-from backroutine.routine.words import short_dose
+from backroutine.routine.words import block_said, short_dose, you_need
 from backroutine.tui.widgets.basics import literal
 
 
@@ -163,7 +163,10 @@ def preview_of(entry: CatalogEntry) -> Content:
         lines.append(literal(routine.description))
     lines.append(Content(""))
     number = 0
-    for step in routine.steps:
+    for index, step in enumerate(routine.steps):
+        block = routine.block_of(index)
+        if block is not None and block.first_step == index:
+            lines.append(Content(block_said(block)).stylize("italic"))
         if isinstance(step, ExerciseStep):
             number += 1
             lines.append(
@@ -177,4 +180,7 @@ def preview_of(entry: CatalogEntry) -> Content:
         lines.append(Content(""))
         lines.append(Content("Safety").stylize("bold"))
         lines += [Content("⚠ ") + literal(note) for note in routine.safety]
+    needed = you_need(routine)
+    if needed:
+        lines += [Content(""), Content(needed)]
     return Content("\n").join(lines)

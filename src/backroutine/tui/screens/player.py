@@ -24,6 +24,7 @@ from backroutine.routine.words import (
     WAITING_FOR_POSITION,
     do_reps,
     segment_detail,
+    segment_word,
     set_of,
     tips_for,
 )
@@ -225,7 +226,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         step = self.routine.steps[segment.step_index]
         lead_in = engine.lead_in_remaining()
         kind = SegmentKind.PREPARE if lead_in > 0 else segment.kind
-        word = kind.label.upper()
+        word = (segment_word(segment) if kind is segment.kind else kind.label).upper()
         if engine.status == "paused":
             word = f"PAUSED · {word}"
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
