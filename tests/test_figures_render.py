@@ -3,15 +3,19 @@ frames that follow the session's clock."""
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
 
 from backroutine.figures.braille import render
+from backroutine.figures.draw import MARK, NEAR, head, lines
 from backroutine.figures.load import library
+from backroutine.figures.model import LENGTHS
 from backroutine.figures.motion import MOVE_SECONDS, STEPS_PER_SECOND, frame_at
-from backroutine.figures.svg import alt_text, poses_svg
+from backroutine.figures.svg import STROKE, alt_text, poses_svg
 
 FIGURES = library()
 SVG = "{http://www.w3.org/2000/svg}"
@@ -98,3 +102,64 @@ def test_an_activity_keeps_moving_but_only_a_few_frames_a_second() -> None:
     keys = [frame_at(figure, "activity", i / 60).key for i in range(600)]
     changes = sum(a != b for a, b in pairwise(keys))
     assert 10 * STEPS_PER_SECOND * 0.8 <= changes <= 10 * STEPS_PER_SECOND
+
+
+def _extent(rows: list[str]) -> tuple[int, int]:
+    """The first and last columns with dots above the floor row."""
+    cols = [i for row in rows[:-1] for i, ch in enumerate(row) if ch != "\u2800"]
+    return min(cols), max(cols)
+
+
+@pytest.mark.parametrize("figure_id", ["bridge", "dead-bug", "pelvic-tilt"])
+def test_a_figure_lying_down_fills_the_width_it_is_given(figure_id: str) -> None:
+    """The drawing holds the body, not the mat it lies on: the body is as long as the space."""
+    figure = FIGURES[figure_id]
+    extents = [_extent(render(figure, pose, 40, 12)) for _, pose in figure.poses]
+    left, right = min(e[0] for e in extents), max(e[1] for e in extents)
+    assert right - left + 1 >= 0.85 * 40
+
+
+def test_the_sheets_draw_every_body_at_one_size() -> None:
+    """On the contact sheet a head is as big lying on the mat as standing at the counter."""
+    root = ET.fromstring(poses_svg(FIGURES["bridge"], per_cm=0.8))
+    lying = {float(c.get("r")) for c in root.iter(f"{SVG}circle")}
+    root = ET.fromstring(poses_svg(FIGURES["heel-raise"], per_cm=0.8))
+    standing = {float(c.get("r")) for c in root.iter(f"{SVG}circle")}
+    assert lying == standing == {round(LENGTHS["head"] * 0.8, 1)}
+
+
+def test_an_arrow_shows_where_a_small_movement_goes() -> None:
+    """The pelvic tilt's hold draws an arrow down at the small of the back, in both renderers."""
+    figure = FIGURES["pelvic-tilt"]
+    marks = [(a, b) for weight, a, b in lines(figure, figure.end) if weight == MARK]
+    assert len(marks) == 3  # the shaft and the two sides of its head
+    (_, top), (_, tip) = marks[0]
+    waist = figure.end.points()["waist"]
+    assert top > tip > waist[1] and abs(marks[0][1][0] - waist[0]) < 1
+    assert not [w for w, _, _ in lines(figure, figure.start) if w == MARK]
+    assert STROKE[MARK][0] in poses_svg(figure, [figure.hold])
+    drawn = render(figure, figure.end, 40, 12)
+    unmarked = render(figure, replace(figure.end, arrow=None), 40, 12)
+    changed = [i for i, (a, b) in enumerate(zip(drawn, unmarked, strict=True)) if a != b]
+    assert changed and max(changed) < 11  # the arrow stands above the floor line
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "way"),
+    [("pelvic-tilt", (0, 1)), ("prone-press-up", (0, -1)), ("heel-raise", (1, 0))],
+)
+def test_the_face_shows_which_way_the_figure_faces(figure_id: str, way: tuple[int, int]) -> None:
+    """Face up on the back, face down on the front, ahead when standing; turned in the mirror."""
+    figure = FIGURES[figure_id]
+    for other, sign in ((False, 1), (True, -1)):
+        pose = figure.side(other).start
+        centre, _ = head(pose)
+        # The nose: the one line that starts on the head's edge and points away from it.
+        (a, b) = next(
+            (a, b)
+            for weight, a, b in lines(figure.side(other), pose)
+            if math.isclose(math.dist(a, centre), LENGTHS["head"]) and weight == NEAR
+        )
+        direction = ((b[0] - a[0]) / math.dist(a, b), (b[1] - a[1]) / math.dist(a, b))
+        expected = (way[0] * sign, way[1])
+        assert math.dist(direction, expected) < 0.5, (other, direction)

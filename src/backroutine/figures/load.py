@@ -35,7 +35,7 @@ def _angles(raw: dict[str, Any], figure_id: str) -> dict[str, float]:
             (j, s) for j in LIMB_JOINTS for s in SIDES
         ):
             angles[key] = float(value)
-        elif key not in ("name", "rests", "x"):
+        elif key not in ("name", "rests", "x", "arrow"):
             raise FigureDataError(f"{figure_id}: unknown pose key {key!r}")
     return angles
 
@@ -49,6 +49,16 @@ def _place(figure_id: str, pose: Pose, surfaces: dict[str, tuple[float, float, f
         raise FigureDataError(f"{figure_id}: no surface {surface!r} (add the prop)")
     y = pose.points()[point][1] - pose.root[1]
     return replace(pose, root=(pose.root[0], surfaces[surface][0] + radius(point) - y))
+
+
+def _arrow(figure_id: str, item: dict[str, Any], view: View) -> tuple[str, float] | None:
+    """A pose's `arrow: [point, direction]`, checked against the points the view draws."""
+    if "arrow" not in item:
+        return None
+    point, direction = item["arrow"]
+    if point not in Pose(view, {}).points():
+        raise FigureDataError(f"{figure_id}: an arrow points at {point!r}, not a body point")
+    return str(point), float(direction)
 
 
 def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
@@ -72,7 +82,7 @@ def parse_figure(figure_id: str, raw: dict[str, Any]) -> Figure:
         if "rests" in item:
             contacts = tuple((p, surface) for surface, pts in item["rests"].items() for p in pts)
         x = float(item.get("x", x))
-        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts)
+        pose = Pose(view, dict(angles), (x, 0.0), 1, contacts, _arrow(figure_id, item, view))
         poses.append((item["name"], _place(figure_id, pose, surfaces)))
     hold = raw.get("hold", poses[-1][0])
     if hold not in dict(poses):

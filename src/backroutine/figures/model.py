@@ -109,6 +109,9 @@ class Pose:
     """+1: the figure faces +x (we see its left side); -1: mirrored."""
     contacts: tuple[tuple[str, str], ...] = ()
     """(body point, surface) pairs this pose rests on."""
+    arrow: tuple[str, float] | None = None
+    """(body point, direction in degrees as drawn, 0 = +x, -90 = down): an arrow pointing at
+    that point, for a movement too small to see, such as the back pressing into the mat."""
 
     def angle(self, name: str) -> float:
         """A joint angle; unset joints are 0 (neutral)."""
@@ -125,9 +128,17 @@ class Pose:
             swapped[f"{base}_{'r' if side == 'l' else 'l'}" if side in SIDES else name] = value
         contacts = tuple((_swap_side(point), surface) for point, surface in self.contacts)
         root = (-self.root[0], self.root[1])
+        arrow = None if self.arrow is None else (_swap_side(self.arrow[0]), 180 - self.arrow[1])
         if self.view is View.SIDE:
             # Turned round, the figure shows its other side: the near limb does the moving.
-            return replace(self, angles=swapped, facing=-self.facing, root=root, contacts=contacts)
+            return replace(
+                self,
+                angles=swapped,
+                facing=-self.facing,
+                root=root,
+                contacts=contacts,
+                arrow=arrow,
+            )
         # Seen from the front, left and right limbs are already drawn as mirror images of each
         # other; only the lean and bends of the body's midline turn the other way.
         swapped |= {
@@ -135,7 +146,7 @@ class Pose:
             "spine": -self.angle("spine"),
             "neck": -self.angle("neck"),
         }
-        return replace(self, angles=swapped, root=root, contacts=contacts)
+        return replace(self, angles=swapped, root=root, contacts=contacts, arrow=arrow)
 
     def points(self) -> dict[str, Point]:
         """Every joint's position."""
@@ -373,7 +384,8 @@ def interpolate(a: Pose, b: Pose, t: float) -> Pose:
     t = t * t * (3 - 2 * t)
     names = set(a.angles) | set(b.angles)
     angles = {n: a.angle(n) + (b.angle(n) - a.angle(n)) * t for n in names}
-    frame = replace(a, angles=angles, root=a.root, contacts=())
+    # The arrow says where the movement goes, so it shows as soon as the movement starts.
+    frame = replace(a, angles=angles, root=a.root, contacts=(), arrow=b.arrow if t > 0 else a.arrow)
     planted = [point for point, surface in a.contacts if (point, surface) in b.contacts]
     anchors = planted or ["hip" if a.view is View.SIDE else "pelvis"]
     placed = []

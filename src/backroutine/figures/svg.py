@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from backroutine.figures.draw import FAR, NEAR, PROP, frame, head, lines
+from backroutine.figures.draw import FAR, MARK, NEAR, PROP, frame, head, lines
 from backroutine.figures.model import Figure, Pose
 
-STROKE = {PROP: ("#9a9a9a", 2.0), FAR: ("#8c8c8c", 3.0), NEAR: ("#1f1f1f", 3.5)}
+STROKE = {
+    PROP: ("#9a9a9a", 2.0),
+    FAR: ("#8c8c8c", 3.0),
+    NEAR: ("#1f1f1f", 3.5),
+    MARK: ("#1f6fb2", 2.5),
+}
 
 
 def _panel(figure: Figure, pose: Pose, x0: float, y0: float, scale: float) -> list[str]:
@@ -39,12 +44,22 @@ def alt_text(figure: Figure) -> str:
 
 
 def poses_svg(
-    figure: Figure, names: list[str] | None = None, panel_height: float = 120.0, labels: bool = True
+    figure: Figure,
+    names: list[str] | None = None,
+    panel_height: float = 120.0,
+    labels: bool = True,
+    per_cm: float | None = None,
 ) -> str:
-    """One SVG showing the named poses (all key poses by default) side by side, with alt text."""
+    """One SVG showing the named poses (all key poses by default) side by side, with alt text.
+
+    Each panel is `panel_height` pixels tall, or, given `per_cm` (pixels a centimetre), as tall
+    as the figure needs at that scale: every figure drawn so has the same body size, lying or
+    standing.
+    """
     chosen = [(n, p) for n, p in figure.poses if names is None or n in names]
     box = frame(figure)
-    scale = panel_height / box.height
+    scale = per_cm if per_cm is not None else panel_height / box.height
+    panel_height = box.height * scale
     panel_width = box.width * scale
     label_height = 16.0 if labels else 0.0
     width, height = panel_width * len(chosen) + 10 * (len(chosen) - 1), panel_height + label_height
