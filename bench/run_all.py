@@ -66,6 +66,13 @@ BENCHMARKS = [
         ["--files", "0", "--kills", "5"],
     ),
     (
+        "Clinic view and the single-patient report vs parsing the exports",
+        20,
+        "clinic_report.py",
+        ["--runs", "5"],
+        ["--runs", "1", "--patients", "50"],
+    ),
+    (
         "The neural voice: cold synthesis per routine, the app's memory",
         21,
         "neural_voice.py",

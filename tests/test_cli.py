@@ -748,7 +748,7 @@ def test_every_check_in_is_in_the_log_export_and_history(tmp_path: Path):
     assert unattended.returncode == 0, unattended.stderr
 
     document = json.loads(patient(tmp_path, "export", "--format", "json").stdout)
-    assert document["version"] == 2
+    assert document["version"] == 3
     (session,) = document["sessions"]
     emergency, not_asked = document["check_ins"]
     assert (emergency["tier"], emergency["went_ahead"], emergency["session_id"]) == (

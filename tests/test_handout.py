@@ -107,6 +107,8 @@ def test_print_command_writes_the_week_asked_for(tmp_path, capsys):
     assert main(["print", str(path), "--format", "html", "--week", "3", "-o", str(output)]) == 0
     visible = Page(output.read_text("utf-8")).visible
     assert "hold 30 s" in visible and "Numbers for week 3" in visible
-    assert main(["print", str(path), "-o", str(output)]) == 2  # never overwrites unasked
-    assert main(["print", str(path)]) == 0
+    # The current week comes from a log: this test's own, never the user's.
+    mine = ["--data-dir", str(tmp_path)]
+    assert main(["print", str(path), *mine, "-o", str(output)]) == 2  # never overwrites unasked
+    assert main(["print", str(path), *mine]) == 0
     assert capsys.readouterr().out.startswith("# Core \\<b\\>for\\</b\\> Jane")

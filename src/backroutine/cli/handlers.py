@@ -1,5 +1,5 @@
 """The sub-commands that answer and exit: validate, list, schema, import, new, print,
-history, settings, export, due and remind. None imports Textual."""
+history, settings, export, report, due and remind. None imports Textual."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
+    from backroutine.log.report import Document
     from backroutine.log.store import CompletionLog, SessionRecord
     from backroutine.routine.model import LoadedRoutine, Problem, Routine
 
@@ -199,10 +200,13 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
+    from backroutine.base.pdf import NoBrowser, print_to_pdf
     from backroutine.routine.catalog import UnknownRoutine, load_entry, resolve
-    from backroutine.routine.handout import render
+    from backroutine.routine.handout import HandoutFor, render
     from backroutine.routine.progression import has_progression, routine_for_week
 
     try:
@@ -220,11 +224,20 @@ def print_handout(args: argparse.Namespace) -> int:
     if week is not None:
         week = max(1, week)
         routine = routine_for_week(routine, week)
-    text = render(routine, args.format, week=week)
+    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=date.today())
+    pdf = args.output is not None and args.output.suffix.lower() == ".pdf"
+    text = render(routine, "html" if pdf else args.format, week=week, given=given, paper=args.paper)
     if args.output is None:
         print(text, end="")
         return EXIT_OK
-    write_atomically(args.output, text, replace=args.force)
+    data: str | bytes = text
+    if pdf:
+        try:
+            data = print_to_pdf(text)
+        except NoBrowser as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    write_atomically(args.output, data, replace=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -311,11 +324,99 @@ def export(args: argparse.Namespace) -> int:
 
     with open_log(args) as log:
         if args.output is None:
-            export(log, args.format, args.since, sys.stdout)
+            export(log, args.format, args.since, sys.stdout, paths=args.paths)
             return EXIT_OK
         text = StringIO(newline="")
-        export(log, args.format, args.since, text)
+        export(log, args.format, args.since, text, paths=args.paths)
     # Health data: the patient's to share, so readable by them alone.
     write_atomically(args.output, text.getvalue(), replace=args.force, mode=0o600)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+EXPORT_READ_LIMIT = 256 * 1024 * 1024
+"""The largest export `report` reads: ten years of daily sessions is about 10 MB."""
+
+
+def clinic_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backroutine.base.files import write_atomically
+    from backroutine.base.pdf import NoBrowser, print_to_pdf
+    from backroutine.log.report import NotAnExport, clinic, patient_report
+    from backroutine.log.report_html import render_clinic, render_report
+
+    try:
+        if args.source is not None and args.source.is_dir():
+            documents = _exports_in(args.source)
+            page = render_clinic(clinic(documents, date.today()), date.today(), paper=args.paper)
+        else:
+            document, patient = _export_for_report(args)
+            found = patient_report(document, since=args.since)
+            page = render_report(found, patient=patient, paper=args.paper)
+    except NotAnExport as error:
+        print(f"backroutine: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.output is None:
+        sys.stdout.write(page)
+        return EXIT_OK
+    data: str | bytes = page
+    if args.output.suffix.lower() == ".pdf":
+        try:
+            data = print_to_pdf(page)
+        except NoBrowser as error:
+            print(f"backroutine: {error}", file=sys.stderr)
+            return EXIT_INVALID
+    # Health data: the patient's (or the clinic's), readable by its owner alone.
+    write_atomically(args.output, data, replace=args.force, mode=0o600)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_export(path: Path) -> Document:
+    import gc
+
+    from backroutine.base.files import read_capped
+    from backroutine.log.report import NotAnExport, check_export
+
+    data = read_capped(path, EXPORT_READ_LIMIT)
+    if len(data) > EXPORT_READ_LIMIT:
+        raise NotAnExport(f"{path} is too big for an export")
+    # Parsed JSON has no reference cycles: the cyclic garbage collector, set off again
+    # and again by the many new objects, would only slow the parse (by a third).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotAnExport(f"{path} is not a JSON export ({error})") from None
+    finally:
+        if collecting:
+            gc.enable()
+    return check_export(document, str(path))
+
+
+def _export_for_report(args: argparse.Namespace) -> tuple[Document, str | None]:
+    """The export to report on, and the patient's name (the export file's name)."""
+    if args.source is not None:
+        return _read_export(args.source), args.source.stem
+    from io import StringIO
+
+    from backroutine.log.export import export
+
+    text = StringIO()
+    with open_log(args) as log:
+        export(log, "json", None, text)
+    return json.loads(text.getvalue()), None
+
+
+def _exports_in(folder: Path) -> Iterator[tuple[str, Document]]:
+    """(patient, export) for every JSON export in `folder`, one at a time so a clinic's
+    worth is never in memory at once; the files that are not exports are named on stderr."""
+    from backroutine.log.report import NotAnExport
+
+    for path in sorted(folder.glob("*.json")):
+        try:
+            yield path.stem, _read_export(path)
+        except NotAnExport as error:
+            print(f"backroutine: skipped {error}", file=sys.stderr)

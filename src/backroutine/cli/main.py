@@ -39,6 +39,7 @@ def _main(argv: Sequence[str] | None, output: _Output) -> int:
         "history": handlers.history,
         "settings": handlers.settings,
         "export": handlers.export,
+        "report": handlers.clinic_report,
         "due": handlers.due,
         "remind": handlers.remind,
     }

@@ -75,7 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("routine", metavar="ROUTINE")
     handout.add_argument("--format", choices=["md", "html"], default="md")
     handout.add_argument("--week", type=int, metavar="N", help="with the numbers of week N")
-    handout.add_argument("-o", "--output", type=Path, metavar="FILE")
+    handout.add_argument("--patient", metavar="NAME", help="the patient's name, printed at the top")
+    handout.add_argument(
+        "--clinic",
+        metavar="CONTACT",
+        help="the clinic's or therapist's contact, printed at the top",
+    )
+    handout.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    handout.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="a .pdf is printed with Chromium (HTML)"
+    )
     handout.add_argument("--force", action="store_true", help="replace FILE if it exists")
     command("history", "streaks, adherence and pain trend from your completion log")
     settings = command("settings", "show your settings, or change one, e.g. settings voice off")
@@ -90,6 +99,39 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of the screen"
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument(
+        "--paths",
+        action="store_true",
+        help="name each routine by its full path, not its file name only",
+    )
+
+    report = command(
+        "report",
+        "the review page for your therapist (HTML or PDF); or, given a folder of exports, "
+        "the clinic view",
+    )
+    report.add_argument(
+        "source",
+        type=Path,
+        nargs="?",
+        metavar="EXPORT|FOLDER",
+        help="a patient's JSON export, or a folder of them (default: your own log)",
+    )
+    report.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="from this day on (default: since the routine last changed)",
+    )
+    report.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (a .pdf is printed with Chromium) instead of the screen",
+    )
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     due = command("due", "what is due now; exit 0 when a routine is due, 1 when none is")
     due.add_argument("-q", "--quiet", action="store_true", help="print nothing: exit status only")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import PurePath
 from typing import Any, Literal, TextIO
 
 from backroutine.base.text import printable, replace_unsafe
@@ -26,29 +27,37 @@ from backroutine.log.history import (
 from backroutine.log.store import CheckInRecord, CompletionLog, ExerciseRecord, SessionRecord
 from backroutine.routine.safety import QUESTIONS, PainReview, Tier
 
-EXPORT_FORMAT_VERSION = 2
+EXPORT_FORMAT_VERSION = 3
 """2: every check-in (JSON `check_ins`; CSV check-in columns, and a `not_started` row for
-one that stopped the session), and the pain-monitoring model's advice."""
+one that stopped the session), and the pain-monitoring model's advice.
+3: what was prescribed (routine id, version, week); local times with their UTC offset
+only; the routine's file name, not its path (unless asked); a quit session's end time;
+partly done exercises, and the side and set of a hurt. Described by
+docs/export.schema.json."""
 
 SESSION_COLUMNS = (
     "session_id",
     "routine_title",
-    "routine_path",
+    "routine_id",
+    "routine_version",
+    "week",
+    "routine_file",
     "routine_sha256",
     "frequency",
-    "started_local",
-    "started_utc",
+    "started",
+    "ended",
+    "last_progress",
     "time_zone",
-    "ended_utc",
     "status",
     "pain_before",
     "pain_after",
+    "settled_next_morning",
     "pain_flag",
     "pain_advice",
     "note",
     "planned_seconds",
     "active_seconds",
-    "check_in_local",
+    "check_in_at",
     "check_in",
     "check_in_pain",
     "check_in_leg_pain",
@@ -63,13 +72,20 @@ EXERCISE_COLUMNS = (
     "step",
     "exercise",
     "outcome",
-    "planned_seconds_exercise",
-    "active_seconds_exercise",
     "sets_done",
     "set_count",
     "reps_done",
+    "reps_planned",
     "rep_count",
+    "hurt_side",
+    "hurt_set",
+    "planned_seconds_exercise",
+    "active_seconds_exercise",
 )
+ExportedStatus = Literal["completed", "abandoned", "quit", "unfinished"]
+"""A session's status in the export: `quit` is left by the patient and still resumable,
+`unfinished` has no end (running now, or the program was killed)."""
+ExportedOutcome = Literal["done", "partly_done", "skipped", "hurt", "not_finished"]
 _SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -78,11 +94,16 @@ def export(
     format: Literal["csv", "json"] = "csv",
     since: date | None = None,
     out: TextIO | None = None,
+    *,
+    paths: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """Write the sessions (from `since`, local date, on) to `out`.
 
     CSV has one row per exercise per session, with the session's columns repeated (a
     session with no exercise yet gets one row); JSON nests the exercises in each session.
+    Routine files are named by file name only, unless `paths` asks for where they were.
+    `now` (local, timezone-aware; default the present) is when the JSON says it was made.
     """
     if out is None:
         raise ValueError("export needs a text stream to write to")
@@ -94,26 +115,64 @@ def export(
     if since is not None:
         sessions = [session for session in sessions if session.started.date() >= since]
         check_ins = [check_in for check_in in check_ins if check_in.asked_at.date() >= since]
+    file = _full_path if paths else _file_name
     if format == "csv":
-        _write_csv(sessions, reviews, check_ins, out)
+        _write_csv(sessions, reviews, check_ins, out, file)
     else:
-        _write_json(sessions, reviews, check_ins, out)
+        made = now or datetime.now().astimezone()
+        _write_json(sessions, reviews, check_ins, out, file, made)
 
 
-def _session_fields(session: SessionRecord, review: PainReview) -> dict[str, Any]:
+def _file_name(path: str) -> str:
+    # The folders say where the patient keeps things (often their name): not for sharing.
+    return PurePath(path).name
+
+
+def _full_path(path: str) -> str:
+    return path
+
+
+def exported_status(session: SessionRecord) -> ExportedStatus:
+    """What became of a session, as the export and the report say it."""
+    if session.status == "in_progress":
+        return "quit" if session.ended else "unfinished"
+    return session.status
+
+
+def exported_outcome(exercise: ExerciseRecord) -> ExportedOutcome:
+    """What was done of an exercise, as the export and the report say it."""
+    if exercise.outcome == "started":
+        return "not_finished"
+    if exercise.partly_done:
+        return "partly_done"
+    return exercise.outcome
+
+
+def _local(moment: datetime | None) -> str | None:
+    """ISO 8601 in the patient's local time then, with its UTC offset."""
+    return moment.isoformat() if moment else None
+
+
+def _session_fields(
+    session: SessionRecord, review: PainReview, file: Callable[[str], str]
+) -> dict[str, Any]:
     return {
         "session_id": session.id,
         "routine_title": session.routine_title,
-        "routine_path": session.routine_path,
+        "routine_id": session.routine_id,
+        "routine_version": session.routine_version,
+        "week": session.week,
+        "routine_file": file(session.routine_path),
         "routine_sha256": session.routine_sha256,
         "frequency": str(session.frequency) if session.frequency else None,
-        "started_local": session.started.isoformat(),
-        "started_utc": session.started.astimezone(timezone.utc).isoformat(),
+        "started": _local(session.started),
+        "ended": _local(session.ended),
+        "last_progress": _local(session.last_progress),
         "time_zone": session.time_zone,
-        "ended_utc": session.ended.astimezone(timezone.utc).isoformat() if session.ended else None,
-        "status": session.status,
+        "status": exported_status(session),
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
+        "settled_next_morning": session.settled_next_morning,
         "pain_flag": review.flag,
         "pain_advice": " ".join(review.advice) or None,
         "note": session.note,
@@ -126,13 +185,16 @@ def _exercise_fields(exercise: ExerciseRecord) -> dict[str, Any]:
     return {
         "step": exercise.step_index + 1,
         "exercise": exercise.name,
-        "outcome": exercise.outcome,
-        "planned_seconds_exercise": exercise.planned_seconds,
-        "active_seconds_exercise": round(exercise.active_seconds, 1),
+        "outcome": exported_outcome(exercise),
         "sets_done": exercise.sets_done,
         "set_count": exercise.set_count,
         "reps_done": exercise.reps_done,
+        "reps_planned": exercise.reps_planned,
         "rep_count": exercise.rep_count,
+        "hurt_side": exercise.hurt_side,
+        "hurt_set": exercise.hurt_set,
+        "planned_seconds_exercise": exercise.planned_seconds,
+        "active_seconds_exercise": round(exercise.active_seconds, 1),
     }
 
 
@@ -147,12 +209,12 @@ def _cell(value: Any) -> Any:
     return printable(value, keep_newlines=True)
 
 
-def _check_in_fields(check_in: CheckInRecord) -> dict[str, Any]:
+def _check_in_fields(check_in: CheckInRecord, file: Callable[[str], str]) -> dict[str, Any]:
     return {
         "session_id": check_in.session_id,
         "routine_title": check_in.routine_title,
-        "routine_path": check_in.routine_path,
-        "asked_local": check_in.asked_at.isoformat(),
+        "routine_file": file(check_in.routine_path),
+        "asked_at": _local(check_in.asked_at),
         "asked": check_in.asked,
         "went_ahead": check_in.went_ahead,
         "summary": check_in_summary(check_in),
@@ -177,7 +239,7 @@ def _check_in_columns(check_ins: Sequence[CheckInRecord]) -> dict[str, Any]:
         return " | ".join(shown) or None
 
     return {
-        "check_in_local": joined(c.asked_at.isoformat() for c in check_ins),
+        "check_in_at": joined(c.asked_at.isoformat() for c in check_ins),
         "check_in": joined(check_in_summary(c) for c in check_ins),
         "check_in_pain": joined(c.pain_now for c in check_ins),
         "check_in_leg_pain": joined(c.leg_pain for c in check_ins),
@@ -195,6 +257,7 @@ def _write_csv(
     reviews: dict[int, PainReview],
     check_ins: Sequence[CheckInRecord],
     out: TextIO,
+    file: Callable[[str], str],
 ) -> None:
     writer = csv.DictWriter(out, fieldnames=SESSION_COLUMNS + EXERCISE_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -207,7 +270,7 @@ def _write_csv(
     rows: list[tuple[datetime, int, list[dict[str, Any]]]] = []
     for session in sessions:
         fields = dict(
-            _session_fields(session, reviews[session.id]),
+            _session_fields(session, reviews[session.id], file),
             **_check_in_columns(by_session.get(session.id, [])),
         )
         rows.append(
@@ -224,9 +287,8 @@ def _write_csv(
         if check_in.session_id is None:
             fields = {
                 "routine_title": check_in.routine_title,
-                "routine_path": check_in.routine_path,
-                "started_local": check_in.asked_at.isoformat(),
-                "started_utc": check_in.asked_at.astimezone(timezone.utc).isoformat(),
+                "routine_file": file(check_in.routine_path),
+                "started": _local(check_in.asked_at),
                 "status": NOT_STARTED,
                 "pain_before": check_in.pain_now,
                 **_check_in_columns([check_in]),
@@ -243,18 +305,21 @@ def _write_json(
     reviews: dict[int, PainReview],
     check_ins: Sequence[CheckInRecord],
     out: TextIO,
+    file: Callable[[str], str],
+    made: datetime,
 ) -> None:
     document = {
         "format": "backroutine-log-export",
         "version": EXPORT_FORMAT_VERSION,
+        "exported_at": made.isoformat(timespec="seconds"),
         "sessions": [
             dict(
-                _session_fields(session, reviews[session.id]),
+                _session_fields(session, reviews[session.id], file),
                 exercises=[_exercise_fields(exercise) for exercise in session.exercises],
             )
             for session in sessions
         ],
-        "check_ins": [_check_in_fields(check_in) for check_in in check_ins],
+        "check_ins": [_check_in_fields(check_in, file) for check_in in check_ins],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False)
     # Readable words and emoji, but every control or invisible character escaped (\u001b,

@@ -24,7 +24,7 @@ from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 RETRY_TIMEOUT_MS = 100
 """How long a retry waits for a lock while writes are already waiting."""
@@ -94,6 +94,18 @@ MIGRATIONS: tuple[str, ...] = (
         advice TEXT NOT NULL
     );
     CREATE INDEX check_in_by_time ON check_in (asked_utc);
+    """,
+    # Version 3: what was prescribed (the routine's id, version and progression week) on
+    # every session; where an exercise hurt (side and set) and how many reps were planned
+    # over all its sets and sides, so a partly done exercise reads as partly done.
+    """
+    ALTER TABLE session ADD COLUMN routine_id TEXT;
+    ALTER TABLE session ADD COLUMN routine_version TEXT;
+    ALTER TABLE session ADD COLUMN week INTEGER CHECK (week >= 1);
+    ALTER TABLE exercise ADD COLUMN hurt_side TEXT
+        CHECK (hurt_side IN ('left', 'right', 'affected'));
+    ALTER TABLE exercise ADD COLUMN hurt_set INTEGER;
+    ALTER TABLE exercise ADD COLUMN reps_planned INTEGER;
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -199,7 +211,23 @@ class ExerciseRecord:
     rep_count: int | None
     """Reps prescribed per set."""
     outcome: LoggedOutcome
-    """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished)."""
+    """`done`, `skipped`, `hurt` (stopped because it hurt) or `started` (not finished).
+    `done` means the step was left going forward with some of its work done: it was done
+    in full only when `sets_done == set_count` (see `partly_done`)."""
+    hurt_side: Literal["left", "right", "affected"] | None = None
+    """The side being done when it hurt (None: not hurt, or not a one-sided exercise);
+    `affected` when the routine did not say which side that is."""
+    hurt_set: int | None = None
+    """The set being done when it hurt (1 = the first)."""
+    reps_planned: int | None = None
+    """Reps prescribed over all sets and sides; None for holds and activities, and in
+    logs written before version 3."""
+
+    @property
+    def partly_done(self) -> bool:
+        """Left going forward with only some of its sets done: a set counts as done when
+        every rep (and side) of it was."""
+        return self.outcome == "done" and self.sets_done < self.set_count
 
 
 @dataclass(frozen=True)
@@ -217,6 +245,8 @@ class SessionRecord:
     time_zone: str
     """Name of the patient's time zone then, e.g. Europe/London (or an abbreviation)."""
     ended: datetime | None
+    """When it was completed, abandoned or (still `in_progress`, resumable) quit; None for
+    a session running now or killed (see `last_progress`)."""
     status: SessionStatus
     pain_before: int | None
     pain_after: int | None
@@ -234,6 +264,13 @@ class SessionRecord:
     """When the session started or last finished a segment (None: logged before version 2)."""
     settled_next_morning: bool | None = None
     """The answer at a later check-in: was the pain back to usual by the next morning."""
+    routine_id: str | None = None
+    """The routine's `id:` (None when the file has none, or logged before version 3)."""
+    routine_version: str | None = None
+    """The routine's `version:` (None when the file has none, or logged before version 3)."""
+    week: int | None = None
+    """The progression week the session was done in (None: no progressions, or logged
+    before version 3)."""
 
 
 def _utc_text(moment: datetime) -> str:
@@ -379,6 +416,9 @@ class CompletionLog:
         started: datetime,
         time_zone: str,
         pain_before: int | None = None,
+        routine_id: str | None = None,
+        routine_version: str | None = None,
+        week: int | None = None,
     ) -> int:
         """Add an in-progress session and return its id. `started` must be timezone-aware.
 
@@ -397,12 +437,16 @@ class CompletionLog:
             pain_before,
             planned_seconds,
             _utc_text(started),
+            routine_id,
+            routine_version,
+            week,
         )
         insert = (
             "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
             " frequency_count, frequency_period, started_utc, utc_offset_minutes, time_zone,"
-            " status, pain_before, planned_seconds, last_progress_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?)"
+            " status, pain_before, planned_seconds, last_progress_utc, routine_id,"
+            " routine_version, week)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?, ?, ?)"
         )
         return self._insert("session", insert, values)
 
@@ -445,14 +489,20 @@ class CompletionLog:
         progressed = _utc_text(local_now())  # when it happened, not was saved
 
         def work(db: sqlite3.Connection) -> None:
+            # Progress means the session is going again: a quit's end time no longer holds.
             db.execute(
                 "UPDATE session SET segments_done = ?, active_seconds = ?,"
-                " snapshot = coalesce(?, snapshot), last_progress_utc = ? WHERE id = ?",
+                " snapshot = coalesce(?, snapshot), last_progress_utc = ?,"
+                " ended_utc = CASE status WHEN 'in_progress' THEN NULL ELSE ended_utc END"
+                " WHERE id = ?",
                 (segments_done, active_seconds, saved, progressed, session_id),
             )
             if exercise is not None:
                 db.execute(
-                    "INSERT OR REPLACE INTO exercise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO exercise (session_id, step_index, name,"
+                    " planned_seconds, active_seconds, sets_done, set_count, reps_done,"
+                    " rep_count, outcome, hurt_side, hurt_set, reps_planned)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session_id,
                         exercise.step_index,
@@ -464,6 +514,9 @@ class CompletionLog:
                         exercise.reps_done,
                         exercise.rep_count,
                         exercise.outcome,
+                        exercise.hurt_side,
+                        exercise.hurt_set,
+                        exercise.reps_planned,
                     ),
                 )
 
@@ -485,6 +538,15 @@ class CompletionLog:
                 "UPDATE session SET status = ?, ended_utc = ?, snapshot = NULL,"
                 " pain_after = coalesce(?, pain_after), note = coalesce(?, note) WHERE id = ?",
                 values,
+            )
+        )
+
+    def record_quit(self, session_id: int, *, ended: datetime) -> None:
+        """Record when the patient quit a session that stays resumable (`in_progress`)."""
+        self._write(
+            lambda db: db.execute(
+                "UPDATE session SET ended_utc = ? WHERE id = ? AND status = 'in_progress'",
+                (_utc_text(ended), session_id),
             )
         )
 
@@ -601,14 +663,18 @@ class CompletionLog:
             " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
             " last_progress_utc,"
             " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
-            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1)"
+            "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1),"
+            " routine_id, routine_version, week"
             f" FROM session {where} ORDER BY started_utc, id",
             parameters,
         ).fetchall()
         exercises: dict[int, list[ExerciseRecord]] = {}
         if with_exercises and rows:
             for row in self._db.execute(
-                f"SELECT * FROM exercise WHERE session_id IN (SELECT id FROM session {where})"
+                "SELECT session_id, step_index, name, planned_seconds, active_seconds,"
+                " sets_done, set_count, reps_done, rep_count, outcome, hurt_side, hurt_set,"
+                " reps_planned FROM exercise"
+                f" WHERE session_id IN (SELECT id FROM session {where})"
                 " ORDER BY session_id, step_index",
                 parameters,
             ):
@@ -634,6 +700,9 @@ class CompletionLog:
                 exercises_done=row[17],
                 last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
                 settled_next_morning=None if row[19] is None else bool(row[19]),
+                routine_id=row[20],
+                routine_version=row[21],
+                week=row[22],
             )
             for row in rows
         ]

@@ -10,13 +10,14 @@ import base64
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
 from backroutine.figures.svg import alt_text, poses_svg
 from backroutine.routine.model import RestStep, Routine
 from backroutine.routine.progression import describe_all
-from backroutine.routine.safety import CLINICIAN_NOTE
+from backroutine.routine.safety import CLINICIAN_NOTE, PAIN_ZONES
 from backroutine.routine.words import dose, you_need
 
 FORMATS = ("md", "html")
@@ -153,22 +154,45 @@ def render_markdown(routine: Routine, *, week: int | None = None) -> str:
 
 # --- HTML -------------------------------------------------------------------------
 
+TICK_DAYS = 14
+"""The tick log covers two weeks: a box a day for each exercise."""
+
 _CSS = """\
-@page { size: A4; margin: 14mm; }
-body { font: 11pt/1.35 system-ui, sans-serif; max-width: 46em; margin: 1em auto; color: #111; }
-h1 { font-size: 17pt; margin: 0 0 .2em; }
-h2 { font-size: 12pt; margin: .9em 0 .3em; border-bottom: 1px solid #999; }
-h3 { font-size: 11pt; margin: .7em 0 .1em; }
-.facts { color: #444; }
-.safety { border: 2px solid #a00; padding: .3em .8em; }
-.dose { font-weight: bold; margin: 0; }
-.caution { margin: .2em 0; }
+@page { size: %(size)s; margin: 9mm 10mm; }
+* { box-sizing: border-box; }
+body { font: 8.2pt/1.25 system-ui, "DejaVu Sans", sans-serif; color: #111; margin: 0 auto;
+       max-width: 190mm; }
+h1 { font-size: 14pt; margin: 0; }
+h2 { font-size: 9pt; margin: 3pt 0 1pt; }
+h3 { font-size: 9.5pt; margin: 0 0 1pt; }
+p { margin: 1pt 0; }
+.top { display: flex; justify-content: space-between; gap: 8pt; align-items: flex-start; }
+.who { text-align: right; }
+.facts { color: #333; }
+.description { margin: 2pt 0; }
+.safety { border: 1.5pt solid #a00; padding: 1pt 5pt; margin: 3pt 0; font-size: 7.2pt; }
+.safety h2 { margin: 0; }
+.safety ul { margin: 0; padding-left: 1.1em; columns: 2; column-gap: 12pt; }
+.safety li { break-inside: avoid; font-weight: bold; }
+.exercises { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 3pt 5pt; }
+.card { border: 0.5pt solid #999; padding: 1.5pt 3pt; break-inside: avoid; font-size: 7.5pt; }
+.card h3 { font-size: 9pt; }
+.dose { font-weight: bold; }
+.caution { margin: 1pt 0; }
 .rest { font-style: italic; }
-ul { margin: .2em 0; padding-left: 1.3em; }
-section { break-inside: avoid; }
-.figure { display: block; max-width: 100%; margin: .3em 0; }
-.figure svg, img.figure { max-height: 7em; max-width: 100%; height: auto; }
+.small { font-size: 7.2pt; color: #333; }
+ul { margin: 1pt 0; padding-left: 1.1em; }
+.figure { display: block; text-align: center; }
+.figure svg, img.figure { height: 13mm; width: auto; max-width: 100%%; }
+table { border-collapse: collapse; width: 100%%; margin-top: 2pt; }
+th, td { border: 0.5pt solid #777; padding: 0.5pt 2pt; font-size: 7.2pt; text-align: left; }
+td.box { width: 5mm; }
+.pain td { text-align: center; width: 6mm; font-weight: bold; }
+.pain td.meaning { width: auto; font-weight: normal; text-align: left; }
+.zone0 { background: #e3f2e3; } .zone1 { background: #fbf0d0; } .zone2 { background: #f8dada; }
+.bottom { break-inside: avoid; }
 """
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def _h(text: str) -> str:
@@ -176,53 +200,134 @@ def _h(text: str) -> str:
     return html.escape(printable(text), quote=True)
 
 
-def render_html(routine: Routine, *, week: int | None = None) -> str:
-    """The handout as a standalone HTML page, laid out to print on one page."""
+@dataclass(frozen=True)
+class HandoutFor:
+    """Who the handout is for and from, printed at its top (`print --patient/--clinic`)."""
+
+    patient: str | None = None
+    clinic: str | None = None
+    """The clinic's or therapist's contact: name, telephone, e-mail."""
+    issued: date | None = None
+
+
+def render_html(
+    routine: Routine,
+    *,
+    week: int | None = None,
+    given: HandoutFor = HandoutFor(),
+    paper: str = "a4",
+) -> str:
+    """The handout as a standalone HTML page, laid out to print on one page (up to six
+    exercises, A4 or Letter): the exercises with their drawings, the safety box, a
+    two-week tick log with each dose, and the pain scale."""
+    items = _exercises(routine)
+    exercises = [item for item in items if isinstance(item, _Exercise)]
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{_h(routine.title)}</title>",
-        f"<style>\n{_CSS}</style>",
+        f"<style>\n{_CSS % {'size': PAPER_SIZES.get(paper, 'A4')}}</style>",
         "</head>",
         "<body>",
+        '<div class="top"><div>',
         f"<h1>{_h(routine.title)}</h1>",
+        f'<p class="facts">{" · ".join(_h(f) for f in _facts(routine, week))}</p>',
+        "</div>",
+        f'<div class="who">{"<br>".join(_h(line) for line in _who(routine, given))}</div>',
+        "</div>",
     ]
     if routine.description:
-        out.append(f"<p>{_h(routine.description)}</p>")
-    out.append(f'<p class="facts">{" · ".join(_h(f) for f in _facts(routine, week))}</p>')
+        out.append(f'<p class="description">{_h(routine.description)}</p>')
     out.append('<div class="safety"><h2>Safety</h2><ul>')
-    out += [f"<li><strong>{_h(note)}</strong></li>" for note in _safety(routine)]
+    out += [f"<li>{_h(note)}</li>" for note in _safety(routine)]
     out.append("</ul></div>")
-    out.append("<h2>Exercises</h2>")
-    for item in _exercises(routine):
+    out.append('<h2>Exercises</h2><div class="exercises">')
+    for item in items:
         if isinstance(item, int):
-            out.append(f'<p class="rest">Rest {_h(human_duration(item))}</p>')
+            # Inside the card before it: a rest is not a cell of the grid of exercises.
+            closing = out.pop() if out[-1] == "</section>" else ""
+            out.append(f'<p class="rest">Rest {_h(human_duration(item))}</p>{closing}')
             continue
-        out.append(f"<section><h3>{item.number}. {_h(item.name)}</h3>")
-        out.append(f'<p class="dose">{_h(item.dose)}</p>')
+        out.append(f'<section class="card"><h3>{item.number}. {_h(item.name)}</h3>')
         if item.image:
             out.append(f'<img class="figure" src="{_h(item.image)}" alt="{_h(item.alt)}">')
         elif item.drawing:
             out.append(f'<div class="figure">{item.drawing}</div>')
+        out.append(f'<p class="dose">{_h(item.dose)}</p>')
         if item.tips:
             out.append("<ul>" + "".join(f"<li>{_h(tip)}</li>" for tip in item.tips) + "</ul>")
         if item.caution:
             out.append(
                 f'<p class="caution"><strong>Stop or ease off:</strong> {_h(item.caution)}</p>'
             )
-        if item.why:
-            out.append(f"<p><em>Why:</em> {_h(item.why)}</p>")
+        # The why is left to the Markdown handout and the app: the page must stay one.
         if item.progression:
             rules = "; ".join(_h(rule) for rule in item.progression)
-            out.append(f"<p><em>Progression:</em> {rules}</p>")
+            out.append(f'<p class="small"><em>Progression:</em> {rules}</p>')
         out.append("</section>")
+    out.append("</div>")
+    out += ['<div class="bottom">', *_tick_log(exercises), *_pain_scale(), "</div>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
 
-def render(routine: Routine, format: str, *, week: int | None = None) -> str:
-    """The handout in `format`, `md` or `html`."""
-    renderer = render_html if format == "html" else render_markdown
-    return renderer(routine, week=week)
+def _who(routine: Routine, given: HandoutFor) -> list[str]:
+    lines = []
+    if given.patient:
+        lines.append(f"For: {given.patient}")
+    if given.issued:
+        lines.append(f"Issued: {given.issued:%d %b %Y}")
+    if routine.author:
+        lines.append(f"Your therapist: {routine.author}")
+    if given.clinic:
+        lines.append(f"Contact: {given.clinic}")
+    return lines
+
+
+def _tick_log(exercises: list[_Exercise]) -> list[str]:
+    days = "".join(f"<th>{day}</th>" for day in range(1, TICK_DAYS + 1))
+    rows = [
+        f"<tr><td>{item.number}. {_h(item.name)}</td><td>{_h(item.dose)}</td>"
+        + '<td class="box"></td>' * TICK_DAYS
+        + "</tr>"
+        for item in exercises
+    ]
+    rows.append(
+        '<tr><td colspan="2">Pain after the session (0-10)</td>'
+        + '<td class="box"></td>' * TICK_DAYS
+        + "</tr>"
+    )
+    return [
+        "<h2>Two weeks: tick each exercise done; write the date above the day</h2>",
+        f"<table><thead><tr><th>Exercise</th><th>Dose</th>{days}</tr></thead><tbody>",
+        *rows,
+        "</tbody></table>",
+    ]
+
+
+def _pain_scale() -> list[str]:
+    cells, meanings = [], []
+    for zone, (low, high, meaning) in enumerate(PAIN_ZONES):
+        cells += [f'<td class="zone{zone}">{score}</td>' for score in range(low, high + 1)]
+        meanings.append(f"{low}-{high}: {_h(meaning)}")
+    return [
+        "<h2>Pain scale: 0 no pain, 10 the worst imaginable</h2>",
+        f'<table class="pain"><tr>{"".join(cells)}'
+        f'<td class="meaning">{"<br>".join(meanings)}</td></tr></table>',
+    ]
+
+
+def render(
+    routine: Routine,
+    format: str,
+    *,
+    week: int | None = None,
+    given: HandoutFor = HandoutFor(),
+    paper: str = "a4",
+) -> str:
+    """The handout in `format`, `md` or `html` (for whom and on which paper: HTML only)."""
+    if format == "html":
+        return render_html(routine, week=week, given=given, paper=paper)
+    return render_markdown(routine, week=week)

@@ -237,6 +237,14 @@ PAIN_HIGH_BEFORE = 8
 TREND_SESSIONS = 3
 """A rising trend: the after-session scores of this many sessions in a row went up."""
 
+PAIN_ZONES = (
+    (0, PAIN_SAFE_MAX, "safe"),
+    (PAIN_SAFE_MAX + 1, PAIN_ACCEPTABLE_MAX, "acceptable if settled by the next morning"),
+    (PAIN_ACCEPTABLE_MAX + 1, 10, "too much: ease off next time"),
+)
+"""The pain-monitoring zones as printed on the handout's pain scale and the report's chart:
+(lowest score, highest score, what it means)."""
+
 PAIN_ADVICE = (
     "Some discomfort, up to about 5 out of 10, is fine if it settles by the next morning. "
     "Above 5, or still worse the next morning: next time do fewer reps, shorter holds and a "

@@ -52,6 +52,8 @@ class SessionRecorder:
         self.engine = engine
         self.session_id = session_id
         self._now = now
+        self._hurt: Segment | None = None
+        """The segment that hurt, until its step's `ExerciseDone` is written."""
         engine.subscribe(self)
 
     @classmethod
@@ -62,9 +64,11 @@ class SessionRecorder:
         engine: SessionEngine,
         *,
         pain_before: int | None = None,
+        week: int | None = None,
         now: WallClock = local_now,
     ) -> SessionRecorder:
-        """Log a new in-progress session of `loaded` and record `engine`'s events into it."""
+        """Log a new in-progress session of `loaded` (in progression `week`, if it has
+        progressions) and record `engine`'s events into it."""
         started = now()
         routine = loaded.routine
         session_id = log.start_session(
@@ -76,6 +80,9 @@ class SessionRecorder:
             started=started,
             time_zone=zone_name(started),
             pain_before=pain_before,
+            routine_id=routine.id,
+            routine_version=routine.version,
+            week=week,
         )
         return cls(log, engine, session_id, now=now)
 
@@ -121,15 +128,21 @@ class SessionRecorder:
         if isinstance(event, SessionStarted):
             self._save(None)  # resumable from its first segment
         elif isinstance(event, SegmentEnded) and event.outcome != "abandoned":
+            if event.outcome == "hurt":
+                self._hurt = event.segment
             self._save(_exercise_record(self.engine, event.segment, "started"))
         elif isinstance(event, ExerciseDone):
             segment = next(s for s in self.engine.segments if s.step_index == event.step_index)
-            self._save(_exercise_record(self.engine, segment, event.outcome))
+            hurt = self._hurt if event.outcome == "hurt" else None
+            self._hurt = None
+            self._save(_exercise_record(self.engine, segment, event.outcome, hurt))
         elif isinstance(event, Paused):
             self._save(None)  # a resume point within the segment
         elif isinstance(event, SessionFinished) and event.status == "completed":
             self.log.finish_session(self.session_id, status="completed", ended=self._now())
-        # A quit (SessionFinished "abandoned") keeps the last saved snapshot: resumable.
+        elif isinstance(event, SessionFinished):
+            # A quit keeps the last saved snapshot, resumable; its end time is kept too.
+            self.log.record_quit(self.session_id, ended=self._now())
 
     def _save(self, exercise: ExerciseRecord | None) -> None:
         records = self.engine.records
@@ -153,9 +166,10 @@ class SessionRecorder:
 
 
 def _exercise_record(
-    engine: SessionEngine, segment: Segment, outcome: LoggedOutcome
+    engine: SessionEngine, segment: Segment, outcome: LoggedOutcome, hurt: Segment | None = None
 ) -> ExerciseRecord | None:
-    """What has been done of `segment`'s exercise step so far (None for a rest step)."""
+    """What has been done of `segment`'s exercise step so far (None for a rest step);
+    `hurt` is the segment being done when it hurt."""
     step = [
         (index, each)
         for index, each in enumerate(engine.segments)
@@ -184,6 +198,11 @@ def _exercise_record(
         reps_done=sum(map(_reps_done, completed)) if first.rep_count is not None else None,
         rep_count=first.rep_count,
         outcome=outcome,
+        hurt_side=hurt.side if hurt else None,
+        hurt_set=hurt.set_number if hurt else None,
+        reps_planned=(
+            sum(_reps_done(each) for _, each in work) if first.rep_count is not None else None
+        ),
     )
 
 

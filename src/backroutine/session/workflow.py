@@ -92,7 +92,7 @@ def start_session(
     engine = SessionEngine(progressed.routine.segments(), clock, **asdict(options))
     if log is None:
         return NewSession(progressed, week, engine, None)
-    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before)
+    recorder = SessionRecorder.start(log, progressed, engine, pain_before=pain_before, week=week)
     if check_in_id is not None:
         log.attach_check_in(check_in_id, recorder.session_id)
     return NewSession(progressed, week, engine, recorder)

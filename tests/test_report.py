@@ -1,0 +1,156 @@
+"""`backroutine report`: the review page and the clinic view, over a generated fortnight."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from patient_log import HOSTILE_NOTE, patient_log
+
+from backroutine.cli.main import main
+from backroutine.log.export import export
+from backroutine.log.report import clinic, patient_report, summary
+from backroutine.log.report_html import render_clinic, render_report
+from backroutine.log.store import CompletionLog
+
+EVENING = datetime(2026, 6, 14, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+HOSTILE = "<script>alert('x')</script>\x1b]8;;http://evil\x07[red]bold[/red] & <i>"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("patient")
+    patient_log(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def document(folder: Path) -> dict[str, Any]:
+    out = io.StringIO()
+    with CompletionLog.open(folder / "log.sqlite3") as log:
+        export(log, "json", None, out, now=EVENING)
+    return json.loads(out.getvalue())
+
+
+def test_the_summary_says_what_the_therapist_asks_first(document):
+    assert summary(patient_report(document)) == [
+        "Did 9 of 10 prescribed sessions (5 per week, 01 Jun to 14 Jun 2026).",
+        "Pain settled by the next morning after all but one.",
+        "Bird-dog reported painful twice, both on the right side.",
+        "Bridge partly done once (some reps or sets left).",
+        "1 check-in stopped the session: 04 Jun, told to call their GP or clinician the "
+        "same day, no exercise (said yes to: a fever, or feeling very unwell).",
+        "1 session stopped before the end.",
+    ]
+
+
+def test_the_page_shows_every_part_of_the_review(document):
+    page = render_report(patient_report(document), patient="Ann")
+    text = re.sub(r"<[^>]+>", " ", page)
+    for part in (
+        "Sessions against the prescription",
+        "Pain (0-10) before and after each session",
+        "Each exercise",
+        "Check-ins that stopped the session",
+        "The patient's notes",
+        "Every session",
+        "low-back-basics version 1.2, weeks 1-2",
+        "03 Jun right side set 2, 10 Jun right side set 2",
+        "Advice given: Call your GP or clinician today.",
+        "Felt loose afterwards.",
+        "3-5 acceptable",
+        "6-10 too much",
+    ):
+        assert part in " ".join(text.split()), part
+    assert page.count('<td class="screened"') == 1 and "04 ✗" in page
+    assert "<svg" in page and "<script" not in page.lower()
+
+
+def test_text_from_files_and_notes_is_shown_literally_never_run(document):
+    hostile = copy.deepcopy(document)
+    for session in hostile["sessions"]:
+        session["routine_title"] = HOSTILE
+        for exercise in session["exercises"]:
+            exercise["exercise"] = HOSTILE
+    hostile["check_ins"][3]["summary"] = HOSTILE
+    page = render_report(patient_report(hostile), patient=HOSTILE)
+    assert "<script" not in page.lower() and "<i>" not in page
+    assert "\x1b" not in page and "\x07" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "[red]bold[/red] &amp; &lt;i&gt;" in page
+    # The note written into the real log by the patient, too.
+    note = HOSTILE_NOTE.split(" ")[0]
+    assert note == "<script>alert(1)</script>" and "&lt;script&gt;alert(1)" in render_report(
+        patient_report(document)
+    )
+
+
+def test_the_period_starts_at_the_routines_last_change(document):
+    changed = copy.deepcopy(document)
+    for session in changed["sessions"][5:]:
+        session["routine_sha256"] = "0" * 64  # the therapist changed the file on 9 June
+    report = patient_report(changed)
+    assert report.first == date(2026, 6, 9)
+    assert (
+        summary(report)[0] == "Did 4 of 5 prescribed sessions (5 per week, 09 Jun to 14 Jun 2026)."
+    )
+    earlier = patient_report(changed, since=date(2026, 6, 1))
+    assert earlier.first == date(2026, 6, 1)
+
+
+def _quiet(document: dict[str, Any]) -> dict[str, Any]:
+    """The same patient without a hurt, a stop or pain that did not settle."""
+    calm = copy.deepcopy(document)
+    calm["check_ins"] = [c for c in calm["check_ins"] if c["went_ahead"]]
+    for session in calm["sessions"]:
+        session["settled_next_morning"] = True
+        session["pain_after"] = min(session["pain_after"] or 0, 2)
+        for exercise in session["exercises"]:
+            exercise["outcome"] = "done"
+    return calm
+
+
+def test_the_clinic_view_puts_who_needs_attention_first(document):
+    gone_quiet = copy.deepcopy(_quiet(document))
+    gone_quiet["sessions"] = gone_quiet["sessions"][:2]  # nothing since 2 June
+    lines = clinic(
+        [("Carol", _quiet(document)), ("Ann", document), ("Bob", gone_quiet)],
+        date(2026, 6, 14),
+    )
+    assert [line.patient for line in lines] == ["Ann", "Bob", "Carol"]
+    ann = lines[0]
+    assert ann.flags == (
+        "1 stopped at check-in",
+        "2 hurt",
+        "1 not settled next morning",
+        "1 with pain over 5",
+    )
+    assert (ann.done, ann.prescribed, ann.last_session) == (9, 10, date(2026, 6, 13))
+    page = render_clinic(lines, date(2026, 6, 14))
+    assert page.index("Ann") < page.index("Bob") < page.index("Carol")
+    assert "9 of 10 (90%)" in page
+
+
+def test_report_from_the_own_log_an_export_and_a_folder(folder, document, capsys, tmp_path):
+    assert main(["report", "--data-dir", str(folder), "--since", "2026-06-01"]) == 0
+    assert "Bird-dog reported painful twice, both on the right side." in capsys.readouterr().out
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "ann.json").write_text(json.dumps(document))
+    (exports / "notes.json").write_text('{"not": "an export"}')
+    assert main(["report", str(exports / "ann.json"), "-o", str(tmp_path / "ann.html")]) == 0
+    page = (tmp_path / "ann.html").read_text()
+    assert "<h1>ann: Low back, weeks 1-6</h1>" in page
+    assert (tmp_path / "ann.html").stat().st_mode & 0o077 == 0
+    assert main(["report", str(exports)]) == 0
+    out, err = capsys.readouterr()
+    assert "Clinic view" in out and "<td>ann</td>" in out
+    assert "skipped " in err and "notes.json is not a backroutine export" in err
+    assert main(["report", str(exports / "notes.json")]) == 1
