@@ -2,23 +2,30 @@
 memory with the voice on.
 
 For each bundled routine, the helper (`python -m backroutine.audio.neural`) is run on the
-routine's phrases into an empty cache: wall time to the first phrase and to the last, and
-the helper's own peak RSS. Then the real app in tmux at 80x24 runs a routine with the
-neural voice on (into ALSA's file device, with an empty cache so the helper works during
-the session) beside the same app with espeak-ng: the app's peak RSS (VmHWM of its own
-process; the helper is a child, measured above).
+routine's phrases into an empty cache: wall time to the first phrase written (the first
+announcement, needed as the session starts: the helper starts when the routine is chosen,
+so the check-in lies between) and to the helper's exit (every phrase), its processor time
+(user + system, all threads) and its own peak RSS. With
+`--baseline REV`, the helper of that git revision runs too, turn about with this checkout's
+on the same phrases, so that the load other work puts on the machine falls on both alike.
+Then the real app in tmux at 80x24 runs a routine with the neural voice on (into ALSA's
+file device, with an empty cache so the helper works during the session) beside the same
+app with espeak-ng: the app's peak RSS (VmHWM of its own process; the helper is a child,
+measured above).
 Targets (issue 21): all phrases in < 5 s cold; app's peak RSS < 50 MiB.
-    .venv/bin/python bench/neural_voice.py [--runs 3] [--hold 20]
+    .venv/bin/python bench/neural_voice.py [--runs 3] [--hold 20] [--baseline REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -32,18 +39,20 @@ from backroutine.audio.neural import NeuralVoice, voice_assets
 from backroutine.audio.voice import DEFAULT_RATE, routine_phrases
 from backroutine.base.paths import bundled_routines_dir, routine_files
 from backroutine.routine.loader import load_routine, parse_routine
-from backroutine.routine.model import SegmentKind
 
 SESSION = "title: Neural voice\nsteps:\n  - {name: Bridge, hold: 10m, prepare: 5s}\n"
 
 
-def synthesise_cold(phrases: list[str], cache: Path) -> dict:
-    """Run the helper on `phrases` into the empty `cache`: seconds to the first phrase
-    and to the exit, and the helper's peak RSS in MiB."""
+def synthesise_cold(phrases: list[str], cache: Path, source: Path) -> dict:
+    """Run the helper of the code in `source` on `phrases` into the empty `cache`: seconds
+    to the first phrase and to the exit, and the helper's peak RSS in MiB."""
     voice = NeuralVoice(*voice_assets(), cache, DEFAULT_RATE)
     first = voice.path_for(phrases[0])
     started = time.perf_counter()
-    helper = subprocess.Popen(voice.command(), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    helper = subprocess.Popen(
+        voice.command(), stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(source)},
+    )  # fmt: skip
     assert helper.stdin is not None
     helper.stdin.write(json.dumps(phrases).encode())
     helper.stdin.close()
@@ -59,7 +68,24 @@ def synthesise_cold(phrases: list[str], cache: Path) -> dict:
     helper.returncode = os.waitstatus_to_exitcode(status)
     if helper.returncode != 0:
         raise RuntimeError(helper.stderr.read().decode() if helper.stderr else "helper failed")
-    return {"first": to_first or took, "all": took, "rss": usage.ru_maxrss / 1024}
+    processor = usage.ru_utime + usage.ru_stime  # the work, whatever else the machine does
+    return {"first": to_first or took, "all": took, "cpu": processor,
+            "rss": usage.ru_maxrss / 1024}  # fmt: skip
+
+
+def source_at(revision: str, folder: Path) -> Path:
+    """The `src` folder of this repository at `revision`, unpacked into `folder`."""
+    repository = Path(__file__).parents[1]
+    archive = subprocess.run(["git", "archive", "--format=tar", revision, "src"],
+                             cwd=repository, capture_output=True, check=True).stdout  # fmt: skip
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def spread(values: list[float]) -> str:
+    """`median (min-max)`."""
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
 def app_peak_rss(voice: str, hold: float, folder: Path, name: str) -> float:
@@ -88,7 +114,7 @@ def app_peak_rss(voice: str, hold: float, folder: Path, name: str) -> float:
         pane.close()
     # The figure counts only if the session really had the neural voice.
     voice_cache = cache / "backroutine" / "voice"
-    phrase = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))[0]  # its announcement
+    phrase = routine_phrases(parse_routine(SESSION.encode(), "session.yaml"))[0]
     spoken = NeuralVoice(*voice_assets(), voice_cache, DEFAULT_RATE).path_for(phrase).exists()
     if spoken != (voice == "neural"):
         raise RuntimeError(f"voice {voice}: the neural voice's phrase written: {spoken}")
@@ -99,32 +125,38 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3, help="cold syntheses per routine")
     parser.add_argument("--hold", type=float, default=20.0, help="seconds of a session watched")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also run the helper of this git revision"
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
+    this = Path(backroutine_package.__file__).parents[1]
     rows = []
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
+        sources = {"this": this}
+        if args.baseline:
+            sources = {args.baseline: source_at(args.baseline, folder / "baseline"), **sources}
         for path in routine_files(bundled_routines_dir()):
             routine = load_routine(path).routine
             phrases = routine_phrases(routine)
-            get_ready = next(s.seconds for s in routine.segments()
-                             if s.kind is SegmentKind.PREPARE)  # fmt: skip
-            runs = [synthesise_cold(phrases, folder / f"{path.stem}-{n}") for n in range(args.runs)]
+            runs: dict[str, list[dict]] = {name: [] for name in sources}
+            for n in range(args.runs):
+                # Turn about, and each first in turn: both meet the same load.
+                order = list(sources.items())[:: 1 if n % 2 == 0 else -1]
+                for name, source in order:
+                    cache = folder / f"{path.stem}-{name}-{n}"
+                    runs[name].append(synthesise_cold(phrases, cache, source))
             spoken = sum(len(phrase) for phrase in phrases) / (DEFAULT_RATE * 5 / 60)
-
-            def median(key: str, runs: list[dict] = runs) -> float:
-                return statistics.median(run[key] for run in runs)
-
-            def spread(key: str, runs: list[dict] = runs) -> str:
-                values = [run[key] for run in runs]
-                return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
-
-            rows.append([
-                path.stem, f"{len(phrases)} ({spoken:.0f} s of speech)", spread("all"),
-                f"{spread('first')} of a {get_ready} s get-ready",
-                f"{median('rss'):.0f}",
-                "yes" if median("all") < 5 else "no",
-            ])  # fmt: skip
+            for name, done in runs.items():
+                rows.append([
+                    path.stem, name, f"{len(phrases)} ({spoken:.0f} s of speech)",
+                    spread([run["first"] for run in done]),
+                    spread([run["all"] for run in done]),
+                    spread([run["cpu"] for run in done]),
+                    f"{statistics.median(run['rss'] for run in done):.0f}",
+                    "yes" if statistics.median(run["all"] for run in done) < 5 else "no",
+                ])  # fmt: skip
         (folder / "session.yaml").write_text(SESSION)
         tmux("new-session", "-d", "-s", "bench-keepalive", "-x", "80", "-y", "24", "sleep 3600")
         try:
@@ -138,8 +170,9 @@ def main() -> None:
         f"load average {load_before:.1f} at the start (other work on the machine slows "
         f"every figure)\n"
     )
-    print(table(["routine", "phrases", "all phrases, s: median (min-max)",
-                 "first phrase, s", "helper peak RSS, MiB", "< 5 s"], rows))  # fmt: skip
+    print(table(["routine", "helper", "phrases", "first phrase, s: median (min-max)",
+                 "all phrases, s", "processor, s", "helper peak RSS, MiB", "all < 5 s"],
+                rows))  # fmt: skip
     print()
     rss_rows = [
         [f"voice {voice}", f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})",

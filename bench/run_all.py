@@ -79,6 +79,13 @@ BENCHMARKS = [
         ["--runs", "3", "--hold", "15"],
         ["--runs", "1", "--hold", "5"],
     ),
+    (
+        "The neural voice's helper under onnxruntime's session options",
+        21,
+        "neural_options.py",
+        ["--runs", "3"],
+        ["--runs", "1"],
+    ),
 ]
 
 

@@ -7,12 +7,14 @@ CI=true (whose venv installs the `voice` extra), where that is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from array import array
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 from test_audio import CAUTIOUS, RecordingBackend, run_session
 from test_audio_device import audible, require
+from tui.conftest import SHORT_ROUTINE, check_in_and_start, opened
 
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.audio.neural import (
@@ -32,9 +35,14 @@ from backroutine.audio.neural import (
 from backroutine.audio.sound import read_wav
 from backroutine.audio.voice import DEFAULT_RATE, SpeechEngine, Voice, choose_voice, routine_phrases
 from backroutine.base.paths import bundled_routines_dir
+from backroutine.routine.catalog import Catalog
 from backroutine.routine.loader import parse_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.routine.words import announcement
+from backroutine.session.engine import FakeClock
+from backroutine.tui.app import AppContext, create_app
+from backroutine.tui.screens.checkin import CheckInScreen
+from backroutine.tui.screens.player import PlayerScreen
 
 ROOT = Path(__file__).parents[1]
 ROUTINE = bundled_routines_dir() / "core-stability.yaml"
@@ -144,6 +152,158 @@ def test_a_bundled_routine_is_spoken_in_the_neural_voice_into_alsa(tmp_path):
         assert 0.03 < pauses < 0.6, (phrase, pauses)
         expected = len(phrase) / CHARACTERS_A_SECOND
         assert abs(seconds - expected) <= 0.3 * expected, (phrase, seconds, expected)
+
+
+# --- ready in time: synthesis starts when the routine is chosen ---------------------------
+
+TINY = "title: Tiny\nsteps:\n  - {name: Bridge, hold: 2s, prepare: 2s}\n"
+"""One exercise, two seconds to get ready: the first announcement is needed at once."""
+
+
+def wait_for(condition, what: str, timeout: float = 120.0) -> None:
+    """Poll `condition` until it holds (a cold helper under load can take many seconds)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} within {timeout:.0f} s"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_plain_mode_has_the_first_announcement_in_the_neural_voice_from_a_cold_cache(tmp_path):
+    """The helper starts as the routine is chosen, so the check-in (a patient takes many
+    seconds over it) gives it the time to write the first announcement; the session's
+    first announcement is then the neural voice's, not espeak-ng's."""
+    neural_assets()
+    espeak()
+    require(importlib.util.find_spec("simpleaudio") is not None, "simpleaudio is not installed")
+    home, capture, config = tmp_path / "home", tmp_path / "capture", tmp_path / "config"
+    home.mkdir()
+    capture.mkdir()
+    (home / ".asoundrc").write_text(
+        'pcm.!default { type file; slave.pcm "null"; '
+        f'file "{capture}/out.raw"; format "raw"; truncate false }}\n'
+    )
+    (config / "backroutine").mkdir(parents=True)
+    (config / "backroutine" / "settings.json").write_text('{"voice": "neural", "volume": 100}')
+    (tmp_path / "tiny.yaml").write_text(TINY)
+    first = routine_phrases(parse_routine(TINY.encode(), "tiny.yaml"))[0]
+    cache = tmp_path / "cache" / "backroutine" / "voice"
+    neural = NeuralVoice(*neural_assets(), cache, DEFAULT_RATE)
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(config),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backroutine", "run", str(tmp_path / "tiny.yaml"), "--plain",
+         "--data-dir", str(tmp_path / "data")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    said = bytearray()
+
+    def read() -> None:  # questions end without a newline: read what comes, as it comes
+        assert process.stdout is not None
+        for chunk in iter(lambda: process.stdout.read1(4096), b""):
+            said.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        wait_for(lambda: b"pain" in said, "the check-in's first question")
+        # The patient has not answered yet: no session, and the phrase is being written.
+        wait_for(lambda: neural.ready(first) is not None, "the first announcement written")
+        assert b"Get ready" not in said
+        process.stdin.write(b"2\n" + b"\n" * 40)  # pain 2, no to every question, no note
+        process.stdin.close()
+        assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    finally:
+        process.kill()
+        reader.join()
+    assert b"voice: the neural voice (Piper, en_US-joe-medium)" in said
+    # The one announcement of the session was heard in the neural voice; espeak-ng's (made
+    # too, in case the helper was late) never was. The streams' order (cues, ticks, voice)
+    # varies on a busy machine.
+    heard = [audible(stream.read_bytes()) for stream in capture.iterdir()]
+    announcement = neural.ready(first)
+    assert announcement is not None
+    assert audible(announcement.pcm) in heard
+    assert audible(Voice(espeak(), cache).synthesise(first).pcm) not in heard
+
+
+async def test_the_app_has_the_first_announcement_in_the_neural_voice_from_a_cold_cache(
+    tmp_path,
+):
+    """In the app too: choosing the routine starts the helper, while the check-in is open."""
+    neural = NeuralVoice(*neural_assets(), tmp_path / "voice", DEFAULT_RATE)
+    voice = Voice(espeak(), tmp_path / "voice", neural)
+    (tmp_path / "routines").mkdir()
+    (tmp_path / "routines" / "short.yaml").write_text(SHORT_ROUTINE)
+    first = routine_phrases(parse_routine(SHORT_ROUTINE.encode(), "short.yaml"))[0]
+    sound = ChosenSound(RecordingBackend(), voice)
+    clock = FakeClock()
+    app = create_app(AppContext(routines=Catalog(tmp_path / "routines"), clock=clock,
+                                emergency_number="999", sound=sound))  # fmt: skip
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        deadline = time.monotonic() + 120
+        while neural.ready(first) is None:  # written while the check-in is open
+            assert time.monotonic() < deadline, "the first announcement written in 120 s"
+            await asyncio.sleep(0.05)
+        await check_in_and_start(pilot)
+        assert isinstance(app.screen, PlayerScreen)
+        deadline = time.monotonic() + 30
+        while len(sound.backend.played) < 2:  # the player's first tick, late on a busy machine
+            assert time.monotonic() < deadline, "the first get-ready in 30 s"
+            await pilot.pause(0.05)
+    # The get-ready cue, then the announcement: the neural voice's.
+    assert sound.backend.played[1][0] == neural.ready(first)
+    neural.wait()
+
+
+@pytest.mark.slow
+def test_helpers_on_one_routine_write_each_phrase_once(tmp_path):
+    """The routine chosen, then its session started, in one window and in another: one
+    helper in each window, taking turns on the cache, and no phrase is written twice."""
+    phrases = routine_phrases(parse_routine(CAUTIOUS, "t.yaml"))
+    window, other_window = (NeuralVoice(*neural_assets(), tmp_path, DEFAULT_RATE)
+                            for _ in range(2))  # fmt: skip
+    assert window.start(phrases) == phrases  # when the routine is chosen
+    helper = window.helper
+    assert window.start(phrases) == phrases  # when its session starts: the same helper
+    assert window.helper is helper
+    other_window.start(phrases)
+    written: dict[str, int] = {}  # phrase -> the inode of its file: a rewrite makes a new one
+    ended = False
+    while not ended:
+        ended = all(voice.wait(timeout=0.005) for voice in (window, other_window))
+        for phrase in phrases:
+            path = window.path_for(phrase)
+            if phrase not in written and path.exists():
+                written[phrase] = path.stat().st_ino
+    assert (window.problem, other_window.problem) == (None, None)
+    assert {phrase: window.path_for(phrase).stat().st_ino for phrase in phrases} == written
+    assert window.start(phrases) == [] and window.helper is helper  # all cached: no helper
+
+
+class ChosenSound:
+    """The app's sound as `cli.root.SoundSetup` makes it, with the backend and voice
+    already chosen: a recording backend and the real neural voice."""
+
+    note = "voice: the neural voice"
+
+    def __init__(self, backend, voice: Voice) -> None:
+        self.backend, self.voice = backend, voice
+
+    def start(self) -> None:
+        pass
+
+    def prepare(self, routine) -> None:
+        self.voice.prepare(routine_phrases(routine))
+
+    def cue_player(self, engine, routine) -> CuePlayer:
+        cues = CuePlayer(self.backend, routine, voice=self.voice, volume=100)
+        engine.subscribe(cues.on_event)
+        return cues
 
 
 # --- the fallbacks ------------------------------------------------------------------------

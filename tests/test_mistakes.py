@@ -39,6 +39,18 @@ JARGON = (
 )
 
 CATALOGUE = {
+    "heat-too-long": [
+        "4:5: warning: step 1: a heat pack for 45 min is more than the 20 minutes it may stay on the skin: write 15 min or 20 min",
+    ],
+    "walk-minits": [
+        "5:12: unknown key 'minits' in step 2: did you mean 'minutes'?",
+    ],
+    "walk-two-ways": [
+        "4:11: step 1: a walk is by minutes, by steps or by a target: give one of minutes: 10, steps: 10 (with times: 4 to repeat) or target_steps: 3000",
+        "5:11: step 2: times repeats a walk by steps: add steps: 10, or remove times",
+        "6:36: unknown key 'owt' in step 3: did you mean 'out'?",
+        "7:11: step 4 needs text: add text:",
+    ],
     "at-sign": [
         "3:11: a text cannot start with '@': put the whole text in quotes",
     ],

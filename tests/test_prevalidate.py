@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.routine.catalog import Catalog
+from backroutine.routine.catalog import Catalog, load_entry
 from backroutine.routine.prevalidate import PreparedCatalog, _PlainUnpickler
 
 GOOD = "title: Wall sit\nsteps:\n  - {name: Wall sit, hold: 20s}\n"
@@ -82,3 +82,11 @@ asyncio.run(main())
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["PlayerScreen", "False", "False"], result.stderr
+
+
+def test_a_routine_with_every_kind_of_step_comes_back_from_the_helper():
+    # Else the app would quietly validate every file itself, and start slower.
+    path = Path(__file__).parent / "data" / "good" / "format-2-activities.yaml"
+    entry = load_entry(path)
+    assert entry.loaded is not None
+    assert _PlainUnpickler(io.BytesIO(pickle.dumps(entry))).load() == entry

@@ -161,3 +161,13 @@ def test_sharing_keys_are_validated_at_their_line(line, message):
     with pytest.raises(Exception) as caught:
         parse_routine(text, "r.yaml")
     assert re.search(rf"r\.yaml:2:\d+: {re.escape(message)}", str(caught.value))
+
+
+def test_a_card_or_a_pack_added_is_named_not_counted_as_a_rest(home, capsys):
+    run(home, "import", str(share(home, routine_text())))
+    capsys.readouterr()
+    newer = routine_text("2", extra="  - card: {title: Why move, text: It helps.}\n")
+    assert run(home, "import", str(share(home, newer, "jane-v2.yaml"))) == 0
+    out = capsys.readouterr().out
+    assert "added: Why move" in out
+    assert "rest steps" not in out

@@ -23,6 +23,9 @@ class BellSound:
     def start(self) -> None:
         pass
 
+    def prepare(self, routine) -> None:
+        pass  # a bell has nothing to make ahead
+
     def cue_player(self, engine, routine) -> CuePlayer:
         cues = CuePlayer(self.backend, routine)
         engine.subscribe(cues.on_event)

@@ -24,6 +24,7 @@ from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKin
 from backroutine.routine.words import (
     HALFWAY,
     PAUSED_SAID,
+    activity_phrase,
     announcements,
     rep_phrases,
     starts_rep,
@@ -72,15 +73,16 @@ def first_tick_after(seconds: float | None) -> float:
     return seconds - max(ticks) if ticks else seconds
 
 
-def start_cue(segment: Segment, first_phase: bool = True) -> Cue:
+def start_cue(segment: Segment, first_phase: bool = True) -> Cue | None:
     """The cue that marks `segment`'s start: the last rep of a set has its own, and a
-    tempo's phases after a rep's first are marked by the beat."""
+    tempo's phases after a rep's first are marked by the beat. None for the segments of
+    steps that are not exercises (a card, a heat pack, a breath, a walk): their words say it."""
     if segment.kind is SegmentKind.REP:
         if not first_phase:
             return Cue.BEAT
         if segment.rep_number == segment.rep_count:
             return Cue.LAST_REP
-    return _START_CUES[segment.kind]
+    return _START_CUES.get(segment.kind)
 
 
 class CuePlayer:
@@ -175,6 +177,11 @@ class CuePlayer:
     def _segment_started(self, event: SegmentStarted) -> None:
         segment = event.segment
         step = self.routine.steps[segment.step_index]
+        activity = activity_phrase(self.routine, segment)
+        if activity is not None:  # a card, a pack, each breath, a walk's question
+            room = math.inf if segment.seconds is None else float(segment.seconds)
+            self._play(start_cue(segment), event.at, (activity,), room)
+            return
         index = event.index
         following = self._segments[index + 1] if index + 1 < len(self._segments) else None
         first_phase = starts_rep(segment, self._segments[index - 1] if index else None)
@@ -200,7 +207,7 @@ class CuePlayer:
             self._play(cue, event.at, phrases, first_tick_after(segment.seconds))
             return
         engine = self._engine
-        sound = self._cues.get(cue)
+        sound = self._cues.get(cue) if cue is not None else None
         speech_at = self._offset(event.at) + (sound.seconds if sound else 0.0)
         spoken = self.voice.ready(phrases[0])
         if spoken is not None:
@@ -226,10 +233,12 @@ class CuePlayer:
         before its 3-2-1."""
         return math.ceil(speech_at + spoken.seconds + QUIET_BEFORE_TICK + max(COUNTDOWN_SECONDS))
 
-    def _play(self, cue: Cue, at: float, phrases: tuple[str, ...] = (), room: float = 0.0) -> None:
-        """Play `cue` for the moment `at`, then the first of `phrases` that ends within
-        `room` seconds of `at`, less the quiet before a tick."""
-        sound = self._cues.get(cue)
+    def _play(
+        self, cue: Cue | None, at: float, phrases: tuple[str, ...] = (), room: float = 0.0
+    ) -> None:
+        """Play `cue` (if any) for the moment `at`, then the first of `phrases` that ends
+        within `room` seconds of `at`, less the quiet before a tick."""
+        sound = self._cues.get(cue) if cue is not None else None
         speech_at = self._offset(at) + (sound.seconds if sound else 0.0)
         ends_by = room - QUIET_BEFORE_TICK
         spoken = None

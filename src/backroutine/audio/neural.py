@@ -4,22 +4,27 @@ The app's process only checks that the voice is installed and starts
 
     python -m backroutine.audio.neural --model M --config C --cache DIR --rate 160
 
-with the routine's phrases (a JSON list) on standard input. The helper loads the model
-(onnxruntime: about 160 MiB), writes each phrase into the voice cache and exits; the app
-plays the phrases from the cache and never imports onnxruntime. A helper that fails
-says why in one sentence on standard error and exits with EXIT_BROKEN.
+with the routine's phrases (a JSON list, in the order they are first spoken) on standard
+input, as soon as the routine is chosen: the check-in gives it time to write them. The
+helper loads the model (onnxruntime: about 160 MiB) once, writes each phrase into the voice
+cache and exits; the app plays the phrases from the cache and never imports onnxruntime.
+Helpers on one cache take turns (a lock file in it), and each writes only what is not
+cached yet, so no two synthesise the same phrase. A helper that fails says why in one
+sentence on standard error and exits with EXIT_BROKEN.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
@@ -32,6 +37,11 @@ NATURAL_RATE = 195
 routines' phrases: the speech rate scales his pace from it."""
 EXIT_BROKEN = 3
 CHECK_TIMEOUT = 60
+HELPER_THREADS = 2
+"""onnxruntime's threads in the helper: with a core free, two synthesise a routine about 1.6
+times as fast as one (BENCHMARKS.md); with every core busy they gain nothing. Most of the
+work is done during the check-in, when the app is idle; idle threads sleep rather than
+spin, and the app's short bursts of work still get a core."""
 INSTALL_HINT = "pip install 'backroutine[voice]'"
 
 
@@ -81,8 +91,12 @@ class NeuralVoice:
         self.problem: str | None = None
         """Why the helper stopped before every phrase was written, if it did."""
         self.helper: subprocess.Popen | None = None
+        """The helper started last."""
         self._sounds: dict[str, Clip] = {}
-        self._waiter: threading.Thread | None = None
+        self._waiters: list[threading.Thread] = []
+        self._writing: set[str] = set()
+        """The phrases handed to helpers still running."""
+        self._guard = threading.Lock()
 
     def path_for(self, text: str) -> Path:
         """Where the helper writes the phrase."""
@@ -112,36 +126,45 @@ class NeuralVoice:
             raise NeuralVoiceError(_helper_said(result.returncode, result.stderr))
 
     def start(self, phrases: list[str]) -> list[str]:
-        """Start the helper on the phrases not cached yet, and return them; returns at once."""
+        """Start a helper on the phrases neither cached nor handed to a running helper, in
+        the order given (the order they are first spoken), and return every phrase not
+        cached yet; returns at once. Calling it again for the same routine (when the
+        routine is chosen, then when its session starts) starts no second helper."""
         missing = [phrase for phrase in phrases if not self.path_for(phrase).exists()]
-        if not missing:
-            return missing
-        self.helper = subprocess.Popen(
-            self.command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )  # fmt: skip
-        self._waiter = threading.Thread(
-            target=self._wait_for_helper, args=(json.dumps(missing).encode(),),
-            name="neural-voice", daemon=True,
-        )  # fmt: skip
-        self._waiter.start()
+        with self._guard:
+            new = [phrase for phrase in missing if phrase not in self._writing]
+            if not new:
+                return missing
+            self._writing.update(new)
+            helper = self.helper = subprocess.Popen(
+                self.command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )  # fmt: skip
+            waiter = threading.Thread(
+                target=self._wait_for_helper, args=(helper, new),
+                name="neural-voice", daemon=True,
+            )  # fmt: skip
+            self._waiters.append(waiter)
+        waiter.start()
         return missing
 
-    def _wait_for_helper(self, phrases: bytes) -> None:
-        assert self.helper is not None
+    def _wait_for_helper(self, helper: subprocess.Popen, phrases: list[str]) -> None:
         try:
-            _, stderr = self.helper.communicate(phrases)
+            _, stderr = helper.communicate(json.dumps(phrases).encode())
         except OSError as error:  # the helper died before it read its phrases
-            self.helper.wait()
+            helper.wait()
             stderr = str(error).encode()
-        if self.helper.returncode != 0:
-            self.problem = _helper_said(self.helper.returncode, stderr)
+        with self._guard:
+            self._writing.difference_update(phrases)
+        if helper.returncode != 0:
+            self.problem = _helper_said(helper.returncode, stderr)
 
     def wait(self, timeout: float = 60.0) -> bool:
-        """Sleep until the helper has ended (tests and scripts only)."""
-        if self._waiter is not None:
-            self._waiter.join(timeout)
-            return not self._waiter.is_alive()
+        """Sleep until every helper started has ended (tests and scripts only)."""
+        for waiter in list(self._waiters):
+            waiter.join(timeout)
+            if waiter.is_alive():
+                return False
         return True
 
     def ready(self, text: str) -> Clip | None:
@@ -192,11 +215,12 @@ def _load(model: Path, config: Path):
         broken = f"the neural voice is broken: piper does not import ({error})"
         raise NeuralVoiceError(broken) from error
     _require_files(model, config)
-    # One thread, which sleeps when idle rather than spinning: the other core stays the
-    # app's, whose session has begun while the helper works.
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = min(HELPER_THREADS, os.cpu_count() or 1)
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Without planning each run's memory ahead the peak is about 10 MiB lower, for the
+    # same processor time; without the memory arena it is 100 MiB higher (BENCHMARKS.md).
+    options.enable_mem_pattern = False
     try:
         return PiperVoice(
             config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
@@ -213,15 +237,13 @@ def _load(model: Path, config: Path):
 
 
 def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> None:
-    """Write each phrase into the cache, in order, each file whole or not at all."""
+    """Write each phrase into the cache, in order (the first spoken first: it is needed
+    first), each file whole or not at all, with the model loaded once for them all."""
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     for phrase in phrases:
         path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
-        if path.exists():
-            continue
         chunks = list(piper.synthesize(phrase, settings))
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         rate_hz = chunks[0].sample_rate if chunks else piper.config.sample_rate
@@ -230,8 +252,18 @@ def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> Non
         os.replace(partial, path)
 
 
+@contextlib.contextmanager
+def _one_helper_at_a_time(cache_dir: Path) -> Iterator[None]:
+    """Wait for any other helper on this cache (another window's, or one started for the
+    same routine) to end: then what it wrote is skipped, not written twice. The kernel
+    releases the lock however a helper ends."""
+    with open(cache_dir / "neural-voice.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
-    """The helper: load the model, write the phrases read from stdin, exit."""
+    """The helper: write the phrases read from stdin that are not cached yet, and exit."""
     parser = argparse.ArgumentParser(prog="python -m backroutine.audio.neural")
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--config", type=Path, required=True)
@@ -239,17 +271,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, required=True)
     parser.add_argument("--check", action="store_true", help="only load the model")
     args = parser.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    if args.check:
+        return EXIT_BROKEN if _load_and_note(args) is None else 0
+    wanted = json.load(sys.stdin)
+    with _one_helper_at_a_time(args.cache):
+        phrases = [phrase for phrase in wanted if not cache_path(
+            args.cache, ENGINE, VOICE_NAME, args.rate, phrase).exists()]  # fmt: skip
+        if not phrases:
+            return 0  # another helper wrote them: no need to load the model
+        piper = _load_and_note(args)
+        if piper is None:
+            return EXIT_BROKEN
+        synthesise_all(piper, phrases, args.cache, args.rate)
+    return 0
+
+
+def _load_and_note(args: argparse.Namespace):
+    """The voice, its loading noted in the cache (so the app checks a model file once);
+    None when it does not load, said in a sentence on standard error."""
     try:
         piper = _load(args.model, args.config)
     except NeuralVoiceError as error:
         print(error, file=sys.stderr)
-        return EXIT_BROKEN
-    args.cache.mkdir(parents=True, exist_ok=True)
+        return None
     _checked_stamp(args.cache).write_text(_fingerprint(args.model))
-    if args.check:
-        return 0
-    synthesise_all(piper, json.load(sys.stdin), args.cache, args.rate)
-    return 0
+    return piper
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
 from backroutine.routine.words import (
     HALFWAY,
     PAUSED_SAID,
+    activity_phrase,
     announcements,
     rep_phrases,
     starts_rep,
@@ -247,7 +248,10 @@ def routine_phrases(routine: Routine) -> list[str]:
     segments = routine.segments()
     for index, segment in enumerate(segments):
         step = routine.steps[segment.step_index]
-        if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
+        activity = activity_phrase(routine, segment)
+        if activity is not None:  # a card, a pack, each breath, a walk's question
+            said: tuple[str, ...] = (activity,)
+        elif segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
             said = announcements(step, segment)
         else:
             following = segments[index + 1] if index + 1 < len(segments) else None

@@ -73,10 +73,14 @@ def validate(args: argparse.Namespace) -> int:
 
 def routine_summary(routine: Routine) -> str:
     from backroutine.base.text import human_duration
+    from backroutine.routine.model import RestStep
 
     count = len(routine.exercises)
     plural = "s" if count != 1 else ""
-    return f"{count} exercise{plural}, {human_duration(routine.planned_seconds())}"
+    # Cards, packs, breathing and walks are steps too, though not exercises.
+    others = sum(not isinstance(step, RestStep) for step in routine.steps) - count
+    more = f", {others} other step{'s' if others != 1 else ''}" if others else ""
+    return f"{count} exercise{plural}{more}, {human_duration(routine.planned_seconds())}"
 
 
 def report(problems: Iterable[Problem]) -> None:

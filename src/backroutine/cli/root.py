@@ -144,6 +144,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         log.on_trouble = lambda message: print(message, flush=True)
         # Said with this week's numbers, as `list` and the app show them.
         this_weeks = this_week(log, loaded, local_now().date())[0].routine
+        sound.prepare(this_weeks)  # the voice's phrases, made while the check-in is asked
         print(f"{printable(routine.title)}: {routine_summary(this_weeks)}")
         needed = you_need(routine)
         if needed:
@@ -357,6 +358,20 @@ class SoundSetup(threading.Thread):
         if speaks and settings.voice != "off":
             notes.append(voice_note)
         self.value = (cue_player, "; ".join(notes))
+        self.voice = voice
+
+    def prepare(self, routine: Routine) -> None:
+        """Start making the voice's phrases for `routine` as soon as it is chosen (the
+        check-in gives them time); returns at once, before the choice is made if need be."""
+
+        def prepare_once_chosen() -> None:
+            from backroutine.audio.voice import routine_phrases
+
+            self.join()
+            if self.voice is not None:
+                self.voice.prepare(routine_phrases(routine))
+
+        threading.Thread(target=prepare_once_chosen, name="voice-ahead", daemon=True).start()
 
     def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine`."""

@@ -36,10 +36,12 @@ from backroutine.routine.safety import (
 )
 from backroutine.routine.words import (
     CARRYING_ON,
+    MAX_TYPED_DIGITS,
     PAUSED,
     WAITING_FOR_POSITION,
     segment_line,
     tips_for,
+    walked,
 )
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import (
@@ -82,7 +84,8 @@ def describe(event: Event) -> str | None:
     if isinstance(event, TimeAdded):
         return f"+{event.seconds:.0f} s"
     if isinstance(event, Waiting) and event.segment.kind is SegmentKind.PREPARE:
-        return WAITING_FOR_POSITION
+        # A pack's get-ready line already says what Enter does.
+        return WAITING_FOR_POSITION if event.segment.seconds is not None else None
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
         if event.status == "completed":
@@ -114,6 +117,8 @@ class PlainSession:
         self.sleep = sleep
         self.audio = audio
         self._waiting_since: float | None = None
+        self._typed: tuple[int, str] = (-1, "")
+        """Digits typed while a walk waits, and the segment they were typed at."""
         engine.subscribe(self._print)
 
     def _print(self, event: Event) -> None:
@@ -148,8 +153,11 @@ class PlainSession:
         if self.keys is not None or self.engine.status != "waiting" or segment is None:
             self._waiting_since = None
             return
-        if segment.kind is not SegmentKind.SELF_PACED:
+        if self.engine.waiting_for == "ready":
             self.engine.ready()
+            return
+        if segment.kind is SegmentKind.CONFIRM:
+            self.engine.skip_segment()  # nobody said they walked: not logged as done
             return
         now = self.clock()
         if self._waiting_since is None:
@@ -180,12 +188,18 @@ class PlainSession:
             engine.done()
         elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
+        elif key.isdigit() or key in {"\x7f", "\b"}:
+            self._type_steps(key)
         elif key in {"\n", "\r"}:
-            if waiting_at is not None:
-                if waiting_at.kind is SegmentKind.SELF_PACED:
-                    engine.done()
-                else:
-                    engine.ready()
+            if engine.waiting_for == "done":
+                index, digits = self._typed
+                count = int(digits) if digits and index == engine.index else None
+                self._typed = (-1, "")
+                if count is not None:
+                    print(walked(count), file=self.out, flush=True)
+                engine.done(count)
+            elif engine.waiting_for == "ready":
+                engine.ready()
         elif key == "n":
             engine.skip_segment()
         elif key == "N":
@@ -213,6 +227,16 @@ class PlainSession:
                 self.audio.say_now(tips)
         elif key == "q":
             engine.quit()
+
+    def _type_steps(self, key: str) -> None:
+        """A digit (or a backspace) of the steps walked, while a walk waits for Enter."""
+        engine, segment = self.engine, self.engine.current
+        if engine.waiting_for != "done" or segment is None or segment.kind is not SegmentKind.WALK:
+            return
+        index, digits = self._typed
+        digits = digits if index == engine.index else ""
+        digits = digits[:-1] if not key.isdigit() else (digits + key)[:MAX_TYPED_DIGITS]
+        self._typed = (engine.index, digits)
 
 
 @contextmanager

@@ -15,10 +15,10 @@ from datetime import date
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
 from backroutine.figures.svg import alt_text, poses_svg
-from backroutine.routine.model import RestStep, Routine
+from backroutine.routine.model import CardStep, ExerciseStep, RestStep, Routine, ThermalStep
 from backroutine.routine.progression import describe_all
-from backroutine.routine.safety import CLINICIAN_NOTE, PAIN_ZONES
-from backroutine.routine.words import dose, you_need
+from backroutine.routine.safety import CLINICIAN_NOTE, PACK_SAFETY, PAIN_ZONES
+from backroutine.routine.words import activity_dose, dose, you_need
 
 FORMATS = ("md", "html")
 
@@ -51,6 +51,25 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
             items.append(step.rest)
             continue
         number += 1
+        if not isinstance(step, ExerciseStep):  # a card, a pack, breathing, a walk
+            said = [step.text] if isinstance(step, CardStep) else []
+            if isinstance(step, ThermalStep):
+                said = [PACK_SAFETY[step.pack]]
+            items.append(
+                _Exercise(
+                    number=number,
+                    name=step.name,
+                    dose=activity_dose(step),
+                    tips=said,
+                    caution=None,
+                    why=None,
+                    progression=[],
+                    drawing=None,
+                    image=None,
+                    alt=step.name,
+                )
+            )
+            continue
         figure = figure_for(step.name, step.exercise, step.figure)
         drawing = alt = None
         if figure is not None and step.image is None:

@@ -85,6 +85,8 @@ def routine_key(routine: model.Routine, path: Path) -> str:
     )
     doses = [
         (type(step).__name__, *(getattr(step, field, None) for field in _DOSE))
+        if isinstance(step, (model.ExerciseStep, model.RestStep))
+        else _activity_dose(step)
         for step in routine.steps
     ]
     played = (identity, routine.defaults, routine.progression, doses)
@@ -104,6 +106,12 @@ _DOSE = (
     "prepare",
     "progression",
 )
+
+
+def _activity_dose(step: model.ActivityStep) -> tuple[Any, ...]:
+    """What a card, pack, breathing or walk step is played as: all but its words."""
+    played = {k: v for k, v in vars(step).items() if k not in {"name", "title", "text"}}
+    return (type(step).__name__, *played.items())
 
 
 def parse_routine(

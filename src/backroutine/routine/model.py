@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from backroutine.routine.frequency import Frequency
+from backroutine.routine.safety import PACK_SAFETY
 
 FORMAT_VERSION: Final = 2
 MAX_SECONDS = 60 * 60
@@ -30,6 +31,8 @@ SELF_PACED_SECONDS_PER_REP = 3  # only for estimating the length of "mark done" 
 
 __all__ = [  # Frequency is part of a routine, so it is importable from here too
     "Block",
+    "BreathingStep",
+    "CardStep",
     "Defaults",
     "ExerciseStep",
     "Frequency",
@@ -46,6 +49,8 @@ __all__ = [  # Frequency is part of a routine, so it is importable from here too
     "Side",
     "Step",
     "Tempo",
+    "ThermalStep",
+    "WalkStep",
     "version_key",
 ]
 
@@ -190,7 +195,62 @@ class RestStep:
     rest: int
 
 
-Step = ExerciseStep | RestStep
+# --- steps that are not exercises: a card to read, a heat or cold pack, breathing, a walk ---
+
+
+@dataclass(frozen=True)
+class CardStep:
+    """An education card: text to read, then the patient goes on; no timer."""
+
+    title: str
+    text: str
+
+    @property
+    def name(self) -> str:
+        """What the log and the screen call it: its title."""
+        return self.title
+
+
+@dataclass(frozen=True)
+class ThermalStep:
+    """A heat or cold pack on for a timed spell, with its safety words before it starts."""
+
+    pack: Literal["heat", "cold"]
+    seconds: int
+    name: str
+
+
+@dataclass(frozen=True)
+class BreathingStep:
+    """Guided breathing: breathe in for `breathe_in` seconds, out for `breathe_out`, for
+    about `seconds` (whole breaths, at least one)."""
+
+    seconds: int
+    breathe_in: int
+    breathe_out: int
+    name: str
+
+    @property
+    def breaths(self) -> int:
+        """How many whole breaths fit the time."""
+        return max(1, self.seconds // (self.breathe_in + self.breathe_out))
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    """A walk: for `seconds` (confirmed after), `steps` steps `times` times (each marked
+    done), or a `target_steps` count for the day (marked done when reached)."""
+
+    name: str
+    seconds: int | None = None
+    steps: int | None = None
+    times: int = 1
+    target_steps: int | None = None
+
+
+ActivityStep = CardStep | ThermalStep | BreathingStep | WalkStep
+"""A step that is done but is not an exercise with sets and reps."""
+Step = ExerciseStep | RestStep | ActivityStep
 
 
 @dataclass(frozen=True)
@@ -323,6 +383,13 @@ class SegmentKind(str, Enum):
     SELF_PACED = "self-paced"
     SWITCH_SIDES = "switch-sides"
     REST = "rest"
+    CARD = "card"
+    HEAT = "heat"
+    COLD = "cold"
+    BREATHE_IN = "breathe-in"
+    BREATHE_OUT = "breathe-out"
+    WALK = "walk"
+    CONFIRM = "confirm"
 
     @property
     def label(self) -> str:
@@ -337,6 +404,7 @@ class SegmentKind(str, Enum):
             SegmentKind.ACTIVITY,
             SegmentKind.REP,
             SegmentKind.SELF_PACED,
+            *_ACTIVITY_KINDS,
         }
 
 
@@ -349,14 +417,31 @@ _KIND_LABELS = {
     SegmentKind.SELF_PACED: "Your pace",
     SegmentKind.SWITCH_SIDES: "Switch sides",
     SegmentKind.REST: "Rest",
+    SegmentKind.CARD: "Read",
+    SegmentKind.HEAT: "Heat",
+    SegmentKind.COLD: "Cold",
+    SegmentKind.BREATHE_IN: "Breathe in",
+    SegmentKind.BREATHE_OUT: "Breathe out",
+    SegmentKind.WALK: "Walk",
+    SegmentKind.CONFIRM: "Did you?",
 }
+_ACTIVITY_KINDS = (
+    SegmentKind.CARD,
+    SegmentKind.HEAT,
+    SegmentKind.COLD,
+    SegmentKind.BREATHE_IN,
+    SegmentKind.BREATHE_OUT,
+    SegmentKind.WALK,
+    SegmentKind.CONFIRM,
+)
 
 
 @dataclass(frozen=True)
 class Segment:
     """One timed stretch of a session: a hold, a rep, a rest, a get-ready...
 
-    `seconds` is None for a self-paced set, which lasts until the patient marks it done.
+    `seconds` is None for a segment without a clock, which lasts until the patient marks it
+    done (a self-paced set, a card, a walk's question) or, for a get-ready, says ready.
     """
 
     kind: SegmentKind
@@ -378,6 +463,13 @@ class Segment:
     """A hold counted in breaths: how many."""
     alternate: bool = False
     """A rep or self-paced set of a step done alternating sides each rep."""
+    # Format 2: steps that are not exercises.
+    text: str | None = None
+    """What to read while it lasts: a card's text, a pack's safety words, a walk's question."""
+    estimated_seconds: int | None = None
+    """How long a segment without a clock likely takes, when its reps do not say."""
+    asked_seconds: int | None = None
+    """For the question after a timed walk: how long the walk was."""
 
     @property
     def ends_rep(self) -> bool:
@@ -389,6 +481,8 @@ class Segment:
         """Planned length, with self-paced sets estimated from their reps."""
         if self.seconds is not None:
             return self.seconds
+        if self.estimated_seconds is not None:
+            return self.estimated_seconds
         return (self.rep_count or 1) * SELF_PACED_SECONDS_PER_REP
 
 
@@ -434,6 +528,11 @@ def _expand_step(routine: Routine, index: int, next_is_exercise: bool) -> Iterat
     step = routine.steps[index]
     if isinstance(step, RestStep):
         yield Segment(SegmentKind.REST, step.rest, index, "Rest")
+        return
+    if not isinstance(step, ExerciseStep):  # a card, a pack, breathing, a walk
+        yield from _activity_segments(
+            step, index, routine.defaults.prepare or DEFAULT_PREPARE_SECONDS
+        )
         return
     timing = routine.timing(step)
     sets, rest, switch, relax = timing.sets, timing.rest, timing.switch, timing.relax
@@ -490,6 +589,52 @@ def _work(
                     yield seg(SegmentKind.REP, step.hold, breaths=step.breaths, **counted)
                 if pause and (rep < reps or rep_side != rep_sides[-1]):
                     yield seg(SegmentKind.RELAX, pause, **counted)
+
+
+READING_WORDS_PER_SECOND = 3  # only for estimating how long a card takes to read
+ANSWER_SECONDS = 5  # only for estimating how long a yes/no takes
+
+
+def _activity_segments(step: ActivityStep, index: int, prepare: int) -> Iterator[Segment]:
+    """The segments of a step that is not an exercise (see `Routine.segments`)."""
+    seg = partial(Segment, step_index=index, name=step.name)
+    if isinstance(step, CardStep):
+        words = len(step.text.split())
+        estimate = max(10, words // READING_WORDS_PER_SECOND)
+        yield seg(SegmentKind.CARD, None, text=step.text, estimated_seconds=estimate)
+    elif isinstance(step, ThermalStep):
+        # No clock on the get-ready: the pack is fetched and wrapped first, however long
+        # that takes, and its timer starts when the patient says it is on.
+        yield seg(SegmentKind.PREPARE, None, text=PACK_SAFETY[step.pack], estimated_seconds=30)
+        kind = SegmentKind.HEAT if step.pack == "heat" else SegmentKind.COLD
+        yield seg(kind, step.seconds)
+    elif isinstance(step, BreathingStep):
+        yield seg(SegmentKind.PREPARE, prepare)
+        for breath in range(1, step.breaths + 1):
+            count = step.breaths
+            yield seg(SegmentKind.BREATHE_IN, step.breathe_in, rep_number=breath, rep_count=count)
+            # Only the in-breath is numbered: the log counts breaths by it.
+            yield seg(SegmentKind.BREATHE_OUT, step.breathe_out)
+    elif step.target_steps is not None:
+        # Walked through the day: the session only asks whether the target was reached.
+        yield seg(SegmentKind.WALK, None, rep_count=step.target_steps, estimated_seconds=5)
+    elif step.steps is not None:
+        yield seg(SegmentKind.PREPARE, prepare, set_count=step.times)
+        for time in range(1, step.times + 1):
+            yield seg(
+                SegmentKind.WALK,
+                None,
+                rep_count=step.steps,
+                set_number=time,
+                set_count=step.times,
+                estimated_seconds=step.steps,  # a step a second, indoors and with care
+            )
+    else:
+        yield seg(SegmentKind.PREPARE, prepare)
+        yield seg(SegmentKind.WALK, step.seconds)
+        yield seg(
+            SegmentKind.CONFIRM, None, asked_seconds=step.seconds, estimated_seconds=ANSWER_SECONDS
+        )
 
 
 # --- a routine file, loaded or not ----------------------------------------------------

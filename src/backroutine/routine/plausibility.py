@@ -15,8 +15,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import ExerciseStep, Problem, Routine
+from backroutine.routine.model import ExerciseStep, Problem, Routine, ThermalStep
 from backroutine.routine.progression import rules
+from backroutine.routine.safety import PACK_MAX_SECONDS
 
 if TYPE_CHECKING:  # reading loads pydantic, which the app never does
     from backroutine.routine.reading import KeyPath, Places
@@ -117,6 +118,13 @@ def implausible_doses(
         )
     seen: dict[str, int] = {}
     for index, step in enumerate(routine.steps):
+        if isinstance(step, ThermalStep) and step.seconds > PACK_MAX_SECONDS:
+            warn(
+                ("steps", index, step.pack),
+                f"step {index + 1}: a {step.pack} pack for {human_duration(step.seconds)} is "
+                f"more than the {PACK_MAX_SECONDS // 60} minutes it may stay on the skin: "
+                "write 15 min or 20 min",
+            )
         if not isinstance(step, ExerciseStep):
             continue
         for hold, where in _holds(step, routine, index):

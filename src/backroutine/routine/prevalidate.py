@@ -25,6 +25,8 @@ from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines, lo
 _ALLOWED = {
     "backroutine.routine.catalog": {"CatalogEntry"},
     "backroutine.routine.model": {
+        "BreathingStep",
+        "CardStep",
         "Defaults",
         "ExerciseStep",
         "Growth",
@@ -33,6 +35,8 @@ _ALLOWED = {
         "Progression",
         "RestStep",
         "Routine",
+        "ThermalStep",
+        "WalkStep",
     },
     "backroutine.routine.frequency": {"Frequency"},
     "datetime": {"date"},

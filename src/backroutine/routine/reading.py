@@ -23,11 +23,19 @@ from backroutine.routine.schema import (
     KEYS,
     Block,
     BlockStep,
+    Breathing,
+    BreathingStep,
+    Card,
+    CardStep,
+    ColdStep,
     Defaults,
     ExerciseStep,
+    HeatStep,
     Progression,
     RestStep,
     Routine,
+    Walk,
+    WalkStep,
 )
 from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
@@ -386,7 +394,14 @@ _STEP_MODELS: dict[str, type[BaseModel]] = {
     "exercise": ExerciseStep,
     "rest": RestStep,
     "block": BlockStep,
+    "card": CardStep,
+    "heat": HeatStep,
+    "cold": ColdStep,
+    "breathing": BreathingStep,
+    "walk": WalkStep,
 }
+# The keys inside a step that is not an exercise: `walk: {minutes: 10}`.
+_INNER_MODELS: dict[str, type[BaseModel]] = {"card": Card, "breathing": Breathing, "walk": Walk}
 
 
 def locate(
@@ -439,6 +454,8 @@ def _model_at(loc: KeyPath, raw_loc: KeyPath) -> type[BaseModel]:
         return _STEP_MODELS.get(raw_loc[6] if len(raw_loc) > 6 else "", ExerciseStep)
     if loc[:1] == ("steps",) and loc[2:3] == ("block",):
         return Block
+    if loc[:1] == ("steps",) and len(loc) == 3 and loc[2] in _INNER_MODELS:
+        return _INNER_MODELS[loc[2]]
     if loc[:1] == ("steps",) and len(loc) >= 2:
         return _STEP_MODELS.get(raw_loc[2] if len(raw_loc) > 2 else "", ExerciseStep)
     if loc[:1] == ("exercises",) and len(loc) >= 2:
@@ -519,7 +536,8 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
     name = _label(loc)
     if kind == "extra_forbidden":
         schema_class = _model_at(loc[:-1], tuple(item["loc"]))
-        known = list(schema_class.model_fields)
+        # As the file writes them: `in:` and `out:` of a breathing step are aliases.
+        known = [info.alias or key for key, info in schema_class.model_fields.items()]
         if schema_class is RestStep:
             return (
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "

@@ -31,6 +31,24 @@ STOP_AND_CONTACT = f"{STOP_RULE}, and contact your clinician."
 
 CLINICIAN_NOTE = f"backroutine is not a substitute for your clinician. {STOP_AND_CONTACT}"
 
+# A heat or cold pack (`heat:` / `cold:` steps): shown before its timer starts and kept on
+# the screen while it runs. NHS and physiotherapy leaflets agree on these: no pack on skin
+# that cannot feel it, always a layer between, and no more than 15-20 minutes at a time.
+PACK_MAX_SECONDS = 20 * 60
+"""Longer than this on the skin risks a burn or a cold injury: the validator warns."""
+PACK_SAFETY = {
+    "heat": (
+        "Never on numb or broken skin. Wrap the pack in a towel: a layer between your skin "
+        "and the pack. 15 to 20 minutes at most. Check your skin every few minutes, and take "
+        "the pack off if it is very red, blotchy or sore."
+    ),
+    "cold": (
+        "Never on numb or broken skin. Wrap the pack in a damp towel: never ice straight on "
+        "the skin. 15 to 20 minutes at most. Check your skin every few minutes, and take the "
+        "pack off if it turns white, blotchy or numb."
+    ),
+}
+
 BACK_PAIN_NOW = "How much does your back hurt right now"
 LEG_PAIN_NOW = "How much does your leg hurt right now"
 LEG_REACH_QUESTION = "How far down your leg does the pain go?"

@@ -990,7 +990,191 @@ class RestStep(_Strict):
     """How long to rest."""
 
 
+# --- steps that are not exercises: a card, a heat or cold pack, breathing, a walk -------
+
+
+def _minutes(value: Any) -> int:
+    """`minutes: 10` (or 2.5, or "10 min") as whole seconds."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("duration", "write a number of minutes, e.g. minutes: 10")
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        value = float(value)
+    if isinstance(value, (int, float)):
+        seconds = value * 60
+        if not float(seconds).is_integer():
+            raise PydanticCustomError("duration", "use whole seconds, e.g. minutes: 2.5")
+        value = int(seconds)
+    return parse_duration(value)
+
+
+Minutes = Annotated[
+    int,
+    BeforeValidator(_minutes),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_SECONDS // 60},
+                {"type": "string", "pattern": _DURATION_TEXT},
+            ],
+            "description": "minutes, e.g. 10 or 2.5, or a duration such as 10 min",
+        }
+    ),
+]
+MAX_WALK_STEPS = 100_000
+StepCount = Annotated[int, Field(ge=1, le=MAX_WALK_STEPS, strict=True)]
+PackName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _minutes_only(value: Any) -> Any:
+    """`walk: 10 min` or `breathing: 3 min`: the short way to give only the minutes."""
+    if isinstance(value, str):
+        return {"minutes": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "duration", "write the minutes with their unit, e.g. 10 min, or as minutes: 10"
+        )
+    return value
+
+
+class Card(_Strict):
+    """What an education card says."""
+
+    title: ShortText = Field(min_length=1)
+    """Its heading, e.g. Why moving helps."""
+    text: LongText = Field(min_length=1)
+    """What the patient reads before going on."""
+
+
+class CardStep(_Strict):
+    """An education card to read, then go on with Enter: `- card: {title: ..., text: ...}`."""
+
+    plain = model.CardStep
+
+    card: Card
+    """The card's title and text."""
+
+    def to_model(self) -> model.CardStep:
+        return model.CardStep(title=self.card.title, text=self.card.text)
+
+
+class HeatStep(_Strict):
+    """A heat pack, timed: `- heat: 15 min`; its safety words are shown before it starts."""
+
+    heat: Seconds
+    """How long the pack stays on (15-20 minutes at most)."""
+    name: PackName = "Heat pack"
+    """What to call it, e.g. Heat on your lower back."""
+
+    def to_model(self) -> model.ThermalStep:
+        return model.ThermalStep(pack="heat", seconds=self.heat, name=self.name)
+
+
+class ColdStep(_Strict):
+    """A cold pack, timed: `- cold: 10 min`; its safety words are shown before it starts."""
+
+    cold: Seconds
+    """How long the pack stays on (15-20 minutes at most)."""
+    name: PackName = "Cold pack"
+    """What to call it, e.g. Ice on your lower back."""
+
+    def to_model(self) -> model.ThermalStep:
+        return model.ThermalStep(pack="cold", seconds=self.cold, name=self.name)
+
+
+class Breathing(_Strict):
+    """How to breathe: `{minutes: 3, in: 4, out: 6}`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    minutes: Minutes
+    """How long, e.g. 3 (whole breaths: at least one)."""
+    breathe_in: Seconds = Field(4, alias="in")
+    """Seconds to breathe in (4 if not given)."""
+    breathe_out: Seconds = Field(6, alias="out")
+    """Seconds to breathe out (6 if not given)."""
+
+
+class BreathingStep(_Strict):
+    """Guided breathing or relaxation, cued breath by breath: `- breathing: {minutes: 3}`."""
+
+    breathing: Annotated[
+        Breathing, BeforeValidator(_minutes_only, json_schema_input_type=Breathing | str)
+    ]
+    """How long, and how long each breath in and out; or only how long, e.g. 3 min."""
+    name: PackName = "Relaxed breathing"
+    """What to call it, e.g. Belly breathing."""
+
+    def to_model(self) -> model.BreathingStep:
+        b = self.breathing
+        return model.BreathingStep(b.minutes, b.breathe_in, b.breathe_out, self.name)
+
+
+def _one_way_of_walking(schema: dict[str, Any]) -> None:
+    """What `Walk._one_way_of_walking` says, as JSON Schema."""
+    ways = ("minutes", "steps", "target_steps")
+    schema["oneOf"] = [{"required": [way]} for way in ways]
+    schema["dependentRequired"] = {"times": ["steps"]}
+
+
+class Walk(_Strict):
+    """A walk by time or by steps: `{minutes: 10}`, `{steps: 10, times: 4}` or
+    `{target_steps: 3000}`."""
+
+    model_config = ConfigDict(json_schema_extra=_one_way_of_walking)
+
+    minutes: Minutes | None = None
+    """Walk for this long; the patient says afterwards whether they did."""
+    steps: StepCount | None = None
+    """Walk this many steps (indoors, with care), marked done each time."""
+    times: Annotated[int, Field(ge=1, le=MAX_SETS, strict=True)] | None = None
+    """How many times to walk the `steps` (1 if not given)."""
+    target_steps: StepCount | None = None
+    """Steps to reach today, e.g. 3000; marked done when reached."""
+
+    @model_validator(mode="after")
+    def _one_way_of_walking(self) -> Walk:
+        if self.times is not None and self.steps is None:
+            raise PydanticCustomError(
+                "timing", "times repeats a walk by steps: add steps: 10, or remove times"
+            )
+        given = [way for way in ("minutes", "steps", "target_steps") if getattr(self, way)]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "timing",
+                "a walk is by minutes, by steps or by a target: give one of minutes: 10, "
+                "steps: 10 (with times: 4 to repeat) or target_steps: 3000",
+            )
+        return self
+
+
+class WalkStep(_Strict):
+    """A walk with a target the patient confirms: `- walk: {minutes: 10}`."""
+
+    walk: Annotated[Walk, BeforeValidator(_minutes_only, json_schema_input_type=Walk | str)]
+    """By minutes, by steps, or a step target for the day; or only the time, e.g. 10 min."""
+    name: PackName = "Walk"
+    """What to call it, e.g. Brisk walk."""
+
+    def to_model(self) -> model.WalkStep:
+        w = self.walk
+        return model.WalkStep(self.name, w.minutes, w.steps, w.times or 1, w.target_steps)
+
+
+_ACTIVITY_STEPS: dict[str, type[_Strict]] = {
+    "card": CardStep,
+    "heat": HeatStep,
+    "cold": ColdStep,
+    "breathing": BreathingStep,
+    "walk": WalkStep,
+}
+"""Each step that is not an exercise, by the key that says what it is."""
+
+
 def _step_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in _ACTIVITY_STEPS:
+            if key in value:
+                return key
     is_exercise = isinstance(value, dict) and not value.keys().isdisjoint({"name", "exercise"})
     if isinstance(value, dict) and not is_exercise and "rest" in value:
         return "rest"
@@ -998,7 +1182,13 @@ def _step_tag(value: Any) -> str:
 
 
 Step = Annotated[
-    Annotated[ExerciseStep, Tag("exercise")] | Annotated[RestStep, Tag("rest")],
+    Annotated[ExerciseStep, Tag("exercise")]
+    | Annotated[RestStep, Tag("rest")]
+    | Annotated[CardStep, Tag("card")]
+    | Annotated[HeatStep, Tag("heat")]
+    | Annotated[ColdStep, Tag("cold")]
+    | Annotated[BreathingStep, Tag("breathing")]
+    | Annotated[WalkStep, Tag("walk")],
     Discriminator(_step_tag),
 ]
 MAX_ROUNDS = 20
@@ -1041,7 +1231,12 @@ def _routine_step_tag(value: Any) -> str:
 RoutineStep = Annotated[
     Annotated[ExerciseStep, Tag("exercise")]
     | Annotated[RestStep, Tag("rest")]
-    | Annotated[BlockStep, Tag("block")],
+    | Annotated[BlockStep, Tag("block")]
+    | Annotated[CardStep, Tag("card")]
+    | Annotated[HeatStep, Tag("heat")]
+    | Annotated[ColdStep, Tag("cold")]
+    | Annotated[BreathingStep, Tag("breathing")]
+    | Annotated[WalkStep, Tag("walk")],
     Discriminator(_routine_step_tag),
 ]
 
@@ -1052,7 +1247,8 @@ class Routine(_Strict):
     plain = model.Routine
 
     backroutine: Literal[1, 2] = FORMAT_VERSION
-    """Format version; absent means the current one."""
+    """Format version, 1 or 2; absent means the current one, 2. Every version-1 file means the
+    same under 2."""
     title: ShortText = Field(min_length=1)
     """The routine's name."""
     description: LongText | None = None
@@ -1147,9 +1343,14 @@ class Routine(_Strict):
         return model.Routine(**values, steps=tuple(steps), blocks=tuple(blocks))
 
 
-KEYS = frozenset(
-    name
-    for schema_class in (Routine, ExerciseStep, Defaults, Progression, Block, BlockStep)
-    for name in schema_class.model_fields
+_PLACES: tuple[type[BaseModel], ...] = (
+    Routine,
+    ExerciseStep,
+    Defaults,
+    Progression,
+    Block,
+    BlockStep,
+    *_ACTIVITY_STEPS.values(),
 )
+KEYS = frozenset(name for schema_class in _PLACES for name in schema_class.model_fields)
 """Every key of the format, in any place."""

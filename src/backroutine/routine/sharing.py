@@ -23,9 +23,11 @@ from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry, find_routines, load_entry
 from backroutine.routine.loader import loaded_from
 from backroutine.routine.model import (
+    ActivityStep,
     ExerciseStep,
     LoadedRoutine,
     Problem,
+    RestStep,
     Routine,
     RoutineFileError,
     version_key,
@@ -203,11 +205,20 @@ def describe_changes(old: Routine, new: Routine) -> list[str]:
         before = old_steps.get(key)
         if before is not None and before != step:
             lines.append(f"changed: {printable(key[0])} ({', '.join(_differences(before, step))})")
-    old_rests = sum(1 for step in old.steps if not isinstance(step, ExerciseStep))
-    new_rests = sum(1 for step in new.steps if not isinstance(step, ExerciseStep))
+    # Cards, packs, breathing and walks: a changed one shows as removed and added.
+    old_others, new_others = _others(old), _others(new)
+    lines += [f"added: {printable(step.name)}" for step in new_others if step not in old_others]
+    lines += [f"removed: {printable(step.name)}" for step in old_others if step not in new_others]
+    old_rests = sum(1 for step in old.steps if isinstance(step, RestStep))
+    new_rests = sum(1 for step in new.steps if isinstance(step, RestStep))
     if old_rests != new_rests:
         lines.append(f"rest steps: {old_rests} -> {new_rests}")
     return lines or ["no change to the exercises"]
+
+
+def _others(routine: Routine) -> list[ActivityStep]:
+    """The steps that are neither exercises nor rests."""
+    return [step for step in routine.steps if not isinstance(step, (ExerciseStep, RestStep))]
 
 
 def _by_name(routine: Routine) -> dict[tuple[str, int], ExerciseStep]:

@@ -9,14 +9,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import Block, ExerciseStep, Routine, Segment, SegmentKind
+from backroutine.routine.model import (
+    ActivityStep,
+    Block,
+    BreathingStep,
+    CardStep,
+    ExerciseStep,
+    RestStep,
+    Routine,
+    Segment,
+    SegmentKind,
+    ThermalStep,
+    WalkStep,
+)
+from backroutine.routine.safety import PACK_SAFETY
 
 SecondsInWords = Callable[[int], str]
 """Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
 
 PAUSED = "Paused: press space to carry on"
 GET_INTO_POSITION = "Get into position"
-WAITING_FOR_POSITION = f"{GET_INTO_POSITION}, then press Enter"
+THEN_ENTER = ", then press Enter"
+WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
 CARRYING_ON = "Carrying on"
 
 
@@ -266,6 +280,9 @@ def segment_cue(segment: Segment) -> str | None:
 
 def segment_line(segment: Segment) -> str:
     """A segment as it starts, in one line: what plain mode prints."""
+    activity = activity_line(segment)
+    if activity is not None:
+        return activity
     name = printable(segment.name)
     side = f", {side_said(segment.side)}" if segment.side else ""
     length = human_duration(segment.seconds) if segment.seconds else ""
@@ -308,6 +325,8 @@ def segment_detail(segment: Segment) -> str:
         parts.append(rep_of(segment.rep_number, segment.rep_count))
     elif segment.kind is SegmentKind.SELF_PACED:
         parts.append(f"{segment.rep_count} reps")
+    elif segment.kind is SegmentKind.BREATHE_IN:
+        parts.append(f"Breath {segment.rep_number} of {segment.rep_count}")
     return " · ".join(parts)
 
 
@@ -326,6 +345,139 @@ def where_stopped(segment: Segment) -> str:
 def week_said(week: int) -> str:
     """The progression week a session is played in, as both front ends announce it."""
     return f"Week {week} of this routine"
+
+
+# --- steps that are not exercises: cards, heat and cold packs, breathing, walks ----------
+
+GO_ON = "Press Enter to go on"
+MAX_TYPED_DIGITS = 6  # steps walked, typed: up to 999,999
+PACK_ON = "Press Enter when the pack is on"
+YES_OR_NO = "Enter: yes, n: no"
+
+
+def steps_said(count: int) -> str:
+    """`3,000 steps`."""
+    return f"{count:,} step" + ("s" if count != 1 else "")
+
+
+def walk_question(seconds: int, said: SecondsInWords = human_duration) -> str:
+    """`Did you walk 10 min?`: asked when a timed walk ends."""
+    return f"Did you walk {said(seconds)}?"
+
+
+def activity_dose(step: ActivityStep, seconds: SecondsInWords = human_duration) -> str:
+    """What a step that is not an exercise asks, in a few words: the handout's and the
+    picker's dose (`15 min, wrapped in a towel`, `3 min: breathe in 4 s, out 6 s`)."""
+    if isinstance(step, CardStep):
+        return "Read, then go on"
+    if isinstance(step, ThermalStep):
+        return f"{seconds(step.seconds)}, wrapped in a towel"
+    if isinstance(step, BreathingStep):
+        return (
+            f"{seconds(step.seconds)}: breathe in {seconds(step.breathe_in)}, "
+            f"out {seconds(step.breathe_out)}"
+        )
+    if step.target_steps is not None:
+        return f"{steps_said(step.target_steps)} today"
+    if step.steps is not None:
+        times = f", {step.times} times" if step.times > 1 else ""
+        return f"{steps_said(step.steps)}{times}"
+    return seconds(step.seconds or 0)
+
+
+def activity_announcement(step: ActivityStep) -> str:
+    """What the voice says as a step that is not an exercise comes up: a card is read out
+    whole (the patient may be lying down), a pack's safety words are said before it goes on."""
+    name = step.name
+    if isinstance(step, CardStep):
+        return f"{_sentence(name)} {step.text}"
+    if isinstance(step, ThermalStep):
+        return f"{name}, {spoken_seconds(step.seconds)}. {PACK_SAFETY[step.pack]}"
+    if isinstance(step, BreathingStep):
+        return (
+            f"{name}, {spoken_seconds(step.seconds)}. Breathe in for "
+            f"{spoken_seconds(step.breathe_in)}, and out for {spoken_seconds(step.breathe_out)}."
+        )
+    return f"{name}. {_sentence(activity_dose(step, spoken_seconds))}"
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def activity_phrase(routine: Routine, segment: Segment) -> str | None:
+    """What the voice says as `segment` of a step that is not an exercise starts, if
+    anything: the step's announcement at its first segment, each breath, the walk's question."""
+    step = routine.steps[segment.step_index]
+    if isinstance(step, (ExerciseStep, RestStep)):
+        return None
+    kind = segment.kind
+    if kind is SegmentKind.BREATHE_IN:
+        return "Breathe in"
+    if kind is SegmentKind.BREATHE_OUT:
+        return "Breathe out"
+    if kind is SegmentKind.CONFIRM:
+        return walk_question(segment.asked_seconds or 0, spoken_seconds)
+    # Every such step opens with a get-ready or a card, but a walk to a day's target,
+    # which is all one segment.
+    opening = kind in {SegmentKind.PREPARE, SegmentKind.CARD}
+    if opening or (isinstance(step, WalkStep) and step.target_steps is not None):
+        return activity_announcement(step)
+    return None
+
+
+def waiting_prompt(segment: Segment) -> str:
+    """What Enter does while the session waits on `segment` (a set, a card, a pack, a walk)."""
+    kind = segment.kind
+    if kind is SegmentKind.CARD:
+        return GO_ON
+    if kind is SegmentKind.CONFIRM:
+        return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
+    if kind is SegmentKind.WALK:
+        return f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER}, or type how many you did"
+    if kind is SegmentKind.PREPARE and segment.seconds is None:
+        return PACK_ON
+    if kind is SegmentKind.SELF_PACED:
+        return do_reps(segment.rep_count)
+    return WAITING_FOR_POSITION
+
+
+def activity_line(segment: Segment) -> str | None:
+    """The plain-mode line of a segment of a step that is not an exercise (None for others).
+
+    A card's and a pack's text come on the lines after, as the file has them.
+    """
+    name = printable(segment.name)
+    length = human_duration(segment.seconds) if segment.seconds else ""
+    kind = segment.kind
+    if kind is SegmentKind.CARD:
+        text = printable(segment.text or "", keep_newlines=True)
+        return f"{name}\n{text}\n{GO_ON}"
+    if kind is SegmentKind.PREPARE and segment.seconds is None:
+        return f"Get ready: {name}\n{segment.text or ''}\n{PACK_ON}"
+    if kind in {SegmentKind.HEAT, SegmentKind.COLD}:
+        return f"{kind.label}: {name}, {length}"
+    if kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
+        return f"{kind.label} {length}"
+    if kind is SegmentKind.WALK:
+        if segment.seconds is not None:
+            return f"Walk: {name}, {length}"
+        times = f" ({segment.set_number} of {segment.set_count})" if segment.set_count > 1 else ""
+        return f"{name}{times}: {waiting_prompt(segment)}"
+    if kind is SegmentKind.CONFIRM:
+        return waiting_prompt(segment)
+    return None
+
+
+def steps_typed(digits: str) -> str:
+    """The player's prompt while the patient types the steps they walked."""
+    return f"Steps walked: {digits}{THEN_ENTER}"
+
+
+def walked(count: int) -> str:
+    """`Walked 2,500 steps`: the steps typed, as plain mode confirms them."""
+    return f"Walked {steps_said(count)}"
 
 
 # --- what the voice says as a session moves on ------------------------------------------

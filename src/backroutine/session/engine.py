@@ -45,6 +45,8 @@ _CUED_KINDS = {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP}
 """Work segments that get a halfway cue and a lead-in after a pause."""
 _STRETCHABLE_KINDS = {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
 """Segments for getting into position, which may last longer than planned (`stretch`)."""
+_UNCOUNTED_KINDS = {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}
+"""Segments too short and too calm for a 3-2-1: each breath is cued as it starts."""
 
 
 class FakeClock:
@@ -239,6 +241,8 @@ class SegmentRecord:
     outcome: Outcome
     active_seconds: float
     added_seconds: float
+    count: int | None = None
+    """How many the patient said they did, when they typed it (the steps of a walk)."""
 
 
 # --- the engine -------------------------------------------------------------------
@@ -363,6 +367,13 @@ class SessionEngine:
         later = sum(self._planned(segment) for segment in self.segments[self.index + 1 :])
         here = self._length() if self._mode != _SELF_PACED else self._segment.planned_seconds
         return later + max(0.0, here - self.elapsed())
+
+    @property
+    def waiting_for(self) -> Literal["ready", "done"] | None:
+        """What the patient's Enter means now: `ready()`, `done()`, or nothing."""
+        if self.status != "waiting":
+            return None
+        return "done" if self._mode == _SELF_PACED else "ready"
 
     def lead_in_remaining(self) -> float:
         """Seconds left of the get-ready lead-in after a resume (0 when none runs)."""
@@ -496,11 +507,15 @@ class SessionEngine:
             events.append(Paused(now, self.index, self._segment))
         return self._emit(events)
 
-    def done(self) -> list[Event]:
-        """Finish a self-paced set, paced by a beat or not (also while paused)."""
+    def done(self, count: int | None = None) -> list[Event]:
+        """Finish a self-paced set (paced by a beat or not), a card, a walk (also while
+        paused); `count`: how many the patient says they did, when they typed it (the steps
+        they walked)."""
         now, events = self._enter()
-        if self._state == "active" and self._segment.kind is SegmentKind.SELF_PACED:
-            self._end("completed", now, events)
+        if self._state == "active" and (
+            self._mode == _SELF_PACED or self._segment.kind is SegmentKind.SELF_PACED
+        ):
+            self._end("completed", now, events, count)
             self._advance(now, events)
         return self._emit(events)
 
@@ -613,12 +628,15 @@ class SessionEngine:
         return self._active_before + max(0.0, now - self._run_since)
 
     def _length(self) -> float:
-        return self._planned(self._segment) + self._added
+        return self._as_run(self._segment, self._segment.seconds or 0) + self._added
 
     def _planned(self, segment: Segment) -> float:
-        """How long `segment` runs: as written, stretched (`stretch`), a self-paced set by
-        its beat, or estimated from its reps without one."""
-        seconds = float(segment.planned_seconds)
+        """How long `segment` is expected to take, a self-paced set estimated from its reps."""
+        return self._as_run(segment, segment.planned_seconds)
+
+    def _as_run(self, segment: Segment, seconds: float) -> float:
+        """`seconds` of `segment` as it will run: a self-paced set paced by the beat, a
+        get-ready or a switch at least as long as `stretch` asked."""
         if segment.kind is SegmentKind.SELF_PACED and self._beat:
             seconds = self._beat * (segment.rep_count or 1)
         return max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
@@ -681,7 +699,7 @@ class SessionEngine:
             self._halfway_done = True
             cues.append(Halfway(at(half), self.index, self._segment))
         due = [k for k in COUNTDOWN_SECONDS if length - k > 0 and start < length - k <= position]
-        if due:
+        if due and self._segment.kind not in _UNCOUNTED_KINDS:
             k = min(due)
             cues.append(CountdownTick(at(length - k), self.index, self._segment, k))
         events.extend(sorted(cues, key=lambda cue: cue.at))
@@ -705,10 +723,14 @@ class SessionEngine:
     # --- moving between segments --------------------------------------------------------
 
     def _mode_for(self, segment: Segment) -> _Mode:
-        if segment.kind is SegmentKind.SELF_PACED:
-            return _TIMED if self._beat else _SELF_PACED
-        if segment.kind is SegmentKind.PREPARE and self._wait_before_exercise:
-            return _WAIT_READY
+        if segment.kind is SegmentKind.PREPARE:
+            # A get-ready without a clock (a heat pack's) always waits for ready.
+            waits = self._wait_before_exercise or segment.seconds is None
+            return _WAIT_READY if waits else _TIMED
+        if segment.kind is SegmentKind.SELF_PACED and self._beat:
+            return _TIMED  # paced by a beat, it ends by itself
+        if segment.kind is SegmentKind.SELF_PACED or segment.seconds is None:
+            return _SELF_PACED  # a card, a walk by steps, a question: until done()
         return _TIMED
 
     def _begin(self, index: int, at: float, events: list[Event]) -> None:
@@ -725,15 +747,19 @@ class SessionEngine:
             waiting_for: Literal["ready", "done"] = "done" if self._mode == _SELF_PACED else "ready"
             events.append(Waiting(at, index, segment, waiting_for))
 
-    def _end(self, outcome: Outcome, at: float, events: list[Event]) -> None:
+    def _end(
+        self, outcome: Outcome, at: float, events: list[Event], count: int | None = None
+    ) -> None:
         active = self._elapsed(at)
         self._stop_clock(at)
         segment = self._segment
-        self.records.append(SegmentRecord(self.index, outcome, active, self._added))
+        self.records.append(SegmentRecord(self.index, outcome, active, self._added, count))
         events.append(SegmentEnded(at, self.index, segment, outcome, active, self._added))
         self._step_active += active
         if outcome == "completed" and segment.kind.is_work:
             self._step_worked = True
+        elif segment.kind is SegmentKind.CONFIRM:
+            self._step_worked = False  # "no, I did not": the walk is not done
 
     def _advance(self, at: float, events: list[Event]) -> None:
         """Go on to the next segment after the current one has ended."""
@@ -792,5 +818,6 @@ class SessionEngine:
         return index
 
     def _is_exercise(self, start: int) -> bool:
-        """Exercise steps open with a get-ready segment; standalone rests do not."""
-        return self.segments[start].kind is SegmentKind.PREPARE
+        """True for every step but a standalone rest: exercises, cards, packs, breathing and
+        walks are each reported done, skipped or hurt."""
+        return self.segments[start].kind is not SegmentKind.REST

@@ -181,7 +181,7 @@ def _exercise_record(
     latest: dict[int, SegmentRecord] = {}
     for record in engine.records:  # a segment repeated after back(): its last pass counts
         latest[record.index] = record
-    completed = [each for index, each in work if _completed(latest.get(index))]
+    completed = [(index, each) for index, each in work if _completed(latest.get(index))]
     # A step in a block is done once a round: each round's sets count as sets of the step.
     sets_done = sum(
         all(_completed(latest.get(index)) for index, each in work if _set_of(each) == number)
@@ -195,13 +195,17 @@ def _exercise_record(
         active_seconds=sum(latest[index].active_seconds for index, _ in work if index in latest),
         sets_done=sets_done,
         set_count=first.set_count * first.round_count,
-        reps_done=sum(map(_reps_done, completed)) if first.rep_count is not None else None,
+        reps_done=(
+            sum(_reps_done(each, latest[index]) for index, each in completed)
+            if first.rep_count is not None
+            else None
+        ),
         rep_count=first.rep_count,
         outcome=outcome,
         hurt_side=hurt.side if hurt else None,
         hurt_set=hurt.set_number if hurt else None,
         reps_planned=(
-            sum(_reps_done(each) for _, each in work) if first.rep_count is not None else None
+            sum(_reps_of(each) for _, each in work) if first.rep_count is not None else None
         ),
     )
 
@@ -210,11 +214,19 @@ def _set_of(segment: Segment) -> tuple[int, int]:
     return (segment.round_number, segment.set_number)
 
 
-def _reps_done(segment: Segment) -> int:
-    """The reps a completed work segment finishes: a rep's last phase counts one, a
-    self-paced set its reps (on each side when it alternates)."""
+def _reps_done(segment: Segment, record: SegmentRecord) -> int:
+    """The reps a completed work segment finished: what the patient typed (the steps of a
+    walk), else what it plans."""
+    return record.count if record.count is not None else _reps_of(segment)
+
+
+def _reps_of(segment: Segment) -> int:
+    """The reps a work segment finishes as planned: a rep's last phase counts one, a breath
+    one, a self-paced set its reps (on each side when it alternates)."""
     if segment.kind is SegmentKind.REP:
         return int(segment.ends_rep)
+    if segment.kind is SegmentKind.BREATHE_IN:
+        return 1
     return (segment.rep_count or 0) * (2 if segment.alternate else 1)
 
 

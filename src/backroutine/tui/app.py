@@ -32,6 +32,9 @@ class SoundChoice(Protocol):
     def start(self) -> None:
         """Begin choosing, in the background."""
 
+    def prepare(self, routine: Routine) -> None:
+        """Begin making what `routine` will say (its voice's phrases), in the background."""
+
     def cue_player(self, engine: SessionEngine, routine: Routine) -> CuePlayer:
         """A cue player following `engine` through `routine` (waits for the choice)."""
 

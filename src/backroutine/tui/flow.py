@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from backroutine.base.clock import local_now
 from backroutine.log.history import counts
 from backroutine.routine.catalog import CatalogEntry
-from backroutine.routine.model import LoadedRoutine
+from backroutine.routine.model import LoadedRoutine, Routine
 from backroutine.routine.safety import CheckInAnswers
 from backroutine.routine.words import week_said
 from backroutine.session.checkin import begin_check_in
@@ -25,6 +25,7 @@ from backroutine.session.workflow import (
     ResumeOffer,
     next_resume_offer,
     start_session,
+    this_week,
 )
 from backroutine.tui.screens.checkin import CheckInScreen
 from backroutine.tui.screens.dialogs import Question
@@ -187,6 +188,7 @@ class AppFlow:
                 said=Debrief(session.pain_after, session.note or ""),
             )
 
+        self._prepare_sound(offer.loaded.routine)
         if offer.checks_in_again(self._now()):
             self._check_in(offer.loaded, play, back_to_picker, resuming=session.id)
         else:
@@ -209,11 +211,19 @@ class AppFlow:
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
         if not self._claim_log():
             return
+        as_played = this_week(self.context.log, loaded, self._now().date())[0]
+        self._prepare_sound(as_played.routine)
 
         def start(pain_before: int | None, check_in_id: int | None) -> None:
             self._start(loaded, pain_before, back_to_picker, check_in_id)
 
         self._check_in(loaded, start, back_to_picker)
+
+    def _prepare_sound(self, routine: Routine) -> None:
+        """Start making the voice's phrases as soon as the routine is chosen: the check-in
+        takes the patient long enough for them to be ready by the first get-ready."""
+        if self.context.sound is not None:
+            self.context.sound.prepare(routine)
 
     # -- the check-in ----------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry
-from backroutine.routine.model import ExerciseStep
-from backroutine.routine.words import block_said, short_dose, you_need
+from backroutine.routine.model import ExerciseStep, RestStep
+from backroutine.routine.words import activity_dose, block_said, short_dose, you_need
 from backroutine.tui.widgets.basics import literal
 
 
@@ -79,10 +79,10 @@ class RoutinePickerScreen(Screen[None]):
         if not entry.loaded:
             return Content.assemble(title, "\n", Content("⚠ cannot be used: see the preview"))
         routine = entry.loaded.routine
-        details = [
-            f"{len(routine.exercises)} exercises",
-            human_duration(routine.planned_seconds()),
-        ]
+        steps = sum(not isinstance(step, RestStep) for step in routine.steps)
+        # With cards, packs, breathing or walks among them, they are steps, not exercises.
+        count = f"{steps} steps" if steps != len(routine.exercises) else f"{steps} exercises"
+        details = [count, human_duration(routine.planned_seconds())]
         if routine.frequency:
             details.append(str(routine.frequency))
         details.append(
@@ -174,8 +174,15 @@ def preview_of(entry: CatalogEntry) -> Content:
                 + literal(step.name).stylize("bold")
                 + Content(f"  {short_dose(step, routine)}").stylize("dim")
             )
-        else:
+        elif isinstance(step, RestStep):
             lines.append(Content(f"   Rest {human_duration(step.rest)}").stylize("dim"))
+        else:  # a card, a pack, breathing, a walk
+            number += 1
+            lines.append(
+                Content(f"{number}. ")
+                + literal(step.name).stylize("bold")
+                + Content(f"  {activity_dose(step)}").stylize("dim")
+            )
     if routine.safety:
         lines.append(Content(""))
         lines.append(Content("Safety").stylize("bold"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -16,17 +16,26 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
-from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.safety import STOP_KEY_NOTE
+from backroutine.routine.model import (
+    CardStep,
+    ExerciseStep,
+    RestStep,
+    Routine,
+    Segment,
+    SegmentKind,
+    ThermalStep,
+)
+from backroutine.routine.safety import PACK_SAFETY, STOP_KEY_NOTE
 from backroutine.routine.words import (
     GET_INTO_POSITION,
+    MAX_TYPED_DIGITS,
     PAUSED,
-    WAITING_FOR_POSITION,
-    do_reps,
     segment_detail,
     segment_word,
     set_of,
+    steps_typed,
     tips_for,
+    waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
@@ -82,6 +91,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("m", "mute", "Mute"),
         Binding("f", "toggle_figure", "Figure", show=False),
         Binding("t", "tips", "Tips", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll up", show=False),
+        Binding("down", "scroll_card(1)", "Scroll down", show=False),
     ]
 
     def __init__(
@@ -103,6 +114,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.exercise_numbers = _exercise_numbers(routine)
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
+        self._typed: tuple[int, str] = (-1, "")
+        """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
         engine.subscribe(self._on_event)
 
@@ -122,6 +135,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
             yield Static(id="tips")
+            with VerticalScroll(id="card", can_focus=False):
+                yield Static(id="card-text")
             yield Static(id="next")
             with Vertical(id="foot"):
                 yield Static(id="status")
@@ -258,9 +273,15 @@ class PlayerScreen(Screen[SessionOutcome]):
                 "tips", Content("\n").join(Content("• ") + literal(tip) for tip in step.tips[:3])
             )
             self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
-        else:
+        elif isinstance(step, RestStep):
             self._set("tips", "Breathe easily and let your back settle.")
             self._set("caution", "")
+        else:
+            self._set("tips", literal(_text_to_read(step), keep_newlines=True))
+            self._set("caution", "")
+        card = step.text if isinstance(step, CardStep) else None
+        self.query_one("#card").set_class(card is not None, "-shown")
+        self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
         self._set("next", Content("Next: ") + self._next_up(segment))
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
@@ -274,8 +295,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         if lead_in > 0:
             return str(math.ceil(lead_in))
         remaining = self.engine.remaining()
+        if segment.kind is SegmentKind.PREPARE and segment.seconds is None:
+            return "--"  # a pack's get-ready: no clock until the pack is on
         if remaining is None:
-            if segment.kind is SegmentKind.SELF_PACED:
+            if segment.kind in {SegmentKind.SELF_PACED, SegmentKind.WALK}:
                 return f"{segment.rep_count}"
             return "--"
         seconds = math.ceil(remaining)
@@ -286,9 +309,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         if status == "paused":
             return PAUSED
         if status == "waiting":
-            if segment.kind is SegmentKind.SELF_PACED:
-                return do_reps(segment.rep_count)  # the side is in the detail line
-            return WAITING_FOR_POSITION
+            digits = self._typed_steps()
+            if digits:
+                return steps_typed(digits)
+            return waiting_prompt(segment)  # a set's side is in the detail line
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
         return {
@@ -332,13 +356,39 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._control(self.engine.pause())
 
+    def on_key(self, event: events.Key) -> None:
+        """Digits typed while a walk waits: the steps walked, which Enter records."""
+        segment = self.engine.current
+        if self.engine.waiting_for != "done" or segment is None:
+            return
+        if segment.kind is not SegmentKind.WALK:
+            return
+        digits = self._typed_steps()
+        if event.character is not None and event.character.isdigit():
+            digits = (digits + event.character)[:MAX_TYPED_DIGITS]
+        elif event.key == "backspace":
+            digits = digits[:-1]
+        else:
+            return
+        event.stop()
+        self._typed = (self.engine.index, digits)
+        self._render_state()
+
+    def _typed_steps(self) -> str:
+        index, digits = self._typed
+        return digits if index == self.engine.index else ""
+
     def action_done(self) -> None:
-        if self.engine.status == "waiting":
-            segment = self.engine.current
-            if segment is not None and segment.kind is SegmentKind.SELF_PACED:
-                self._control(self.engine.done())
-            else:
-                self._control(self.engine.ready())
+        if self.engine.waiting_for == "done":
+            digits = self._typed_steps()
+            self._typed = (-1, "")
+            self._control(self.engine.done(int(digits) if digits else None))
+        elif self.engine.waiting_for == "ready":
+            self._control(self.engine.ready())
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Scroll a card's text that does not fit."""
+        self.query_one("#card").scroll_relative(y=lines, animate=False)
 
     def action_skip(self) -> None:
         self._control(self.engine.skip_segment())
@@ -428,7 +478,15 @@ def _time_left(seconds: float) -> str:
     return f"{human_duration(math.ceil(seconds))} left"
 
 
+def _text_to_read(step: object) -> str:
+    """What a step that is not an exercise shows as its tips: a pack's safety words (a
+    card's text has a scrolling place of its own)."""
+    if isinstance(step, ThermalStep):
+        return PACK_SAFETY[step.pack]
+    return ""
+
+
 def _exercise_numbers(routine: Routine) -> dict[int, tuple[int, int]]:
-    """Step index -> (exercise number, number of exercises); rests have none."""
-    indices = [i for i, step in enumerate(routine.steps) if isinstance(step, ExerciseStep)]
+    """Step index -> (its number, number of steps that are not rests); rests have none."""
+    indices = [i for i, step in enumerate(routine.steps) if not isinstance(step, RestStep)]
     return {index: (number, len(indices)) for number, index in enumerate(indices, start=1)}

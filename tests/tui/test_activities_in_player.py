@@ -1,0 +1,103 @@
+"""Cards, packs, breathing and walks in the player, driven by a patient's keys."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from backroutine.log.store import CompletionLog
+from backroutine.routine.safety import PACK_SAFETY
+from backroutine.tui.screens.player import PlayerScreen
+from backroutine.tui.screens.summary import SummaryScreen
+
+from .conftest import advance, check_in_and_start, opened, shown
+
+LONG_TEXT = " ".join(f"Line {number} of the card." for number in range(1, 80))
+ROUTINE = f"""\
+backroutine: 2
+title: Flare-up test
+steps:
+  - card: {{title: Hurt does not mean harm, text: "{LONG_TEXT}"}}
+  - heat: 1 min
+    name: Heat on your back
+  - breathing: {{minutes: 0.5, in: 4, out: 6}}
+  - walk: {{minutes: 1}}
+"""
+
+
+async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir):
+    (routines_dir / "flare.yaml").write_text(ROUTINE)
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"flare")
+        await pilot.pause()
+        listed = [str(o.prompt) for each in app.screen.query(OptionList) for o in each.options]
+        assert any("Flare-up test\n4 steps ·" in text for text in listed)  # not "0 exercises"
+        await pilot.press("enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        assert isinstance(app.screen, PlayerScreen)
+
+        # The card waits for the patient however long they read, and scrolls.
+        assert shown(app, "#kind").strip() == "READ"
+        assert shown(app, "#name") == "Hurt does not mean harm"
+        assert "Line 1 of the card." in shown(app, "#card-text")
+        assert shown(app, "#prompt") == "Press Enter to go on"
+        await advance(pilot, clock, 120)
+        assert shown(app, "#kind").strip() == "READ"
+        card = app.screen.query_one("#card")
+        assert card.max_scroll_y > 0  # too long for the screen: it scrolls, nothing is cut
+        await pilot.press("down", "down")
+        assert card.scroll_y == 2
+        await pilot.press("enter")
+        await pilot.pause()
+
+        # The pack's safety words, and no timer until the pack is on.
+        assert shown(app, "#name") == "Heat on your back"
+        assert PACK_SAFETY["heat"][:40] in shown(app, "#tips")
+        assert not app.screen.query_one("#card").display
+        assert shown(app, "#prompt") == "Press Enter when the pack is on"
+        assert shown(app, "#countdown") == "--"
+        await advance(pilot, clock, 30)
+        assert shown(app, "#prompt") == "Press Enter when the pack is on"
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        assert shown(app, "#kind").strip() == "HEAT"
+        assert shown(app, "#countdown") == "1:00"
+        await advance(pilot, clock, 60 + 5)  # the heat, then breathing's get-ready
+
+        assert shown(app, "#kind").strip() == "BREATHE IN"
+        assert shown(app, "#detail") == "Breath 1 of 3"
+        await advance(pilot, clock, 4)
+        assert shown(app, "#kind").strip() == "BREATHE OUT"
+        await advance(pilot, clock, 6 * 3 + 4 * 2 + 5 + 60.2)  # the breaths, then the walk
+
+        assert shown(app, "#prompt") == "Did you walk 1 min? Enter: yes, n: no"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert shown(app, "#counts").startswith("3 done · 1 skipped · 0 hurt")
+
+
+async def test_the_steps_walked_typed_in_the_player_are_logged(
+    make_app, clock, routines_dir, tmp_path
+):
+    (routines_dir / "steps.yaml").write_text(
+        "backroutine: 2\ntitle: Steps today\nsteps:\n  - walk: {target_steps: 3000}\n"
+    )
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        app = make_app(log=log)
+        async with opened(app, size=(80, 24)) as pilot:
+            await pilot.press("slash", *"steps", "enter")
+            await pilot.pause()
+            await check_in_and_start(pilot)
+            assert shown(app, "#prompt") == (
+                "Walk 3,000 steps, then press Enter, or type how many you did"
+            )
+            await pilot.press(*"25009", "backspace")
+            assert shown(app, "#prompt") == "Steps walked: 2500, then press Enter"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+        (session,) = log.sessions(with_exercises=True)
+    (walk,) = session.exercises
+    assert (walk.outcome, walk.reps_done, walk.rep_count) == ("done", 2500, 3000)
