@@ -63,6 +63,9 @@ class SpokenSound:
     def start(self) -> None:
         pass
 
+    def prepare(self, routine) -> None:
+        pass  # every phrase of the stand-in voice is ready at once
+
     def cue_player(self, engine, routine) -> CuePlayer:
         cues = CuePlayer(self.backend, routine, voice=self.voice)
         cues.follow(engine)
