@@ -5,8 +5,10 @@ Run: .venv/bin/python bench/clinic_report.py
 Generates the exports (JSON, as `backroutine export --format json` writes them, checked
 against docs/export.schema.json), then times the command in this process, the way the
 therapist runs it: `report FOLDER -o clinic.html` (target < 2 s) and
-`report EXPORT --since ... -o report.html` over ten years (target < 1 s). The baseline, run
-side by side, only reads and parses the same JSON files: the least any reader must do.
+`report EXPORT --since ... -o report.html` over ten years (target < 1 s). Run side by side
+with it: the command as it was before (indented exports, read with the standard library's
+json), and the baseline, which only reads and parses the same files as the command with the
+same parser: the least any reader must do.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 import jsonschema
 
 from backroutine.cli.main import main as backroutine
+from backroutine.log import report
 
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2026, 6, 14, 18, 0, tzinfo=TZ)
@@ -135,17 +138,17 @@ def _check_in(at: datetime, session: int | None, *, went_ahead: bool) -> dict[st
     }
 
 
-def write(path: Path, document: dict[str, Any]) -> None:
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+def write(path: Path, document: dict[str, Any], *, indent: int | None = None) -> None:
+    """As `export` writes it (compact); indented as exports were before."""
+    compact = (",", ":") if indent is None else None
+    path.write_text(json.dumps(document, indent=indent, separators=compact, ensure_ascii=False))
 
 
-def timed(
-    action: Callable[[], object], baseline: Callable[[], object], runs: int
-) -> tuple[list[float], list[float]]:
-    """Each run times `action` then `baseline`, side by side, so both meet the same load."""
-    times: tuple[list[float], list[float]] = ([], [])
+def timed(actions: list[Callable[[], object]], runs: int) -> list[list[float]]:
+    """Each run times every action in turn, side by side, so all meet the same load."""
+    times: list[list[float]] = [[] for _ in actions]
     for _ in range(runs):
-        for each, found in zip((action, baseline), times, strict=True):
+        for each, found in zip(actions, times, strict=True):
             start = time.perf_counter()
             each()
             found.append(time.perf_counter() - start)
@@ -153,8 +156,9 @@ def timed(
 
 
 def parse_all(paths: list[Path]) -> None:
+    parse = report.PARSERS[0]
     for path in paths:
-        json.loads(path.read_bytes())
+        parse(path.read_bytes())
 
 
 def run(*args: str) -> None:
@@ -162,11 +166,23 @@ def run(*args: str) -> None:
         raise SystemExit(f"report {' '.join(args)} failed")
 
 
-def row(name: str, times: list[float], baseline: list[float], target: str) -> str:
-    median, base = statistics.median(times), statistics.median(baseline)
+def run_before(*args: str) -> None:
+    """The command as it was: the exports indented, read with the standard library's json."""
+    parsers = report.PARSERS
+    report.PARSERS = (json.loads,)
+    try:
+        run(*args)
+    finally:
+        report.PARSERS = parsers
+
+
+def row(
+    name: str, times: list[float], before: list[float], baseline: list[float], target: str
+) -> str:
+    median = statistics.median(times)
     return (
-        f"| {name} | {median:.2f} s ({min(times):.2f}-{max(times):.2f}) | {base:.2f} s | "
-        f"{median / base:.1f}× | {target} |"
+        f"| {name} | {median:.2f} s ({min(times):.2f}-{max(times):.2f}) | "
+        f"{statistics.median(before):.2f} s | {statistics.median(baseline):.2f} s | {target} |"
     )
 
 
@@ -178,8 +194,9 @@ def main() -> None:
     patients, runs = args.patients, args.runs
     schema = json.loads(SCHEMA.read_text())
     with tempfile.TemporaryDirectory() as folder:
-        clinic = Path(folder) / "clinic"
+        clinic, indented = Path(folder) / "clinic", Path(folder) / "indented"
         clinic.mkdir()
+        indented.mkdir()
         paths = []
         for number in range(patients):
             document = patient_export(number, 365)
@@ -187,38 +204,51 @@ def main() -> None:
                 jsonschema.validate(document, schema)  # the bench reads what export writes
             paths.append(clinic / f"patient-{number:03}.json")
             write(paths[-1], document)
+            write(indented / paths[-1].name, document, indent=2)
         size = sum(path.stat().st_size for path in paths)
-        decade = Path(folder) / "ten-years.json"
+        size_before = sum(path.stat().st_size for path in indented.iterdir())
+        decade, decade_before = Path(folder) / "ten-years.json", Path(folder) / "indented.json"
         ten_years = patient_export(7, 3650, per_week=7)
         jsonschema.validate(ten_years, schema)
         write(decade, ten_years)
+        write(decade_before, ten_years, indent=2)
+        since = (NOW - timedelta(days=3650)).date().isoformat()
         with contextlib.redirect_stderr(io.StringIO()):  # the "wrote ..." lines
-            clinic_times, clinic_base = timed(
-                lambda: run(str(clinic), "-o", f"{folder}/clinic.html"),
-                lambda: parse_all(paths),
+            clinic_times = timed(
+                [
+                    lambda: run(str(clinic), "-o", f"{folder}/clinic.html"),
+                    lambda: run_before(str(indented), "-o", f"{folder}/clinic.html"),
+                    lambda: parse_all(paths),
+                ],
                 runs,
             )
-            since = (NOW - timedelta(days=3650)).date().isoformat()
-            single, single_base = timed(
-                lambda: run(str(decade), "--since", since, "-o", f"{folder}/one.html"),
-                lambda: parse_all([decade]),
+            single = timed(
+                [
+                    lambda: run(str(decade), "--since", since, "-o", f"{folder}/one.html"),
+                    lambda: run_before(
+                        str(decade_before), "--since", since, "-o", f"{folder}/one.html"
+                    ),
+                    lambda: parse_all([decade]),
+                ],
                 runs,
             )
         sessions = sum(len(patient_export(n, 365)["sessions"]) for n in range(3)) / 3
+        decade_mb = decade.stat().st_size / 1e6
+    parsing = report.PARSERS[0]
     print(
         f"{patients} patients x 1 year ({sessions:.0f} sessions each on average, "
-        f"{size / 1e6:.0f} MB of JSON); one patient x 10 years "
-        f"({len(ten_years['sessions']):,} sessions, {decade_size(ten_years) / 1e6:.1f} MB). "
-        f"Median of {runs} runs (min-max).\n"
+        f"{size / 1e6:.0f} MB of JSON, {size_before / 1e6:.0f} MB indented); one patient x "
+        f"10 years ({len(ten_years['sessions']):,} sessions, {decade_mb:.1f} MB). "
+        f"Median of {runs} runs (min-max); JSON parsed with "
+        f"{parsing.__module__}.{parsing.__name__}.\n"
     )
-    print("| measure | `backroutine report` | baseline: parse the JSON | ratio | target |")
+    print(
+        "| measure | `backroutine report` | before: indented, read with json "
+        "| baseline: parse the JSON | target |"
+    )
     print("|---|---|---|---|---|")
-    print(row(f"clinic view, {patients} patients x 1 year", clinic_times, clinic_base, "< 2 s"))
-    print(row("one patient's report, 10 years", single, single_base, "< 1 s"))
-
-
-def decade_size(document: dict[str, Any]) -> int:
-    return len(json.dumps(document, indent=2, ensure_ascii=False))
+    print(row(f"clinic view, {patients} patients x 1 year", *clinic_times, "< 2 s"))
+    print(row("one patient's report, 10 years", *single, "< 1 s"))
 
 
 if __name__ == "__main__":

@@ -269,16 +269,16 @@ def test_plain_mode_prints_each_construct_and_logs_one_row_a_step(tmp_path: Path
     lines = [line for line in out.getvalue().splitlines() if not line.isdigit()]
     assert lines[:6] == [
         "Get ready: Squat, 1 s",
-        "Rep 1 of 2: lower 1 s",
-        "Rep 1 of 2: lift 1 s",
-        "Rep 2 of 2: lower 1 s",
-        "Rep 2 of 2: lift 1 s",
+        "Lower 1 s, rep 1 of 2",
+        "Lift 1 s, rep 1 of 2",
+        "Lower 1 s, rep 2 of 2",
+        "Lift 1 s, rep 2 of 2",
         "Done: Squat",
     ]
-    assert "Rep 1 of 1: hold 1 s" in lines  # the pyramid's last set
+    assert "Hold 1 s, rep 1 of 1, set 2 of 2" in lines  # the pyramid's last set
     assert "Hold 1 breath (2 s): breathe in, and slowly out" in lines
     assert "Do 2 reps, left side at your own pace, then press Enter" in lines
-    assert lines.count("Rep 1 of 1, right side: hold 1 s") == 2  # bird-dog, in two rounds
+    assert lines.count("Hold 1 s, rep 1 of 1, right side") == 2  # bird-dog, in two rounds
     assert lines.count("Done: Bird-dog") == 2
     assert [(e.name, e.sets_done, e.set_count) for e in session.exercises] == [
         ("Squat", 1, 1),

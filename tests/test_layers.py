@@ -4,6 +4,9 @@ in pyproject.toml, checked by `lint-imports` in ./dev test.)"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import grimp
 
 
@@ -42,3 +45,17 @@ def test_no_module_imports_itself_back_at_run_time():
     graph = grimp.build_graph("backroutine", cache_dir=None, exclude_type_checking_imports=True)
     imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
     assert find_cycle(imports) is None
+
+
+def test_only_the_clock_module_reads_the_wall_clock():
+    # One policy for "now" and "today" (the local zone), in `base/clock.py`; a second reader
+    # would count a session near midnight on another day than the history does.
+    package = Path(__file__).parents[1] / "src" / "backroutine"
+    readers = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\b(date\.today|datetime\.now|datetime\.today)\(", line)
+    ]
+    assert readers == []

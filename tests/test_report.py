@@ -6,6 +6,8 @@ import copy
 import io
 import json
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,13 @@ def test_the_period_starts_at_the_routines_last_change(document):
     assert earlier.first == date(2026, 6, 1)
 
 
+def test_the_period_ends_on_its_last_day(document):
+    report = patient_report(document, since=date(2026, 6, 1), until=date(2026, 6, 8))
+    assert report.last == date(2026, 6, 8)
+    assert report.sessions and all(s.started.date() <= date(2026, 6, 8) for s in report.sessions)
+    assert all(note.day <= date(2026, 6, 8) for note in report.notes)
+
+
 def _quiet(document: dict[str, Any]) -> dict[str, Any]:
     """The same patient without a hurt, a stop or pain that did not settle."""
     calm = copy.deepcopy(document)
@@ -154,3 +163,69 @@ def test_report_from_the_own_log_an_export_and_a_folder(folder, document, capsys
     assert "Clinic view" in out and "<td>ann</td>" in out
     assert "skipped " in err and "notes.json is not a backroutine export" in err
     assert main(["report", str(exports / "notes.json")]) == 1
+
+
+def _clinic_rows(page: str) -> list[str]:
+    return re.findall(r"<tr><td>.*?</tr>", page)
+
+
+def test_a_clinic_folder_reads_old_indented_exports_beside_new_compact_ones(
+    folder, capsys, tmp_path
+):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    assert (
+        main(
+            [
+                "export",
+                "--data-dir",
+                str(folder),
+                "--format",
+                "json",
+                "-o",
+                str(exports / "ann.json"),
+            ]
+        )
+        == 0
+    )
+    new = (exports / "ann.json").read_text()
+    # Exports from earlier versions of the app were indented, a third bigger.
+    old = json.dumps(json.loads(new), indent=2, ensure_ascii=False) + "\n"
+    (exports / "bob.json").write_text(old)
+    assert new.count("\n") <= 1 and len(new) < 0.75 * len(old)
+    capsys.readouterr()
+    assert main(["report", str(exports)]) == 0
+    out, err = capsys.readouterr()
+    assert "skipped" not in err
+    ann, bob = _clinic_rows(out)
+    assert "<td>ann</td>" in ann and bob == ann.replace("<td>ann</td>", "<td>bob</td>")
+
+
+def test_the_clinic_view_is_the_same_without_orjson(folder, document, tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "ann.json").write_text(json.dumps(document, separators=(",", ":")))
+    # A note the JSON escapes as a lone surrogate: orjson refuses it, json reads it.
+    odd = copy.deepcopy(document)
+    odd["sessions"][-1]["note"] = "\ud83d"
+    (exports / "bob.json").write_text(json.dumps(odd))
+    pages = {}
+    for orjson in ("installed", "missing"):
+        hide = "sys.modules['orjson'] = None; " if orjson == "missing" else ""
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sys; {hide}from backroutine.cli.main import main; "
+                "sys.exit(main(sys.argv[1:]))",
+                "report",
+                str(exports),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == 0 and "skipped" not in run.stderr, run.stderr
+        pages[orjson] = run.stdout
+    assert len(_clinic_rows(pages["installed"])) == 2
+    assert pages["installed"] == pages["missing"]

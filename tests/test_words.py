@@ -75,7 +75,7 @@ def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
         rep_number=4,
         rep_count=10,
     )
-    assert segment_line(rep) == "Rep 4 of 10: hold 5 s"
+    assert segment_line(rep) == "Hold 5 s, rep 4 of 10, left side, set 2 of 3"
     assert segment_detail(rep) == "Left side · Set 2 of 3 · Rep 4 of 10"
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from backroutine.routine.catalog import Catalog
 from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
+from backroutine.tui.widgets.big_text import BigText
 
 SHORT_ROUTINE = """\
 title: Short test routine
@@ -69,10 +71,19 @@ async def opened(app: BackroutineApp, size: tuple[int, int], **options) -> Async
 def shown(app: BackroutineApp, selector: str) -> str:
     """The text a widget shows right now."""
     widget = app.screen.query_one(selector)
-    if isinstance(widget, Digits):
-        return widget.value
+    if isinstance(widget, BigText):
+        return widget.text
     assert isinstance(widget, Static)
     return str(widget.render())
+
+
+async def shown_once_drawn(pilot, selector: str, timeout: float = 10.0) -> str:
+    """The text a widget shows once it shows any: on a busy machine a preview filled on the
+    next refresh can still be empty right after the screen opens."""
+    deadline = time.monotonic() + timeout
+    while not (text := shown(pilot.app, selector)) and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    return text
 
 
 async def advance(pilot, clock: FakeClock, seconds: float) -> None:

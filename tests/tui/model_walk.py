@@ -51,6 +51,7 @@ from backroutine.tui.app import AppContext, BackroutineApp, create_app
 from backroutine.tui.screens.checkin import CheckInScreen
 from backroutine.tui.screens.player import PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.big_text import BigText
 
 from .conftest import read_check_in
 
@@ -584,7 +585,7 @@ class Walk:
             self.expect("PAUSED" in shown["kind"], f"paused, but the phase shows {shown['kind']!r}")
         if not (engine.status == "waiting" and segment.kind is SegmentKind.PREPARE):
             self.expect(phase in shown["kind"], f"phase {shown['kind']!r}, engine in {phase}")
-        self.expect(shown["kind"].strip() in on_screen, f"the phase {shown['kind']!r} is hidden")
+        self.expect(_visible(screen, "#kind", on_screen), f"the phase {shown['kind']!r} is hidden")
         expected_detail = []
         if segment.side:
             expected_detail.append(f"{segment.side.capitalize()} side")
@@ -604,7 +605,7 @@ class Walk:
                 )
         remaining = engine.remaining()
         if not lead_in and remaining is not None and engine.status != "waiting":
-            countdown = screen.query_one("#countdown").value
+            countdown = screen.query_one("#countdown", BigText).text
             minutes, _, seconds = countdown.rpartition(":")
             shown_seconds = int(minutes or 0) * 60 + int(seconds)
             self.expect(
@@ -731,7 +732,17 @@ def _question(screen: ModalScreen) -> str:
 
 
 def _text(screen, selector: str) -> str:
-    return str(screen.query_one(selector).render())
+    widget = screen.query_one(selector)
+    return widget.text if isinstance(widget, BigText) else str(widget.render())
+
+
+def _visible(screen, selector: str, on_screen: str) -> bool:
+    """True if the big text's drawing (or its line of text, when too small) is on the screen."""
+    widget = screen.query_one(selector, BigText)
+    drawing = widget.drawing
+    if drawing is None:
+        return widget.text.strip() in on_screen
+    return all(line.strip() in on_screen for line in drawing.lines)
 
 
 def _screen_text(app: BackroutineApp) -> str:

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 
 from backroutine.tui.screens.player import PlayerScreen
 
-from .conftest import advance, opened, read_check_in, shown
+from .conftest import advance, opened, read_check_in, shown, shown_once_drawn
 
 HOSTILE = r"""
 title: "[@click=app.screenshot('owned.svg','{target}')]Click me[/]\e]0;pwned\a"
@@ -43,7 +43,7 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
         assert titles[0] == (
             "[@click=app.screenshot('owned.svg','" + str(target) + "')]Click me[/]␛]0;pwned␇"
         )
-        preview = shown(app, "#preview")
+        preview = await shown_once_drawn(pilot, "#preview")
         assert "[/] ␛[2J ␛]52;c;aGVsbG8=␇" in preview
         assert "[B]bold[/B] [$accent]accent [ bold]spaced" in preview
         await pilot.click(OptionList, offset=(6, 5))  # on the title: selects it, nothing more

@@ -34,6 +34,8 @@ class Settings:
     """How long one breath, in and out, takes: it times a hold written in breaths."""
     affected_side: str = "unknown"
     """The patient's affected side, left or right, for steps on `side: affected`."""
+    flash: bool = False
+    """Flash an outline round the countdown when the phase changes (hold, relax, rest...)."""
 
 
 _LIMITS = {"volume": (0, 100), "speech_rate": (80, 400), "breath_seconds": (2, 15)}

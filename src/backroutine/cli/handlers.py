@@ -204,8 +204,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def print_handout(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.files import write_atomically
     from backroutine.base.paths import data_dir, user_routines_dir
     from backroutine.base.pdf import NoBrowser, print_to_pdf
@@ -228,7 +227,7 @@ def print_handout(args: argparse.Namespace) -> int:
     if week is not None:
         week = max(1, week)
         routine = routine_for_week(routine, week)
-    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=date.today())
+    given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=clock.today())
     pdf = args.output is not None and args.output.suffix.lower() == ".pdf"
     text = render(routine, "html" if pdf else args.format, week=week, given=given, paper=args.paper)
     if args.output is None:
@@ -343,8 +342,7 @@ EXPORT_READ_LIMIT = 256 * 1024 * 1024
 
 
 def clinic_report(args: argparse.Namespace) -> int:
-    from datetime import date
-
+    from backroutine.base import clock
     from backroutine.base.files import write_atomically
     from backroutine.base.pdf import NoBrowser, print_to_pdf
     from backroutine.log.report import NotAnExport, clinic, patient_report
@@ -353,7 +351,8 @@ def clinic_report(args: argparse.Namespace) -> int:
     try:
         if args.source is not None and args.source.is_dir():
             documents = _exports_in(args.source)
-            page = render_clinic(clinic(documents, date.today()), date.today(), paper=args.paper)
+            today = clock.today()
+            page = render_clinic(clinic(documents, today), today, paper=args.paper)
         else:
             document, patient = _export_for_report(args)
             found = patient_report(document, since=args.since)
@@ -378,26 +377,13 @@ def clinic_report(args: argparse.Namespace) -> int:
 
 
 def _read_export(path: Path) -> Document:
-    import gc
-
     from backroutine.base.files import read_capped
-    from backroutine.log.report import NotAnExport, check_export
+    from backroutine.log.report import NotAnExport, read_export
 
     data = read_capped(path, EXPORT_READ_LIMIT)
     if len(data) > EXPORT_READ_LIMIT:
         raise NotAnExport(f"{path} is too big for an export")
-    # Parsed JSON has no reference cycles: the cyclic garbage collector, set off again
-    # and again by the many new objects, would only slow the parse (by a third).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        document = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotAnExport(f"{path} is not a JSON export ({error})") from None
-    finally:
-        if collecting:
-            gc.enable()
-    return check_export(document, str(path))
+    return read_export(data, str(path))
 
 
 def _export_for_report(args: argparse.Namespace) -> tuple[Document, str | None]:

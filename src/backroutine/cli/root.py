@@ -179,8 +179,9 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 log.attach_check_in(check_in_id, recorder.session_id)
         with terminal_keys() if at_terminal else _no_keys() as keys:
             cues = sound.cue_player(recorder.engine, played.routine)
-            session = PlainSession(recorder.engine, keys=keys, audio=cues, routine=played.routine)
-            status = session.run()
+            status = PlainSession(
+                recorder.engine, keys=keys, audio=cues, routine=played.routine
+            ).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:
             _wait_until_saved(log)  # the check-out reads the session back
@@ -254,6 +255,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             [start_with, *wanted] if start_with else wanted,
             entries=start_with is None,
         )
+        from backroutine.base.settings import load_settings
         from backroutine.tui.app import AppContext, create_app
 
         ring = Ring()
@@ -265,6 +267,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             self_paced_beat=args.beat,
             log=log,
             sound=SoundSetup(args, ring),
+            flash=load_settings().settings.flash,
         )
         app = create_app(context)
         ring.to = app.bell

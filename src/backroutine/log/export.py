@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import PurePath
 from typing import Any, Literal, TextIO
 
+from backroutine.base.clock import local_now
 from backroutine.base.text import printable, replace_unsafe
 from backroutine.log.history import (
     FLAG_RUN_ALERT,
@@ -119,7 +120,7 @@ def export(
     if format == "csv":
         _write_csv(sessions, reviews, check_ins, out, file)
     else:
-        made = now or datetime.now().astimezone()
+        made = now or local_now()
         _write_json(sessions, reviews, check_ins, out, file, made)
 
 
@@ -321,7 +322,9 @@ def _write_json(
         ],
         "check_ins": [_check_in_fields(check_in, file) for check_in in check_ins],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # Compact: a third smaller than indented, so a clinic's year of exports reads faster
+    # (`python -m json.tool` or a browser shows it indented).
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     # Readable words and emoji, but every control or invisible character escaped (\u001b,
     # \u202e): the JSON reads back exactly and is harmless to print.
     out.write(replace_unsafe(text, lambda char: json.dumps(char)[1:-1]) + "\n")

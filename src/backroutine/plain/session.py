@@ -17,7 +17,7 @@ from typing import TextIO
 
 from backroutine.base.text import human_duration, printable
 from backroutine.log.store import CompletionLog, SessionRecord
-from backroutine.routine.model import LoadedRoutine, Routine, SegmentKind
+from backroutine.routine.model import ExerciseStep, LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
     BACK_PAIN_AFTER,
     BACK_PAIN_NOW,
@@ -39,8 +39,12 @@ from backroutine.routine.words import (
     MAX_TYPED_DIGITS,
     PAUSED,
     WAITING_FOR_POSITION,
+    caution_line,
+    next_up,
+    seconds_left,
     segment_line,
-    tips_for,
+    time_left,
+    tips_line,
     walked,
 )
 from backroutine.session.checkin import CheckInContext
@@ -61,9 +65,13 @@ from backroutine.session.engine import (
 from backroutine.session.workflow import EngineOptions, ResumeOffer, next_resume_offer
 
 KEYS_HELP = (
-    "Keys: space pause/resume (or done, in a set at your own pace), Enter done/ready, "
-    "n skip, b back, + add 10 s, h this hurts, t tips, m mute, q quit"
+    "Keys: space pause/resume, Enter done/ready, r repeat, t tips, n skip, b back, "
+    "+ add 10 s, h this hurts, m mute, q quit"
 )
+COUNTED_SECONDS = 10
+"""Only segments at least this long count down their last three seconds: counting a short
+one would be a line for nearly every second of it."""
+NO_TIPS = "No tips for this part of the routine."
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
@@ -72,7 +80,9 @@ def describe(event: Event) -> str | None:
     if isinstance(event, SegmentStarted):
         return segment_line(event.segment)
     if isinstance(event, CountdownTick):
-        return str(event.seconds_left)
+        if event.lead_in or (event.segment.seconds or 0) < COUNTED_SECONDS:
+            return None
+        return seconds_left(event.seconds_left)
     if isinstance(event, Halfway):
         return "Halfway"
     if isinstance(event, ExerciseDone):
@@ -108,7 +118,7 @@ class PlainSession:
         audio=None,
         routine: Routine | None = None,
     ) -> None:
-        """`routine`: the one `engine` runs, for its tips (the `t` key)."""
+        """`routine`: the routine the engine plays, for its tips, cautions and exercise numbers."""
         self.engine = engine
         self.routine = routine
         self.out = out
@@ -121,10 +131,73 @@ class PlainSession:
         """Digits typed while a walk waits, and the segment they were typed at."""
         engine.subscribe(self._print)
 
+    def _say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
     def _print(self, event: Event) -> None:
         line = describe(event)
+        if isinstance(event, SegmentStarted) and event.segment.kind is SegmentKind.PREPARE:
+            where = self._where_in_routine(event.segment)
+            if where:
+                self._say(where)
         if line is not None:
-            print(line, file=self.out, flush=True)
+            self._say(line)
+        if isinstance(event, SegmentStarted):
+            segment = event.segment
+            if segment.kind is SegmentKind.PREPARE:
+                for about in self._tips(segment):
+                    self._say(about)
+            elif segment.kind is SegmentKind.REST:  # a switch says its side itself
+                coming = next_up(self.engine.segments, event.index)
+                self._say(f"Next: {coming}" if coming else "Next: the end of the routine")
+
+    def _step(self, segment: Segment) -> ExerciseStep | None:
+        if self.routine is None:
+            return None
+        step = self.routine.steps[segment.step_index]
+        return step if isinstance(step, ExerciseStep) else None
+
+    def _where_in_routine(self, segment: Segment) -> str | None:
+        """`Exercise 2 of 5, about 6 min left`, as an exercise comes up."""
+        if self.routine is None or self._step(segment) is None:
+            return None
+        steps = self.routine.steps
+        exercises = [i for i, step in enumerate(steps) if isinstance(step, ExerciseStep)]
+        number = exercises.index(segment.step_index) + 1
+        return f"Exercise {number} of {len(exercises)}, {time_left(self.engine.remaining_total())}"
+
+    def _tips(self, segment: Segment) -> list[str]:
+        """The step's tips and caution, a line each."""
+        step = self._step(segment)
+        if step is None:
+            return []
+        return [line for line in (tips_line(step), caution_line(step)) if line]
+
+    def repeat(self) -> None:
+        """Say again what to do now, and how long is left of it."""
+        engine = self.engine
+        segment = engine.current
+        if segment is None:  # the session is over: nothing to repeat
+            return
+        if engine.status == "paused":
+            self._say(PAUSED)
+        elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
+            self._say(f"{segment_line(segment)}. {WAITING_FOR_POSITION}")
+        else:
+            remaining = engine.remaining()
+            left = f": {seconds_left(math.ceil(remaining))}" if remaining else ""
+            self._say(segment_line(segment) + left)
+
+    def read_tips(self) -> None:
+        """Print the tips and caution of the exercise now, and say them when there is a voice."""
+        segment = self.engine.current
+        lines = (self._tips(segment) if segment else []) or [NO_TIPS]
+        for line in lines:
+            self._say(line)
+        # The cue player speaks them when it can (with a voice, not muted).
+        speak = getattr(self.audio, "say_now", None)
+        if speak is not None:
+            speak(" ".join(lines))
 
     def run(self) -> str:
         """Run to the end; returns the session status (completed or abandoned)."""
@@ -200,6 +273,10 @@ class PlainSession:
                 engine.done(count)
             elif engine.waiting_for == "ready":
                 engine.ready()
+        elif key == "r":
+            self.repeat()
+        elif key == "t":
+            self.read_tips()
         elif key == "n":
             engine.skip_segment()
         elif key == "N":
@@ -220,11 +297,6 @@ class PlainSession:
         elif key == "m" and self.audio is not None:
             self.audio.muted = not self.audio.muted
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
-        elif key == "t" and self.routine is not None and engine.current is not None:
-            tips = tips_for(self.routine, engine.current)
-            print(f"Tips: {printable(tips)}", file=self.out, flush=True)
-            if self.audio is not None:
-                self.audio.say_now(tips)
         elif key == "q":
             engine.quit()
 

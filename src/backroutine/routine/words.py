@@ -6,7 +6,8 @@ No Textual here, and nothing above the routine layer: each front end only lays t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import (
@@ -279,35 +280,87 @@ def segment_cue(segment: Segment) -> str | None:
 
 
 def segment_line(segment: Segment) -> str:
-    """A segment as it starts, in one line: what plain mode prints."""
+    """A segment as it starts, in one line that makes sense read aloud on its own: what plain
+    mode prints (`Hold 5 s, rep 3 of 10, left side, set 1 of 2`)."""
     activity = activity_line(segment)
     if activity is not None:
         return activity
     name = printable(segment.name)
-    side = f", {side_said(segment.side)}" if segment.side else ""
     length = human_duration(segment.seconds) if segment.seconds else ""
+    where = ""
+    if segment.side:
+        where += f", {side_said(segment.side)}"
+    if segment.set_count > 1:
+        where += f", {set_of(segment.set_number, segment.set_count).lower()}"
     kind = segment.kind
     if kind is SegmentKind.PREPARE:
-        return f"Get ready: {name}{side}, {length}"
+        return f"Get ready: {name}{where}, {length}"
     if segment.breaths is not None:
         length = f"{breaths_said(segment.breaths)} ({length}): {BREATHE_IN_AND_OUT}"
     if kind is SegmentKind.HOLD:
-        return f"Hold {length}"
+        return f"Hold {length}{where}"
     if kind is SegmentKind.ACTIVITY:
-        return f"Go: {name}, {length}"
+        return f"Go: {name}, {length}{where}"
     if kind is SegmentKind.REP:
-        doing = PHASE_WORDS.get(segment.phase or "hold", "Hold").lower()
-        rep = rep_of(segment.rep_number, segment.rep_count)
-        if segment.alternate:  # the side changes with each rep, so each rep says it
-            rep += side
-        return f"{rep}: {doing} {length}"
+        doing = PHASE_WORDS.get(segment.phase or "hold", "Hold")
+        rep = rep_of(segment.rep_number, segment.rep_count).lower()
+        return f"{doing} {length}, {rep}{where}"
     if kind is SegmentKind.RELAX:
         return f"Relax {length}"
     if kind is SegmentKind.SELF_PACED:
-        return do_reps(segment.rep_count, segment.side, alternate=segment.alternate)
+        reps = do_reps(segment.rep_count, segment.side, alternate=segment.alternate)
+        if segment.set_count > 1:
+            return f"{set_of(segment.set_number, segment.set_count)}: {reps}"
+        return reps
     if kind is SegmentKind.SWITCH_SIDES:
         return f"Switch sides: {side_said(segment.side or '')} next, {length}"
     return f"Rest {length}"
+
+
+def seconds_left(seconds: int) -> str:
+    """`3 seconds left`: a countdown line that says what the number is."""
+    return f"{spoken_seconds(seconds)} left"
+
+
+def tips_line(step: ExerciseStep) -> str | None:
+    """`Tips for Bird-dog: Keep your back flat. Breathe out as you lift.` (None: no tips)."""
+    if not step.tips:
+        return None
+    tips = [printable(tip) for tip in step.tips]
+    said = " ".join(tip if tip.endswith((".", "!", "?")) else f"{tip}." for tip in tips)
+    return f"Tips for {printable(step.name)}: {said}"
+
+
+def caution_line(step: ExerciseStep) -> str | None:
+    """`Caution for Bird-dog: Stop if your back sags.` (None: no caution)."""
+    if not step.caution:
+        return None
+    return f"Caution for {printable(step.name)}: {printable(step.caution)}"
+
+
+def next_up(segments: Sequence[Segment], index: int) -> str | None:
+    """The next set, side or exercise after `segments[index]` (not the next rep of this one):
+    `Bird-dog, right side`, `Set 2 of 3: Bird-dog, left side`; None at the end."""
+    current = segments[index]
+    for later in segments[index + 1 :]:
+        if not later.kind.is_work:
+            continue
+        side = f", {side_said(later.side)}" if later.side else ""
+        if later.step_index != current.step_index:
+            return f"{printable(later.name)}{side}"
+        if later.set_number != current.set_number and current.kind is SegmentKind.REST:
+            # A rest between sets: the next thing to do is the next set.
+            return f"{set_of(later.set_number, later.set_count)}: {printable(later.name)}{side}"
+        if later.side != current.side:
+            return f"{printable(later.name)}{side}"
+    return None
+
+
+def time_left(seconds: float) -> str:
+    """`about 6 min left` while more than two minutes are left; `1 min 30 s left` near the end."""
+    if seconds > 120:
+        return f"about {math.ceil(seconds / 60)} min left"
+    return f"{human_duration(math.ceil(seconds))} left"
 
 
 def segment_detail(segment: Segment) -> str:

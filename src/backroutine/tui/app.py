@@ -65,6 +65,8 @@ class AppContext:
     """How the cues are played; None: silently."""
     log: CompletionLog | None = None
     """The completion log; None: sessions are shown but not kept."""
+    flash: bool = False
+    """Flash an outline round the countdown when the phase changes (the `flash` setting)."""
 
 
 class BackroutineApp(App[None]):

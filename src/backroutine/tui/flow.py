@@ -332,6 +332,7 @@ class AppFlow:
                 audio=audio,
                 audio_note=sound.note if sound else None,
                 earlier=earlier,
+                flash=self.context.flash,
             ),
             finished,
         )

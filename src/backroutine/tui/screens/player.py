@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Header, ProgressBar, Static
 
-from backroutine.base.text import human_duration, printable
+from backroutine.base.text import printable
 from backroutine.figures.load import figure_for
 from backroutine.routine.model import (
     CardStep,
@@ -30,19 +31,23 @@ from backroutine.routine.words import (
     GET_INTO_POSITION,
     MAX_TYPED_DIGITS,
     PAUSED,
+    next_up,
     segment_detail,
     segment_word,
-    set_of,
+    steps_said,
     steps_typed,
+    time_left,
     tips_for,
     waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
+FLASH_SECONDS = 0.6
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         audio=None,
         audio_note: str | None = None,
         earlier: dict[int, ExerciseResult] | None = None,
+        flash: bool = False,
     ) -> None:
-        """`earlier`: the exercises a resumed session had left before it stopped."""
+        """`earlier`: the exercises a resumed session had left before it stopped; `flash`:
+        outline the countdown for a moment when the phase changes."""
         super().__init__()
         self.routine = routine
         self.engine = engine
@@ -117,19 +124,20 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
+        self.flash = flash
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="player"):
             with Horizontal(id="top"):
-                yield Static(id="kind")
+                yield Static(id="name")
                 yield Static(id="position")
-            yield Static(id="name")
             yield Static(id="detail")
             with Horizontal(id="stage"):
                 with Vertical(id="clock"):
-                    yield Digits(id="countdown")
+                    yield BigText(id="kind")
+                    yield BigText(id="countdown")
                     yield Static(id="prompt")
                 yield FigureView(id="figure")
             # The caution first: on a short terminal the tips give way, not the warning.
@@ -224,10 +232,10 @@ class PlayerScreen(Screen[SessionOutcome]):
             return
         self._shown[widget_id] = value
         widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, Digits):
-            widget.update(str(value))
-        elif isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
+        if isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
             widget.progress = value
+        elif isinstance(widget, BigText) and isinstance(value, str):  # noqa: SIM114 (typed apart)
+            widget.update(value)
         elif isinstance(widget, Static) and isinstance(value, (str, Content)):
             widget.update(value)
         else:
@@ -246,11 +254,14 @@ class PlayerScreen(Screen[SessionOutcome]):
             word = f"PAUSED · {word}"
         elif engine.status == "waiting" and segment.kind is SegmentKind.PREPARE:
             word = "WHEN YOU ARE READY"
-        kind_widget = self.query_one("#kind", Static)
+        # The phase's colour on the phase word and the countdown, the word saying it too.
+        clock = self.query_one("#clock")
         for other in SegmentKind:
-            kind_widget.set_class(other is kind, f"-{other.value}")
-        kind_widget.set_class(engine.status == "paused", "-paused")
-        self._set("kind", f" {word} ")
+            clock.set_class(other is kind, f"-{other.value}")
+        clock.set_class(engine.status == "paused", "-paused")
+        if self.flash and self._shown.get("kind") not in {None, word}:
+            self._flash(clock)
+        self._set("kind", word)
         number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
         self._set("position", f"Exercise {number} of {exercise_count}" if number else "Rest")
         self._set(
@@ -282,14 +293,22 @@ class PlayerScreen(Screen[SessionOutcome]):
         card = step.text if isinstance(step, CardStep) else None
         self.query_one("#card").set_class(card is not None, "-shown")
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
-        self._set("next", Content("Next: ") + self._next_up(segment))
+        coming = next_up(engine.segments, engine.index) or "the end of the routine"
+        self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
-        self._set("time-left", _time_left(total_left))
+        self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
+        self.query_one("#status").display = muted  # no blank row taken from the countdown
+
+    def _flash(self, clock: Widget) -> None:
+        """An outline round the countdown for a moment: a phase change seen from the corner
+        of the eye (the outline is drawn over the edge, so nothing moves)."""
+        clock.add_class("-flash")
+        self.set_timer(FLASH_SECONDS, lambda: clock.remove_class("-flash"))
 
     def _clock_text(self, segment: Segment, lead_in: float) -> str:
         if lead_in > 0:
@@ -298,9 +317,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         if segment.kind is SegmentKind.PREPARE and segment.seconds is None:
             return "--"  # a pack's get-ready: no clock until the pack is on
         if remaining is None:
-            if segment.kind in {SegmentKind.SELF_PACED, SegmentKind.WALK}:
-                return f"{segment.rep_count}"
-            return "--"
+            # Words: a bare number in big digits reads as a countdown.
+            if segment.kind is SegmentKind.SELF_PACED:
+                return f"{segment.rep_count} reps"
+            if segment.kind is SegmentKind.WALK:
+                return steps_said(segment.rep_count or 0)
+            return ""
         seconds = math.ceil(remaining)
         return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
 
@@ -321,26 +343,6 @@ class PlayerScreen(Screen[SessionOutcome]):
             SegmentKind.RELAX: "Relax",
             SegmentKind.REST: "Rest",
         }.get(segment.kind, "")
-
-    def _next_up(self, current: Segment) -> Content:
-        """The next set, side or exercise to come (not the next rep of this one)."""
-        for later in self.engine.segments[self.engine.index + 1 :]:
-            if not later.kind.is_work:
-                continue
-            if later.step_index != current.step_index:
-                side = f", {later.side} side" if later.side else ""
-                return literal(later.name) + Content(side)
-            if later.set_number != current.set_number and current.kind is SegmentKind.REST:
-                # A rest between sets: the next thing to do is the next set.
-                side = f", {later.side} side" if later.side else ""
-                return (
-                    Content(f"{set_of(later.set_number, later.set_count)}: ")
-                    + literal(later.name)
-                    + Content(side)
-                )
-            if later.side != current.side:
-                return literal(later.name) + Content(f", {later.side} side")
-        return Content("the end of the routine")
 
     # -- keys --------------------------------------------------------------------
 
@@ -469,13 +471,6 @@ def _in_self_paced_set(engine: SessionEngine) -> bool:
         and segment is not None
         and segment.kind is SegmentKind.SELF_PACED
     )
-
-
-def _time_left(seconds: float) -> str:
-    """Whole minutes while more than two are left; seconds near the end."""
-    if seconds > 120:
-        return f"about {math.ceil(seconds / 60)} min left"
-    return f"{human_duration(math.ceil(seconds))} left"
 
 
 def _text_to_read(step: object) -> str:
