@@ -25,7 +25,8 @@ TARGET_RMS = 10 ** (-18 / 20)
 PEAK_LIMIT = 10 ** (-1 / 20)
 
 C5, E5, G5, A5, B5, C6 = 523.25, 659.26, 783.99, 880.0, 987.77, 1046.5
-A4 = 440.0
+D6, G6 = 1174.66, 1567.98
+G4, A4 = 392.0, 440.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,24 @@ class Note:
 CUES: dict[Cue, list[Note]] = {
     Cue.GET_READY: [Note(E5, 0.0, 0.22), Note(A5, 0.18, 0.35)],
     Cue.TICK: [Note(B5, 0.0, 0.08, decay=0.03)],
+    # Hold, relax and rest must be told apart by ear alone: work rises quickly to a high
+    # note, relax is one low soft note, rest falls slowly over two long ones. All three
+    # end well within the second before a short segment's first countdown tick.
+    Cue.HOLD: [Note(G5, 0.0, 0.1, decay=0.08), Note(D6, 0.08, 0.22, decay=0.12)],
+    Cue.LAST_REP: [
+        Note(G5, 0.0, 0.1, decay=0.08),
+        Note(D6, 0.08, 0.1, decay=0.08),
+        Note(G6, 0.16, 0.24, decay=0.12),
+    ],
+    Cue.RELAX: [Note(A4, 0.0, 0.28, decay=0.15)],
+    Cue.SET_START: [
+        Note(E5, 0.0, 0.09, decay=0.06),
+        Note(E5, 0.12, 0.09, decay=0.06),
+        Note(B5, 0.24, 0.25, decay=0.12),
+    ],
+    Cue.BEAT: [Note(E5, 0.0, 0.12, decay=0.05)],
+    Cue.PAUSE: [Note(C5, 0.0, 0.14, decay=0.08), Note(G4, 0.14, 0.3, decay=0.15)],
+    Cue.RESUME: [Note(G4, 0.0, 0.12, decay=0.08), Note(C5, 0.12, 0.22, decay=0.12)],
     Cue.HALFWAY: [Note(C6, 0.0, 0.16, decay=0.08), Note(C6, 0.2, 0.2, decay=0.08)],
     Cue.SWITCH_SIDES: [Note(G5, 0.0, 0.16), Note(C5, 0.15, 0.16), Note(G5, 0.3, 0.3)],
     Cue.REST: [Note(G5, 0.0, 0.3, decay=0.4), Note(C5, 0.25, 0.6, decay=0.5)],

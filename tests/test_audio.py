@@ -9,20 +9,21 @@ import shutil
 import subprocess
 import sys
 from array import array
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
-from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.cue_player import QUIET_BEFORE_TICK, CuePlayer
 from backroutine.audio.sound import Clip, Cue, at_volume, load_cues, read_wav
-from backroutine.audio.voice import SpeechEngine, Voice
+from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.routine.words import announcement
-from backroutine.session.engine import FakeClock, SessionEngine
+from backroutine.session.engine import CountdownTick, FakeClock, SegmentStarted, SessionEngine
 
 ROOT = Path(__file__).parents[1]
 
@@ -43,12 +44,12 @@ steps:
 TICKS = [Cue.TICK] * 3
 EXPECTED_CUES = [
     Cue.GET_READY, *TICKS,  # get ready, Side bridge (left)
-    Cue.HALFWAY, *TICKS,  # hold, left
+    Cue.HOLD, Cue.HALFWAY, *TICKS,  # hold, left
     Cue.SWITCH_SIDES, *TICKS,
-    Cue.HALFWAY, *TICKS,  # hold, right
+    Cue.HOLD, Cue.HALFWAY, *TICKS,  # hold, right
     Cue.DONE, Cue.REST, *TICKS,
     Cue.GET_READY, *TICKS,  # get ready, Bridge
-    *TICKS,  # hold 4 s: too short for a halfway cue
+    Cue.HOLD, *TICKS,  # hold 4 s: too short for a halfway cue
     Cue.DONE, Cue.ROUTINE_COMPLETE,
 ]  # fmt: skip
 
@@ -71,7 +72,7 @@ def run_session(cue_player: CuePlayer) -> SessionEngine:
     """Drive a real engine through the routine with a fake clock, half a second a step."""
     clock = FakeClock()
     engine = SessionEngine(cue_player.routine.segments(), clock, halfway_min_seconds=6)
-    engine.subscribe(cue_player.on_event)
+    cue_player.follow(engine)
     engine.start()
     while engine.status != "finished":
         clock.advance(0.5)
@@ -220,10 +221,20 @@ class SpeakingVoice:
         pass
 
 
-def heard(voice: SpeakingVoice, played: list[tuple[Clip, float]]) -> list[str]:
-    """What the patient heard, in order: spoken phrases and the names of the cues."""
+def heard(phrases: dict[bytes, str], played: list[tuple[Clip, float]]) -> list[str]:
+    """What the patient heard, in order: the names of the cues, and the `phrases` (by their
+    samples) spoken; a cue and the words after it are played as one sound."""
     cues = {sound.pcm: cue.name for cue, sound in load_cues()[0].items()}
-    return [voice.phrases.get(sound.pcm) or cues[sound.pcm] for sound, _ in played]
+    names = []
+    for sound, _ in played:
+        pcm = sound.pcm
+        cue = next((cue for cue in cues if pcm.startswith(cue)), None)
+        if cue is not None:
+            names.append(cues[cue])
+            pcm = pcm[len(cue) :]
+        if pcm:
+            names.append(phrases[pcm])
+    return names
 
 
 def test_an_exercise_is_announced_with_its_caution():
@@ -256,7 +267,7 @@ def test_a_session_speaks_each_caution_once_when_its_exercise_comes_up():
     backend, voice = RecordingBackend(), SpeakingVoice()
     routine = parse_routine(CAUTIOUS, "t.yaml")
     run_session(CuePlayer(backend, routine, voice=voice))
-    spoken = heard(voice, backend.played)
+    spoken = heard(voice.phrases, backend.played)
     for step in routine.exercises:
         if step.caution is None:
             continue
@@ -412,3 +423,204 @@ def test_bad_settings_are_reported_and_fall_back_to_defaults(tmp_path):
     loaded = load_settings(path)
     assert loaded.settings == Settings()
     assert "unreadable" in loaded.problems[0]
+
+
+# --- every transition heard, and speech that fits its time --------------------------
+
+PACED = b"""
+title: Paced
+steps:
+  - name: Clamshell
+    reps: 3
+    hold: 5s
+    relax: 3s
+    sets: 2
+    per_side: true
+    rest: 10s
+  - name: Bridge
+    reps: 10
+"""
+
+
+class TimedVoice:
+    """Stands in for `Voice`: each phrase is ready at once, lasting `seconds[phrase]` (1 s
+    unless told), as samples that name it; `None` for a phrase never synthesised."""
+
+    def __init__(self, seconds: dict[str, float | None] | None = None) -> None:
+        self.seconds = seconds or {}
+        self.phrases: dict[bytes, str] = {}
+        self._made: dict[str, Clip] = {}
+
+    def ready(self, text: str) -> Clip | None:
+        length = self.seconds.get(text, 1.0)
+        if length is None:
+            return None
+        if text not in self._made:
+            marker = len(self._made) + 1  # a sample value no cue starts with
+            pcm = array("h", [marker] * round(length * 22050)).tobytes()
+            self._made[text], self.phrases[pcm] = Clip(pcm), text
+        return self._made[text]
+
+    def request(self, text: str, then=None) -> None:
+        pass
+
+    def prepare(self, phrases: list[str]) -> None:
+        pass
+
+
+def played_at(cue_player: CuePlayer, backend: RecordingBackend, voice: TimedVoice):
+    """Run a session with the fake clock; what was heard at each moment, in order."""
+    clock = FakeClock()
+    engine = SessionEngine(cue_player.routine.segments(), clock)
+    cue_player.follow(engine)
+    moments: list[tuple[float, str, SegmentKind | None]] = []
+
+    def note(event) -> None:
+        kind = event.segment.kind if isinstance(event, SegmentStarted) else None
+        for n, name in enumerate(heard(voice.phrases, backend.played)):
+            moments.append((event.at, name, kind if n == 0 else None))  # the kind: by its cue
+        backend.played.clear()
+
+    engine.subscribe(note)
+    engine.start()
+    while engine.status != "finished":
+        clock.advance(0.25)
+        engine.update()
+        if engine.status == "waiting":
+            engine.done()
+    return moments, engine
+
+
+def test_tones_alone_tell_hold_from_relax_from_rest():
+    backend = RecordingBackend()
+    moments, _ = played_at(
+        CuePlayer(backend, parse_routine(PACED, "t.yaml")), backend, TimedVoice()
+    )
+    opening = defaultdict(set)
+    for _, name, kind in moments:
+        if kind is not None:
+            opening[kind].add(name)
+    assert opening[SegmentKind.REP] == {"HOLD", "LAST_REP"}
+    assert opening[SegmentKind.RELAX] == {"RELAX"}
+    assert opening[SegmentKind.REST] == {"REST"}
+    assert opening[SegmentKind.SELF_PACED] == {"SET_START"}
+    cues = load_cues()[0]
+    sounds = [cues[Cue.HOLD].pcm, cues[Cue.LAST_REP].pcm, cues[Cue.RELAX].pcm, cues[Cue.REST].pcm]
+    assert len(set(sounds)) == len(sounds)
+
+
+def test_pause_and_resume_each_have_a_sound_and_pause_is_said():
+    backend, voice = RecordingBackend(), TimedVoice()
+    cue_player = CuePlayer(backend, parse_routine(PACED, "t.yaml"), voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(cue_player.routine.segments(), clock, resume_lead_in=3.0)
+    cue_player.follow(engine)
+    engine.start()
+    backend.played.clear()
+    engine.pause()
+    assert heard(voice.phrases, backend.played) == ["PAUSE", "Paused"]
+    backend.played.clear()
+    clock.advance(60)
+    engine.resume()
+    assert heard(voice.phrases, backend.played)[0] == "RESUME"
+
+
+def test_reps_are_counted_aloud_and_the_last_rep_and_set_are_called():
+    backend, voice = RecordingBackend(), TimedVoice({})
+    for word in ("One of three", "Two", "Last one", "Relax", "Last set. One of three"):
+        voice.seconds[word] = 0.5
+    moments, _ = played_at(
+        CuePlayer(backend, parse_routine(PACED, "t.yaml"), voice=voice), backend, voice
+    )
+    said = [name for _, name, _ in moments if name in voice.seconds]
+    first_side = ["One of three", "Relax", "Two", "Relax", "Last one"]
+    assert said[:5] == first_side
+    assert said.count("Last set. One of three") == 2  # each side of the last set
+
+
+def test_words_that_would_run_over_a_tick_give_way_to_shorter_ones_or_to_silence():
+    backend = RecordingBackend()
+    # "One of three" (1.8 s) would run over the first tick 2 s into a 5 s rep: "One" fits.
+    # "Relax" (0.9 s) would run over the tick 1 s into a 3 s relax, and has nothing shorter.
+    voice = TimedVoice({"One of three": 1.8, "One": 0.4, "Relax": 0.9})
+    moments, _ = played_at(
+        CuePlayer(backend, parse_routine(PACED, "t.yaml"), voice=voice), backend, voice
+    )
+    said = [name for _, name, _ in moments]
+    assert "One of three" not in said and "One" in said
+    assert "Relax" not in said and "RELAX" in said
+
+
+def test_a_long_announcement_stretches_its_get_ready_to_end_before_the_3_2_1():
+    backend = RecordingBackend()
+    routine = parse_routine(PACED, "t.yaml")
+    announcement_ = announcement(routine.steps[0], routine.segments()[0])
+    voice = TimedVoice({announcement_: 6.0})
+    moments, _ = played_at(CuePlayer(backend, routine, voice=voice), backend, voice)
+    get_ready = load_cues()[0][Cue.GET_READY].seconds
+    assert moments[:2] == [(0.0, "GET_READY", SegmentKind.PREPARE), (0.0, announcement_, None)]
+    speech_ends = get_ready + 6.0
+    first_tick = next(at for at, name, _ in moments if name == "TICK")
+    assert speech_ends + QUIET_BEFORE_TICK <= first_tick < speech_ends + 1.5
+    first_hold = next(at for at, _, kind in moments if kind is SegmentKind.REP)
+    assert first_hold == first_tick + 3
+
+
+def test_without_an_engine_to_stretch_an_announcement_is_cut_to_the_name():
+    backend = RecordingBackend()
+    routine = parse_routine(PACED, "t.yaml")
+    full = announcement(routine.steps[0], routine.segments()[0])
+    voice = TimedVoice({full: 6.0, "Clamshell": 0.8})
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    cue_player.on_event(SegmentStarted(0.0, 0, routine.segments()[0]))
+    assert heard(voice.phrases, backend.played) == ["GET_READY", "Clamshell"]
+
+
+def test_a_beat_counts_each_rep_of_a_set_at_your_own_pace_aloud():
+    backend, voice = RecordingBackend(), TimedVoice({})
+    routine = parse_routine(b"title: T\nsteps:\n  - {name: Sit to stand, reps: 4, prepare: 3s}\n")
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(routine.segments(), clock, self_paced_beat=3.0)
+    cue_player.follow(engine)
+    engine.start()
+    while engine.status != "finished":  # no key pressed: the beat ends the set
+        clock.advance(0.25)
+        engine.update()
+    said = heard(voice.phrases, backend.played)
+    counted = said[said.index("SET_START") :]
+    assert counted == [
+        "SET_START", "One of four", "BEAT", "Two", "BEAT", "Three", "BEAT", "Last one", "DONE",
+        "ROUTINE_COMPLETE",
+    ]  # fmt: skip
+    assert "Two" in routine_phrases(routine)  # synthesised ahead, as every phrase is
+
+
+def test_ready_pressed_during_the_announcement_waits_for_it_before_the_3_2_1():
+    backend = RecordingBackend()
+    routine = parse_routine(PACED, "t.yaml")
+    full = announcement(routine.steps[0], routine.segments()[0])
+    voice = TimedVoice({full: 6.0})
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(routine.segments(), clock, wait_before_exercise=True)
+    cue_player.follow(engine)
+    engine.start()
+    clock.advance(1.0)
+    engine.ready()  # at once: 5.5 s of the announcement are still to come
+    ticks = []
+    while engine.current.kind is SegmentKind.PREPARE:
+        clock.advance(0.25)
+        ticks += [event.at for event in engine.update() if isinstance(event, CountdownTick)]
+    speech_ends = load_cues()[0][Cue.GET_READY].seconds + 6.0
+    assert ticks[0] >= speech_ends + QUIET_BEFORE_TICK
+
+
+def test_speech_is_trimmed_to_what_is_heard_and_joined_across_rates():
+    silence, voice = bytes(2 * 2205), array("h", [0, 3000, -3000] * 700).tobytes()
+    spoken = Clip(silence + voice + silence * 3)
+    trimmed = spoken.trimmed()
+    assert trimmed.seconds == pytest.approx(len(voice) / 2 / 22050 + 0.02, abs=0.001)
+    assert Clip(silence).trimmed().seconds == 0
+    slower = Clip(array("h", [0, 1000] * 800).tobytes(), 16000).resampled(22050)
+    assert slower.rate == 22050 and slower.seconds == pytest.approx(0.1, abs=0.001)

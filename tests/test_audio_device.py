@@ -16,11 +16,11 @@ from array import array
 from pathlib import Path
 
 import pytest
-from test_audio import EXPECTED_CUES, ROUTINE, RecordingBackend, cue_names, run_session
+from test_audio import EXPECTED_CUES, ROUTINE, RecordingBackend, cue_names, heard, run_session
 
 from backroutine.audio.cue_player import CuePlayer
-from backroutine.audio.sound import Cue, load_cues
-from backroutine.audio.voice import SpeechEngine, Voice
+from backroutine.audio.sound import Clip, Cue, load_cues
+from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
 from backroutine.routine.loader import parse_routine
 from backroutine.routine.words import announcement
 
@@ -143,8 +143,9 @@ def test_a_phrase_is_synthesised_once_and_then_read_from_the_cache(tmp_path, cou
     CuePlayer(backend, routine, voice=first)  # asks for every phrase of the routine
     assert first.wait_idle()
     assert first.last_error is None
-    phrases = ["Side bridge. Hold 8 seconds. Left side first.", "Switch sides. Right side.",
-               "Bridge. Hold 4 seconds."]  # fmt: skip
+    phrases = routine_phrases(routine)
+    assert phrases[:3] == ["Side bridge. Hold 8 seconds. Left side first.", "Side bridge", "Hold"]
+    assert "Switch sides. Right side." in phrases and "Bridge. Hold 4 seconds." in phrases
     assert len(log.read_text().splitlines()) == len(phrases)
     assert len(list(cache.glob("*.wav"))) == len(phrases)
 
@@ -154,16 +155,15 @@ def test_a_phrase_is_synthesised_once_and_then_read_from_the_cache(tmp_path, cou
     assert second.wait_idle()
     assert len(log.read_text().splitlines()) == len(phrases)
     spoken = {phrase: second.ready(phrase) for phrase in phrases}
-    assert all(sound is not None and sound.seconds > 0.5 for sound in spoken.values())
+    assert all(sound is not None and sound.seconds > 0.2 for sound in spoken.values())
 
     # During the session each announcement follows its cue, through the same backend.
     backend.played.clear()
     run_session(cue_player)
-    by_pcm = {sound.pcm: name for name, sound in spoken.items()}
-    heard = [by_pcm.get(sound.pcm) or cue_names([(sound, 1)])[0] for sound, _ in backend.played]
-    assert heard[:2] == [Cue.GET_READY, phrases[0]]
-    assert heard[heard.index(Cue.SWITCH_SIDES) + 1] == phrases[1]
-    assert heard.count(phrases[2]) == 1
+    said = heard({sound.pcm: name for name, sound in spoken.items() if sound}, backend.played)
+    assert said[:2] == ["GET_READY", phrases[0]]
+    assert said[said.index("SWITCH_SIDES") + 1] in ("Switch sides. Right side.", "Right side.")
+    assert said.count("Bridge. Hold 4 seconds.") == 1
 
 
 def test_a_say_text_from_the_routine_replaces_the_built_phrase():
@@ -197,3 +197,164 @@ def test_a_failing_speech_engine_leaves_the_cues_playing(tmp_path):
     assert run_session(cue_player).status == "finished"
     assert voice.wait_idle()
     assert cue_names(backend.played) == EXPECTED_CUES
+
+
+# --- a coach to follow with eyes closed: what is heard, and when ---------------------
+
+PACED_REPS = b"""
+title: Paced reps
+steps:
+  - name: Clamshell
+    reps: 4
+    hold: 5s
+    relax: 3s
+    sets: 2
+    per_side: true
+    rest: 10s
+"""
+STEP = 0.02
+"""Seconds the fake clock moves between updates: how finely each stream is timed."""
+
+# The player's path: the cue player follows the engine and plays through choose_backend()'s
+# backend. On the fake clock ("fake"), the capture files new after each update are the
+# streams opened at that moment; in real time ("real"), a thread notes when each appears.
+COACHED = """
+import json, sys, threading, time
+from pathlib import Path
+from backroutine.audio.backends import choose_backend
+from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.voice import Voice, find_speech_engine
+from backroutine.routine.loader import parse_routine
+from backroutine.session.engine import (
+    CountdownTick, FakeClock, SegmentStarted, SessionEngine,
+)
+
+capture, cache, step, mode = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+routine = parse_routine(sys.stdin.buffer.read(), "t.yaml")
+backend = choose_backend()
+engine_found = find_speech_engine()
+voice = Voice(engine_found, cache) if engine_found else None
+cues = CuePlayer(backend, routine, voice=voice, volume=100)
+if voice is not None:
+    voice.wait_idle()  # as in any session after the first: the phrases are cached
+clock = FakeClock() if mode == "fake" else time.monotonic
+engine = SessionEngine(routine.segments(), clock)
+cues.follow(engine)
+moments = []
+engine.subscribe(lambda event: moments.append(
+    {"at": event.at, "kind": event.segment.kind.value} if isinstance(event, SegmentStarted)
+    else {"at": event.at, "kind": "tick"} if isinstance(event, CountdownTick) else None))
+streams, seen = [], set()
+
+def note_streams():
+    for path in sorted(capture.iterdir(), key=lambda path: (len(path.name), path.name)):
+        if path.name not in seen:
+            seen.add(path.name)
+            streams.append({"at": clock(), "file": path.name})
+
+def watch():
+    while engine.status != "finished":
+        note_streams()
+        time.sleep(0.002)
+
+if mode == "real":
+    threading.Thread(target=watch, daemon=True).start()
+engine.start()
+while engine.status != "finished":
+    if mode == "fake":
+        backend.wait_done()
+        note_streams()
+        clock.advance(step)
+    else:
+        time.sleep(step)
+    engine.update()
+backend.wait_done()
+note_streams()
+print(json.dumps({"backend": backend.name, "reason": backend.reason, "voice": voice is not None,
+                  "moments": [m for m in moments if m], "streams": streams,
+                  "last_error": backend.last_error}))
+"""
+
+
+def cue_at_start(pcm: bytes, cues: dict[Cue, Clip]) -> Cue | None:
+    """The cue a stream opens with (a cue and the words after it are one stream)."""
+    return next((cue for cue, sound in cues.items() if pcm.startswith(sound.pcm)), None)
+
+
+def coach(tmp_path: Path, routine: bytes, mode: str) -> tuple[list[dict], list[tuple]]:
+    """Play `routine` as the player would into ALSA's file device, on the fake clock or in
+    real time (`mode`): the session's moments (segment starts and ticks), and each stream
+    heard as (when it opened, the cue it opens with, when its speech starts, when it ends)."""
+    capture, home = tmp_path / "capture", tmp_path / "home"
+    capture.mkdir()
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        'pcm.!default { type file; slave.pcm "null"; '
+        f'file "{capture}/out.raw"; format "raw"; truncate false }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", COACHED, str(capture), str(tmp_path / "cache"), str(STEP), mode],
+        input=routine,
+        capture_output=True,
+        env={**os.environ, "HOME": str(home)},
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    require(report["backend"] == "simpleaudio", f"simpleaudio unavailable: {report['reason']}")
+    require(report["voice"], "espeak-ng is not installed")
+    assert report["last_error"] is None
+    cues = load_cues()[0]
+    heard = []
+    for stream in report["streams"]:
+        pcm = (capture / stream["file"]).read_bytes().rstrip(b"\0")  # ALSA pads with silence
+        cue = cue_at_start(pcm, cues)
+        speech_from = stream["at"] + (cues[cue].seconds if cue else 0.0)
+        heard.append((stream["at"], cue, speech_from, stream["at"] + len(pcm) / 2 / 22050))
+    return report["moments"], heard
+
+
+def assert_followable_with_eyes_closed(moments: list[dict], heard: list[tuple]) -> None:
+    """A sound within 150 ms of every hold and relax start, the hold's cue not the relax's,
+    each rep's count spoken, and no speech over a tick or a segment start."""
+    starts = {kind: [m["at"] for m in moments if m["kind"] == kind] for kind in ("rep", "relax")}
+
+    def opening(at: float) -> Cue | None:
+        """The cue of the stream that starts within 150 ms of `at`."""
+        near = [cue for when, cue, _, _ in heard if at <= when <= at + 0.15]
+        assert near, f"nothing heard within 150 ms of {at:.2f} s"
+        return near[0]
+
+    hold_cues = {opening(at) for at in starts["rep"]}
+    relax_cues = {opening(at) for at in starts["relax"]}
+    assert hold_cues == {Cue.HOLD, Cue.LAST_REP}  # the last rep of a set is called
+    assert relax_cues == {Cue.RELAX}
+    cues = load_cues()[0]
+    assert all(cues[cue].pcm != cues[Cue.RELAX].pcm for cue in hold_cues)
+
+    # Speech: the part of a stream after its cue. It never covers a tick or a segment start.
+    spoken = [(begin, end) for _, _, begin, end in heard if end - begin > 0.1]
+    assert len(spoken) >= len(starts["rep"])  # every rep's count, at least
+    for moment in moments:
+        covering = [(b, e) for b, e in spoken if b < moment["at"] < e]
+        assert not covering, (moment, covering)
+
+
+def test_a_paced_reps_session_is_heard_at_every_start_and_speech_never_covers_a_tick(
+    tmp_path,
+):
+    moments, heard = coach(tmp_path, PACED_REPS, "fake")
+    kinds = [moment["kind"] for moment in moments]
+    assert kinds.count("rep") == 4 * 2 * 2 and kinds.count("relax") == 3 * 2 * 2
+    assert_followable_with_eyes_closed(moments, heard)
+
+
+@pytest.mark.slow
+def test_in_real_time_too_a_sound_comes_within_150_ms_and_speech_never_covers_a_tick(
+    tmp_path,
+):
+    # One side of one set (40 s): real time, with the machine's own scheduling delays.
+    one_side = PACED_REPS.replace(b"sets: 2", b"sets: 1").replace(b"per_side: true", b"")
+    moments, heard = coach(tmp_path, one_side, "real")
+    assert [moment["kind"] for moment in moments].count("rep") == 4
+    assert_followable_with_eyes_closed(moments, heard)

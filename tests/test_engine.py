@@ -12,6 +12,7 @@ import pytest
 from backroutine.routine.loader import parse_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.session.engine import (
+    Beat,
     CountdownTick,
     ExerciseDone,
     FakeClock,
@@ -556,3 +557,64 @@ def test_the_engine_runs_without_textual():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- stretching a get-ready to fit what is said --------------------------------------
+
+
+def test_a_stretched_get_ready_ends_later_and_counts_down_from_its_new_end():
+    engine, clock = engine_for(SESSION)
+    events = engine.start()
+    prepare = engine.current
+    planned = engine.remaining_total()
+    engine.stretch(prepare, 9.0)  # the announcement needs 9 s: 5 s planned
+    assert engine.remaining() == 9.0
+    assert engine.remaining_total() == planned + 4  # the time left counts it too
+    events += run(engine, clock, 10)
+    ticks = [(t.seconds_left, t.at - 1000) for t in of(CountdownTick, events) if t.index == 0]
+    assert ticks == [(3, 6.0), (2, 7.0), (1, 8.0)]
+    assert starts(events)[1] == (1, 1009.0)
+
+
+def test_a_stretch_lasts_for_the_step_and_never_shortens_or_reaches_work():
+    engine, clock = engine_for(SESSION)
+    engine.start()
+    prepare = engine.current
+    engine.stretch(prepare, 8.0)
+    engine.stretch(prepare, 6.0)  # a shorter phrase later never takes time away
+    assert engine.remaining() == 8.0
+    run(engine, clock, 9)
+    with pytest.raises(ValueError):
+        engine.stretch(engine.current, 30.0)  # a rep is as long as the therapist wrote
+    engine.back()  # the get-ready comes again, as long as its words need
+    assert engine.current is prepare and engine.remaining() == 8.0
+
+
+# --- a beat for sets at your own pace --------------------------------------------------
+
+
+def test_a_beat_paces_a_self_paced_set_hands_free():
+    engine, clock = engine_for(SESSION, self_paced_beat=3.0)
+    events = engine.start()
+    engine.skip_exercise(), engine.skip_exercise(), engine.skip_exercise()  # on to Bridge
+    events += run(engine, clock, 5)  # its get-ready
+    assert engine.current.kind is SegmentKind.SELF_PACED and engine.status == "running"
+    set_start = clock() - 1000
+    events += run(engine, clock, 31)
+    beats = [(beat.rep_number, beat.at - 1000 - set_start) for beat in of(Beat, events)]
+    assert beats == [(rep, (rep - 1) * 3.0) for rep in range(2, 11)]
+    assert engine.status == "finished"  # after ten reps, with no key pressed
+    assert not [tick for tick in of(CountdownTick, events) if tick.index == 10]
+
+
+def test_done_ends_a_beat_paced_set_early_and_without_a_beat_it_waits():
+    engine, clock = engine_for(SESSION, self_paced_beat=3.0)
+    engine.start()
+    engine.skip_exercise(), engine.skip_exercise(), engine.skip_exercise()
+    run(engine, clock, 10)
+    assert engine.done()[-1] == SessionFinished(clock(), "completed", engine.active_seconds())
+    unpaced, clock = engine_for(SESSION)
+    unpaced.start()
+    unpaced.skip_exercise(), unpaced.skip_exercise(), unpaced.skip_exercise()
+    events = run(unpaced, clock, 100)
+    assert unpaced.status == "waiting" and not of(Beat, events)

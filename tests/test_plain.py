@@ -224,6 +224,31 @@ def test_a_resumed_session_keeps_the_pain_and_note_given_when_it_was_stopped(tmp
     assert "Enter to keep" in asked[1]
 
 
+def test_t_prints_the_tips_and_space_finishes_a_set_at_your_own_pace():
+    routine = parse_routine(b"""
+title: Plain tips
+steps:
+  - {name: Bridge, reps: 3, prepare: 2s, tips: [Squeeze your glutes], caution: Stop if it hurts.}
+""")
+    clock, out = FakeClock(), io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    pending = [(1.0, "t"), (10.0, " ")]
+
+    def keys(timeout: float) -> str | None:
+        if pending and clock() + timeout >= pending[0][0]:
+            at, key = pending.pop(0)
+            clock.advance(max(0.0, at - clock()))
+            return key
+        clock.advance(timeout)
+        return None
+
+    session = PlainSession(engine, out=out, keys=keys, clock=clock, routine=routine)
+    assert session.run() == "finished"
+    lines = out.getvalue().splitlines()
+    assert any("Squeeze your glutes" in line for line in lines)
+    assert "Done: Bridge" in lines and "Paused: press space to carry on" not in lines
+
+
 def _played(routine: Routine, keys_script: dict[float, str] | None = None) -> list[str]:
     """The lines plain mode prints for `routine`, unattended or with keys pressed at times."""
     clock = FakeClock()

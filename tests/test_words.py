@@ -11,8 +11,18 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+from backroutine.routine.loader import parse_routine
 from backroutine.routine.model import Segment, SegmentKind
-from backroutine.routine.words import segment_detail, segment_line, where_stopped
+from backroutine.routine.words import (
+    NO_TIPS,
+    number_said,
+    segment_detail,
+    segment_line,
+    starts_rep,
+    tips_said,
+    transition_phrases,
+    where_stopped,
+)
 
 SRC = Path(__file__).parents[1] / "src" / "backroutine"
 SPEAKING = [
@@ -68,3 +78,77 @@ def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
     assert segment_line(rep) == "Hold 5 s, rep 4 of 10, left side, set 2 of 3"
     assert segment_detail(rep) == "Left side · Set 2 of 3 · Rep 4 of 10"
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"
+
+
+def test_the_voice_says_each_moment_in_a_word_or_two_richest_first():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - name: Clamshell\n    reps: 4\n    hold: 5s\n    sets: 2\n"
+        b"    per_side: true\n    rest: 10s\n"
+    )
+    segments = routine.segments()
+    said = [transition_phrases(s, n) for s, n in zip(segments, [*segments[1:], None], strict=True)]
+    kinds = [s.kind for s in segments]
+    assert said[1] == ("One of four", "One")  # the first rep of a set counts from its total
+    assert said[2] == ("Relax",)
+    assert said[3] == ("Two",)
+    assert said[7] == ("Last one",)
+    assert said[kinds.index(SegmentKind.SWITCH_SIDES)] == (
+        "Switch sides. Right side.",
+        "Right side.",
+    )
+    rest = kinds.index(SegmentKind.REST)
+    assert said[rest] == (
+        "Rest, 10 seconds. Then set two of two, left side.",
+        "Rest, 10 seconds.",
+        "Rest.",
+    )
+    assert said[rest + 1] == ("Last set. One of four", "One of four", "One")
+
+
+def test_a_self_paced_set_reminds_how_to_finish_it():
+    (_, pace) = parse_routine(b"title: T\nsteps:\n  - name: Bridge\n    reps: 10\n").segments()
+    assert transition_phrases(pace) == (
+        "Ten reps at your own pace. Press space when you have done ten.",
+        "Press space when you have done ten.",
+    )
+    assert number_said(3) == "three" and number_said(25) == "25"
+
+
+def test_the_tips_are_read_with_the_caution():
+    (step,) = parse_routine(
+        b"title: T\nsteps:\n  - name: Bridge\n    hold: 5s\n"
+        b"    tips: [Squeeze your glutes, Breathe out.]\n"
+        b"    caution: Stop if it hurts.\n"
+    ).steps
+    assert tips_said(step) == "Squeeze your glutes. Breathe out. Caution: Stop if it hurts."
+    (bare,) = parse_routine(b"title: T\nsteps:\n  - name: Bridge\n    hold: 5s\n").steps
+    assert tips_said(bare) == NO_TIPS
+
+
+def test_a_tempo_counts_each_rep_at_its_first_phase_and_names_every_phase():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - name: Squat\n    reps: 2\n    tempo: 3-1-1\n"
+    )
+    segments = routine.segments()
+    said = [
+        transition_phrases(s, first_phase=starts_rep(s, p))
+        for p, s in zip([None, *segments], segments, strict=False)
+        if s.kind is SegmentKind.REP
+    ]
+    assert said[:3] == [("One of two. Lower", "One. Lower", "Lower"), ("Hold",), ("Lift",)]
+    assert said[3] == ("Last one. Lower", "Lower")
+
+
+def test_alternating_reps_say_their_side():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - name: Lunge\n    reps: 4\n    hold: 2s\n"
+        b"    sides: alternate\n"
+    )
+    reps = [s for s in routine.segments() if s.kind is SegmentKind.REP]
+    # Counted for each side: left 1, right 1, left 2, ...
+    assert transition_phrases(reps[1]) == (
+        "One of four, right side",
+        "One, right side",
+        "Right side",
+    )
+    assert transition_phrases(reps[2]) == ("Two, left side", "Left side")

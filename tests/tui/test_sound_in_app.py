@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from test_audio import RecordingBackend, TimedVoice, heard
+
 from backroutine.audio.backends import BellBackend
 from backroutine.audio.cue_player import CuePlayer
+from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import advance, opened, shown
 from .test_player import start_short_routine
@@ -47,3 +50,57 @@ async def test_cues_ring_during_the_session_and_m_mutes_them(make_app, clock):
         for _ in range(20):
             await advance(pilot, clock, 1.02)
         assert len(rings) > heard
+
+
+class SpokenSound:
+    """Cues and a voice, as the app's sound, into a backend that keeps what it played."""
+
+    note = "recording for a test"
+
+    def __init__(self) -> None:
+        self.backend, self.voice = RecordingBackend(), TimedVoice()
+
+    def start(self) -> None:
+        pass
+
+    def prepare(self, routine) -> None:
+        pass  # every phrase of the stand-in voice is ready at once
+
+    def cue_player(self, engine, routine) -> CuePlayer:
+        cues = CuePlayer(self.backend, routine, voice=self.voice)
+        cues.follow(engine)
+        return cues
+
+
+async def test_t_shows_the_tips_and_reads_them_aloud(make_app, clock):
+    sound = SpokenSound()
+    app = make_app(sound=sound)
+    async with opened(app, size=(80, 24), notifications=True) as pilot:
+        await start_short_routine(pilot, app)
+        sound.backend.played.clear()
+        await pilot.press("t")
+        tips = "Pull the knee gently towards your chest. Caution: Stop if your hip pinches."
+        assert tips in [str(n.message) for n in app._notifications]
+        assert heard(sound.voice.phrases, sound.backend.played) == [tips]
+
+
+async def test_space_finishes_a_set_at_your_own_pace_after_a_spoken_reminder(make_app, clock):
+    sound = SpokenSound()
+    app = make_app(sound=sound)
+    async with opened(app, size=(80, 24)) as pilot:
+        await start_short_routine(pilot, app)
+        for _ in range(3):  # on to the last exercise, sit to stand
+            await advance(pilot, clock, 1)
+            await pilot.press("N")
+        await advance(pilot, clock, 5.2)
+        assert shown(app, "#kind").strip() == "YOUR PACE"
+        said = heard(sound.voice.phrases, sound.backend.played)
+        assert said[-2:] == [
+            "SET_START",
+            "Five reps at your own pace. Press space when you have done five.",
+        ]
+        await advance(pilot, clock, 40)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "routine complete" in shown(app, "#heading")

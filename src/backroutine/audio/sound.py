@@ -14,6 +14,8 @@ from backroutine.base.paths import bundled_sounds_dir
 
 SAMPLE_RATE = 22050
 """The rate of the shipped cues, and of espeak-ng's speech, so the two can be joined."""
+SILENCE_LEVEL = 200
+"""Samples at most this loud (about -44 dBFS) are silence, where speech is trimmed."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,39 @@ class Clip:
             raise ValueError(f"cannot join a {self.rate} Hz sound to a {other.rate} Hz one")
         return Clip(self.pcm + other.pcm, self.rate)
 
+    def trimmed(self, quiet: int = SILENCE_LEVEL, margin: float = 0.01) -> Clip:
+        """This sound without the silence before and after it (speech engines add a third of
+        a second at the end), keeping `margin` seconds each side: speech is timed by what
+        is heard."""
+        samples = array("h", self.pcm)
+        first, end = 0, len(samples)  # scanned from each end: the silence is short
+        while first < end and abs(samples[first]) <= quiet:
+            first += 1
+        while end > first and abs(samples[end - 1]) <= quiet:
+            end -= 1
+        if first == end:
+            return Clip(b"", self.rate)
+        keep = round(margin * self.rate)
+        first, end = max(0, first - keep), min(len(samples), end + keep)
+        return Clip(samples[first:end].tobytes(), self.rate)
+
+    def resampled(self, rate: int) -> Clip:
+        """This sound at `rate` Hz (linear interpolation: plenty for speech), so a voice
+        that speaks at another rate can follow a cue in one stream."""
+        if rate == self.rate:
+            return self
+        samples = array("h", self.pcm)
+        count = round(len(samples) * rate / self.rate)
+        step = self.rate / rate
+        out = array("h", bytes(2 * count))
+        last = len(samples) - 1
+        for n in range(count):
+            position = n * step
+            i = int(position)
+            j = min(i + 1, last)
+            out[n] = round(samples[i] + (samples[j] - samples[i]) * (position - i))
+        return Clip(out.tobytes(), rate)
+
 
 @lru_cache(maxsize=64)
 def at_volume(sound: Clip, volume: float) -> Clip:
@@ -50,9 +85,20 @@ class Cue(str, Enum):
 
     GET_READY = "get_ready"
     TICK = "tick"
+    HOLD = "hold"
+    """Work starts: a hold, a rep, a timed activity."""
+    LAST_REP = "last_rep"
+    """The last rep of a set starts: the hold's sound with one more, higher note."""
+    RELAX = "relax"
+    SET_START = "set_start"
+    """A self-paced set starts."""
+    BEAT = "beat"
+    """The next rep of a self-paced set paced by a beat."""
     HALFWAY = "halfway"
     SWITCH_SIDES = "switch_sides"
     REST = "rest"
+    PAUSE = "pause"
+    RESUME = "resume"
     DONE = "done"
     ROUTINE_COMPLETE = "routine_complete"
 

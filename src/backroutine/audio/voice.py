@@ -23,8 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
-from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
-from backroutine.routine.words import activity_phrase, announcement, segment_cue, switch_phrase
+from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
+from backroutine.routine.words import (
+    HALFWAY,
+    PAUSED_SAID,
+    activity_phrase,
+    announcements,
+    rep_phrases,
+    starts_rep,
+    tips_said,
+    transition_phrases,
+)
 
 if TYPE_CHECKING:
     from backroutine.audio.neural import NeuralVoice
@@ -134,6 +143,9 @@ class Voice:
         self.last_error: str | None = None
         """Why the latest phrase could not be synthesised, if one could not."""
         self._sounds: dict[str, Clip] = {}
+        """The speech engine's phrases, trimmed of their silence so they are timed by what is
+        heard; `_neural_sounds` the neural voice's."""
+        self._neural_sounds: dict[str, Clip] = {}
         self._queue: queue.Queue[tuple[str, Callable[[Clip], None] | None]] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
         self._worker.start()
@@ -194,9 +206,11 @@ class Voice:
     def ready(self, text: str) -> Clip | None:
         """The phrase's sound if it has been synthesised, else None."""
         if self.neural is not None:
-            sound = self.neural.ready(text)
-            if sound is not None:
-                return sound
+            neural = self._neural_sounds.get(text)
+            if neural is None and (written := self.neural.ready(text)) is not None:
+                neural = self._neural_sounds[text] = written.trimmed()
+            if neural is not None:
+                return neural
         return self._sounds.get(text)
 
     def request(self, text: str, then: Callable[[Clip], None] | None = None) -> None:
@@ -216,7 +230,7 @@ class Voice:
         while True:
             text, then = self._queue.get()
             try:
-                sound = self._sounds.get(text) or self.synthesise(text)
+                sound = self._sounds.get(text) or self.synthesise(text).trimmed()
                 self._sounds[text] = sound
                 if then is not None:
                     then(sound)
@@ -227,24 +241,27 @@ class Voice:
 
 
 def routine_phrases(routine: Routine) -> list[str]:
-    """Every phrase a session of `routine` may speak, in the order it will: what the
-    helper of the neural voice synthesises ahead."""
-    phrases: list[str] = []
-    for segment in routine.segments():
-        phrase = phrase_for(routine, segment)
-        if phrase and phrase not in phrases:
-            phrases.append(phrase)
-    return phrases
-
-
-def phrase_for(routine: Routine, segment: Segment) -> str | None:
-    """What the voice says as `segment` starts, if anything."""
-    if segment.kind is SegmentKind.SWITCH_SIDES:
-        return switch_phrase(segment.side)
-    activity = activity_phrase(routine, segment)
-    if activity is not None:
-        return activity
-    step = routine.steps[segment.step_index]
-    if segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
-        return announcement(step, segment)
-    return segment_cue(segment)
+    """Every phrase a session of `routine` may speak, roughly in the order it will (each
+    way of saying a moment, richest first, then the tips read on request): what the
+    voice synthesises ahead, so each is ready, and its length known, when it is due."""
+    phrases: dict[str, None] = {}  # a set that keeps its order
+    segments = routine.segments()
+    for index, segment in enumerate(segments):
+        step = routine.steps[segment.step_index]
+        activity = activity_phrase(routine, segment)
+        if activity is not None:  # a card, a pack, each breath, a walk's question
+            said: tuple[str, ...] = (activity,)
+        elif segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
+            said = announcements(step, segment)
+        else:
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            first_phase = starts_rep(segment, segments[index - 1] if index else None)
+            said = transition_phrases(segment, following, first_phase=first_phase)
+            if segment.kind is SegmentKind.SELF_PACED:  # as counted when paced by a beat
+                said += tuple(
+                    p for n in range(segment.rep_count or 1) for p in rep_phrases(segment, n + 1)
+                )
+        phrases.update(dict.fromkeys(said))
+    phrases.update(dict.fromkeys([HALFWAY, PAUSED_SAID]))
+    phrases.update(dict.fromkeys(tips_said(step) for step in routine.exercises))
+    return list(phrases)

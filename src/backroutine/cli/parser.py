@@ -181,6 +181,12 @@ def _add_data_dir(parser: argparse.ArgumentParser, default: str | None) -> None:
     )
 
 
+def _beat_seconds(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= 10):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds, 1 to 10")
+    return int(text)
+
+
 def _add_session_options(parser: argparse.ArgumentParser, default: bool | str) -> None:
     def flag(name: str, help_text: str) -> None:
         parser.add_argument(name, action="store_true", default=default, help=help_text)
@@ -188,3 +194,11 @@ def _add_session_options(parser: argparse.ArgumentParser, default: bool | str) -
     flag("--no-audio", "no sounds and no voice")
     flag("--no-voice", "sounds, but no spoken announcements")
     flag("--wait", "wait for a key before each exercise instead of starting it by itself")
+    parser.add_argument(
+        "--beat",
+        type=_beat_seconds,
+        metavar="SECONDS",
+        default=default if default is argparse.SUPPRESS else 0,
+        help="pace each set done at your own pace with a beat, one rep every SECONDS "
+        "(1 to 10), so it ends without a key",
+    )

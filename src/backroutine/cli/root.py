@@ -143,6 +143,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     options = EngineOptions(
         wait_before_exercise=args.wait and at_terminal,
         resume_lead_in=3.0 if at_terminal else 0.0,
+        self_paced_beat=args.beat,
     )
     with (
         open_log(args) as log,
@@ -280,6 +281,7 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             start_with=start_with,
             check_in=not getattr(args, "no_checkin", False),
             wait_before_exercise=args.wait,
+            self_paced_beat=args.beat,
             log=log,
             sound=SoundSetup(args, ring),
             flash=load_settings().settings.flash,
@@ -369,7 +371,7 @@ class SoundSetup(threading.Thread):
 
         def cue_player(engine: SessionEngine, routine: Routine) -> CuePlayer:
             cues = CuePlayer(backend, routine, voice=voice, volume=settings.volume)
-            engine.subscribe(cues.on_event)
+            cues.follow(engine)
             return cues
 
         notes = [backend.reason, *loaded.problems]

@@ -262,7 +262,11 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        if key == " ":
+        waiting_at = engine.current if engine.status == "waiting" else None
+        in_self_paced_set = waiting_at is not None and waiting_at.kind is SegmentKind.SELF_PACED
+        if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
+            engine.done()
+        elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()
         elif key.isdigit() or key in {"\x7f", "\b"}:
             self._type_steps(key)

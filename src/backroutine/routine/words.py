@@ -531,3 +531,123 @@ def steps_typed(digits: str) -> str:
 def walked(count: int) -> str:
     """`Walked 2,500 steps`: the steps typed, as plain mode confirms them."""
     return f"Walked {steps_said(count)}"
+
+
+# --- what the voice says as a session moves on ------------------------------------------
+# Each moment has a few ways of being said, richest first: the voice takes the richest
+# one that ends before the next countdown tick, so speech never runs over a tick.
+
+HALFWAY = "Halfway"
+PAUSED_SAID = "Paused"
+NO_TIPS = "No tips for this exercise."
+
+# fmt: off
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)
+# fmt: on
+
+
+def number_said(number: int) -> str:
+    """`three`: a count as the voice says it (digits past twenty)."""
+    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
+
+
+def _first_of_last_set(segment: Segment) -> bool:
+    return segment.set_count > 1 and segment.set_number == segment.set_count
+
+
+def rep_phrases(segment: Segment, number: int) -> tuple[str, ...]:
+    """What the voice may say as rep `number` of `segment`'s set starts, richest first:
+    "Three", "One of ten" at the start of a set (after "Last set." in the last), "Last one"."""
+    count = segment.rep_count or 1
+    if number == count:
+        return ("Last one",)
+    if number > 1:
+        return (number_said(number).capitalize(),)
+    of = f"One of {number_said(count)}"
+    if _first_of_last_set(segment):
+        return (f"Last set. {of}", of, "One")
+    return (of, "One")
+
+
+def starts_rep(segment: Segment, previous: Segment | None) -> bool:
+    """Whether `segment` begins a rep, rather than going on with a tempo's next phase."""
+    return not (
+        previous is not None
+        and previous.kind is SegmentKind.REP
+        and not previous.ends_rep
+        and previous.step_index == segment.step_index
+    )
+
+
+def transition_phrases(
+    segment: Segment, following: Segment | None = None, *, first_phase: bool = True
+) -> tuple[str, ...]:
+    """What the voice may say as `segment` starts, richest first (empty: nothing).
+
+    A rep says its count ("Three", "One of ten" at the start of a set, "Last one"), with its
+    side when sides alternate and its phase when a tempo paces it (only the phase after its
+    `first_phase`), a hold "Hold" (or its breaths), a relax "Relax", a rest how long it
+    lasts and, when `following` is the next set of the same exercise, which set and side
+    come next. The get-ready segment says the exercise's `announcement` instead.
+    """
+    kind = segment.kind
+    last_set = "Last set. " if _first_of_last_set(segment) else ""
+    if kind is SegmentKind.REP:
+        counts = rep_phrases(segment, segment.rep_number or 1)
+        if segment.alternate and segment.side:
+            side = side_said(segment.side)
+            counts = (*(f"{count}, {side}" for count in counts), side.capitalize())
+        if segment.phase is None:
+            return counts
+        phase = PHASE_WORDS[segment.phase]
+        if not first_phase:
+            return (phase,)
+        return (*(f"{count}. {phase}" for count in counts), phase)
+    if kind in (SegmentKind.HOLD, SegmentKind.ACTIVITY):
+        said = segment_cue(segment) or kind.label  # a hold in breaths says how to breathe
+        return tuple(dict.fromkeys([f"{last_set}{said}", said, kind.label]))  # each once
+    if kind is SegmentKind.RELAX:
+        return (SegmentKind.RELAX.label,)
+    if kind is SegmentKind.SELF_PACED:
+        count = number_said(segment.rep_count or 1)
+        reminder = f"Press space when you have done {count}."
+        return (f"{last_set}{count.capitalize()} reps at your own pace. {reminder}", reminder)
+    if kind is SegmentKind.SWITCH_SIDES:
+        if segment.side is None:
+            return (switch_phrase(None),)
+        return (switch_phrase(segment.side), f"{side_said(segment.side).capitalize()}.")
+    if kind is SegmentKind.REST:
+        rest = f"Rest, {spoken_seconds(segment.seconds or 0)}."
+        if following is None or following.step_index != segment.step_index:
+            return (rest, "Rest.")
+        side = f", {side_said(following.side)}" if following.side else ""
+        then = f"Then set {number_said(following.set_number)} of "
+        then += f"{number_said(following.set_count)}{side}."
+        return (f"{rest} {then}", rest, "Rest.")
+    return ()
+
+
+def announcements(step: ExerciseStep, prepare: Segment) -> tuple[str, ...]:
+    """What the voice may say as an exercise comes up, richest first: the `announcement`,
+    caution included, else the exercise's name alone."""
+    full = announcement(step, prepare)
+    return (full, step.name) if full != step.name else (full,)
+
+
+def tips_said(step: ExerciseStep) -> str:
+    """The step's tips and caution, as read aloud on request (and shown)."""
+    parts = [tip if tip.endswith((".", "!", "?")) else f"{tip}." for tip in step.tips]
+    if step.caution:
+        parts.append(f"Caution: {step.caution}")
+    return " ".join(parts) or NO_TIPS
+
+
+def tips_for(routine: Routine, segment: Segment) -> str:
+    """The tips read on request during `segment`: its exercise's, or during a rest step,
+    those of the exercise that follows it."""
+    later = [step for step in routine.steps[segment.step_index :] if isinstance(step, ExerciseStep)]
+    return tips_said(later[0]) if later else NO_TIPS

@@ -43,6 +43,8 @@ SNAPSHOT_VERSION = 1
 
 _CUED_KINDS = {SegmentKind.HOLD, SegmentKind.ACTIVITY, SegmentKind.REP}
 """Work segments that get a halfway cue and a lead-in after a pause."""
+_STRETCHABLE_KINDS = {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
+"""Segments for getting into position, which may last longer than planned (`stretch`)."""
 _UNCOUNTED_KINDS = {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}
 """Segments too short and too calm for a 3-2-1: each breath is cued as it starts."""
 
@@ -110,6 +112,19 @@ class Halfway:
     at: float
     index: int
     segment: Segment
+
+
+@dataclass(frozen=True)
+class Beat:
+    """Rep `rep_number` of a self-paced set paced by a beat starts (the first starts with
+    the set); the next beat, or the end of the set, comes `seconds` later."""
+
+    at: float
+    index: int
+    segment: Segment
+    rep_number: int
+    rep_count: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,7 @@ Event = (
     | SegmentEnded
     | CountdownTick
     | Halfway
+    | Beat
     | SwitchSides
     | ExerciseDone
     | Paused
@@ -245,7 +261,9 @@ class SessionEngine:
     subscriber, in order. Options: `wait_before_exercise` makes each PREPARE wait for
     `ready()`; `resume_lead_in` gives that many seconds of get-ready (with lead-in
     countdown ticks) after resuming a HOLD, ACTIVITY or REP segment; HOLD, ACTIVITY and
-    REP segments of at least `halfway_min_seconds` get a `Halfway` cue.
+    REP segments of at least `halfway_min_seconds` get a `Halfway` cue. With
+    `self_paced_beat` seconds, a self-paced set is paced hands-free: a `Beat` for each rep,
+    and it ends by itself after its last (`done()` still ends it early).
 
     `index` is the current segment's position in `segments` (`len(segments)` once the
     session is completed); `records` holds one `SegmentRecord` per segment ended, in order.
@@ -259,6 +277,7 @@ class SessionEngine:
         wait_before_exercise: bool = False,
         resume_lead_in: float = 0.0,
         halfway_min_seconds: int = 20,
+        self_paced_beat: float = 0.0,
     ) -> None:
         if not segments:
             raise ValueError("a session needs at least one segment")
@@ -269,11 +288,13 @@ class SessionEngine:
         self._wait_before_exercise = wait_before_exercise
         self._resume_lead_in = max(0.0, resume_lead_in)
         self._halfway_min_seconds = halfway_min_seconds
+        self._beat = max(0.0, self_paced_beat)
         self._listeners: list[Callable[[Event], None]] = []
         self._state: Literal["ready", "active", "finished", "abandoned"] = "ready"
         self._last_now = float("-inf")
         self._paused = False
         self._paused_at = 0.0
+        self._at_least: dict[tuple[int, SegmentKind], float] = {}  # see stretch()
         self._reset_segment()
         self._reset_step()
 
@@ -293,6 +314,17 @@ class SessionEngine:
         self._step_worked = False  # has a work segment of this pass been completed?
 
     # --- read-only state ----------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the engine takes the time from."""
+        return self._clock
+
+    @property
+    def beat_seconds(self) -> float:
+        """Seconds per rep of the beat that paces self-paced sets; 0: none, the patient
+        says when a set is done."""
+        return self._beat
 
     @property
     def status(self) -> Status:
@@ -326,12 +358,13 @@ class SessionEngine:
         return max(0.0, self._length() - self.elapsed())
 
     def remaining_total(self) -> float:
-        """Planned seconds left in the session, self-paced sets estimated from their reps."""
+        """Planned seconds left in the session (stretched get-readies and beat-paced sets
+        as they will run), self-paced sets estimated from their reps."""
         if self._state == "ready":
-            return float(sum(segment.planned_seconds for segment in self.segments))
+            return sum(self._planned(segment) for segment in self.segments)
         if self._state != "active":
             return 0.0
-        later = sum(segment.planned_seconds for segment in self.segments[self.index + 1 :])
+        later = sum(self._planned(segment) for segment in self.segments[self.index + 1 :])
         here = self._length() if self._mode != _SELF_PACED else self._segment.planned_seconds
         return later + max(0.0, here - self.elapsed())
 
@@ -475,10 +508,13 @@ class SessionEngine:
         return self._emit(events)
 
     def done(self, count: int | None = None) -> list[Event]:
-        """Finish a self-paced set, a card, a walk (also while paused); `count`: how many the
-        patient says they did, when they typed it (the steps they walked)."""
+        """Finish a self-paced set (paced by a beat or not), a card, a walk (also while
+        paused); `count`: how many the patient says they did, when they typed it (the steps
+        they walked)."""
         now, events = self._enter()
-        if self._state == "active" and self._mode == _SELF_PACED:
+        if self._state == "active" and (
+            self._mode == _SELF_PACED or self._segment.kind is SegmentKind.SELF_PACED
+        ):
             self._end("completed", now, events, count)
             self._advance(now, events)
         return self._emit(events)
@@ -502,6 +538,16 @@ class SessionEngine:
             self._end("abandoned", now, events)
             self._finish("abandoned", now, events)
         return self._emit(events)
+
+    def stretch(self, segment: Segment, seconds: float) -> None:
+        """Make `segment`, a get-ready or a switch of sides, last at least `seconds` (say,
+        to fit what is spoken at its start before its countdown); it applies to the
+        segments of its step of that kind while they run and whenever they come again.
+        Emits nothing: the new deadline shows in `remaining()` and in when it ends."""
+        if segment.kind not in _STRETCHABLE_KINDS:
+            raise ValueError(f"a {segment.kind.value} segment keeps its length")
+        key = (segment.step_index, segment.kind)
+        self._at_least[key] = max(seconds, self._at_least.get(key, 0.0))
 
     # --- snapshot -----------------------------------------------------------------------
 
@@ -582,7 +628,18 @@ class SessionEngine:
         return self._active_before + max(0.0, now - self._run_since)
 
     def _length(self) -> float:
-        return (self._segment.seconds or 0) + self._added
+        return self._as_run(self._segment, self._segment.seconds or 0) + self._added
+
+    def _planned(self, segment: Segment) -> float:
+        """How long `segment` is expected to take, a self-paced set estimated from its reps."""
+        return self._as_run(segment, segment.planned_seconds)
+
+    def _as_run(self, segment: Segment, seconds: float) -> float:
+        """`seconds` of `segment` as it will run: a self-paced set paced by the beat, a
+        get-ready or a switch at least as long as `stretch` asked."""
+        if segment.kind is SegmentKind.SELF_PACED and self._beat:
+            seconds = self._beat * (segment.rep_count or 1)
+        return max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
 
     def _stop_clock(self, now: float) -> None:
         self._active_before = self._elapsed(now)
@@ -628,6 +685,9 @@ class SessionEngine:
         def at(cue: float) -> float:
             return run_since + cue - self._active_before
 
+        if self._segment.kind is SegmentKind.SELF_PACED:  # paced by a beat: no countdown
+            self._beat_cues(start, position, at, events)
+            return
         cues: list[Event] = []
         half = length / 2
         if (
@@ -645,6 +705,21 @@ class SessionEngine:
         events.extend(sorted(cues, key=lambda cue: cue.at))
         self._cues_upto = position
 
+    def _beat_cues(
+        self, start: float, position: float, at: Callable[[float], float], events: list[Event]
+    ) -> None:
+        """The beat of the latest rep due (an earlier one, due during a late update, would
+        count the wrong rep)."""
+        count = self._segment.rep_count or 1
+        due = [rep for rep in range(2, count + 1) if start < (rep - 1) * self._beat <= position]
+        if due:
+            rep = max(due)
+            beat = Beat(
+                at((rep - 1) * self._beat), self.index, self._segment, rep, count, self._beat
+            )
+            events.append(beat)
+        self._cues_upto = position
+
     # --- moving between segments --------------------------------------------------------
 
     def _mode_for(self, segment: Segment) -> _Mode:
@@ -652,6 +727,8 @@ class SessionEngine:
             # A get-ready without a clock (a heat pack's) always waits for ready.
             waits = self._wait_before_exercise or segment.seconds is None
             return _WAIT_READY if waits else _TIMED
+        if segment.kind is SegmentKind.SELF_PACED and self._beat:
+            return _TIMED  # paced by a beat, it ends by itself
         if segment.kind is SegmentKind.SELF_PACED or segment.seconds is None:
             return _SELF_PACED  # a card, a walk by steps, a question: until done()
         return _TIMED

@@ -37,6 +37,9 @@ class EngineOptions:
     """Wait for the patient to say ready before each exercise."""
     resume_lead_in: float = 0.0
     """Seconds of "get ready" before a resumed or unpaused hold goes on."""
+    self_paced_beat: float = 0.0
+    """Seconds per rep of a beat that paces each set done at the patient's own pace, which
+    then ends by itself; 0: no beat, the patient says when the set is done."""
 
 
 def this_week(

@@ -59,6 +59,8 @@ class AppContext:
     now: Callable[[], datetime] | None = None
     """The local wall-clock time, timezone-aware; None: the system's (`recorder.local_now`)."""
     wait_before_exercise: bool = False
+    self_paced_beat: float = 0.0
+    """Seconds per rep of the beat that paces sets done at the patient's own pace; 0: none."""
     sound: SoundChoice | None = None
     """How the cues are played; None: silently."""
     log: CompletionLog | None = None

@@ -214,6 +214,7 @@ class AppFlow:
         return EngineOptions(
             wait_before_exercise=self.context.wait_before_exercise,
             resume_lead_in=RESUME_LEAD_IN_SECONDS,
+            self_paced_beat=self.context.self_paced_beat,
         )
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:

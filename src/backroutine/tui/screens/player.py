@@ -37,6 +37,7 @@ from backroutine.routine.words import (
     steps_said,
     steps_typed,
     time_left,
+    tips_for,
     waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
@@ -94,6 +95,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("q", "quit_session", "Quit"),
         Binding("m", "mute", "Mute"),
         Binding("f", "toggle_figure", "Figure", show=False),
+        Binding("t", "tips", "Tips", show=False),
         Binding("up", "scroll_card(-1)", "Scroll up", show=False),
         Binding("down", "scroll_card(1)", "Scroll down", show=False),
     ]
@@ -349,7 +351,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._schedule()
 
     def action_toggle_pause(self) -> None:
-        if self.engine.status == "paused":
+        if _in_self_paced_set(self.engine):  # the key a patient on the floor reaches
+            self._control(self.engine.done())
+        elif self.engine.status == "paused":
             self._control(self.engine.resume())
         else:
             self._control(self.engine.pause())
@@ -401,6 +405,17 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._control(self.engine.add_time(10))
         self.notify("+10 seconds", timeout=1.5)
 
+    def action_tips(self) -> None:
+        """Show the exercise's tips and caution, and read them aloud for a patient who
+        cannot see the screen from where they lie."""
+        segment = self.engine.current
+        if segment is None:
+            return
+        tips = tips_for(self.routine, segment)
+        self.notify(printable(tips), title="Tips", timeout=10, markup=False)
+        if self.audio is not None:
+            self.audio.say_now(tips)
+
     def action_mute(self) -> None:
         if self.audio is None:
             self.notify("Sound is off for this session", timeout=2)
@@ -446,6 +461,16 @@ class PlayerScreen(Screen[SessionOutcome]):
             ),
             answered,
         )
+
+
+def _in_self_paced_set(engine: SessionEngine) -> bool:
+    """Waiting for the patient to finish a set at their own pace: space finishes it."""
+    segment = engine.current
+    return (
+        engine.status == "waiting"
+        and segment is not None
+        and segment.kind is SegmentKind.SELF_PACED
+    )
 
 
 def _text_to_read(step: object) -> str:
