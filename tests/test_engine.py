@@ -618,3 +618,41 @@ def test_done_ends_a_beat_paced_set_early_and_without_a_beat_it_waits():
     unpaced.skip_exercise(), unpaced.skip_exercise(), unpaced.skip_exercise()
     events = run(unpaced, clock, 100)
     assert unpaced.status == "waiting" and not of(Beat, events)
+
+
+PACED_BY_THE_FILE = """
+title: Mobility
+steps:
+  - name: Cat-cow
+    reps: 4
+    pace: 4s
+    prepare: 5
+  - name: Bridge
+    reps: 3
+"""
+
+
+def test_a_files_pace_makes_the_beat_and_ends_the_set_without_a_run_beat():
+    engine, clock = engine_for(PACED_BY_THE_FILE)
+    events = engine.start()
+    events += run(engine, clock, 5)  # the get-ready
+    assert engine.current.kind is SegmentKind.SELF_PACED and engine.status == "running"
+    set_start = clock() - 1000
+    events += run(engine, clock, 16)
+    beats = [(beat.rep_number, beat.seconds, beat.at - 1000 - set_start) for beat in of(Beat, events)]
+    assert beats == [(rep, 4.0, (rep - 1) * 4.0) for rep in range(2, 5)]
+    # Over by itself after four reps; the next step, with no pace, waits for the patient.
+    assert engine.current.name == "Bridge" and engine.status == "running"
+    assert engine.current.kind is SegmentKind.PREPARE
+    run(engine, clock, 6)
+    assert engine.waiting_for == "done"
+
+
+def test_a_files_pace_wins_over_the_runs_beat_which_paces_the_other_steps():
+    engine, clock = engine_for(PACED_BY_THE_FILE, self_paced_beat=2.0)
+    engine.start()
+    run(engine, clock, 5)
+    events = run(engine, clock, 16)
+    assert {beat.seconds for beat in of(Beat, events) if beat.segment.name == "Cat-cow"} == {4.0}
+    events = run(engine, clock, 8)  # Bridge's get-ready, then its set on the run's beat
+    assert {beat.seconds for beat in of(Beat, events)} == {2.0}

@@ -190,8 +190,7 @@ class CuePlayer:
             self._announce(event, announcements(step, segment))
         elif segment.kind is SegmentKind.SWITCH_SIDES:
             self._announce(event, phrases)
-        elif segment.kind is SegmentKind.SELF_PACED and self._engine and self._engine.beat_seconds:
-            beat = self._engine.beat_seconds
+        elif self._engine and (beat := self._engine.beat_for(segment)):
             self._play(Cue.SET_START, event.at, rep_phrases(segment, 1), beat)
         else:
             cue = start_cue(segment, first_phase)

@@ -262,8 +262,12 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        waiting_at = engine.current if engine.status == "waiting" else None
-        in_self_paced_set = waiting_at is not None and waiting_at.kind is SegmentKind.SELF_PACED
+        # Waited for, or paced by a beat: space and Enter finish it.
+        in_self_paced_set = (
+            engine.status in {"waiting", "running"}
+            and engine.current is not None
+            and engine.current.kind is SegmentKind.SELF_PACED
+        )
         if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
             engine.done()
         elif key == " ":
@@ -278,6 +282,8 @@ class PlainSession:
                 if count is not None:
                     print(walked(count), file=self.out, flush=True)
                 engine.done(count)
+            elif in_self_paced_set:  # paced by a beat: ended early
+                engine.done()
             elif engine.waiting_for == "ready":
                 engine.ready()
         elif key == "r":

@@ -179,6 +179,8 @@ class ExerciseStep(StepSchedule):
     """`side: left|right|affected`: one side only."""
     tempo: Tempo | None = None
     """`tempo: 3-1-1`: each rep paced phase by phase."""
+    pace: int | None = None
+    """`pace: 3s`: a self-paced set's reps paced by a beat, one every so many seconds."""
     effort: str | None = None
     """How hard it should feel, e.g. the talk test."""
     load: str | None = None
@@ -493,6 +495,8 @@ class Segment:
     round_count: int = 1
     phase: str | None = None
     """`lower`, `hold` or `lift`: the phase of a rep paced by a tempo."""
+    beat_seconds: int | None = None
+    """A self-paced set paced by the file's beat (`pace:`): seconds per rep."""
     breaths: int | None = None
     """A hold counted in breaths: how many."""
     alternate: bool = False
@@ -602,7 +606,14 @@ def _work(
         else:
             yield seg(SegmentKind.ACTIVITY, step.duration, **where)
     elif step.hold is None and step.tempo is None:
-        yield seg(SegmentKind.SELF_PACED, None, rep_count=reps, alternate=step.alternate, **where)
+        yield seg(
+            SegmentKind.SELF_PACED,
+            None,
+            rep_count=reps,
+            alternate=step.alternate,
+            beat_seconds=step.pace,
+            **where,
+        )
     else:
         # A tempo keeps a steady rhythm: no pause between its reps unless `relax:` says so.
         pause = step.relax if step.tempo is not None else relax

@@ -700,6 +700,28 @@ def parse_tempo(value: Any) -> model.Tempo:
     return model.Tempo(lower, hold, lift)
 
 
+MAX_PACE = 30
+
+
+def parse_pace(value: Any) -> int:
+    """`pace: 3s`: one rep every 3 seconds, paced by a beat."""
+    example = "write the seconds per rep, e.g. pace: 3s for one rep every 3 seconds"
+    try:
+        seconds = parse_duration(value)
+    except PydanticCustomError:
+        given = printable(str(value)[:40]) if value is not None else "nothing"
+        raise PydanticCustomError(
+            "pace", "'{given}' is not a pace: " + example, {"given": given}
+        ) from None
+    if seconds > MAX_PACE:
+        raise PydanticCustomError(
+            "pace",
+            "a pace of {seconds} seconds per rep is too slow for a beat: at most {limit}s",
+            {"seconds": seconds, "limit": MAX_PACE},
+        )
+    return seconds
+
+
 def _or(choices: tuple[str, ...]) -> str:
     return ", ".join(choices[:-1]) + " or " + choices[-1]
 
@@ -753,6 +775,8 @@ def _exercise_step_rules(schema: dict[str, Any]) -> None:
             {"required": ["hold", "duration"]},
             {"required": ["reps", "duration"]},
             {"required": ["tempo", "hold"]},
+            {"required": ["pace", "hold"]},
+            {"required": ["pace", "tempo"]},
             {"required": ["side", "sides"]},
         ]
     }
@@ -761,7 +785,7 @@ def _exercise_step_rules(schema: dict[str, Any]) -> None:
             "if": {"required": ["sides"], "properties": {"sides": {"const": "alternate"}}},
             "then": {"required": ["reps"]},
         },
-        {"dependentRequired": {"tempo": ["reps"]}},
+        {"dependentRequired": {"tempo": ["reps"], "pace": ["reps"]}},
     ]
 
 
@@ -864,6 +888,23 @@ class ExerciseStep(StepSchedule):
         | None
     ) = None
     """The pace of each rep: seconds lowering, holding and lifting, e.g. 3-1-1."""
+    pace: (
+        Annotated[
+            int,
+            BeforeValidator(parse_pace),
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1, "maximum": MAX_PACE},
+                        {"type": "string", "pattern": r"^\s*([1-9]|[12]\d|30)\s*s?\s*$"},
+                    ],
+                    "examples": ["3s"],
+                }
+            ),
+        ]
+        | None
+    ) = None
+    """For reps done at your own pace: one rep every so many seconds, paced by a beat, e.g. 3s."""
     effort: LongText | None = None
     """How hard it should feel, e.g. 'talk test: you can talk, not sing'."""
     load: ShortText | None = None
@@ -967,6 +1008,14 @@ class ExerciseStep(StepSchedule):
                     "timing",
                     "tempo: already gives each rep's hold (its middle number): remove hold",
                 )
+        if self.pace is not None and (
+            self.reps is None or (self.hold, self.tempo) != (None, None)
+        ):
+            raise PydanticCustomError(
+                "timing",
+                "pace: is for reps done at your own pace (reps without hold or tempo), "
+                "one every so many seconds: give reps without hold, or remove pace",
+            )
         if self.progression is not None:
             if isinstance(self.reps, tuple) and self.progression.reps is not None:
                 raise PydanticCustomError(

@@ -64,12 +64,14 @@ def rep_of(number: int | None, count: int | None) -> str:
 def amount(step: ExerciseStep, seconds: SecondsInWords = human_duration) -> str:
     """One set of `step`: `10 reps, hold 5 s`, `10 reps`, `hold 20 s` or `10 min`; in
     format 2 also `8 to 12 reps, aim for 8`, `6, 4, 2 reps`, `hold 5 breaths` and
-    `10 reps: lower 3 s, hold 1 s, lift 1 s`."""
+    `10 reps: lower 3 s, hold 1 s, lift 1 s` and `10 reps, one every 3 s` (a `pace:`)."""
     if step.reps is not None:
         text = _reps(step)
         if step.tempo is not None:
             phases = ", ".join(f"{phase} {seconds(time)}" for phase, time in step.tempo.phases)
             return f"{text}: {phases}"
+        if step.pace is not None:  # paced by a beat
+            return f"{text}, one every {seconds(step.pace)}"
         return f"{text}, {_hold(step, seconds)}" if step.hold is not None else text
     if step.hold is not None:
         return _hold(step, seconds)
@@ -222,7 +224,7 @@ def announcement(step: ExerciseStep, prepare: Segment) -> str:
 
 def _what_and_how_long(step: ExerciseStep, prepare: Segment) -> str:
     how = amount(step, spoken_seconds)
-    if step.kind == "self-paced":
+    if step.kind == "self-paced" and step.pace is None:
         how += ", at your own pace"
     parts = [step.name, how[0].upper() + how[1:]]
     if prepare.set_count > 1:
@@ -243,13 +245,22 @@ def switch_phrase(side: str | None) -> str:
     return f"Switch sides. {side_said(side).capitalize()}." if side else "Switch sides."
 
 
-def do_reps(count: int | None, side: str | None = None, *, alternate: bool = False) -> str:
+def do_reps(
+    count: int | None, side: str | None = None, *, alternate: bool = False, every: int | None = None
+) -> str:
     """The prompt of a self-paced set: `Do 10 reps, left side at your own pace, then press
-    Enter` (the side left out where the screen shows it apart)."""
+    Enter` (the side left out where the screen shows it apart); paced by the file's beat
+    (`every` seconds): `Do 10 reps, one every 4 s; Enter ends the set early`."""
     where = f", {side_said(side)}" if side else ""
     if alternate:
         where = " each side, alternating sides,"
+    if every:
+        return f"Do {count} reps{where.rstrip(',')}, one every {human_duration(every)}; {ENDS_EARLY}"
     return f"Do {count} reps{where} at your own pace, then press Enter"
+
+
+ENDS_EARLY = "Enter ends the set early"
+"""What Enter does in a set paced by a beat."""
 
 
 def round_of(number: int, count: int) -> str:
@@ -308,7 +319,12 @@ def segment_line(segment: Segment) -> str:
     if kind is SegmentKind.RELAX:
         return f"Relax {length}"
     if kind is SegmentKind.SELF_PACED:
-        reps = do_reps(segment.rep_count, segment.side, alternate=segment.alternate)
+        reps = do_reps(
+            segment.rep_count,
+            segment.side,
+            alternate=segment.alternate,
+            every=segment.beat_seconds,
+        )
         if segment.set_count > 1:
             return f"{set_of(segment.set_number, segment.set_count)}: {reps}"
         return reps
@@ -492,7 +508,7 @@ def waiting_prompt(segment: Segment) -> str:
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:
-        return do_reps(segment.rep_count)
+        return do_reps(segment.rep_count, every=segment.beat_seconds)
     return WAITING_FOR_POSITION
 
 

@@ -322,9 +322,16 @@ class SessionEngine:
 
     @property
     def beat_seconds(self) -> float:
-        """Seconds per rep of the beat that paces self-paced sets; 0: none, the patient
-        says when a set is done."""
+        """Seconds per rep of the run's beat (`--beat`), which paces the self-paced sets the
+        file gives no pace; 0: none."""
         return self._beat
+
+    def beat_for(self, segment: Segment) -> float:
+        """Seconds per rep of the beat pacing `segment`: the file's `pace:`, else the run's
+        beat; 0: none, the patient says when the set is done."""
+        if segment.kind is not SegmentKind.SELF_PACED:
+            return 0.0
+        return float(segment.beat_seconds or self._beat)
 
     @property
     def status(self) -> Status:
@@ -637,8 +644,8 @@ class SessionEngine:
     def _as_run(self, segment: Segment, seconds: float) -> float:
         """`seconds` of `segment` as it will run: a self-paced set paced by the beat, a
         get-ready or a switch at least as long as `stretch` asked."""
-        if segment.kind is SegmentKind.SELF_PACED and self._beat:
-            seconds = self._beat * (segment.rep_count or 1)
+        if beat := self.beat_for(segment):
+            seconds = beat * (segment.rep_count or 1)
         return max(seconds, self._at_least.get((segment.step_index, segment.kind), 0.0))
 
     def _stop_clock(self, now: float) -> None:
@@ -711,12 +718,11 @@ class SessionEngine:
         """The beat of the latest rep due (an earlier one, due during a late update, would
         count the wrong rep)."""
         count = self._segment.rep_count or 1
-        due = [rep for rep in range(2, count + 1) if start < (rep - 1) * self._beat <= position]
+        seconds = self.beat_for(self._segment)
+        due = [rep for rep in range(2, count + 1) if start < (rep - 1) * seconds <= position]
         if due:
             rep = max(due)
-            beat = Beat(
-                at((rep - 1) * self._beat), self.index, self._segment, rep, count, self._beat
-            )
+            beat = Beat(at((rep - 1) * seconds), self.index, self._segment, rep, count, seconds)
             events.append(beat)
         self._cues_upto = position
 
@@ -727,7 +733,7 @@ class SessionEngine:
             # A get-ready without a clock (a heat pack's) always waits for ready.
             waits = self._wait_before_exercise or segment.seconds is None
             return _WAIT_READY if waits else _TIMED
-        if segment.kind is SegmentKind.SELF_PACED and self._beat:
+        if self.beat_for(segment):
             return _TIMED  # paced by a beat, it ends by itself
         if segment.kind is SegmentKind.SELF_PACED or segment.seconds is None:
             return _SELF_PACED  # a card, a walk by steps, a question: until done()

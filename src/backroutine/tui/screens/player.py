@@ -385,6 +385,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             digits = self._typed_steps()
             self._typed = (-1, "")
             self._control(self.engine.done(int(digits) if digits else None))
+        elif _in_self_paced_set(self.engine):  # paced by a beat: ended early
+            self._control(self.engine.done())
         elif self.engine.waiting_for == "ready":
             self._control(self.engine.ready())
 
@@ -464,10 +466,11 @@ class PlayerScreen(Screen[SessionOutcome]):
 
 
 def _in_self_paced_set(engine: SessionEngine) -> bool:
-    """Waiting for the patient to finish a set at their own pace: space finishes it."""
+    """In a set done at the patient's own pace, waited for or paced by a beat: space and
+    Enter finish it."""
     segment = engine.current
     return (
-        engine.status == "waiting"
+        engine.status in {"waiting", "running"}
         and segment is not None
         and segment.kind is SegmentKind.SELF_PACED
     )
