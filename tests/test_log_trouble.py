@@ -216,6 +216,7 @@ async def play_through_trouble(folder: Path, trouble: str, begin, end) -> None:
         await play(4)
         assert log.unsaved == 0
         assert any("can be written again" in str(n.message) for n in app._notifications)
+        await pilot.pause()  # the summary's title drawn before the app closes
     (session,) = log.sessions(with_exercises=True)
     log.close()
     assert session.status == "completed"

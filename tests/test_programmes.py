@@ -21,16 +21,17 @@ from backroutine.log.export import export
 from backroutine.log.store import CompletionLog, ExerciseRecord
 from backroutine.plain.session import PlainSession
 from backroutine.routine.loader import check_routine_file
-from backroutine.routine.model import LoadedRoutine, SegmentKind
+from backroutine.routine.model import LoadedRoutine, Routine, SegmentKind
 from backroutine.routine.safety import PACK_SAFETY
+from backroutine.routine.stages import at_stage, move_on_question, stages_said
 from backroutine.session.engine import FakeClock, SessionEngine
 from backroutine.session.recorder import SessionRecorder
 
 PROGRAMMES = Path(__file__).parents[1] / "docs" / "programmes"
 
-# For each programme, each step's work as the source prescribes it: the kind of work, the
-# seconds of each piece (None: the patient marks it done), and how many pieces on each
-# side ("left", "right" or None).
+# For each programme, each step's work as the source prescribes it (the first stage's, for
+# a programme in stages): the kind of work, the seconds of each piece (None: the patient
+# marks it done), and how many pieces on each side ("left", "right" or None).
 Work = list[tuple[str, int | None, str | None, int]]
 PRESCRIBED: dict[str, dict[str, Work]] = {
     "csp-back-pain": {
@@ -52,8 +53,6 @@ PRESCRIBED: dict[str, dict[str, Work]] = {
     "mckenzie-extension": {
         "Where your pain is": [("card", None, None, 1)],
         "Lying face down on your elbows": [("rep", 5, None, 5)],  # 5 s, 5 times
-        "Press-up": [("self-paced", None, None, 1)],  # 10 times, no hold
-        "Standing back bend": [("self-paced", None, None, 1)],
     },
     "mcgill-big-3": {
         # 10 s holds, 4 reps (the lower end of 4-6), 2 rounds of the three (the lower end of
@@ -93,12 +92,71 @@ PRESCRIBED: dict[str, dict[str, Work]] = {
 LOGGED_COUNTS: dict[str, dict[str, tuple[int | None, int | None]]] = {
     "csp-back-pain": {"Back stretch": (6, 3), "Pelvic tilt": (5, 5), "Knees to chest": (10, 5)},
     "nhs-inform-back-pain": {"Rolling your knees": (10, 5), "Back bends": (5, 5)},
-    "mckenzie-extension": {"Press-up": (10, 10), "Lying face down on your elbows": (5, 5)},
+    "mckenzie-extension": {"Lying face down on your elbows": (5, 5)},
     "mcgill-big-3": {"Curl-up": (8, 4), "Bird-dog": (16, 4)},
     "sciatic-nerve-glides": {"Seated nerve floss (the affected leg)": (10, 10)},
     "graded-walking": {"Walk at a moderate pace": (None, None)},
     "desk-micro-breaks": {"Walk away from the desk and back": (40, 20)},
     "flare-up-plan": {"Slow breathing": (18, 18), "Heat on your lower back": (None, None)},
+}
+
+# How often, as each source says it, in the app's words.
+FREQUENCY = {
+    "csp-back-pain": "daily",
+    "nhs-inform-back-pain": "3 per day",
+    "mckenzie-extension": "2-3 per day",  # "2-3 times a day"
+    "mcgill-big-3": "daily",
+    "sciatic-nerve-glides": "3 per day",  # "several times through the day": no number
+    "graded-walking": "3 per week",  # weeks 1 and 2: "three non-consecutive days"
+    "desk-micro-breaks": "every 20 minutes between 09:00 and 17:00",  # "every 20 minutes"
+    "flare-up-plan": "as needed",
+}
+
+# The stages of a programme that goes in stages: each one's name, its criterion in the
+# patient's words (None: not left), the days between questions, and its work (as above).
+Stages = list[tuple[str, str | None, int, dict[str, Work]]]
+STAGES: dict[str, Stages] = {
+    "mckenzie-extension": [
+        (
+            "On your elbows",
+            "when the pain has eased, or moved out of your leg towards the middle of your back",
+            7,
+            PRESCRIBED["mckenzie-extension"],
+        ),
+        (
+            "Press-ups",
+            "when press-ups have eased the pain further and it no longer spreads",
+            7,
+            {"Press-up": [("self-paced", None, None, 1)]},  # 10 times, no hold
+        ),
+        ("Standing back bends", None, 7, {"Standing back bend": [("self-paced", None, None, 1)]}),
+    ],
+    "graded-walking": [
+        (
+            "15 minutes, weeks 1 and 2",
+            "when you have walked 15 minutes on three days a week for two weeks",
+            14,
+            PRESCRIBED["graded-walking"],
+        ),
+        (
+            "20 minutes, week 3",
+            "when you have walked 20 minutes on the days of a week",
+            7,
+            {
+                "Walk at a moderate pace": [("walk", 20 * 60, None, 1), ("confirm", None, None, 1)],
+                "Steps for the rest of the day": [("walk", None, None, 1)],
+            },
+        ),
+        (
+            "25 minutes, from week 4",
+            None,
+            7,
+            {
+                "Walk at a moderate pace": [("walk", 25 * 60, None, 1), ("confirm", None, None, 1)],
+                "Steps for the rest of the day": [("walk", None, None, 1)],
+            },
+        ),
+    ],
 }
 
 FILES = sorted(PROGRAMMES.glob("*.yaml"))
@@ -139,10 +197,10 @@ def play(loaded: LoadedRoutine, log: CompletionLog) -> SessionEngine:
     return engine
 
 
-def work_of(loaded: LoadedRoutine) -> dict[str, Work]:
+def work_of(routine: Routine) -> dict[str, Work]:
     """Each step's work segments, runs of alike ones counted."""
     work: dict[str, Work] = {}
-    for segment in loaded.routine.segments():
+    for segment in routine.segments():
         if not segment.kind.is_work:
             continue
         runs = work.setdefault(segment.name, [])
@@ -159,7 +217,37 @@ def work_of(loaded: LoadedRoutine) -> dict[str, Work]:
 
 
 def test_the_work_is_what_the_source_prescribes(programme: LoadedRoutine):
-    assert work_of(programme) == PRESCRIBED[programme.source.stem]
+    assert work_of(programme.routine) == PRESCRIBED[programme.source.stem]
+
+
+def test_how_often_is_what_the_source_says(programme: LoadedRoutine):
+    assert str(programme.routine.frequency) == FREQUENCY[programme.source.stem]
+
+
+def test_the_stages_and_when_to_move_on_are_the_sources(programme: LoadedRoutine):
+    routine = programme.routine
+    stages = STAGES.get(programme.source.stem, [])
+    said = [(stage.name, stage.move_on, stage.ask_every) for stage in routine.stages]
+    assert said == [stage[:3] for stage in stages]
+    for number, (_, move_on, _, work) in enumerate(stages, 1):
+        assert work_of(at_stage(routine, number)) == work
+        if move_on is not None:  # asked in the patient's words after a session
+            assert f"Move on {move_on}. Is that true for you now?" in move_on_question(
+                routine, number
+            )
+
+
+def test_mckenzie_is_started_on_the_elbows_and_its_handout_says_the_way_back():
+    loaded, _ = check_routine_file(PROGRAMMES / "mckenzie-extension.yaml")
+    assert stages_said(loaded.routine) == [
+        "Stage 1, On your elbows: move on when the pain has eased, or moved out of your leg"
+        " towards the middle of your back (asked every week). Your stage now: the exercises"
+        " below",
+        "Stage 2, Press-ups: move on when press-ups have eased the pain further and it no"
+        " longer spreads (asked every week)",
+        "Stage 3, Standing back bends",
+        "If your symptoms get worse, go back a stage.",
+    ]
 
 
 def test_a_whole_session_is_logged_step_by_step_as_prescribed(programme, tmp_path):

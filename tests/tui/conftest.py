@@ -66,6 +66,9 @@ async def opened(app: BackroutineApp, size: tuple[int, int], **options) -> Async
         await pilot.pause()  # the app opens its first screen once its first frame is drawn
         assert app.flow is not None
         yield pilot
+        # A screen opened last sets the header's title on the next refresh; closing the app
+        # before it comes makes Textual's header look for a title it has already removed.
+        await pilot.pause()
 
 
 def shown(app: BackroutineApp, selector: str) -> str:
@@ -84,6 +87,15 @@ async def shown_once_drawn(pilot, selector: str, timeout: float = 10.0) -> str:
     while not (text := shown(pilot.app, selector)) and time.monotonic() < deadline:
         await pilot.pause(0.05)
     return text
+
+
+async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds: on a busy machine a screen the test waits
+    for can take more than one refresh to open."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never {what}"
+        await pilot.pause(0.05)
 
 
 async def advance(pilot, clock: FakeClock, seconds: float) -> None:

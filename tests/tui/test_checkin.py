@@ -16,7 +16,7 @@ from backroutine.tui.screens.dialogs import Question
 from backroutine.tui.screens.picker import RoutinePickerScreen
 from backroutine.tui.screens.player import PlayerScreen
 
-from .conftest import advance, check_in_and_start, opened, read_check_in, shown
+from .conftest import advance, check_in_and_start, opened, read_check_in, shown, until
 
 
 @pytest.fixture
@@ -27,8 +27,7 @@ def log(tmp_path: Path):
 
 async def open_check_in(pilot) -> None:
     await pilot.press("slash", *"short", "enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, CheckInScreen)
+    await until(pilot, lambda: isinstance(pilot.app.screen, CheckInScreen), "opened the check-in")
 
 
 async def answer_yes(pilot, key: str) -> None:
