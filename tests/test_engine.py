@@ -639,7 +639,9 @@ def test_a_files_pace_makes_the_beat_and_ends_the_set_without_a_run_beat():
     assert engine.current.kind is SegmentKind.SELF_PACED and engine.status == "running"
     set_start = clock() - 1000
     events += run(engine, clock, 16)
-    beats = [(beat.rep_number, beat.seconds, beat.at - 1000 - set_start) for beat in of(Beat, events)]
+    beats = [
+        (beat.rep_number, beat.seconds, beat.at - 1000 - set_start) for beat in of(Beat, events)
+    ]
     assert beats == [(rep, 4.0, (rep - 1) * 4.0) for rep in range(2, 5)]
     # Over by itself after four reps; the next step, with no pace, waits for the patient.
     assert engine.current.name == "Bridge" and engine.status == "running"

@@ -52,7 +52,7 @@ def test_the_dose_says_how_often_a_rep_comes():
 def test_a_slip_in_pace_is_located_and_said_plainly(pace, said):
     with pytest.raises(RoutineFileError) as error:
         parse_routine(CAT_COW.replace("pace: 4s", f"pace: {pace}"))
-    assert f"<routine>:5:" in str(error.value) and said in str(error.value)
+    assert "<routine>:5:" in str(error.value) and said in str(error.value)
 
 
 def test_pace_on_a_hold_says_it_is_for_reps_at_your_own_pace():

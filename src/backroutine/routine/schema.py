@@ -1008,9 +1008,7 @@ class ExerciseStep(StepSchedule):
                     "timing",
                     "tempo: already gives each rep's hold (its middle number): remove hold",
                 )
-        if self.pace is not None and (
-            self.reps is None or (self.hold, self.tempo) != (None, None)
-        ):
+        if self.pace is not None and (self.reps is None or (self.hold, self.tempo) != (None, None)):
             raise PydanticCustomError(
                 "timing",
                 "pace: is for reps done at your own pace (reps without hold or tempo), "

@@ -255,7 +255,9 @@ def do_reps(
     if alternate:
         where = " each side, alternating sides,"
     if every:
-        return f"Do {count} reps{where.rstrip(',')}, one every {human_duration(every)}; {ENDS_EARLY}"
+        return (
+            f"Do {count} reps{where.rstrip(',')}, one every {human_duration(every)}; {ENDS_EARLY}"
+        )
     return f"Do {count} reps{where} at your own pace, then press Enter"
 
 
