@@ -83,6 +83,7 @@ def play_plain(text: str, keys_at: dict[float, str]) -> str:
     pending = sorted(keys_at.items())
 
     def keys(timeout: float) -> str | None:
+        assert clock() < 600, "the session never ended"
         if pending and clock() + timeout >= pending[0][0]:
             at, key = pending.pop(0)
             clock.advance(max(0.0, at - clock()))
