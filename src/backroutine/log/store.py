@@ -826,7 +826,14 @@ def _kept(path: Path, reason: str) -> LogError:
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:
     """Recognise the file, and create or migrate its schema."""
-    version = _recognise(db, path)
+    # One read transaction, so the reads see one state of the file: another process may be
+    # creating it meanwhile, and its tables without its application id look like another
+    # program's database.
+    db.execute("BEGIN")
+    try:
+        version = _recognise(db, path)
+    finally:
+        db.execute("COMMIT")
     if version == SCHEMA_VERSION:
         return
     if version == 0:
