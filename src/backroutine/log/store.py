@@ -833,7 +833,8 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     try:
         version = _recognise(db, path)
     finally:
-        db.execute("COMMIT")
+        if db.in_transaction:  # an error (a full disk) may have ended it already
+            db.execute("COMMIT")
     if version == SCHEMA_VERSION:
         return
     if version == 0:
