@@ -80,13 +80,11 @@ def shown(app: BackroutineApp, selector: str) -> str:
     return str(widget.render())
 
 
-async def shown_once_drawn(pilot, selector: str, timeout: float = 10.0) -> str:
+async def shown_once_drawn(pilot, selector: str) -> str:
     """The text a widget shows once it shows any: on a busy machine a preview filled on the
     next refresh can still be empty right after the screen opens."""
-    deadline = time.monotonic() + timeout
-    while not (text := shown(pilot.app, selector)) and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-    return text
+    await until(pilot, lambda: shown(pilot.app, selector), f"drew {selector}")
+    return shown(pilot.app, selector)
 
 
 async def until(pilot, condition, what: str, timeout: float = 10.0) -> None:
