@@ -17,6 +17,9 @@ class SessionProgress(ProgressBar):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, show_eta=False, show_percentage=False)
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # ProgressBar.on_mount starts the estimate's timer
+    def _on_mount(self, event: events.Mount) -> None:
+        # Dispatched before the base classes' handlers: preventing the default keeps
+        # ProgressBar.on_mount, which starts the estimate's timer, from running at all.
+        event.prevent_default()
+        super()._on_mount(event)  # what every widget does when mounted
         self.update()
