@@ -122,7 +122,6 @@ class AppFlow:
         (only the routine asked for, when one was: the workflow's rule); once none is left
         to offer, or the patient puts the question off, call `then`."""
         from backroutine.session.workflow import next_resume_offer
-        from backroutine.tui.screens.dialogs import Question
 
         log = self.context.log
         if log is None:
@@ -159,6 +158,8 @@ class AppFlow:
             else:
                 offer.close()
                 self._offer_resume(then)
+
+        from backroutine.tui.screens.dialogs import Question
 
         self.app.push_screen(
             Question(
