@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -112,6 +113,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     from backroutine.routine.helper_process import stop_early
 
     stop_early()  # started in case the app opened: plain mode validates the file itself
+    gc.enable()  # put off in case the app opened (`entry`)
     from backroutine.base.clock import local_now
     from backroutine.base.text import printable
     from backroutine.plain.session import (
