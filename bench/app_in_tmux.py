@@ -89,10 +89,13 @@ class Pane:
 
 
 def start_up(command: str, ready_text: str, folder: Path, name: str) -> dict:
-    """Seconds to the first frame (any text) and until `ready_text` is on the screen."""
+    """Seconds to the first frame (any text) and until `ready_text` is on the screen, and
+    the processor seconds the command's own process (not its helpers) spent until then:
+    steadier than the time on a machine shared with other work."""
     pane = Pane(name, command, folder / f"{name}.out")
     try:
-        return {"first_frame": pane.wait_for(), "ready": pane.wait_for(ready_text)}
+        first_frame, ready = pane.wait_for(), pane.wait_for(ready_text)
+        return {"first_frame": first_frame, "ready": ready, "ready_cpu": pane.cpu_seconds()}
     finally:
         pane.close()
 
@@ -223,7 +226,8 @@ def main() -> None:
     rows = []
     for key, label, scale, digits, target in [
         ("first_frame", "time to first frame, ms", 1000, 0, "<= 1.3x hello"),
-        ("ready", "time until the exercise is on screen, ms", 1000, 0, "-"),
+        ("ready", "time until the exercise is on screen, ms", 1000, 0, "<= 1.5x hello"),
+        ("ready_cpu", "processor time until then (its own process), ms", 1000, 0, "-"),
         ("cpu", "CPU during a hold, % of a core", 100, 2, "< 1%"),
         ("rss", "peak RSS, MiB", 1, 1, "< 50 MiB"),
         ("bytes", "bytes to the terminal per second during a hold", 1, 0, "< 1536"),
@@ -252,7 +256,9 @@ def main() -> None:
         '\nFirst frame: the first text on the screen (the app\'s "Opening hold.yaml…" line, '
         'drawn before it loads its engine and screens; the hello app\'s "hello"). Exercise '
         "on screen: the player showing the exercise's name. The app's data folder is new "
-        "at each start, so its log is created too. termdown runs in the same tmux, at the "
+        "at each start, so its log is created too. Processor time: user and system time of "
+        "the app's own process (its validating helper runs beside it) when the exercise "
+        "appears, read from /proc in 10 ms ticks. termdown runs in the same tmux, at the "
         "same size, counting down 10 minutes."
     )
 

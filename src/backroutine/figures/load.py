@@ -140,12 +140,18 @@ def figure_for(name: str, exercise: str | None = None, figure: str | None = None
 
     Only the figure found is built from its poses: the player's first frame waits for it.
     """
-    sources = _sources()
     if figure is not None:
-        return _figure(figure) if figure in sources else None
-    by_name = {_key(raw["name"]): figure_id for figure_id, raw in sources.items()}
-    by_name |= {figure_id: figure_id for figure_id in sources}
+        return _figure(figure) if figure in _sources() else None
+    by_name = _ids_by_name()
     for wanted in (exercise, name):
         if wanted is not None and (found := by_name.get(wanted) or by_name.get(_key(wanted))):
             return _figure(found)
     return None
+
+
+@cache
+def _ids_by_name() -> dict[str, str]:
+    """Figure ids by their name's id form, and by themselves (the player asks each second)."""
+    sources = _sources()
+    by_name = {_key(raw["name"]): figure_id for figure_id, raw in sources.items()}
+    return by_name | {figure_id: figure_id for figure_id in sources}
