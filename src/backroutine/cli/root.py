@@ -110,10 +110,6 @@ def _raise_exit(number: int) -> None:
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
     import time
 
-    from backroutine.routine.helper_process import stop_early
-
-    stop_early()  # started in case the app opened: plain mode validates the file itself
-    gc.enable()  # put off in case the app opened (`entry`)
     from backroutine.base.clock import local_now
     from backroutine.base.text import printable
     from backroutine.plain.session import (
@@ -124,6 +120,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         terminal_keys,
     )
     from backroutine.routine.catalog import load_entry
+    from backroutine.routine.helper_process import stop_early
     from backroutine.routine.stages import stage_started
     from backroutine.routine.words import week_said, you_need
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
@@ -134,6 +131,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         start_session,
     )
 
+    # Both put in place by `entry` in case the app opened: plain mode validates the file
+    # itself, and collects garbage as any long-running program does.
+    stop_early()
+    gc.enable()
     entry = load_entry(path)
     if entry.loaded is None:
         report(entry.problems)

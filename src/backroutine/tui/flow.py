@@ -1,9 +1,9 @@
 """What the app shows, in order: the picker or a routine, a resume offer, check-in, player, summary.
 
-Loaded once the app's first frame is on the screen (see `BackroutineApp`). Each screen, and
-the session workflow behind them, is imported when it is first needed: a patient who starts
-a routine sees its exercise sooner when the picker, the check-in, the dialogs and the summary
-are not loaded before it (`tests/tui/test_lazy_imports.py` keeps it so).
+Loaded once the app's first frame is on the screen (see `BackroutineApp`), with the session
+workflow. Each screen is imported when it is first shown: a patient who starts a routine sees
+its exercise sooner when the picker, the check-in, the dialogs and the summary are not loaded
+before it (`tests/tui/test_lazy_imports.py` keeps it so).
 """
 
 from __future__ import annotations
@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING
 
 from backroutine.base.clock import local_now
 from backroutine.base.text import printable
+from backroutine.routine.stages import stage_started
+from backroutine.routine.words import week_said
+from backroutine.session.checkin import begin_check_in
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
+from backroutine.session.workflow import (
+    EngineOptions,
+    as_played,
+    next_resume_offer,
+    stage_question,
+    start_session,
+)
 
 if TYPE_CHECKING:
     from backroutine.routine.catalog import CatalogEntry
@@ -22,7 +32,7 @@ if TYPE_CHECKING:
     from backroutine.routine.safety import CheckInAnswers
     from backroutine.session.engine import SessionEngine
     from backroutine.session.recorder import SessionRecorder
-    from backroutine.session.workflow import EngineOptions, ResumeOffer
+    from backroutine.session.workflow import ResumeOffer
     from backroutine.tui.app import AppContext, BackroutineApp
     from backroutine.tui.screens.player import ExerciseResult, SessionOutcome
     from backroutine.tui.screens.summary import Debrief
@@ -50,8 +60,7 @@ class AppFlow:
         if self.context.sound is not None:
             self.context.sound.start()
         if self.context.start_with is not None:
-            # Loaded while the helper process still validates the routine: shown next.
-            import backroutine.session.workflow
+            # Loaded while the helper process may still validate the routine: shown next.
             import backroutine.tui.screens.player  # noqa: F401
 
             entry = self.context.routines.entry(self.context.start_with)
@@ -121,8 +130,6 @@ class AppFlow:
         """If a session was cut short (killed or quit), offer to go on where it stopped
         (only the routine asked for, when one was: the workflow's rule); once none is left
         to offer, or the patient puts the question off, call `then`."""
-        from backroutine.session.workflow import next_resume_offer
-
         log = self.context.log
         if log is None:
             if then is not None:
@@ -214,8 +221,6 @@ class AppFlow:
         self._begin(entry.loaded, back_to_picker=True)
 
     def _engine_options(self) -> EngineOptions:
-        from backroutine.session.workflow import EngineOptions
-
         return EngineOptions(
             wait_before_exercise=self.context.wait_before_exercise,
             resume_lead_in=RESUME_LEAD_IN_SECONDS,
@@ -223,8 +228,6 @@ class AppFlow:
         )
 
     def _begin(self, loaded: LoadedRoutine, *, back_to_picker: bool) -> None:
-        from backroutine.session.workflow import as_played
-
         if not self._claim_log():
             return
         self._prepare_sound(as_played(self.context.log, loaded, self._now().date()).routine)
@@ -252,8 +255,6 @@ class AppFlow:
     ) -> None:
         """Ask the check-in and log it (or log that none was asked), then go on with
         `go_on(pain now, check-in id)`; back to the picker, or out, if it stopped the session."""
-        from backroutine.session.checkin import begin_check_in
-
         asked = begin_check_in(
             self.context.log,
             loaded,
@@ -286,10 +287,6 @@ class AppFlow:
         back_to_picker: bool,
         check_in_id: int | None = None,
     ) -> None:
-        from backroutine.routine.stages import stage_started
-        from backroutine.routine.words import week_said
-        from backroutine.session.workflow import start_session
-
         new = start_session(
             self.context.log,
             loaded,
@@ -334,7 +331,6 @@ class AppFlow:
             recorder.check_out(debrief.pain_after, debrief.note or None)
 
         def finished(outcome: SessionOutcome | None) -> None:
-            from backroutine.session.workflow import stage_question
             from backroutine.tui.screens.dialogs import Question
             from backroutine.tui.screens.summary import SummaryScreen
 
