@@ -240,7 +240,7 @@ def _load(model: Path, config: Path):
 def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> None:
     """Write each phrase into the cache, each file whole or not at all, with the model
     loaded once for them all, on `HELPER_THREADS` threads (one sentence each at a time,
-    taken in order: the first spoken is needed first, and is written first)."""
+    taken phrase by phrase in order: the first spoken is needed first, and written first)."""
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
@@ -249,8 +249,12 @@ def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> Non
                  for phrase in phrases]  # fmt: skip
     pool = ThreadPoolExecutor(_helper_threads(), thread_name_prefix="synthesis")
     try:
-        speech = [[pool.submit(_sentence_pcm, piper, ids, settings) for ids in phrase]
-                  for phrase in sentences]  # fmt: skip
+        speech = []
+        for phrase_ids in sentences:
+            # A phrase's longest sentence first: the others are made beside it, not after.
+            order = sorted(range(len(phrase_ids)), key=lambda n: -len(phrase_ids[n]))
+            made = {n: pool.submit(_sentence_pcm, piper, phrase_ids[n], settings) for n in order}
+            speech.append([made[n] for n in range(len(phrase_ids))])
         for phrase, said in zip(phrases, speech, strict=True):
             path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
             pcm = b"".join(sentence.result() for sentence in said)
