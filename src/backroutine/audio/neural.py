@@ -4,13 +4,14 @@ The app's process only checks that the voice is installed and starts
 
     python -m backroutine.audio.neural --model M --config C --cache DIR --rate 160
 
-with the routine's phrases (a JSON list, in the order they are first spoken) on standard
-input, as soon as the routine is chosen: the check-in gives it time to write them. The
-helper loads the model (onnxruntime: about 160 MiB) once, writes each phrase into the voice
-cache and exits; the app plays the phrases from the cache and never imports onnxruntime.
-Helpers on one cache take turns (a lock file in it), and each writes only what is not
-cached yet, so no two synthesise the same phrase. A helper that fails says why in one
-sentence on standard error and exits with EXIT_BROKEN.
+with the routine's phrases (a JSON list: what a session says unprompted, in the order it
+first says it, then the tips read out on request) on standard input, as soon as the routine
+is chosen: the check-in gives it time to write them. The helper loads the model
+(onnxruntime: about 160 MiB) once, synthesises two sentences at once (one a core), writes
+each phrase into the voice cache in the order given and exits; the app plays the phrases
+from the cache and never imports onnxruntime. Helpers on one cache take turns (a lock file
+in it), and each writes only what is not cached yet, so no two synthesise the same phrase.
+A helper that fails says why in one sentence on standard error and exits with EXIT_BROKEN.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ EXIT_BROKEN = 3
 CHECK_TIMEOUT = 60
 HELPER_THREADS = 2
 """Sentences the helper synthesises at once, each on one onnxruntime thread: with a core
-free, two synthesise a routine about 1.9 times as fast as one, and 1.2 times as fast as
-one sentence at a time on two onnxruntime threads (BENCHMARKS.md); with every core busy
-they gain nothing. Most of the work is done during the check-in, when the app is idle;
-idle threads sleep rather than spin, and the app's short bursts of work still get a core."""
+free, two synthesise a routine 1.6-1.8 times as fast as one, and 1.15-1.3 times as fast as
+one sentence at a time on two onnxruntime threads, for less processor time (BENCHMARKS.md);
+with every core busy they gain nothing. Most of the work is done during the check-in, when
+the app is idle; idle threads sleep rather than spin, and the app's short bursts of work
+still get a core."""
 INSTALL_HINT = "pip install 'backroutine[voice]'"
 
 
