@@ -246,7 +246,7 @@ def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> Non
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
-    # espeak-ng's phonemizer is not known to be thread-safe: all of it here, in 4 ms.
+    # espeak-ng's phonemizer is not known to be thread-safe: all of it here first (20-30 ms).
     sentences = [[piper.phonemes_to_ids(said) for said in piper.phonemize(phrase) if said]
                  for phrase in phrases]  # fmt: skip
     pool = ThreadPoolExecutor(_helper_threads(), thread_name_prefix="synthesis")

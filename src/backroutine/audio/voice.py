@@ -252,9 +252,9 @@ def spoken_phrases(routine: Routine) -> list[str]:
     """The phrases a session of `routine` speaks without being asked, roughly in the order
     it will (each way of saying a moment that can be said, richest first).
 
-    A wording that is never said is left out: the cue player follows the engine, which
-    stretches a get-ready and a switch of sides to fit their first wording, and a
-    self-paced set, which has no deadline, always has room for its first.
+    A wording that is never said is left out: the cue player follows the engine (in the app
+    and plain mode), which stretches a get-ready and a switch of sides to fit their first
+    wording, and a self-paced set, which has no deadline, always has room for its first.
     """
     phrases: dict[str, None] = {}  # a set that keeps its order
     segments = routine.segments()
