@@ -298,6 +298,27 @@ def test_a_phrase_s_sentences_are_written_in_the_order_said_though_the_longest_g
     assert list(array("h", second.pcm)) == [32767] * 4
 
 
+class PairedPiper(SignedPiper):
+    """As SignedPiper, but each sentence waits for another to be in synthesis beside it."""
+
+    def __init__(self) -> None:
+        self.pair = threading.Barrier(2, timeout=10)
+
+    def phoneme_ids_to_audio(self, ids: list[int], settings):
+        self.pair.wait()  # broken, and the test failed, if sentences come one at a time
+        return super().phoneme_ids_to_audio(ids, settings)
+
+
+def test_the_helper_synthesises_two_sentences_at_once(tmp_path):
+    require(importlib.util.find_spec("piper") is not None, "piper-tts is not installed")
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the helper synthesises one sentence at a time")
+    phrases = ["Go | Switch sides and lift the other leg.", "Hold | Relax"]
+    synthesise_all(PairedPiper(), phrases, tmp_path, DEFAULT_RATE)
+    for phrase in phrases:
+        assert read_wav(cache_path(tmp_path, "piper", VOICE_NAME, DEFAULT_RATE, phrase)).pcm
+
+
 @pytest.mark.slow
 def test_helpers_on_one_routine_write_each_phrase_once(tmp_path):
     """The routine chosen, then its session started, in one window and in another: one
