@@ -17,12 +17,12 @@ import pytest
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
 from backroutine.audio.cue_player import QUIET_BEFORE_TICK, CuePlayer
 from backroutine.audio.sound import Clip, Cue, at_volume, load_cues, read_wav
-from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
+from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases, spoken_phrases
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
-from backroutine.routine.words import announcement
+from backroutine.routine.words import NO_TIPS, announcement
 from backroutine.session.engine import CountdownTick, FakeClock, SegmentStarted, SessionEngine
 
 ROOT = Path(__file__).parents[1]
@@ -292,6 +292,55 @@ def test_every_bundled_announcement_ends_before_its_exercise_starts(tmp_path):
                 phrase = announcement(routine.steps[segment.step_index], segment)
                 spoken = voice.synthesise(phrase).seconds
                 assert spoken <= segment.seconds, (path.stem, segment.name, round(spoken, 1))
+
+
+MADE_AHEAD = b"""
+title: Sides and sets
+steps:
+  - name: Clamshell
+    per_side: true
+    reps: 3
+    hold: 2s
+    sets: 2
+    rest: 5s
+    prepare: 4s
+    tips: [Keep your feet together.]
+  - name: Sit to stand
+    reps: 4
+    prepare: 4s
+"""
+
+
+def test_the_voice_makes_ahead_what_a_session_may_say_and_the_tips_last():
+    routine = parse_routine(MADE_AHEAD, "t.yaml")
+    phrases = routine_phrases(routine)
+    tips = ["Keep your feet together.", NO_TIPS]  # read out only when asked for
+    assert phrases[-2:] == tips and spoken_phrases(routine) == phrases[:-2]
+    # A get-ready and a switch stretch to fit their first wording, and a set at your own
+    # pace has no deadline: their shorter wordings are never said, so never made.
+    never_said = {
+        "Clamshell",
+        "Sit to stand",
+        "Right side.",
+        "Press space when you have done four.",
+    }
+    assert never_said.isdisjoint(phrases)
+    said: set[str] = set()
+    for seconds_a_character in (0.01, 0.05, 0.1):  # a quick voice to a slow one
+        voice = TimedVoice({phrase: len(phrase) * seconds_a_character for phrase in phrases})
+        backend = RecordingBackend()
+        cue_player = CuePlayer(backend, routine, voice=voice)
+        clock = FakeClock()
+        engine = SessionEngine(routine.segments(), clock, self_paced_beat=3.0)
+        cue_player.follow(engine)
+        engine.start()
+        while engine.status != "finished":
+            clock.advance(0.25)
+            engine.update()
+        said.update(heard(voice.phrases, backend.played))
+    said -= {cue.name for cue in Cue}
+    assert said <= set(phrases[:-2])  # every phrase said was made ahead...
+    assert {"Rest.", "Rest, 5 seconds.", "Switch sides. Right side."} <= said  # ...short or long
 
 
 # --- choosing a backend --------------------------------------------------------------
