@@ -170,7 +170,8 @@ def main() -> None:
         for name, source in sources.items():
             # Bytecode for every module, as `pip install` writes it: Textual has its own, and
             # where PYTHONDONTWRITEBYTECODE is set a checkout would compile on every start.
-            subprocess.run([python, "-m", "compileall", "-q", str(source)], check=True)
+            package = source / "backroutine"
+            subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
             # A new data folder each time: the log is created too, as on a first day.
             commands[name] = (
                 f"{app_command(python, source)} run {folder / 'hold.yaml'} --no-checkin "
