@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from backroutine.tui.screens.dialogs import AfterHurt
 
 STOP_NOTE = STOP_KEY_NOTE
+COMPACT_BELOW = 72
+"""A tighter key bar below this many columns, so "q Quit" still fits at 60."""
 FLASH_SECONDS = 0.6
 
 
@@ -129,6 +131,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
         self.flash = flash
+        self._progress_total = 1.0
+        """Seconds the progress bar stands for: what was left when the player opened."""
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
@@ -143,7 +147,7 @@ class PlayerScreen(Screen[SessionOutcome]):
                     yield BigText(id="kind")
                     yield BigText(id="countdown")
                     yield Static(id="prompt")
-                yield FigureView(id="figure")
+                yield Widget(id="figure-place")
             # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
             yield Static(id="tips")
@@ -154,18 +158,31 @@ class PlayerScreen(Screen[SessionOutcome]):
                 yield Static(id="status")
                 yield Static(STOP_NOTE, id="stop-note")
                 with Horizontal(id="bottom"):
-                    yield SessionProgress(id="progress")
+                    yield Widget(id="progress-place")
                     yield Static(id="time-left")
-        yield Footer(show_command_palette=False)
+        yield Widget(id="key-bar")
+
+    async def _mount_the_rest(self) -> None:
+        """The figure, the progress bar and the key bar, after the first paint: the name,
+        phase and countdown are on the screen sooner. Each goes into a place of its own
+        size, kept for it from the first paint, so nothing on the screen moves."""
+        progress = SessionProgress(id="progress")
+        progress.total = self._progress_total
+        keys = Footer(show_command_palette=False, compact=self.size.width < COMPACT_BELOW)
+        await self.query_one("#figure-place").mount(FigureView(id="figure"))
+        await self.query_one("#progress-place").mount(progress)
+        await self.query_one("#key-bar").mount(keys)
+        self.refresh_bindings()  # the key bar lists the keys when told they changed
+        self._render_state()
 
     def on_resize(self, event: events.Resize) -> None:
-        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
-        self.query_one(Footer).compact = event.size.width < 72
+        for keys in self.query(Footer):
+            keys.compact = event.size.width < COMPACT_BELOW
         self._size_figure(event.size.width, event.size.height)
 
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
-        figure = self.query_one(FigureView)
+        figure = self.query_one("#figure-place")
         figure.display = self.figure_on and width >= 60 and height >= 20
         rows = min(16, 5 + max(0, height - 24) // 2)
         figure.styles.height = rows
@@ -179,12 +196,13 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
-        self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
+        self._progress_total = max(1.0, self.engine.remaining_total())
         if self.audio_note:
             self.notify(printable(self.audio_note), title="Sound", timeout=6, markup=False)
         if self.engine.status == "ready":
             self.engine.start()
         self.sync()
+        self.call_after_refresh(self._mount_the_rest)
 
     # -- time --------------------------------------------------------------------
 
@@ -234,8 +252,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
         if self._shown.get(widget_id) == value:
             return
+        widget = self.query_one_optional(f"#{widget_id}")
+        if widget is None:
+            return  # mounted after the first paint, and shown then
         self._shown[widget_id] = value
-        widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
             widget.progress = value
         elif isinstance(widget, BigText) and isinstance(value, str):  # noqa: SIM114 (typed apart)
@@ -274,14 +294,15 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
         self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
-        self.query_one(FigureView).follow(
-            figure_for(step.name, step.exercise, step.figure)
-            if isinstance(step, ExerciseStep)
-            else None,
-            kind.value,
-            segment.side == "right",
-            engine.elapsed,
-        )
+        for figure in self.query(FigureView):
+            figure.follow(
+                figure_for(step.name, step.exercise, step.figure)
+                if isinstance(step, ExerciseStep)
+                else None,
+                kind.value,
+                segment.side == "right",
+                engine.elapsed,
+            )
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
             self._set(
@@ -300,7 +321,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         coming = next_up(engine.segments, engine.index) or "the end of the routine"
         self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
         total_left = engine.remaining_total()
-        total = self.query_one("#progress", ProgressBar).total or 1.0
+        total = self._progress_total
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
         self._set("time-left", time_left(total_left))
