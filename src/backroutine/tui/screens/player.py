@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import printable
-from backroutine.figures.load import figure_for
 from backroutine.routine.model import (
     CardStep,
     ExerciseStep,
@@ -44,11 +43,11 @@ from backroutine.routine.words import (
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
-from backroutine.tui.widgets.figure import FigureView
 from backroutine.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
     from backroutine.tui.screens.dialogs import AfterHurt
+    from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
 COMPACT_BELOW = 72
@@ -131,12 +130,14 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
         self.flash = flash
+        self._figure: FigureView | None = None
+        """The moving figure, once mounted (after the first paint)."""
         self._progress_total = 1.0
         """Seconds the progress bar stands for: what was left when the player opened."""
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Widget(id="title-bar")
         with Vertical(id="player"):
             with Horizontal(id="top"):
                 yield Static(id="name")
@@ -163,13 +164,18 @@ class PlayerScreen(Screen[SessionOutcome]):
         yield Widget(id="key-bar")
 
     async def _mount_the_rest(self) -> None:
-        """The figure, the progress bar and the key bar, after the first paint: the name,
+        """The title, figure, progress bar and key bar, after the first paint: the name,
         phase and countdown are on the screen sooner. Each goes into a place of its own
         size, kept for it from the first paint, so nothing on the screen moves."""
         progress = SessionProgress(id="progress")
         progress.total = self._progress_total
+        # The figure's modules too are loaded after the first paint.
+        from backroutine.tui.widgets.figure import FigureView
+
         keys = Footer(show_command_palette=False, compact=self.size.width < COMPACT_BELOW)
-        await self.query_one("#figure-place").mount(FigureView(id="figure"))
+        self._figure = FigureView(id="figure")
+        await self.query_one("#title-bar").mount(Header())
+        await self.query_one("#figure-place").mount(self._figure)
         await self.query_one("#progress-place").mount(progress)
         await self.query_one("#key-bar").mount(keys)
         self.refresh_bindings()  # the key bar lists the keys when told they changed
@@ -294,8 +300,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
         self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
-        for figure in self.query(FigureView):
-            figure.follow(
+        if self._figure is not None:
+            from backroutine.figures.load import figure_for  # loaded with the figure
+
+            self._figure.follow(
                 figure_for(step.name, step.exercise, step.figure)
                 if isinstance(step, ExerciseStep)
                 else None,
