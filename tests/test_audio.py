@@ -10,6 +10,7 @@ import subprocess
 import sys
 from array import array
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -636,7 +637,7 @@ def relaxes_heard(routine: Routine, voice) -> list[tuple[int, bool, float]]:
             engine.done()
     relax = voice.ready("Relax").pcm
     relaxes = []
-    for (at, kind, seconds, streams), following in zip(moments, moments[1:], strict=False):
+    for (at, kind, seconds, streams), following in pairwise(moments):
         if kind is SegmentKind.RELAX:
             ends = at + max(sound.seconds for sound in streams)
             said = any(sound.pcm.endswith(relax) for sound in streams)
