@@ -1,15 +1,16 @@
 """Which words a session says, cuts short or drops because they do not fit (issue 21).
 
-For each bundled routine and each voice (the neural voice and espeak-ng, at the default
-rate), a session runs through the real engine and the real cue player on a fake clock, the
-patient pressing ready at once, with every phrase already synthesised (as in any session
-after the first) at its real, trimmed length. At each moment the voice may speak (a
+For each bundled routine and each voice (the neural voice and espeak-ng, at the default rate
+unless told), a session runs through the real engine and the real cue player on a fake
+clock, the patient pressing ready at once, with every phrase already synthesised (as in any
+session after the first) at its real, trimmed length. At each moment the voice may speak (a
 segment's start, halfway, a beat) the table counts how often its richest wording was said
 in full, a shorter one instead, or nothing (only the cue), and how often words were said
 in place of the cue. Moments that are always said (announcements, switches of sides, cards
 and packs, a set at your own pace) are left out. To compare with the code of another
-commit, put its `src` first on PYTHONPATH (the script only uses what it had).
-    .venv/bin/python bench/spoken_fit.py [--cache DIR]
+commit, put its `src` first on PYTHONPATH (the script only uses what it had). Last, how
+much silence trimming takes off each voice's phrases, and whether it cuts into speech.
+    .venv/bin/python bench/spoken_fit.py [--cache DIR] [--rate WORDS_A_MINUTE]
 """
 
 from __future__ import annotations
@@ -157,16 +158,16 @@ def moments_said(routine: Routine, sounds: dict[str, Clip]) -> dict[str, list[in
     return counts
 
 
-def neural_sounds(phrases: list[str], cache: Path) -> dict[str, Clip]:
-    voice = NeuralVoice(*voice_assets(), cache, DEFAULT_RATE)
+def neural_sounds(phrases: list[str], cache: Path, rate: int) -> dict[str, Clip]:
+    voice = NeuralVoice(*voice_assets(), cache, rate)
     missing = [phrase for phrase in phrases if not voice.path_for(phrase).exists()]
     if missing:
         subprocess.run(voice.command(), input=json.dumps(missing).encode(), check=True)
     return {phrase: read_wav(voice.path_for(phrase)) for phrase in phrases}
 
 
-def espeak_sounds(phrases: list[str], cache: Path) -> dict[str, Clip]:
-    engine = find_speech_engine(DEFAULT_RATE)
+def espeak_sounds(phrases: list[str], cache: Path, rate: int) -> dict[str, Clip]:
+    engine = find_speech_engine(rate)
     assert engine is not None, "espeak-ng is not installed"
     voice = Voice(engine, cache)
     return {phrase: voice.synthesise(phrase) for phrase in phrases}
@@ -175,6 +176,7 @@ def espeak_sounds(phrases: list[str], cache: Path) -> dict[str, Clip]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, help="the voice cache to use (and keep)")
+    parser.add_argument("--rate", type=int, default=DEFAULT_RATE, help="words a minute")
     args = parser.parse_args()
     routines = {
         path.stem: load_routine(path).routine for path in routine_files(bundled_routines_dir())
@@ -182,12 +184,15 @@ def main() -> None:
     every = list(dict.fromkeys(p for routine in routines.values() for p in spoken_phrases(routine)))
     with tempfile.TemporaryDirectory() as temp:
         cache = args.cache or Path(temp)
-        made = {"neural": neural_sounds(every, cache), "espeak-ng": espeak_sounds(every, cache)}
+        made = {
+            "neural": neural_sounds(every, cache, args.rate),
+            "espeak-ng": espeak_sounds(every, cache, args.rate),
+        }
     voices = {
         name: {p: clip.trimmed() for p, clip in sounds.items()} for name, sounds in made.items()
     }
     print(
-        f"What a session says at each moment with a deadline, at {DEFAULT_RATE} words a "
+        f"What a session says at each moment with a deadline, at {args.rate} words a "
         f"minute, on {machine()}\n"
     )
     for name, routine in routines.items():
