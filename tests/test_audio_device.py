@@ -235,7 +235,7 @@ routine = parse_routine(sys.stdin.buffer.read(), "t.yaml")
 backend = choose_backend()
 engine_found = find_speech_engine()
 neural = None
-if sys.argv[5] == "neural":
+if sys.argv[5] == "neural" and engine_found:
     from backroutine.audio.neural import NeuralVoice, voice_assets
     neural = NeuralVoice(*voice_assets(), cache, engine_found.rate)
 voice = Voice(engine_found, cache, neural) if engine_found else None
