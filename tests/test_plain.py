@@ -80,6 +80,22 @@ def test_keys_pause_skip_and_quit():
     assert lines[-1].startswith("Session ended after ")
 
 
+@pytest.mark.parametrize(
+    "last_key, said",
+    [
+        ("N", "Nothing done this time: every step was skipped ("),
+        ("\n", "Routine partly done: 1 of 3 steps done ("),
+    ],
+)
+def test_the_last_line_says_honestly_when_exercises_were_skipped(last_key, said):
+    # N skips knee to chest, then bridge; sit to stand's set is skipped or done.
+    status, text = run({0.5: "N", 3.0: "N", 6.0: last_key})
+    assert status == "finished"
+    last = text.splitlines()[-1]
+    assert last.startswith(said) and last.endswith(" active).")
+    assert "Well done" not in text
+
+
 def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
     # N skips the first two exercises and the rest between; h during the last one.
     status, text = run({0.5: "N", 1.0: "N", 1.5: "N", 3.0: "h"})

@@ -11,7 +11,8 @@ import os
 import select
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TextIO
@@ -42,6 +43,7 @@ from backroutine.routine.words import (
     PAUSED,
     WAITING_FOR_POSITION,
     caution_line,
+    finished_heading,
     next_up,
     seconds_left,
     segment_line,
@@ -82,8 +84,9 @@ NO_TIPS = "No tips for this part of the routine."
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
-def describe(event: Event) -> str | None:
-    """The line plain mode prints for an event, or None for events it keeps quiet about."""
+def describe(event: Event, outcomes: Iterable[str] = ()) -> str | None:
+    """The line plain mode prints for an event, or None for events it keeps quiet about;
+    `outcomes`: how each step so far went (`done`, `skipped`, `hurt`), for the last line."""
     if isinstance(event, SegmentStarted):
         return segment_line(event.segment)
     if isinstance(event, CountdownTick):
@@ -105,6 +108,10 @@ def describe(event: Event) -> str | None:
         return WAITING_FOR_POSITION if event.segment.seconds is not None else None
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
+        counts = Counter(outcomes)
+        if event.status == "completed" and (counts["skipped"] or counts["hurt"]):
+            heading = finished_heading(counts["done"], counts["skipped"], counts["hurt"])
+            return f"{heading} ({active} active)."
         if event.status == "completed":
             return f"Routine complete in {active}. Well done."
         return f"Session ended after {active}"
@@ -136,13 +143,17 @@ class PlainSession:
         self._waiting_since: float | None = None
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
+        self._outcomes: dict[int, str] = {}
+        """Step index -> how it went (its last pass, after going back)."""
         engine.subscribe(self._print)
 
     def _say(self, line: str) -> None:
         print(line, file=self.out, flush=True)
 
     def _print(self, event: Event) -> None:
-        line = describe(event)
+        if isinstance(event, ExerciseDone):
+            self._outcomes[event.step_index] = event.outcome
+        line = describe(event, self._outcomes.values())
         if isinstance(event, SegmentStarted) and event.segment.kind is SegmentKind.PREPARE:
             where = self._where_in_routine(event.segment)
             if where:

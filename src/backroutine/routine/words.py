@@ -541,6 +541,16 @@ def activity_line(segment: Segment) -> str | None:
     return None
 
 
+def finished_heading(done: int, skipped: int, hurt: int) -> str:
+    """How a session that went to its end went, said honestly from how many of its steps
+    (rests aside) were done, skipped and stopped because they hurt."""
+    if not skipped and not hurt:
+        return "Well done: routine complete"
+    if not done:
+        return "Nothing done this time" + ("" if hurt else ": every step was skipped")
+    return f"Routine partly done: {done} of {done + skipped + hurt} steps done"
+
+
 def steps_typed(digits: str) -> str:
     """The player's prompt while the patient types the steps they walked."""
     return f"Steps walked: {digits}{THEN_ENTER}"

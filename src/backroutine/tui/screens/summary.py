@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
+from backroutine.routine.words import finished_heading
 from backroutine.tui.screens.checkin import PainScale
 from backroutine.tui.screens.player import SessionOutcome
 from backroutine.tui.widgets.basics import literal
@@ -74,7 +75,7 @@ class SummaryScreen(Screen[Debrief]):
         if outcome.status == "completed" and hurt:
             heading = "Routine finished, but something hurt: please read this"
         elif outcome.status == "completed":
-            heading = "Well done: routine complete"
+            heading = finished_heading(counts["done"], counts["skipped"], counts["hurt"])
         elif self.logged:
             heading = "Session ended early: next time you can go on where you stopped"
         else:
