@@ -290,6 +290,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._set("tips", literal(_text_to_read(step), keep_newlines=True))
             self._set("caution", "")
+        self.query_one("#tips").set_class(isinstance(step, ThermalStep), "-safety")
         card = step.text if isinstance(step, CardStep) else None
         self.query_one("#card").set_class(card is not None, "-shown")
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
