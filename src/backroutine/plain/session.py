@@ -84,11 +84,12 @@ NO_TIPS = "No tips for this part of the routine."
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
-def describe(event: Event, outcomes: Iterable[str] = ()) -> str | None:
+def describe(event: Event, outcomes: Iterable[str] = (), beat: int = 0) -> str | None:
     """The line plain mode prints for an event, or None for events it keeps quiet about;
-    `outcomes`: how each step so far went (`done`, `skipped`, `hurt`), for the last line."""
+    `outcomes`: how each step so far went (`done`, `skipped`, `hurt`), for the last line;
+    `beat`: the run's beat (`--beat`), which paces the sets the file gives no pace."""
     if isinstance(event, SegmentStarted):
-        return segment_line(event.segment)
+        return segment_line(event.segment, beat)
     if isinstance(event, CountdownTick):
         if event.lead_in or (event.segment.seconds or 0) < COUNTED_SECONDS:
             return None
@@ -153,7 +154,7 @@ class PlainSession:
     def _print(self, event: Event) -> None:
         if isinstance(event, ExerciseDone):
             self._outcomes[event.step_index] = event.outcome
-        line = describe(event, self._outcomes.values())
+        line = describe(event, self._outcomes.values(), round(self.engine.beat_seconds))
         if isinstance(event, SegmentStarted) and event.segment.kind is SegmentKind.PREPARE:
             where = self._where_in_routine(event.segment)
             if where:
@@ -204,7 +205,7 @@ class PlainSession:
         else:
             remaining = engine.remaining()
             left = f": {seconds_left(math.ceil(remaining))}" if remaining else ""
-            self._say(segment_line(segment) + left)
+            self._say(segment_line(segment, round(engine.beat_seconds)) + left)
 
     def read_tips(self) -> None:
         """Print the tips and caution of the exercise now, and say them when there is a voice."""
@@ -273,13 +274,15 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        # Waited for, or paced by a beat: space and Enter finish it.
+        # Waited for, or paced by a beat: Enter finishes it.
         in_self_paced_set = (
             engine.status in {"waiting", "running"}
             and engine.current is not None
             and engine.current.kind is SegmentKind.SELF_PACED
         )
-        if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
+        # A set waiting at the patient's own pace cannot be paused: space, the key a patient
+        # on the floor reaches, says it is done. One paced by a beat ends by itself: space pauses.
+        if key == " " and in_self_paced_set and engine.waiting_for == "done":
             engine.done()
         elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()

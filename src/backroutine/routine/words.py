@@ -292,9 +292,10 @@ def segment_cue(segment: Segment) -> str | None:
     return None
 
 
-def segment_line(segment: Segment) -> str:
+def segment_line(segment: Segment, beat: int = 0) -> str:
     """A segment as it starts, in one line that makes sense read aloud on its own: what plain
-    mode prints (`Hold 5 s, rep 3 of 10, left side, set 1 of 2`)."""
+    mode prints (`Hold 5 s, rep 3 of 10, left side, set 1 of 2`). `beat`: the run's beat
+    (`--beat`, seconds per rep), which paces a set the file gives no `pace:`."""
     activity = activity_line(segment)
     if activity is not None:
         return activity
@@ -325,7 +326,7 @@ def segment_line(segment: Segment) -> str:
             segment.rep_count,
             segment.side,
             alternate=segment.alternate,
-            every=segment.beat_seconds,
+            every=segment.beat_seconds or beat,
         )
         if segment.set_count > 1:
             return f"{set_of(segment.set_number, segment.set_count)}: {reps}"

@@ -31,6 +31,7 @@ from backroutine.routine.words import (
     GET_INTO_POSITION,
     MAX_TYPED_DIGITS,
     PAUSED,
+    do_reps,
     next_up,
     segment_detail,
     segment_word,
@@ -85,6 +86,9 @@ class PlayerScreen(Screen[SessionOutcome]):
     CSS_PATH = "player.tcss"
     # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
     BINDINGS = [
+        # Space in a set waiting at the patient's own pace says it is done (and the key bar
+        # says so); anywhere else, a set paced by a beat too, it pauses.
+        Binding("space", "own_pace_done", "Done"),
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "done", "Done"),
         Binding("h", "hurt", "Hurts"),
@@ -303,6 +307,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
+        own_pace = _waiting_at_own_pace(engine)
+        if self._shown.get("own-pace") != own_pace:  # space's meaning changed: say it
+            self._shown["own-pace"] = own_pace
+            self.refresh_bindings()
         self.query_one("#status").display = muted  # no blank row taken from the countdown
 
     def _flash(self, clock: Widget) -> None:
@@ -338,6 +346,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             return waiting_prompt(segment)  # a set's side is in the detail line
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
+        if beat := self.engine.beat_for(segment):  # the set ends by itself
+            return do_reps(segment.rep_count, every=round(beat))
         return {
             SegmentKind.PREPARE: GET_INTO_POSITION,
             SegmentKind.SWITCH_SIDES: "Switch to the other side",
@@ -351,10 +361,20 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._render_state()
         self._schedule()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space's two meanings, one at a time, so the key bar says what space does now."""
+        if action == "own_pace_done":
+            return _waiting_at_own_pace(self.engine)
+        if action == "toggle_pause":
+            return not _waiting_at_own_pace(self.engine)
+        return True
+
+    def action_own_pace_done(self) -> None:
+        """The set done at the patient's own pace is done: the key they reach from the floor."""
+        self._control(self.engine.done())
+
     def action_toggle_pause(self) -> None:
-        if _in_self_paced_set(self.engine):  # the key a patient on the floor reaches
-            self._control(self.engine.done())
-        elif self.engine.status == "paused":
+        if self.engine.status == "paused":
             self._control(self.engine.resume())
         else:
             self._control(self.engine.pause())
@@ -466,9 +486,19 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
 
 
+def _waiting_at_own_pace(engine: SessionEngine) -> bool:
+    """In a set done at the patient's own pace, waiting for them to say it is done."""
+    segment = engine.current
+    return (
+        engine.waiting_for == "done"
+        and segment is not None
+        and segment.kind is SegmentKind.SELF_PACED
+    )
+
+
 def _in_self_paced_set(engine: SessionEngine) -> bool:
-    """In a set done at the patient's own pace, waited for or paced by a beat: space and
-    Enter finish it."""
+    """In a set done at the patient's own pace, waited for or paced by a beat: Enter
+    finishes it."""
     segment = engine.current
     return (
         engine.status in {"waiting", "running"}
