@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backroutine.base import clock
+from backroutine.log.history import did_the_routine
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.safety import PAIN_ACCEPTABLE_MAX
 
@@ -113,11 +114,13 @@ class SessionLine:
     exercises: int
     stage: int | None = None
     """The stage of a staged routine it was done at (None: not staged, or not exported)."""
+    steps: tuple[tuple[str | None, str], ...] = ()
+    """What each step is (None: not exported) and how it went, `done` or not."""
 
     @property
     def counts(self) -> bool:
-        """Completed with at least one exercise done: it counts towards adherence."""
-        return self.status == "completed" and (self.exercises_done > 0 or self.exercises == 0)
+        """Completed and `did_the_routine`: it counts towards adherence, as in the history."""
+        return self.status == "completed" and did_the_routine(self.steps)
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,10 @@ def _session_line(session: Mapping[str, Any]) -> SessionLine:
         exercises_done=sum(e["outcome"] in COUNTING_OUTCOMES for e in exercises),
         exercises=len(exercises),
         stage=session.get("stage"),  # exported from log version 4 on
+        steps=tuple(  # kinds exported from log version 5 on
+            (e.get("kind"), "done" if e["outcome"] in COUNTING_OUTCOMES else e["outcome"])
+            for e in exercises
+        ),
     )
 
 

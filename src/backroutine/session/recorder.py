@@ -13,7 +13,13 @@ import time
 from typing import Any
 
 from backroutine.base.clock import WallClock, local_now, zone_name
-from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
+from backroutine.log.store import (
+    CompletionLog,
+    ExerciseRecord,
+    LoggedOutcome,
+    SessionRecord,
+    StepKind,
+)
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
     Clock,
@@ -26,6 +32,20 @@ from backroutine.session.engine import (
     SessionFinished,
     SessionStarted,
 )
+
+STEP_KINDS: dict[SegmentKind, StepKind] = {
+    SegmentKind.HOLD: "exercise",
+    SegmentKind.ACTIVITY: "exercise",
+    SegmentKind.REP: "exercise",
+    SegmentKind.SELF_PACED: "exercise",
+    SegmentKind.CARD: "card",
+    SegmentKind.HEAT: "pack",
+    SegmentKind.COLD: "pack",
+    SegmentKind.BREATHE_IN: "breathing",
+    SegmentKind.BREATHE_OUT: "breathing",
+    SegmentKind.WALK: "walk",
+}
+"""What a step is, from the kind of its work segments."""
 
 
 class CannotResume(Exception):
@@ -209,6 +229,7 @@ def _exercise_record(
         reps_planned=(
             sum(_reps_of(each) for _, each in work) if first.rep_count is not None else None
         ),
+        kind=STEP_KINDS[first.kind],
     )
 
 
