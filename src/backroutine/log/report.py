@@ -281,12 +281,17 @@ def _period_start(day: date, frequency: Frequency) -> date:
 def _periods(
     sessions: Sequence[SessionLine], frequency: Frequency, first: date, last: date
 ) -> list[Period]:
+    """Done against prescribed in each day or week; a day prescribes what the frequency
+    expects on it (nothing `as needed`, nothing on a day `on:` does not name), and `as
+    needed` counts every session done, as the history does."""
     done = Counter(_period_start(s.started.date(), frequency) for s in sessions if s.counts)
     step = timedelta(days=1 if frequency.period == "day" else 7)
     periods = []
     start = _period_start(first, frequency)
     while start <= last:
-        periods.append(Period(start, min(done[start], frequency.count), frequency.count))
+        expected = frequency.expected_on(start) if frequency.period == "day" else frequency.count
+        counted = done[start] if frequency.as_needed else min(done[start], expected)
+        periods.append(Period(start, counted, expected))
         start += step
     return periods
 
@@ -380,6 +385,11 @@ def summary(report: PatientReport) -> list[str]:
 
 def _adherence_sentence(report: PatientReport) -> str:
     often = str(report.frequency) if report.frequency_given else "daily (none prescribed)"
+    if report.frequency.as_needed:  # nothing prescribed to be done against
+        return (
+            f"Did it {times(report.done)} ({often}, "
+            f"{report.first:%d %b} to {report.last:%d %b %Y})."
+        )
     return (
         f"Did {report.done} of {report.prescribed} prescribed sessions "
         f"({often}, {report.first:%d %b} to {report.last:%d %b %Y})."
@@ -476,7 +486,7 @@ def clinic_line(patient: str, document: Document, today: date) -> ClinicLine:
         + 2 * unsettled
         + 2 * high
         + (3 if trend == "rising" else 0)
-        + (report.prescribed - report.done) // max(report.frequency.count, 1)
+        + max(0, report.prescribed - report.done) // max(report.frequency.count, 1)
         + (4 if last is None or (today - last).days > 7 else 0)
     )
     return ClinicLine(
