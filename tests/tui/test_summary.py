@@ -35,3 +35,32 @@ async def test_a_session_with_some_exercises_skipped_says_it_was_partly_done(mak
     async with opened(app, size=(80, 24)) as pilot:
         await skip_to_summary(pilot, clock, last="enter")
         assert shown(app, "#heading") == "Routine partly done: 1 of 3 steps done"
+
+
+ELEVEN = "title: Eleven\nsteps:\n" + "".join(
+    f"  - {{name: Exercise {n}, hold: 5s}}\n" for n in range(1, 12)
+)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_at_60x20_how_it_went_stays_in_sight_with_the_pain_question(
+    make_app, clock, routines_dir
+):
+    (routines_dir / "eleven.yaml").write_text(ELEVEN)
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await pilot.press("slash", *"eleven", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press(*"N" * 11)
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen), "summed up")
+        await pilot.pause()
+        seen = screen_text(app)
+        assert "Nothing done this time: every step was skipped" in seen
+        assert "0 done · 11 skipped · 0 hurt" in seen
+        assert "none  0  1  2" in seen  # the pain question, which has the focus
+        assert app.focused is app.screen.query_one("#pain")

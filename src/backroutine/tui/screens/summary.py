@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -81,13 +81,16 @@ class SummaryScreen(Screen[Debrief]):
         else:
             heading = "Session ended early"
         yield Header()
-        with VerticalScroll(id="summary"):
+        # How it went stays in sight above what scrolls: focusing the pain question scrolls
+        # a long list of exercises, and with it the heading, out of a small terminal.
+        with Vertical(id="how-it-went"):
             yield Static(Content(heading).stylize("bold"), id="heading")
             yield Static(
                 f"{counts['done']} done · {counts['skipped']} skipped · {counts['hurt']} hurt · "
                 f"{human_duration(outcome.active_seconds)} active",
                 id="counts",
             )
+        with VerticalScroll(id="summary"):
             for done in outcome.exercises:
                 yield Static(
                     Content("  • ")
