@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from backroutine.log.export import export
+from backroutine.log.export import export, history_lines
 from backroutine.log.history import read_history
 from backroutine.log.report import patient_report
 from backroutine.log.store import CompletionLog
@@ -84,6 +84,9 @@ def test_a_session_where_only_the_card_was_read_is_not_the_routine_done(tmp_path
     document = json.loads(out.getvalue())
     assert (history.completed, history.none_done) == (1, 4)
     assert history.streak.current == 0
+    said = "\n".join(history_lines(history))
+    assert "Sessions completed: 1, the last on Mon 05 May 2025." in said  # not Friday
+    assert "4 sessions with no exercise done are not counted" in said
     [morning] = due
     assert morning.due  # Friday's card alone did not do Friday's routine
     report = patient_report(document, since=MONDAY.date())

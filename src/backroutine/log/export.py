@@ -403,18 +403,16 @@ def summary_lines(history: RoutineHistory) -> list[str]:
     streak = history.streak
     unit = streak.unit
     often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
-    lines = [
-        f"  Prescribed: {often}. Sessions completed: {history.completed}, "
-        f"the last on {_day(history.last_day)}.",
-    ]
+    last = f", the last on {_day(history.last_day)}" if history.last_day else ""
+    lines = [f"  Prescribed: {often}. Sessions completed: {history.completed}{last}."]
     if history.stage is not None:
         lines.append(f"  Stage now: {history.stage}.")
     if history.none_done:
         lines += [
             f"  {_count(history.none_done, 'session')} with no exercise done "
             f"{'is' if history.none_done == 1 else 'are'} not counted:",
-            "  a session counts when at least one exercise, breathing or walk was done",
-            "  (reading a card or putting on a pack alone is not doing the routine).",
+            "  a session counts when an exercise, breathing or walk was done,"
+            " not just a card or pack.",
         ]
     if history.frequency.as_needed:  # no target: how often, without a streak or a percentage
         return [

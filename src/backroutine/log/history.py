@@ -105,7 +105,8 @@ class RoutineHistory:
     """Sessions that count: completed, with at least one exercise, breathing or walk done."""
     none_done: int
     """Sessions completed with none done (only a card read, say): not counted."""
-    last_day: date
+    last_day: date | None
+    """The day of the latest session that counts (None: none does yet)."""
     streak: Streak
     this_week: Adherence
     last_four_weeks: Adherence
@@ -375,7 +376,7 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
         none_done=sum(
             session.status == "completed" and not counts(session) for session in sessions
         ),
-        last_day=local_day(latest),
+        last_day=max((local_day(s) for s in sessions if counts(s)), default=None),
         streak=streak(sessions, frequency, today),
         this_week=adherence(sessions, frequency, this_week, today),
         last_four_weeks=(
