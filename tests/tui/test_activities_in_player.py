@@ -40,6 +40,7 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
         # The card waits for the patient however long they read, and scrolls.
         assert shown(app, "#kind").strip() == "READ"
         assert shown(app, "#name") == "Hurt does not mean harm"
+        assert shown(app, "#position") == "Step 1 of 4"  # a card is not an exercise
         assert "Line 1 of the card." in shown(app, "#card-text")
         assert shown(app, "#prompt") == "Press Enter to go on"
         await advance(pilot, clock, 120)

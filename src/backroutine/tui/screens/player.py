@@ -123,6 +123,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.audio_note = audio_note
         self.outcome = SessionOutcome(results=dict(earlier or {}))
         self.exercise_numbers = _exercise_numbers(routine)
+        # A card, a pack, breathing or a walk is a step, not an exercise, as the picker says.
+        only_exercises = all(isinstance(s, (ExerciseStep, RestStep)) for s in routine.steps)
+        self.step_word = "Exercise" if only_exercises else "Step"
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._typed: tuple[int, str] = (-1, "")
@@ -267,7 +270,9 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._flash(clock)
         self._set("kind", word)
         number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
-        self._set("position", f"Exercise {number} of {exercise_count}" if number else "Rest")
+        self._set(
+            "position", f"{self.step_word} {number} of {exercise_count}" if number else "Rest"
+        )
         self._set(
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
