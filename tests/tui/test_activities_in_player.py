@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import OptionList
 
 from backroutine.log.store import CompletionLog
@@ -102,3 +104,22 @@ async def test_the_steps_walked_typed_in_the_player_are_logged(
         (session,) = log.sessions(with_exercises=True)
     (walk,) = session.exercises
     assert (walk.outcome, walk.reps_done, walk.rep_count) == ("done", 2500, 3000)
+
+
+async def test_before_a_walks_second_time_next_names_it_not_the_end(make_app, clock, routines_dir):
+    programme = Path(__file__).parents[2] / "docs" / "programmes" / "desk-micro-breaks.yaml"
+    (routines_dir / "desk.yaml").write_text(programme.read_text())
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"micro", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press("N", "N")  # the two exercises, to the walk's get-ready
+        await advance(pilot, clock, 5.2)
+        assert shown(app, "#kind").strip() == "WALK"
+        assert shown(app, "#detail") == "Set 1 of 2"
+        assert shown(app, "#next") == "Next: Set 2 of 2: Walk away from the desk and back"
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        assert shown(app, "#detail") == "Set 2 of 2"
+        assert shown(app, "#next") == "Next: the end of the routine"

@@ -367,8 +367,9 @@ def next_up(segments: Sequence[Segment], index: int) -> str | None:
         side = f", {side_said(later.side)}" if later.side else ""
         if later.step_index != current.step_index:
             return f"{printable(later.name)}{side}"
-        if later.set_number != current.set_number and current.kind is SegmentKind.REST:
-            # A rest between sets: the next thing to do is the next set.
+        if later.set_number != current.set_number:
+            # The next thing to do is the next set (a walk's next time too), not what follows
+            # the exercise: "the end of the routine" before a last set is not yet true.
             return f"{set_of(later.set_number, later.set_count)}: {printable(later.name)}{side}"
         if later.side != current.side:
             return f"{printable(later.name)}{side}"
