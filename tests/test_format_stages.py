@@ -460,6 +460,9 @@ def test_as_needed_is_never_due_and_has_no_adherence_target(log):
     status = due("as needed", sessions, MONDAY)
     assert not status.due
     assert status.describe() == "R: as needed, done 3 times today"
+    assert (
+        due("as needed", [], MONDAY).describe() == "R: as needed, not done today"
+    )  # not "no times"
     frequency = parse_frequency("as needed")
     assert adherence(sessions, frequency, MONDAY, MONDAY + timedelta(days=6)).percent is None
     assert streak(sessions, frequency, MONDAY).current == 0
