@@ -312,11 +312,11 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
+        self.query_one("#status").display = muted  # no blank row taken from the countdown
         own_pace = _waiting_at_own_pace(engine)
         if self._shown.get("own-pace") != own_pace:  # space's meaning changed: say it
             self._shown["own-pace"] = own_pace
             self.refresh_bindings()
-        self.query_one("#status").display = muted  # no blank row taken from the countdown
 
     def _flash(self, clock: Widget) -> None:
         """An outline round the countdown for a moment: a phase change seen from the corner
@@ -372,7 +372,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             return _waiting_at_own_pace(self.engine)
         if action == "toggle_pause":
             return not _waiting_at_own_pace(self.engine)
-        return True
+        return super().check_action(action, parameters)
 
     def action_own_pace_done(self) -> None:
         """The set done at the patient's own pace is done: the key they reach from the floor."""
