@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backroutine.log.history import NOT_THE_ROUTINE
 from backroutine.tui.screens.summary import SummaryScreen
 
 from .conftest import advance, check_in_and_start, opened, shown, until
@@ -28,6 +29,7 @@ async def test_a_session_with_every_exercise_skipped_does_not_say_well_done(make
         assert "Well done" not in heading and "complete" not in heading
         assert heading == "Nothing done this time: every step was skipped"
         assert shown(app, "#counts").startswith("0 done · 3 skipped")
+        assert not app.screen.query("#not-counted")  # the heading says it already
 
 
 async def test_a_session_with_some_exercises_skipped_says_it_was_partly_done(make_app, clock):
@@ -64,3 +66,29 @@ async def test_at_60x20_how_it_went_stays_in_sight_with_the_pain_question(
         assert "0 done · 11 skipped · 0 hurt" in seen
         assert "none  0  1  2" in seen  # the pain question, which has the focus
         assert app.focused is app.screen.query_one("#pain")
+
+
+CARD_THEN_EXERCISE = """\
+backroutine: 2
+title: Card first
+steps:
+  - card: {title: About your back, text: "Backs are strong."}
+  - {name: Bridge, hold: 5s}
+"""
+
+
+async def test_a_session_where_only_the_card_was_read_says_it_does_not_count(
+    make_app, clock, routines_dir
+):
+    (routines_dir / "card.yaml").write_text(CARD_THEN_EXERCISE)
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"card first", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press("enter")  # the card, read
+        await advance(pilot, clock, 0.2)
+        await pilot.press("N")  # the bridge, skipped
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen), "summed up")
+        assert shown(app, "#heading") == "Routine partly done: 1 of 2 steps done"
+        assert shown(app, "#not-counted") == NOT_THE_ROUTINE  # as the history will count it

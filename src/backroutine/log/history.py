@@ -144,6 +144,10 @@ COUNTING_KINDS = frozenset({"exercise", "breathing", "walk"})
 not: a therapist asks whether the exercises (or the breathing, or the walk) were done."""
 
 
+NOT_THE_ROUTINE = "No exercise, breathing or walk was done: not counted as the routine done."
+"""What the summary says of a completed session `did_the_routine` does not count."""
+
+
 def did_the_routine(steps: Iterable[tuple[str | None, str]]) -> bool:
     """Whether a completed session's steps, each as (kind, outcome), make it count: at least
     one exercise, breathing or walk done; in a routine with none of those (only cards or

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from backroutine.base.clock import local_now
 from backroutine.base.text import human_duration, printable
+from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import ExerciseStep, LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
@@ -66,6 +67,7 @@ from backroutine.session.engine import (
     TimeAdded,
     Waiting,
 )
+from backroutine.session.recorder import step_kind
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,
@@ -144,8 +146,8 @@ class PlainSession:
         self._waiting_since: float | None = None
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
-        self._outcomes: dict[int, str] = {}
-        """Step index -> how it went (its last pass, after going back)."""
+        self._outcomes: dict[int, tuple[str | None, str]] = {}
+        """Step index -> what it is and how it went (its last pass, after going back)."""
         engine.subscribe(self._print)
 
     def _say(self, line: str) -> None:
@@ -153,14 +155,19 @@ class PlainSession:
 
     def _print(self, event: Event) -> None:
         if isinstance(event, ExerciseDone):
-            self._outcomes[event.step_index] = event.outcome
-        line = describe(event, self._outcomes.values(), round(self.engine.beat_seconds))
+            kind = step_kind(self.engine.segments, event.step_index)
+            self._outcomes[event.step_index] = (kind, event.outcome)
+        outcomes = [outcome for _, outcome in self._outcomes.values()]
+        line = describe(event, outcomes, round(self.engine.beat_seconds))
         if isinstance(event, SegmentStarted) and event.segment.kind is SegmentKind.PREPARE:
             where = self._where_in_routine(event.segment)
             if where:
                 self._say(where)
         if line is not None:
             self._say(line)
+        finished = isinstance(event, SessionFinished) and event.status == "completed"
+        if finished and "done" in outcomes and not did_the_routine(self._outcomes.values()):
+            self._say(NOT_THE_ROUTINE)  # something done, but not what makes it the routine
         if isinstance(event, SegmentStarted):
             segment = event.segment
             if segment.kind is SegmentKind.PREPARE:

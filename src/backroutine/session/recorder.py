@@ -10,6 +10,7 @@ the patient sees as finished is already in the log.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from backroutine.base.clock import WallClock, local_now, zone_name
@@ -46,6 +47,13 @@ STEP_KINDS: dict[SegmentKind, StepKind] = {
     SegmentKind.WALK: "walk",
 }
 """What a step is, from the kind of its work segments."""
+
+
+def step_kind(segments: Sequence[Segment], step_index: int) -> StepKind | None:
+    """What the step at `step_index` is (None for a rest, which has no work)."""
+    work = (each for each in segments if each.step_index == step_index and each.kind.is_work)
+    first = next(work, None)
+    return STEP_KINDS[first.kind] if first is not None else None
 
 
 class CannotResume(Exception):

@@ -42,6 +42,7 @@ from backroutine.routine.words import (
     waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
+from backroutine.session.recorder import step_kind
 from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
@@ -57,6 +58,8 @@ class ExerciseResult:
 
     name: str
     outcome: str
+    kind: str | None = None
+    """What the step is (`exercise`, `card`, ...; None: not known)."""
 
 
 @dataclass
@@ -222,7 +225,8 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExerciseDone):
-            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome)
+            kind = step_kind(self.engine.segments, event.step_index)
+            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome, kind)
         elif isinstance(event, SessionFinished):
             self.outcome.status = event.status
             self.outcome.active_seconds = event.active_seconds

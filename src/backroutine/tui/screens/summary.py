@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.base.text import human_duration, printable
+from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
 from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
 from backroutine.routine.words import finished_heading
 from backroutine.tui.screens.checkin import PainScale
@@ -98,6 +99,10 @@ class SummaryScreen(Screen[Debrief]):
                     + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
                     classes=f"exercise -{done.outcome}",
                 )
+            # Something done, but not what makes it the routine (a card read): say so.
+            steps = [(done.kind, done.outcome) for done in outcome.exercises]
+            if outcome.status == "completed" and counts["done"] and not did_the_routine(steps):
+                yield Static(NOT_THE_ROUTINE, id="not-counted", classes="warning")
             if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
             yield Static(f"{BACK_PAIN_AFTER}? {PainScale.KEYS}", classes="question")
