@@ -134,6 +134,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
+        self._has_figure = True
+        """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
         engine.subscribe(self._on_event)
 
@@ -172,7 +174,8 @@ class PlayerScreen(Screen[SessionOutcome]):
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
         figure = self.query_one(FigureView)
-        figure.display = self.figure_on and width >= 60 and height >= 20
+        # Without a figure to show, the countdown and its prompt take the whole width.
+        figure.display = self.figure_on and self._has_figure and width >= 60 and height >= 20
         rows = min(16, 5 + max(0, height - 24) // 2)
         figure.styles.height = rows
         # A lying figure is about three times as wide as tall; braille cells are 2 x 4 dots.
@@ -283,14 +286,17 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
         self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
-        self.query_one(FigureView).follow(
+        figure = (
             figure_for(step.name, step.exercise, step.figure)
             if isinstance(step, ExerciseStep)
-            else None,
-            kind.value,
-            segment.side == "right",
-            engine.elapsed,
+            else None
         )
+        self.query_one(FigureView).follow(
+            figure, kind.value, segment.side == "right", engine.elapsed
+        )
+        if self._has_figure != (figure is not None):
+            self._has_figure = figure is not None
+            self._size_figure(self.size.width, self.size.height)
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
             self._set(
