@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from backroutine.log.history import NOT_THE_ROUTINE
 from backroutine.log.store import CompletionLog
 from backroutine.plain.session import PlainSession
 from backroutine.routine.handout import render_html, render_markdown
@@ -166,7 +167,9 @@ def test_unattended_plain_mode_reads_the_card_but_never_says_a_walk_was_done():
     lines = out.getvalue().splitlines()
     assert lines[:4] == ["Why", "Moving helps.", "Press Enter to go on", "Done: Why"]
     assert "Did you walk 1 min? Enter: yes, n: no" in lines
-    assert lines[-2] == "Skipped: Walk"  # nobody answered the question
+    assert lines[-3] == "Skipped: Walk"  # nobody answered the question
+    assert lines[-2].startswith("Routine partly done: 1 of 2 steps done")
+    assert lines[-1] == NOT_THE_ROUTINE  # a card read is not the routine done
 
 
 def test_the_steps_walked_typed_in_plain_mode_are_logged(tmp_path):

@@ -21,11 +21,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_audio import CAUTIOUS, RecordingBackend, run_session
+from test_audio import CAUTIOUS, RecordingBackend, relaxes_heard, run_session
 from test_audio_device import audible, require
 from tui.conftest import SHORT_ROUTINE, check_in_and_start, opened
 
-from backroutine.audio.cue_player import CuePlayer
+from backroutine.audio.cue_player import QUIET_BEFORE_TICK, CuePlayer
 from backroutine.audio.neural import (
     EXIT_BROKEN,
     VOICE_NAME,
@@ -39,7 +39,7 @@ from backroutine.audio.sound import cache_path, read_wav
 from backroutine.audio.voice import DEFAULT_RATE, SpeechEngine, Voice, choose_voice, routine_phrases
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.routine.catalog import Catalog
-from backroutine.routine.loader import parse_routine
+from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
 from backroutine.routine.words import announcement
 from backroutine.session.engine import FakeClock
@@ -468,3 +468,25 @@ def test_a_helper_killed_mid_synthesis_leaves_espeak_to_speak_the_rest(tmp_path)
     }
     for path in tmp_path.glob("*.wav"):
         assert path in named and read_wav(path).trimmed().pcm
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("neural_on", [True, False], ids=["neural", "espeak-ng"])
+def test_relax_is_said_at_every_relax_of_two_seconds_or_more_in_each_real_voice(
+    tmp_path, neural_on
+):
+    # The real phrase lengths: the neural "Relax" does not fit after the relax cue in a 2 s
+    # relax (1 s to its tick), so it is said in place of the cue, and still ends in time.
+    routine = load_routine(bundled_routines_dir() / "balance-stability.yaml").routine
+    neural = NeuralVoice(*neural_assets(), tmp_path, DEFAULT_RATE) if neural_on else None
+    voice = Voice(espeak(), tmp_path, neural)
+    voice.prepare(routine_phrases(routine))
+    assert (neural is None or neural.wait(timeout=240)) and voice.wait_idle(timeout=120)
+    if neural is not None:
+        assert neural.problem is None
+        assert voice.ready("Relax").pcm == neural.ready("Relax").trimmed().pcm
+    relaxes = relaxes_heard(routine, voice)
+    assert len(relaxes) == 13 and {seconds for seconds, _, _ in relaxes} == {2}
+    for seconds, said, quiet in relaxes:
+        assert said, f"a {seconds} s relax went without its word"
+        assert quiet >= QUIET_BEFORE_TICK - 1e-9  # never over the tick

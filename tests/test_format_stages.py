@@ -370,7 +370,7 @@ def test_a_version_2_log_is_migrated_keeping_its_sessions(tmp_path):
         [old] = log.sessions()
         assert (old.routine_title, str(old.frequency), old.stage) == ("Old", "3 per week", None)
         assert log.current_stage("/r.yaml") == 1
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
 def test_a_version_3_log_is_migrated_keeping_what_it_said_and_takes_stages(tmp_path):
@@ -408,7 +408,7 @@ def test_a_version_3_log_is_migrated_keeping_what_it_said_and_takes_stages(tmp_p
             StageAnswer("/r.yaml", at(MONDAY), "move_on", True, 1, 2, session_id=old.id)
         )
         assert log.current_stage("/r.yaml") == 2
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 4
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_a_frequency_pattern_is_logged_in_its_words(tmp_path):
@@ -460,6 +460,9 @@ def test_as_needed_is_never_due_and_has_no_adherence_target(log):
     status = due("as needed", sessions, MONDAY)
     assert not status.due
     assert status.describe() == "R: as needed, done 3 times today"
+    assert (
+        due("as needed", [], MONDAY).describe() == "R: as needed, not done today"
+    )  # not "no times"
     frequency = parse_frequency("as needed")
     assert adherence(sessions, frequency, MONDAY, MONDAY + timedelta(days=6)).percent is None
     assert streak(sessions, frequency, MONDAY).current == 0

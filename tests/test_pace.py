@@ -76,10 +76,10 @@ def test_the_json_schema_refuses_pace_on_a_hold():
     assert not jsonschema.Draft202012Validator(json_schema()).is_valid(document)
 
 
-def play_plain(text: str, keys_at: dict[float, str]) -> str:
+def play_plain(text: str, keys_at: dict[float, str], beat: float = 0.0) -> str:
     clock = FakeClock()
     out = io.StringIO()
-    engine = SessionEngine(parse_routine(text).segments(), clock)
+    engine = SessionEngine(parse_routine(text).segments(), clock, self_paced_beat=beat)
     pending = sorted(keys_at.items())
 
     def keys(timeout: float) -> str | None:
@@ -96,12 +96,31 @@ def play_plain(text: str, keys_at: dict[float, str]) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("key", ["\n", " "])
-def test_in_plain_mode_enter_or_space_ends_a_paced_set_early(key):
-    text = play_plain(CAT_COW, {2 + 9: key})  # 9 s into the 40 s set
+def test_in_plain_mode_enter_ends_a_paced_set_early():
+    text = play_plain(CAT_COW, {2 + 9: "\n"})  # 9 s into the 40 s set
     assert text.splitlines()[1:] == [
         "Get ready: Cat-cow, 2 s",
         "Do 10 reps, one every 4 s; Enter ends the set early",
         "Done: Cat-cow",
         "Routine complete in 11 s. Well done.",
     ]
+
+
+def test_in_plain_mode_space_pauses_a_paced_set_which_then_ends_by_itself():
+    text = play_plain(CAT_COW, {2 + 9: " ", 2 + 100: " "})  # paused 91 s of the 40 s set
+    assert text.splitlines()[1:] == [
+        "Get ready: Cat-cow, 2 s",
+        "Do 10 reps, one every 4 s; Enter ends the set early",
+        "Paused: press space to carry on",
+        "Carrying on",
+        "Done: Cat-cow",
+        "Routine complete in 42 s. Well done.",
+    ]
+
+
+def test_in_plain_mode_a_set_paced_by_the_runs_beat_says_it_ends_by_itself():
+    own_pace = CAT_COW.replace("    pace: 4s\n", "")
+    text = play_plain(own_pace, {}, beat=3)  # nobody presses a key: the beat ends the set
+    assert "Do 10 reps, one every 3 s; Enter ends the set early" in text.splitlines()
+    assert "at your own pace" not in text
+    assert text.splitlines()[-1] == "Routine complete in 32 s. Well done."

@@ -8,6 +8,7 @@ import pytest
 
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.base.text import printable
+from backroutine.log.history import NOT_THE_ROUTINE
 from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import ExerciseStep, Routine
@@ -78,6 +79,49 @@ def test_keys_pause_skip_and_quit():
     assert "Paused: press space to carry on" in lines
     assert "Carrying on" in lines
     assert lines[-1].startswith("Session ended after ")
+
+
+@pytest.mark.parametrize(
+    "last_key, said",
+    [
+        ("N", "Nothing done this time: every step was skipped ("),
+        ("\n", "Routine partly done: 1 of 3 steps done ("),
+    ],
+)
+def test_the_last_line_says_honestly_when_exercises_were_skipped(last_key, said):
+    # N skips knee to chest, then bridge; sit to stand's set is skipped or done.
+    status, text = run({0.5: "N", 3.0: "N", 6.0: last_key})
+    assert status == "finished"
+    last = text.splitlines()[-1]
+    assert last.startswith(said) and last.endswith(" active).")
+    assert "Well done" not in text
+
+
+def test_a_session_where_only_the_card_was_read_says_it_does_not_count():
+    routine = parse_routine(b"""
+backroutine: 2
+title: Card first
+steps:
+  - card: {title: About your back, text: "Backs are strong."}
+  - {name: Bridge, hold: 5s, prepare: 2s}
+""")
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    pending = [(1.0, "\n"), (2.0, "N")]  # the card read, the bridge skipped
+
+    def keys(timeout: float) -> str | None:
+        if pending and clock() + timeout >= pending[0][0]:
+            at, key = pending.pop(0)
+            clock.advance(max(0.0, at - clock()))
+            return key
+        clock.advance(timeout)
+        return None
+
+    PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
+    lines = out.getvalue().splitlines()
+    assert lines[-2].startswith("Routine partly done: 1 of 2 steps done (")
+    assert lines[-1] == NOT_THE_ROUTINE
 
 
 def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():

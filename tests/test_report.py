@@ -240,3 +240,56 @@ def test_the_clinic_view_is_the_same_without_orjson(folder, document, tmp_path):
         pages[orjson] = run.stdout
     assert len(_clinic_rows(pages["installed"])) == 2
     assert pages["installed"] == pages["missing"]
+
+
+def _export_of(tmp_path: Path, frequency: str, days: list[int]) -> dict[str, Any]:
+    """A real log of one routine done on these days of June 2026 (1 June is a Monday),
+    exported on Sunday 7 June."""
+    from backroutine.routine.frequency import parse_frequency
+
+    london = ZoneInfo("Europe/London")
+    out = io.StringIO()
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for day in days:
+            started = datetime(2026, 6, day, 8, tzinfo=london)
+            session_id = log.start_session(
+                routine_title="Back care",
+                routine_path="/back.yaml",
+                routine_sha256="1" * 64,
+                frequency=parse_frequency(frequency),
+                planned_seconds=600,
+                started=started,
+                time_zone="Europe/London",
+            )
+            log.finish_session(session_id, status="completed", ended=started)
+        export(log, "json", None, out, now=datetime(2026, 6, 7, 20, tzinfo=london))
+    return json.loads(out.getvalue())
+
+
+def _calendar_row(page: str, week: str) -> str:
+    (row,) = re.findall(rf'<tr><td class="week">{week}</td>.*?</tr>', page)
+    return row
+
+
+def test_the_calendar_of_a_weekday_routine_prescribes_only_its_weekdays(tmp_path):
+    document = _export_of(tmp_path, "daily on mon, wed, fri", [1, 3])
+    report = patient_report(document, since=date(2026, 6, 1))
+    assert (report.done, report.prescribed) == (2, 3)
+    assert summary(report)[0].startswith("Did 2 of 3 prescribed sessions (daily on mon, wed, fri")
+    row = _calendar_row(render_report(report), "01 Jun")
+    assert row.endswith("<td>2 of 3</td></tr>")  # not "2 of 7"
+    cells = re.findall(r'<td(?: class="(\w+)")?[^>]*>(\d\d)', row)
+    assert [kind for kind, _ in cells[1:]] == ["done", "off", "done", "off", "", "off", "off"]
+
+
+def test_the_report_of_an_as_needed_routine_expects_nothing_and_counts_each_time(tmp_path):
+    document = _export_of(tmp_path, "as needed", [2, 3, 3, 6])
+    report = patient_report(document, since=date(2026, 6, 1))
+    assert (report.done, report.prescribed) == (4, 0)
+    assert summary(report)[0] == "Did it 4 times (as needed, 01 Jun to 07 Jun 2026)."
+    page = render_report(report)
+    assert _calendar_row(page, "01 Jun").endswith("<td>4</td></tr>")
+    assert not re.search(r"Did \d+ of 0|of 0</td></tr>", page)
+    assert "nothing prescribed that day" in page
+    [line] = clinic([("Ann", document)], date(2026, 6, 7))
+    assert render_clinic([line], date(2026, 6, 7)).count("<td class=n>4</td>") == 1

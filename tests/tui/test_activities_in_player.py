@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import OptionList
 
 from backroutine.log.store import CompletionLog
@@ -40,6 +42,7 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
         # The card waits for the patient however long they read, and scrolls.
         assert shown(app, "#kind").strip() == "READ"
         assert shown(app, "#name") == "Hurt does not mean harm"
+        assert shown(app, "#position") == "Step 1 of 4"  # a card is not an exercise
         assert "Line 1 of the card." in shown(app, "#card-text")
         assert shown(app, "#prompt") == "Press Enter to go on"
         await advance(pilot, clock, 120)
@@ -101,3 +104,22 @@ async def test_the_steps_walked_typed_in_the_player_are_logged(
         (session,) = log.sessions(with_exercises=True)
     (walk,) = session.exercises
     assert (walk.outcome, walk.reps_done, walk.rep_count) == ("done", 2500, 3000)
+
+
+async def test_before_a_walks_second_time_next_names_it_not_the_end(make_app, clock, routines_dir):
+    programme = Path(__file__).parents[2] / "docs" / "programmes" / "desk-micro-breaks.yaml"
+    (routines_dir / "desk.yaml").write_text(programme.read_text())
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"micro", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press("N", "N")  # the two exercises, to the walk's get-ready
+        await advance(pilot, clock, 5.2)
+        assert shown(app, "#kind").strip() == "WALK"
+        assert shown(app, "#detail") == "Set 1 of 2"
+        assert shown(app, "#next") == "Next: Set 2 of 2: Walk away from the desk and back"
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        assert shown(app, "#detail") == "Set 2 of 2"
+        assert shown(app, "#next") == "Next: the end of the routine"

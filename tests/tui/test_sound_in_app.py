@@ -103,4 +103,5 @@ async def test_space_finishes_a_set_at_your_own_pace_after_a_spoken_reminder(mak
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert "routine complete" in shown(app, "#heading")
+        # The two exercises before it were skipped: the summary says so.
+        assert shown(app, "#heading") == "Routine partly done: 1 of 3 steps done"

@@ -33,8 +33,9 @@ EXPORT_FORMAT_VERSION = 3
 one that stopped the session), and the pain-monitoring model's advice.
 3: what was prescribed (routine id, version, week); local times with their UTC offset
 only; the routine's file name, not its path (unless asked); a quit session's end time;
-partly done exercises, and the side and set of a hurt; a staged routine's stage (added
-within version 3: older version 3 exports have no `stage`). Described by
+partly done exercises, and the side and set of a hurt; a staged routine's stage and what
+each step is (`kind`: exercise, card, pack, breathing or walk), both added within version 3:
+older version 3 exports have neither. Described by
 docs/export.schema.json."""
 
 SESSION_COLUMNS = (
@@ -74,6 +75,7 @@ NOT_STARTED = "not_started"
 EXERCISE_COLUMNS = (
     "step",
     "exercise",
+    "kind",
     "outcome",
     "sets_done",
     "set_count",
@@ -189,6 +191,7 @@ def _exercise_fields(exercise: ExerciseRecord) -> dict[str, Any]:
     return {
         "step": exercise.step_index + 1,
         "exercise": exercise.name,
+        "kind": exercise.kind,
         "outcome": exported_outcome(exercise),
         "sets_done": exercise.sets_done,
         "set_count": exercise.set_count,
@@ -400,17 +403,16 @@ def summary_lines(history: RoutineHistory) -> list[str]:
     streak = history.streak
     unit = streak.unit
     often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
-    lines = [
-        f"  Prescribed: {often}. Sessions completed: {history.completed}, "
-        f"the last on {_day(history.last_day)}.",
-    ]
+    last = f", the last on {_day(history.last_day)}" if history.last_day else ""
+    lines = [f"  Prescribed: {often}. Sessions completed: {history.completed}{last}."]
     if history.stage is not None:
         lines.append(f"  Stage now: {history.stage}.")
     if history.none_done:
         lines += [
             f"  {_count(history.none_done, 'session')} with no exercise done "
             f"{'is' if history.none_done == 1 else 'are'} not counted:",
-            "  a session counts when at least one exercise was done.",
+            "  a session counts when an exercise, breathing or walk was done,"
+            " not just a card or pack.",
         ]
     if history.frequency.as_needed:  # no target: how often, without a streak or a percentage
         return [

@@ -2,7 +2,8 @@
 
 Pure functions over `SessionRecord`s; `read_history` is the one entry point that reads a
 `CompletionLog`. A session counts (`counts`) when it was completed with at least one
-exercise done: going through a routine skipping everything is not doing it. It counts on
+exercise, breathing or walk done (`did_the_routine`): going through a routine skipping
+everything, or only reading its card, is not doing it. It counts on
 the local day it started, in the UTC offset the
 patient had then (a session that crosses midnight counts on its first day; one done while
 travelling counts on the day the patient lived). "Today" is taken in the zone `tz`.
@@ -101,10 +102,11 @@ class RoutineHistory:
     frequency_given: bool
     """False when the routine gives no frequency and it is counted as daily."""
     completed: int
-    """Sessions that count: completed, with at least one exercise done."""
+    """Sessions that count: completed, with at least one exercise, breathing or walk done."""
     none_done: int
-    """Sessions completed with every exercise skipped (or stopped): not counted."""
-    last_day: date
+    """Sessions completed with none done (only a card read, say): not counted."""
+    last_day: date | None
+    """The day of the latest session that counts (None: none does yet)."""
     streak: Streak
     this_week: Adherence
     last_four_weeks: Adherence
@@ -137,14 +139,34 @@ def week_start(day: date) -> date:
     return period_start(day, "week")
 
 
+COUNTING_KINDS = frozenset({"exercise", "breathing", "walk"})
+"""The steps whose doing is doing the routine. Reading a card or putting on a pack alone is
+not: a therapist asks whether the exercises (or the breathing, or the walk) were done."""
+
+
+NOT_THE_ROUTINE = "No exercise, breathing or walk was done: not counted as the routine done."
+"""What the summary says of a completed session `did_the_routine` does not count."""
+
+
+def did_the_routine(steps: Iterable[tuple[str | None, str]]) -> bool:
+    """Whether a completed session's steps, each as (kind, outcome), make it count: at least
+    one exercise, breathing or walk done; in a routine with none of those (only cards or
+    packs), any step done. A step without a kind (logged before kinds were) is an exercise;
+    a session with no step logged counts."""
+    logged = [(kind or "exercise", outcome) for kind, outcome in steps]
+    if not logged:
+        return True
+    counting = [outcome for kind, outcome in logged if kind in COUNTING_KINDS]
+    return "done" in (counting or [outcome for _, outcome in logged])
+
+
 def counts(session: SessionRecord) -> bool:
-    """Whether a session counts towards streaks, adherence and "done": it was completed,
-    and not with every exercise skipped or stopped (one with no exercise logged counts)."""
+    """Whether a session counts towards streaks, adherence and "done": it was completed, and
+    `did_the_routine`."""
     if session.status != "completed":
         return False
-    if session.exercises:
-        return any(exercise.outcome == "done" for exercise in session.exercises)
-    return session.exercises_done != 0
+    steps = [(each.kind, each.outcome) for each in session.exercises] or session.step_outcomes
+    return did_the_routine(steps)
 
 
 def completed_per_period(
@@ -358,7 +380,7 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
         none_done=sum(
             session.status == "completed" and not counts(session) for session in sessions
         ),
-        last_day=local_day(latest),
+        last_day=max((local_day(s) for s in sessions if counts(s)), default=None),
         streak=streak(sessions, frequency, today),
         this_week=adherence(sessions, frequency, this_week, today),
         last_four_weeks=(

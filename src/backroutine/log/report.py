@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backroutine.base import clock
+from backroutine.log.history import did_the_routine
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.safety import PAIN_ACCEPTABLE_MAX
 
@@ -113,11 +114,13 @@ class SessionLine:
     exercises: int
     stage: int | None = None
     """The stage of a staged routine it was done at (None: not staged, or not exported)."""
+    steps: tuple[tuple[str | None, str], ...] = ()
+    """What each step is (None: not exported) and how it went, `done` or not."""
 
     @property
     def counts(self) -> bool:
-        """Completed with at least one exercise done: it counts towards adherence."""
-        return self.status == "completed" and (self.exercises_done > 0 or self.exercises == 0)
+        """Completed and `did_the_routine`: it counts towards adherence, as in the history."""
+        return self.status == "completed" and did_the_routine(self.steps)
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,10 @@ def _session_line(session: Mapping[str, Any]) -> SessionLine:
         exercises_done=sum(e["outcome"] in COUNTING_OUTCOMES for e in exercises),
         exercises=len(exercises),
         stage=session.get("stage"),  # exported from log version 4 on
+        steps=tuple(  # kinds exported from log version 5 on
+            (e.get("kind"), "done" if e["outcome"] in COUNTING_OUTCOMES else e["outcome"])
+            for e in exercises
+        ),
     )
 
 
@@ -274,12 +281,17 @@ def _period_start(day: date, frequency: Frequency) -> date:
 def _periods(
     sessions: Sequence[SessionLine], frequency: Frequency, first: date, last: date
 ) -> list[Period]:
+    """Done against prescribed in each day or week; a day prescribes what the frequency
+    expects on it (nothing `as needed`, nothing on a day `on:` does not name), and `as
+    needed` counts every session done, as the history does."""
     done = Counter(_period_start(s.started.date(), frequency) for s in sessions if s.counts)
     step = timedelta(days=1 if frequency.period == "day" else 7)
     periods = []
     start = _period_start(first, frequency)
     while start <= last:
-        periods.append(Period(start, min(done[start], frequency.count), frequency.count))
+        expected = frequency.expected_on(start) if frequency.period == "day" else frequency.count
+        counted = done[start] if frequency.as_needed else min(done[start], expected)
+        periods.append(Period(start, counted, expected))
         start += step
     return periods
 
@@ -373,6 +385,11 @@ def summary(report: PatientReport) -> list[str]:
 
 def _adherence_sentence(report: PatientReport) -> str:
     often = str(report.frequency) if report.frequency_given else "daily (none prescribed)"
+    if report.frequency.as_needed:  # nothing prescribed to be done against
+        return (
+            f"Did it {times(report.done)} ({often}, "
+            f"{report.first:%d %b} to {report.last:%d %b %Y})."
+        )
     return (
         f"Did {report.done} of {report.prescribed} prescribed sessions "
         f"({often}, {report.first:%d %b} to {report.last:%d %b %Y})."
@@ -469,7 +486,7 @@ def clinic_line(patient: str, document: Document, today: date) -> ClinicLine:
         + 2 * unsettled
         + 2 * high
         + (3 if trend == "rising" else 0)
-        + (report.prescribed - report.done) // max(report.frequency.count, 1)
+        + max(0, report.prescribed - report.done) // max(report.frequency.count, 1)
         + (4 if last is None or (today - last).days > 7 else 0)
     )
     return ClinicLine(

@@ -38,6 +38,7 @@ td.n, th.n { text-align: right; }
 .cal td.week { text-align: left; width: auto; white-space: nowrap; }
 .done { background: #cfe8cf; } .started { background: #f6e3b4; }
 .screened { background: #f3c0c0; font-weight: bold; } .out { color: #bbb; }
+.off { color: #888; background: #eeeeee; }
 .legend span { display: inline-block; padding: 0 4pt; margin-right: 6pt;
                border: 0.5pt solid #bbb; }
 figure { margin: 4pt 0; break-inside: avoid; } svg { width: 100%%; height: auto; }
@@ -46,11 +47,12 @@ figure { margin: 4pt 0; break-inside: avoid; } svg { width: 100%%; height: auto;
 section { break-inside: avoid-page; }
 """
 
-_CAL_MARK = {"done": "✓", "started": "½", "screened": "✗"}
+_CAL_MARK = {"done": "✓", "started": "½", "screened": "✗", "off": "–"}
 _CAL_WORD = {
     "done": "done",
     "started": "started, not counted",
     "screened": "stopped at the check-in",
+    "off": "nothing prescribed that day",
 }
 _STATUS = {
     "completed": "completed",
@@ -113,7 +115,8 @@ def _prescriptions(report: PatientReport) -> str:
 
 def _calendar(report: PatientReport) -> list[str]:
     monday = report.first - timedelta(days=report.first.weekday())
-    weekly = report.frequency.period == "week"
+    frequency = report.frequency
+    weekly = frequency.period == "week"
     by_week = {period.first: period for period in report.periods}
     rows = []
     while monday <= report.last:
@@ -121,6 +124,8 @@ def _calendar(report: PatientReport) -> list[str]:
         for offset in range(7):
             day = monday + timedelta(days=offset)
             kind = report.days.get(day)
+            if not kind and not weekly and not frequency.expected_on(day):
+                kind = "off"
             if day < report.first or day > report.last:
                 cells.append(f'<td class="out">{day:%d}</td>')
             elif kind:
@@ -135,13 +140,18 @@ def _calendar(report: PatientReport) -> list[str]:
         else:
             days = [by_week.get(monday + timedelta(days=n)) for n in range(7)]
             counted = [p for p in days if p is not None]
-            tally = f"{sum(p.done for p in counted)} of {sum(p.prescribed for p in counted)}"
+            tally = str(sum(p.done for p in counted))  # as needed: nothing to be done against
+            if not frequency.as_needed:
+                tally += f" of {sum(p.prescribed for p in counted)}"
         rows.append(
             f'<tr><td class="week">{monday:%d %b}</td>{"".join(cells)}<td>{tally}</td></tr>'
         )
         monday += timedelta(weeks=1)
+    days_off = frequency.as_needed or bool(frequency.on)
     legend = " ".join(
-        f'<span class="{kind}">{_CAL_MARK[kind]} {word}</span>' for kind, word in _CAL_WORD.items()
+        f'<span class="{kind}">{_CAL_MARK[kind]} {word}</span>'
+        for kind, word in _CAL_WORD.items()
+        if kind != "off" or days_off
     )
     return [
         "<section><h2>Sessions against the prescription</h2>",
@@ -329,7 +339,7 @@ def render_clinic(lines: Iterable[ClinicLine], today: date, *, paper: Paper = "a
     """The clinic view: one line per patient, who needs attention first."""
     rows = [
         f"<tr><td>{_text(line.patient)}</td><td>{_text(line.title)}</td>"
-        f"<td class=n>{line.done} of {line.prescribed}"
+        f"<td class=n>{line.done}{f' of {line.prescribed}' if line.prescribed else ''}"
         f"{f' ({line.percent}%)' if line.percent is not None else ''}</td>"
         f"<td>{line.pain_trend}</td><td class=flag>{_text('; '.join(line.flags))}</td>"
         f"<td>{f'{line.last_session:%d %b %Y}' if line.last_session else 'none'}</td></tr>"

@@ -18,19 +18,22 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency, parse_frequency
 
 APPLICATION_ID = 0x62726B6C  # "brkl": marks the file as a backroutine log
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 RETRY_TIMEOUT_MS = 100
 """How long a retry waits for a lock while writes are already waiting."""
 
 SessionStatus = Literal["in_progress", "completed", "abandoned"]
 LoggedOutcome = Literal["done", "skipped", "hurt", "started"]
+StepKind = Literal["exercise", "card", "pack", "breathing", "walk"]
+"""What a logged step is: an exercise (holds, reps, timed), an education card, a heat or cold
+pack, guided breathing or a walk."""
 
 # MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
 MIGRATIONS: tuple[str, ...] = (
@@ -124,6 +127,12 @@ MIGRATIONS: tuple[str, ...] = (
         stage_after INTEGER NOT NULL CHECK (stage_after >= 1)
     );
     CREATE INDEX stage_answer_by_routine ON stage_answer (routine_path, asked_utc);
+    """,
+    # Version 5: what each logged step is, so a session where only a card was read or a pack
+    # put on does not count as the routine done (NULL: logged before, read as an exercise).
+    """
+    ALTER TABLE exercise ADD COLUMN kind TEXT
+        CHECK (kind IN ('exercise', 'card', 'pack', 'breathing', 'walk'));
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -257,6 +266,8 @@ class ExerciseRecord:
     reps_planned: int | None = None
     """Reps prescribed over all sets and sides; None for holds and activities, and in
     logs written before version 3."""
+    kind: StepKind | None = None
+    """What the step is (None: logged before version 5, when only exercises were common)."""
 
     @property
     def partly_done(self) -> bool:
@@ -292,9 +303,9 @@ class SessionRecord:
     """How many segments were finished (completed, skipped or hurt)."""
     exercises: tuple[ExerciseRecord, ...] = ()
     """Filled only when asked for (`sessions(with_exercises=True)`)."""
-    exercises_done: int | None = None
-    """How many of its exercises were done (not skipped, not stopped because they hurt);
-    None when none of its exercises was logged, or the record was not read from a log."""
+    step_outcomes: tuple[tuple[StepKind | None, LoggedOutcome], ...] = ()
+    """What each logged step is and how it went, read with every session (`exercises`
+    only when asked for): what `history.counts` decides from."""
     last_progress: datetime | None = None
     """When the session started or last finished a segment (None: logged before version 2)."""
     settled_next_morning: bool | None = None
@@ -551,8 +562,8 @@ class CompletionLog:
                 db.execute(
                     "INSERT OR REPLACE INTO exercise (session_id, step_index, name,"
                     " planned_seconds, active_seconds, sets_done, set_count, reps_done,"
-                    " rep_count, outcome, hurt_side, hurt_set, reps_planned)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " rep_count, outcome, hurt_side, hurt_set, reps_planned, kind)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session_id,
                         exercise.step_index,
@@ -567,6 +578,7 @@ class CompletionLog:
                         exercise.hurt_side,
                         exercise.hurt_set,
                         exercise.reps_planned,
+                        exercise.kind,
                     ),
                 )
 
@@ -760,7 +772,8 @@ class CompletionLog:
             "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
             " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
             " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
-            " (SELECT sum(outcome = 'done') FROM exercise WHERE session_id = session.id),"
+            " (SELECT group_concat(coalesce(kind, '') || ' ' || outcome) FROM exercise"
+            "  WHERE session_id = session.id),"
             " last_progress_utc,"
             " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
             "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1),"
@@ -773,7 +786,7 @@ class CompletionLog:
             for row in self._db.execute(
                 "SELECT session_id, step_index, name, planned_seconds, active_seconds,"
                 " sets_done, set_count, reps_done, rep_count, outcome, hurt_side, hurt_set,"
-                " reps_planned FROM exercise"
+                " reps_planned, kind FROM exercise"
                 f" WHERE session_id IN (SELECT id FROM session {where})"
                 " ORDER BY session_id, step_index",
                 parameters,
@@ -797,7 +810,7 @@ class CompletionLog:
                 active_seconds=row[15],
                 segments_done=row[16],
                 exercises=tuple(exercises.get(row[0], ())),
-                exercises_done=row[17],
+                step_outcomes=_step_outcomes(row[17]),
                 last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
                 settled_next_morning=None if row[19] is None else bool(row[19]),
                 routine_id=row[20],
@@ -888,3 +901,11 @@ def _switch_to_wal(db: sqlite3.Connection) -> None:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _step_outcomes(text: str | None) -> tuple[tuple[StepKind | None, LoggedOutcome], ...]:
+    """`exercise done,card skipped` (a kind left empty: logged before version 5) as pairs."""
+    pairs = (each.split(" ") for each in text.split(",")) if text else ()
+    return tuple(
+        (cast(StepKind, kind or None), cast(LoggedOutcome, outcome)) for kind, outcome in pairs
+    )

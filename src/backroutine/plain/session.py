@@ -11,13 +11,15 @@ import os
 import select
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TextIO
 
 from backroutine.base.clock import local_now
 from backroutine.base.text import human_duration, printable
+from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import ExerciseStep, LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
@@ -42,6 +44,7 @@ from backroutine.routine.words import (
     PAUSED,
     WAITING_FOR_POSITION,
     caution_line,
+    finished_heading,
     next_up,
     seconds_left,
     segment_line,
@@ -64,6 +67,7 @@ from backroutine.session.engine import (
     TimeAdded,
     Waiting,
 )
+from backroutine.session.recorder import step_kind
 from backroutine.session.workflow import (
     EngineOptions,
     ResumeOffer,
@@ -82,10 +86,12 @@ NO_TIPS = "No tips for this part of the routine."
 OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
-def describe(event: Event) -> str | None:
-    """The line plain mode prints for an event, or None for events it keeps quiet about."""
+def describe(event: Event, outcomes: Iterable[str] = (), beat: int = 0) -> str | None:
+    """The line plain mode prints for an event, or None for events it keeps quiet about;
+    `outcomes`: how each step so far went (`done`, `skipped`, `hurt`), for the last line;
+    `beat`: the run's beat (`--beat`), which paces the sets the file gives no pace."""
     if isinstance(event, SegmentStarted):
-        return segment_line(event.segment)
+        return segment_line(event.segment, beat)
     if isinstance(event, CountdownTick):
         if event.lead_in or (event.segment.seconds or 0) < COUNTED_SECONDS:
             return None
@@ -105,6 +111,10 @@ def describe(event: Event) -> str | None:
         return WAITING_FOR_POSITION if event.segment.seconds is not None else None
     if isinstance(event, SessionFinished):
         active = human_duration(event.active_seconds)
+        counts = Counter(outcomes)
+        if event.status == "completed" and (counts["skipped"] or counts["hurt"]):
+            heading = finished_heading(counts["done"], counts["skipped"], counts["hurt"])
+            return f"{heading} ({active} active)."
         if event.status == "completed":
             return f"Routine complete in {active}. Well done."
         return f"Session ended after {active}"
@@ -136,19 +146,28 @@ class PlainSession:
         self._waiting_since: float | None = None
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
+        self._outcomes: dict[int, tuple[str | None, str]] = {}
+        """Step index -> what it is and how it went (its last pass, after going back)."""
         engine.subscribe(self._print)
 
     def _say(self, line: str) -> None:
         print(line, file=self.out, flush=True)
 
     def _print(self, event: Event) -> None:
-        line = describe(event)
+        if isinstance(event, ExerciseDone):
+            kind = step_kind(self.engine.segments, event.step_index)
+            self._outcomes[event.step_index] = (kind, event.outcome)
+        outcomes = [outcome for _, outcome in self._outcomes.values()]
+        line = describe(event, outcomes, round(self.engine.beat_seconds))
         if isinstance(event, SegmentStarted) and event.segment.kind is SegmentKind.PREPARE:
             where = self._where_in_routine(event.segment)
             if where:
                 self._say(where)
         if line is not None:
             self._say(line)
+        finished = isinstance(event, SessionFinished) and event.status == "completed"
+        if finished and "done" in outcomes and not did_the_routine(self._outcomes.values()):
+            self._say(NOT_THE_ROUTINE)  # something done, but not what makes it the routine
         if isinstance(event, SegmentStarted):
             segment = event.segment
             if segment.kind is SegmentKind.PREPARE:
@@ -193,7 +212,7 @@ class PlainSession:
         else:
             remaining = engine.remaining()
             left = f": {seconds_left(math.ceil(remaining))}" if remaining else ""
-            self._say(segment_line(segment) + left)
+            self._say(segment_line(segment, round(engine.beat_seconds)) + left)
 
     def read_tips(self) -> None:
         """Print the tips and caution of the exercise now, and say them when there is a voice."""
@@ -262,13 +281,15 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
-        # Waited for, or paced by a beat: space and Enter finish it.
+        # Waited for, or paced by a beat: Enter finishes it.
         in_self_paced_set = (
             engine.status in {"waiting", "running"}
             and engine.current is not None
             and engine.current.kind is SegmentKind.SELF_PACED
         )
-        if key == " " and in_self_paced_set:  # the key a patient on the floor reaches
+        # A set waiting at the patient's own pace cannot be paused: space, the key a patient
+        # on the floor reaches, says it is done. One paced by a beat ends by itself: space pauses.
+        if key == " " and in_self_paced_set and engine.waiting_for == "done":
             engine.done()
         elif key == " ":
             engine.resume() if engine.status == "paused" else engine.pause()

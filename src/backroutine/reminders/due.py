@@ -63,7 +63,8 @@ class DueStatus:
     def describe(self) -> str:
         """One line, e.g. `Core stability: due today, 1 of 3 this week done; streak 5 days`."""
         if self.frequency.as_needed:
-            return f"{self.routine.title}: as needed, done {_times(self.done_today)} today"
+            so_far = f"done {_times(self.done_today)}" if self.done_today else "not done"
+            return f"{self.routine.title}: as needed, {so_far} today"
         if self.frequency.period == "day" and not self.frequency.expected_on(self.today):
             return f"{self.routine.title}: not today ({self.frequency})"
         count, period = self.frequency.count, self.frequency.period
@@ -155,7 +156,7 @@ def followed_routines(
 
 
 def _times(count: int) -> str:
-    return {0: "no times", 1: "once", 2: "twice"}.get(count, f"{count} times")
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def _run_name(path: Path) -> str:

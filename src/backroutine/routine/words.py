@@ -292,9 +292,10 @@ def segment_cue(segment: Segment) -> str | None:
     return None
 
 
-def segment_line(segment: Segment) -> str:
+def segment_line(segment: Segment, beat: int = 0) -> str:
     """A segment as it starts, in one line that makes sense read aloud on its own: what plain
-    mode prints (`Hold 5 s, rep 3 of 10, left side, set 1 of 2`)."""
+    mode prints (`Hold 5 s, rep 3 of 10, left side, set 1 of 2`). `beat`: the run's beat
+    (`--beat`, seconds per rep), which paces a set the file gives no `pace:`."""
     activity = activity_line(segment)
     if activity is not None:
         return activity
@@ -325,7 +326,7 @@ def segment_line(segment: Segment) -> str:
             segment.rep_count,
             segment.side,
             alternate=segment.alternate,
-            every=segment.beat_seconds,
+            every=segment.beat_seconds or beat,
         )
         if segment.set_count > 1:
             return f"{set_of(segment.set_number, segment.set_count)}: {reps}"
@@ -366,8 +367,9 @@ def next_up(segments: Sequence[Segment], index: int) -> str | None:
         side = f", {side_said(later.side)}" if later.side else ""
         if later.step_index != current.step_index:
             return f"{printable(later.name)}{side}"
-        if later.set_number != current.set_number and current.kind is SegmentKind.REST:
-            # A rest between sets: the next thing to do is the next set.
+        if later.set_number != current.set_number:
+            # The next thing to do is the next set (a walk's next time too), not what follows
+            # the exercise: "the end of the routine" before a last set is not yet true.
             return f"{set_of(later.set_number, later.set_count)}: {printable(later.name)}{side}"
         if later.side != current.side:
             return f"{printable(later.name)}{side}"
@@ -539,6 +541,16 @@ def activity_line(segment: Segment) -> str | None:
     if kind is SegmentKind.CONFIRM:
         return waiting_prompt(segment)
     return None
+
+
+def finished_heading(done: int, skipped: int, hurt: int) -> str:
+    """How a session that went to its end went, said honestly from how many of its steps
+    (rests aside) were done, skipped and stopped because they hurt."""
+    if not skipped and not hurt:
+        return "Well done: routine complete"
+    if not done:
+        return "Nothing done this time" + ("" if hurt else ": every step was skipped")
+    return f"Routine partly done: {done} of {done + skipped + hurt} steps done"
 
 
 def steps_typed(digits: str) -> str:

@@ -10,10 +10,17 @@ the patient sees as finished is already in the log.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from backroutine.base.clock import WallClock, local_now, zone_name
-from backroutine.log.store import CompletionLog, ExerciseRecord, LoggedOutcome, SessionRecord
+from backroutine.log.store import (
+    CompletionLog,
+    ExerciseRecord,
+    LoggedOutcome,
+    SessionRecord,
+    StepKind,
+)
 from backroutine.routine.model import LoadedRoutine, Segment, SegmentKind
 from backroutine.session.engine import (
     Clock,
@@ -26,6 +33,27 @@ from backroutine.session.engine import (
     SessionFinished,
     SessionStarted,
 )
+
+STEP_KINDS: dict[SegmentKind, StepKind] = {
+    SegmentKind.HOLD: "exercise",
+    SegmentKind.ACTIVITY: "exercise",
+    SegmentKind.REP: "exercise",
+    SegmentKind.SELF_PACED: "exercise",
+    SegmentKind.CARD: "card",
+    SegmentKind.HEAT: "pack",
+    SegmentKind.COLD: "pack",
+    SegmentKind.BREATHE_IN: "breathing",
+    SegmentKind.BREATHE_OUT: "breathing",
+    SegmentKind.WALK: "walk",
+}
+"""What a step is, from the kind of its work segments."""
+
+
+def step_kind(segments: Sequence[Segment], step_index: int) -> StepKind | None:
+    """What the step at `step_index` is (None for a rest, which has no work)."""
+    work = (each for each in segments if each.step_index == step_index and each.kind.is_work)
+    first = next(work, None)
+    return STEP_KINDS[first.kind] if first is not None else None
 
 
 class CannotResume(Exception):
@@ -209,6 +237,7 @@ def _exercise_record(
         reps_planned=(
             sum(_reps_of(each) for _, each in work) if first.rep_count is not None else None
         ),
+        kind=STEP_KINDS[first.kind],
     )
 
 

@@ -193,7 +193,7 @@ class AppFlow:
             if check_in_id is not None:
                 log.attach_check_in(check_in_id, session.id)
             earlier = {
-                exercise.step_index: ExerciseResult(exercise.name, exercise.outcome)
+                exercise.step_index: ExerciseResult(exercise.name, exercise.outcome, exercise.kind)
                 for exercise in log.session(session.id).exercises
                 if exercise.outcome != "started"
             }

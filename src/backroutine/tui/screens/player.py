@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from backroutine.base.text import printable
+from backroutine.figures.load import figure_for
 from backroutine.routine.model import (
     CardStep,
     ExerciseStep,
@@ -31,6 +32,7 @@ from backroutine.routine.words import (
     GET_INTO_POSITION,
     MAX_TYPED_DIGITS,
     PAUSED,
+    do_reps,
     next_up,
     segment_detail,
     segment_word,
@@ -41,6 +43,7 @@ from backroutine.routine.words import (
     waiting_prompt,
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
+from backroutine.session.recorder import step_kind
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.progress import SessionProgress
@@ -61,6 +64,8 @@ class ExerciseResult:
 
     name: str
     outcome: str
+    kind: str | None = None
+    """What the step is (`exercise`, `card`, ...; None: not known)."""
 
 
 @dataclass
@@ -90,6 +95,9 @@ class PlayerScreen(Screen[SessionOutcome]):
     CSS_PATH = "player.tcss"
     # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
     BINDINGS = [
+        # Space in a set waiting at the patient's own pace says it is done (and the key bar
+        # says so); anywhere else, a set paced by a beat too, it pauses.
+        Binding("space", "own_pace_done", "Done"),
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "done", "Done"),
         Binding("h", "hurt", "Hurts"),
@@ -124,11 +132,16 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.audio_note = audio_note
         self.outcome = SessionOutcome(results=dict(earlier or {}))
         self.exercise_numbers = _exercise_numbers(routine)
+        # A card, a pack, breathing or a walk is a step, not an exercise, as the picker says.
+        only_exercises = all(isinstance(s, (ExerciseStep, RestStep)) for s in routine.steps)
+        self.step_word = "Exercise" if only_exercises else "Step"
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
         self.figure_on = True
+        self._has_figure = True
+        """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
         self._figure: FigureView | None = None
         """The moving figure, once mounted (after the first paint)."""
@@ -169,7 +182,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         size, kept for it from the first paint, so nothing on the screen moves."""
         progress = SessionProgress(id="progress")
         progress.total = self._progress_total
-        # The figure's modules too are loaded after the first paint.
+        # The figure's drawing modules too are loaded after the first paint.
         from backroutine.tui.widgets.figure import FigureView
 
         keys = Footer(show_command_palette=False, compact=self.size.width < COMPACT_BELOW)
@@ -189,7 +202,8 @@ class PlayerScreen(Screen[SessionOutcome]):
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
         figure = self.query_one("#figure-place")
-        figure.display = self.figure_on and width >= 60 and height >= 20
+        # Without a figure to show, the countdown and its prompt take the whole width.
+        figure.display = self.figure_on and self._has_figure and width >= 60 and height >= 20
         rows = min(16, 5 + max(0, height - 24) // 2)
         figure.styles.height = rows
         # A lying figure is about three times as wide as tall; braille cells are 2 x 4 dots.
@@ -243,7 +257,8 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, ExerciseDone):
-            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome)
+            kind = step_kind(self.engine.segments, event.step_index)
+            self.outcome.results[event.step_index] = ExerciseResult(event.name, event.outcome, kind)
         elif isinstance(event, SessionFinished):
             self.outcome.status = event.status
             self.outcome.active_seconds = event.active_seconds
@@ -293,24 +308,25 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._flash(clock)
         self._set("kind", word)
         number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
-        self._set("position", f"Exercise {number} of {exercise_count}" if number else "Rest")
+        self._set(
+            "position", f"{self.step_word} {number} of {exercise_count}" if number else "Rest"
+        )
         self._set(
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
         )
         self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
+        figure = (
+            figure_for(step.name, step.exercise, step.figure)
+            if isinstance(step, ExerciseStep)
+            else None
+        )
         if self._figure is not None:
-            from backroutine.figures.load import figure_for  # loaded with the figure
-
-            self._figure.follow(
-                figure_for(step.name, step.exercise, step.figure)
-                if isinstance(step, ExerciseStep)
-                else None,
-                kind.value,
-                segment.side == "right",
-                engine.elapsed,
-            )
+            self._figure.follow(figure, kind.value, segment.side == "right", engine.elapsed)
+        if self._has_figure != (figure is not None):
+            self._has_figure = figure is not None
+            self._size_figure(self.size.width, self.size.height)
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
             self._set(
@@ -323,6 +339,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         else:
             self._set("tips", literal(_text_to_read(step), keep_newlines=True))
             self._set("caution", "")
+        self.query_one("#tips").set_class(isinstance(step, ThermalStep), "-safety")
         card = step.text if isinstance(step, CardStep) else None
         self.query_one("#card").set_class(card is not None, "-shown")
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
@@ -336,6 +353,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
+        own_pace = _waiting_at_own_pace(engine)
+        if self._shown.get("own-pace") != own_pace:  # space's meaning changed: say it
+            self._shown["own-pace"] = own_pace
+            self.refresh_bindings()
 
     def _flash(self, clock: Widget) -> None:
         """An outline round the countdown for a moment: a phase change seen from the corner
@@ -370,6 +391,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             return waiting_prompt(segment)  # a set's side is in the detail line
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
+        if beat := self.engine.beat_for(segment):  # the set ends by itself
+            return do_reps(segment.rep_count, every=round(beat))
         return {
             SegmentKind.PREPARE: GET_INTO_POSITION,
             SegmentKind.SWITCH_SIDES: "Switch to the other side",
@@ -383,10 +406,20 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._render_state()
         self._schedule()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space's two meanings, one at a time, so the key bar says what space does now."""
+        if action == "own_pace_done":
+            return _waiting_at_own_pace(self.engine)
+        if action == "toggle_pause":
+            return not _waiting_at_own_pace(self.engine)
+        return super().check_action(action, parameters)
+
+    def action_own_pace_done(self) -> None:
+        """The set done at the patient's own pace is done: the key they reach from the floor."""
+        self._control(self.engine.done())
+
     def action_toggle_pause(self) -> None:
-        if _in_self_paced_set(self.engine):  # the key a patient on the floor reaches
-            self._control(self.engine.done())
-        elif self.engine.status == "paused":
+        if self.engine.status == "paused":
             self._control(self.engine.resume())
         else:
             self._control(self.engine.pause())
@@ -503,9 +536,19 @@ class PlayerScreen(Screen[SessionOutcome]):
         )
 
 
+def _waiting_at_own_pace(engine: SessionEngine) -> bool:
+    """In a set done at the patient's own pace, waiting for them to say it is done."""
+    segment = engine.current
+    return (
+        engine.waiting_for == "done"
+        and segment is not None
+        and segment.kind is SegmentKind.SELF_PACED
+    )
+
+
 def _in_self_paced_set(engine: SessionEngine) -> bool:
-    """In a set done at the patient's own pace, waited for or paced by a beat: space and
-    Enter finish it."""
+    """In a set done at the patient's own pace, waited for or paced by a beat: Enter
+    finishes it."""
     segment = engine.current
     return (
         engine.status in {"waiting", "running"}

@@ -9,14 +9,16 @@ from dataclasses import dataclass, replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.base.text import human_duration, printable
+from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
 from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
+from backroutine.routine.words import finished_heading
 from backroutine.tui.screens.checkin import PainScale
 from backroutine.tui.screens.player import SessionOutcome
 from backroutine.tui.widgets.basics import literal
@@ -74,19 +76,22 @@ class SummaryScreen(Screen[Debrief]):
         if outcome.status == "completed" and hurt:
             heading = "Routine finished, but something hurt: please read this"
         elif outcome.status == "completed":
-            heading = "Well done: routine complete"
+            heading = finished_heading(counts["done"], counts["skipped"], counts["hurt"])
         elif self.logged:
             heading = "Session ended early: next time you can go on where you stopped"
         else:
             heading = "Session ended early"
         yield Header()
-        with VerticalScroll(id="summary"):
+        # How it went stays in sight above what scrolls: focusing the pain question scrolls
+        # a long list of exercises, and with it the heading, out of a small terminal.
+        with Vertical(id="how-it-went"):
             yield Static(Content(heading).stylize("bold"), id="heading")
             yield Static(
                 f"{counts['done']} done · {counts['skipped']} skipped · {counts['hurt']} hurt · "
                 f"{human_duration(outcome.active_seconds)} active",
                 id="counts",
             )
+        with VerticalScroll(id="summary"):
             for done in outcome.exercises:
                 yield Static(
                     Content("  • ")
@@ -94,6 +99,10 @@ class SummaryScreen(Screen[Debrief]):
                     + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
                     classes=f"exercise -{done.outcome}",
                 )
+            # Something done, but not what makes it the routine (a card read): say so.
+            steps = [(done.kind, done.outcome) for done in outcome.exercises]
+            if outcome.status == "completed" and counts["done"] and not did_the_routine(steps):
+                yield Static(NOT_THE_ROUTINE, id="not-counted", classes="warning")
             if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
             yield Static(f"{BACK_PAIN_AFTER}? {PainScale.KEYS}", classes="question")

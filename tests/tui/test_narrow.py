@@ -1,0 +1,96 @@
+"""At 60x20, the smallest size the player is laid out for, nothing the patient must read is cut."""
+
+from __future__ import annotations
+
+from backroutine.routine.safety import PACK_SAFETY
+from backroutine.routine.words import PAUSED
+from backroutine.tui.screens.player import PlayerScreen
+
+from .conftest import advance, check_in_and_start, opened, shown
+
+EVERY_PROMPT = """\
+backroutine: 2
+title: Every prompt
+steps:
+  - card: {title: About your back, text: "Backs are strong."}
+  - name: Pelvic tilt
+    reps: 3
+    per_side: true
+  - rest: 10s
+  - heat: 1 min
+  - walk: {steps: 100, times: 1}
+  - walk: {minutes: 1}
+"""
+
+
+def on_screen(app, selector: str) -> str:
+    """The lines a widget draws where it is, joined: what the patient can read of it."""
+    widget = app.screen.query_one(selector)
+    lines = [strip.text.strip() for strip in widget.render_lines(widget.region.reset_offset)]
+    return " ".join(line for line in lines if line)
+
+
+def prompt_is_whole(app) -> bool:
+    said = shown(app, "#prompt")
+    assert said, "no prompt shown"
+    return on_screen(app, "#prompt") == " ".join(said.split())
+
+
+async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, routines_dir):
+    (routines_dir / "every.yaml").write_text(EVERY_PROMPT)
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await pilot.press("slash", *"every", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        assert isinstance(app.screen, PlayerScreen)
+        seen = {}
+
+        seen["card"] = prompt_is_whole(app)
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        seen["get ready"] = prompt_is_whole(app)
+        figure = app.screen.query_one("#figure")
+        assert figure.display  # an exercise has its figure beside the countdown
+        await pilot.press("space")
+        await pilot.pause()
+        assert shown(app, "#prompt") == PAUSED
+        seen["paused"] = prompt_is_whole(app)
+        await pilot.press("space")
+        await advance(pilot, clock, 5.2)
+        assert "reps" in shown(app, "#prompt")
+        seen["own pace"] = prompt_is_whole(app)
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        seen["switch sides"] = prompt_is_whole(app)
+        await advance(pilot, clock, 5.2)
+        await pilot.press("h")  # it hurts: the session stays paused after Escape
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shown(app, "#prompt") == PAUSED
+        seen["hurt, paused"] = prompt_is_whole(app)
+        await pilot.press("space")  # carry on: the exercise that hurt was left for the rest
+        await advance(pilot, clock, 0.2)
+        assert shown(app, "#prompt") == "Rest"
+        seen["rest"] = prompt_is_whole(app)
+        await advance(pilot, clock, 10.2)
+        seen["pack"] = prompt_is_whole(app)
+        # A pack has no figure: the countdown and its prompt take the whole width.
+        assert not figure.display
+        assert app.screen.query_one("#prompt").region.height == 1
+        seen["pack's safety words"] = on_screen(app, "#tips") == " ".join(
+            PACK_SAFETY["heat"].split()
+        )
+        await pilot.press("n", "n")  # the pack's get-ready, then its heat
+        await advance(pilot, clock, 5.2)  # the walk's get-ready
+        assert "Walk 100 steps" in shown(app, "#prompt")
+        seen["walk by steps"] = prompt_is_whole(app)
+        await pilot.press(*"95")
+        await pilot.pause()
+        seen["steps typed"] = prompt_is_whole(app)
+        await pilot.press("enter")
+        await advance(pilot, clock, 5.2 + 60.2)
+        assert "Did you walk" in shown(app, "#prompt")
+        seen["walk by minutes"] = prompt_is_whole(app)
+        assert all(seen.values()), f"cut at 60x20: {[k for k, whole in seen.items() if not whole]}"
