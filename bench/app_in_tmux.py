@@ -84,8 +84,33 @@ class Pane:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
-    def close(self) -> None:
+    def close(self, timeout: float = 10.0) -> None:
+        """End the command and wait until it and the processes it started (the validating
+        helper) are gone: one still loading would slow the next start-up measured."""
+        processes = [self.pid, *descendants(self.pid)]
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline and any(alive(pid) for pid in processes):
+            time.sleep(0.01)
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [
+        grandchild for child in map(int, children) for grandchild in [child, *descendants(child)]
+    ]
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie waiting for its parent does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def start_up(command: str, ready_text: str, folder: Path, name: str) -> dict:
@@ -178,9 +203,10 @@ def main() -> None:
                 f"--no-audio --data-dir {folder / f'{name}-data{{n}}'}",
                 "Plank",
             )
-        # Interleaved, so machine load hits both alike.
+        # Interleaved, so machine load hits both alike, in turns reversed each round: what one
+        # leaves running as it ends (a helper, the terminal catching up) falls on each alike.
         for n in range(args.launches):
-            for name, (command, ready_text) in commands.items():
+            for name, (command, ready_text) in list(commands.items())[:: 1 if n % 2 else -1]:
                 results[name].append(
                     start_up(command.format(n=n), ready_text, folder, f"{name}-start{n}")
                 )
