@@ -25,7 +25,7 @@ async def _to_player(pilot) -> None:
 
 def _shown(pilot) -> str:
     view = pilot.app.screen.query_one(FigureView)
-    return str(view.render()) if view.region.area else ""  # on the screen, or hidden with its place
+    return str(view.render()) if view.display else ""
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -51,7 +51,7 @@ async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, rou
         await advance(pilot, clock, 0.2)
         seen["get ready"] = prompt_is_whole(app)
         figure = app.screen.query_one("#figure")
-        assert figure.region.area  # an exercise has its figure beside the countdown
+        assert figure.display  # an exercise has its figure beside the countdown
         await pilot.press("space")
         await pilot.pause()
         assert shown(app, "#prompt") == PAUSED
@@ -77,7 +77,7 @@ async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, rou
         await advance(pilot, clock, 10.2)
         seen["pack"] = prompt_is_whole(app)
         # A pack has no figure: the countdown and its prompt take the whole width.
-        assert not figure.region.area
+        assert not figure.display
         assert app.screen.query_one("#prompt").region.height == 1
         seen["pack's safety words"] = on_screen(app, "#tips") == " ".join(
             PACK_SAFETY["heat"].split()

@@ -46,15 +46,13 @@ from backroutine.session.engine import Event, ExerciseDone, SessionEngine, Sessi
 from backroutine.session.recorder import step_kind
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
+from backroutine.tui.widgets.figure import FigureView
 from backroutine.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
     from backroutine.tui.screens.dialogs import AfterHurt
-    from backroutine.tui.widgets.figure import FigureView
 
 STOP_NOTE = STOP_KEY_NOTE
-COMPACT_BELOW = 72
-"""A tighter key bar below this many columns, so "q Quit" still fits at 60."""
 FLASH_SECONDS = 0.6
 
 
@@ -143,14 +141,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._has_figure = True
         """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
-        self._figure: FigureView | None = None
-        """The moving figure, once mounted (after the first paint)."""
-        self._progress_total = 1.0
-        """Seconds the progress bar stands for: what was left when the player opened."""
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
-        yield Widget(id="title-bar")
+        yield Header()
         with Vertical(id="player"):
             with Horizontal(id="top"):
                 yield Static(id="name")
@@ -161,7 +155,7 @@ class PlayerScreen(Screen[SessionOutcome]):
                     yield BigText(id="kind")
                     yield BigText(id="countdown")
                     yield Static(id="prompt")
-                yield Widget(id="figure-place")
+                yield FigureView(id="figure")
             # The caution first: on a short terminal the tips give way, not the warning.
             yield Static(id="caution")
             yield Static(id="tips")
@@ -172,36 +166,18 @@ class PlayerScreen(Screen[SessionOutcome]):
                 yield Static(id="status")
                 yield Static(STOP_NOTE, id="stop-note")
                 with Horizontal(id="bottom"):
-                    yield Widget(id="progress-place")
+                    yield SessionProgress(id="progress")
                     yield Static(id="time-left")
-        yield Widget(id="key-bar")
-
-    async def _mount_the_rest(self) -> None:
-        """The title, figure, progress bar and key bar, after the first paint: the name,
-        phase and countdown are on the screen sooner. Each goes into a place of its own
-        size, kept for it from the first paint, so nothing on the screen moves."""
-        progress = SessionProgress(id="progress")
-        progress.total = self._progress_total
-        # The figure's drawing modules too are loaded after the first paint.
-        from backroutine.tui.widgets.figure import FigureView
-
-        keys = Footer(show_command_palette=False, compact=self.size.width < COMPACT_BELOW)
-        self._figure = FigureView(id="figure")
-        await self.query_one("#title-bar").mount(Header())
-        await self.query_one("#figure-place").mount(self._figure)
-        await self.query_one("#progress-place").mount(progress)
-        await self.query_one("#key-bar").mount(keys)
-        self.refresh_bindings()  # the key bar lists the keys when told they changed
-        self._render_state()
+        yield Footer(show_command_palette=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        for keys in self.query(Footer):
-            keys.compact = event.size.width < COMPACT_BELOW
+        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
+        self.query_one(Footer).compact = event.size.width < 72
         self._size_figure(event.size.width, event.size.height)
 
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
-        figure = self.query_one("#figure-place")
+        figure = self.query_one(FigureView)
         # Without a figure to show, the countdown and its prompt take the whole width.
         figure.display = self.figure_on and self._has_figure and width >= 60 and height >= 20
         rows = min(16, 5 + max(0, height - 24) // 2)
@@ -216,13 +192,12 @@ class PlayerScreen(Screen[SessionOutcome]):
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
-        self._progress_total = max(1.0, self.engine.remaining_total())
+        self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
         if self.audio_note:
             self.notify(printable(self.audio_note), title="Sound", timeout=6, markup=False)
         if self.engine.status == "ready":
             self.engine.start()
         self.sync()
-        self.call_after_refresh(self._mount_the_rest)
 
     # -- time --------------------------------------------------------------------
 
@@ -273,10 +248,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Update a widget only when what it shows changes (a redraw costs CPU and bytes)."""
         if self._shown.get(widget_id) == value:
             return
-        widget = self.query_one_optional(f"#{widget_id}")
-        if widget is None:
-            return  # mounted after the first paint, and shown then
         self._shown[widget_id] = value
+        widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
             widget.progress = value
         elif isinstance(widget, BigText) and isinstance(value, str):  # noqa: SIM114 (typed apart)
@@ -322,8 +295,9 @@ class PlayerScreen(Screen[SessionOutcome]):
             if isinstance(step, ExerciseStep)
             else None
         )
-        if self._figure is not None:
-            self._figure.follow(figure, kind.value, segment.side == "right", engine.elapsed)
+        self.query_one(FigureView).follow(
+            figure, kind.value, segment.side == "right", engine.elapsed
+        )
         if self._has_figure != (figure is not None):
             self._has_figure = figure is not None
             self._size_figure(self.size.width, self.size.height)
@@ -346,7 +320,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         coming = next_up(engine.segments, engine.index) or "the end of the routine"
         self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
         total_left = engine.remaining_total()
-        total = self._progress_total
+        total = self.query_one("#progress", ProgressBar).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
         self._set("time-left", time_left(total_left))
