@@ -228,6 +228,73 @@ def _streak_on_days(counts: Counter[date], frequency: Frequency, today: date) ->
     return Streak(run, best, "day")
 
 
+@dataclass(frozen=True)
+class Prescribed:
+    """One frequency and the weeks it was prescribed in: a stage's, while it was current."""
+
+    frequency: Frequency
+    first: date
+    """The Monday of its first week (`date.min`: since before the first session)."""
+    last: date
+    """The Sunday of its last week (`date.max`: still prescribed)."""
+    sessions: tuple[SessionRecord, ...]
+    """The sessions of its weeks."""
+
+
+def prescriptions(sessions: Sequence[SessionRecord]) -> list[Prescribed]:
+    """What was prescribed week by week, oldest first (`sessions` oldest first; at least one).
+
+    A week is judged by the stage of its first session (a week with none, by the stage
+    before it), so a stage that changes how often starts in the week after the patient
+    moves on mid-week. A stage's frequency is the one logged with its latest session, as a
+    routine's is: one span for a routine without stages.
+    """
+    runs: list[list[SessionRecord]] = []
+    week_of_run_start: list[date] = []
+    for session in sessions:
+        week = week_start(local_day(session))
+        starts_week = not runs or week_start(local_day(runs[-1][-1])) != week
+        if runs and not (starts_week and session.stage != runs[-1][0].stage):
+            runs[-1].append(session)
+        else:
+            runs.append([session])
+            week_of_run_start.append(week)
+    firsts = [date.min, *week_of_run_start[1:]]
+    lasts = [*(monday - timedelta(days=1) for monday in week_of_run_start[1:]), date.max]
+    return [
+        Prescribed(_logged_frequency(run), first, last, tuple(run))
+        for run, first, last in zip(runs, firsts, lasts, strict=True)
+    ]
+
+
+def _logged_frequency(run: Sequence[SessionRecord]) -> Frequency:
+    """The frequency logged with the latest session at the stage of the run's first."""
+    at_stage = [session for session in run if session.stage == run[0].stage]
+    return at_stage[-1].frequency or DEFAULT_FREQUENCY
+
+
+def staged_streak(spans: Sequence[Prescribed], today: date) -> Streak:
+    """The streak against what each stage prescribed: a new frequency starts a new run; the
+    best is the best run of any."""
+    latest = spans[-1]
+    now = streak(latest.sessions, latest.frequency, today)
+    best = max(streak(s.sessions, s.frequency, min(s.last, today)).best for s in spans)
+    return Streak(now.current, max(best, now.best), now.unit)
+
+
+def staged_adherence(spans: Sequence[Prescribed], first: date, last: date) -> Adherence:
+    """Done against prescribed from `first` to `last`, each week by its stage's frequency;
+    sessions done while `as needed` count only when nothing else was prescribed."""
+    parts = [
+        (span.frequency.as_needed, adherence(span.sessions, span.frequency, start, end))
+        for span in spans
+        for start, end in [(max(first, span.first), min(last, span.last))]
+        if start <= end
+    ]
+    prescribed = [part for as_needed, part in parts if not as_needed] or [p for _, p in parts]
+    return Adherence(sum(p.done for p in prescribed), sum(p.prescribed for p in prescribed))
+
+
 def adherence(
     sessions: Sequence[SessionRecord], frequency: Frequency, first: date, last: date
 ) -> Adherence:
@@ -365,7 +432,8 @@ def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
 def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHistory:
     """The history of one routine from its sessions (oldest first; at least one)."""
     latest = sessions[-1]
-    frequency = latest.frequency or DEFAULT_FREQUENCY
+    spans = prescriptions(sessions)
+    frequency = spans[-1].frequency
     this_week = week_start(today)
     first_week = week_start(local_day(sessions[0]))
     four_weeks_ago = max(this_week - timedelta(weeks=4), first_week)
@@ -381,11 +449,9 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
             session.status == "completed" and not counts(session) for session in sessions
         ),
         last_day=max((local_day(s) for s in sessions if counts(s)), default=None),
-        streak=streak(sessions, frequency, today),
-        this_week=adherence(sessions, frequency, this_week, today),
-        last_four_weeks=(
-            adherence(sessions, frequency, four_weeks_ago, this_week - timedelta(days=1))
-        ),
+        streak=staged_streak(spans, today),
+        this_week=staged_adherence(spans, this_week, today),
+        last_four_weeks=staged_adherence(spans, four_weeks_ago, this_week - timedelta(days=1)),
         heatmap=heatmap(sessions, today),
         pain=points,
         flag_run=flag_run(points),
