@@ -17,13 +17,19 @@ always agree.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 
 from backroutine.base.clock import local_now
-from backroutine.log.history import Streak, completed_per_period, streak, week_start
+from backroutine.log.history import (
+    Streak,
+    completed_per_period,
+    prescriptions,
+    streak,
+    week_start,
+)
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 
@@ -97,12 +103,14 @@ def due_status(
     frequency = routine.frequency
     if frequency is None:
         return None
+    # The streak runs since the stage's frequency began (see `history.prescriptions`).
+    latest = prescriptions(sessions)[-1].sessions if sessions else ()
     return DueStatus(
         routine=routine,
         frequency=frequency,
         done_today=completed_per_period(sessions, "day")[today],
         done_this_week=completed_per_period(sessions, "week")[week_start(today)],
-        streak=streak(sessions, frequency, today),
+        streak=streak(latest, frequency, today),
         today=today,
         now=now,
     )
@@ -126,12 +134,15 @@ def check_due(
 
 
 def followed_routines(
-    sessions: Sequence[SessionRecord], user_dir: Path | None
+    sessions: Sequence[SessionRecord],
+    user_dir: Path | None,
+    stage_of: Callable[[str], int] = lambda path: 1,
 ) -> list[FollowedRoutine]:
     """The patient's own routine files, then every other routine in the log (latest first).
 
     A file's current frequency wins over the one logged with its sessions, since the
-    therapist may have changed it. Files that do not load are left out here: `list` and
+    therapist may have changed it; in a routine in stages, that of the patient's stage
+    (`stage_of` a routine path). Files that do not load are left out here: `list` and
     `validate` are where their problems are shown.
     """
     followed: dict[str, FollowedRoutine] = {}
@@ -142,7 +153,7 @@ def followed_routines(
         for path, routine in summaries(user_dir, cache_dir() / "routine-index.json").items():
             resolved = str(path.resolve())
             followed[resolved] = FollowedRoutine(
-                routine.title, resolved, routine.frequency, path.stem
+                routine.title, resolved, routine.frequency_for(stage_of(resolved)), path.stem
             )
     for session in reversed(sessions):
         if session.routine_path not in followed:
@@ -177,4 +188,5 @@ def read_due(
     """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
     sessions = log.sessions()
     moment = (now or local_now()).astimezone(tz)
-    return check_due(followed_routines(sessions, user_dir), sessions, moment.date(), moment.time())
+    followed = followed_routines(sessions, user_dir, log.current_stage)
+    return check_due(followed, sessions, moment.date(), moment.time())
