@@ -270,12 +270,12 @@ def test_the_stages_and_when_to_move_on_are_the_sources(programme: LoadedRoutine
 def test_mckenzie_is_started_on_the_elbows_and_its_handout_says_the_way_back():
     loaded, _ = check_routine_file(PROGRAMMES / "mckenzie-extension.yaml")
     assert stages_said(loaded.routine) == [
-        "Stage 1, On your elbows: move on when the pain has eased, or moved out of your leg"
-        " towards the middle of your back (asked every week). Your stage now: the exercises"
-        " below",
-        "Stage 2, Press-ups: move on when press-ups have eased the pain further and it no"
-        " longer spreads (asked every week)",
-        "Stage 3, Standing back bends",
+        "Stage 1, On your elbows (2 per day): move on when the pain has eased, or moved out of"
+        " your leg towards the middle of your back (asked every week). Your stage now: the"
+        " exercises below",
+        "Stage 2, Press-ups (2-3 per day): move on when press-ups have eased the pain further"
+        " and it no longer spreads (asked every week)",
+        "Stage 3, Standing back bends (2-3 per day)",
         "If your symptoms get worse, go back a stage.",
     ]
 
