@@ -244,27 +244,41 @@ class Prescribed:
 def prescriptions(sessions: Sequence[SessionRecord]) -> list[Prescribed]:
     """What was prescribed week by week, oldest first (`sessions` oldest first; at least one).
 
+    A stage's frequency is the one logged with its latest session, as a routine's is: one
+    span for a routine without stages. See `stage_spans` for which weeks are whose.
+    """
+    spans = stage_spans([(local_day(session), session.stage) for session in sessions])
+    return [
+        Prescribed(_logged_frequency(sessions[begin:end]), first, last, tuple(sessions[begin:end]))
+        for begin, end, first, last in spans
+    ]
+
+
+def stage_spans(
+    days_and_stages: Sequence[tuple[date, int | None]],
+) -> list[tuple[int, int, date, date]]:
+    """The weeks each stage was current, from the day and stage of each session (oldest
+    first): `(begin, end, first, last)`, the span's sessions `[begin:end]`, its first Monday
+    (`date.min` for the first span) and last Sunday (`date.max` for the latest).
+
     A week is judged by the stage of its first session (a week with none, by the stage
     before it), so a stage that changes how often starts in the week after the patient
-    moves on mid-week. A stage's frequency is the one logged with its latest session, as a
-    routine's is: one span for a routine without stages.
+    moves on mid-week, and a session of the new stage in that week counts with the old.
     """
-    runs: list[list[SessionRecord]] = []
-    week_of_run_start: list[date] = []
-    for session in sessions:
-        week = week_start(local_day(session))
-        starts_week = not runs or week_start(local_day(runs[-1][-1])) != week
-        if runs and not (starts_week and session.stage != runs[-1][0].stage):
-            runs[-1].append(session)
-        else:
-            runs.append([session])
-            week_of_run_start.append(week)
-    firsts = [date.min, *week_of_run_start[1:]]
-    lasts = [*(monday - timedelta(days=1) for monday in week_of_run_start[1:]), date.max]
-    return [
-        Prescribed(_logged_frequency(run), first, last, tuple(run))
-        for run, first, last in zip(runs, firsts, lasts, strict=True)
-    ]
+    begins: list[int] = []
+    mondays: list[date] = []
+    for index, (day, stage) in enumerate(days_and_stages):
+        monday = week_start(day)
+        new_week = not begins or week_start(days_and_stages[index - 1][0]) != monday
+        if not begins or (new_week and stage != days_and_stages[begins[-1]][1]):
+            begins.append(index)
+            mondays.append(monday)
+    if not begins:
+        return []
+    ends = [*begins[1:], len(days_and_stages)]
+    firsts = [date.min, *mondays[1:]]
+    lasts = [*(monday - timedelta(days=1) for monday in mondays[1:]), date.max]
+    return list(zip(begins, ends, firsts, lasts, strict=True))
 
 
 def _logged_frequency(run: Sequence[SessionRecord]) -> Frequency:
