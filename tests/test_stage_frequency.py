@@ -196,3 +196,17 @@ def test_the_handout_says_each_stages_frequency_and_the_patients(walked, capsys)
     assert "- Stage 1, 15 minutes, weeks 1 and 2 (3 per week): move on" in handout
     assert "- Stage 2, 20 minutes, week 3 (4 per week): move on" in handout
     assert "- Stage 4, 25 minutes on five days, from week 5 (5 per week)\n" in handout
+
+
+def test_list_and_the_calendar_take_the_frequency_of_the_patients_stage(walked, capsys):
+    from backroutine.cli.main import main
+
+    _, log_file = walked
+    data = log_file.parent
+    assert main(["list", "--data-dir", str(data)]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "Graded walking" in line]
+    assert "4 per week" in line and "3 per week" not in line
+    calendar = ["--data-dir", str(data), "remind", "ics", "graded-walking"]
+    calendar += ["--days", "mon,tue,thu,sat", "-o", str(data / "walk.ics")]
+    assert main(calendar) == 0  # four days, as stage 2 prescribes: 3 per week would refuse them
+    assert "4 per week on mo, tu, th, sa at 08:00" in capsys.readouterr().err
