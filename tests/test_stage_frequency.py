@@ -210,3 +210,30 @@ def test_list_and_the_calendar_take_the_frequency_of_the_patients_stage(walked, 
     calendar += ["--days", "mon,tue,thu,sat", "-o", str(data / "walk.ics")]
     assert main(calendar) == 0  # four days, as stage 2 prescribes: 3 per week would refuse them
     assert "4 per week on mo, tu, th, sa at 08:00" in capsys.readouterr().err
+
+
+def test_moving_on_starts_the_new_stages_streak_before_its_first_session(tmp_path):
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    path = folder / "activity.yaml"
+    path.write_text(STAGED.replace("{frequency}", "3 per week"))
+    routine = load_routine(path).routine
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for day in range(7):  # stage 1 daily, every day of the week
+            started = at(MONDAY + timedelta(days=day), 8)
+            session_id = log.start_session(
+                routine_title=routine.title,
+                routine_path=str(path.resolve()),
+                routine_sha256="a",
+                frequency=routine.frequency_for(1),
+                planned_seconds=60,
+                started=started,
+                time_zone="Europe/London",
+                stage=1,
+            )
+            log.finish_session(session_id, status="completed", ended=started + timedelta(hours=1))
+        sunday = at(MONDAY + timedelta(days=6), 9)
+        log.record_stage_answer(StageAnswer(str(path.resolve()), sunday, "move_on", True, 1, 2))
+        [status] = read_due(log, folder, now=at(MONDAY + timedelta(days=7), 7), tz=LONDON)
+    # Not "streak 1 week" from stage 1's daily sessions: stage 2's run has not begun.
+    assert status.describe() == "Return to activity: due today, 0 of 3 this week done"

@@ -44,6 +44,8 @@ class FollowedRoutine:
     frequency: Frequency | None
     run_name: str
     """What to type after `backroutine run` to start it."""
+    stage: int | None = None
+    """The patient's stage in a routine in stages (None: not staged, or not known)."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,11 @@ def due_status(
     frequency = routine.frequency
     if frequency is None:
         return None
-    # The streak runs since the stage's frequency began (see `history.prescriptions`).
+    # The streak runs since the stage's frequency began (see `history.prescriptions`); a
+    # patient who moved on after their latest session has none yet at the new stage.
     latest = prescriptions(sessions)[-1].sessions if sessions else ()
+    if latest and routine.stage is not None and latest[0].stage != routine.stage:
+        latest = ()
     return DueStatus(
         routine=routine,
         frequency=frequency,
@@ -152,8 +157,9 @@ def followed_routines(
 
         for path, routine in summaries(user_dir, cache_dir() / "routine-index.json").items():
             resolved = str(path.resolve())
+            stage = stage_of(resolved) if routine.stage_frequencies else None
             followed[resolved] = FollowedRoutine(
-                routine.title, resolved, routine.frequency_for(stage_of(resolved)), path.stem
+                routine.title, resolved, routine.frequency_for(stage or 1), path.stem, stage
             )
     for session in reversed(sessions):
         if session.routine_path not in followed:
