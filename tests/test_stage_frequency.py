@@ -237,3 +237,32 @@ def test_moving_on_starts_the_new_stages_streak_before_its_first_session(tmp_pat
         [status] = read_due(log, folder, now=at(MONDAY + timedelta(days=7), 7), tz=LONDON)
     # Not "streak 1 week" from stage 1's daily sessions: stage 2's run has not begun.
     assert status.describe() == "Return to activity: due today, 0 of 3 this week done"
+
+
+def test_a_stage_twice_a_day_then_one_three_times_a_week_is_judged_in_days_then_weeks(
+    tmp_path,
+):
+    from backroutine.routine.frequency import parse_frequency
+
+    twice_daily = [(day, hour, 1, "2 per day") for day in range(7) for hour in (8, 18)]
+    three_a_week = [(7 + day, 8, 2, "3 per week") for day in (0, 2, 4)]
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for day, hour, stage, frequency in twice_daily + three_a_week:
+            started = at(MONDAY + timedelta(days=day), hour)
+            session_id = log.start_session(
+                routine_title="McKenzie-style",
+                routine_path="/m.yaml",
+                routine_sha256="m",
+                frequency=parse_frequency(frequency),
+                planned_seconds=60,
+                started=started,
+                time_zone="Europe/London",
+                stage=stage,
+            )
+            log.finish_session(session_id, status="completed", ended=started + timedelta(minutes=5))
+        [history] = read_history(log, now=at(MONDAY + timedelta(days=13), 20), tz=LONDON)
+    # Week 1 prescribed 14 (twice on each of 7 days), all done; week 2 its 3.
+    assert (history.last_four_weeks.done, history.last_four_weeks.prescribed) == (14, 14)
+    assert (history.this_week.done, history.this_week.prescribed) == (3, 3)
+    # One week met at stage 2; stage 1's 7 days are not a run of weeks.
+    assert (history.streak.current, history.streak.best, history.streak.unit) == (1, 1, "week")

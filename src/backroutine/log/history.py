@@ -289,10 +289,11 @@ def _logged_frequency(run: Sequence[SessionRecord]) -> Frequency:
 
 def staged_streak(spans: Sequence[Prescribed], today: date) -> Streak:
     """The streak against what each stage prescribed: a new frequency starts a new run; the
-    best is the best run of any."""
+    best is the best run of any counted in the same unit (days or weeks) as the latest."""
     latest = spans[-1]
     now = streak(latest.sessions, latest.frequency, today)
-    best = max(streak(s.sessions, s.frequency, min(s.last, today)).best for s in spans)
+    runs = [streak(s.sessions, s.frequency, min(s.last, today)) for s in spans]
+    best = max(run.best for run in runs if run.unit == now.unit)
     return Streak(now.current, max(best, now.best), now.unit)
 
 
