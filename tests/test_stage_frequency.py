@@ -15,7 +15,7 @@ import pytest
 
 from backroutine.log.export import export
 from backroutine.log.history import read_history
-from backroutine.log.report import patient_report
+from backroutine.log.report import patient_report, summary
 from backroutine.log.report_html import render_report
 from backroutine.log.store import CompletionLog, StageAnswer
 from backroutine.reminders.due import read_due
@@ -183,6 +183,9 @@ def test_the_report_prescribes_each_week_what_its_stage_did(walked):
     ]
     page = render_report(report)
     assert page.count("<td>3 of 3</td>") == 2 and page.count("<td>3 of 4</td>") == 1
+    assert summary(report)[0] == (
+        "Did 9 of 10 prescribed sessions (3 per week, then 4 per week, 02 Nov to 22 Nov 2026)."
+    )
 
 
 def test_the_handout_says_each_stages_frequency_and_the_patients(walked, capsys):

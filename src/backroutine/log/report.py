@@ -428,6 +428,8 @@ def summary(report: PatientReport) -> list[str]:
 
 def _adherence_sentence(report: PatientReport) -> str:
     often = str(report.frequency) if report.frequency_given else "daily (none prescribed)"
+    if report.stage_frequencies:  # the stages changed it: each, in order
+        often = ", then ".join(str(frequency) for _, frequency in report.stage_frequencies)
     if report.frequency.as_needed:  # nothing prescribed to be done against
         return (
             f"Did it {times(report.done)} ({often}, "
