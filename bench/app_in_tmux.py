@@ -10,14 +10,18 @@ While the exercise figure moves (a walk, issue 17): CPU < 3% of a core, < 8 KiB/
 termdown (a countdown that scales its digits to the terminal) counting down 10 minutes is a
 second baseline for the hold: the bench installs it into a temporary venv with pip, or
 uses the one `--termdown` names.
+`--baseline REF` runs the app of another git revision too (`git archive REF src`), turn about
+with this one in the same run, so "before" and "after" meet the same machine load; the table
+then says each one's ratio to the hello app and this one's to REF's.
     .venv/bin/python bench/app_in_tmux.py [--launches 15] [--runs 3] [--hold-window 20]
-        [--termdown PATH]
+        [--termdown PATH] [--baseline REF]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -85,10 +89,13 @@ class Pane:
 
 
 def start_up(command: str, ready_text: str, folder: Path, name: str) -> dict:
-    """Seconds to the first frame (any text) and until `ready_text` is on the screen."""
+    """Seconds to the first frame (any text) and until `ready_text` is on the screen, and
+    the processor seconds the command's own process (not its helpers) spent until then:
+    steadier than the time on a machine shared with other work."""
     pane = Pane(name, command, folder / f"{name}.out")
     try:
-        return {"first_frame": pane.wait_for(), "ready": pane.wait_for(ready_text)}
+        first_frame, ready = pane.wait_for(), pane.wait_for(ready_text)
+        return {"first_frame": first_frame, "ready": ready, "ready_cpu": pane.cpu_seconds()}
     finally:
         pane.close()
 
@@ -119,20 +126,34 @@ def install_termdown(folder: Path) -> str:
     return str(venv / "bin" / "termdown")
 
 
+def app_command(python: str, source: Path) -> str:
+    """The app of the checkout whose `src` is `source`, started as its console script does."""
+    entry = "import sys; from backroutine.entry import main; sys.exit(main())"
+    return f"env PYTHONPATH={source} {python} -c {shlex.quote(entry)}"
+
+
+def export_revision(ref: str, folder: Path) -> Path:
+    """`src` of git revision `ref` of this checkout, written under `folder`; its path."""
+    repository = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(repository), "archive", "--format=tar", ref, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--launches", type=int, default=15, help="start-ups timed, each app")
     parser.add_argument("--runs", type=int, default=3, help="holds measured, each app")
     parser.add_argument("--hold-window", type=float, default=20.0)
     parser.add_argument("--termdown", help="a termdown command to use instead of installing it")
+    parser.add_argument("--baseline", metavar="REF", help="a git revision to run side by side")
     args = parser.parse_args()
     python = sys.executable
-    backroutine = str(Path(python).with_name("backroutine"))
-    # Bytecode for every module, as `pip install` writes it: Textual has its own, and where
-    # PYTHONDONTWRITEBYTECODE is set an editable checkout would compile on every start.
-    package = Path(backroutine_package.__file__).parent
-    subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
-    results: dict[str, list[dict]] = {"hello": [], "app": [], "termdown": []}
+    results: dict[str, list[dict]] = {"hello": [], "app": [], "baseline": [], "termdown": []}
     # A session kept open keeps the tmux server up: one exiting between runs fails the next.
     tmux("new-session", "-d", "-s", "bench-keepalive", "-x", "80", "-y", "24", "sleep 3600")
     with tempfile.TemporaryDirectory() as temp:
@@ -141,15 +162,22 @@ def main() -> None:
         (folder / "hold.yaml").write_text(LONG_HOLD)
         (folder / "walk.yaml").write_text(LONG_WALK)
         termdown = args.termdown or install_termdown(folder)
-        commands = {
-            "hello": (f"{python} {folder / 'hello.py'}", "hello"),
+        sources = {"app": Path(backroutine_package.__file__).parent.parent}
+        if args.baseline:
+            (folder / "baseline").mkdir()
+            sources["baseline"] = export_revision(args.baseline, folder / "baseline")
+        commands = {"hello": (f"{python} {folder / 'hello.py'}", "hello")}
+        for name, source in sources.items():
+            # Bytecode for every module, as `pip install` writes it: Textual has its own, and
+            # where PYTHONDONTWRITEBYTECODE is set a checkout would compile on every start.
+            package = source / "backroutine"
+            subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
             # A new data folder each time: the log is created too, as on a first day.
-            "app": (
-                f"{backroutine} run {folder / 'hold.yaml'} --no-checkin --no-audio "
-                f"--data-dir {folder / 'data{n}'}",
+            commands[name] = (
+                f"{app_command(python, source)} run {folder / 'hold.yaml'} --no-checkin "
+                f"--no-audio --data-dir {folder / f'{name}-data{{n}}'}",
                 "Plank",
-            ),
-        }
+            )
         # Interleaved, so machine load hits both alike.
         for n in range(args.launches):
             for name, (command, ready_text) in commands.items():
@@ -170,9 +198,10 @@ def main() -> None:
             # termdown shows its digits at once: any text on the screen will do.
             countdown = hold(f"{termdown} 10m", "", args.hold_window, folder, f"termdown{n}")
             results["termdown"].append(countdown)
-            walk = commands["app"][0].replace("hold.yaml", "walk.yaml").format(n=f"w{n}")
-            moving = hold(walk, "Walk", args.hold_window, folder, f"app-walk{n}")
-            results["app"].append({f"moving_{key}": value for key, value in moving.items()})
+            for name in sources:
+                walk = commands[name][0].replace("hold.yaml", "walk.yaml").format(n=f"w{n}")
+                moving = hold(walk, "Walk", args.hold_window, folder, f"{name}-walk{n}")
+                results[name].append({f"moving_{key}": value for key, value in moving.items()})
     tmux("kill-session", "-t", "bench-keepalive")
 
     def measured(name: str, key: str) -> list[float]:
@@ -190,50 +219,47 @@ def main() -> None:
             f"{max(values):.{digits}f})"
         )
 
+    def ratio(name: str, to: str, key: str) -> str:
+        if not measured(name, key) or not measured(to, key) or not median(to, key):
+            return "-"
+        return f"{median(name, key) / median(to, key):.2f}x"
+
     rows = []
     for key, label, scale, digits, target in [
         ("first_frame", "time to first frame, ms", 1000, 0, "<= 1.3x hello"),
-        ("ready", "time until the exercise is on screen, ms", 1000, 0, "-"),
+        ("ready", "time until the exercise is on screen, ms", 1000, 0, "<= 1.5x hello"),
+        ("ready_cpu", "processor time until then (its own process), ms", 1000, 0, "-"),
         ("cpu", "CPU during a hold, % of a core", 100, 2, "< 1%"),
         ("rss", "peak RSS, MiB", 1, 1, "< 50 MiB"),
         ("bytes", "bytes to the terminal per second during a hold", 1, 0, "< 1536"),
         ("moving_cpu", "CPU while the figure moves (walk), % of a core", 100, 2, "< 3%"),
         ("moving_bytes", "bytes to the terminal per second while it moves", 1, 0, "< 8192"),
     ]:
-        hello = median("hello", key) if measured("hello", key) else 0
-        ratio = f"{median('app', key) / hello:.2f}x" if hello else "-"
-        rows.append(
-            [
-                label,
-                spread("hello", key, scale, digits),
-                spread("app", key, scale, digits),
-                spread("termdown", key, scale, digits),
-                ratio,
-                target,
-            ]
-        )
+        row = [label, spread("hello", key, scale, digits), spread("app", key, scale, digits)]
+        if args.baseline:
+            row.append(spread("baseline", key, scale, digits))
+        row += [spread("termdown", key, scale, digits), ratio("app", "hello", key)]
+        if args.baseline:
+            row += [ratio("baseline", "hello", key), ratio("app", "baseline", key)]
+        rows.append([*row, target])
     print(
         f"The app in tmux at 80x24: {args.launches} start-ups and {args.runs} holds of "
         f"{args.hold_window:.0f} s each, on {machine()}\n"
     )
-    print(
-        table(
-            [
-                "measure: median (min-max)",
-                "hello app (baseline)",
-                "backroutine player",
-                "termdown 10m",
-                "ratio to hello",
-                "target",
-            ],
-            rows,
-        )
-    )
+    header = ["measure: median (min-max)", "hello app (baseline)", "backroutine player"]
+    if args.baseline:
+        header.append(f"backroutine at {args.baseline}")
+    header += ["termdown 10m", "ratio to hello"]
+    if args.baseline:
+        header += [f"{args.baseline}'s ratio to hello", f"ratio to {args.baseline}"]
+    print(table([*header, "target"], rows))
     print(
         '\nFirst frame: the first text on the screen (the app\'s "Opening hold.yaml…" line, '
         'drawn before it loads its engine and screens; the hello app\'s "hello"). Exercise '
         "on screen: the player showing the exercise's name. The app's data folder is new "
-        "at each start, so its log is created too. termdown runs in the same tmux, at the "
+        "at each start, so its log is created too. Processor time: user and system time of "
+        "the app's own process (its validating helper runs beside it) when the exercise "
+        "appears, read from /proc in 10 ms ticks. termdown runs in the same tmux, at the "
         "same size, counting down 10 minutes."
     )
 

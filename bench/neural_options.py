@@ -30,7 +30,15 @@ from backroutine.routine.loader import load_routine
 VARIANTS = {
     "1 thread (the helper before)": {"threads": 1},
     "2 threads": {"threads": 2},
-    "2 threads, no memory pattern (the helper now)": {"threads": 2, "enable_mem_pattern": False},
+    "2 threads, no memory pattern (the helper of the fourth session)": {
+        "threads": 2,
+        "enable_mem_pattern": False,
+    },
+    "1 thread, no memory pattern, 2 sentences at once (the helper now)": {
+        "threads": 1,
+        "enable_mem_pattern": False,
+        "sentences": 2,
+    },
     "1 thread, no memory arena": {"threads": 1, "enable_cpu_mem_arena": False},
     "1 thread, no memory pattern": {"threads": 1, "enable_mem_pattern": False},
     "1 thread, neither": {"threads": 1, "enable_cpu_mem_arena": False, "enable_mem_pattern": False},
@@ -38,6 +46,7 @@ VARIANTS = {
 
 SYNTHESISE = """
 import json, sys
+from concurrent.futures import ThreadPoolExecutor
 import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
@@ -45,6 +54,7 @@ from piper.config import PiperConfig
 model, config, length_scale, variant, phrases = json.loads(sys.stdin.read())
 options = onnxruntime.SessionOptions()
 options.intra_op_num_threads = variant.pop("threads")
+at_once = variant.pop("sentences", 1)
 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
 for name, value in variant.items():
     setattr(options, name, value)
@@ -54,8 +64,14 @@ voice = PiperVoice(
                                          providers=["CPUExecutionProvider"]),
 )
 settings = SynthesisConfig(length_scale=length_scale)
-for phrase in phrases:
-    b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(phrase, settings))
+if at_once == 1:
+    for phrase in phrases:
+        b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(phrase, settings))
+else:  # as the helper does: the sentences phonemized first, then synthesised side by side
+    sentences = [voice.phonemes_to_ids(said) for phrase in phrases
+                 for said in voice.phonemize(phrase) if said]
+    with ThreadPoolExecutor(at_once) as pool:
+        list(pool.map(lambda ids: voice.phoneme_ids_to_audio(ids, settings), sentences))
 """
 
 

@@ -80,6 +80,13 @@ BENCHMARKS = [
         ["--runs", "1", "--hold", "5"],
     ),
     (
+        "What each bundled routine's speech is made of, in the neural voice",
+        21,
+        "neural_phrases.py",
+        [],
+        [],
+    ),
+    (
         "The neural voice's helper under onnxruntime's session options",
         21,
         "neural_options.py",

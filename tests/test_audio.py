@@ -10,6 +10,7 @@ import subprocess
 import sys
 from array import array
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,12 @@ import pytest
 from backroutine.audio.backends import AudioBackend, BellBackend, SilentBackend, choose_backend
 from backroutine.audio.cue_player import QUIET_BEFORE_TICK, CuePlayer
 from backroutine.audio.sound import Clip, Cue, at_volume, load_cues, read_wav
-from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases
+from backroutine.audio.voice import SpeechEngine, Voice, routine_phrases, spoken_phrases
 from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, routine_files
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
-from backroutine.routine.model import SegmentKind
-from backroutine.routine.words import announcement
+from backroutine.routine.model import Routine, SegmentKind
+from backroutine.routine.words import NO_TIPS, announcement
 from backroutine.session.engine import CountdownTick, FakeClock, SegmentStarted, SessionEngine
 
 ROOT = Path(__file__).parents[1]
@@ -294,6 +295,55 @@ def test_every_bundled_announcement_ends_before_its_exercise_starts(tmp_path):
                 assert spoken <= segment.seconds, (path.stem, segment.name, round(spoken, 1))
 
 
+MADE_AHEAD = b"""
+title: Sides and sets
+steps:
+  - name: Clamshell
+    per_side: true
+    reps: 3
+    hold: 2s
+    sets: 2
+    rest: 5s
+    prepare: 4s
+    tips: [Keep your feet together.]
+  - name: Sit to stand
+    reps: 4
+    prepare: 4s
+"""
+
+
+def test_the_voice_makes_ahead_what_a_session_may_say_and_the_tips_last():
+    routine = parse_routine(MADE_AHEAD, "t.yaml")
+    phrases = routine_phrases(routine)
+    tips = ["Keep your feet together.", NO_TIPS]  # read out only when asked for
+    assert phrases[-2:] == tips and spoken_phrases(routine) == phrases[:-2]
+    # A get-ready and a switch stretch to fit their first wording, and a set at your own
+    # pace has no deadline: their shorter wordings are never said, so never made.
+    never_said = {
+        "Clamshell",
+        "Sit to stand",
+        "Right side.",
+        "Press space when you have done four.",
+    }
+    assert never_said.isdisjoint(phrases)
+    said: set[str] = set()
+    for seconds_a_character in (0.01, 0.05, 0.1):  # a quick voice to a slow one
+        voice = TimedVoice({phrase: len(phrase) * seconds_a_character for phrase in phrases})
+        backend = RecordingBackend()
+        cue_player = CuePlayer(backend, routine, voice=voice)
+        clock = FakeClock()
+        engine = SessionEngine(routine.segments(), clock, self_paced_beat=3.0)
+        cue_player.follow(engine)
+        engine.start()
+        while engine.status != "finished":
+            clock.advance(0.25)
+            engine.update()
+        said.update(heard(voice.phrases, backend.played))
+    said -= {cue.name for cue in Cue}
+    assert said <= set(phrases[:-2])  # every phrase said was made ahead...
+    assert {"Rest.", "Rest, 5 seconds.", "Switch sides. Right side."} <= said  # ...short or long
+
+
 # --- choosing a backend --------------------------------------------------------------
 
 
@@ -549,6 +599,65 @@ def test_words_that_would_run_over_a_tick_give_way_to_shorter_ones_or_to_silence
     said = [name for _, name, _ in moments]
     assert "One of three" not in said and "One" in said
     assert "Relax" not in said and "RELAX" in said
+
+
+# "Relax", "Last one" and "Hold" as each voice says them at 160 words a minute, trimmed of
+# silence (bench/spoken_fit.py measured them; tests/test_audio_neural.py uses the real ones).
+RECORDED_SECONDS = {
+    "neural": {"Relax": 0.72, "Last one": 0.75, "Hold": 0.45},
+    "espeak-ng": {"Relax": 0.51, "Last one": 0.67, "Hold": 0.46},
+}
+
+
+def relaxes_heard(routine: Routine, voice) -> list[tuple[int, bool, float]]:
+    """Each relax of a session of `routine` (the cue player following the engine on a fake
+    clock): its seconds, whether "Relax" was said as it started, and the quiet between the
+    end of what was played then and the next tick or segment start."""
+    backend = RecordingBackend()
+    cue_player = CuePlayer(backend, routine, voice=voice)
+    clock = FakeClock()
+    engine = SessionEngine(routine.segments(), clock)
+    cue_player.follow(engine)
+    moments: list[tuple[float, SegmentKind | None, int, list[Clip]]] = []
+
+    def note(event) -> None:
+        if isinstance(event, (SegmentStarted, CountdownTick)):
+            started = isinstance(event, SegmentStarted)
+            kind = event.segment.kind if started else None
+            seconds = (event.segment.seconds or 0) if started else 0
+            moments.append((event.at, kind, seconds, [sound for sound, _ in backend.played]))
+        backend.played.clear()
+
+    engine.subscribe(note)
+    engine.start()
+    while engine.status != "finished":
+        clock.advance(0.05)
+        engine.update()
+        if engine.status == "waiting":
+            engine.done()
+    relax = voice.ready("Relax").pcm
+    relaxes = []
+    for (at, kind, seconds, streams), following in pairwise(moments):
+        if kind is SegmentKind.RELAX:
+            ends = at + max(sound.seconds for sound in streams)
+            said = any(sound.pcm.endswith(relax) for sound in streams)
+            relaxes.append((seconds, said, following[0] - ends))
+    return relaxes
+
+
+@pytest.mark.parametrize("voice_name", RECORDED_SECONDS)
+def test_relax_is_said_at_every_relax_of_two_seconds_or_more_and_ends_before_the_tick(
+    voice_name,
+):
+    # A 2 s relax has 1 s to its first tick: the relax cue (0.28 s) and the neural "Relax"
+    # (0.72 s) do not fit one after the other, so the word is said in place of the cue.
+    routine = load_routine(bundled_routines_dir() / "balance-stability.yaml").routine
+    voice = TimedVoice(RECORDED_SECONDS[voice_name])
+    relaxes = relaxes_heard(routine, voice)
+    assert len(relaxes) == 13 and {seconds for seconds, _, _ in relaxes} == {2}
+    for seconds, said, quiet in relaxes:
+        assert said, f"a {seconds} s relax went without its word"
+        assert quiet >= QUIET_BEFORE_TICK - 1e-9  # never over the tick
 
 
 def test_a_long_announcement_stretches_its_get_ready_to_end_before_the_3_2_1():

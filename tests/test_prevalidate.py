@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from backroutine.routine import helper_process
 from backroutine.routine.catalog import Catalog, load_entry
 from backroutine.routine.prevalidate import PreparedCatalog, _PlainUnpickler
 
@@ -113,3 +114,27 @@ def test_a_routine_with_every_kind_of_step_comes_back_from_the_helper():
     entry = load_entry(path)
     assert entry.loaded is not None
     assert _PlainUnpickler(io.BytesIO(pickle.dumps(entry))).load() == entry
+
+
+def test_a_helper_started_early_is_the_one_the_catalog_asks(user_dir: Path):
+    helper_process.start_early()  # as `backroutine run` does before reading its arguments
+    early = helper_process._early
+    prepared = PreparedCatalog(user_dir, [user_dir / "wall.yaml"], entries=False)
+    assert prepared._helper is early
+    assert prepared.entry(user_dir / "wall.yaml") == Catalog(user_dir).entry(user_dir / "wall.yaml")
+
+
+def test_a_helper_started_early_and_not_needed_is_ended():
+    helper_process.start_early()
+    early = helper_process._early
+    assert early is not None and early.process is not None
+    process = early.process
+    helper_process.stop_early()  # plain mode, a quick command, a mistyped routine
+    assert process.poll() is not None
+
+
+def test_a_helper_asked_nothing_exits_without_a_word():
+    helper = helper_process.HelperProcess()
+    assert helper.process is not None and helper.process.stdin is not None
+    helper.process.stdin.close()  # the app ended before it knew what to ask
+    assert helper.answer() == b""

@@ -8,10 +8,8 @@ opens the device and never lets a failure reach the session.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import importlib
-import importlib.metadata
 import os
 import queue
 import shutil
@@ -299,6 +297,9 @@ def _import_simpleaudio(
 
 
 def _installed_version(distribution: str) -> str | None:
+    # Imported here, as ctypes below: a session with sound off never needs them.
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
@@ -335,6 +336,8 @@ def _quieten_alsa() -> None:
         return
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+
     try:
         asound = ctypes.CDLL("libasound.so.2")
     except OSError:

@@ -4,7 +4,8 @@ Every transition has its own cue, so tones alone tell a hold from a relax from a
 voice (when there is one) follows the cue with a word or two, and only when the words end
 before the next countdown tick or segment start: of the ways a moment can be said
 (`words.transition_phrases`, richest first) it takes the first that fits in the time
-left, and says nothing rather than talk over a tick. An exercise's announcement and the
+left, and says nothing rather than talk over a tick; when none fits after the cue but one
+fits in its place, the words are said instead of the cue. An exercise's announcement and the
 side called at a switch are never cut: when the cue player `follow`s the engine, it
 stretches the get-ready or the switch to fit them (also when the patient says ready, with
 `--wait`, while the announcement is still going). Speech is timed by its synthesised
@@ -244,6 +245,16 @@ class CuePlayer:
         if self.voice is not None and phrases:
             ready = [clip for clip in map(self.voice.ready, phrases) if clip is not None]
             spoken = next((c for c in ready if speech_at + c.seconds <= ends_by), None)
+            if spoken is None and sound is not None:
+                # No wording fits after the cue (a 2-3 s relax has 1 s to its first tick;
+                # "Relax" and "Last one" last 0.5-0.75 s): say one in place of the cue. The
+                # words say what the tone says, from the same instant (speech is trimmed of
+                # its leading silence), and a patient with eyes closed follows words more
+                # surely than tones; neither sound is cut or laid over the other.
+                in_place = self._offset(at)
+                spoken = next((c for c in ready if in_place + c.seconds <= ends_by), None)
+                if spoken is not None:
+                    sound = None
             if not ready:
                 self._say_late(phrases[0], speech_at, ends_by)
         self._queue(at, sound, spoken)

@@ -4,13 +4,14 @@ The app's process only checks that the voice is installed and starts
 
     python -m backroutine.audio.neural --model M --config C --cache DIR --rate 160
 
-with the routine's phrases (a JSON list, in the order they are first spoken) on standard
-input, as soon as the routine is chosen: the check-in gives it time to write them. The
-helper loads the model (onnxruntime: about 160 MiB) once, writes each phrase into the voice
-cache and exits; the app plays the phrases from the cache and never imports onnxruntime.
-Helpers on one cache take turns (a lock file in it), and each writes only what is not
-cached yet, so no two synthesise the same phrase. A helper that fails says why in one
-sentence on standard error and exits with EXIT_BROKEN.
+with the routine's phrases (a JSON list: what a session says unprompted, in the order it
+first says it, then the tips read out on request) on standard input, as soon as the routine
+is chosen: the check-in gives it time to write them. The helper loads the model
+(onnxruntime: about 160 MiB) once, synthesises two sentences at once (one a core), writes
+each phrase into the voice cache in the order given and exits; the app plays the phrases
+from the cache and never imports onnxruntime. Helpers on one cache take turns (a lock file
+in it), and each writes only what is not cached yet, so no two synthesise the same phrase.
+A helper that fails says why in one sentence on standard error and exits with EXIT_BROKEN.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
@@ -38,10 +40,12 @@ routines' phrases: the speech rate scales his pace from it."""
 EXIT_BROKEN = 3
 CHECK_TIMEOUT = 60
 HELPER_THREADS = 2
-"""onnxruntime's threads in the helper: with a core free, two synthesise a routine about 1.6
-times as fast as one (BENCHMARKS.md); with every core busy they gain nothing. Most of the
-work is done during the check-in, when the app is idle; idle threads sleep rather than
-spin, and the app's short bursts of work still get a core."""
+"""Sentences the helper synthesises at once, each on one onnxruntime thread: with a core
+free, two synthesise a routine 1.6-1.8 times as fast as one, and 1.15-1.3 times as fast as
+one sentence at a time on two onnxruntime threads, for less processor time (BENCHMARKS.md);
+with every core busy they gain nothing. Most of the work is done during the check-in, when
+the app is idle; idle threads sleep rather than spin, and the app's short bursts of work
+still get a core."""
 INSTALL_HINT = "pip install 'backroutine[voice]'"
 
 
@@ -216,8 +220,7 @@ def _load(model: Path, config: Path):
         raise NeuralVoiceError(broken) from error
     _require_files(model, config)
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = min(HELPER_THREADS, os.cpu_count() or 1)
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = 1  # the threads run sentences side by side instead
     # Without planning each run's memory ahead the peak is about 10 MiB lower, for the
     # same processor time; without the memory arena it is 100 MiB higher (BENCHMARKS.md).
     options.enable_mem_pattern = False
@@ -237,19 +240,45 @@ def _load(model: Path, config: Path):
 
 
 def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> None:
-    """Write each phrase into the cache, in order (the first spoken first: it is needed
-    first), each file whole or not at all, with the model loaded once for them all."""
+    """Write each phrase into the cache, each file whole or not at all, with the model
+    loaded once for them all, on `HELPER_THREADS` threads (one sentence each at a time,
+    taken phrase by phrase in order: the first spoken is needed first, and written first)."""
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
-    for phrase in phrases:
-        path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
-        chunks = list(piper.synthesize(phrase, settings))
-        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
-        rate_hz = chunks[0].sample_rate if chunks else piper.config.sample_rate
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        write_wav(partial, Clip(pcm, rate_hz))
-        os.replace(partial, path)
+    # espeak-ng's phonemizer is not known to be thread-safe: all of it here first (20-30 ms).
+    sentences = [[piper.phonemes_to_ids(said) for said in piper.phonemize(phrase) if said]
+                 for phrase in phrases]  # fmt: skip
+    pool = ThreadPoolExecutor(_helper_threads(), thread_name_prefix="synthesis")
+    try:
+        speech = []
+        for phrase_ids in sentences:
+            # A phrase's longest sentence first: the others are made beside it, not after.
+            order = sorted(range(len(phrase_ids)), key=lambda n: -len(phrase_ids[n]))
+            made = {n: pool.submit(_sentence_pcm, piper, phrase_ids[n], settings) for n in order}
+            speech.append([made[n] for n in range(len(phrase_ids))])
+        for phrase, said in zip(phrases, speech, strict=True):
+            path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
+            pcm = b"".join(sentence.result() for sentence in said)
+            partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+            write_wav(partial, Clip(pcm, piper.config.sample_rate))
+            os.replace(partial, path)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _sentence_pcm(piper, phoneme_ids: list[int], settings) -> bytes:
+    """One sentence's speech, as Piper's `synthesize` makes it: scaled to full range."""
+    import numpy
+
+    audio = piper.phoneme_ids_to_audio(phoneme_ids, settings)
+    peak = float(numpy.max(numpy.abs(audio))) if audio.size else 0.0
+    scaled = audio / peak if peak >= 1e-8 else numpy.zeros_like(audio)
+    return (numpy.clip(scaled, -1.0, 1.0) * 32767).astype(numpy.int16).tobytes()
+
+
+def _helper_threads() -> int:
+    return min(HELPER_THREADS, os.cpu_count() or 1)
 
 
 @contextlib.contextmanager

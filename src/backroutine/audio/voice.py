@@ -241,9 +241,21 @@ class Voice:
 
 
 def routine_phrases(routine: Routine) -> list[str]:
-    """Every phrase a session of `routine` may speak, roughly in the order it will (each
-    way of saying a moment, richest first, then the tips read on request): what the
+    """Every phrase a session of `routine` may speak, in the order it will need them: those
+    it speaks unprompted (`spoken_phrases`), then the tips read out on request. What the
     voice synthesises ahead, so each is ready, and its length known, when it is due."""
+    tips = (tips_said(step) for step in routine.exercises)
+    return list(dict.fromkeys([*spoken_phrases(routine), *tips]))
+
+
+def spoken_phrases(routine: Routine) -> list[str]:
+    """The phrases a session of `routine` speaks without being asked, roughly in the order
+    it will (each way of saying a moment that can be said, richest first).
+
+    A wording that is never said is left out: the cue player follows the engine (in the app
+    and plain mode), which stretches a get-ready and a switch of sides to fit their first
+    wording, and a self-paced set, which has no deadline, always has room for its first.
+    """
     phrases: dict[str, None] = {}  # a set that keeps its order
     segments = routine.segments()
     for index, segment in enumerate(segments):
@@ -252,16 +264,17 @@ def routine_phrases(routine: Routine) -> list[str]:
         if activity is not None:  # a card, a pack, each breath, a walk's question
             said: tuple[str, ...] = (activity,)
         elif segment.kind is SegmentKind.PREPARE and isinstance(step, ExerciseStep):
-            said = announcements(step, segment)
+            said = announcements(step, segment)[:1]
         else:
             following = segments[index + 1] if index + 1 < len(segments) else None
             first_phase = starts_rep(segment, segments[index - 1] if index else None)
             said = transition_phrases(segment, following, first_phase=first_phase)
+            if segment.kind in (SegmentKind.SWITCH_SIDES, SegmentKind.SELF_PACED):
+                said = said[:1]
             if segment.kind is SegmentKind.SELF_PACED:  # as counted when paced by a beat
                 said += tuple(
                     p for n in range(segment.rep_count or 1) for p in rep_phrases(segment, n + 1)
                 )
         phrases.update(dict.fromkeys(said))
     phrases.update(dict.fromkeys([HALFWAY, PAUSED_SAID]))
-    phrases.update(dict.fromkeys(tips_said(step) for step in routine.exercises))
     return list(phrases)

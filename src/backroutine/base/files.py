@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import select
 import stat
 import time
@@ -69,6 +68,8 @@ def write_atomically(
             f"cannot write {target}: the folder {folder} "
             + ("is not a folder" if folder.exists() else "does not exist"),
         )
+    import secrets  # here: the app reads its log, settings and routines without writing a file
+
     # A random name, created exclusively: a leftover file or symlink is never followed.
     partial = folder / f".{target.name}.{secrets.token_hex(6)}.partial"
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -119,6 +120,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         terminal_keys,
     )
     from backroutine.routine.catalog import load_entry
+    from backroutine.routine.helper_process import stop_early
     from backroutine.routine.stages import stage_started
     from backroutine.routine.words import week_said, you_need
     from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
@@ -129,6 +131,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
         start_session,
     )
 
+    # Both put in place by `entry` in case the app opened: plain mode validates the file
+    # itself, and collects garbage as any long-running program does.
+    stop_early()
+    gc.enable()
     entry = load_entry(path)
     if entry.loaded is None:
         report(entry.problems)
@@ -264,14 +270,16 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    # The helper validates the routine files on another core while Textual loads here.
+    user_dir = user_routines_dir(data_dir(args.data_dir))
+    if start_with is not None:
+        # Asked before the log opens: a routine asked for is all the app validates (its
+        # own unfinished sessions are the only ones offered, filed under its resolved path).
+        routines = PreparedCatalog(user_dir, _spellings(start_with), entries=False)
     with open_log(args) as log:
-        # The helper validates the routine files on another core while Textual loads here.
-        wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
-        routines = PreparedCatalog(
-            user_routines_dir(data_dir(args.data_dir)),
-            [start_with, *wanted] if start_with else wanted,
-            entries=start_with is None,
-        )
+        if start_with is None:
+            wanted = [Path(session.routine_path) for session in log.unfinished_sessions()]
+            routines = PreparedCatalog(user_dir, wanted, entries=True)
         from backroutine.base.settings import load_settings
         from backroutine.tui.app import AppContext, create_app
 
@@ -301,6 +309,11 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             app.run()
         _wait_until_saved(log)
     return app.return_code or EXIT_OK
+
+
+def _spellings(path: Path) -> list[Path]:
+    """`path` as typed and as the log files a session of it (resolved)."""
+    return list(dict.fromkeys([path, path.resolve()]))
 
 
 def _pick_in_plain_mode(args: argparse.Namespace) -> int:

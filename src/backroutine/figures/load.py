@@ -108,14 +108,25 @@ def compiled() -> str:
 
 
 @cache
-def library() -> dict[str, Figure]:
-    """Every bundled figure by id, read once from figures.json.
+def _sources() -> dict[str, dict[str, Any]]:
+    """Every bundled figure's poses as compiled to figures.json, by id, read once.
 
     The app plays a prepared routine without importing YAML (a start-up budget), so it reads
     the poses compiled to JSON; scripts/contact_sheet.py writes it and a test keeps it current.
     """
     text = resources.files("backroutine.figures").joinpath("figures.json").read_text("utf-8")
-    return {fid: parse_figure(fid, raw) for fid, raw in json.loads(text)["figures"].items()}
+    figures: dict[str, dict[str, Any]] = json.loads(text)["figures"]
+    return figures
+
+
+@cache
+def _figure(figure_id: str) -> Figure:
+    return parse_figure(figure_id, _sources()[figure_id])
+
+
+def library() -> dict[str, Figure]:
+    """Every bundled figure by id."""
+    return {figure_id: _figure(figure_id) for figure_id in _sources()}
 
 
 def _key(text: str) -> str:
@@ -125,12 +136,22 @@ def _key(text: str) -> str:
 
 
 def figure_for(name: str, exercise: str | None = None, figure: str | None = None) -> Figure | None:
-    """The figure for a routine step: its `figure:` id, else its `exercise:` id, else its name."""
-    figures = library()
+    """The figure for a routine step: its `figure:` id, else its `exercise:` id, else its name.
+
+    Only the figure found is built from its poses: the player's first frame waits for it.
+    """
     if figure is not None:
-        return figures.get(figure)
-    by_name = {_key(f.name): f for f in figures.values()} | figures
+        return _figure(figure) if figure in _sources() else None
+    by_name = _ids_by_name()
     for wanted in (exercise, name):
         if wanted is not None and (found := by_name.get(wanted) or by_name.get(_key(wanted))):
-            return found
+            return _figure(found)
     return None
+
+
+@cache
+def _ids_by_name() -> dict[str, str]:
+    """Figure ids by their name's id form, and by themselves (the player asks each second)."""
+    sources = _sources()
+    by_name = {_key(raw["name"]): figure_id for figure_id, raw in sources.items()}
+    return by_name | {figure_id: figure_id for figure_id in sources}

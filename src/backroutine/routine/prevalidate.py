@@ -1,9 +1,11 @@
 """Routine files validated in a helper process while the app starts.
 
 Validating a routine needs pydantic, which would cost the app about 130 ms and 11 MiB
-before its first frame. So the app starts `python -m backroutine.routine.prevalidate` before it
-loads Textual; the helper validates the files the app will need on another core and hands back
-plain `backroutine.routine.model` data. If the helper fails, the app validates the files itself.
+before its first frame. So the app starts `python -m backroutine.routine.prevalidate` as its
+very first step (`helper_process.start_early`, before it even reads its command line); the
+helper loads pydantic and the schema on another core while the app loads Textual, is told on
+its standard input which files to validate once the app knows, and hands back plain
+`backroutine.routine.model` data. If the helper fails, the app validates the files itself.
 
 The answer comes pickled over the helper's pipe, never from a file, and is read with an
 unpickler that builds only the plain data classes the helper may send.
@@ -14,12 +16,13 @@ from __future__ import annotations
 import io
 import json
 import pickle
-import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines, load_entry
+from backroutine.routine.helper_process import HelperProcess, take_early
 
 # What the helper's answer may hold, by module: plain data, nothing that runs code.
 _ALLOWED = {
@@ -51,23 +54,17 @@ class PreparedCatalog(Catalog):
     """A catalog whose files a helper process validates while the app loads."""
 
     def __init__(self, user_dir: Path | None, paths: list[Path], *, entries: bool) -> None:
-        """Start validating `paths`, and every routine file too when `entries` is true."""
+        """Start validating `paths`, and every routine file too when `entries` is true
+        (with the helper `start_early` started, if there is one)."""
         super().__init__(user_dir)
+        self._helper = take_early() or HelperProcess()
         request = {
             "user_dir": user_dir and str(user_dir),
             "paths": list(map(str, paths)),
             "entries": entries,
         }
+        self._helper.ask(json.dumps(request).encode())
         self._answer: dict[str, Any] | None = None
-        try:
-            self._helper: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-m", "backroutine.routine.prevalidate", json.dumps(request)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,  # the app's screen is no place for its errors
-            )
-        except OSError:
-            self._helper = None
 
     def entries(self) -> list[CatalogEntry]:
         prepared = self._prepared().get("entries")
@@ -84,10 +81,8 @@ class PreparedCatalog(Catalog):
 
     def _read_answer(self) -> dict[str, Any]:
         """The helper's answer, waiting for it if need be; empty if it failed."""
-        if self._helper is None:
-            return {}
-        output, _ = self._helper.communicate()
-        if self._helper.returncode != 0:
+        output = self._helper.answer()
+        if output is None:
             return {}
         try:
             answer = _PlainUnpickler(io.BytesIO(output)).load()
@@ -104,15 +99,27 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def main() -> None:
-    """Validate the files the request (JSON, the one argument) names; pickle them to stdout."""
-    request = json.loads(sys.argv[1])
+    """Validate the files the request (a JSON line on stdin) names; pickle them to stdout."""
+    # Loaded before the request comes: the app is still reading its command line.
+    import backroutine.routine.loader  # noqa: F401
+
+    line = sys.stdin.readline()
+    if not line:  # the app had no use for it
+        return
+    request = json.loads(line)
     user_dir = Path(request["user_dir"]) if request["user_dir"] else None
     answer: dict[str, Any] = {}
     if request["entries"]:
         answer["entries"] = find_routines(user_dir)
-    # A session to resume is usually of a routine in the catalog: validated once, then.
-    known = {str(entry.path): entry for entry in answer.get("entries", [])}
-    answer["paths"] = {path: known.get(path) or load_entry(Path(path)) for path in request["paths"]}
+    # A session to resume is usually of a routine in the catalog, and a routine asked for
+    # comes as typed and as the log files it (resolved): each file is validated once.
+    known = {entry.path.resolve(): entry for entry in answer.get("entries", [])}
+    answer["paths"] = {}
+    for path in map(Path, request["paths"]):
+        real = path.resolve()
+        if real not in known:
+            known[real] = load_entry(path)
+        answer["paths"][str(path)] = replace(known[real], path=path)
     sys.stdout.buffer.write(pickle.dumps(answer))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class BackroutineApp(App[None]):
 
         self.flow = AppFlow(self, self.context)
         self.flow.open()
+        self.set_timer(COLLECT_AFTER_SECONDS, _collect_again)
 
     def on_unmount(self) -> None:
         if self.flow is not None:
@@ -124,6 +126,20 @@ class BackroutineApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+COLLECT_AFTER_SECONDS = 1.0
+"""When the app collects cycles again, if the command line put it off (`entry`): by then its
+first screen is drawn (about 0.2 s after the first frame on an idle machine)."""
+
+
+def _collect_again() -> None:
+    """Collect what start-up left, then set aside what it made and keeps (nearly all of it,
+    for the whole session) so that no later collection scans it again."""
+    if not gc.isenabled():
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 def create_app(context: AppContext) -> BackroutineApp:

@@ -1,7 +1,9 @@
 """What the app shows, in order: the picker or a routine, a resume offer, check-in, player, summary.
 
-Loaded once the app's first frame is on the screen (see `BackroutineApp`), with the
-session engine and every screen behind it.
+Loaded once the app's first frame is on the screen (see `BackroutineApp`), with the session
+workflow. Each screen is imported when it is first shown: a patient who starts a routine sees
+its exercise sooner when the picker, the check-in, the dialogs and the summary are not loaded
+before it (`tests/tui/test_lazy_imports.py` keeps it so).
 """
 
 from __future__ import annotations
@@ -12,32 +14,28 @@ from typing import TYPE_CHECKING
 
 from backroutine.base.clock import local_now
 from backroutine.base.text import printable
-from backroutine.log.history import counts
-from backroutine.routine.catalog import CatalogEntry
-from backroutine.routine.model import LoadedRoutine, Routine
-from backroutine.routine.safety import CheckInAnswers
 from backroutine.routine.stages import stage_started
 from backroutine.routine.words import week_said
 from backroutine.session.checkin import begin_check_in
-from backroutine.session.engine import SessionEngine
 from backroutine.session.lock import RUNNING_ELSEWHERE, SessionLock
-from backroutine.session.recorder import SessionRecorder
 from backroutine.session.workflow import (
     EngineOptions,
-    ResumeOffer,
     as_played,
     next_resume_offer,
     stage_question,
     start_session,
 )
-from backroutine.tui.screens.checkin import CheckInScreen
-from backroutine.tui.screens.dialogs import Question
-from backroutine.tui.screens.picker import RoutinePickerScreen
-from backroutine.tui.screens.player import ExerciseResult, PlayerScreen, SessionOutcome
-from backroutine.tui.screens.summary import Debrief, SummaryScreen
 
 if TYPE_CHECKING:
+    from backroutine.routine.catalog import CatalogEntry
+    from backroutine.routine.model import LoadedRoutine, Routine
+    from backroutine.routine.safety import CheckInAnswers
+    from backroutine.session.engine import SessionEngine
+    from backroutine.session.recorder import SessionRecorder
+    from backroutine.session.workflow import ResumeOffer
     from backroutine.tui.app import AppContext, BackroutineApp
+    from backroutine.tui.screens.player import ExerciseResult, SessionOutcome
+    from backroutine.tui.screens.summary import Debrief
 
 RESUME_LEAD_IN_SECONDS = 3.0
 
@@ -62,6 +60,9 @@ class AppFlow:
         if self.context.sound is not None:
             self.context.sound.start()
         if self.context.start_with is not None:
+            # Loaded while the helper process may still validate the routine: shown next.
+            import backroutine.tui.screens.player  # noqa: F401
+
             entry = self.context.routines.entry(self.context.start_with)
             if entry.loaded is None:
                 self.app.exit(message="\n".join(map(str, entry.problems)), return_code=1)
@@ -78,6 +79,8 @@ class AppFlow:
             self.lock.release()
 
     def _show_picker(self) -> None:
+        from backroutine.tui.screens.picker import RoutinePickerScreen
+
         if not any(isinstance(screen, RoutinePickerScreen) for screen in self.app.screen_stack):
             entries = self.context.routines.entries()
             self.app.push_screen(RoutinePickerScreen(entries, self._last_done()))
@@ -102,6 +105,8 @@ class AppFlow:
     def _last_done(self) -> dict[str, str]:
         """Routine file name -> when it was last done (as the history counts it), in words,
         with the stage the patient is at now in a staged routine."""
+        from backroutine.log.history import counts
+
         log = self.context.log
         if log is None:
             return {}
@@ -161,6 +166,8 @@ class AppFlow:
                 offer.close()
                 self._offer_resume(then)
 
+        from backroutine.tui.screens.dialogs import Question
+
         self.app.push_screen(
             Question(
                 f"{offer.question}\n\nResume where you stopped?",
@@ -175,6 +182,9 @@ class AppFlow:
 
     def _resume(self, offer: ResumeOffer) -> None:
         """Go on with `offer`'s session, after the check-in again when it stopped long ago."""
+        from backroutine.tui.screens.player import ExerciseResult
+        from backroutine.tui.screens.summary import Debrief
+
         log = offer.recorder.log
         session = offer.session
         back_to_picker = self.context.start_with is None
@@ -264,6 +274,8 @@ class AppFlow:
                 self.app.exit()
 
         if self.context.check_in:
+            from backroutine.tui.screens.checkin import CheckInScreen
+
             self.app.push_screen(CheckInScreen(loaded.routine, asked.context), answered)
         else:
             go_on(None, asked.answered(None).check_in_id)
@@ -308,6 +320,8 @@ class AppFlow:
         A resumed session brings the exercises it left `earlier` and what the patient
         `said` when it stopped, so its summary is of the whole session.
         """
+        from backroutine.tui.screens.player import PlayerScreen
+
         routine = loaded.routine
         sound = self.context.sound
         audio = sound.cue_player(engine, routine) if sound else None
@@ -317,6 +331,9 @@ class AppFlow:
             recorder.check_out(debrief.pain_after, debrief.note or None)
 
         def finished(outcome: SessionOutcome | None) -> None:
+            from backroutine.tui.screens.dialogs import Question
+            from backroutine.tui.screens.summary import SummaryScreen
+
             assert outcome is not None, "the player always ends with its outcome"
 
             def done() -> None:
@@ -383,6 +400,8 @@ class AppFlow:
         ]
 
     def _refresh_picker(self) -> None:
+        from backroutine.tui.screens.picker import RoutinePickerScreen
+
         for screen in self.app.screen_stack:
             if isinstance(screen, RoutinePickerScreen):
                 screen.update_last_done(self._last_done())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -43,10 +44,13 @@ from backroutine.routine.words import (
 )
 from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
 from backroutine.session.recorder import step_kind
-from backroutine.tui.screens.dialogs import AfterHurt, HurtQuestion, Question
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
+from backroutine.tui.widgets.progress import SessionProgress
+
+if TYPE_CHECKING:
+    from backroutine.tui.screens.dialogs import AfterHurt
 
 STOP_NOTE = STOP_KEY_NOTE
 FLASH_SECONDS = 0.6
@@ -162,7 +166,7 @@ class PlayerScreen(Screen[SessionOutcome]):
                 yield Static(id="status")
                 yield Static(STOP_NOTE, id="stop-note")
                 with Horizontal(id="bottom"):
-                    yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                    yield SessionProgress(id="progress")
                     yield Static(id="time-left")
         yield Footer(show_command_palette=False)
 
@@ -470,6 +474,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._control(self.engine.hurt())
         if self.engine.status == "finished":
             return  # it was the last exercise: the summary follows, with the clinician's note
+        # The dialogs are loaded when first asked: the player's first paint does not wait for them.
+        from backroutine.tui.screens.dialogs import HurtQuestion
+
         exercise = step.name if isinstance(step, ExerciseStep) else None
         self.app.push_screen(HurtQuestion(exercise), self._after_hurt)
 
@@ -481,6 +488,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         # "pause": hurt() left the session paused; space carries on when the patient is ready.
 
     def action_quit_session(self) -> None:
+        from backroutine.tui.screens.dialogs import Question
+
         was_paused = self.engine.status == "paused"
         if not was_paused:
             self._control(self.engine.pause())

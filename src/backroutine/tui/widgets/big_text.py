@@ -90,9 +90,10 @@ class BigText(Widget):
             for glyph in glyphs:
                 glyph.display = False
             return
-        while len(glyphs) < len(drawing.glyphs):
-            glyphs.append(Glyph())
-            self.mount(glyphs[-1])
+        missing = [Glyph() for _ in range(len(drawing.glyphs) - len(glyphs))]
+        if missing:
+            self.mount_all(missing)  # at once: one mount for the word, not one per letter
+            glyphs += missing
         for number, glyph in enumerate(glyphs):
             glyph.display = number < len(drawing.glyphs)
             if not glyph.display:
