@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from backroutine.base.clock import local_now
-from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.log.store import BestStep, CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 from backroutine.routine.safety import PainReview, review_pain
 
@@ -139,25 +139,18 @@ def week_start(day: date) -> date:
     return period_start(day, "week")
 
 
-COUNTING_KINDS = frozenset({"exercise", "breathing", "walk"})
-"""The steps whose doing is doing the routine. Reading a card or putting on a pack alone is
-not: a therapist asks whether the exercises (or the breathing, or the walk) were done."""
-
-
 NOT_THE_ROUTINE = "No exercise, breathing or walk was done: not counted as the routine done."
 """What the summary says of a completed session `did_the_routine` does not count."""
 
 
-def did_the_routine(steps: Iterable[tuple[str | None, str]]) -> bool:
-    """Whether a completed session's steps, each as (kind, outcome), make it count: at least
-    one exercise, breathing or walk done; in a routine with none of those (only cards or
-    packs), any step done. A step without a kind (logged before kinds were) is an exercise;
-    a session with no step logged counts."""
-    logged = [(kind or "exercise", outcome) for kind, outcome in steps]
-    if not logged:
-        return True
-    counting = [outcome for kind, outcome in logged if kind in COUNTING_KINDS]
-    return "done" in (counting or [outcome for _, outcome in logged])
+_DID_THE_ROUTINE = {None, BestStep.OTHER_DONE, BestStep.COUNTING_DONE}
+
+
+def did_the_routine(best: BestStep | None) -> bool:
+    """Whether a completed session whose steps went as far as `best` counts: at least one
+    exercise, breathing or walk done (`COUNTING_KINDS`); in a routine with none of those
+    (only cards or packs), any step done. A session with no step logged counts."""
+    return best in _DID_THE_ROUTINE
 
 
 def counts(session: SessionRecord) -> bool:
@@ -165,8 +158,9 @@ def counts(session: SessionRecord) -> bool:
     `did_the_routine`."""
     if session.status != "completed":
         return False
-    steps = [(each.kind, each.outcome) for each in session.exercises] or session.step_outcomes
-    return did_the_routine(steps)
+    if session.exercises:  # what was read, also for a record not read from a log
+        return did_the_routine(BestStep.of((e.kind, e.outcome) for e in session.exercises))
+    return did_the_routine(session.best_step)
 
 
 def completed_per_period(

@@ -18,6 +18,7 @@ from typing import Any
 
 from backroutine.base import clock
 from backroutine.log.history import did_the_routine, stage_spans
+from backroutine.log.store import BestStep
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.safety import PAIN_ACCEPTABLE_MAX
 
@@ -114,13 +115,13 @@ class SessionLine:
     exercises: int
     stage: int | None = None
     """The stage of a staged routine it was done at (None: not staged, or not exported)."""
-    steps: tuple[tuple[str | None, str], ...] = ()
-    """What each step is (None: not exported) and how it went, `done` or not."""
+    best_step: BestStep | None = None
+    """The furthest its steps went (a kind not exported is an exercise's)."""
 
     @property
     def counts(self) -> bool:
         """Completed and `did_the_routine`: it counts towards adherence, as in the history."""
-        return self.status == "completed" and did_the_routine(self.steps)
+        return self.status == "completed" and did_the_routine(self.best_step)
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,7 @@ def _session_line(session: Mapping[str, Any]) -> SessionLine:
         exercises_done=sum(e["outcome"] in COUNTING_OUTCOMES for e in exercises),
         exercises=len(exercises),
         stage=session.get("stage"),  # exported from log version 4 on
-        steps=tuple(  # kinds exported from log version 5 on
+        best_step=BestStep.of(  # kinds exported from log version 5 on
             (e.get("kind"), "done" if e["outcome"] in COUNTING_OUTCOMES else e["outcome"])
             for e in exercises
         ),
