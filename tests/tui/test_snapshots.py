@@ -8,9 +8,19 @@ import pytest
 from backroutine.session.engine import FakeClock
 from backroutine.tui.screens.checkin import SETTLE_SECONDS
 
-from .conftest import read_check_in
+from .conftest import read_check_in, until
 
 THEMES = ["textual-dark", "textual-light"]
+
+
+def showing(pilot, screen: str) -> bool:
+    return type(pilot.app.screen).__name__ == screen
+
+
+def picker_ready(pilot) -> bool:
+    focused = pilot.app.focused
+    mounted = focused is not None and focused.id == "routines"
+    return showing(pilot, "RoutinePickerScreen") and mounted
 
 
 def screens(clock: FakeClock):
@@ -18,7 +28,7 @@ def screens(clock: FakeClock):
 
     async def checkin(pilot):
         await pilot.press("slash", *"short", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: showing(pilot, "CheckInScreen"), "showed the check-in")
 
     async def hold(pilot):
         await checkin(pilot)
@@ -71,7 +81,8 @@ def test_screen(snap_compare, make_app, clock, screen: str, theme: str):
     steps = screens(clock)[screen]
 
     async def run_before(pilot):
-        await pilot.pause()  # the first screen opens once the first frame is drawn
+        # The first screen opens once the first frame is drawn: on a busy machine, later.
+        await until(pilot, lambda: picker_ready(pilot), "showed the picker")
         pilot.app.theme = theme
         await steps(pilot)
         await pilot.pause()

@@ -13,12 +13,13 @@ import os
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from enum import IntEnum
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency, parse_frequency
@@ -34,6 +35,43 @@ LoggedOutcome = Literal["done", "skipped", "hurt", "started"]
 StepKind = Literal["exercise", "card", "pack", "breathing", "walk"]
 """What a logged step is: an exercise (holds, reps, timed), an education card, a heat or cold
 pack, guided breathing or a walk."""
+COUNTING_KINDS: frozenset[str] = frozenset({"exercise", "breathing", "walk"})
+"""The steps whose doing is doing the routine (`history.did_the_routine`). Reading a card or
+putting on a pack alone is not: a therapist asks whether the exercises (or the breathing, or
+the walk) were done. A step logged before kinds were (version 5) is an exercise."""
+_COUNTING_SQL = "coalesce(kind, 'exercise') IN ({})".format(
+    ", ".join(f"'{kind}'" for kind in sorted(COUNTING_KINDS))
+)
+
+
+class BestStep(IntEnum):
+    """The furthest a session's logged steps went, in the order `history.did_the_routine`
+    weighs them (None where no step was logged)."""
+
+    OTHER_NOT_DONE = 0
+    """Only cards or packs, none of them done."""
+    OTHER_DONE = 1
+    """A card read or a pack put on; no exercise, breathing or walk in the routine."""
+    COUNTING_NOT_DONE = 2
+    """An exercise, breathing or walk (`COUNTING_KINDS`), none of them done."""
+    COUNTING_DONE = 3
+    """An exercise, breathing or walk done."""
+
+    @classmethod
+    def of(cls, steps: Iterable[tuple[str | None, str]]) -> BestStep | None:
+        """The best of steps given as (kind, outcome); a kind None is an exercise's."""
+        ranks = [
+            2 * ((kind or "exercise") in COUNTING_KINDS) + (outcome == "done")
+            for kind, outcome in steps
+        ]
+        return cls(max(ranks)) if ranks else None
+
+
+# `BestStep.of` in SQL: one number per session, NULL when no step was logged.
+_BEST_STEP_SQL = (
+    f"(SELECT max(2 * ({_COUNTING_SQL}) + (outcome = 'done')) FROM exercise"
+    " WHERE session_id = session.id)"
+)
 
 # MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
 MIGRATIONS: tuple[str, ...] = (
@@ -303,9 +341,9 @@ class SessionRecord:
     """How many segments were finished (completed, skipped or hurt)."""
     exercises: tuple[ExerciseRecord, ...] = ()
     """Filled only when asked for (`sessions(with_exercises=True)`)."""
-    step_outcomes: tuple[tuple[StepKind | None, LoggedOutcome], ...] = ()
-    """What each logged step is and how it went, read with every session (`exercises`
-    only when asked for): what `history.counts` decides from."""
+    best_step: BestStep | None = None
+    """The furthest its logged steps went (None: none logged), read with every session: what
+    `history.counts` decides from."""
     last_progress: datetime | None = None
     """When the session started or last finished a segment (None: logged before version 2)."""
     settled_next_morning: bool | None = None
@@ -772,8 +810,7 @@ class CompletionLog:
             "SELECT id, routine_title, routine_path, routine_sha256, frequency_count,"
             " frequency_period, started_utc, utc_offset_minutes, time_zone, ended_utc, status,"
             " pain_before, pain_after, note, planned_seconds, active_seconds, segments_done,"
-            " (SELECT group_concat(coalesce(kind, '') || ' ' || outcome) FROM exercise"
-            "  WHERE session_id = session.id),"
+            f" {_BEST_STEP_SQL},"
             " last_progress_utc,"
             " (SELECT settled FROM check_in WHERE settled_session_id = session.id"
             "  AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1),"
@@ -810,7 +847,7 @@ class CompletionLog:
                 active_seconds=row[15],
                 segments_done=row[16],
                 exercises=tuple(exercises.get(row[0], ())),
-                step_outcomes=_step_outcomes(row[17]),
+                best_step=None if row[17] is None else BestStep(row[17]),
                 last_progress=_from_utc_text(row[18], row[7]) if row[18] else None,
                 settled_next_morning=None if row[19] is None else bool(row[19]),
                 routine_id=row[20],
@@ -901,11 +938,3 @@ def _switch_to_wal(db: sqlite3.Connection) -> None:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
-
-
-def _step_outcomes(text: str | None) -> tuple[tuple[StepKind | None, LoggedOutcome], ...]:
-    """`exercise done,card skipped` (a kind left empty: logged before version 5) as pairs."""
-    pairs = (each.split(" ") for each in text.split(",")) if text else ()
-    return tuple(
-        (cast(StepKind, kind or None), cast(LoggedOutcome, outcome)) for kind, outcome in pairs
-    )

@@ -20,7 +20,7 @@ from typing import TextIO
 from backroutine.base.clock import local_now
 from backroutine.base.text import human_duration, printable
 from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
-from backroutine.log.store import CompletionLog, SessionRecord
+from backroutine.log.store import BestStep, CompletionLog, SessionRecord
 from backroutine.routine.model import ExerciseStep, LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
     BACK_PAIN_AFTER,
@@ -165,9 +165,10 @@ class PlainSession:
                 self._say(where)
         if line is not None:
             self._say(line)
-        finished = isinstance(event, SessionFinished) and event.status == "completed"
-        if finished and "done" in outcomes and not did_the_routine(self._outcomes.values()):
-            self._say(NOT_THE_ROUTINE)  # something done, but not what makes it the routine
+        if isinstance(event, SessionFinished) and event.status == "completed":
+            best = BestStep.of(self._outcomes.values())
+            if "done" in outcomes and not did_the_routine(best):  # done something, not that
+                self._say(NOT_THE_ROUTINE)
         if isinstance(event, SegmentStarted):
             segment = event.segment
             if segment.kind is SegmentKind.PREPARE:

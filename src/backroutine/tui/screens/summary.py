@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
+from backroutine.log.store import BestStep
 from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
 from backroutine.routine.words import finished_heading
 from backroutine.tui.screens.checkin import PainScale
@@ -100,8 +101,8 @@ class SummaryScreen(Screen[Debrief]):
                     classes=f"exercise -{done.outcome}",
                 )
             # Something done, but not what makes it the routine (a card read): say so.
-            steps = [(done.kind, done.outcome) for done in outcome.exercises]
-            if outcome.status == "completed" and counts["done"] and not did_the_routine(steps):
+            best = BestStep.of((done.kind, done.outcome) for done in outcome.exercises)
+            if outcome.status == "completed" and counts["done"] and not did_the_routine(best):
                 yield Static(NOT_THE_ROUTINE, id="not-counted", classes="warning")
             if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
