@@ -20,8 +20,10 @@ then says each one's ratio to the hello app and this one's to REF's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -92,6 +94,14 @@ class Pane:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline and any(alive(pid) for pid in processes):
             time.sleep(0.01)
+        for pid in filter(alive, processes):  # hung at hang-up (see BENCHMARKS.md): not left behind
+            print(
+                f"{self.name}: process {pid} still running {timeout:.0f} s after its terminal "
+                "closed; killed",
+                file=sys.stderr,
+            )
+            with contextlib.suppress(ProcessLookupError):  # it may end just now
+                os.kill(pid, signal.SIGKILL)
 
 
 def descendants(pid: int) -> list[int]:
