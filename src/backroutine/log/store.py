@@ -18,6 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -359,6 +360,7 @@ class SessionRecord:
     """The stage of a staged routine the session was done at (None: not staged)."""
 
 
+@lru_cache(maxsize=64)  # a log holds a few frequencies, each on thousands of sessions
 def _frequency(text: str | None, count: int | None, period: str | None) -> Frequency | None:
     """A logged frequency: its words (version 4), else its count and period (before)."""
     if text:
