@@ -922,10 +922,24 @@ def _recognise(db: sqlite3.Connection, path: Path) -> int:
             f"it was written by a newer backroutine (log version {version}, "
             f"this one reads up to {SCHEMA_VERSION})",
         )
-    problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+    problems = _structure_problems(db)
     if problems != ["ok"]:
         raise _kept(path, "it is damaged (" + "; ".join(problems[:3]) + ")")
     return version
+
+
+def _structure_problems(db: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA quick_check` finds wrong in the file's pages and records (["ok"]: none).
+
+    Its CHECK constraints are left out: they are enforced on every write already, and
+    checking them on every row made opening ten years of sessions take most of the time
+    `backroutine history` takes (90 of 180 ms); damaged pages are found all the same.
+    """
+    db.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        return [row[0] for row in db.execute("PRAGMA quick_check")]
+    finally:
+        db.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 def _switch_to_wal(db: sqlite3.Connection) -> None:
