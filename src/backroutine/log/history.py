@@ -143,7 +143,9 @@ NOT_THE_ROUTINE = "No exercise, breathing or walk was done: not counted as the r
 """What the summary says of a completed session `did_the_routine` does not count."""
 
 
-_DID_THE_ROUTINE = {None, BestStep.OTHER_DONE, BestStep.COUNTING_DONE}
+# A tuple, not a set: hashing an enum member runs Python code, and this is asked of every
+# session several times.
+_DID_THE_ROUTINE = (None, BestStep.OTHER_DONE, BestStep.COUNTING_DONE)
 
 
 def did_the_routine(best: BestStep | None) -> bool:
@@ -158,7 +160,7 @@ def counts(session: SessionRecord) -> bool:
     `did_the_routine`."""
     if session.status != "completed":
         return False
-    if session.exercises:  # what was read, also for a record not read from a log
+    if session.best_step is None and session.exercises:  # a record not read from a log
         return did_the_routine(BestStep.of((e.kind, e.outcome) for e in session.exercises))
     return did_the_routine(session.best_step)
 

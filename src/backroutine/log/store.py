@@ -378,7 +378,12 @@ def _utc_text(moment: datetime) -> str:
 
 
 def _from_utc_text(text: str, offset_minutes: int) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone(timedelta(minutes=offset_minutes)))
+    return datetime.fromisoformat(text).astimezone(_offset_zone(offset_minutes))
+
+
+@lru_cache(maxsize=64)  # a patient lives in a few offsets: one zone each for every session
+def _offset_zone(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
 
 
 def _offset_minutes(moment: datetime) -> int:
