@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,12 +81,15 @@ def _write_years(path: Path) -> None:
                 if chance.random() < (0.3 if frequency is None else 0.2):
                     continue
                 started = NOW - timedelta(days=DAYS - day, hours=chance.randint(2, 12))
-                if previous is not None and chance.random() < 0.3:
+                # A check-in asks about the session before; now and then twice (the
+                # latest answer is the one that holds).
+                answers = 0 if previous is None else chance.choices([0, 1, 2], [6, 3, 1])[0]
+                for answer in range(answers):
                     log.record_check_in(
                         CheckInRecord(
                             routine_title=title,
                             routine_path=path_text,
-                            asked_at=started - timedelta(minutes=1),
+                            asked_at=started - timedelta(minutes=answers - answer),
                             asked=True,
                             went_ahead=True,
                             pain_now=chance.randint(0, 6),
@@ -182,6 +186,30 @@ def test_the_log_holds_what_the_comparison_needs(years: Path):
             session.status == "completed" and [e.kind for e in session.exercises] == ["card"]
             for session in sessions
         )
+
+
+def test_each_session_reads_the_latest_answer_about_its_next_morning(years: Path):
+    raw = sqlite3.connect(years)
+    latest = dict(
+        raw.execute(
+            "SELECT id, (SELECT settled FROM check_in WHERE settled_session_id = session.id"
+            " AND settled IS NOT NULL ORDER BY asked_utc DESC LIMIT 1) FROM session"
+        ).fetchall()
+    )
+    asked_twice = raw.execute(
+        "SELECT count(*) FROM (SELECT settled_session_id FROM check_in"
+        " GROUP BY settled_session_id HAVING count(DISTINCT settled) = 2)"
+    ).fetchone()[0]
+    raw.close()
+    assert asked_twice > 10
+    with CompletionLog.open(years) as log:
+        read = {session.id: session.settled_next_morning for session in log.sessions()}
+        one = log.session(max(id for id, settled in read.items() if settled is False))
+    assert read == {
+        session_id: None if settled is None else bool(settled)
+        for session_id, settled in latest.items()
+    }
+    assert one.settled_next_morning == read[one.id]
 
 
 def test_every_history_number_is_the_plain_computations(years: Path):
