@@ -76,7 +76,7 @@ def test_keys_pause_skip_and_quit():
     assert status == "abandoned"
     lines = text.splitlines()
     assert lines[0].startswith("Keys: space pause/resume")
-    assert "Paused: press space to carry on" in lines
+    assert "Paused: press space to go on" in lines
     assert "Carrying on" in lines
     assert lines[-1].startswith("Session ended after ")
 
@@ -290,7 +290,7 @@ steps:
     assert session.run() == "finished"
     lines = out.getvalue().splitlines()
     assert any("Squeeze your glutes" in line for line in lines)
-    assert "Done: Bridge" in lines and "Paused: press space to carry on" not in lines
+    assert "Done: Bridge" in lines and "Paused: press space to go on" not in lines
 
 
 def _played(routine: Routine, keys_script: dict[float, str] | None = None) -> list[str]:

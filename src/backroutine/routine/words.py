@@ -28,7 +28,7 @@ from backroutine.routine.safety import PACK_SAFETY
 SecondsInWords = Callable[[int], str]
 """Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
 
-PAUSED = "Paused: press space to carry on"
+PAUSED = "Paused: press space to go on"  # one line beside the figure at 60 columns
 GET_INTO_POSITION = "Get into position"
 THEN_ENTER = ", then press Enter"
 WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
