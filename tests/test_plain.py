@@ -367,10 +367,10 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
     stopped: its last line counts the whole session, not only the step played after."""
     import subprocess
 
+    from plain_runs import plain_command
+
     from backroutine.log.store import CompletionLog
     from backroutine.session.recorder import SessionRecorder
-
-    from plain_runs import plain_command
 
     path = tmp_path / "two.yaml"
     path.write_text(

@@ -32,7 +32,9 @@ def on_screen(app, selector: str) -> str:
 
 def rows_drawn(app, selector: str) -> int:
     widget = app.screen.query_one(selector)
-    return sum(bool(strip.text.strip()) for strip in widget.render_lines(widget.region.reset_offset))
+    return sum(
+        bool(strip.text.strip()) for strip in widget.render_lines(widget.region.reset_offset)
+    )
 
 
 def prompt_is_whole(app) -> bool:
