@@ -112,6 +112,21 @@ FREQUENCY = {
     "flare-up-plan": "as needed",
 }
 
+# How often at each stage, as the source says it, where a stage changes it.
+STAGE_FREQUENCY = {
+    "mckenzie-extension": [
+        "2 per day",  # on elbows: "twice a day"
+        "2-3 per day",  # press-ups: "2-3 times a day"
+        "2-3 per day",  # standing back bends: the source says none; the routine's
+    ],
+    "graded-walking": [
+        "3 per week",  # weeks 1 and 2: "three non-consecutive days"
+        "4 per week",  # week 3: "four days of 20 minutes"
+        "4 per week",  # week 4: 25 minutes, the days of week 3
+        "5 per week",  # "five days from week 5"
+    ],
+}
+
 # The stages of a programme that goes in stages: each one's name, its criterion in the
 # patient's words (None: not left), the days between questions, and its work (as above).
 Stages = list[tuple[str, str | None, int, dict[str, Work]]]
@@ -148,7 +163,16 @@ STAGES: dict[str, Stages] = {
             },
         ),
         (
-            "25 minutes, from week 4",
+            "25 minutes, week 4",
+            "when you have walked 25 minutes on four days of a week",
+            7,
+            {
+                "Walk at a moderate pace": [("walk", 25 * 60, None, 1), ("confirm", None, None, 1)],
+                "Steps for the rest of the day": [("walk", None, None, 1)],
+            },
+        ),
+        (
+            "25 minutes on five days, from week 5",
             None,
             7,
             {
@@ -224,6 +248,12 @@ def test_how_often_is_what_the_source_says(programme: LoadedRoutine):
     assert str(programme.routine.frequency) == FREQUENCY[programme.source.stem]
 
 
+def test_how_often_at_each_stage_is_what_the_source_says(programme: LoadedRoutine):
+    routine = programme.routine
+    said = [str(routine.frequency_for(number)) for number in range(1, len(routine.stages) + 1)]
+    assert said == STAGE_FREQUENCY.get(programme.source.stem, [])
+
+
 def test_the_stages_and_when_to_move_on_are_the_sources(programme: LoadedRoutine):
     routine = programme.routine
     stages = STAGES.get(programme.source.stem, [])
@@ -240,12 +270,12 @@ def test_the_stages_and_when_to_move_on_are_the_sources(programme: LoadedRoutine
 def test_mckenzie_is_started_on_the_elbows_and_its_handout_says_the_way_back():
     loaded, _ = check_routine_file(PROGRAMMES / "mckenzie-extension.yaml")
     assert stages_said(loaded.routine) == [
-        "Stage 1, On your elbows: move on when the pain has eased, or moved out of your leg"
-        " towards the middle of your back (asked every week). Your stage now: the exercises"
-        " below",
-        "Stage 2, Press-ups: move on when press-ups have eased the pain further and it no"
-        " longer spreads (asked every week)",
-        "Stage 3, Standing back bends",
+        "Stage 1, On your elbows (2 per day): move on when the pain has eased, or moved out of"
+        " your leg towards the middle of your back (asked every week). Your stage now: the"
+        " exercises below",
+        "Stage 2, Press-ups (2-3 per day): move on when press-ups have eased the pain further"
+        " and it no longer spreads (asked every week)",
+        "Stage 3, Standing back bends (2-3 per day)",
         "If your symptoms get worse, go back a stage.",
     ]
 

@@ -119,10 +119,12 @@ def list_routines(args: argparse.Namespace) -> int:
         origin = "" if entry.bundled else "  (yours)"
         if entry.loaded:
             routine = entry.loaded.routine
-            often = f", {routine.frequency}" if routine.frequency else ""
+            frequency = routine.frequency
             if routine.stages:  # counted as the patient's stage is
                 stage = _stage_now(args, entry.loaded, sessions)
+                frequency = routine.frequency_for(stage)
                 routine = at_stage(routine, stage)
+            often = f", {frequency}" if frequency else ""
             if has_progression(routine):
                 progressed, week = as_of(
                     replace(entry.loaded, routine=routine), sessions, clock.today()

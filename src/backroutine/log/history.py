@@ -222,6 +222,88 @@ def _streak_on_days(counts: Counter[date], frequency: Frequency, today: date) ->
     return Streak(run, best, "day")
 
 
+@dataclass(frozen=True)
+class Prescribed:
+    """One frequency and the weeks it was prescribed in: a stage's, while it was current."""
+
+    frequency: Frequency
+    first: date
+    """The Monday of its first week (`date.min`: since before the first session)."""
+    last: date
+    """The Sunday of its last week (`date.max`: still prescribed)."""
+    sessions: tuple[SessionRecord, ...]
+    """The sessions of its weeks."""
+
+
+def prescriptions(sessions: Sequence[SessionRecord]) -> list[Prescribed]:
+    """What was prescribed week by week, oldest first (`sessions` oldest first; at least one).
+
+    A stage's frequency is the one logged with its latest session, as a routine's is: one
+    span for a routine without stages. See `stage_spans` for which weeks are whose.
+    """
+    spans = stage_spans([(local_day(session), session.stage) for session in sessions])
+    return [
+        Prescribed(_logged_frequency(sessions[begin:end]), first, last, tuple(sessions[begin:end]))
+        for begin, end, first, last in spans
+    ]
+
+
+def stage_spans(
+    days_and_stages: Sequence[tuple[date, int | None]],
+) -> list[tuple[int, int, date, date]]:
+    """The weeks each stage was current, from the day and stage of each session (oldest
+    first): `(begin, end, first, last)`, the span's sessions `[begin:end]`, its first Monday
+    (`date.min` for the first span) and last Sunday (`date.max` for the latest).
+
+    A week is judged by the stage of its first session (a week with none, by the stage
+    before it), so a stage that changes how often starts in the week after the patient
+    moves on mid-week, and a session of the new stage in that week counts with the old.
+    """
+    begins: list[int] = []
+    mondays: list[date] = []
+    for index, (day, stage) in enumerate(days_and_stages):
+        monday = week_start(day)
+        new_week = not begins or week_start(days_and_stages[index - 1][0]) != monday
+        if not begins or (new_week and stage != days_and_stages[begins[-1]][1]):
+            begins.append(index)
+            mondays.append(monday)
+    if not begins:
+        return []
+    ends = [*begins[1:], len(days_and_stages)]
+    firsts = [date.min, *mondays[1:]]
+    lasts = [*(monday - timedelta(days=1) for monday in mondays[1:]), date.max]
+    return list(zip(begins, ends, firsts, lasts, strict=True))
+
+
+def _logged_frequency(run: Sequence[SessionRecord]) -> Frequency:
+    """The frequency logged with the latest session at the stage of the run's first."""
+    at_stage = [session for session in run if session.stage == run[0].stage]
+    return at_stage[-1].frequency or DEFAULT_FREQUENCY
+
+
+def staged_streak(spans: Sequence[Prescribed], today: date) -> Streak:
+    """The streak against what each stage prescribed: a new frequency starts a new run; the
+    best is the best run of any counted in the same unit (days or weeks) as the latest."""
+    latest = spans[-1]
+    now = streak(latest.sessions, latest.frequency, today)
+    runs = [streak(s.sessions, s.frequency, min(s.last, today)) for s in spans]
+    best = max(run.best for run in runs if run.unit == now.unit)
+    return Streak(now.current, max(best, now.best), now.unit)
+
+
+def staged_adherence(spans: Sequence[Prescribed], first: date, last: date) -> Adherence:
+    """Done against prescribed from `first` to `last`, each week by its stage's frequency;
+    sessions done while `as needed` count only when nothing else was prescribed."""
+    parts = [
+        (span.frequency.as_needed, adherence(span.sessions, span.frequency, start, end))
+        for span in spans
+        for start, end in [(max(first, span.first), min(last, span.last))]
+        if start <= end
+    ]
+    prescribed = [part for as_needed, part in parts if not as_needed] or [p for _, p in parts]
+    return Adherence(sum(p.done for p in prescribed), sum(p.prescribed for p in prescribed))
+
+
 def adherence(
     sessions: Sequence[SessionRecord], frequency: Frequency, first: date, last: date
 ) -> Adherence:
@@ -361,7 +443,8 @@ def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
 def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHistory:
     """The history of one routine from its sessions (oldest first; at least one)."""
     latest = sessions[-1]
-    frequency = latest.frequency or DEFAULT_FREQUENCY
+    spans = prescriptions(sessions)
+    frequency = spans[-1].frequency
     this_week = week_start(today)
     first_week = week_start(local_day(sessions[0]))
     four_weeks_ago = max(this_week - timedelta(weeks=4), first_week)
@@ -377,11 +460,9 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
             session.status == "completed" and not counts(session) for session in sessions
         ),
         last_day=max((local_day(s) for s in sessions if counts(s)), default=None),
-        streak=streak(sessions, frequency, today),
-        this_week=adherence(sessions, frequency, this_week, today),
-        last_four_weeks=(
-            adherence(sessions, frequency, four_weeks_ago, this_week - timedelta(days=1))
-        ),
+        streak=staged_streak(spans, today),
+        this_week=staged_adherence(spans, this_week, today),
+        last_four_weeks=staged_adherence(spans, four_weeks_ago, this_week - timedelta(days=1)),
         heatmap=heatmap(sessions, today),
         pain=points,
         flag_run=flag_run(points),

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from backroutine.base import clock
-from backroutine.log.history import did_the_routine
+from backroutine.log.history import did_the_routine, stage_spans
 from backroutine.log.store import BestStep
 from backroutine.routine.frequency import Frequency, parse_frequency
 from backroutine.routine.safety import PAIN_ACCEPTABLE_MAX
@@ -168,6 +168,16 @@ class PatientReport:
     notes: list[Note]
     prescriptions: list[tuple[str | None, str | None, str]]
     """(id, version, weeks) of each prescription done in the period, in order."""
+    stage_frequencies: list[tuple[date, Frequency]] = field(default_factory=list)
+    """From which Monday each stage's own frequency held, when a stage changed it (the
+    first from the report's start); empty: `frequency` throughout."""
+
+    def frequency_on(self, day: date) -> Frequency:
+        """What was prescribed on `day`: the frequency of the stage current then."""
+        held = [frequency for first, frequency in self.stage_frequencies if first <= day]
+        if held:
+            return held[-1]
+        return self.stage_frequencies[0][1] if self.stage_frequencies else self.frequency
 
     @property
     def done(self) -> int:
@@ -232,6 +242,7 @@ def patient_report(
     latest = document["sessions"][-1] if document["sessions"] else None
     frequency = parse_frequency(latest["frequency"]) if latest and latest["frequency"] else None
     lines = [_session_line(s) for s in sessions]
+    stage_frequencies = _stage_frequencies(sessions, frequency or DAILY, first, last)
     title = latest["routine_title"] if latest else "No sessions"
     return PatientReport(
         title=title,
@@ -240,7 +251,11 @@ def patient_report(
         frequency=frequency or DAILY,
         frequency_given=frequency is not None,
         sessions=lines,
-        periods=_periods(lines, frequency or DAILY, first, last),
+        periods=[
+            period
+            for begin, end, frequency_then in stage_frequencies
+            for period in _periods(lines, frequency_then, begin, end)
+        ],
         days=_days(lines, check_ins),
         exercises=_exercises(sessions),
         screened=[
@@ -250,7 +265,35 @@ def patient_report(
         ],
         notes=[Note(_time(s["started"]).date(), s["note"]) for s in sessions if s["note"]],
         prescriptions=_prescriptions(sessions),
+        stage_frequencies=[
+            (begin, frequency_then) for begin, _, frequency_then in stage_frequencies
+        ]
+        if len({str(each) for _, _, each in stage_frequencies}) > 1
+        else [],
     )
+
+
+def _stage_frequencies(
+    sessions: Sequence[Mapping[str, Any]], latest: Frequency, first: date, last: date
+) -> list[tuple[date, date, Frequency]]:
+    """`(first, last, frequency)` of each stage's weeks from `first` to `last`, as the
+    history judges them (`history.stage_spans`); the latest stage's is the prescription as
+    last logged."""
+    spans = stage_spans([(_time(s["started"]).date(), s.get("stage")) for s in sessions])
+    found = []
+    for number, (begin, end, span_first, span_last) in enumerate(spans, 1):
+        logged = [
+            s["frequency"]
+            for s in sessions[begin:end]
+            if s.get("stage") == sessions[begin].get("stage")
+        ]
+        frequency = (
+            latest if number == len(spans) or not logged[-1] else parse_frequency(logged[-1])
+        )
+        start, stop = max(first, span_first), min(last, span_last)
+        if start <= stop:
+            found.append((start, stop, frequency))
+    return found or [(first, last, latest)]
 
 
 def _session_line(session: Mapping[str, Any]) -> SessionLine:
@@ -386,6 +429,8 @@ def summary(report: PatientReport) -> list[str]:
 
 def _adherence_sentence(report: PatientReport) -> str:
     often = str(report.frequency) if report.frequency_given else "daily (none prescribed)"
+    if report.stage_frequencies:  # the stages changed it: each, in order
+        often = ", then ".join(str(frequency) for _, frequency in report.stage_frequencies)
     if report.frequency.as_needed:  # nothing prescribed to be done against
         return (
             f"Did it {times(report.done)} ({often}, "

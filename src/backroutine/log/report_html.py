@@ -115,11 +115,11 @@ def _prescriptions(report: PatientReport) -> str:
 
 def _calendar(report: PatientReport) -> list[str]:
     monday = report.first - timedelta(days=report.first.weekday())
-    frequency = report.frequency
-    weekly = frequency.period == "week"
     by_week = {period.first: period for period in report.periods}
     rows = []
     while monday <= report.last:
+        frequency = report.frequency_on(monday)  # the stage's, in a routine in stages
+        weekly = frequency.period == "week"
         cells = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
@@ -147,7 +147,10 @@ def _calendar(report: PatientReport) -> list[str]:
             f'<tr><td class="week">{monday:%d %b}</td>{"".join(cells)}<td>{tally}</td></tr>'
         )
         monday += timedelta(weeks=1)
-    days_off = frequency.as_needed or bool(frequency.on)
+    days_off = any(
+        frequency.as_needed or frequency.on
+        for frequency in [report.frequency, *(each for _, each in report.stage_frequencies)]
+    )
     legend = " ".join(
         f'<span class="{kind}">{_CAL_MARK[kind]} {word}</span>'
         for kind, word in _CAL_WORD.items()

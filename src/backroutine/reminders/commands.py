@@ -138,8 +138,12 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
             print(printable(str(problem)), file=sys.stderr)
         return EXIT_NOTHING_DUE
     routine = entry.loaded.routine
+    frequency = routine.frequency
+    if routine.stages:  # the frequency of the patient's stage
+        with open_log(args) as log:
+            frequency = routine.frequency_for(log.current_stage(str(path.resolve())))
     try:
-        schedule = schedule_for(routine.frequency, args.at or [], args.days)
+        schedule = schedule_for(frequency, args.at or [], args.days)
     except ScheduleError as error:
         print(f"backroutine: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -151,6 +155,6 @@ def _ics(args: argparse.Namespace, open_log: OpenLog) -> int:
     )
     write_atomically(args.output, calendar.to_ical(), replace=args.force)
     print(f"wrote {args.output}: {schedule.describe()}", file=sys.stderr)
-    if routine.frequency is None:
+    if frequency is None:
         print("note: the routine gives no frequency, so the events are daily", file=sys.stderr)
     return EXIT_DUE

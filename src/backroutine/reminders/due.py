@@ -17,13 +17,19 @@ always agree.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 
 from backroutine.base.clock import local_now
-from backroutine.log.history import Streak, completed_per_period, streak, week_start
+from backroutine.log.history import (
+    Streak,
+    completed_per_period,
+    prescriptions,
+    streak,
+    week_start,
+)
 from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 
@@ -38,6 +44,8 @@ class FollowedRoutine:
     frequency: Frequency | None
     run_name: str
     """What to type after `backroutine run` to start it."""
+    stage: int | None = None
+    """The patient's stage in a routine in stages (None: not staged, or not known)."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +105,17 @@ def due_status(
     frequency = routine.frequency
     if frequency is None:
         return None
+    # The streak runs since the stage's frequency began (see `history.prescriptions`); a
+    # patient who moved on after their latest session has none yet at the new stage.
+    latest = prescriptions(sessions)[-1].sessions if sessions else ()
+    if latest and routine.stage is not None and latest[0].stage != routine.stage:
+        latest = ()
     return DueStatus(
         routine=routine,
         frequency=frequency,
         done_today=completed_per_period(sessions, "day")[today],
         done_this_week=completed_per_period(sessions, "week")[week_start(today)],
-        streak=streak(sessions, frequency, today),
+        streak=streak(latest, frequency, today),
         today=today,
         now=now,
     )
@@ -126,12 +139,15 @@ def check_due(
 
 
 def followed_routines(
-    sessions: Sequence[SessionRecord], user_dir: Path | None
+    sessions: Sequence[SessionRecord],
+    user_dir: Path | None,
+    stage_of: Callable[[str], int] = lambda path: 1,
 ) -> list[FollowedRoutine]:
     """The patient's own routine files, then every other routine in the log (latest first).
 
     A file's current frequency wins over the one logged with its sessions, since the
-    therapist may have changed it. Files that do not load are left out here: `list` and
+    therapist may have changed it; in a routine in stages, that of the patient's stage
+    (`stage_of` a routine path). Files that do not load are left out here: `list` and
     `validate` are where their problems are shown.
     """
     followed: dict[str, FollowedRoutine] = {}
@@ -141,8 +157,9 @@ def followed_routines(
 
         for path, routine in summaries(user_dir, cache_dir() / "routine-index.json").items():
             resolved = str(path.resolve())
+            stage = stage_of(resolved) if routine.stage_frequencies else None
             followed[resolved] = FollowedRoutine(
-                routine.title, resolved, routine.frequency, path.stem
+                routine.title, resolved, routine.frequency_for(stage or 1), path.stem, stage
             )
     for session in reversed(sessions):
         if session.routine_path not in followed:
@@ -177,4 +194,5 @@ def read_due(
     """Every followed routine's status as of `now` (the present) in `tz` (the system's)."""
     sessions = log.sessions()
     moment = (now or local_now()).astimezone(tz)
-    return check_due(followed_routines(sessions, user_dir), sessions, moment.date(), moment.time())
+    followed = followed_routines(sessions, user_dir, log.current_stage)
+    return check_due(followed, sessions, moment.date(), moment.time())

@@ -20,11 +20,20 @@ class RoutineSummary:
 
     title: str
     frequency: Frequency | None
+    stage_frequencies: tuple[Frequency | None, ...] = ()
+    """Each stage's own frequency (None: the routine's), for a routine in stages."""
+
+    def frequency_for(self, stage: int) -> Frequency | None:
+        """How often at stage `stage`, as `Routine.frequency_for` says it."""
+        if not self.stage_frequencies:
+            return self.frequency
+        number = min(max(stage, 1), len(self.stage_frequencies))
+        return self.stage_frequencies[number - 1] or self.frequency
 
 
-# One file's line in the cache: its size and time as `key`, its title (None: not valid) and
-# frequency as written.
-_CacheEntry = dict[str, str | None]
+# One file's line in the cache: its size and time as `key`, its title (None: not valid),
+# frequency as written and each stage's (`stages`; an entry without it predates them).
+_CacheEntry = dict[str, str | list[str | None] | None]
 
 
 def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
@@ -44,12 +53,16 @@ def summaries(folder: Path, cache: Path) -> dict[Path, RoutineSummary]:
             continue
         key = f"{status.st_size}:{status.st_mtime_ns}"
         entry = known.get(str(path))
-        if not (isinstance(entry, dict) and entry.get("key") == key):
+        if not (isinstance(entry, dict) and entry.get("key") == key and "stages" in entry):
             entry = _load(path, key)
         fresh[str(path)] = entry
-        title, frequency = entry.get("title"), entry.get("frequency")
-        if title is not None:
-            found[path] = RoutineSummary(title, parse_frequency(frequency) if frequency else None)
+        title, frequency, stages = entry.get("title"), entry.get("frequency"), entry["stages"]
+        if isinstance(title, str) and isinstance(stages, list):
+            found[path] = RoutineSummary(
+                title,
+                _frequency(frequency),
+                tuple(_frequency(each) for each in stages),
+            )
     if fresh != known:
         _write(cache, fresh)
     return found
@@ -60,13 +73,18 @@ def _load(path: Path, key: str) -> _CacheEntry:
 
     entry = load_entry(path)
     if entry.loaded is None:
-        return {"key": key, "title": None}
+        return {"key": key, "title": None, "stages": []}
     routine = entry.loaded.routine
     return {
         "key": key,
         "title": routine.title,
         "frequency": str(routine.frequency) if routine.frequency else None,
+        "stages": [str(stage.frequency) if stage.frequency else None for stage in routine.stages],
     }
+
+
+def _frequency(written: object) -> Frequency | None:
+    return parse_frequency(written) if isinstance(written, str) and written else None
 
 
 def _write(cache: Path, entries: dict[str, _CacheEntry]) -> None:

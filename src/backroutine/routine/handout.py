@@ -93,10 +93,11 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
     return items
 
 
-def _facts(routine: Routine, week: int | None) -> list[str]:
+def _facts(routine: Routine, week: int | None, stage: int) -> list[str]:
     facts = []
-    if routine.frequency:
-        facts.append(f"How often: {routine.frequency}")
+    frequency = routine.frequency_for(stage)  # in stages, the patient's stage's
+    if frequency:
+        facts.append(f"How often: {frequency}")
     facts.append(f"About {human_duration(routine.planned_seconds())} a session")
     if week is not None:
         facts.append(f"Numbers for week {week}")
@@ -145,7 +146,7 @@ def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1
     lines = [f"# {_md(routine.title)}", ""]
     if routine.description:
         lines += [_md(routine.description), ""]
-    lines += [" · ".join(_md(fact) for fact in _facts(routine, week)), ""]
+    lines += [" · ".join(_md(fact) for fact in _facts(routine, week, stage)), ""]
     lines += ["## Safety", ""] + [f"- **{_md(note)}**" for note in _safety(routine)] + [""]
     if routine.stages:
         lines += (
@@ -258,7 +259,7 @@ def render_html(
         "<body>",
         '<div class="top"><div>',
         f"<h1>{_h(routine.title)}</h1>",
-        f'<p class="facts">{" · ".join(_h(f) for f in _facts(routine, week))}</p>',
+        f'<p class="facts">{" · ".join(_h(f) for f in _facts(routine, week, stage))}</p>',
         "</div>",
         f'<div class="who">{"<br>".join(_h(line) for line in _who(routine, given))}</div>',
         "</div>",

@@ -299,6 +299,8 @@ class Stage:
     """The criterion for moving on, in the patient's words; None: the stage is not left."""
     ask_every: int = 7
     """Days between two questions about `move_on`; 0: after every session."""
+    frequency: Frequency | None = None
+    """How often while this is the patient's stage; None: the routine's (`frequency_for`)."""
 
 
 @dataclass(frozen=True)
@@ -343,6 +345,14 @@ class Routine:
     """What the routine needs besides what its steps list."""
     blocks: tuple[Block, ...] = ()
     """Groups of steps done in rounds, in order, none overlapping."""
+
+    def frequency_for(self, stage: int | None) -> Frequency | None:
+        """How often the routine is prescribed while the patient is at stage `stage` (1 is
+        the first; out of range is the nearest): the stage's own frequency, else the routine's."""
+        if not self.stages or stage is None:
+            return self.frequency
+        chosen = self.stages[min(max(stage, 1), len(self.stages)) - 1]
+        return chosen.frequency or self.frequency
 
     @property
     def exercises(self) -> list[ExerciseStep]:

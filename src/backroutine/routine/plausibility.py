@@ -114,6 +114,13 @@ def implausible_doses(
     ] or [(("steps",), routine)]
     for prefix, steps_of in groups:
         _step_doses(steps_of, prefix, warn)
+    for number, stage in enumerate(routine.stages):
+        if stage.frequency is not None and stage.frequency == routine.frequency:
+            warn(
+                ("stages", number, "frequency"),
+                f"frequency: {stage.frequency} is the routine's already: leave it out of the "
+                "stage, or give the stage its own",
+            )
     if today is not None and routine.review_by is not None and routine.review_by < today:
         warn(
             ("review_by",),

@@ -308,6 +308,26 @@ def _frequency(value: Any) -> Frequency:
         raise PydanticCustomError("frequency", str(error)) from None
 
 
+FrequencyText = Annotated[
+    Frequency,
+    BeforeValidator(_frequency),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "examples": [
+                "daily",
+                "2 per day",
+                "1-2 per day",
+                "3 per week",
+                "as needed",
+                "every 2 hours between 08:00 and 20:00",
+            ],
+        }
+    ),
+]
+"""A frequency in words, at the routine's level or a stage's."""
+
+
 def parse_version(value: Any) -> str:
     """Read a routine version: a whole number or numbers joined by dots, e.g. 3 or 1.2."""
     text = str(value).strip() if isinstance(value, (int, float, str)) else ""
@@ -1395,11 +1415,24 @@ class Stage(_Strict):
         | None
     ) = None
     """How often to ask whether you can move on: 1 week if not given, or every session."""
+    frequency: FrequencyText | None = None
+    """How often while this is the patient's stage, in place of the routine's frequency:
+    daily, 2 per day, 3 per week, as needed, every 2 hours between 08:00 and 20:00."""
+    on: Weekdays | None = None
+    """The weekdays this stage is done on, e.g. [mon, wed, fri] (with the stage's frequency)."""
     steps: list[RoutineStep] = Field(min_length=1, max_length=200)
     """The exercises, rests and blocks of this stage, in order."""
 
+    @model_validator(mode="after")
+    def _frequency_on_days(self) -> Stage:
+        if self.on is not None and self.frequency is not None:
+            _with_days(self.frequency, self.on)
+        return self
+
     def _plain_fields(self) -> dict[str, Any]:
-        fields = {name: _plain(getattr(self, name)) for name in ("name", "move_on")}
+        fields = {name: _plain(getattr(self, name)) for name in ("name", "move_on", "frequency")}
+        if self.on is not None:  # as at the routine's level: the days alone mean daily on them
+            fields["frequency"] = _with_days(self.frequency or Frequency(1, "day"), self.on)
         fields["ask_every"] = 7 if self.ask_every is None else self.ask_every
         fields["steps"], fields["blocks"] = _flattened(self.steps)
         return fields
@@ -1462,26 +1495,7 @@ class Routine(_Strict):
         | None
     ) = None
     """An exercise library file beside the routine, e.g. my-exercises.yaml."""
-    frequency: (
-        Annotated[
-            Frequency,
-            BeforeValidator(_frequency),
-            WithJsonSchema(
-                {
-                    "type": "string",
-                    "examples": [
-                        "daily",
-                        "2 per day",
-                        "1-2 per day",
-                        "3 per week",
-                        "as needed",
-                        "every 2 hours between 08:00 and 20:00",
-                    ],
-                }
-            ),
-        ]
-        | None
-    ) = None
+    frequency: FrequencyText | None = None
     """How often: daily, 2 per day, 1-2 per day, 3 per week, as needed, every 2 hours between
     08:00 and 20:00."""
     on: Weekdays | None = None

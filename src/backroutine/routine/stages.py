@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from backroutine.routine.model import ExerciseStep, RestStep, Routine, Stage, Step
+from backroutine.routine.words import stage_often
 
 
 def stage_count(routine: Routine) -> int:
@@ -134,10 +135,14 @@ def _criterion(text: str) -> str:
 
 def stages_said(routine: Routine, current: int = 1) -> list[str]:
     """Each stage and when to move on, for the handout: `Stage 1, Lying face down: move on
-    when the pain has eased (asked every week)`; the `current` one is marked."""
+    when the pain has eased (asked every week)`, with how often when a stage says its own
+    (`Stage 2, 20 minutes (4 per week): ...`); the `current` one is marked."""
     lines = []
     for number, stage in enumerate(routine.stages, 1):
         line = f"Stage {number}, {stage.name}"
+        often = stage_often(routine, number)
+        if often:
+            line += f" ({often})"
         if stage.move_on and number < len(routine.stages):
             line += f": move on {_criterion(stage.move_on)} ({_asked(stage.ask_every)})"
         if number == current:

@@ -423,6 +423,15 @@ def where_stopped(segment: Segment) -> str:
     return ", ".join(parts)
 
 
+def stage_often(routine: Routine, number: int) -> str | None:
+    """How often at stage `number`, for its line among the stages (`4 per week`), when a
+    stage of the routine says its own; None when every stage keeps the routine's."""
+    if not any(stage.frequency for stage in routine.stages):
+        return None
+    frequency = routine.frequency_for(number)
+    return str(frequency) if frequency else None
+
+
 def week_said(week: int) -> str:
     """The progression week a session is played in, as both front ends announce it."""
     return f"Week {week} of this routine"

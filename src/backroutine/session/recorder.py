@@ -104,7 +104,7 @@ class SessionRecorder:
             routine_title=routine.title,
             routine_path=str(loaded.source.resolve()),
             routine_sha256=loaded.sha256,
-            frequency=routine.frequency,
+            frequency=routine.frequency_for(stage),
             planned_seconds=sum(segment.planned_seconds for segment in engine.segments),
             started=started,
             time_zone=zone_name(started),
