@@ -4,13 +4,23 @@ Run: .venv/bin/python bench/log_history.py
 Prints a Markdown table: the history computation and `backroutine history`'s rendering
 (target < 100 ms), one segment written durably (target < 5 ms median) beside the same
 write with synchronous=OFF and a plain append+fsync, and the log's size on disk.
+
+Run: .venv/bin/python bench/log_history.py --against 132ee21 main
+Measures the history (`read_history`, and open + `render_history`) of this tree and of each
+git revision given, turn about in separate processes, each on the log its own bench
+generates; prints CPU and wall time per tree and the ratio to this tree.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
+import json
 import os
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -19,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from backroutine.log.export import render_history
 from backroutine.log.history import read_history
-from backroutine.log.store import CompletionLog, ExerciseRecord
+from backroutine.log.store import CheckInRecord, CompletionLog, ExerciseRecord
 from backroutine.routine.model import Frequency
 
 YEARS = 10
@@ -85,6 +95,27 @@ def generate(path: Path) -> int:
     return days
 
 
+def add_check_ins(path: Path) -> None:
+    """A check-in before every session, answering for the one before (as the app asks)."""
+    with CompletionLog.open(path) as log:
+        log._db.execute("PRAGMA synchronous = OFF")
+        previous = None
+        for session in log.sessions():
+            log.record_check_in(
+                CheckInRecord(
+                    routine_title=session.routine_title,
+                    routine_path=session.routine_path,
+                    asked_at=session.started - timedelta(minutes=1),
+                    asked=True,
+                    went_ahead=True,
+                    pain_now=session.pain_before,
+                    settled=previous is not None,
+                    settled_session_id=previous,
+                )
+            )
+            previous = session.id
+
+
 def timed(action, runs: int = RUNS) -> list[float]:
     times = []
     for _ in range(runs):
@@ -137,7 +168,101 @@ def row(name: str, times: list[float], target: str = "", baseline: float | None 
     return f"| {name} | {median:.2f} | {spread} | {ratio} | {target} |"
 
 
+ROUNDS = 5
+# Run in a process whose `backroutine` is one tree's, with that tree's bench (so its
+# generator and its imports): prints the median CPU and wall ms of read_history and of
+# open + render_history.
+TREE_HISTORY = """
+import importlib.util, io, json, statistics, sys, time
+from pathlib import Path
+bench_file, log_path, runs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+spec = importlib.util.spec_from_file_location("tree_bench", bench_file)
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+if not log_path.exists():
+    bench.generate(log_path)
+def medians(action):
+    action()  # warm
+    cpu, wall = [], []
+    for _ in range(runs):
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        action()
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start_wall) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+with bench.CompletionLog.open(log_path) as log:
+    history = medians(lambda: bench.read_history(log, now=bench.NOW, tz=bench.TZ))
+def rendered():
+    with bench.CompletionLog.open(log_path) as log:
+        bench.render_history(log, io.StringIO(), now=bench.NOW, tz=bench.TZ)
+print(json.dumps([history, medians(rendered)]))
+"""
+
+
+def against(revisions: list[str], rounds: int) -> None:
+    """This tree's history against each revision's, turn about (see the module's doc)."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(dir=Path.home()) as folder:
+        trees = {"this tree": root}
+        for revision in revisions:
+            tree = Path(folder) / f"tree-{len(trees)}"
+            tree.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(root), "archive", revision, "src", "bench"],
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+            trees[revision] = tree
+        results: dict[str, list[list[list[float]]]] = {name: [] for name in trees}
+        for _ in range(rounds):
+            for number, (name, tree) in enumerate(trees.items()):
+                command = [
+                    sys.executable,
+                    "-c",
+                    TREE_HISTORY,
+                    str(tree / "bench" / "log_history.py"),
+                    str(Path(folder) / f"log-{number}.sqlite3"),
+                    str(RUNS),
+                ]
+                environment = {**os.environ, "PYTHONPATH": str(tree / "src")}
+                done = subprocess.run(
+                    command, env=environment, capture_output=True, text=True, check=True
+                )
+                results[name].append(json.loads(done.stdout))
+    load = os.getloadavg()[0]
+    print(
+        f"History of ten years, turn about over {rounds} rounds of {RUNS} runs "
+        f"(load {load:.1f}); ms, median of the rounds' medians, ratio to this tree.\n"
+    )
+    print("| tree | read_history CPU | wall | open + render CPU | wall |")
+    print("|---|---|---|---|---|")
+    ours = _round_medians(results["this tree"])
+    for name, rounds_done in results.items():
+        figures = _round_medians(rounds_done)
+        cells = [
+            f"{value:.0f} ({value / base:.2f}×)" for value, base in zip(figures, ours, strict=True)
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def _round_medians(rounds_done: list[list[list[float]]]) -> list[float]:
+    """read_history CPU, wall, render CPU, wall: each the median over the rounds."""
+    return [
+        statistics.median(round_done[measure][clock] for round_done in rounds_done)
+        for measure in (0, 1)
+        for clock in (0, 1)
+    ]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--against", nargs="+", metavar="REVISION", default=[])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    if args.against:
+        against(args.against, args.rounds)
+        return
     with tempfile.TemporaryDirectory(dir=Path.home()) as folder:
         path = Path(folder) / "log.sqlite3"
         start = time.perf_counter()
@@ -152,6 +277,11 @@ def main() -> None:
                 render_history(log, io.StringIO(), now=NOW, tz=TZ)
 
         rendered = timed(cli_history)
+        checked_path = Path(folder) / "checked.sqlite3"
+        shutil.copy(path, checked_path)
+        add_check_ins(checked_path)
+        with CompletionLog.open(checked_path) as log:
+            checked = timed(lambda: read_history(log, now=NOW, tz=TZ))
         size = sum(p.stat().st_size for p in Path(folder).glob("log.sqlite3*"))
 
         durable = segment_writes(Path(folder) / "writes.sqlite3", "FULL")
@@ -167,6 +297,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     print(row("history computed from the log (read_history)", history, "< 100 ms"))
     print(row("`backroutine history`: open + render_history", rendered, "< 100 ms"))
+    print(row("read_history, a check-in before every session", checked, "< 100 ms"))
     print(
         row(
             "segment write, WAL synchronous=FULL (durable)",

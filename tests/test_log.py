@@ -194,6 +194,21 @@ def test_a_damaged_log_is_kept(tmp_path: Path):
     assert "damaged" in refused(path)
 
 
+def test_values_out_of_range_are_still_refused_after_the_open_checked_the_file(tmp_path: Path):
+    # Opening checks the file's pages without its CHECK constraints; writes keep them.
+    path = tmp_path / "log.sqlite3"
+    CompletionLog.open(path).close()
+    with CompletionLog.open(path) as log:
+        session_id = start(log, datetime(2024, 1, 1, 9, tzinfo=LONDON))
+        with pytest.raises(sqlite3.IntegrityError):
+            log.finish_session(
+                session_id,
+                status="completed",
+                ended=datetime(2024, 1, 1, 9, 20, tzinfo=LONDON),
+                pain_after=11,
+            )
+
+
 WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone

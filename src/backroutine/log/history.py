@@ -11,7 +11,7 @@ travelling counts on the day the patient lived). "Today" is taken in the zone `t
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -20,7 +20,7 @@ from typing import Literal
 from backroutine.base.clock import local_now
 from backroutine.log.store import COUNTING_KINDS, BestStep, CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
-from backroutine.routine.safety import PainReview, review_pain
+from backroutine.routine.safety import TREND_SESSIONS, PainReview, review_pain
 
 # A routine without a frequency is counted as daily, the most common prescription.
 DEFAULT_FREQUENCY = Frequency(1, "day")
@@ -143,7 +143,9 @@ NOT_THE_ROUTINE = "No exercise, breathing or walk was done: not counted as the r
 """What the summary says of a completed session `did_the_routine` does not count."""
 
 
-_DID_THE_ROUTINE = {None, BestStep.OTHER_DONE, BestStep.COUNTING_DONE}
+# A tuple, not a set: hashing an enum member runs Python code, and this is asked of every
+# session several times.
+_DID_THE_ROUTINE = (None, BestStep.OTHER_DONE, BestStep.COUNTING_DONE)
 
 
 def did_the_routine(best: BestStep | None) -> bool:
@@ -158,7 +160,7 @@ def counts(session: SessionRecord) -> bool:
     `did_the_routine`."""
     if session.status != "completed":
         return False
-    if session.exercises:  # what was read, also for a record not read from a log
+    if session.best_step is None and session.exercises:  # a record not read from a log
         return did_the_routine(BestStep.of((e.kind, e.outcome) for e in session.exercises))
     return did_the_routine(session.best_step)
 
@@ -370,14 +372,17 @@ def pain_reviews(sessions: Iterable[SessionRecord]) -> dict[int, PainReview]:
 
     The trend is read within each routine: pain after different routines differs.
     """
-    afters: dict[str, list[int | None]] = {}
+    # The trend (`safety.rising`) reads only the latest TREND_SESSIONS scores given, so
+    # only those are kept: passing every earlier score made ten years of sessions quadratic.
+    latest_afters: dict[str, deque[int]] = {}
     reviews = {}
     for session in sessions:
-        earlier = afters.setdefault(session.routine_path, [])
+        earlier = latest_afters.setdefault(session.routine_path, deque(maxlen=TREND_SESSIONS))
         reviews[session.id] = review_pain(
             session.pain_before, session.pain_after, session.settled_next_morning, earlier
         )
-        earlier.append(session.pain_after)
+        if session.pain_after is not None:
+            earlier.append(session.pain_after)
     return reviews
 
 
