@@ -111,7 +111,7 @@ def test_in_plain_mode_space_pauses_a_paced_set_which_then_ends_by_itself():
     assert text.splitlines()[1:] == [
         "Get ready: Cat-cow, 2 s",
         "Do 10 reps, one every 4 s; Enter ends the set early",
-        "Paused: press space to carry on",
+        "Paused: press space to go on",
         "Carrying on",
         "Done: Cat-cow",
         "Routine complete in 42 s. Well done.",

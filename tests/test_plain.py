@@ -76,7 +76,7 @@ def test_keys_pause_skip_and_quit():
     assert status == "abandoned"
     lines = text.splitlines()
     assert lines[0].startswith("Keys: space pause/resume")
-    assert "Paused: press space to carry on" in lines
+    assert "Paused: press space to go on" in lines
     assert "Carrying on" in lines
     assert lines[-1].startswith("Session ended after ")
 
@@ -290,7 +290,7 @@ steps:
     assert session.run() == "finished"
     lines = out.getvalue().splitlines()
     assert any("Squeeze your glutes" in line for line in lines)
-    assert "Done: Bridge" in lines and "Paused: press space to carry on" not in lines
+    assert "Done: Bridge" in lines and "Paused: press space to go on" not in lines
 
 
 def _played(routine: Routine, keys_script: dict[float, str] | None = None) -> list[str]:
@@ -360,3 +360,42 @@ def test_r_repeats_what_to_do_now_and_t_reads_the_tips():
     assert lines[hold + 2 : hold + 4] == [tips, "Caution for Bird-dog: Stop if your back hurts."]
     assert lines.count(tips) == 2  # once as the exercise came up, once asked for
     assert "Hold 20 s, right side: 18 seconds left" in lines
+
+
+def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tmp_path):
+    """The real `run --plain` resuming a session whose first step was skipped before it
+    stopped: its last line counts the whole session, not only the step played after."""
+    import subprocess
+
+    from plain_runs import plain_command
+
+    from backroutine.log.store import CompletionLog
+    from backroutine.session.recorder import SessionRecorder
+
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "title: Two\nsteps:\n  - {name: Plank, hold: 1s, prepare: 1s}\n"
+        "  - {name: Bridge, hold: 1s, prepare: 1s}\n"
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    loaded = load_routine(path)
+    clock = FakeClock()
+    with CompletionLog.open(data / "log.sqlite3") as log:
+        engine = SessionEngine(loaded.routine.segments(), clock)
+        SessionRecorder.start(log, loaded, engine, pain_before=2)
+        engine.start()
+        engine.skip_exercise()  # the plank
+        engine.quit()  # stopped at the bridge's get-ready
+
+    resumed = subprocess.run(
+        plain_command(path, data, check_in=True),
+        input="y\n",  # resume; then no answers after the session
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Resume where you stopped?" in resumed.stdout
+    assert "Done: Bridge" in resumed.stdout
+    assert "Routine partly done: 1 of 2 steps done" in resumed.stdout
+    assert "Routine complete" not in resumed.stdout

@@ -103,3 +103,16 @@ def test_in_a_routine_of_only_a_card_reading_it_is_doing_it(tmp_path: Path):
         play(log, path, MONDAY, do_the_exercise=False)
         [history] = read_history(log, now=MONDAY + timedelta(hours=1), tz=LONDON)
     assert (history.completed, history.none_done) == (1, 0)
+
+
+def test_the_skipped_or_hurt_list_names_the_exercise_skipped_not_the_pack(tmp_path: Path):
+    path = tmp_path / "morning.yaml"
+    path.write_text(ROUTINE)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        for day in range(3):  # the pack skipped each day, the exercise twice
+            play(log, path, MONDAY + timedelta(days=day), do_the_exercise=day == 0)
+        [history] = read_history(log, now=MONDAY + timedelta(days=3), tz=LONDON)
+    said = "\n".join(history_lines(history))
+    assert [(t.name, t.skipped, t.hurt) for t in history.troubles] == [("Pelvic tilt", 2, 0)]
+    assert "Pelvic tilt" in said
+    assert "Heat pack" not in said

@@ -72,7 +72,10 @@ async def test_a_card_a_pack_breathing_and_a_walk(make_app, clock, routines_dir)
         assert shown(app, "#detail") == "Breath 1 of 3"
         await advance(pilot, clock, 4)
         assert shown(app, "#kind").strip() == "BREATHE OUT"
-        await advance(pilot, clock, 6 * 3 + 4 * 2 + 5 + 60.2)  # the breaths, then the walk
+        assert shown(app, "#detail") == "Breath 1 of 3"  # steady through the breath
+        await advance(pilot, clock, 6)
+        assert shown(app, "#detail") == "Breath 2 of 3"
+        await advance(pilot, clock, 6 * 2 + 4 * 2 + 5 + 60.2)  # the breaths, then the walk
 
         assert shown(app, "#prompt") == "Did you walk 1 min? Enter: yes, n: no"
         await pilot.press("n")
@@ -117,9 +120,9 @@ async def test_before_a_walks_second_time_next_names_it_not_the_end(make_app, cl
         await pilot.press("N", "N")  # the two exercises, to the walk's get-ready
         await advance(pilot, clock, 5.2)
         assert shown(app, "#kind").strip() == "WALK"
-        assert shown(app, "#detail") == "Set 1 of 2"
-        assert shown(app, "#next") == "Next: Set 2 of 2: Walk away from the desk and back"
+        assert shown(app, "#detail") == "Walk 1 of 2"  # walked twice: walks, not sets
+        assert shown(app, "#next") == "Next: Walk 2 of 2: Walk away from the desk and back"
         await pilot.press("enter")
         await advance(pilot, clock, 0.2)
-        assert shown(app, "#detail") == "Set 2 of 2"
+        assert shown(app, "#detail") == "Walk 2 of 2"
         assert shown(app, "#next") == "Next: the end of the routine"

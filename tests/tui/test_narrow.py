@@ -30,6 +30,13 @@ def on_screen(app, selector: str) -> str:
     return " ".join(line for line in lines if line)
 
 
+def rows_drawn(app, selector: str) -> int:
+    widget = app.screen.query_one(selector)
+    return sum(
+        bool(strip.text.strip()) for strip in widget.render_lines(widget.region.reset_offset)
+    )
+
+
 def prompt_is_whole(app) -> bool:
     said = shown(app, "#prompt")
     assert said, "no prompt shown"
@@ -56,6 +63,7 @@ async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, rou
         await pilot.pause()
         assert shown(app, "#prompt") == PAUSED
         seen["paused"] = prompt_is_whole(app)
+        assert rows_drawn(app, "#prompt") == 1  # beside the figure: no "carry / on"
         await pilot.press("space")
         await advance(pilot, clock, 5.2)
         assert "reps" in shown(app, "#prompt")

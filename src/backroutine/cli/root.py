@@ -199,8 +199,10 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
                 log.attach_check_in(check_in_id, recorder.session_id)
         with terminal_keys() if at_terminal else _no_keys() as keys:
             cues = sound.cue_player(recorder.engine, played.routine)
+            # A resumed session's ending line counts the steps left before it stopped too.
+            earlier = () if offer is None else log.session(recorder.session_id).exercises
             status = PlainSession(
-                recorder.engine, keys=keys, audio=cues, routine=played.routine
+                recorder.engine, keys=keys, audio=cues, routine=played.routine, earlier=earlier
             ).run()
             cues.backend.wait_done(timeout=3.0)  # let "routine complete" finish playing
         if asking:

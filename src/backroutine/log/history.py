@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from backroutine.base.clock import local_now
-from backroutine.log.store import BestStep, CompletionLog, SessionRecord
+from backroutine.log.store import COUNTING_KINDS, BestStep, CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 from backroutine.routine.safety import TREND_SESSIONS, PainReview, review_pain
 
@@ -429,12 +429,14 @@ def flag_run(points: Sequence[PainPoint]) -> int:
 
 
 def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
-    """Exercises skipped or marked hurt in `sessions`, the most often first."""
+    """Steps skipped or marked hurt in `sessions`, the most often first: any step that hurt,
+    but only the skipped steps whose doing is doing the routine (`COUNTING_KINDS`, as
+    `did_the_routine` weighs them); a card or pack skipped is not the therapist's worry."""
     skipped: Counter[str] = Counter()
     hurt: Counter[str] = Counter()
     for session in sessions:
         for exercise in session.exercises:
-            if exercise.outcome == "skipped":
+            if exercise.outcome == "skipped" and (exercise.kind or "exercise") in COUNTING_KINDS:
                 skipped[exercise.name] += 1
             elif exercise.outcome == "hurt":
                 hurt[exercise.name] += 1

@@ -20,7 +20,7 @@ from typing import TextIO
 from backroutine.base.clock import local_now
 from backroutine.base.text import human_duration, printable
 from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
-from backroutine.log.store import BestStep, CompletionLog, SessionRecord
+from backroutine.log.store import BestStep, CompletionLog, ExerciseRecord, SessionRecord
 from backroutine.routine.model import ExerciseStep, LoadedRoutine, Routine, Segment, SegmentKind
 from backroutine.routine.safety import (
     BACK_PAIN_AFTER,
@@ -134,8 +134,11 @@ class PlainSession:
         sleep: Callable[[float], None] = time.sleep,
         audio=None,
         routine: Routine | None = None,
+        earlier: Iterable[ExerciseRecord] = (),
     ) -> None:
-        """`routine`: the routine the engine plays, for its tips, cautions and exercise numbers."""
+        """`routine`: the routine the engine plays, for its tips, cautions and exercise numbers;
+        `earlier`: the steps a resumed session logged before it stopped, so the last line
+        counts the whole session, as the app's summary does."""
         self.engine = engine
         self.routine = routine
         self.out = out
@@ -146,7 +149,11 @@ class PlainSession:
         self._waiting_since: float | None = None
         self._typed: tuple[int, str] = (-1, "")
         """Digits typed while a walk waits, and the segment they were typed at."""
-        self._outcomes: dict[int, tuple[str | None, str]] = {}
+        self._outcomes: dict[int, tuple[str | None, str]] = {
+            step.step_index: (step.kind, step.outcome)
+            for step in earlier
+            if step.outcome != "started"
+        }
         """Step index -> what it is and how it went (its last pass, after going back)."""
         engine.subscribe(self._print)
 

@@ -667,14 +667,15 @@ def _activity_segments(step: ActivityStep, index: int, prepare: int) -> Iterator
         yield seg(SegmentKind.PREPARE, prepare)
         for breath in range(1, step.breaths + 1):
             count = step.breaths
+            # Both halves of a breath carry its number, so "Breath 2 of 6" stays on screen
+            # through the breath; the log counts breaths by the in-breath only.
             yield seg(SegmentKind.BREATHE_IN, step.breathe_in, rep_number=breath, rep_count=count)
-            # Only the in-breath is numbered: the log counts breaths by it.
-            yield seg(SegmentKind.BREATHE_OUT, step.breathe_out)
+            yield seg(SegmentKind.BREATHE_OUT, step.breathe_out, rep_number=breath, rep_count=count)
     elif step.target_steps is not None:
         # Walked through the day: the session only asks whether the target was reached.
         yield seg(SegmentKind.WALK, None, rep_count=step.target_steps, estimated_seconds=5)
     elif step.steps is not None:
-        yield seg(SegmentKind.PREPARE, prepare, set_count=step.times)
+        yield seg(SegmentKind.PREPARE, prepare)  # a get-ready for the walks, not the first
         for time in range(1, step.times + 1):
             yield seg(
                 SegmentKind.WALK,

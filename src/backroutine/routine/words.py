@@ -28,7 +28,7 @@ from backroutine.routine.safety import PACK_SAFETY
 SecondsInWords = Callable[[int], str]
 """Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
 
-PAUSED = "Paused: press space to carry on"
+PAUSED = "Paused: press space to go on"  # one line beside the figure at 60 columns
 GET_INTO_POSITION = "Get into position"
 THEN_ENTER = ", then press Enter"
 WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
@@ -54,6 +54,14 @@ def side_said(side: str) -> str:
 def set_of(number: int, count: int) -> str:
     """`Set 2 of 3`."""
     return f"Set {number} of {count}"
+
+
+def set_said(segment: Segment) -> str:
+    """`Set 2 of 3`, or `Walk 2 of 3` for a walk done more than once: what the patient
+    counts is walks, not sets."""
+    if segment.kind is SegmentKind.WALK:
+        return f"Walk {segment.set_number} of {segment.set_count}"
+    return set_of(segment.set_number, segment.set_count)
 
 
 def rep_of(number: int | None, count: int | None) -> str:
@@ -370,7 +378,7 @@ def next_up(segments: Sequence[Segment], index: int) -> str | None:
         if later.set_number != current.set_number:
             # The next thing to do is the next set (a walk's next time too), not what follows
             # the exercise: "the end of the routine" before a last set is not yet true.
-            return f"{set_of(later.set_number, later.set_count)}: {printable(later.name)}{side}"
+            return f"{set_said(later)}: {printable(later.name)}{side}"
         if later.side != current.side:
             return f"{printable(later.name)}{side}"
     return None
@@ -393,12 +401,12 @@ def segment_detail(segment: Segment) -> str:
     elif segment.alternate:
         parts.append("Alternating sides")
     if segment.set_count > 1:
-        parts.append(set_of(segment.set_number, segment.set_count))
+        parts.append(set_said(segment))
     if segment.rep_number and segment.kind is SegmentKind.REP:
         parts.append(rep_of(segment.rep_number, segment.rep_count))
     elif segment.kind is SegmentKind.SELF_PACED:
         parts.append(f"{segment.rep_count} reps")
-    elif segment.kind is SegmentKind.BREATHE_IN:
+    elif segment.kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
         parts.append(f"Breath {segment.rep_number} of {segment.rep_count}")
     return " · ".join(parts)
 
@@ -411,7 +419,7 @@ def where_stopped(segment: Segment) -> str:
     if segment.side:
         parts.append(side_said(segment.side))
     if segment.set_count > 1:
-        parts.append(set_of(segment.set_number, segment.set_count).lower())
+        parts.append(set_said(segment).lower())
     return ", ".join(parts)
 
 

@@ -256,8 +256,8 @@ def _reps_of(segment: Segment) -> int:
     one, a self-paced set its reps (on each side when it alternates)."""
     if segment.kind is SegmentKind.REP:
         return int(segment.ends_rep)
-    if segment.kind is SegmentKind.BREATHE_IN:
-        return 1
+    if segment.kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
+        return int(segment.kind is SegmentKind.BREATHE_IN)
     return (segment.rep_count or 0) * (2 if segment.alternate else 1)
 
 
