@@ -206,6 +206,55 @@ def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(rout
         assert SessionLock.beside(log.path).acquire()
 
 
+@pytest.mark.slow
+def test_the_app_ends_when_its_terminal_hangs_up_with_its_output_stuck(routines_dir, tmp_path):
+    """A terminal window closed as the app paints: its output thread stuck, the app must
+    still end (it used to hang for ever, holding the session lock)."""
+    folder = tmp_path / "app-data"
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backroutine",
+            "run",
+            str(routines_dir / "short.yaml"),
+            "--no-checkin",
+            "--no-audio",
+            "--data-dir",
+            str(folder),
+        ],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
+        start_new_session=True,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
+    )
+    os.close(terminal)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 60
+        while b"Knee to chest" not in seen:  # read until the exercise is on the screen
+            assert process.poll() is None and time.monotonic() < deadline
+            seen += os.read(controller, 65536)
+        # Nobody reads the terminal any more: redrawing the whole screen again and again
+        # fills it, then Textual's queue of writes, as a terminal gone mid-paint does.
+        for _ in range(60):
+            os.write(controller, b"\x14")  # ctrl+t: the other theme, every cell redrawn
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGHUP)
+        process.wait(timeout=15)
+    finally:
+        process.kill()
+        process.wait()
+        os.close(controller)
+    with CompletionLog.open(folder / "log.sqlite3") as log:
+        (session,) = log.sessions()
+        assert session.status == "in_progress"  # resumable, as after a SIGKILL
+        assert SessionLock.beside(log.path).acquire()
+
+
 async def test_nothing_plays_behind_the_resume_question(run_routine, clock, log):
     app = run_routine()
     async with opened(app, size=(80, 24)) as pilot:

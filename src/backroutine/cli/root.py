@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -105,6 +106,15 @@ def _ending_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
 
 def _raise_exit(number: int) -> None:
     raise SystemExit(128 + number)
+
+
+APP_EXIT_GRACE_SECONDS = 3.0
+"""How long the app may take to end after SIGTERM or SIGHUP before it is ended at once."""
+
+
+def _end_unless_set(ended: threading.Event, code: int) -> None:
+    if not ended.wait(APP_EXIT_GRACE_SECONDS):
+        os._exit(code)
 
 
 def _run_plain(args: argparse.Namespace, path: Path) -> int:
@@ -299,6 +309,8 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
         app = create_app(context)
         ring.to = app.bell
 
+        app_ended = threading.Event()
+
         def stop(number: int) -> None:
             # The app's own way out restores the terminal; the session stays resumable.
             try:
@@ -306,9 +318,16 @@ def open_app(args: argparse.Namespace, start_with: Path | None = None) -> int:
             except RuntimeError:  # not running yet, or already stopped
                 _raise_exit(number)
             loop.call_soon_threadsafe(app.exit, None, 128 + number)
+            # A terminal closed mid-paint can leave Textual's output thread dead with its
+            # queue full, and the app's way out blocked behind it for ever, holding the
+            # session lock. What was done is already in the log (as after a SIGKILL).
+            threading.Thread(
+                target=_end_unless_set, args=(app_ended, 128 + number), daemon=True
+            ).start()
 
         with _ending_on_signals(stop):
             app.run()
+        app_ended.set()
         _wait_until_saved(log)
     return app.return_code or EXIT_OK
 
