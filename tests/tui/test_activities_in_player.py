@@ -126,3 +126,21 @@ async def test_before_a_walks_second_time_next_names_it_not_the_end(make_app, cl
         await advance(pilot, clock, 0.2)
         assert shown(app, "#detail") == "Walk 2 of 2"
         assert shown(app, "#next") == "Next: the end of the routine"
+
+
+async def test_this_hurts_during_a_walk_names_the_walk(make_app, clock, routines_dir):
+    programme = Path(__file__).parents[2] / "docs" / "programmes" / "graded-walking.yaml"
+    (routines_dir / "walking.yaml").write_text(programme.read_text())
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"graded", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press("enter")  # the card read
+        await advance(pilot, clock, 5.2)  # the walk's get-ready
+        assert shown(app, "#name") == "Walk at a moderate pace"
+        await pilot.press("h")
+        await pilot.pause()
+        said = " ".join(str(each.render()) for each in app.screen.query("Static"))
+        assert "Walk at a moderate pace hurt, so it was stopped" in said
+        assert "during the rest" not in said  # it said so of a 15-minute walk

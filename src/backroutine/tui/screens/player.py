@@ -477,8 +477,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         # The dialogs are loaded when first asked: the player's first paint does not wait for them.
         from backroutine.tui.screens.dialogs import HurtQuestion
 
-        exercise = step.name if isinstance(step, ExerciseStep) else None
-        self.app.push_screen(HurtQuestion(exercise), self._after_hurt)
+        # A walk, breathing, a pack or a card is named as an exercise is; a rest has no name.
+        if isinstance(step, RestStep):
+            hurt = None
+        else:
+            hurt = step.title if isinstance(step, CardStep) else step.name
+        self.app.push_screen(HurtQuestion(hurt), self._after_hurt)
 
     def _after_hurt(self, choice: AfterHurt | None) -> None:
         if choice == "end":
