@@ -147,9 +147,9 @@ async def test_a_session_killed_right_after_start_can_be_resumed(run_routine, cl
     assert log.snapshot(session.id) is not None
 
 
-@pytest.mark.slow
-def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(routines_dir, tmp_path):
-    folder = tmp_path / "app-data"
+def app_in_a_terminal(routine: Path, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`backroutine run ROUTINE --no-checkin` in a terminal of its own (a pty at 80x24): the
+    process, and the terminal's other end to read its screen from and type into."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [
@@ -157,7 +157,7 @@ def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(rout
             "-m",
             "backroutine",
             "run",
-            str(routines_dir / "short.yaml"),
+            str(routine),
             "--no-checkin",
             "--no-audio",
             "--data-dir",
@@ -167,9 +167,17 @@ def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(rout
         stdout=terminal,
         stderr=terminal,
         close_fds=True,
+        start_new_session=True,
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
     )
     os.close(terminal)
+    return process, controller
+
+
+@pytest.mark.slow
+def test_the_full_screen_app_killed_with_sigkill_leaves_a_resumable_session(routines_dir, tmp_path):
+    folder = tmp_path / "app-data"
+    process, controller = app_in_a_terminal(routines_dir / "short.yaml", folder)
 
     def drain() -> None:  # a terminal nobody reads would block the app
         with open(controller, "rb", buffering=0) as screen:
@@ -211,27 +219,7 @@ def test_the_app_ends_when_its_terminal_hangs_up_with_its_output_stuck(routines_
     """A terminal window closed as the app paints: its output thread stuck, the app must
     still end (it used to hang for ever, holding the session lock)."""
     folder = tmp_path / "app-data"
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "backroutine",
-            "run",
-            str(routines_dir / "short.yaml"),
-            "--no-checkin",
-            "--no-audio",
-            "--data-dir",
-            str(folder),
-        ],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        close_fds=True,
-        start_new_session=True,
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
-    )
-    os.close(terminal)
+    process, controller = app_in_a_terminal(routines_dir / "short.yaml", folder)
     try:
         seen = b""
         deadline = time.monotonic() + 60
