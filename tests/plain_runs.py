@@ -1,14 +1,17 @@
 """The real `backroutine run --plain` in its own process, for the tests (and benchmarks) that
-kill it, fill its disk, lock its log or resume what it left: one way to start it and watch it."""
+kill it, fill its disk, lock its log or resume what it left: one way to start it and watch it;
+and keys typed at set moments of a fake clock, for plain mode run in the test's process."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from backroutine.log.store import CompletionLog
+from backroutine.session.engine import FakeClock
 
 SHORT_ROUTINE = """\
 title: Kill test
@@ -74,3 +77,22 @@ def wait_for_segments(log_file: Path, count: int, timeout: float = 20) -> None:
                     return
         time.sleep(0.1)
     raise AssertionError(f"the log never had {count} finished segments")
+
+
+def scripted_keys(
+    clock: FakeClock, keys_at: dict[float, str], give_up_at: float | None = None
+) -> Callable[[float], str | None]:
+    """Plain mode's key reader for keys pressed at set times of `clock`: waiting for a key
+    moves the clock on, to the next key's time or by the whole timeout."""
+    pending = sorted(keys_at.items())
+
+    def keys(timeout: float) -> str | None:
+        assert give_up_at is None or clock() < give_up_at, "the session never ended"
+        if pending and clock() + timeout >= pending[0][0]:
+            at, key = pending.pop(0)
+            clock.advance(max(0.0, at - clock()))
+            return key
+        clock.advance(timeout)
+        return None
+
+    return keys

@@ -7,6 +7,7 @@ import io
 import jsonschema
 import pytest
 import yaml
+from plain_runs import scripted_keys
 
 from backroutine.plain.session import PlainSession
 from backroutine.routine.json_schema import json_schema
@@ -80,17 +81,7 @@ def play_plain(text: str, keys_at: dict[float, str], beat: float = 0.0) -> str:
     clock = FakeClock()
     out = io.StringIO()
     engine = SessionEngine(parse_routine(text).segments(), clock, self_paced_beat=beat)
-    pending = sorted(keys_at.items())
-
-    def keys(timeout: float) -> str | None:
-        assert clock() < 600, "the session never ended"
-        if pending and clock() + timeout >= pending[0][0]:
-            at, key = pending.pop(0)
-            clock.advance(max(0.0, at - clock()))
-            return key
-        clock.advance(timeout)
-        return None
-
+    keys = scripted_keys(clock, keys_at, give_up_at=600)
     status = PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
     assert status == "finished"
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from plain_runs import scripted_keys
 
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.base.text import printable
@@ -32,17 +33,7 @@ def run(keys_script: dict[float, str] | None = None) -> tuple[str, str]:
     clock = FakeClock()
     out = io.StringIO()
     engine = SessionEngine(ROUTINE.segments(), clock)
-    keys = None
-    if keys_script is not None:
-        pending = sorted(keys_script.items())
-
-        def keys(timeout: float) -> str | None:
-            if pending and clock() + timeout >= pending[0][0]:
-                at, key = pending.pop(0)
-                clock.advance(max(0.0, at - clock()))
-                return key
-            clock.advance(timeout)
-            return None
+    keys = None if keys_script is None else scripted_keys(clock, keys_script)
 
     status = PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
     return status, out.getvalue()
@@ -297,17 +288,7 @@ def _played(routine: Routine, keys_script: dict[float, str] | None = None) -> li
     """The lines plain mode prints for `routine`, unattended or with keys pressed at times."""
     clock = FakeClock()
     out = io.StringIO()
-    keys = None
-    if keys_script is not None:
-        pending = sorted(keys_script.items())
-
-        def keys(timeout: float) -> str | None:
-            if pending and clock() + timeout >= pending[0][0]:
-                at, key = pending.pop(0)
-                clock.advance(max(0.0, at - clock()))
-                return key
-            clock.advance(timeout)
-            return None
+    keys = None if keys_script is None else scripted_keys(clock, keys_script)
 
     engine = SessionEngine(routine.segments(), clock)
     session = PlainSession(
