@@ -312,7 +312,7 @@ def test_a_six_minute_routine_is_said_in_lines_that_each_mean_something():
             assert step.caution and f"Caution for {step.name}: {step.caution}" in lines
             assert any(line.startswith(f"Get ready: {step.name}") for line in lines)
     assert "Exercise 1 of 5, about 7 min left" in lines
-    assert "Next: Set 2 of 2: Plank" in lines  # the rest between sets says what comes next
+    assert "Next: Plank, set 2 of 2" in lines  # the rest between sets says what comes next
     # A long segment counts its last three seconds, in words; a 5-second rep is not counted.
     plank = lines.index("Hold 15 s, set 1 of 2")
     assert lines[plank + 1 : plank + 4] == ["3 seconds left", "2 seconds left", "1 second left"]

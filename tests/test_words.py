@@ -21,6 +21,7 @@ from backroutine.routine.words import (
     starts_rep,
     tips_said,
     transition_phrases,
+    next_up,
     where_stopped,
 )
 
@@ -78,6 +79,19 @@ def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
     assert segment_line(rep) == "Hold 5 s, rep 4 of 10, left side, set 2 of 3"
     assert segment_detail(rep) == "Left side · Set 2 of 3 · Rep 4 of 10"
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"
+
+
+def test_what_comes_next_names_a_walk_once_and_a_set_after_its_name():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - walk: {steps: 100, times: 2}\n"
+        b"  - name: Plank\n    hold: 10s\n    sets: 2\n    rest: 10s\n"
+    )
+    segments = routine.segments()
+    walks = [i for i, s in enumerate(segments) if s.kind is SegmentKind.WALK]
+    rest = next(i for i, s in enumerate(segments) if s.kind is SegmentKind.REST)
+    assert next_up(segments, walks[0]) == "Walk, 2 of 2"
+    assert where_stopped(segments[walks[1]]) == "Walk, 2 of 2"
+    assert next_up(segments, rest) == "Plank, set 2 of 2"
 
 
 def test_the_voice_says_each_moment_in_a_word_or_two_richest_first():

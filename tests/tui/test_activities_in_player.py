@@ -121,7 +121,7 @@ async def test_before_a_walks_second_time_next_names_it_not_the_end(make_app, cl
         await advance(pilot, clock, 5.2)
         assert shown(app, "#kind").strip() == "WALK"
         assert shown(app, "#detail") == "Walk 1 of 2"  # walked twice: walks, not sets
-        assert shown(app, "#next") == "Next: Walk 2 of 2: Walk away from the desk and back"
+        assert shown(app, "#next") == "Next: Walk away from the desk and back, 2 of 2"
         await pilot.press("enter")
         await advance(pilot, clock, 0.2)
         assert shown(app, "#detail") == "Walk 2 of 2"

@@ -403,14 +403,14 @@ async def test_next_names_the_next_set_during_a_rest_between_sets(run_routine, r
     async with opened(app, size=(80, 24)) as pilot:
         await advance(pilot, clock, 5 + 10 + 1)
         assert shown(app, "#kind").strip() == "REST"
-        assert shown(app, "#next") == "Next: Set 2 of 3: Bridge"
+        assert shown(app, "#next") == "Next: Bridge, set 2 of 3"
         await advance(pilot, clock, 14 + 10 + 1)
-        assert shown(app, "#next") == "Next: Set 3 of 3: Bridge"
+        assert shown(app, "#next") == "Next: Bridge, set 3 of 3"
         await advance(pilot, clock, 14 + 10 + 1)  # the rest after the last set
         assert shown(app, "#next") == "Next: Side plank, left side"
         await advance(pilot, clock, 14 + 5 + 10 + 3 + 10 + 1)  # set 1, both sides
         assert shown(app, "#kind").strip() == "REST"
-        assert shown(app, "#next") == "Next: Set 2 of 2: Side plank, left side"
+        assert shown(app, "#next") == "Next: Side plank, left side, set 2 of 2"
 
 
 # -- 9: after "this hurts" the safe default is to stop and think -----------------------------

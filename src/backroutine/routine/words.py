@@ -64,6 +64,14 @@ def set_said(segment: Segment) -> str:
     return set_of(segment.set_number, segment.set_count)
 
 
+def which_set(segment: Segment) -> str:
+    """`set 2 of 3` after an exercise's name; a walk's `2 of 3`, its name saying it is a walk
+    (`Walk, 2 of 3`, never `Walk, walk 2 of 3`)."""
+    if segment.kind is SegmentKind.WALK:
+        return f"{segment.set_number} of {segment.set_count}"
+    return set_of(segment.set_number, segment.set_count).lower()
+
+
 def rep_of(number: int | None, count: int | None) -> str:
     """`Rep 4 of 10`."""
     return f"Rep {number} of {count}"
@@ -367,7 +375,8 @@ def caution_line(step: ExerciseStep) -> str | None:
 
 def next_up(segments: Sequence[Segment], index: int) -> str | None:
     """The next set, side or exercise after `segments[index]` (not the next rep of this one):
-    `Bird-dog, right side`, `Set 2 of 3: Bird-dog, left side`; None at the end."""
+    `Bird-dog, right side`, `Bird-dog, left side, set 2 of 3`, `Walk, 2 of 3`; None at the
+    end. The name comes first, said once, as in `where_stopped`."""
     current = segments[index]
     for later in segments[index + 1 :]:
         if not later.kind.is_work:
@@ -378,7 +387,7 @@ def next_up(segments: Sequence[Segment], index: int) -> str | None:
         if later.set_number != current.set_number:
             # The next thing to do is the next set (a walk's next time too), not what follows
             # the exercise: "the end of the routine" before a last set is not yet true.
-            return f"{set_said(later)}: {printable(later.name)}{side}"
+            return f"{printable(later.name)}{side}, {which_set(later)}"
         if later.side != current.side:
             return f"{printable(later.name)}{side}"
     return None
@@ -419,7 +428,7 @@ def where_stopped(segment: Segment) -> str:
     if segment.side:
         parts.append(side_said(segment.side))
     if segment.set_count > 1:
-        parts.append(set_said(segment).lower())
+        parts.append(which_set(segment))
     return ", ".join(parts)
 
 
