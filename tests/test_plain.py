@@ -380,3 +380,21 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
     assert "Done: Bridge" in resumed.stdout
     assert "Routine partly done: 1 of 2 steps done" in resumed.stdout
     assert "Routine complete" not in resumed.stdout
+
+
+def test_enter_on_a_paused_card_goes_on_as_in_the_player():
+    routine = parse_routine(b"""
+backroutine: 2
+title: Card first
+steps:
+  - card: {title: About your back, text: "Backs are strong."}
+  - {name: Bridge, hold: 5s, prepare: 2s}
+""")
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    keys = scripted_keys(clock, {1.0: " ", 2.0: "\n"}, give_up_at=60)  # paused, then Enter
+    PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("Get ready: Bridge") for line in lines)
+    assert lines[-1].startswith("Routine complete")

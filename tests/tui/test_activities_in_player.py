@@ -144,3 +144,28 @@ async def test_this_hurts_during_a_walk_names_the_walk(make_app, clock, routines
         said = " ".join(str(each.render()) for each in app.screen.query("Static"))
         assert "Walk at a moderate pace hurt, so it was stopped" in said
         assert "during the rest" not in said  # it said so of a 15-minute walk
+
+
+async def test_enter_on_a_paused_card_or_pack_goes_on_as_the_key_bar_says(
+    make_app, clock, routines_dir
+):
+    (routines_dir / "flare.yaml").write_text(ROUTINE)
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await pilot.press("slash", *"flare", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        assert shown(app, "#kind").strip() == "READ"
+        await pilot.press("space")  # paused while reading
+        await pilot.pause()
+        assert shown(app, "#kind").strip() == "PAUSED · READ"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(app, "#name") == "Heat on your back"  # the card read, the pack next
+        assert shown(app, "#prompt") == "Press Enter when the pack is on"
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("enter")
+        await advance(pilot, clock, 1.2)
+        assert shown(app, "#kind").strip() == "HEAT"  # on, and counting down
+        assert shown(app, "#countdown") == "59"

@@ -289,6 +289,8 @@ class PlainSession:
     def press(self, key: str) -> None:
         """Act on one key, as in the full-screen player."""
         engine = self.engine
+        if key in {"\n", "\r"} and engine.status == "paused" and engine.enter_acts:
+            engine.resume()  # paused on a card, a pack, a walk or a set: Enter goes on
         # Waited for, or paced by a beat: Enter finishes it.
         in_self_paced_set = (
             engine.status in {"waiting", "running"}

@@ -382,6 +382,15 @@ class SessionEngine:
             return None
         return "done" if self._mode == _SELF_PACED else "ready"
 
+    @property
+    def enter_acts(self) -> bool:
+        """Whether the patient's Enter does something at the current segment once it is not
+        paused: a card, a pack, a walk, a set (paced by a beat or not), a get-ready that waits.
+        Paused there, Enter goes on, as the key bar and the prompt said before the pause."""
+        if self._state != "active":
+            return False
+        return self._mode != _TIMED or self._segment.kind is SegmentKind.SELF_PACED
+
     def lead_in_remaining(self) -> float:
         """Seconds left of the get-ready lead-in after a resume (0 when none runs)."""
         if self._lead_in_until is None or self._paused:

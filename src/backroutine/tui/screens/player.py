@@ -421,6 +421,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         return digits if index == self.engine.index else ""
 
     def action_done(self) -> None:
+        if self.engine.status == "paused" and self.engine.enter_acts:
+            self.engine.resume()  # paused on a card, a pack, a walk or a set: Enter goes on
         if self.engine.waiting_for == "done":
             digits = self._typed_steps()
             self._typed = (-1, "")
