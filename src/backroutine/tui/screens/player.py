@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 STOP_NOTE = STOP_KEY_NOTE
 FLASH_SECONDS = 0.6
+NARROW_COLUMNS = 72
+"""Below this width the key bar is compact and lists every key but Back (b), so each label
+it shows is whole at 60 columns."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class PlayerScreen(Screen[SessionOutcome]):
     """
 
     CSS_PATH = "player.tcss"
-    # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
+    # In the key bar's order: below 60 columns the last ones are cut, so mute goes last.
     BINDINGS = [
         # Space in a set waiting at the patient's own pace says it is done (and the key bar
         # says so); anywhere else, a set paced by a beat too, it pauses.
@@ -171,9 +174,23 @@ class PlayerScreen(Screen[SessionOutcome]):
         yield Footer(show_command_palette=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
-        self.query_one(Footer).compact = event.size.width < 72
+        footer = self.query_one(Footer)
+        narrow = event.size.width < NARROW_COLUMNS
+        if footer.compact != narrow:
+            footer.compact = narrow
+            self.refresh_bindings()  # Back listed or not: see active_bindings
         self._size_figure(event.size.width, event.size.height)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the key bar lists: on a narrow terminal, all but Back, so every label
+        shown is whole (b still goes back; the README lists it). Back is the one left out as
+        the key least needed mid-exercise, where a skip, more time or a pause is."""
+        bindings = super().active_bindings
+        back = bindings.get("b")
+        if back is not None and self.size.width < NARROW_COLUMNS:
+            bindings["b"] = back._replace(binding=replace(back.binding, show=False))
+        return bindings
 
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
