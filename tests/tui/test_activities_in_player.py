@@ -97,7 +97,7 @@ async def test_the_steps_walked_typed_in_the_player_are_logged(
             await pilot.pause()
             await check_in_and_start(pilot)
             assert shown(app, "#prompt") == (
-                "Walk 3,000 steps, then press Enter, or type how many you did"
+                "Walk 3,000 steps, then press Enter,\nor type how many you did"
             )
             await pilot.press(*"25009", "backspace")
             assert shown(app, "#prompt") == "Steps walked: 2500, then press Enter"

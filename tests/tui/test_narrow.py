@@ -30,6 +30,13 @@ def on_screen(app, selector: str) -> str:
     return " ".join(line for line in lines if line)
 
 
+def drawn_lines(app, selector: str) -> list[str]:
+    """The lines a widget draws, each stripped, blank ones left out."""
+    widget = app.screen.query_one(selector)
+    lines = [strip.text.strip() for strip in widget.render_lines(widget.region.reset_offset)]
+    return [line for line in lines if line]
+
+
 def rows_drawn(app, selector: str) -> int:
     widget = app.screen.query_one(selector)
     return sum(
@@ -94,6 +101,11 @@ async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, rou
         await advance(pilot, clock, 5.2)  # the walk's get-ready
         assert "Walk 100 steps" in shown(app, "#prompt")
         seen["walk by steps"] = prompt_is_whole(app)
+        # Broken between its clauses, never one word alone on a line.
+        assert drawn_lines(app, "#prompt") == [
+            "Walk 100 steps, then press Enter,",
+            "or type how many you did",
+        ]
         await pilot.press(*"95")
         await pilot.pause()
         seen["steps typed"] = prompt_is_whole(app)

@@ -526,15 +526,19 @@ def activity_phrase(routine: Routine, segment: Segment) -> str | None:
     return None
 
 
-def waiting_prompt(segment: Segment) -> str:
-    """What Enter does while the session waits on `segment` (a set, a card, a pack, a walk)."""
+def waiting_prompt(segment: Segment, clause_break: str = " ") -> str:
+    """What Enter does while the session waits on `segment` (a set, a card, a pack, a walk).
+
+    `clause_break` goes between a walk's two clauses: the player's line break keeps a narrow
+    screen from wrapping it anywhere, one word left alone on a line."""
     kind = segment.kind
     if kind is SegmentKind.CARD:
         return GO_ON
     if kind is SegmentKind.CONFIRM:
         return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
     if kind is SegmentKind.WALK:
-        return f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER}, or type how many you did"
+        walk = f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER},"
+        return f"{walk}{clause_break}or type how many you did"
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:

@@ -379,7 +379,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             digits = self._typed_steps()
             if digits:
                 return steps_typed(digits)
-            return waiting_prompt(segment)  # a set's side is in the detail line
+            # A set's side is in the detail line; a walk's two clauses on lines of their own.
+            return waiting_prompt(segment, clause_break="\n")
         if self.engine.lead_in_remaining() > 0:
             return "Get back into position"
         if beat := self.engine.beat_for(segment):  # the set ends by itself
