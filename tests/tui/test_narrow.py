@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from backroutine.routine.safety import PACK_SAFETY
 from backroutine.routine.words import PAUSED
 from backroutine.tui.screens.player import PlayerScreen
 
 from .conftest import advance, check_in_and_start, opened, shown
+from .test_sound_in_app import BellSound
 
 EVERY_PROMPT = """\
 backroutine: 2
@@ -157,3 +160,47 @@ async def test_every_label_of_the_key_bar_is_whole_at_60x20_and_b_still_goes_bac
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert ("b Back", True) in key_bar(app)  # room for it again
+
+
+WORDS = "#name, #position, #detail, #kind, #countdown, #prompt, #caution, #tips, #card-text, "
+WORDS += "#next, #stop-note, #status, #time-left"
+"""Everything in the player that says something: all but the figure and the bars."""
+
+
+def hidden_by_notes(app) -> list[str]:
+    """The words of the player drawn where a note (toast) covers them."""
+    from textual.widgets._toast import Toast
+
+    notes = [toast.region for toast in app.screen.query(Toast)]
+    assert notes, "no note shown"
+    hidden = []
+    for widget in app.screen.query(WORDS):
+        if not widget.display:
+            continue
+        for row, strip in enumerate(widget.render_lines(widget.region.reset_offset)):
+            y = widget.region.y + row
+            for note in notes:
+                left = max(note.x, widget.region.x) - widget.region.x
+                right = min(note.right, widget.region.right) - widget.region.x
+                if note.y <= y < note.bottom and left < right:
+                    if under := strip.crop(left, right).text.strip():
+                        hidden.append(f"{widget.id}: {under!r}")
+    return hidden
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_notes_hide_none_of_the_players_words(make_app, clock, routines_dir, size):
+    (routines_dir / "every.yaml").write_text(EVERY_PROMPT)
+    app = make_app(sound=BellSound([], clock))  # its note: no sound device, the bell instead
+    async with opened(app, size=size, notifications=True) as pilot:
+        await pilot.press("slash", *"every", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.pause()
+        assert hidden_by_notes(app) == []  # a card, without a figure
+        await pilot.press("enter")
+        await advance(pilot, clock, 0.2)
+        await pilot.press("plus")  # "+10 seconds", under the sound's note
+        await pilot.pause()
+        assert len(app._notifications) == 2
+        assert hidden_by_notes(app) == []  # an exercise, beside its figure
