@@ -169,3 +169,20 @@ async def test_enter_on_a_paused_card_or_pack_goes_on_as_the_key_bar_says(
         await advance(pilot, clock, 1.2)
         assert shown(app, "#kind").strip() == "HEAT"  # on, and counting down
         assert shown(app, "#countdown") == "59"
+
+
+async def test_more_time_on_a_card_says_nothing_was_added(make_app, clock, routines_dir):
+    (routines_dir / "flare.yaml").write_text(ROUTINE)
+    app = make_app()
+    async with opened(app, size=(80, 24), notifications=True) as pilot:
+        await pilot.press("slash", *"flare", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        await pilot.press("plus")  # a card waits as long as it is read: no clock to add to
+        await pilot.pause()
+        assert "+10 seconds" not in [str(note.message) for note in app._notifications]
+        await pilot.press("enter", "enter")  # the card read, the pack on
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "+10 seconds" in [str(note.message) for note in app._notifications]
+        assert shown(app, "#countdown") == "1:10"

@@ -42,7 +42,13 @@ from backroutine.routine.words import (
     tips_for,
     waiting_prompt,
 )
-from backroutine.session.engine import Event, ExerciseDone, SessionEngine, SessionFinished
+from backroutine.session.engine import (
+    Event,
+    ExerciseDone,
+    SessionEngine,
+    SessionFinished,
+    TimeAdded,
+)
 from backroutine.session.recorder import step_kind
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
@@ -464,8 +470,10 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._control(self.engine.back())
 
     def action_add_time(self) -> None:
-        self._control(self.engine.add_time(10))
-        self.notify("+10 seconds", timeout=1.5)
+        events = self.engine.add_time(10)
+        self._control(events)
+        if any(isinstance(event, TimeAdded) for event in events):  # a card has no clock
+            self.notify("+10 seconds", timeout=1.5)
 
     def action_tips(self) -> None:
         """Show the exercise's tips and caution, and read them aloud for a patient who
