@@ -119,49 +119,6 @@ async def test_every_prompt_of_the_player_is_whole_at_60x20(make_app, clock, rou
         assert all(seen.values()), f"cut at 60x20: {[k for k, whole in seen.items() if not whole]}"
 
 
-def key_bar(app) -> list[tuple[str, bool]]:
-    """Each label the key bar lists (`q Quit`), and whether it is drawn whole on the screen."""
-    from textual.widgets._footer import FooterKey
-
-    labels = []
-    for key in app.screen.query(FooterKey):
-        label = " ".join(key.render().plain.split())
-        drawn = " ".join(strip.text for strip in key.render_lines(key.region.reset_offset))
-        inside = key.region.right <= app.size.width
-        labels.append((label, inside and " ".join(drawn.split()) == label))
-    return labels
-
-
-async def test_every_label_of_the_key_bar_is_whole_at_60x20_and_b_still_goes_back(
-    make_app, clock, routines_dir
-):
-    (routines_dir / "every.yaml").write_text(EVERY_PROMPT)
-    app = make_app()
-    async with opened(app, size=(60, 20)) as pilot:
-        await pilot.press("slash", *"every", "enter")
-        await pilot.pause()
-        await check_in_and_start(pilot)
-        seen = {}
-        seen["card"] = key_bar(app)
-        await pilot.press("enter")
-        await advance(pilot, clock, 5.2)
-        await pilot.pause()
-        seen["own pace"] = key_bar(app)
-        assert ("space Done", True) in seen["own pace"]
-        await pilot.press("space")  # done: the switch of sides runs
-        await advance(pilot, clock, 0.2)
-        seen["switch sides"] = key_bar(app)
-        assert ("m Mute", True) in seen["switch sides"]
-        assert all(whole for labels in seen.values() for _, whole in labels), seen
-        await pilot.press("b")  # not listed, and still going back
-        await pilot.pause()
-        assert shown(app, "#name") == "Pelvic tilt"
-        assert shown(app, "#detail") == "Left side"
-        await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert ("b Back", True) in key_bar(app)  # room for it again
-
-
 WORDS = "#name, #position, #detail, #kind, #countdown, #prompt, #caution, #tips, #card-text, "
 WORDS += "#next, #stop-note, #status, #time-left"
 """Everything in the player that says something: all but the figure and the bars."""

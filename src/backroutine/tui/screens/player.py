@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from backroutine.base.text import printable
 from backroutine.figures.load import figure_for
@@ -53,6 +53,7 @@ from backroutine.session.recorder import step_kind
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
+from backroutine.tui.widgets.key_bar import KeyBar
 from backroutine.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -60,9 +61,6 @@ if TYPE_CHECKING:
 
 STOP_NOTE = STOP_KEY_NOTE
 FLASH_SECONDS = 0.6
-NARROW_COLUMNS = 72
-"""Below this width the key bar is compact and lists every key but Back (b), so each label
-it shows is whole at 60 columns."""
 
 
 @dataclass(frozen=True)
@@ -100,12 +98,13 @@ class PlayerScreen(Screen[SessionOutcome]):
     """
 
     CSS_PATH = "player.tcss"
-    # In the key bar's order: below 60 columns the last ones are cut, so mute goes last.
+    # In the key bar's order: on a narrow terminal the last ones are cut, so mute goes last.
     BINDINGS = [
         # Space in a set waiting at the patient's own pace says it is done (and the key bar
         # says so); anywhere else, a set paced by a beat too, it pauses.
         Binding("space", "own_pace_done", "Done"),
         Binding("space", "toggle_pause", "Pause"),
+        Binding("space", "go_on", "Go on"),
         Binding("enter", "done", "Done"),
         Binding("h", "hurt", "Hurts"),
         Binding("n", "skip", "Skip"),
@@ -177,26 +176,10 @@ class PlayerScreen(Screen[SessionOutcome]):
                 with Horizontal(id="bottom"):
                     yield SessionProgress(id="progress")
                     yield Static(id="time-left")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_resize(self, event: events.Resize) -> None:
-        footer = self.query_one(Footer)
-        narrow = event.size.width < NARROW_COLUMNS
-        if footer.compact != narrow:
-            footer.compact = narrow
-            self.refresh_bindings()  # Back listed or not: see active_bindings
         self._size_figure(event.size.width, event.size.height)
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The keys the key bar lists: on a narrow terminal, all but Back, so every label
-        shown is whole (b still goes back; the README lists it). Back is the one left out as
-        the key least needed mid-exercise, where a skip, more time or a pause is."""
-        bindings = super().active_bindings
-        back = bindings.get("b")
-        if back is not None and self.size.width < NARROW_COLUMNS:
-            bindings["b"] = back._replace(binding=replace(back.binding, show=False))
-        return bindings
 
     def _size_figure(self, width: int, height: int) -> None:
         """Beside the countdown: 5 rows at 80x24, growing with the terminal, gone when cramped."""
@@ -350,9 +333,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
-        own_pace = _waiting_at_own_pace(engine)
-        if self._shown.get("own-pace") != own_pace:  # space's meaning changed: say it
-            self._shown["own-pace"] = own_pace
+        space = _what_space_does(engine)
+        if self._shown.get("space") != space:  # space's meaning changed: say it
+            self._shown["space"] = space
             self.refresh_bindings()
 
     def _flash(self, clock: Widget) -> None:
@@ -405,16 +388,18 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._schedule()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Space's two meanings, one at a time, so the key bar says what space does now."""
-        if action == "own_pace_done":
-            return _waiting_at_own_pace(self.engine)
-        if action == "toggle_pause":
-            return not _waiting_at_own_pace(self.engine)
+        """Space's meanings, one at a time, so the key bar says what space does now."""
+        if action in ("own_pace_done", "toggle_pause", "go_on"):
+            return action == _what_space_does(self.engine)
         return super().check_action(action, parameters)
 
     def action_own_pace_done(self) -> None:
         """The set done at the patient's own pace is done: the key they reach from the floor."""
         self._control(self.engine.done())
+
+    def action_go_on(self) -> None:
+        """Carry on after a pause (space, as the key bar says while paused)."""
+        self.action_toggle_pause()
 
     def action_toggle_pause(self) -> None:
         if self.engine.status == "paused":
@@ -540,6 +525,13 @@ class PlayerScreen(Screen[SessionOutcome]):
             ),
             answered,
         )
+
+
+def _what_space_does(engine: SessionEngine) -> str:
+    """The action space stands for now: the key bar names it."""
+    if _waiting_at_own_pace(engine):
+        return "own_pace_done"
+    return "go_on" if engine.status == "paused" else "toggle_pause"
 
 
 def _waiting_at_own_pace(engine: SessionEngine) -> bool:
