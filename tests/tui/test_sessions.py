@@ -111,7 +111,7 @@ async def test_this_hurts_on_the_last_exercise_ends_on_the_summary(
         assert isinstance(app.screen, SummaryScreen)
         assert "0 done · 5 skipped · 1 hurt" in shown(app, "#counts")
         assert "contact your clinician" in shown(app, ".warning").lower()
-        assert f"{last}: stopped: it hurt" in shown(app, ".-hurt")
+        assert f"{last}: stopped (it hurt)" in shown(app, ".-hurt")
     (session,) = log.sessions(with_exercises=True)
     assert session.exercises[-1].outcome == "hurt"
 

@@ -41,6 +41,7 @@ from backroutine.routine.safety import (
 from backroutine.routine.words import (
     CARRYING_ON,
     MAX_TYPED_DIGITS,
+    OUTCOME_SAID,
     PAUSED,
     WAITING_FOR_POSITION,
     caution_line,
@@ -83,7 +84,6 @@ COUNTED_SECONDS = 10
 """Only segments at least this long count down their last three seconds: counting a short
 one would be a line for nearly every second of it."""
 NO_TIPS = "No tips for this part of the routine."
-OUTCOME_WORDS = {"done": "Done", "skipped": "Skipped", "hurt": "Stopped (it hurt)"}
 
 
 def describe(event: Event, outcomes: Iterable[str] = (), beat: int = 0) -> str | None:
@@ -99,7 +99,8 @@ def describe(event: Event, outcomes: Iterable[str] = (), beat: int = 0) -> str |
     if isinstance(event, Halfway):
         return "Halfway"
     if isinstance(event, ExerciseDone):
-        return f"{OUTCOME_WORDS.get(event.outcome, event.outcome)}: {printable(event.name)}"
+        said = OUTCOME_SAID.get(event.outcome, event.outcome)
+        return f"{said[:1].upper()}{said[1:]}: {printable(event.name)}"
     if isinstance(event, Paused):
         return PAUSED
     if isinstance(event, Resumed):

@@ -573,6 +573,11 @@ def activity_line(segment: Segment) -> str | None:
     return None
 
 
+OUTCOME_SAID = {"done": "done", "skipped": "skipped", "hurt": "stopped (it hurt)"}
+"""How a step went, as the summary lists it (`Bridge: stopped (it hurt)`) and plain mode
+says it (`Stopped (it hurt): Bridge`)."""
+
+
 def finished_heading(done: int, skipped: int, hurt: int) -> str:
     """How a session that went to its end went, said honestly from how many of its steps
     (rests aside) were done, skipped and stopped because they hurt."""

@@ -19,12 +19,11 @@ from backroutine.base.text import human_duration, printable
 from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
 from backroutine.log.store import BestStep
 from backroutine.routine.safety import BACK_PAIN_AFTER, CLINICIAN_NOTE, review_pain
-from backroutine.routine.words import finished_heading
+from backroutine.routine.words import OUTCOME_SAID, finished_heading
 from backroutine.tui.screens.checkin import PainScale
 from backroutine.tui.screens.player import SessionOutcome
 from backroutine.tui.widgets.basics import literal
 
-OUTCOME_WORDS = {"done": "done", "skipped": "skipped", "hurt": "stopped: it hurt"}
 # Typing pauses this long before the note is written: one write per pause, not per key.
 NOTE_SAVE_DELAY = 0.4
 
@@ -97,7 +96,7 @@ class SummaryScreen(Screen[Debrief]):
                 yield Static(
                     Content("  • ")
                     + literal(done.name)
-                    + Content(f": {OUTCOME_WORDS.get(done.outcome, done.outcome)}"),
+                    + Content(f": {OUTCOME_SAID.get(done.outcome, done.outcome)}"),
                     classes=f"exercise -{done.outcome}",
                 )
             # Something done, but not what makes it the routine (a card read): say so.
