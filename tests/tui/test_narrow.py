@@ -161,3 +161,26 @@ async def test_notes_hide_none_of_the_players_words(make_app, clock, routines_di
         await pilot.pause()
         assert len(app._notifications) == 2
         assert hidden_by_notes(app) == []  # an exercise, beside its figure
+
+
+async def test_at_60x20_the_tips_shown_are_whole_never_cut_mid_sentence(clock, routines_dir):
+    from backroutine.base.paths import bundled_routines_dir
+    from backroutine.routine.catalog import Catalog
+    from backroutine.tui.app import AppContext, create_app
+
+    routine = bundled_routines_dir() / "morning-5-minutes.yaml"
+    context = AppContext(
+        routines=Catalog(routines_dir), clock=clock, start_with=routine, check_in=False
+    )
+    app = create_app(context)
+    async with opened(app, size=(60, 20)) as pilot:
+        tips_seen = 0
+        for _ in range(9):  # each exercise's get-ready, its tips under the countdown
+            assert shown(app, "#kind").strip() == "GET READY"
+            said = shown(app, "#tips")
+            assert said.startswith("• "), f"no tips for {shown(app, '#name')}"
+            assert on_screen(app, "#tips") == " ".join(said.split()), shown(app, "#name")
+            tips_seen += said.count("• ")
+            await pilot.press("N")
+            await pilot.pause()
+        assert tips_seen >= 9 + 4  # not only each exercise's first tip

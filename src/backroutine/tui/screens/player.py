@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -309,9 +310,9 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._size_figure(self.size.width, self.size.height)
         self._set("prompt", self._prompt(segment))
         if isinstance(step, ExerciseStep):
-            self._set(
-                "tips", Content("\n").join(Content("• ") + literal(tip) for tip in step.tips[:3])
-            )
+            tips = self.query_one("#tips")
+            width = tips.content_region.width or self.size.width - 4  # before the first layout
+            self._set("tips", whole_tips(step.tips, width))
             self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
         elif isinstance(step, RestStep):
             self._set("tips", "Breathe easily and let your back settle.")
@@ -553,6 +554,25 @@ def _in_self_paced_set(engine: SessionEngine) -> bool:
         and segment is not None
         and segment.kind is SegmentKind.SELF_PACED
     )
+
+
+TIPS_ROWS = 3
+"""The rows the tips have under the countdown (`#tips` in player.tcss)."""
+
+
+def whole_tips(tips: Sequence[str], width: int) -> Content:
+    """The first tips that fit whole in the rows the tips have at `width`: a tip cut off
+    mid-sentence reads as another instruction (t shows and says them all). The first is
+    shown however long it is."""
+    shown: list[Content] = []
+    rows = 0
+    for tip in tips:
+        line = Content("• ") + literal(tip)
+        rows += len(line.wrap(max(1, width)))
+        if shown and rows > TIPS_ROWS:
+            break
+        shown.append(line)
+    return Content("\n").join(shown)
 
 
 def _text_to_read(step: object) -> str:
