@@ -168,3 +168,24 @@ async def test_the_summary_flags_pain_rising_over_sessions_of_this_routine(
         )
         await pilot.press("4")
         assert "⚑" not in shown(app, "#flag")
+
+
+async def test_at_60x20_each_skipped_step_in_the_history_is_a_bullet_of_its_own(
+    make_app, clock, log
+):
+    from .test_summary import skip_to_summary
+
+    app = make_app(log=log)
+    async with opened(app, size=(60, 20)) as pilot:
+        await skip_to_summary(pilot, clock, last="enter")  # two skipped, one done
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        troubles = app.screen.query_one("#troubles")
+        drawn = [s.text.strip() for s in troubles.render_lines(troubles.region.reset_offset)]
+        items = [line for line in drawn if line.startswith("• ")]
+        # Beside the heatmap an item wraps: its second line must not read as an item.
+        assert [item.split(":")[0] for item in items] == ["• Bridge", "• Knee to chest"]
+        assert len(drawn) > len(items) + 1  # wrapped, under its heading

@@ -126,10 +126,17 @@ class HistoryScreen(Screen[None]):
         flags = self.query_one("#flags", Static)
         flags.update(_lines(flag_lines(history)))
         flags.set_class(history.flag_run >= FLAG_RUN_ALERT, "-alert")
-        self.query_one("#troubles", Static).update(_lines(trouble_lines(history)))
-        self.query_one("#notes", Static).update(_lines(note_lines(history)))
+        self.query_one("#troubles", Static).update(_list(trouble_lines(history)))
+        self.query_one("#notes", Static).update(_list(note_lines(history)))
 
 
 def _lines(lines: list[str]) -> Content:
     # The lines carry file text already made printable; Content never reads it as markup.
     return Content("\n".join(line.removeprefix("  ") for line in lines))
+
+
+def _list(lines: list[str]) -> Content:
+    """A heading and its items, each item a bullet: on a narrow terminal an item wraps, and
+    its indent (the command's way of showing items) would be lost from its second line."""
+    items = [f"• {line.strip()}" if line.startswith("    ") else line.strip() for line in lines]
+    return Content("\n".join(items))
