@@ -167,6 +167,7 @@ def test_unattended_plain_mode_reads_the_card_but_never_says_a_walk_was_done():
     lines = out.getvalue().splitlines()
     assert lines[:4] == ["Why", "Moving helps.", "Press Enter to go on", "Done: Why"]
     assert "Did you walk 1 min? Enter: yes, n: no" in lines
+    assert "Walk, 1 min" in lines  # the walk named once, not "Walk: Walk, 1 min"
     assert lines[-3] == "Skipped: Walk"  # nobody answered the question
     assert lines[-2].startswith("Routine partly done: 1 of 2 steps done")
     assert lines[-1] == NOT_THE_ROUTINE  # a card read is not the routine done

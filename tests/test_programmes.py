@@ -359,7 +359,7 @@ def test_the_flare_up_plan_in_plain_mode():
     assert lines[card + 2] == "Press Enter to go on"
     heat = lines.index("Get ready: Heat on your lower back")
     assert lines[heat + 1 : heat + 3] == [PACK_SAFETY["heat"], "Press Enter when the pack is on"]
-    assert lines[heat + 3] == "Heat: Heat on your lower back, 15 min"
+    assert lines[heat + 3] == "Heat on your lower back, 15 min"  # not "Heat: Heat on..."
     assert lines.count("Breathe in 4 s") == lines.count("Breathe out 6 s") == 18
     assert "3" not in lines[lines.index("Breathe in 4 s") : lines.index("Done: Slow breathing")]
     assert "Did you walk 5 min? Enter: yes, n: no" in lines

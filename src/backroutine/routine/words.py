@@ -560,17 +560,23 @@ def activity_line(segment: Segment) -> str | None:
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return f"Get ready: {name}\n{segment.text or ''}\n{PACK_ON}"
     if kind in {SegmentKind.HEAT, SegmentKind.COLD}:
-        return f"{kind.label}: {name}, {length}"
+        return f"{_what_it_is(kind.label, name)}, {length}"
     if kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
         return f"{kind.label} {length}"
     if kind is SegmentKind.WALK:
         if segment.seconds is not None:
-            return f"Walk: {name}, {length}"
+            return f"{_what_it_is('Walk', name)}, {length}"
         times = f" ({segment.set_number} of {segment.set_count})" if segment.set_count > 1 else ""
         return f"{name}{times}: {waiting_prompt(segment)}"
     if kind is SegmentKind.CONFIRM:
         return waiting_prompt(segment)
     return None
+
+
+def _what_it_is(label: str, name: str) -> str:
+    """`Heat: Warm towel`; a name that says it already alone: `Heat pack`, not `Heat: Heat
+    pack`, and `Walk`, not `Walk: Walk`."""
+    return name if name.casefold().startswith(label.casefold()) else f"{label}: {name}"
 
 
 OUTCOME_SAID = {"done": "done", "skipped": "skipped", "hurt": "stopped (it hurt)"}
