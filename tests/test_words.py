@@ -15,13 +15,13 @@ from backroutine.routine.loader import parse_routine
 from backroutine.routine.model import Segment, SegmentKind
 from backroutine.routine.words import (
     NO_TIPS,
+    next_up,
     number_said,
     segment_detail,
     segment_line,
     starts_rep,
     tips_said,
     transition_phrases,
-    next_up,
     where_stopped,
 )
 

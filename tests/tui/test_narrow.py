@@ -139,9 +139,10 @@ def hidden_by_notes(app) -> list[str]:
             for note in notes:
                 left = max(note.x, widget.region.x) - widget.region.x
                 right = min(note.right, widget.region.right) - widget.region.x
-                if note.y <= y < note.bottom and left < right:
-                    if under := strip.crop(left, right).text.strip():
-                        hidden.append(f"{widget.id}: {under!r}")
+                if not (note.y <= y < note.bottom and left < right):
+                    continue
+                if under := strip.crop(left, right).text.strip():
+                    hidden.append(f"{widget.id}: {under!r}")
     return hidden
 
 
