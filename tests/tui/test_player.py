@@ -44,6 +44,8 @@ async def test_a_whole_routine_runs_through_and_ends_on_the_summary(make_app, cl
         )
         await advance(pilot, clock, 5 + 20)
         assert shown(app, "#kind").strip() == "REST"
+        # The rest step named once on its line ("Rest"), not "Rest ... Rest".
+        assert (shown(app, "#name"), shown(app, "#position")) == ("Rest", "")
         await advance(pilot, clock, 10 + 5)
         assert (shown(app, "#kind").strip(), shown(app, "#detail")) == ("HOLD", "Rep 1 of 2")
         await advance(pilot, clock, 5)

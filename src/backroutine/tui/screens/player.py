@@ -288,9 +288,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             self._flash(clock)
         self._set("kind", word)
         number, exercise_count = self.exercise_numbers.get(segment.step_index, (0, 0))
-        self._set(
-            "position", f"{self.step_word} {number} of {exercise_count}" if number else "Rest"
-        )
+        # A rest step has no number: its name says "Rest" already, on the same line.
+        self._set("position", f"{self.step_word} {number} of {exercise_count}" if number else "")
         self._set(
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
