@@ -1,12 +1,12 @@
 """What the completion log says about a patient's routine: streaks, adherence, pain.
 
-Pure functions over logged sessions (`LoggedSession`); `read_history` is the one entry point that reads a
-`CompletionLog`. A session counts (`counts`) when it was completed with at least one
-exercise, breathing or walk done (`did_the_routine`): going through a routine skipping
-everything, or only reading its card, is not doing it. It counts on
-the local day it started, in the UTC offset the
-patient had then (a session that crosses midnight counts on its first day; one done while
-travelling counts on the day the patient lived). "Today" is taken in the zone `tz`.
+Pure functions over logged sessions (`LoggedSession`); `read_history` is the one entry
+point that reads a `CompletionLog`. A session counts (`counts`) when it was completed with at
+least one exercise, breathing or walk done (`did_the_routine`): going through a routine
+skipping everything, or only reading its card, is not doing it. It counts on the local day it
+started, in the UTC offset the patient had then (a session that crosses midnight counts on its
+first day; one done while travelling counts on the day the patient lived). "Today" is taken
+in the zone `tz`.
 """
 
 from __future__ import annotations
@@ -409,9 +409,7 @@ def pain_reviews(
     """
     # The trend (`safety.rising`) reads only the latest TREND_SESSIONS scores given, so
     # only those are kept: passing every earlier score made ten years of sessions quadratic.
-    latest_afters: defaultdict[str, deque[int]] = defaultdict(
-        lambda: deque(maxlen=TREND_SESSIONS)
-    )
+    latest_afters: defaultdict[str, deque[int]] = defaultdict(lambda: deque(maxlen=TREND_SESSIONS))
     reviews = {}
     for session in sessions:
         earlier = latest_afters[session.routine_path]
