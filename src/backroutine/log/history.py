@@ -320,7 +320,7 @@ def staged_streak(spans: Sequence[Prescribed], today: date) -> Streak:
     best is the best run of any counted in the same unit (days or weeks) as the latest."""
     latest = spans[-1]
     now = streak(latest.sessions, latest.frequency, today)
-    runs = [streak(s.sessions, s.frequency, min(s.last, today)) for s in spans]
+    runs = [*(streak(s.sessions, s.frequency, min(s.last, today)) for s in spans[:-1]), now]
     best = max(run.best for run in runs if run.unit == now.unit)
     return Streak(now.current, max(best, now.best), now.unit)
 
