@@ -432,7 +432,7 @@ def pain_points(sessions: Sequence[LoggedSession], limit: int = PAIN_POINTS) -> 
         or session.settled_next_morning is not None
     ]
     shown = scored[-limit:] if limit else scored
-    # Only those shown are reviewed: ten years of reviews were a third of the history's time.
+    # Only those shown are reviewed: reviewing all ten years took a sixth of the history's time.
     reviews = pain_reviews(sessions, of={session.id for session in shown})
     return [
         PainPoint(

@@ -377,8 +377,8 @@ class SessionOutline(NamedTuple):
     """What the history reads of a session it shows only in sums: whether it counts, on
     which day, at which stage, and its pain scores and note (`CompletionLog.outlines`).
 
-    A tuple, not a `SessionRecord`: ten years of sessions are built in a fraction of the
-    time, and reading only these columns takes a fraction of SQLite's.
+    A tuple of these columns only, not a `SessionRecord`: ten years of sessions are read in
+    under half the time.
     """
 
     id: int
@@ -395,7 +395,7 @@ class SessionOutline(NamedTuple):
     settled_next_morning: bool | None
     stage: int | None
     exercises: tuple[ExerciseRecord, ...] = ()
-    """Never read: an outline's steps are summed up in `best_step`."""
+    """Always empty: an outline's steps are summed up in `best_step`."""
 
 
 @lru_cache(maxsize=64)  # a log holds a few frequencies, each on thousands of sessions
