@@ -66,6 +66,10 @@ async def test_at_60x20_how_it_went_stays_in_sight_with_the_pain_question(
         assert "0 done · 11 skipped · 0 hurt" in seen
         assert "none  0  1  2" in seen  # the pain question, which has the focus
         assert app.focused is app.screen.query_one("#pain")
+        # How to answer on a line of its own, not wrapped after the question ("→)" alone).
+        lines = [line.strip() for line in seen.splitlines()]
+        asked = lines.index("How much does your back hurt now?")
+        assert lines[asked + 1] == "(0-9, t for 10, or ← →)"
 
 
 CARD_THEN_EXERCISE = """\

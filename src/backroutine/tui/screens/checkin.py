@@ -48,7 +48,8 @@ class PainScale(Widget, can_focus=True):
     """Pain from 0 (none) to 10 (worst imaginable): arrow keys or a digit (t for 10)."""
 
     KEYS = "(0-9, t for 10, or ← →)"
-    """How to answer, said after each question the scale answers."""
+    """How to answer, on the line under each question the scale answers (wrapped after the
+    question, it left "→)" alone on a line at 60 columns)."""
 
     BINDINGS = [
         Binding("left", "change(-1)", "Less", show=False),
@@ -121,7 +122,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
             if needed:
                 yield Static(needed, id="you-need", markup=False)
             yield Static(
-                f"{BACK_PAIN_NOW}? {PainScale.KEYS}",
+                f"{BACK_PAIN_NOW}?\n{PainScale.KEYS}",
                 classes="question",
             )
             yield PainScale(id="pain")

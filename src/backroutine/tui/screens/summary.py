@@ -105,7 +105,7 @@ class SummaryScreen(Screen[Debrief]):
                 yield Static(NOT_THE_ROUTINE, id="not-counted", classes="warning")
             if hurt:
                 yield Static(CLINICIAN_NOTE, classes="warning")
-            yield Static(f"{BACK_PAIN_AFTER}? {PainScale.KEYS}", classes="question")
+            yield Static(f"{BACK_PAIN_AFTER}?\n{PainScale.KEYS}", classes="question")
             yield PainScale(id="pain")
             yield Static(id="flag")
             yield Static("A note for yourself or your therapist (optional)", classes="question")
