@@ -312,7 +312,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         if isinstance(step, ExerciseStep):
             tips = self.query_one("#tips")
             width = tips.content_region.width or self.size.width - 4  # before the first layout
-            self._set("tips", whole_tips(step.tips, width))
+            self._set("tips", _whole_tips(step.tips, width))
             self._set("caution", Content("⚠ ") + literal(step.caution) if step.caution else "")
         elif isinstance(step, RestStep):
             self._set("tips", "Breathe easily and let your back settle.")
@@ -560,7 +560,7 @@ TIPS_ROWS = 3
 """The rows the tips have under the countdown (`#tips` in player.tcss)."""
 
 
-def whole_tips(tips: Sequence[str], width: int) -> Content:
+def _whole_tips(tips: Sequence[str], width: int) -> Content:
     """The first tips that fit whole in the rows the tips have at `width`: a tip cut off
     mid-sentence reads as another instruction (t shows and says them all). The first is
     shown however long it is."""
