@@ -29,6 +29,7 @@ from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines, lo
 _ALLOWED = {
     "backroutine.routine.catalog": {"CatalogEntry"},
     "backroutine.routine.model": {
+        "Block",
         "BreathingStep",
         "CardStep",
         "Defaults",
@@ -40,6 +41,7 @@ _ALLOWED = {
         "RestStep",
         "Routine",
         "Stage",
+        "Tempo",
         "ThermalStep",
         "WalkStep",
     },
