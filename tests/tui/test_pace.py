@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backroutine.tui.screens.player import PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.key_bar import KeyBar
 
 from .conftest import advance, check_in_and_start, opened, shown
 
@@ -37,7 +38,7 @@ OWN_PACE = PACED.replace("    pace: 4s\n", "")
 
 def space_in_key_bar(app) -> str:
     """What the key bar says space does."""
-    (key,) = [key for key in app.screen.query("FooterKey") if key.key == "space"]
+    (key,) = [key for key in app.screen.query_one(KeyBar).shown_keys() if key.key == "space"]
     return key.description
 
 

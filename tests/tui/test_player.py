@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList
 
 from backroutine.tui.screens.player import STOP_NOTE, PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.key_bar import KeyBar
 
 from .conftest import advance, check_in_and_start, opened, shown
 
@@ -73,6 +75,20 @@ async def test_pause_stops_the_countdown_and_space_carries_on(make_app, clock):
         assert shown(app, "#countdown") == "3"
         await advance(pilot, clock, 3.2)
         assert shown(app, "#countdown") == "16"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_a_click_on_a_key_in_the_key_bar_presses_it(make_app, clock, size):
+    app = make_app()
+    async with opened(app, size=size) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 5.5 + 4)
+        bar = app.screen.query_one(KeyBar)
+        lines = [strip.text for strip in bar.render_lines(bar.region.reset_offset)]
+        (row,) = [y for y, line in enumerate(lines) if "Pause" in line]
+        await pilot.click(KeyBar, offset=(lines[row].index("Pause"), row))
+        assert "PAUSED" in shown(app, "#kind")
+        assert "Go on" in " ".join(key.description for key in bar.shown_keys())
 
 
 async def test_skip_back_and_add_time(make_app, clock):
@@ -147,12 +163,11 @@ async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app,
         assert "does not ease" in STOP_NOTE and "new or spreading" in STOP_NOTE
         assert caution.region.height > 0 and caution.region.bottom <= note.region.y
         assert "Stop if your hip pinches." in shown(app, "#caution")
-        keys = app.screen.query_one("Footer")
-        assert any(
-            "Quit" in str(child.render())
-            for child in keys.query("FooterKey")
-            if child.region.right <= 60
-        )
+        bar = app.screen.query_one(KeyBar)
+        words = " ".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))
+        assert bar.region.right <= 60
+        assert all(f"{key.shown} {key.description}" in words for key in bar.shown_keys())
+        assert "q Quit" in words and "m Mute" in words
 
 
 async def test_picker_lists_routines_with_time_and_frequency(make_app):

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from backroutine.base.text import printable
 from backroutine.figures.load import figure_for
@@ -47,6 +47,7 @@ from backroutine.session.recorder import step_kind
 from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
+from backroutine.tui.widgets.key_bar import KeyBar
 from backroutine.tui.widgets.progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         # says so); anywhere else, a set paced by a beat too, it pauses.
         Binding("space", "own_pace_done", "Done"),
         Binding("space", "toggle_pause", "Pause"),
+        Binding("space", "go_on", "Go on"),
         Binding("enter", "done", "Done"),
         Binding("h", "hurt", "Hurts"),
         Binding("n", "skip", "Skip"),
@@ -168,11 +170,9 @@ class PlayerScreen(Screen[SessionOutcome]):
                 with Horizontal(id="bottom"):
                     yield SessionProgress(id="progress")
                     yield Static(id="time-left")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_resize(self, event: events.Resize) -> None:
-        # A tighter key bar below 72 columns, so "q Quit" still fits at 60.
-        self.query_one(Footer).compact = event.size.width < 72
         self._size_figure(event.size.width, event.size.height)
 
     def _size_figure(self, width: int, height: int) -> None:
@@ -327,9 +327,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
         self._set("status", "Sound muted (m to unmute)" if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
-        own_pace = _waiting_at_own_pace(engine)
-        if self._shown.get("own-pace") != own_pace:  # space's meaning changed: say it
-            self._shown["own-pace"] = own_pace
+        space = _what_space_does(engine)
+        if self._shown.get("space") != space:  # space's meaning changed: say it
+            self._shown["space"] = space
             self.refresh_bindings()
 
     def _flash(self, clock: Widget) -> None:
@@ -381,16 +381,18 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._schedule()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Space's two meanings, one at a time, so the key bar says what space does now."""
-        if action == "own_pace_done":
-            return _waiting_at_own_pace(self.engine)
-        if action == "toggle_pause":
-            return not _waiting_at_own_pace(self.engine)
+        """Space's meanings, one at a time, so the key bar says what space does now."""
+        if action in ("own_pace_done", "toggle_pause", "go_on"):
+            return action == _what_space_does(self.engine)
         return super().check_action(action, parameters)
 
     def action_own_pace_done(self) -> None:
         """The set done at the patient's own pace is done: the key they reach from the floor."""
         self._control(self.engine.done())
+
+    def action_go_on(self) -> None:
+        """Carry on after a pause (space, as the key bar says while paused)."""
+        self.action_toggle_pause()
 
     def action_toggle_pause(self) -> None:
         if self.engine.status == "paused":
@@ -512,6 +514,13 @@ class PlayerScreen(Screen[SessionOutcome]):
             ),
             answered,
         )
+
+
+def _what_space_does(engine: SessionEngine) -> str:
+    """The action space stands for now: the key bar names it."""
+    if _waiting_at_own_pace(engine):
+        return "own_pace_done"
+    return "go_on" if engine.status == "paused" else "toggle_pause"
 
 
 def _waiting_at_own_pace(engine: SessionEngine) -> bool:
