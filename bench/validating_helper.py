@@ -117,7 +117,8 @@ def main() -> None:
     print(
         "\nProcessor time: user + system time of the process from its start to its exit "
         "(the helper exits once it has written its answer). Every tree's modules are compiled "
-        "first, as an install has them."
+        "first, as an install has them. Target: the helper's answer to `run` in at most about "
+        "150 ms of processor time."
     )
 
 
