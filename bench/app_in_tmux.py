@@ -161,10 +161,11 @@ def install_termdown(folder: Path) -> str:
     return str(venv / "bin" / "termdown")
 
 
-def app_command(python: str, source: Path) -> str:
-    """The app of the checkout whose `src` is `source`, started as its console script does."""
+def app_command(python: str, source: Path, cache: Path) -> str:
+    """The app of the checkout whose `src` is `source`, started as its console script does,
+    with `cache` as the user's cache folder."""
     entry = "import sys; from backroutine.entry import main; sys.exit(main())"
-    return f"env PYTHONPATH={source} {python} -c {shlex.quote(entry)}"
+    return f"env PYTHONPATH={source} XDG_CACHE_HOME={cache} {python} -c {shlex.quote(entry)}"
 
 
 def export_revision(ref: str, folder: Path) -> Path:
@@ -188,7 +189,13 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="REF", help="a git revision to run side by side")
     args = parser.parse_args()
     python = sys.executable
-    results: dict[str, list[dict]] = {"hello": [], "app": [], "baseline": [], "termdown": []}
+    results: dict[str, list[dict]] = {
+        "hello": [],
+        "app": [],
+        "first": [],
+        "baseline": [],
+        "termdown": [],
+    }
     # A session kept open keeps the tmux server up: one exiting between runs fails the next.
     tmux("new-session", "-d", "-s", "bench-keepalive", "-x", "80", "-y", "24", "sleep 3600")
     with tempfile.TemporaryDirectory() as temp:
@@ -207,12 +214,21 @@ def main() -> None:
             # where PYTHONDONTWRITEBYTECODE is set a checkout would compile on every start.
             package = source / "backroutine"
             subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
-            # A new data folder each time: the log is created too, as on a first day.
+            # A new data folder each time: the log is created too, as on a first day. The
+            # cache is kept, as on the patient's machine: the routine was opened before.
             commands[name] = (
-                f"{app_command(python, source)} run {folder / 'hold.yaml'} --no-checkin "
-                f"--no-audio --data-dir {folder / f'{name}-data{{n}}'}",
+                f"{app_command(python, source, folder / 'cache')} run {folder / 'hold.yaml'} "
+                f"--no-checkin --no-audio --data-dir {folder / f'{name}-data{{n}}'}",
                 "Plank",
             )
+        # The first time the routine is opened: nothing in the cache (validated anew).
+        commands["first"] = (
+            f"{app_command(python, sources['app'], folder / 'cache-first{n}')} run "
+            f"{folder / 'hold.yaml'} --no-checkin --no-audio --data-dir {folder / 'first-data{n}'}",
+            "Plank",
+        )
+        for name in sources:  # opened once before, untimed
+            start_up(commands[name][0].format(n="once"), "Plank", folder, f"{name}-once")
         # Interleaved, so machine load hits both alike, in turns reversed each round: what one
         # leaves running as it ends (a helper, the terminal catching up) falls on each alike.
         for n in range(args.launches):
@@ -222,6 +238,8 @@ def main() -> None:
                 )
         for n in range(args.runs):
             for name, (command, ready_text) in commands.items():
+                if name == "first":  # holds are alike, however the routine was opened
+                    continue
                 results[name].append(
                     hold(
                         command.format(n=f"h{n}"),
@@ -272,9 +290,14 @@ def main() -> None:
         ("moving_bytes", "bytes to the terminal per second while it moves", 1, 0, "< 8192"),
     ]:
         row = [label, spread("hello", key, scale, digits), spread("app", key, scale, digits)]
+        row.append(spread("first", key, scale, digits))
         if args.baseline:
             row.append(spread("baseline", key, scale, digits))
-        row += [spread("termdown", key, scale, digits), ratio("app", "hello", key)]
+        row += [
+            spread("termdown", key, scale, digits),
+            ratio("app", "hello", key),
+            ratio("first", "hello", key),
+        ]
         if args.baseline:
             row += [ratio("baseline", "hello", key), ratio("app", "baseline", key)]
         rows.append([*row, target])
@@ -282,10 +305,15 @@ def main() -> None:
         f"The app in tmux at 80x24: {args.launches} start-ups and {args.runs} holds of "
         f"{args.hold_window:.0f} s each, on {machine()}\n"
     )
-    header = ["measure: median (min-max)", "hello app (baseline)", "backroutine player"]
+    header = [
+        "measure: median (min-max)",
+        "hello app (baseline)",
+        "backroutine player",
+        "the routine's first opening",
+    ]
     if args.baseline:
         header.append(f"backroutine at {args.baseline}")
-    header += ["termdown 10m", "ratio to hello"]
+    header += ["termdown 10m", "ratio to hello", "first opening's ratio to hello"]
     if args.baseline:
         header += [f"{args.baseline}'s ratio to hello", f"ratio to {args.baseline}"]
     print(table([*header, "target"], rows))
@@ -293,7 +321,10 @@ def main() -> None:
         '\nFirst frame: the first text on the screen (the app\'s "Opening hold.yaml…" line, '
         'drawn before it loads its engine and screens; the hello app\'s "hello"). Exercise '
         "on screen: the player showing the exercise's name. The app's data folder is new "
-        "at each start, so its log is created too. Processor time: user and system time of "
+        "at each start, so its log is created too. The player: the routine was opened "
+        "before (its validation is remembered in the cache folder, as on a patient's "
+        "machine from the second day); the routine's first opening: an empty cache folder, "
+        "the routine validated by the helper. Processor time: user and system time of "
         "the app's own process (its validating helper runs beside it) when the exercise "
         "appears, read from /proc in 10 ms ticks. termdown runs in the same tmux, at the "
         "same size, counting down 10 minutes."

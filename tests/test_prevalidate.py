@@ -13,7 +13,8 @@ import pytest
 
 from backroutine.routine import helper_process
 from backroutine.routine.catalog import Catalog, load_entry
-from backroutine.routine.prevalidate import PreparedCatalog, _PlainUnpickler
+from backroutine.routine.plain_data import PlainUnpickler
+from backroutine.routine.prevalidate import PreparedCatalog
 
 GOOD = "title: Wall sit\nsteps:\n  - {name: Wall sit, hold: 20s}\n"
 BROKEN = "title: Broken\nsteps:\n  - {name: Plank, hold: 20 seconds please}\n"
@@ -96,7 +97,7 @@ def test_the_answer_may_hold_plain_routine_data_only():
             return (os.system, ("echo owned",))
 
     with pytest.raises(pickle.UnpicklingError, match="not plain routine data"):
-        _PlainUnpickler(io.BytesIO(pickle.dumps(Runs()))).load()
+        PlainUnpickler(io.BytesIO(pickle.dumps(Runs()))).load()
 
 
 def test_the_app_draws_and_plays_without_loading_pydantic(user_dir: Path):
@@ -128,7 +129,7 @@ def test_a_routine_with_every_kind_of_step_comes_back_from_the_helper():
     path = Path(__file__).parent / "data" / "good" / "format-2-activities.yaml"
     entry = load_entry(path)
     assert entry.loaded is not None
-    assert _PlainUnpickler(io.BytesIO(pickle.dumps(entry))).load() == entry
+    assert PlainUnpickler(io.BytesIO(pickle.dumps(entry))).load() == entry
 
 
 def test_a_helper_started_early_is_the_one_the_catalog_asks(user_dir: Path):

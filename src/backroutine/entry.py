@@ -39,7 +39,7 @@ def _may_open_the_app(args: list[str]) -> bool:
     """Whether this command line probably opens the full-screen app (`backroutine`, or
     `backroutine run ROUTINE` in a terminal): a cheap guess, made before the parser is
     loaded; when it is wrong, the helper is stopped unused."""
-    words = [arg for arg in args if not arg.startswith("-")]
+    words = _words(args)
     return (
         (not words or words[0] == "run")
         and "--plain" not in args
@@ -48,3 +48,18 @@ def _may_open_the_app(args: list[str]) -> bool:
         and sys.stdout is not None
         and sys.stdout.isatty()
     )
+
+
+# The options whose value is the next word (`cli.parser`): that word names no command.
+_OPTIONS_WITH_A_VALUE = ("--data-dir", "--beat")
+
+
+def _words(args: list[str]) -> list[str]:
+    """The command line without its options and their values: the command and its names."""
+    words: list[str] = []
+    value_next = False
+    for arg in args:
+        if not value_next and not arg.startswith("-"):
+            words.append(arg)
+        value_next = arg in _OPTIONS_WITH_A_VALUE
+    return words

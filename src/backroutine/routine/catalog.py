@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,22 +34,27 @@ class CatalogEntry:
         return self.loaded.routine.title if self.loaded else self.path.name
 
 
-def load_entry(path: Path, *, bundled: bool = False) -> CatalogEntry:
-    """Load one file into a catalog entry, keeping its problems instead of raising."""
+def load_entry(path: Path, *, bundled: bool = False, data: bytes | None = None) -> CatalogEntry:
+    """Load one file into a catalog entry, keeping its problems instead of raising; `data`:
+    its bytes, when the caller has read them already."""
     # Imported here: validating loads pydantic, which the app leaves to a helper process.
-    from backroutine.routine.loader import load_routine
+    from backroutine.routine.loader import load_routine, loaded_from
     from backroutine.routine.model import RoutineFileError
 
     try:
-        return CatalogEntry(path, bundled, loaded=load_routine(path))
+        loaded = load_routine(path) if data is None else loaded_from(data, path)
     except RoutineFileError as error:
         return CatalogEntry(path, bundled, problems=tuple(error.problems))
+    return CatalogEntry(path, bundled, loaded=loaded)
 
 
-def find_routines(user_dir: Path | None) -> list[CatalogEntry]:
-    """The patient's own routines (what their therapist gave them) first, then the bundled ones."""
-    entries = [load_entry(p) for p in routine_files(user_dir)] if user_dir is not None else []
-    return entries + [load_entry(p, bundled=True) for p in routine_files(bundled_routines_dir())]
+def find_routines(
+    user_dir: Path | None, load: Callable[..., CatalogEntry] = load_entry
+) -> list[CatalogEntry]:
+    """The patient's own routines (what their therapist gave them) first, then the bundled
+    ones, each loaded by `load` (as `load_entry`)."""
+    entries = [load(p) for p in routine_files(user_dir)] if user_dir is not None else []
+    return entries + [load(p, bundled=True) for p in routine_files(bundled_routines_dir())]
 
 
 class Catalog:

@@ -18,9 +18,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
-from backroutine.routine.model import Problem, RoutineFileError
+from backroutine.routine.model import MAX_FILE_BYTES, Problem, RoutineFileError
 from backroutine.routine.reading import (
-    MAX_FILE_BYTES,
     KeyPath,
     Places,
     read_yaml,

@@ -14,10 +14,9 @@ from pydantic_core import ErrorDetails
 from backroutine.base.files import FileProblem, read_capped
 from backroutine.routine import model, plausibility
 from backroutine.routine.library import resolve_exercises
-from backroutine.routine.model import LoadedRoutine, Problem, RoutineFileError
+from backroutine.routine.model import MAX_FILE_BYTES, LoadedRoutine, Problem, RoutineFileError
 from backroutine.routine.pictures import check_pictures
 from backroutine.routine.reading import (
-    MAX_FILE_BYTES,
     locate,
     read_yaml,
     require_mapping,

@@ -57,6 +57,10 @@ __all__ = [  # Frequency is part of a routine, so it is importable from here too
 ]
 
 
+# The largest routine or library file read: far more than any programme needs.
+MAX_FILE_BYTES = 256 * 1024
+
+
 def version_key(version: str | None) -> tuple[int, ...]:
     """A version as numbers to compare: `1.10` comes after `1.9`; no version is lowest."""
     return tuple(int(part) for part in version.split(".")) if version else ()

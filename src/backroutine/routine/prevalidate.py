@@ -3,9 +3,10 @@
 Validating a routine needs pydantic, which would cost the app about 130 ms and 11 MiB
 before its first frame. So the app starts `python -m backroutine.routine.prevalidate` as its
 very first step (`helper_process.start_early`, before it even reads its command line); the
-helper loads pydantic and the schema on another core while the app loads Textual, is told on
-its standard input which files to validate once the app knows, and hands back plain
-`backroutine.routine.model` data. If the helper fails, the app validates the files itself.
+helper is told on its standard input which files to validate once the app knows, validates
+them on another core while the app loads Textual (or finds them validated before and
+unchanged: `remembered`), and hands back plain `backroutine.routine.model` data. If the
+helper fails, the app validates the files itself.
 
 The answer comes pickled over the helper's pipe, never from a file, and is read with an
 unpickler that builds only the plain data classes the helper may send.
@@ -14,7 +15,6 @@ unpickler that builds only the plain data classes the helper may send.
 from __future__ import annotations
 
 import gc
-import io
 import json
 import os
 import pickle
@@ -23,34 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines, load_entry
-
-# What the helper's answer may hold, by module: plain data, nothing that runs code.
-_ALLOWED = {
-    "backroutine.routine.catalog": {"CatalogEntry"},
-    "backroutine.routine.model": {
-        "Block",
-        "BreathingStep",
-        "CardStep",
-        "Defaults",
-        "ExerciseStep",
-        "Growth",
-        "LoadedRoutine",
-        "Problem",
-        "Progression",
-        "RestStep",
-        "Routine",
-        "Stage",
-        "Tempo",
-        "ThermalStep",
-        "WalkStep",
-    },
-    "backroutine.routine.frequency": {"Frequency"},
-    "datetime": {"date", "time"},
-    "pathlib": {"Path", "PosixPath", "WindowsPath"},
-}
-
-_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines
+from backroutine.routine.plain_data import plain_loads
 
 
 class PreparedCatalog(Catalog):
@@ -88,35 +62,26 @@ class PreparedCatalog(Catalog):
     def _read_answer(self) -> dict[str, Any]:
         """The helper's answer, waiting for it if need be; empty if it failed."""
         output = self._helper.answer()
-        if output is None:
-            return {}
-        try:
-            answer = _PlainUnpickler(io.BytesIO(output)).load()
-        except _UNREADABLE:
-            return {}
+        answer = plain_loads(output) if output is not None else None
         return answer if isinstance(answer, dict) else {}
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if name not in _ALLOWED.get(module, ()):
-            raise pickle.UnpicklingError(f"{module}.{name} is not plain routine data")
-        return super().find_class(module, name)
 
 
 def main() -> None:
     """Validate the files the request (a JSON line on stdin) names; pickle them to stdout."""
-    # Loaded before the request comes: the app is still reading its command line.
-    import backroutine.routine.loader  # noqa: F401
-
     line = sys.stdin.readline()
     if not line:  # the app had no use for it
         return
+    # Files validated before and unchanged since are not validated again: on most days
+    # the helper then never loads pydantic, and leaves the app's cores to the app.
+    from backroutine.base.paths import cache_dir
+    from backroutine.routine.remembered import RememberedChecks
+
+    load = RememberedChecks(cache_dir() / "checked-routines").load
     request = json.loads(line)
     user_dir = Path(request["user_dir"]) if request["user_dir"] else None
     answer: dict[str, Any] = {}
     if request["entries"]:
-        answer["entries"] = find_routines(user_dir)
+        answer["entries"] = find_routines(user_dir, load)
     # A session to resume is usually of a routine in the catalog, and a routine asked for
     # comes as typed and as the log files it (resolved): each file is validated once.
     known = {entry.path.resolve(): entry for entry in answer.get("entries", [])}
@@ -124,7 +89,7 @@ def main() -> None:
     for path in map(Path, request["paths"]):
         real = path.resolve()
         if real not in known:
-            known[real] = load_entry(path)
+            known[real] = load(path)
         answer["paths"][str(path)] = replace(known[real], path=path)
     sys.stdout.buffer.write(pickle.dumps(answer))
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
-from backroutine.routine.model import Problem, RoutineFileError
+from backroutine.routine.model import MAX_FILE_BYTES, Problem, RoutineFileError
 from backroutine.routine.schema import (
     KEYS,
     Block,
@@ -42,7 +42,6 @@ from backroutine.routine.yaml_mistakes import CURLY_QUOTES as _CURLY
 from backroutine.routine.yaml_mistakes import DASHES as _DASHES
 from backroutine.routine.yaml_mistakes import explain_yaml_error, layout_slip
 
-MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32
 
 # Where a value stands: (line, column), both counted from 1.

@@ -23,6 +23,7 @@ from backroutine.base.text import human_duration, printable
 from backroutine.routine.catalog import CatalogEntry, find_routines, load_entry
 from backroutine.routine.loader import loaded_from
 from backroutine.routine.model import (
+    MAX_FILE_BYTES,
     ActivityStep,
     ExerciseStep,
     LoadedRoutine,
@@ -32,7 +33,6 @@ from backroutine.routine.model import (
     RoutineFileError,
     version_key,
 )
-from backroutine.routine.reading import MAX_FILE_BYTES
 
 SCHEMA_FILE = "routine.schema.json"
 

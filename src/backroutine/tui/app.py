@@ -75,7 +75,6 @@ class BackroutineApp(App[None]):
 
     TITLE = "backroutine"
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
 
     def __init__(self, context: AppContext) -> None:

@@ -23,6 +23,9 @@ class RoutinePickerScreen(Screen[None]):
     """Every routine, bundled and the patient's own, with a preview of the highlighted one."""
 
     CSS_PATH = "picker.tcss"
+    # Only this screen changes its layout with the width: on the others, each resize
+    # restyling every widget for a class nothing reads cost time to draw them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),

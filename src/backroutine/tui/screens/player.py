@@ -154,7 +154,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             yield Static(id="detail")
             with Horizontal(id="stage"):
                 with Vertical(id="clock"):
-                    yield BigText(id="kind")
+                    yield BigText(id="kind", whole=True)
                     yield BigText(id="countdown")
                     yield Static(id="prompt")
                 yield FigureView(id="figure")
@@ -193,8 +193,9 @@ class PlayerScreen(Screen[SessionOutcome]):
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
         self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
-        if self.audio_note:
-            self.notify(printable(self.audio_note), title="Sound", timeout=6, markup=False)
+        if self.audio_note:  # after the exercise is drawn: it is what the patient waits for
+            note = printable(self.audio_note)
+            self.call_after_refresh(self.notify, note, title="Sound", timeout=6, markup=False)
         if self.engine.status == "ready":
             self.engine.start()
         self.sync()

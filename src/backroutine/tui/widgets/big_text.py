@@ -50,9 +50,12 @@ class BigText(Widget):
     }
     """
 
-    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+    def __init__(self, text: str = "", *, id: str | None = None, whole: bool = False) -> None:
+        """`whole`: draw the text as one piece rather than a widget per character: for text
+        that changes all at once (the phase word), since each widget costs time to lay out."""
         super().__init__(id=id)
         self._text = text
+        self._whole = whole
 
     @property
     def text(self) -> str:
@@ -61,6 +64,8 @@ class BigText(Widget):
 
     def compose(self) -> ComposeResult:
         yield Static(self._text, classes="plain", markup=False)
+        if self._whole:
+            yield Glyph()
 
     def update(self, text: str) -> None:
         """Show `text` instead (nothing is redrawn when it is the same)."""
@@ -90,15 +95,18 @@ class BigText(Widget):
             for glyph in glyphs:
                 glyph.display = False
             return
-        missing = [Glyph() for _ in range(len(drawing.glyphs) - len(glyphs))]
+        pieces = drawing.glyphs
+        if self._whole:
+            pieces = ((drawing.glyphs[0][0], drawing.glyphs[-1][1]),) if pieces else ()
+        missing = [Glyph() for _ in range(len(pieces) - len(glyphs))]
         if missing:
             self.mount_all(missing)  # at once: one mount for the word, not one per letter
             glyphs += missing
         for number, glyph in enumerate(glyphs):
-            glyph.display = number < len(drawing.glyphs)
+            glyph.display = number < len(pieces)
             if not glyph.display:
                 continue
-            start, end = drawing.glyphs[number]
+            start, end = pieces[number]
             glyph.styles.width = end - start
             glyph.styles.height = drawing.rows
             glyph.styles.margin = (0, 0, 0, drawing.scale if number else 0)

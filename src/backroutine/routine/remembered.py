@@ -1,0 +1,134 @@
+"""Routine files the app validated before, remembered until anything they depend on changes.
+
+A patient opens the same routine day after day. Validating it costs the validating helper
+(`prevalidate`) about a quarter of a second of processor time, on a core the app needs while
+it starts; what the helper found for a file that loaded is kept in the user's cache folder
+and used again while all it was made from is unchanged: the file's bytes, its `library:`
+file's bytes, its `image:` files (still files, still where they were), and backroutine's own
+code and data (a new version validates anew). Files with problems are never remembered: a
+therapist fixing one wants it checked again, and a missing picture may appear.
+
+What is remembered is read back with `plain_data`'s unpickler; a damaged or foreign file in
+the cache is ignored and written anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import backroutine
+from backroutine.base.files import FileProblem, read_capped, write_atomically
+from backroutine.routine.catalog import CatalogEntry, load_entry
+from backroutine.routine.model import MAX_FILE_BYTES, Routine
+from backroutine.routine.plain_data import plain_loads
+
+
+class RememberedChecks:
+    """`load_entry`, using what an earlier validation of the same file found where it can."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load(self, path: Path, *, bundled: bool = False) -> CatalogEntry:
+        """`path` loaded as `load_entry` loads it (whoever reads the result cannot tell)."""
+        try:
+            data = read_capped(path, MAX_FILE_BYTES)
+        except FileProblem:
+            return load_entry(path, bundled=bundled)  # says why it cannot be read
+        digest = hashlib.sha256(data).hexdigest()
+        place = self._place(path)
+        remembered = self._recall(place, digest, path)
+        if remembered is not None:
+            return replace(remembered, path=path, bundled=bundled)
+        entry = load_entry(path, bundled=bundled, data=data)
+        if entry.loaded is not None:
+            self._remember(place, digest, path, entry)
+        return entry
+
+    def _place(self, path: Path) -> Path:
+        try:
+            real = path.resolve()
+        except OSError:
+            real = path
+        key = hashlib.sha256(f"{path}\0{real}".encode(errors="surrogateescape")).hexdigest()
+        return self.folder / f"{key[:32]}.pickle"
+
+    def _recall(self, place: Path, digest: str, path: Path) -> CatalogEntry | None:
+        try:
+            data = read_capped(place, 4 * MAX_FILE_BYTES, pipes=False)
+        except FileProblem:
+            return None
+        fields = plain_loads(data)
+        if not isinstance(fields, tuple) or len(fields) != 4:
+            return None
+        code, remembered_digest, dependencies, entry = fields
+        if (
+            code != code_version()
+            or remembered_digest != digest
+            or not isinstance(entry, CatalogEntry)
+            or _dependencies(path, entry) != dependencies
+        ):
+            return None
+        return entry
+
+    def _remember(self, place: Path, digest: str, path: Path, entry: CatalogEntry) -> None:
+        fields = (code_version(), digest, _dependencies(path, entry), entry)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(place, pickle.dumps(fields))
+        except (OSError, FileProblem):  # a cache that cannot be written: validate next time
+            pass
+
+
+def _dependencies(path: Path, entry: CatalogEntry) -> tuple[tuple[str, str, str | None], ...]:
+    """The files beside the routine that its validation read or checked, as they are now."""
+    if entry.loaded is None:
+        return ()
+    routine = entry.loaded.routine
+    found: list[tuple[str, str, str | None]] = []
+    for name in sorted(_pictures(routine)):
+        where = path.parent / name
+        found.append((name, _resolved(where), "file" if where.is_file() else None))
+    if routine.library is not None:
+        where = path.parent / routine.library
+        try:
+            digest: str | None = hashlib.sha256(read_capped(where, MAX_FILE_BYTES)).hexdigest()
+        except FileProblem:
+            digest = None
+        found.append((routine.library, _resolved(where), digest))
+    return tuple(found)
+
+
+def _pictures(routine: Routine) -> set[str]:
+    steps = [*routine.steps, *(step for stage in routine.stages for step in stage.steps)]
+    return {image for step in steps if (image := getattr(step, "image", None))}
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return ""
+
+
+@cache
+def code_version() -> str:
+    """backroutine's version and the size and time of each of its files: code or data that
+    changes (a new release, or a checkout being worked on) validates every file anew."""
+    package = Path(backroutine.__file__).parent
+    fingerprint = hashlib.sha256(f"{backroutine.__version__} {sys.version}".encode())
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".yaml", ".json")):
+                status = os.stat(os.path.join(folder, name))
+                fingerprint.update(
+                    f"{folder}/{name} {status.st_size} {status.st_mtime_ns}".encode()
+                )
+    return fingerprint.hexdigest()
