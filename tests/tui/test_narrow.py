@@ -155,13 +155,21 @@ async def test_notes_hide_none_of_the_players_words(make_app, clock, routines_di
         await pilot.pause()
         await check_in_and_start(pilot)
         await pilot.pause()
-        assert hidden_by_notes(app) == []  # a card, without a figure
+        # A card has no figure: the note goes over the header and the step's number.
+        assert [h for h in hidden_by_notes(app) if not h.startswith("position")] == []
         await pilot.press("enter")
         await advance(pilot, clock, 0.2)
         await pilot.press("plus")  # "+10 seconds", under the sound's note
         await pilot.pause()
         assert len(app._notifications) == 2
-        assert hidden_by_notes(app) == []  # an exercise, beside its figure
+        assert hidden_by_notes(app) == []  # an exercise: over its figure, nothing else
+        await pilot.press("N")  # to the pack, which waits for it to be on
+        await advance(pilot, clock, 10.2)
+        assert "pack is on" in shown(app, "#prompt")
+        await pilot.press("plus")
+        await pilot.pause()
+        # "WHEN YOU ARE READY" and the countdown as wide as the screen stay whole.
+        assert [h for h in hidden_by_notes(app) if not h.startswith("position")] == []
 
 
 async def test_at_60x20_the_tips_shown_are_whole_never_cut_mid_sentence(clock, routines_dir):

@@ -187,6 +187,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         figure = self.query_one(FigureView)
         # Without a figure to show, the countdown and its prompt take the whole width.
         figure.display = self.figure_on and self._has_figure and width >= 60 and height >= 20
+        self.set_class(not figure.display, "-no-figure")  # where notes go: player.tcss
         rows = min(16, 5 + max(0, height - 24) // 2)
         figure.styles.height = rows
         # A lying figure is about three times as wide as tall; braille cells are 2 x 4 dots.
