@@ -234,3 +234,22 @@ async def test_the_first_frame_says_what_is_opening_then_the_routine_plays(make_
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
         assert shown(app, "#name") == "Knee to chest"
+
+
+async def test_under_the_hurt_dialog_the_players_keys_are_not_shown(make_app, clock):
+    from backroutine.tui.screens.dialogs import HurtQuestion
+
+    app = make_app()
+    async with opened(app, size=(60, 20)) as pilot:
+        await start_short_routine(pilot, app)
+        await advance(pilot, clock, 5.5)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HurtQuestion)
+        seen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "End session" in seen
+        assert "Go on" not in seen and "Done" not in seen  # not the player's keys: Enter ends
+        await pilot.press("escape")  # stay paused
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert bar.visible and "Go on" in [key.description for key in bar.shown_keys()]

@@ -198,6 +198,14 @@ class PlayerScreen(Screen[SessionOutcome]):
         self.figure_on = not self.figure_on
         self._size_figure(self.size.width, self.size.height)
 
+    def on_screen_suspend(self) -> None:
+        # A dialog over the player (this hurts, quit) answers keys of its own: the player's
+        # key bar, seen under it, said "space Go on" and "⏎ Done" (Enter ends the session).
+        self.query_one(KeyBar).visible = False
+
+    def on_screen_resume(self) -> None:
+        self.query_one(KeyBar).visible = True
+
     def on_mount(self) -> None:
         self.sub_title = printable(self.routine.title)
         self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
