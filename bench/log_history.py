@@ -6,9 +6,10 @@ Prints a Markdown table: the history computation and `backroutine history`'s ren
 write with synchronous=OFF and a plain append+fsync, and the log's size on disk.
 
 Run: .venv/bin/python bench/log_history.py --against 132ee21 main
-Measures the history (`read_history`, and open + `render_history`) of this tree and of each
-git revision given, turn about in separate processes, each on the log its own bench
-generates; prints CPU and wall time per tree and the ratio to this tree.
+Measures the history (`read_history`, and open + `render_history` without check-ins and with
+one before every session) of this tree and of each git revision given, turn about in
+separate processes, each on the log its own bench generates; prints CPU and wall time per
+tree and the ratio to this tree.
 """
 
 from __future__ import annotations
@@ -170,17 +171,22 @@ def row(name: str, times: list[float], target: str = "", baseline: float | None 
 
 ROUNDS = 5
 # Run in a process whose `backroutine` is one tree's, with that tree's bench (so its
-# generator and its imports): prints the median CPU and wall ms of read_history and of
-# open + render_history.
+# generator and its imports): prints the median CPU and wall ms of read_history, of
+# open + render_history, and of the same with a check-in before every session (null for
+# a tree whose bench cannot add them).
 TREE_HISTORY = """
-import importlib.util, io, json, statistics, sys, time
+import importlib.util, io, json, shutil, statistics, sys, time
 from pathlib import Path
 bench_file, log_path, runs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+checked_path = log_path.with_suffix(".checked")
 spec = importlib.util.spec_from_file_location("tree_bench", bench_file)
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 if not log_path.exists():
     bench.generate(log_path)
+    if hasattr(bench, "add_check_ins"):
+        shutil.copy(log_path, checked_path)
+        bench.add_check_ins(checked_path)
 def medians(action):
     action()  # warm
     cpu, wall = [], []
@@ -192,10 +198,11 @@ def medians(action):
     return statistics.median(cpu), statistics.median(wall)
 with bench.CompletionLog.open(log_path) as log:
     history = medians(lambda: bench.read_history(log, now=bench.NOW, tz=bench.TZ))
-def rendered():
-    with bench.CompletionLog.open(log_path) as log:
+def rendered(path):
+    with bench.CompletionLog.open(path) as log:
         bench.render_history(log, io.StringIO(), now=bench.NOW, tz=bench.TZ)
-print(json.dumps([history, medians(rendered)]))
+checked = medians(lambda: rendered(checked_path)) if checked_path.exists() else None
+print(json.dumps([history, medians(lambda: rendered(log_path)), checked]))
 """
 
 
@@ -214,7 +221,7 @@ def against(revisions: list[str], rounds: int) -> None:
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
             trees[revision] = tree
-        results: dict[str, list[list[list[float]]]] = {name: [] for name in trees}
+        results: dict[str, list[list[list[float] | None]]] = {name: [] for name in trees}
         for _ in range(rounds):
             for number, (name, tree) in enumerate(trees.items()):
                 command = [
@@ -235,24 +242,34 @@ def against(revisions: list[str], rounds: int) -> None:
         f"History of ten years, turn about over {rounds} rounds of {RUNS} runs "
         f"(load {load:.1f}); ms, median of the rounds' medians, ratio to this tree.\n"
     )
-    print("| tree | read_history CPU | wall | open + render CPU | wall |")
-    print("|---|---|---|---|---|")
+    print(
+        "| tree | read_history CPU | wall | open + render CPU | wall "
+        "| with check-ins: open + render CPU | wall |"
+    )
+    print("|---|---|---|---|---|---|---|")
     ours = _round_medians(results["this tree"])
     for name, rounds_done in results.items():
         figures = _round_medians(rounds_done)
         cells = [
-            f"{value:.0f} ({value / base:.2f}×)" for value, base in zip(figures, ours, strict=True)
+            "–" if value is None or base is None else f"{value:.0f} ({value / base:.2f}×)"
+            for value, base in zip(figures, ours, strict=True)
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
-def _round_medians(rounds_done: list[list[list[float]]]) -> list[float]:
-    """read_history CPU, wall, render CPU, wall: each the median over the rounds."""
-    return [
-        statistics.median(round_done[measure][clock] for round_done in rounds_done)
-        for measure in (0, 1)
-        for clock in (0, 1)
-    ]
+def _round_medians(rounds_done: list[list[list[float] | None]]) -> list[float | None]:
+    """read_history CPU, wall, render CPU, wall, the same with check-ins: each the median
+    over the rounds (None where the tree could not measure it)."""
+    figures: list[float | None] = []
+    for measure in (0, 1, 2):
+        measured = [round_done[measure] for round_done in rounds_done]
+        for clock in (0, 1):
+            figures.append(
+                statistics.median(m[clock] for m in measured if m is not None)
+                if None not in measured
+                else None
+            )
+    return figures
 
 
 def main() -> None:
@@ -282,6 +299,12 @@ def main() -> None:
         add_check_ins(checked_path)
         with CompletionLog.open(checked_path) as log:
             checked = timed(lambda: read_history(log, now=NOW, tz=TZ))
+
+        def cli_history_checked() -> None:
+            with CompletionLog.open(checked_path) as log:
+                render_history(log, io.StringIO(), now=NOW, tz=TZ)
+
+        rendered_checked = timed(cli_history_checked)
         size = sum(p.stat().st_size for p in Path(folder).glob("log.sqlite3*"))
 
         durable = segment_writes(Path(folder) / "writes.sqlite3", "FULL")
@@ -298,6 +321,9 @@ def main() -> None:
     print(row("history computed from the log (read_history)", history, "< 100 ms"))
     print(row("`backroutine history`: open + render_history", rendered, "< 100 ms"))
     print(row("read_history, a check-in before every session", checked, "< 100 ms"))
+    print(
+        row("open + render_history, a check-in before every session", rendered_checked, "< 100 ms")
+    )
     print(
         row(
             "segment write, WAL synchronous=FULL (durable)",

@@ -28,6 +28,13 @@ BENCHMARKS = [
     ),
     ("Command start-up vs `python -c pass`", 2, "startup.py", ["--runs", "15"], ["--runs", "3"]),
     (
+        "The app's validating helper: processor time to its answer",
+        15,
+        "validating_helper.py",
+        ["--runs", "15"],
+        ["--runs", "2"],
+    ),
+    (
         "Timer boundaries vs a naive countdown, under loop load",
         3,
         "engine_drift.py",

@@ -148,7 +148,7 @@ def test_a_version_2_log_is_migrated_and_exports_what_it_knows(tmp_path: Path):
         plank = log.session(1).exercises[1]
         assert (plank.hurt_side, plank.hurt_set) == ("left", 1)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     raw.close()
 
 

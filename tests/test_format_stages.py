@@ -370,7 +370,7 @@ def test_a_version_2_log_is_migrated_keeping_its_sessions(tmp_path):
         [old] = log.sessions()
         assert (old.routine_title, str(old.frequency), old.stage) == ("Old", "3 per week", None)
         assert log.current_stage("/r.yaml") == 1
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
 
 
 def test_a_version_3_log_is_migrated_keeping_what_it_said_and_takes_stages(tmp_path):

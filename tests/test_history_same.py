@@ -1,9 +1,10 @@
 """The quick history says what the plain computation says, over years of a varied log.
 
-`read_history` reads exercise rows only for recent weeks and keeps only the pain scores the
-trend reads; here every number it gives is compared with the plain way (every session read
-with its exercises, every earlier pain score passed to the pain model), so a speed-up
-cannot change what a patient or therapist sees.
+`read_history` reads exercise rows only for recent weeks, older sessions in outline with the
+furthest their steps went as the log keeps it, and reviews the pain of only the sessions it
+shows, keeping only the scores the trend reads; here every number it gives is compared with
+the plain way (every session read with its exercises, every earlier pain score passed to the
+pain model for every session), so a speed-up cannot change what a patient or therapist sees.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import shutil
 import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -20,8 +22,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backroutine.log.export import export
-from backroutine.log.history import histories, pain_reviews, read_history
+from backroutine.log.history import histories, pain_points, pain_reviews, read_history
 from backroutine.log.store import (
+    BestStep,
     CheckInRecord,
     CompletionLog,
     ExerciseRecord,
@@ -172,6 +175,22 @@ def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def migrated(years: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same years as a version 5 log had them (no best step kept per session, check-ins
+    not indexed by session), opened once so the log migrates it."""
+    path = tmp_path_factory.mktemp("migrated") / "log.sqlite3"
+    shutil.copy(years, path)
+    raw = sqlite3.connect(path)
+    raw.execute("DROP INDEX check_in_by_settled_session")
+    raw.execute("ALTER TABLE session DROP COLUMN best_step")
+    raw.execute("PRAGMA user_version = 5")
+    raw.commit()
+    raw.close()
+    CompletionLog.open(path).close()
+    return path
+
+
 def test_the_log_holds_what_the_comparison_needs(years: Path):
     with CompletionLog.open(years) as log:
         sessions = log.sessions(with_exercises=True)
@@ -241,3 +260,60 @@ def test_every_exported_pain_flag_and_advice_is_the_plain_computations(years: Pa
     for session, row in zip(sessions, exported, strict=True):
         assert row["pain_flag"] == expected[session.id].flag
         assert row["pain_advice"] == (" ".join(expected[session.id].advice) or None)
+
+
+@pytest.mark.parametrize("log_file", ["years", "migrated"])
+def test_each_outline_says_what_the_session_read_in_full_says(log_file: str, request):
+    with CompletionLog.open(request.getfixturevalue(log_file)) as log:
+        outlines = log.outlines()
+        sessions = log.sessions(with_exercises=True)
+    assert len(outlines) == len(sessions)
+    for outline, session in zip(outlines, sessions, strict=True):
+        # The furthest its steps went, from the steps themselves.
+        assert outline.best_step == BestStep.of((e.kind, e.outcome) for e in session.exercises)
+        assert outline == (
+            session.id,
+            session.routine_title,
+            session.routine_path,
+            session.frequency,
+            session.started,
+            session.status,
+            session.pain_before,
+            session.pain_after,
+            session.note,
+            session.best_step,
+            session.settled_next_morning,
+            session.stage,
+            (),
+        )
+        assert outline.started.utcoffset() == session.started.utcoffset()
+
+
+def test_a_migrated_log_gives_the_same_history(years: Path, migrated: Path):
+    with CompletionLog.open(years) as log:
+        written = read_history(log, now=NOW, tz=LONDON)
+    with CompletionLog.open(migrated) as log:
+        assert read_history(log, now=NOW, tz=LONDON) == written
+
+
+def test_every_pain_point_shown_is_reviewed_with_every_earlier_score(years: Path):
+    with CompletionLog.open(years) as log:
+        sessions = log.sessions()
+    flags = set()
+    for path, *_ in ROUTINES:
+        routine = [session for session in sessions if session.routine_path == path]
+        plain = plain_pain_reviews(routine)  # a review reads only the sessions before it
+        # The history as it was on every seventh session: the latest 30 points, each with
+        # its review.
+        for end in range(1, len(routine) + 1, 7):
+            scored = [
+                session
+                for session in routine[:end]
+                if (session.pain_before, session.pain_after, session.settled_next_morning)
+                != (None, None, None)
+            ]
+            expected = [(s.id, plain[s.id].flag, plain[s.id].advice) for s in scored[-30:]]
+            points = pain_points(routine[:end])
+            assert [(p.session_id, p.flag, p.advice) for p in points] == expected
+            flags |= {point.flag for point in points}
+    assert any(flag and "rising" in flag for flag in flags)

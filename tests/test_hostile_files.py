@@ -289,6 +289,17 @@ def test_a_file_is_replaced_whole_and_keeps_its_permissions(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]  # no temporary file left
 
 
+@pytest.mark.parametrize("durable", [True, False])
+def test_only_a_durable_write_waits_for_the_disk(tmp_path: Path, monkeypatch, durable: bool):
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real_fsync(fd))[1])
+    write_atomically(tmp_path / "cache.pickle", b"data", durable=durable)
+    assert (tmp_path / "cache.pickle").read_bytes() == b"data"
+    assert len(flushed) == (2 if durable else 0)  # the file, then its folder
+    assert [p.name for p in tmp_path.iterdir()] == ["cache.pickle"]
+
+
 @pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
 def test_nothing_but_a_regular_file_is_ever_replaced(tmp_path: Path, kind: str):
     target = tmp_path / "target"

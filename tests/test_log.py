@@ -15,6 +15,7 @@ import pytest
 from backroutine.log.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    BestStep,
     CheckInRecord,
     CompletionLog,
     ExerciseRecord,
@@ -298,6 +299,116 @@ def test_a_version_1_log_is_migrated_keeping_its_sessions(tmp_path: Path):
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     raw.close()
+
+
+def _version_5_log(path: Path) -> None:
+    """A log as backroutine wrote it before version 6: five completed sessions, the
+    furthest their steps went worked out on every read, and check-ins not indexed by the
+    session whose next morning they answer."""
+    from backroutine.log.store import MIGRATIONS
+
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA journal_mode = WAL")
+    for migration in MIGRATIONS[:5]:
+        raw.executescript(migration)
+    steps = (  # each session's steps as (kind, outcome); a kind NULL was logged before kinds
+        [("card", "done")],
+        [("card", "done"), ("exercise", "done")],
+        [(None, "done")],
+        [("card", "done"), ("breathing", "skipped")],
+        [],
+    )
+    for day, session_steps in enumerate(steps, start=1):
+        raw.execute(
+            "INSERT INTO session (id, routine_title, routine_path, routine_sha256,"
+            " started_utc, utc_offset_minutes, time_zone, status, planned_seconds)"
+            f" VALUES ({day}, 'Old routine', '/r/old.yaml', 'ab', '2026-10-0{day}T08:00:00+00:00',"
+            " 60, 'Europe/London', 'completed', 300)"
+        )
+        for index, (kind, outcome) in enumerate(session_steps):
+            raw.execute(
+                "INSERT INTO exercise (session_id, step_index, name, planned_seconds,"
+                " active_seconds, sets_done, set_count, outcome, kind)"
+                " VALUES (?, ?, 'Step', 60, 60, 1, 1, ?, ?)",
+                (day, index, outcome, kind),
+            )
+    raw.execute(
+        "INSERT INTO check_in (routine_title, routine_path, asked_utc, utc_offset_minutes,"
+        " asked, settled, settled_session_id, answered_yes, went_ahead, advice)"
+        " VALUES ('Old routine', '/r/old.yaml', '2026-10-03T07:00:00+00:00', 60, 1, 0, 2,"
+        " '[]', 1, '[]')"
+    )
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute("PRAGMA user_version = 5")
+    raw.commit()
+    raw.close()
+
+
+def test_a_version_5_log_is_migrated_counting_the_same_sessions(tmp_path: Path):
+    from backroutine.log.history import read_history
+
+    path = tmp_path / "log.sqlite3"
+    _version_5_log(path)
+    with CompletionLog.open(path) as log:
+        [history] = read_history(log, now=datetime(2026, 10, 8, 20, tzinfo=LONDON))
+        sessions = log.sessions()
+    # The card read and the breathing skipped: not counted.
+    assert (history.completed, history.none_done) == (4, 1)
+    assert [session.best_step for session in sessions] == [
+        BestStep.OTHER_DONE,
+        BestStep.COUNTING_DONE,
+        BestStep.COUNTING_DONE,
+        BestStep.COUNTING_NOT_DONE,
+        None,
+    ]
+    assert [session.settled_next_morning for session in sessions] == [
+        None,
+        False,
+        None,
+        None,
+        None,
+    ]
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    raw.close()
+
+
+@pytest.mark.parametrize("version", [5, SCHEMA_VERSION], ids=["migrated", "new"])
+def test_check_ins_are_found_by_the_session_they_answer_for_without_reading_them_all(
+    tmp_path: Path, version: int
+):
+    path = tmp_path / "log.sqlite3"
+    if version == 5:
+        _version_5_log(path)
+    CompletionLog.open(path).close()
+    raw = sqlite3.connect(path)
+    plan = raw.execute(
+        "EXPLAIN QUERY PLAN SELECT settled FROM check_in WHERE settled_session_id = 2"
+    ).fetchall()
+    raw.close()
+    assert [row[3] for row in plan] == [
+        "SEARCH check_in USING INDEX check_in_by_settled_session (settled_session_id=?)"
+    ]
+
+
+def test_a_step_logged_again_counts_as_it_went_the_last_time(tmp_path: Path):
+    from backroutine.log.history import read_history
+
+    started = datetime(2024, 7, 1, 8, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        session_id = start(log, started)
+        for outcome in ("done", "skipped"):  # went back to it, and skipped it this time
+            log.record_progress(
+                session_id,
+                segments_done=1,
+                active_seconds=10,
+                snapshot=None,
+                exercise=bird_dog(outcome),
+            )
+        log.finish_session(session_id, status="completed", ended=started + timedelta(minutes=5))
+        [history] = read_history(log, now=started + timedelta(hours=1))
+        assert (history.completed, history.none_done) == (0, 1)
+        assert log.outlines()[0].best_step == BestStep.COUNTING_NOT_DONE
 
 
 def test_a_check_in_reads_back_as_written_and_answers_the_session_before_it(tmp_path: Path):

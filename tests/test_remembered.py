@@ -62,6 +62,17 @@ def hold(checks: RememberedChecks, path: Path) -> float | None:
     return entry.loaded.routine.steps[0].hold  # type: ignore[union-attr]
 
 
+def test_a_routine_with_a_block_and_a_tempo_is_remembered_too(folder, checks, validations):
+    path = folder / "circuit.yaml"
+    path.write_text(
+        "backroutine: 2\ntitle: Circuit\nsteps:\n"
+        "  - block: {name: Big 3, rounds: 2, steps: [{name: Squat, reps: 8, tempo: 3-1-1}]}\n"
+    )
+    first, again = checks.load(path), checks.load(path)
+    assert validations == [path]
+    assert again == first == load_entry(path)
+
+
 def test_an_unchanged_file_is_validated_once_and_loads_the_same(folder, checks, validations):
     path = folder / "bridges.yaml"
     first, again = checks.load(path), checks.load(path)

@@ -227,6 +227,20 @@ def test_every_key_has_a_description_for_hover_help():
             assert prop.get("description"), key
 
 
+def test_hover_help_is_the_docstring_under_each_field_even_inherited_or_renamed():
+    defs = json_schema()["$defs"]
+    assert defs["ExerciseStep"]["properties"]["days"]["description"] == (
+        "The weekdays this step is done on, e.g. [mon, thu]; every day if not given."
+    )
+    assert defs["Breathing"]["properties"]["in"]["description"] == (
+        "Seconds to breathe in (4 if not given)."
+    )
+    assert defs["Stage"]["properties"]["frequency"]["description"] == (
+        "How often while this is the patient's stage, in place of the routine's frequency:\n"
+        "daily, 2 per day, 3 per week, as needed, every 2 hours between 08:00 and 20:00."
+    )
+
+
 def test_what_is_beyond_a_schema_is_only_that(validator):
     # Keeps the list honest: each file on it is one the schema accepts.
     for path in FIXTURES:

@@ -1,24 +1,24 @@
 """What the completion log says about a patient's routine: streaks, adherence, pain.
 
-Pure functions over `SessionRecord`s; `read_history` is the one entry point that reads a
-`CompletionLog`. A session counts (`counts`) when it was completed with at least one
-exercise, breathing or walk done (`did_the_routine`): going through a routine skipping
-everything, or only reading its card, is not doing it. It counts on
-the local day it started, in the UTC offset the
-patient had then (a session that crosses midnight counts on its first day; one done while
-travelling counts on the day the patient lived). "Today" is taken in the zone `tz`.
+Pure functions over logged sessions (`LoggedSession`); `read_history` is the one entry
+point that reads a `CompletionLog`. A session counts (`counts`) when it was completed with at
+least one exercise, breathing or walk done (`did_the_routine`): going through a routine
+skipping everything, or only reading its card, is not doing it. It counts on the local day it
+started, in the UTC offset the patient had then (a session that crosses midnight counts on its
+first day; one done while travelling counts on the day the patient lived). "Today" is taken
+in the zone `tz`.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, Protocol
 
 from backroutine.base.clock import local_now
-from backroutine.log.store import COUNTING_KINDS, BestStep, CompletionLog, SessionRecord
+from backroutine.log.store import COUNTING_KINDS, BestStep, CompletionLog, ExerciseRecord
 from backroutine.routine.frequency import Frequency
 from backroutine.routine.safety import TREND_SESSIONS, PainReview, review_pain
 
@@ -124,7 +124,39 @@ class RoutineHistory:
     """The stage the patient is at in a staged routine (None: not staged)."""
 
 
-def local_day(session: SessionRecord) -> date:
+class LoggedSession(Protocol):
+    """A session as the history reads it: a `SessionRecord`, or a `SessionOutline` for one
+    it shows only in sums."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def routine_title(self) -> str: ...
+    @property
+    def routine_path(self) -> str: ...
+    @property
+    def frequency(self) -> Frequency | None: ...
+    @property
+    def started(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def pain_before(self) -> int | None: ...
+    @property
+    def pain_after(self) -> int | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def best_step(self) -> BestStep | None: ...
+    @property
+    def settled_next_morning(self) -> bool | None: ...
+    @property
+    def stage(self) -> int | None: ...
+    @property
+    def exercises(self) -> tuple[ExerciseRecord, ...]: ...
+
+
+def local_day(session: LoggedSession) -> date:
     """The day the session counts on: the local date it started."""
     return session.started.date()
 
@@ -155,7 +187,7 @@ def did_the_routine(best: BestStep | None) -> bool:
     return best in _DID_THE_ROUTINE
 
 
-def counts(session: SessionRecord) -> bool:
+def counts(session: LoggedSession) -> bool:
     """Whether a session counts towards streaks, adherence and "done": it was completed, and
     `did_the_routine`."""
     if session.status != "completed":
@@ -166,7 +198,7 @@ def counts(session: SessionRecord) -> bool:
 
 
 def completed_per_period(
-    sessions: Iterable[SessionRecord], period: Literal["day", "week"]
+    sessions: Iterable[LoggedSession], period: Literal["day", "week"]
 ) -> Counter[date]:
     """Sessions that count in each period, keyed by the period's first day."""
     return Counter(
@@ -174,7 +206,7 @@ def completed_per_period(
     )
 
 
-def streak(sessions: Sequence[SessionRecord], frequency: Frequency, today: date) -> Streak:
+def streak(sessions: Sequence[LoggedSession], frequency: Frequency, today: date) -> Streak:
     """Current and best run of periods that met the prescription.
 
     The current period counts once it is met, and does not break the streak while it is
@@ -233,11 +265,11 @@ class Prescribed:
     """The Monday of its first week (`date.min`: since before the first session)."""
     last: date
     """The Sunday of its last week (`date.max`: still prescribed)."""
-    sessions: tuple[SessionRecord, ...]
+    sessions: tuple[LoggedSession, ...]
     """The sessions of its weeks."""
 
 
-def prescriptions(sessions: Sequence[SessionRecord]) -> list[Prescribed]:
+def prescriptions(sessions: Sequence[LoggedSession]) -> list[Prescribed]:
     """What was prescribed week by week, oldest first (`sessions` oldest first; at least one).
 
     A stage's frequency is the one logged with its latest session, as a routine's is: one
@@ -277,7 +309,7 @@ def stage_spans(
     return list(zip(begins, ends, firsts, lasts, strict=True))
 
 
-def _logged_frequency(run: Sequence[SessionRecord]) -> Frequency:
+def _logged_frequency(run: Sequence[LoggedSession]) -> Frequency:
     """The frequency logged with the latest session at the stage of the run's first."""
     at_stage = [session for session in run if session.stage == run[0].stage]
     return at_stage[-1].frequency or DEFAULT_FREQUENCY
@@ -288,7 +320,7 @@ def staged_streak(spans: Sequence[Prescribed], today: date) -> Streak:
     best is the best run of any counted in the same unit (days or weeks) as the latest."""
     latest = spans[-1]
     now = streak(latest.sessions, latest.frequency, today)
-    runs = [streak(s.sessions, s.frequency, min(s.last, today)) for s in spans]
+    runs = [*(streak(s.sessions, s.frequency, min(s.last, today)) for s in spans[:-1]), now]
     best = max(run.best for run in runs if run.unit == now.unit)
     return Streak(now.current, max(best, now.best), now.unit)
 
@@ -307,7 +339,7 @@ def staged_adherence(spans: Sequence[Prescribed], first: date, last: date) -> Ad
 
 
 def adherence(
-    sessions: Sequence[SessionRecord], frequency: Frequency, first: date, last: date
+    sessions: Sequence[LoggedSession], frequency: Frequency, first: date, last: date
 ) -> Adherence:
     """Done against prescribed over the whole periods from `first`'s to `last`'s.
 
@@ -332,7 +364,7 @@ def adherence(
 
 
 def heatmap(
-    sessions: Iterable[SessionRecord], today: date, weeks: int = HEATMAP_WEEKS
+    sessions: Iterable[LoggedSession], today: date, weeks: int = HEATMAP_WEEKS
 ) -> list[list[DayCount | None]]:
     """Per-day counts for the last `weeks` weeks (this one included), as columns of weeks."""
     completed: Counter[date] = Counter()
@@ -367,29 +399,42 @@ def heat_symbol(cell: DayCount | None) -> str:
     return "░" if cell.unfinished else "·"
 
 
-def pain_reviews(sessions: Iterable[SessionRecord]) -> dict[int, PainReview]:
-    """Session id -> the pain-monitoring model's review of it (`sessions` oldest first).
+def pain_reviews(
+    sessions: Iterable[LoggedSession], of: Collection[int] | None = None
+) -> dict[int, PainReview]:
+    """Session id -> the pain-monitoring model's review of it (`sessions` oldest first), for
+    the sessions whose ids are in `of` (None: every one).
 
     The trend is read within each routine: pain after different routines differs.
     """
     # The trend (`safety.rising`) reads only the latest TREND_SESSIONS scores given, so
     # only those are kept: passing every earlier score made ten years of sessions quadratic.
-    latest_afters: dict[str, deque[int]] = {}
+    latest_afters: defaultdict[str, deque[int]] = defaultdict(lambda: deque(maxlen=TREND_SESSIONS))
     reviews = {}
     for session in sessions:
-        earlier = latest_afters.setdefault(session.routine_path, deque(maxlen=TREND_SESSIONS))
-        reviews[session.id] = review_pain(
-            session.pain_before, session.pain_after, session.settled_next_morning, earlier
-        )
+        earlier = latest_afters[session.routine_path]
+        if of is None or session.id in of:
+            reviews[session.id] = review_pain(
+                session.pain_before, session.pain_after, session.settled_next_morning, earlier
+            )
         if session.pain_after is not None:
             earlier.append(session.pain_after)
     return reviews
 
 
-def pain_points(sessions: Sequence[SessionRecord], limit: int = PAIN_POINTS) -> list[PainPoint]:
+def pain_points(sessions: Sequence[LoggedSession], limit: int = PAIN_POINTS) -> list[PainPoint]:
     """The latest `limit` sessions that have a pain score, oldest first."""
-    reviews = pain_reviews(sessions)
-    points = [
+    scored = [
+        session
+        for session in sessions
+        if session.pain_before is not None
+        or session.pain_after is not None
+        or session.settled_next_morning is not None
+    ]
+    shown = scored[-limit:] if limit else scored
+    # Only those shown are reviewed: reviewing all ten years took a sixth of the history's time.
+    reviews = pain_reviews(sessions, of={session.id for session in shown})
+    return [
         PainPoint(
             session.id,
             local_day(session),
@@ -398,15 +443,11 @@ def pain_points(sessions: Sequence[SessionRecord], limit: int = PAIN_POINTS) -> 
             reviews[session.id].flag,
             reviews[session.id].advice,
         )
-        for session in sessions
-        if session.pain_before is not None
-        or session.pain_after is not None
-        or session.settled_next_morning is not None
+        for session in shown
     ]
-    return points[-limit:] if limit else points
 
 
-def latest_notes(sessions: Iterable[SessionRecord], limit: int = NOTES) -> list[SessionNote]:
+def latest_notes(sessions: Iterable[LoggedSession], limit: int = NOTES) -> list[SessionNote]:
     """The latest `limit` notes written after a session, the newest first."""
     notes = [
         SessionNote(local_day(session), session.note)
@@ -428,7 +469,7 @@ def flag_run(points: Sequence[PainPoint]) -> int:
     return run
 
 
-def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
+def troubles(sessions: Iterable[LoggedSession]) -> list[ExerciseTrouble]:
     """Steps skipped or marked hurt in `sessions`, the most often first: any step that hurt,
     but only the skipped steps whose doing is doing the routine (`COUNTING_KINDS`, as
     `did_the_routine` weighs them); a card or pack skipped is not the therapist's worry."""
@@ -445,7 +486,7 @@ def troubles(sessions: Iterable[SessionRecord]) -> list[ExerciseTrouble]:
     return [ExerciseTrouble(name, skipped[name], hurt[name]) for name in ranked]
 
 
-def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHistory:
+def routine_history(sessions: Sequence[LoggedSession], today: date) -> RoutineHistory:
     """The history of one routine from its sessions (oldest first; at least one)."""
     latest = sessions[-1]
     spans = prescriptions(sessions)
@@ -477,9 +518,9 @@ def routine_history(sessions: Sequence[SessionRecord], today: date) -> RoutineHi
     )
 
 
-def histories(sessions: Sequence[SessionRecord], today: date) -> list[RoutineHistory]:
+def histories(sessions: Sequence[LoggedSession], today: date) -> list[RoutineHistory]:
     """One history per routine file, the most recently done first."""
-    by_routine: dict[str, list[SessionRecord]] = {}
+    by_routine: dict[str, list[LoggedSession]] = {}
     for session in sessions:
         by_routine.setdefault(session.routine_path, []).append(session)
     ordered = sorted(by_routine.values(), key=lambda group: group[-1].started, reverse=True)
@@ -491,8 +532,8 @@ def read_history(
 ) -> list[RoutineHistory]:
     """Read the log and compute every routine's history as of `now` in `tz`.
 
-    Exercise rows are read only for the recent weeks the history looks at, so ten
-    years of sessions stay quick.
+    Sessions are read in full, with their exercises, only for the recent weeks the history
+    looks at; older ones in outline. Ten years of sessions stay quick.
     """
     moment = (now or local_now()).astimezone(tz)
     today = moment.date()
@@ -500,7 +541,7 @@ def read_history(
     weeks = max(HEATMAP_WEEKS, TROUBLE_WEEKS) + 1
     recent = datetime.combine(week_start(today) - timedelta(weeks=weeks), time(), moment.tzinfo)
     detailed = {session.id: session for session in log.sessions(since=recent, with_exercises=True)}
-    sessions = [detailed.get(session.id, session) for session in log.sessions()]
+    sessions = [detailed.get(outline.id, outline) for outline in log.outlines()]
     return [
         # A stage question answered after the latest session moved the patient on (or back).
         history if history.stage is None else replace(history, stage=log.current_stage(path))

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from backroutine.base.text import printable
-from backroutine.figures.load import library as figures
 from backroutine.routine.library import UnsafeLibraryPath, library_file, step_lists
 from backroutine.routine.model import Problem
 from backroutine.routine.reading import KeyPath, Places
@@ -31,8 +30,8 @@ def _check_steps(
         if not isinstance(step, dict):
             continue
         wanted = step.get("figure")
-        if isinstance(wanted, str) and wanted not in figures():
-            close = difflib.get_close_matches(wanted, list(figures()), n=1, cutoff=0.6)
+        if isinstance(wanted, str) and wanted not in _figure_ids():
+            close = difflib.get_close_matches(wanted, list(_figure_ids()), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "see the ids in docs/figures.svg"
             where = places.nearest((*prefix, index, "figure"))
             problems.append(
@@ -50,3 +49,11 @@ def _check_steps(
             except UnsafeLibraryPath as error:
                 problems.append(Problem(source, *where, f"image: {error}"))
     return problems
+
+
+def _figure_ids() -> list[str]:
+    """The bundled figures' ids, loaded only for a step that names a figure: few do, and
+    the figures' code would cost every routine validated (the app's helper) the time."""
+    from backroutine.figures.load import library
+
+    return list(library())

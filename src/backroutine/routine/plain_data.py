@@ -11,6 +11,7 @@ from typing import Any
 _ALLOWED = {
     "backroutine.routine.catalog": {"CatalogEntry"},
     "backroutine.routine.model": {
+        "Block",
         "BreathingStep",
         "CardStep",
         "Defaults",
@@ -22,6 +23,7 @@ _ALLOWED = {
         "RestStep",
         "Routine",
         "Stage",
+        "Tempo",
         "ThermalStep",
         "WalkStep",
     },

@@ -14,7 +14,9 @@ unpickler that builds only the plain data classes the helper may send.
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import pickle
 import sys
 from dataclasses import replace
@@ -22,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines
-from backroutine.routine.helper_process import HelperProcess, take_early
 from backroutine.routine.plain_data import plain_loads
 
 
@@ -32,6 +33,9 @@ class PreparedCatalog(Catalog):
     def __init__(self, user_dir: Path | None, paths: list[Path], *, entries: bool) -> None:
         """Start validating `paths`, and every routine file too when `entries` is true
         (with the helper `start_early` started, if there is one)."""
+        # Imported here: the helper, which imports this module too, starts no helper.
+        from backroutine.routine.helper_process import HelperProcess, take_early
+
         super().__init__(user_dir)
         self._helper = take_early() or HelperProcess()
         request = {
@@ -91,4 +95,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # The app waits for this process's answer and its exit, with nothing else to do. A
+    # process that lives a fraction of a second gains nothing from collecting the cycles
+    # pydantic's schemas make, from freeing everything at exit, or from pydantic's plugins
+    # (it would look for them among every installed package's entry points).
+    gc.disable()
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     main()
+    sys.stdout.flush()
+    os._exit(0)

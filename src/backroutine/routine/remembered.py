@@ -81,7 +81,7 @@ class RememberedChecks:
         fields = (code_version(), digest, _dependencies(path, entry), entry)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(place, pickle.dumps(fields))
+            write_atomically(place, pickle.dumps(fields), durable=False)  # a cache
         except (OSError, FileProblem):  # a cache that cannot be written: validate next time
             pass
 
