@@ -12,7 +12,8 @@ for sample; the float model with Piper's usual noise, as the helper speaks, show
 two utterances of the same voice differ anyway. The voice measures, against the float model:
 length (trimmed of silence), mel-cepstral distortion along the best alignment (dB, 60 dB of
 range), the noise in the pauses (dB against the speech), and the signal-to-noise ratio of the
-samples where the length is unchanged.
+samples where the length is unchanged; and how many phrases pass the ALSA test's checks
+that they are speech (tests/test_audio_neural.py). About 5 minutes with 3 runs.
 
 The variants: the float model as shipped under onnxruntime's options not tried before; the
 decoder rewritten from 1-D to 2-D convolutions of height 1 (the same weights: onnxruntime then
@@ -27,6 +28,7 @@ Rewriting and quantising need the `onnx` package (not part of the `voice` extra)
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -432,6 +434,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--routine", default="desk-break", help="whose unprompted phrases")
     args = parser.parse_args()
+    if importlib.util.find_spec("onnx") is None:
+        sys.exit("the model's rewrites need the onnx package: pip install onnx")
     load_before = os.getloadavg()[0]
     routine = load_routine(bundled_routines_dir() / f"{args.routine}.yaml").routine
     phrases = spoken_phrases(routine)
@@ -476,7 +480,7 @@ def main() -> None:
                 if out:
                     runs[name][-1]["out"] = out
         noisy = folder / "noisy.npz"
-        synthesise(shipped, {"noise": [0.667, 0.8]}, phrases, noisy)
+        with_noise = synthesise(shipped, {"noise": [0.667, 0.8]}, phrases, noisy)
         reference = speech_in(runs["the float model as the helper runs it (baseline)"][0]["out"])
         quiet = statistics.median(
             level for said in reference if (level := pause_noise(said, said)) is not None
@@ -529,7 +533,10 @@ def main() -> None:
             rows,
         )
     )
-    print()
+    print(
+        f"\n(the float model with Piper's noise, as the helper speaks, one run: "
+        f"{per_second(with_noise) * 1000:.1f} ms a second of speech)\n"
+    )
 
     def shown(value: float | None, form: str) -> str:
         return "-" if value is None else format(value, form)
