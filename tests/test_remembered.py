@@ -149,3 +149,12 @@ def test_the_helper_remembers_in_the_users_cache_and_answers_the_same(folder, tm
     first = answer()
     assert any((tmp_path / "xdg-cache" / "backroutine" / "checked-routines").iterdir())
     assert answer() == first
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_a_validation(folder, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    checks = RememberedChecks(blocked / "checked-routines")
+    assert hold(checks, folder / "bridges.yaml") == 5
+    assert hold(checks, folder / "bridges.yaml") == 5
+    assert blocked.read_text() == "a file where the cache folder would be"
