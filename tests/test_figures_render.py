@@ -13,9 +13,9 @@ import pytest
 from backroutine.figures.braille import render
 from backroutine.figures.draw import MARK, NEAR, head, lines
 from backroutine.figures.load import library
-from backroutine.figures.model import LENGTHS
+from backroutine.figures.model import LENGTHS, alt_text
 from backroutine.figures.motion import MOVE_SECONDS, STEPS_PER_SECOND, frame_at
-from backroutine.figures.svg import STROKE, alt_text, poses_svg
+from backroutine.figures.svg import STROKE, poses_svg
 
 FIGURES = library()
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import replace
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from backroutine.figures.model import (
@@ -19,6 +19,9 @@ from backroutine.figures.model import (
     View,
     radius,
 )
+
+# Beside this module, as package data.
+_FOLDER = Path(__file__).parent
 
 
 class FigureDataError(ValueError):
@@ -95,7 +98,7 @@ def read_source() -> dict[str, Any]:
     """figures.yaml, the poses as written (with a safe YAML loader)."""
     import yaml  # only the compile step reads YAML: the app starts without it
 
-    text = resources.files("backroutine.figures").joinpath("figures.yaml").read_text("utf-8")
+    text = (_FOLDER / "figures.yaml").read_text("utf-8")
     source = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(source, dict):
         raise FigureDataError("figures.yaml: expected keys and values at the top, such as figures:")
@@ -114,7 +117,7 @@ def _sources() -> dict[str, dict[str, Any]]:
     The app plays a prepared routine without importing YAML (a start-up budget), so it reads
     the poses compiled to JSON; scripts/contact_sheet.py writes it and a test keeps it current.
     """
-    text = resources.files("backroutine.figures").joinpath("figures.json").read_text("utf-8")
+    text = (_FOLDER / "figures.json").read_text("utf-8")
     figures: dict[str, dict[str, Any]] = json.loads(text)["figures"]
     return figures
 

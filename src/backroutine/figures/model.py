@@ -403,3 +403,9 @@ def interpolate(a: Pose, b: Pose, t: float) -> Pose:
 def lowest(points: dict[str, Point]) -> float:
     """The height of the figure's lowest surface point."""
     return min(y - radius(name) for name, (x, y) in points.items())
+
+
+def alt_text(figure: Figure) -> str:
+    """The drawing in words: what the figure shows, start to end."""
+    names = " then ".join(name for name, _ in figure.poses)
+    return f"{figure.name}, drawn {names}. {figure.alt}".strip()

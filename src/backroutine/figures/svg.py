@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from backroutine.figures.draw import FAR, MARK, NEAR, PROP, frame, head, lines
-from backroutine.figures.model import Figure, Pose
+from backroutine.figures.model import Figure, Pose, alt_text
 
 STROKE = {
     PROP: ("#9a9a9a", 2.0),
@@ -35,12 +35,6 @@ def _panel(figure: Figure, pose: Pose, x0: float, y0: float, scale: float) -> li
         f'stroke-width="{STROKE[NEAR][1]}" fill="white"/>'
     )
     return out
-
-
-def alt_text(figure: Figure) -> str:
-    """The drawing in words: what the figure shows, start to end."""
-    names = " then ".join(name for name, _ in figure.poses)
-    return f"{figure.name}, drawn {names}. {figure.alt}".strip()
 
 
 def poses_svg(

@@ -14,7 +14,8 @@ from datetime import date
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
-from backroutine.figures.svg import alt_text, poses_svg
+from backroutine.figures.model import alt_text
+from backroutine.figures.svg import poses_svg
 from backroutine.routine.model import CardStep, ExerciseStep, RestStep, Routine, ThermalStep
 from backroutine.routine.progression import describe_all
 from backroutine.routine.safety import CLINICIAN_NOTE, PACK_SAFETY, PAIN_ZONES

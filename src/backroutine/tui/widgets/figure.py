@@ -8,9 +8,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from backroutine.figures.braille import render
-from backroutine.figures.model import Figure
+from backroutine.figures.model import Figure, alt_text
 from backroutine.figures.motion import STEPS_PER_SECOND, frame_at
-from backroutine.figures.svg import alt_text
 
 MIN_WIDTH, MIN_HEIGHT = 16, 5
 """Below this a figure is too small to read; the words say everything anyway."""
