@@ -46,6 +46,14 @@ class Hello(App):
 
 Hello().run()
 """
+# ALSA's file device, writing nowhere: the app plays its cues and voice as on a patient's
+# machine (simpleaudio opens a device), whether or not this machine has a sound card.
+ASOUNDRC = 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; format "raw" }\n'
+# Start-ups of this checkout's app other than its daily one, timed beside it (no holds).
+VARIANTS = {
+    "first": "the routine's first opening",
+    "sound": "with sound (ALSA's file device)",
+}
 LONG_HOLD = "title: Long hold\nsteps:\n  - {name: Plank, hold: 10m, prepare: 2s}\n"
 # A walk's figure strides the whole time: the most the moving figure ever redraws.
 LONG_WALK = "title: Long walk\nsteps:\n  - {name: Walk, duration: 10m, prepare: 2s}\n"
@@ -193,6 +201,7 @@ def main() -> None:
         "hello": [],
         "app": [],
         "first": [],
+        "sound": [],
         "baseline": [],
         "termdown": [],
     }
@@ -227,7 +236,18 @@ def main() -> None:
             f"{folder / 'hold.yaml'} --no-checkin --no-audio --data-dir {folder / 'first-data{n}'}",
             "Plank",
         )
-        for name in sources:  # opened once before, untimed
+        # The cues and the voice on, as a patient has them: the sound is chosen, and the
+        # voice's phrases made, beside the app's start-up.
+        (folder / "sound-home").mkdir()
+        (folder / "sound-home" / ".asoundrc").write_text(ASOUNDRC)
+        commands["sound"] = (
+            f"env HOME={folder / 'sound-home'} "
+            + commands["app"][0]
+            .replace(" --no-audio", "")
+            .replace(str(folder / "app-data"), str(folder / "sound-data")),
+            "Plank",
+        )
+        for name in [*sources, "sound"]:  # opened once before, untimed
             start_up(commands[name][0].format(n="once"), "Plank", folder, f"{name}-once")
         # Interleaved, so machine load hits both alike, in turns reversed each round: what one
         # leaves running as it ends (a helper, the terminal catching up) falls on each alike.
@@ -238,7 +258,7 @@ def main() -> None:
                 )
         for n in range(args.runs):
             for name, (command, ready_text) in commands.items():
-                if name == "first":  # holds are alike, however the routine was opened
+                if name in VARIANTS:  # holds are alike, however the app started
                     continue
                 results[name].append(
                     hold(
@@ -290,14 +310,11 @@ def main() -> None:
         ("moving_bytes", "bytes to the terminal per second while it moves", 1, 0, "< 8192"),
     ]:
         row = [label, spread("hello", key, scale, digits), spread("app", key, scale, digits)]
-        row.append(spread("first", key, scale, digits))
+        row += [spread(variant, key, scale, digits) for variant in VARIANTS]
         if args.baseline:
             row.append(spread("baseline", key, scale, digits))
-        row += [
-            spread("termdown", key, scale, digits),
-            ratio("app", "hello", key),
-            ratio("first", "hello", key),
-        ]
+        row += [spread("termdown", key, scale, digits), ratio("app", "hello", key)]
+        row += [ratio(variant, "hello", key) for variant in VARIANTS]
         if args.baseline:
             row += [ratio("baseline", "hello", key), ratio("app", "baseline", key)]
         rows.append([*row, target])
@@ -305,15 +322,12 @@ def main() -> None:
         f"The app in tmux at 80x24: {args.launches} start-ups and {args.runs} holds of "
         f"{args.hold_window:.0f} s each, on {machine()}\n"
     )
-    header = [
-        "measure: median (min-max)",
-        "hello app (baseline)",
-        "backroutine player",
-        "the routine's first opening",
-    ]
+    header = ["measure: median (min-max)", "hello app (baseline)", "backroutine player"]
+    header += list(VARIANTS.values())
     if args.baseline:
         header.append(f"backroutine at {args.baseline}")
-    header += ["termdown 10m", "ratio to hello", "first opening's ratio to hello"]
+    header += ["termdown 10m", "ratio to hello"]
+    header += [f"{what}: ratio to hello" for what in VARIANTS.values()]
     if args.baseline:
         header += [f"{args.baseline}'s ratio to hello", f"ratio to {args.baseline}"]
     print(table([*header, "target"], rows))
@@ -324,10 +338,11 @@ def main() -> None:
         "at each start, so its log is created too. The player: the routine was opened "
         "before (its validation is remembered in the cache folder, as on a patient's "
         "machine from the second day); the routine's first opening: an empty cache folder, "
-        "the routine validated by the helper. Processor time: user and system time of "
-        "the app's own process (its validating helper runs beside it) when the exercise "
-        "appears, read from /proc in 10 ms ticks. termdown runs in the same tmux, at the "
-        "same size, counting down 10 minutes."
+        "the routine validated by the helper; with sound: the daily start-up without "
+        "--no-audio, its cues and voice played into ALSA's file device. Processor time: "
+        "user and system time of the app's own process (its validating helper runs beside "
+        "it) when the exercise appears, read from /proc in 10 ms ticks. termdown runs in "
+        "the same tmux, at the same size, counting down 10 minutes."
     )
 
 
