@@ -158,3 +158,13 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_a_validation(folder, t
     assert hold(checks, folder / "bridges.yaml") == 5
     assert hold(checks, folder / "bridges.yaml") == 5
     assert blocked.read_text() == "a file where the cache folder would be"
+
+
+def test_a_library_swapped_for_a_pipe_since_is_refused(folder, checks):
+    path = folder / "bridges.yaml"
+    assert checks.load(path).loaded is not None
+    (folder / "my-exercises.yaml").unlink()
+    os.mkfifo(folder / "my-exercises.yaml")  # nobody writes to it: reading it would wait
+    entry = checks.load(path)
+    assert entry.loaded is None
+    assert "my-exercises.yaml" in str(entry.problems[0])

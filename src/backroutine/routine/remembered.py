@@ -97,8 +97,9 @@ def _dependencies(path: Path, entry: CatalogEntry) -> tuple[tuple[str, str, str 
         found.append((name, _resolved(where), "file" if where.is_file() else None))
     if routine.library is not None:
         where = path.parent / routine.library
-        try:
-            digest: str | None = hashlib.sha256(read_capped(where, MAX_FILE_BYTES)).hexdigest()
+        try:  # a file validated as such: anything else now (a pipe swapped in) is a change
+            data = read_capped(where, MAX_FILE_BYTES, pipes=False)
+            digest: str | None = hashlib.sha256(data).hexdigest()
         except FileProblem:
             digest = None
         found.append((routine.library, _resolved(where), digest))
