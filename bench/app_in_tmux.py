@@ -218,6 +218,18 @@ def main() -> None:
             (folder / "baseline").mkdir()
             sources["baseline"] = export_revision(args.baseline, folder / "baseline")
         commands = {"hello": (f"{python} {folder / 'hello.py'}", "hello")}
+
+        def run_hold(source: Path, cache: str, data: str, *, sound: bool = False) -> str:
+            """The app of `source` playing the long hold, silent unless `sound`; `{n}` in
+            `cache` and `data` is the start-up's number."""
+            command = (
+                f"{app_command(python, source, folder / cache)} run {folder / 'hold.yaml'} "
+                f"--no-checkin --data-dir {folder / data}"
+            )
+            if not sound:
+                return f"{command} --no-audio"
+            return f"env HOME={folder / 'sound-home'} {command}"
+
         for name, source in sources.items():
             # Bytecode for every module, as `pip install` writes it: Textual has its own, and
             # where PYTHONDONTWRITEBYTECODE is set a checkout would compile on every start.
@@ -225,26 +237,15 @@ def main() -> None:
             subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
             # A new data folder each time: the log is created too, as on a first day. The
             # cache is kept, as on the patient's machine: the routine was opened before.
-            commands[name] = (
-                f"{app_command(python, source, folder / 'cache')} run {folder / 'hold.yaml'} "
-                f"--no-checkin --no-audio --data-dir {folder / f'{name}-data{{n}}'}",
-                "Plank",
-            )
+            commands[name] = (run_hold(source, "cache", f"{name}-data{{n}}"), "Plank")
         # The first time the routine is opened: nothing in the cache (validated anew).
-        commands["first"] = (
-            f"{app_command(python, sources['app'], folder / 'cache-first{n}')} run "
-            f"{folder / 'hold.yaml'} --no-checkin --no-audio --data-dir {folder / 'first-data{n}'}",
-            "Plank",
-        )
+        commands["first"] = (run_hold(sources["app"], "cache-first{n}", "first-data{n}"), "Plank")
         # The cues and the voice on, as a patient has them: the sound is chosen, and the
         # voice's phrases made, beside the app's start-up.
         (folder / "sound-home").mkdir()
         (folder / "sound-home" / ".asoundrc").write_text(ASOUNDRC)
         commands["sound"] = (
-            f"env HOME={folder / 'sound-home'} "
-            + commands["app"][0]
-            .replace(" --no-audio", "")
-            .replace(str(folder / "app-data"), str(folder / "sound-data")),
+            run_hold(sources["app"], "cache", "sound-data{n}", sound=True),
             "Plank",
         )
         for name in [*sources, "sound"]:  # opened once before, untimed

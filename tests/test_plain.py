@@ -88,27 +88,21 @@ def test_the_last_line_says_honestly_when_exercises_were_skipped(last_key, said)
     assert "Well done" not in text
 
 
-def test_a_session_where_only_the_card_was_read_says_it_does_not_count():
-    routine = parse_routine(b"""
+CARD_FIRST = b"""
 backroutine: 2
 title: Card first
 steps:
   - card: {title: About your back, text: "Backs are strong."}
   - {name: Bridge, hold: 5s, prepare: 2s}
-""")
+"""
+
+
+def test_a_session_where_only_the_card_was_read_says_it_does_not_count():
+    routine = parse_routine(CARD_FIRST)
     clock = FakeClock()
     out = io.StringIO()
     engine = SessionEngine(routine.segments(), clock)
-    pending = [(1.0, "\n"), (2.0, "N")]  # the card read, the bridge skipped
-
-    def keys(timeout: float) -> str | None:
-        if pending and clock() + timeout >= pending[0][0]:
-            at, key = pending.pop(0)
-            clock.advance(max(0.0, at - clock()))
-            return key
-        clock.advance(timeout)
-        return None
-
+    keys = scripted_keys(clock, {1.0: "\n", 2.0: "N"})  # the card read, the bridge skipped
     PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
     lines = out.getvalue().splitlines()
     assert lines[-2].startswith("Routine partly done: 1 of 2 steps done (")
@@ -383,13 +377,7 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
 
 
 def test_enter_on_a_paused_card_goes_on_as_in_the_player():
-    routine = parse_routine(b"""
-backroutine: 2
-title: Card first
-steps:
-  - card: {title: About your back, text: "Backs are strong."}
-  - {name: Bridge, hold: 5s, prepare: 2s}
-""")
+    routine = parse_routine(CARD_FIRST)
     clock = FakeClock()
     out = io.StringIO()
     engine = SessionEngine(routine.segments(), clock)
