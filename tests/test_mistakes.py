@@ -142,6 +142,33 @@ CATALOGUE = {
     "id-with-spaces": [
         "2:5: id: write lower-case letters, digits and '-', e.g. core-for-jane",
     ],
+    "defaults-key-one-space-in": [
+        "3:4: 'rest:' is indented 3 spaces, the keys beside it 2 spaces: line it up with them, 2 spaces in",
+    ],
+    "key-between-two-levels": [
+        "7:6: 'tips:' is indented 5 spaces: the keys under 'progression:' are 6 spaces in, the keys beside 'progression:' 4 spaces: line it up with the ones it belongs with",
+    ],
+    "caution-under-the-tips": [
+        "8:7: 'caution:' is indented further than 'tips:', so it is read as part of its list: line it up with 'tips:', 4 spaces in",
+    ],
+    "list-item-one-space-out": [
+        "4:2: this list item is indented 1 space, the items beside it 2 spaces: line its '- ' up with theirs, 2 spaces in",
+    ],
+    "list-text-goes-on-too-far-out": [
+        "5:3: 'or spreading numbness, tingling or weakn' is not lined up as a list item: if it is an item of its own, start it with '- ' like the items above; if it goes on with the text above, indent it 4 spaces, like that text",
+    ],
+    "text-goes-on-at-the-keys": [
+        "7:5: 'lower back.' is not a key: if it goes on with the text above, indent it 6 spaces, further than that text's key; if it is a value, write its key before it",
+    ],
+    "description-line-out": [
+        "4:2: this line of the text under 'description:' starts further out than its first line: indent every line of the text 2 spaces, like the first",
+    ],
+    "step-key-one-space-out": [
+        "5:4: 'hold:' is indented 3 spaces, the keys beside it 4 spaces: line it up with them, 4 spaces in",
+    ],
+    "tip-indented-under-the-tip-above": [
+        "8:9: this list item is indented further than the item above it, so it is read as part of that item's text: line its '- ' up with the item above, 6 spaces in",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

@@ -1,0 +1,286 @@
+"""Which line of a routine file does not line up with its neighbours, read from the text.
+
+The YAML parser notices a slip of indentation only where it can no longer go on, often a
+line or two after it, and can say only what it expected there. A therapist who indents
+one key a space too far needs that line named, with the column its neighbours start at.
+This module reads the layout itself, line by line: each key, list item or text line under
+the line that holds it. The lines held by one line should all start at one column and be
+of one kind (keys, or list items); the line that does not is the slip, and the column most
+of the others start at is the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from backroutine.base.text import printable
+
+Explained = tuple[int, int, str]
+"""(line, column, message), line and column counted from 1."""
+
+_LINE = re.compile(r"(?P<indent> *)(?P<dash>-(?: +|$))?(?P<rest>.*)$")
+# A key: plain, as every key of the format is, or in quotes.
+_KEY = re.compile(
+    r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[\]{}&*!|>%@`][^#]*?) *:(?: +(?P<value>.*)|$)"""
+)
+_BLOCK_TEXT = re.compile(r"[|>][-+0-9]*(?: +#.*)?")
+
+
+@dataclass(eq=False)
+class _Node:
+    """A key, a list item or a line of bare text, where it starts."""
+
+    line: int  # counted from 0
+    column: int  # counted from 0
+    kind: str  # "key", "item" or "text"
+    opens: bool  # whether the lines below it may be held by it
+    words: str  # the key, or the start of the item or text
+    inner: int  # where an item's text or first key starts: after its '- '
+    children: list[_Node] = field(default_factory=list)
+
+
+def misaligned_line(lines: list[str], until: int) -> Explained | None:
+    """The first line, up to line `until` (counted from 0), that does not line up with
+    the lines beside it, and what to do about it; None when every line lines up."""
+    root = _Node(-1, -2, "key", True, "", 0)  # the top-level keys are 2 in from it
+    held, slips = _layout(lines[: until + 1], root)
+    slips += [slip for slip in map(_explain, held, [lines] * len(held)) if slip is not None]
+    return min(slips, default=None)
+
+
+def item_read_as_text(lines: list[str]) -> Explained | None:
+    """A list item indented further than the item above it, which YAML reads, without a
+    complaint, as more of that item's text: two tips become one."""
+    _, slips = _layout(lines, _Node(-1, -2, "key", True, "", 0))
+    merged = next((slip for slip in slips if slip[2].startswith(_READ_AS_TEXT)), None)
+    # A line out of line above it comes first: it may be what moved this one.
+    return None if merged is None else misaligned_line(lines, merged[0] - 1)
+
+
+_READ_AS_TEXT = "this list item is indented further than the item above it"
+
+
+def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]]:
+    """Every node that holds others, each with the nodes it holds, in the order written;
+    and the lines of a `|` or `>` text that start before its first line does.
+
+    A line indented further than a key or item that has its text already continues that
+    text (a long tip over two lines); the lines of a `|` or `>` text are its text too.
+    """
+    holders = [root]
+    held: list[_Node] = [root]
+    slips: list[Explained] = []
+    text_above = -1  # lines indented further than this continue a text
+    block: tuple[str, int] | None = None  # a `|` or `>` text's key, and its first line's indent
+    item_text = -1  # the column of the '- ' whose text the lines below may continue
+    for number, line in enumerate(lines):
+        content = line.strip()
+        if not content or content.startswith("#") or content in {"---", "..."}:
+            continue
+        match = _LINE.match(line)
+        assert match is not None  # the pattern matches every line
+        indent = len(match["indent"])
+        if indent > text_above >= 0:
+            if block is not None and block[1] < 0:
+                block = (block[0], indent)
+            elif block is not None and indent < block[1]:
+                slips.append(_block_line_out(number, indent, *block))
+            elif item_text >= 0 and match["dash"]:
+                slips.append((number + 1, indent + 1, _read_as_text(item_text)))
+            continue
+        text_above, block, item_text = -1, None, -1
+        nodes = []
+        rest = match["rest"]
+        if match["dash"]:
+            column = indent + len(match["dash"])
+            key = _KEY.fullmatch(rest)
+            opens = not rest or key is not None
+            item = _Node(number, indent, "item", opens, rest[:40], column)
+            nodes.append(item)
+            if key is None:
+                text_above = item_text = indent
+        else:
+            column = indent
+            key = _KEY.fullmatch(rest)
+            if key is None:
+                nodes.append(_Node(number, indent, "text", False, rest[:40], indent))
+                text_above = indent
+        if key is not None:
+            value = (key["value"] or "").strip()
+            opens = not value or value.startswith("#")
+            nodes.append(_Node(number, column, "key", opens, key["key"], column))
+            if not opens:
+                text_above = column
+        for node in nodes:
+            while len(holders) > 1 and not _holds(holders[-1], node):
+                holders.pop()
+            holder = holders[-1]
+            if (
+                node.kind == "text"
+                and holder.kind == "key"
+                and not holder.children
+                and len(holders) > 1
+            ):
+                text_above = holder.column  # `tips:`, then its text on the next line
+                holders.pop()
+                continue
+            holder.children.append(node)
+            if node.opens:
+                holders.append(node)
+                held.append(node)
+        if key is not None and _BLOCK_TEXT.fullmatch((key["value"] or "").strip()):
+            text_above, block = nodes[-1].column, (key["key"], -1)
+    return held, slips
+
+
+def _holds(holder: _Node, node: _Node) -> bool:
+    """Whether `node` is written under `holder`: further in, or a list item in line with
+    the key that holds the list (`tips:` then `- ...` at the same column)."""
+    if holder.line == node.line:
+        return True  # `- name: Bridge`: the key is the item's
+    if node.column > holder.column:
+        return True
+    return (
+        holder.kind == "key"
+        and node.kind == "item"
+        and node.column == holder.column
+        and all(child.kind == "item" for child in holder.children)
+    )
+
+
+def _explain(holder: _Node, lines: list[str]) -> Explained | None:
+    """The first of the nodes `holder` holds that is out of line with the others."""
+    own = [child for child in holder.children if child.line == holder.line]
+    children = [child for child in holder.children if child not in own]
+    if not children:
+        return None
+    kinds = Counter("item" if child.kind == "item" else "key" for child in children)
+    kind = "key" if own or kinds["key"] >= kinds["item"] else "item"
+    if own:  # an item's keys line up with its first, after the '- '
+        column = own[0].column
+    else:  # most of them; of as many, the one the usual 2 spaces in
+        columns = Counter(
+            child.column for child in children if (child.kind == "item") == (kind == "item")
+        )
+        column = min(columns, key=lambda at: (-columns[at], abs(at - holder.column - 2)))
+    for child in children:
+        if kind == "item" and child.kind == "item" and child.column != column:
+            return _item_out_of_line(child, column)
+        if kind == "item" and child.kind != "item":
+            return _not_an_item(child, holder, lines)
+        if kind == "key" and child.kind == "text":
+            return _text_among_keys(child, holder, lines)
+        if kind == "key" and child.kind == "key" and child.column != column:
+            between = holder.kind == "key" and holder.column < child.column < column
+            if between and child is not children[0]:
+                return _key_between_levels(child, holder, column)
+            return _key_out_of_line(child, column)
+    return None
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
+def _item_out_of_line(item: _Node, column: int) -> Explained:
+    return (
+        item.line + 1,
+        item.column + 1,
+        f"this list item is indented {_spaces(item.column)}, the items beside it "
+        f"{_spaces(column)}: line its '- ' up with theirs, {_spaces(column)} in",
+    )
+
+
+def _read_as_text(column: int) -> str:
+    return (
+        f"{_READ_AS_TEXT}, so it is read as part of that item's text: line its '- ' up "
+        f"with the item above, {_spaces(column)} in"
+    )
+
+
+def _block_line_out(number: int, indent: int, key: str, first: int) -> Explained:
+    return (
+        number + 1,
+        indent + 1,
+        f"this line of the text under '{printable(key)}:' starts further out than its first "
+        f"line: indent every line of the text {_spaces(first)}, like the first",
+    )
+
+
+def _key_out_of_line(node: _Node, column: int) -> Explained:
+    return (
+        node.line + 1,
+        node.column + 1,
+        f"'{printable(node.words)}:' is indented {_spaces(node.column)}, the keys beside it "
+        f"{_spaces(column)}: line it up with them, {_spaces(column)} in",
+    )
+
+
+def _key_between_levels(node: _Node, holder: _Node, column: int) -> Explained:
+    """A key further out than the keys under the one above, not as far out as that one:
+    which of the two it belongs with, only the therapist knows."""
+    outer = max(holder.column, 0)
+    return (
+        node.line + 1,
+        node.column + 1,
+        f"'{printable(node.words)}:' is indented {_spaces(node.column)}: the keys under "
+        f"'{printable(holder.words)}:' are {_spaces(column)} in, the keys beside "
+        f"'{printable(holder.words)}:' {_spaces(outer)}: line it up with the ones it belongs "
+        "with",
+    )
+
+
+def _text_among_keys(node: _Node, holder: _Node, lines: list[str]) -> Explained:
+    """A line of text where keys are: the rest of the text above, not indented under it."""
+    above = [child for child in holder.children if child.line < node.line]
+    under = (above[-1].column if above else node.column) + 2
+    return (
+        node.line + 1,
+        node.column + 1,
+        f"'{_words(node, lines)}' is not a key: if it goes on with the text above, indent "
+        f"it {_spaces(under)}, further than that text's key; if it is a value, write its "
+        "key before it",
+    )
+
+
+def _not_an_item(node: _Node, holder: _Node, lines: list[str]) -> Explained:
+    """A key or a line of text among list items: a key of the item above, or an item
+    without its '- ', or the rest of the item above's text."""
+    above = [child for child in holder.children if child.line < node.line]
+    item = above[-1] if above else node
+    if node.kind == "key" and item.opens:
+        return (
+            node.line + 1,
+            node.column + 1,
+            f"'{printable(node.words)}:' does not line up with the keys of the list item "
+            f"above it: indent it {_spaces(item.inner)}, like them, or if a new item starts "
+            "here, begin it with '- '",
+        )
+    if node.kind == "key" and holder.kind == "key" and holder.line >= 0:
+        return (
+            node.line + 1,
+            node.column + 1,
+            f"'{printable(node.words)}:' is indented further than '{printable(holder.words)}:', "
+            f"so it is read as part of its list: line it up with '{printable(holder.words)}:', "
+            f"{_spaces(holder.column)} in",
+        )
+    if node.kind == "key":
+        return (
+            node.line + 1,
+            node.column + 1,
+            f"'{printable(node.words)}:' is among list items: start it with '- ' like "
+            "them, or move it out of the list",
+        )
+    return (
+        node.line + 1,
+        node.column + 1,
+        f"'{_words(node, lines)}' is not lined up as a list item: if it is an item of its "
+        "own, start it with '- ' like the items above; if it goes on with the text above, "
+        f"indent it {_spaces(item.inner)}, like that text",
+    )
+
+
+def _words(node: _Node, lines: list[str]) -> str:
+    return printable(lines[node.line].strip()[:40])
