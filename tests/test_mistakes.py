@@ -169,6 +169,26 @@ CATALOGUE = {
     "tip-indented-under-the-tip-above": [
         "8:9: this list item is indented further than the item above it, so it is read as part of that item's text: line its '- ' up with the item above, 6 spaces in",
     ],
+    "duration-minutes-without-unit": [
+        "4:15: warning: duration: 10 is read as 10 seconds: if you mean 10 minutes, write 10m; for seconds, write 10s",
+    ],
+    "heat-minutes-without-unit": [
+        "4:11: warning: heat: 15 is read as 15 seconds: if you mean 15 minutes, write 15m; for seconds, write 15s",
+    ],
+    "rest-minutes-without-unit": [
+        "6:11: warning: rest: 2 is read as 2 seconds: if you mean 2 minutes, write 2m; for seconds, write 2s",
+    ],
+    "relax-in-minutes": [
+        "4:10: warning: defaults: a relax of 3 min between reps is over 1 min: check it is not meant in seconds",
+    ],
+    "pauses-in-minutes": [
+        "7:13: warning: step 1: a switch of sides of 5 min is over 1 min: check it is not meant in seconds",
+        "10:14: warning: step 2: a get-ready of 10 min is over 1 min: check it is not meant in seconds",
+        "11:5: warning: step 3: a rest of 30 min is over 10 min: check it is not meant in seconds",
+    ],
+    "rest-step-dash-missing": [
+        "8:5: warning: step 2 starts with rest: and then names an exercise, so the rest is read as the pause after each of its sets: if the rest is a step of its own, put '- ' before name:",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],
