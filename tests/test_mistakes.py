@@ -189,6 +189,25 @@ CATALOGUE = {
     "rest-step-dash-missing": [
         "8:5: warning: step 2 starts with rest: and then names an exercise, so the rest is read as the pause after each of its sets: if the rest is a step of its own, put '- ' before name:",
     ],
+    "hold-unit-with-extras": [
+        "4:11: hold: '30 sec.' is not a duration: write 30s",
+        "6:11: hold: '~15s' is not a duration: write 15s",
+        "9:11: hold: '1' 30\"' is not a duration: write 1m30s",
+    ],
+    "comma-decimal": [
+        "4:11: hold: '1,5 min' is not a duration (a comma is not a decimal point here): write 1m30s",
+        "6:15: duration: '2,5' is not a duration (a comma is not a decimal point here): for 2.5 minutes write 2m30s",
+        "9:11: hold: '5,5s' is not a duration (a comma is not a decimal point here): use whole seconds, 5s or 6s",
+    ],
+    "hours-and-fractions": [
+        "4:15: duration: 2 h is over the 1 hour limit: check the unit, s for seconds, m for minutes",
+        "6:11: hold: '1½ min' is not a duration: write 1m30s",
+    ],
+    "reps-with-extras": [
+        "4:11: reps: '10x' is not a number of reps: write reps: 10",
+        "6:11: reps: write the reps of one side, reps: 10, and add per_side: true on its own line",
+        "8:11: reps: write a number, e.g. reps: 3, not yes or no",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],
