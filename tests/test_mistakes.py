@@ -208,6 +208,11 @@ CATALOGUE = {
         "6:11: reps: write the reps of one side, reps: 10, and add per_side: true on its own line",
         "8:11: reps: write a number, e.g. reps: 3, not yes or no",
     ],
+    "keys-in-other-words": [
+        "2:1: unknown key 'warnings' in the routine: did you mean 'safety'?",
+        "6:5: unknown key 'hold_seconds' in step 1: did you mean 'hold'?",
+        "7:5: unknown key 'get_ready' in step 1: did you mean 'prepare'?",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

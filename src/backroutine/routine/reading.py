@@ -505,41 +505,53 @@ _ITEM_NAMES = {"tips": "tip", "safety": "safety note", "tags": "tag", "steps": "
 
 
 # Words people write for a key, and the key they mean.
-_SYNONYMS = {
-    "repetitions": "reps",
-    "rep": "reps",
-    "repeats": "reps",
-    "times": "reps",
-    "count": "reps",
-    "set": "sets",
-    "rounds": "sets",
-    "seconds": "hold",
-    "secs": "hold",
-    "hold_time": "hold",
-    "time": "duration",
-    "length": "duration",
-    "minutes": "duration",
-    "duration_time": "duration",
-    "each_side": "per_side",
-    "both_sides": "per_side",
-    "sides": "per_side",
-    "bilateral": "per_side",
-    "tip": "tips",
-    "cues": "tips",
-    "notes": "tips",
-    "instructions": "tips",
-    "warning": "caution",
-    "warnings": "caution",
-    "precaution": "caution",
-    "precautions": "caution",
-    "title": "name",
-    "description": "why",
-    "pause": "rest",
-    "rest_time": "rest",
-    "break": "rest",
-    "exercises": "steps",
-    "name": "title",
-    "note": "description",
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "repetitions": ("reps",),
+    "rep": ("reps",),
+    "repeats": ("reps",),
+    "times": ("reps",),
+    "count": ("reps",),
+    "set": ("sets",),
+    "rounds": ("sets",),
+    "seconds": ("hold",),
+    "secs": ("hold",),
+    "hold_time": ("hold",),
+    "time": ("duration",),
+    "length": ("duration",),
+    "minutes": ("duration",),
+    "duration_time": ("duration",),
+    "each_side": ("per_side",),
+    "both_sides": ("per_side",),
+    "sides": ("per_side",),
+    "bilateral": ("per_side",),
+    "tip": ("tips",),
+    "cues": ("tips",),
+    "notes": ("tips", "description"),
+    "instructions": ("tips",),
+    "warning": ("caution", "safety"),
+    "warnings": ("caution", "safety"),
+    "precaution": ("caution",),
+    "precautions": ("caution",),
+    "title": ("name",),
+    "description": ("why",),
+    "pause": ("rest",),
+    "rest_time": ("rest",),
+    "hold_seconds": ("hold",),
+    "hold_secs": ("hold",),
+    "get_ready": ("prepare",),
+    "getready": ("prepare",),
+    "ready": ("prepare",),
+    "countdown": ("prepare",),
+    "how_often": ("frequency",),
+    "often": ("frequency",),
+    "schedule": ("frequency",),
+    "safety_notes": ("safety",),
+    "side_switch": ("switch",),
+    "change_sides": ("switch",),
+    "break": ("rest",),
+    "exercises": ("steps",),
+    "name": ("title",),
+    "note": ("caution", "description"),
 }
 
 
@@ -568,11 +580,9 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
             )
-        meant = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"))
-        close = (
-            [meant]
-            if meant in known
-            else difflib.get_close_matches(field.lower(), known, n=1, cutoff=0.6)
+        synonyms = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"), ())
+        close = [meant for meant in synonyms if meant in known][:1] or difflib.get_close_matches(
+            field.lower(), known, n=1, cutoff=0.6
         )
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         if schema_class is Routine and field in ExerciseStep.model_fields and not close:
