@@ -213,6 +213,10 @@ CATALOGUE = {
         "6:5: unknown key 'hold_seconds' in step 1: did you mean 'hold'?",
         "7:5: unknown key 'get_ready' in step 1: did you mean 'prepare'?",
     ],
+    "leading-zeros": [],
+    "reps-as-clock": [
+        "4:11: reps: '1:30' is not a number of reps: write e.g. reps: 3",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],
@@ -430,6 +434,11 @@ def test_what_the_fine_fixtures_are_read_as():
     assert nbsp.tips == ("Note:\u00a0keep\u00a0breathing.",)  # inside a text it is harmless
     assert [step.hold or step.duration for step in steps("units-written-out")] == [5, 5, 30, 60]
     assert [step.hold for step in steps("hold-as-clock")] == [90, 45]
+    zeros = steps("leading-zeros")  # YAML 1.1 reads 010 as octal 8: a person reads 10
+    assert [(step.reps, step.sets, step.hold) for step in zeros] == [
+        (10, 2, None),
+        (None, None, 30),
+    ]
     version = check_routine_file(MISTAKES / "version-one-ten.yaml")[0].routine.version
     assert version == "1.10"
     assert steps("crlf") == steps("bom")[:1] + steps("crlf")[1:]

@@ -300,6 +300,8 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
 
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NOT_DECIMAL = re.compile(r"[-+]?0[0-9_]+|[-+]?0[xXbBoO].*|.*[_:].*")
 
 
 def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> Any:
@@ -319,6 +321,11 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
         )
     if tag == _FLOAT_TAG:
         # Kept as written: `version: 1.10` is not 1.1, and `hold: 1.30` may mean 1m30s.
+        return event.value
+    if tag == _INT_TAG and _NOT_DECIMAL.fullmatch(event.value):
+        # YAML 1.1 reads `reps: 010` as octal 8, `0x10` as 16 and `1:30` as 90: kept as
+        # written, the 10 a person reads, a clock's 1 min 30 s for a duration, or a value
+        # the schema says it cannot take.
         return event.value
     # No marks on the node: a constructor's error is reported at the event's place, below.
     node = yaml.ScalarNode(tag, event.value, None, None, event.style)

@@ -293,7 +293,7 @@ def _count_from_text(text: str, what: str) -> int:
         return _count_from_text(counted[1], what)  # `10 reps`, `three sets`
     if re.fullmatch(r"\d*[.,]\d+", compact):
         raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
-    times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
+    times = re.fullmatch(r"([1-9]\d*)\s*[x×*]\s*([1-9]\d*)", compact)
     if times:
         reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)
         raise PydanticCustomError(
