@@ -131,7 +131,8 @@ def test_a_library_outside_the_routines_folder_is_refused_at_its_line(tmp_path, 
     [
         (
             "libs/my-exercise.yaml",
-            "there is no file 'libs/my-exercise.yaml' beside the routine: did you mean 'libs/my-exercises.yaml'?",
+            "there is no file 'libs/my-exercise.yaml' beside the routine: "
+            "did you mean 'libs/my-exercises.yaml'?",
         ),
         ("libs", "'libs' is a folder: give the library file in it, e.g. libs/my-exercises.yaml"),
         ("libs/pipe.yaml", "'libs/pipe.yaml' is not a plain file: give the library file itself"),
