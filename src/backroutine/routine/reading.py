@@ -281,8 +281,7 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
                 if event.tag is not None and not event.implicit:
                     raise problem(
                         event.start_mark,
-                        f"the tag {printable(event.tag)} is not "
-                        "allowed: write plain lists and keys",
+                        _tag_refused(event.tag),
                     )
                 if len(stack) >= MAX_DEPTH:
                     raise problem(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
@@ -304,6 +303,15 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _NOT_DECIMAL = re.compile(r"[-+]?0[0-9_]+|[-+]?0[xXbBoO].*|.*[_:].*")
 
 
+def _tag_refused(tag: str) -> str:
+    """Why a value marked with a YAML type (`!!python/object`, `!!binary`) is refused."""
+    written = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
+    return (
+        f"'{printable(written[:60])}' marks a value as a kind of data a routine file never "
+        "holds: remove it, and write the text or number itself"
+    )
+
+
 def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
@@ -315,7 +323,7 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
                 Problem(
                     source,
                     *_position(event.start_mark),
-                    f"the tag {printable(tag)} is not allowed: write plain text or numbers",
+                    _tag_refused(tag),
                 )
             ]
         )
