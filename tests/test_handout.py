@@ -112,3 +112,19 @@ def test_print_command_writes_the_week_asked_for(tmp_path, capsys):
     assert main(["print", str(path), *mine, "-o", str(output)]) == 2  # never overwrites unasked
     assert main(["print", str(path), *mine]) == 0
     assert capsys.readouterr().out.startswith("# Core \\<b\\>for\\</b\\> Jane")
+
+
+def test_the_handout_of_a_week_says_how_the_numbers_grow(tmp_path):
+    routine = tmp_path / "core.yaml"
+    routine.write_text(
+        "title: Core\nsteps:\n  - name: Bridge\n    reps: 5\n    hold: 5s\n"
+        "    progression:\n      reps: +2 per week, up to 10\n",
+        encoding="utf-8",
+    )
+    for week, reps in ((1, "5 reps"), (3, "9 reps")):
+        output = tmp_path / f"week-{week}.html"
+        args = ["print", str(routine), "--format", "html", "--week", str(week), "-o", str(output)]
+        assert main([*args, "--data-dir", str(tmp_path)]) == 0
+        visible = Page(output.read_text("utf-8")).visible
+        assert f"{reps}, hold 5 s each" in visible  # this week's numbers...
+        assert "Progression: reps: +2 every week from week 2, up to 10" in visible  # ...and how

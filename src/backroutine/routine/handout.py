@@ -44,11 +44,14 @@ class _Exercise:
     """What the drawing or picture shows, in words."""
 
 
-def _exercises(routine: Routine) -> list[_Exercise | int]:
-    """The exercises in order, with each rest step as its length in seconds."""
+def _exercises(routine: Routine, written: Routine | None = None) -> list[_Exercise | int]:
+    """The exercises in order, with each rest step as its length in seconds; each with how
+    its numbers grow, from `written` (the routine as written, when `routine` holds one
+    week's numbers)."""
     items: list[_Exercise | int] = []
     number = 0
-    for step in routine.steps:
+    grows = _growth(written or routine)
+    for index, step in enumerate(routine.steps):
         if isinstance(step, RestStep):
             items.append(step.rest)
             continue
@@ -85,13 +88,22 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
                 list(step.tips),
                 step.caution,
                 step.why,
-                describe_all(step, routine),
+                grows[index] if len(grows) == len(routine.steps) else [],
                 drawing,
                 step.image,
                 alt or f"{step.name}: the picture from your therapist",
             )
         )
     return items
+
+
+def _growth(routine: Routine) -> list[list[str]]:
+    """How each step's numbers grow week by week, in words (none for a step that is not
+    an exercise)."""
+    return [
+        describe_all(step, routine) if isinstance(step, ExerciseStep) else []
+        for step in routine.steps
+    ]
 
 
 def _facts(routine: Routine, week: int | None, stage: int) -> list[str]:
@@ -142,7 +154,9 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"
 
 
-def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1) -> str:
+def render_markdown(
+    routine: Routine, *, week: int | None = None, stage: int = 1, written: Routine | None = None
+) -> str:
     """The handout as Markdown."""
     lines = [f"# {_md(routine.title)}", ""]
     if routine.description:
@@ -154,7 +168,7 @@ def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1
             ["## Stages", ""] + [f"- {_md(line)}" for line in stages_said(routine, stage)] + [""]
         )
     lines += ["## Exercises", ""]
-    for item in _exercises(routine):
+    for item in _exercises(routine, written):
         if isinstance(item, int):
             lines += [f"*Rest {human_duration(item)}*", ""]
             continue
@@ -243,11 +257,12 @@ def render_html(
     stage: int = 1,
     given: HandoutFor = HandoutFor(),
     paper: str = "a4",
+    written: Routine | None = None,
 ) -> str:
     """The handout as a standalone HTML page, laid out to print on one page (up to six
     exercises, A4 or Letter): the exercises with their drawings, the safety box, a
     two-week tick log with each dose, and the pain scale."""
-    items = _exercises(routine)
+    items = _exercises(routine, written)
     exercises = [item for item in items if isinstance(item, _Exercise)]
     out = [
         "<!DOCTYPE html>",
@@ -358,10 +373,14 @@ def render(
     stage: int = 1,
     given: HandoutFor = HandoutFor(),
     paper: str = "a4",
+    written: Routine | None = None,
 ) -> str:
     """The handout in `format`, `md` or `html` (for whom and on which paper: HTML only);
     `stage` is marked as the patient's among a staged routine's stages (its steps are the
-    routine's `steps`)."""
+    routine's `steps`). `written` is the routine as written when `routine` holds the
+    numbers of `week`: each exercise says how its numbers grow from it."""
     if format == "html":
-        return render_html(routine, week=week, stage=stage, given=given, paper=paper)
-    return render_markdown(routine, week=week, stage=stage)
+        return render_html(
+            routine, week=week, stage=stage, given=given, paper=paper, written=written
+        )
+    return render_markdown(routine, week=week, stage=stage, written=written)
