@@ -17,10 +17,10 @@ from backroutine.figures.load import figure_for
 from backroutine.figures.model import alt_text
 from backroutine.figures.svg import poses_svg
 from backroutine.routine.model import CardStep, ExerciseStep, RestStep, Routine, ThermalStep
-from backroutine.routine.progression import describe_all
+from backroutine.routine.progression import rules
 from backroutine.routine.safety import CLINICIAN_NOTE, PACK_SAFETY, PAIN_ZONES
 from backroutine.routine.stages import stages_said, when_said
-from backroutine.routine.words import activity_dose, dose, you_need
+from backroutine.routine.words import activity_dose, dose, growth_said, you_need
 
 FORMATS = ("md", "html")
 
@@ -50,7 +50,7 @@ def _exercises(routine: Routine, written: Routine | None = None) -> list[_Exerci
     week's numbers)."""
     items: list[_Exercise | int] = []
     number = 0
-    grows = _growth(written or routine)
+    _, grows = _growth(written or routine)
     for index, step in enumerate(routine.steps):
         if isinstance(step, RestStep):
             items.append(step.rest)
@@ -97,12 +97,25 @@ def _exercises(routine: Routine, written: Routine | None = None) -> list[_Exerci
     return items
 
 
-def _growth(routine: Routine) -> list[list[str]]:
-    """How each step's numbers grow week by week, in words (none for a step that is not
-    an exercise)."""
-    return [
-        describe_all(step, routine) if isinstance(step, ExerciseStep) else []
-        for step in routine.steps
+def _growth(routine: Routine) -> tuple[list[str], list[list[str]]]:
+    """How the numbers grow week by week, in words: what grows alike in every exercise,
+    said once, and what else grows in each step (nothing for a step that is no exercise)."""
+    each = [
+        rules(step, routine) if isinstance(step, ExerciseStep) else {} for step in routine.steps
+    ]
+    exercises = [
+        found
+        for step, found in zip(routine.steps, each, strict=True)
+        if isinstance(step, ExerciseStep)
+    ]
+    alike = {
+        field: rule
+        for field, rule in (exercises[0].items() if len(exercises) > 1 else ())
+        if all(other.get(field) == rule for other in exercises)
+    }
+    return [growth_said(field, rule) for field, rule in alike.items()], [
+        [growth_said(field, rule) for field, rule in found.items() if field not in alike]
+        for found in each
     ]
 
 
@@ -168,6 +181,9 @@ def render_markdown(
             ["## Stages", ""] + [f"- {_md(line)}" for line in stages_said(routine, stage)] + [""]
         )
     lines += ["## Exercises", ""]
+    alike, _ = _growth(written or routine)
+    if alike:
+        lines += [_md("Every exercise grows: " + "; ".join(alike)), ""]
     for item in _exercises(routine, written):
         if isinstance(item, int):
             lines += [f"*Rest {human_duration(item)}*", ""]
@@ -188,7 +204,7 @@ def render_markdown(
         if item.why:
             lines += [f"*Why:* {_md(item.why)}", ""]
         if item.progression:
-            lines += ["*Progression:* " + "; ".join(_md(rule) for rule in item.progression), ""]
+            lines += ["*Grows:* " + "; ".join(_md(rule) for rule in item.progression), ""]
     return "\n".join(lines)
 
 
@@ -289,7 +305,9 @@ def render_html(
         out.append("<h2>Stages</h2><ul>")
         out += [f"<li>{_h(line)}</li>" for line in stages_said(routine, stage)]
         out.append("</ul>")
-    out.append('<h2>Exercises</h2><div class="exercises">')
+    alike, _ = _growth(written or routine)
+    grows = f' <span class="small">· Every exercise grows: {_h("; ".join(alike))}</span>'
+    out.append(f'<h2>Exercises{grows if alike else ""}</h2><div class="exercises">')
     for item in items:
         if isinstance(item, int):
             # Inside the card before it: a rest is not a cell of the grid of exercises.
@@ -311,7 +329,7 @@ def render_html(
         # The why is left to the Markdown handout and the app: the page must stay one.
         if item.progression:
             rules = "; ".join(_h(rule) for rule in item.progression)
-            out.append(f'<p class="small"><em>Progression:</em> {rules}</p>')
+            out.append(f'<p class="small"><em>Grows:</em> {rules}</p>')
         out.append("</section>")
     out.append("</div>")
     out += ['<div class="bottom">', *_tick_log(exercises), *_pain_scale(), "</div>"]
@@ -361,7 +379,7 @@ def _pain_scale() -> list[str]:
     return [
         "<h2>Pain scale: 0 no pain, 10 the worst imaginable</h2>",
         f'<table class="pain"><tr>{"".join(cells)}'
-        f'<td class="meaning">{"<br>".join(meanings)}</td></tr></table>',
+        f'<td class="meaning">{" · ".join(meanings)}</td></tr></table>',
     ]
 
 
