@@ -217,6 +217,9 @@ CATALOGUE = {
     "reps-as-clock": [
         "4:11: reps: '1:30' is not a number of reps: write e.g. reps: 3",
     ],
+    "reps-in-defaults": [
+        "4:3: unknown key 'reps' in defaults: reps is given in each step: defaults holds only rest, relax, sets, prepare and switch",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

@@ -603,6 +603,13 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         if schema_class is Routine and field in ExerciseStep.model_fields and not close:
             hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
         place = _where(loc)
+        if schema_class is Defaults:
+            place = "defaults"
+            if field in ExerciseStep.model_fields:  # `reps:` there is no misspelt `rest:`
+                hint = (
+                    f"{printable(field)} is given in each step: defaults holds only "
+                    f"{', '.join(known[:-1])} and {known[-1]}"
+                )
         if schema_class is Progression:
             place = f"the progression of {place}"
         return f"unknown key '{printable(field)}' in {place}: {hint}"
