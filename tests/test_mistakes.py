@@ -220,6 +220,10 @@ CATALOGUE = {
     "reps-in-defaults": [
         "4:3: unknown key 'reps' in defaults: reps is given in each step: defaults holds only rest, relax, sets, prepare and switch",
     ],
+    "step-keys-at-the-top": [
+        "2:1: unknown key 'sets' in the routine: sets belongs to a step: indent it under the step's other keys, or under defaults: for every step",
+        "3:1: unknown key 'caution' in the routine: caution belongs to a step: indent it under the step's other keys",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

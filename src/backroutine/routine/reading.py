@@ -596,12 +596,17 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
             )
         synonyms = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"), ())
-        close = [meant for meant in synonyms if meant in known][:1] or difflib.get_close_matches(
-            field.lower(), known, n=1, cutoff=0.6
-        )
+        close = [meant for meant in synonyms if meant in known][:1]
+        # A step's own key outside a step is in the wrong place, not misspelt: `reps:` at
+        # the top is no `steps:`, nor `caution:` an `author:`.
+        a_step_key = schema_class is Routine and field in ExerciseStep.model_fields
+        if not close and not a_step_key:
+            close = difflib.get_close_matches(field.lower(), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
-        if schema_class is Routine and field in ExerciseStep.model_fields and not close:
+        if a_step_key and not close:
             hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
+            if field in Defaults.model_fields:
+                hint += ", or under defaults: for every step"
         place = _where(loc)
         if schema_class is Defaults:
             place = "defaults"
