@@ -224,6 +224,10 @@ CATALOGUE = {
         "2:1: unknown key 'sets' in the routine: sets belongs to a step: indent it under the step's other keys, or under defaults: for every step",
         "3:1: unknown key 'caution' in the routine: caution belongs to a step: indent it under the step's other keys",
     ],
+    "keys-with-letters-swapped": [
+        "4:5: unknown key 'resp' in step 1: did you mean 'reps' or 'rest'?",
+        "5:5: unknown key 'hlod' in step 1: did you mean 'hold'?",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

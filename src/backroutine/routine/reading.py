@@ -582,6 +582,39 @@ def _label(loc: KeyPath) -> str:
     return printable(str(loc[-1])) if loc else ""
 
 
+def _nearest_keys(typed: str, known: list[str]) -> list[str]:
+    """The keys `typed` is one or two slips away from (a letter wrong, missing, extra or two
+    swapped), all of the nearest when two are as near: `resp` may be `reps` or `rest`, and
+    only the therapist knows which. Else the most alike, as `difflib` sees it."""
+    distances = {key: _slips(typed, key) for key in known}
+    nearest = min(distances.values(), default=3)
+    if nearest <= min(2, len(typed) // 2):
+        return [key for key in known if distances[key] == nearest][:3]
+    return difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+
+
+def _either(keys: list[str]) -> str:
+    """`'reps'`, `'reps' or 'rest'`, `'reps', 'sets' or 'rest'`."""
+    quoted = [f"'{printable(key)}'" for key in keys]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def _slips(a: str, b: str) -> int:
+    """How many letters wrong, missing, extra or swapped with their neighbour turn `a` into
+    `b` (the optimal string alignment distance)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        row = [i]
+        for j, other in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
 def _explain(item: ErrorDetails, loc: KeyPath) -> str:
     kind = item["type"]
     field = str(loc[-1]) if loc else ""
@@ -601,8 +634,8 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         # the top is no `steps:`, nor `caution:` an `author:`.
         a_step_key = schema_class is Routine and field in ExerciseStep.model_fields
         if not close and not a_step_key:
-            close = difflib.get_close_matches(field.lower(), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
+            close = _nearest_keys(field.lower(), known)
+        hint = f"did you mean {_either(close)}?" if close else f"known keys are {', '.join(known)}"
         if a_step_key and not close:
             hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
             if field in Defaults.model_fields:
