@@ -228,6 +228,10 @@ CATALOGUE = {
         "4:5: unknown key 'resp' in step 1: did you mean 'reps' or 'rest'?",
         "5:5: unknown key 'hlod' in step 1: did you mean 'hold'?",
     ],
+    "pauses-of-zero": [
+        "3:9: rest: the shortest rest is 1s: for none, leave rest: out (and out of defaults:, which every step takes it from)",
+        "8:12: relax: the shortest pause between reps is 1s; without relax: it is 3 s",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
-from backroutine.routine.model import MAX_FILE_BYTES, Problem, RoutineFileError
+from backroutine.routine.model import (
+    DEFAULT_PREPARE_SECONDS,
+    DEFAULT_RELAX_SECONDS,
+    DEFAULT_SWITCH_SECONDS,
+    MAX_FILE_BYTES,
+    Problem,
+    RoutineFileError,
+)
 from backroutine.routine.schema import (
     KEYS,
     Block,
@@ -582,6 +589,19 @@ def _label(loc: KeyPath) -> str:
     return printable(str(loc[-1])) if loc else ""
 
 
+_ZERO = "a duration must be more than zero seconds"
+# A pause of 0 is a therapist asking for none: how to have none, or the shortest.
+_PAUSE_WORDS = {
+    "rest": "the shortest rest is 1s: for none, leave rest: out (and out of defaults:, which "
+    "every step takes it from)",
+    "relax": "the shortest pause between reps is 1s; without relax: it is "
+    f"{DEFAULT_RELAX_SECONDS} s",
+    "switch": "the shortest change of sides is 1s; without switch: it is "
+    f"{DEFAULT_SWITCH_SECONDS} s",
+    "prepare": f"the shortest get-ready is 1s; without prepare: it is {DEFAULT_PREPARE_SECONDS} s",
+}
+
+
 def _nearest_keys(typed: str, known: list[str]) -> list[str]:
     """The keys `typed` is one or two slips away from (a letter wrong, missing, extra or two
     swapped), all of the nearest when two are as near: `resp` may be `reps` or `rest`, and
@@ -670,6 +690,8 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         "stages",
     }:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
+        if kind == "duration" and item["msg"] == _ZERO and field in _PAUSE_WORDS:
+            return prefix + _PAUSE_WORDS[field]
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
         return (
