@@ -232,11 +232,20 @@ CATALOGUE = {
         "3:9: rest: the shortest rest is 1s: for none, leave rest: out (and out of defaults:, which every step takes it from)",
         "8:12: relax: the shortest pause between reps is 1s; without relax: it is 3 s",
     ],
+    "step-dash-one-space-in": [
+        "7:4: this list item is indented 3 spaces, the items beside it 2 spaces: line its '- ' up with theirs, 2 spaces in",
+    ],
+    "first-step-without-dash": [
+        "3:5: 'name:' starts the first item of the list under 'steps:' without its '- ': begin the line with '- ' like the items below, 2 spaces in",
+    ],
+    "defaults-key-at-the-margin": [
+        "4:1: 'relax:' is indented 0 spaces, the keys beside it 2 spaces: line it up with them, 2 spaces in",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],
     "key-indented-too-little": [
-        "4:3: 'reps:' does not line up with the keys above it: indent it 4 spaces, like the line above, or start a new list item with '- '",
+        "4:3: 'reps:' does not line up with the keys of the list item above it: indent it 4 spaces, like them, or if a new item starts here, begin it with '- '",
     ],
     "library-outside": [
         "2:10: library: the library must be in the routine's folder or below it: '..' is not allowed",

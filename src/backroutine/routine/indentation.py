@@ -25,6 +25,9 @@ _LINE = re.compile(r"(?P<indent> *)(?P<dash>-(?: +|$))?(?P<rest>.*)$")
 _KEY = re.compile(
     r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[\]{}&*!|>%@`][^#]*?) *:(?: +(?P<value>.*)|$)"""
 )
+# A line that goes on with a plain text cannot hold `word: ` (YAML refuses it): such a line
+# further in than the text's key is a key indented too far, not the text going on.
+_LOOKS_LIKE_A_KEY = re.compile(r"[A-Za-z_][\w-]*:(?: |$)")
 _BLOCK_TEXT = re.compile(r"[|>][-+0-9]*(?: +#.*)?")
 
 
@@ -45,9 +48,11 @@ def misaligned_line(lines: list[str], until: int) -> Explained | None:
     """The first line, up to line `until` (counted from 0), that does not line up with
     the lines beside it, and what to do about it; None when every line lines up."""
     root = _Node(-1, -2, "key", True, "", 0)  # the top-level keys are 2 in from it
-    held, slips = _layout(lines[: until + 1], root)
+    # The whole file shows how its lines line up; the slip is at or before where YAML
+    # could not go on.
+    held, slips = _layout(lines, root)
     slips += [slip for slip in map(_explain, held, [lines] * len(held)) if slip is not None]
-    return min(slips, default=None)
+    return min((slip for slip in slips if slip[0] <= until + 1), default=None)
 
 
 def item_read_as_text(lines: list[str]) -> Explained | None:
@@ -74,6 +79,7 @@ def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]
     slips: list[Explained] = []
     text_above = -1  # lines indented further than this continue a text
     block: tuple[str, int] | None = None  # a `|` or `>` text's key, and its first line's indent
+    brackets = 0  # how many `[` and `{` the text above leaves open: its lines go on
     item_text = -1  # the column of the '- ' whose text the lines below may continue
     for number, line in enumerate(lines):
         content = line.strip()
@@ -82,7 +88,9 @@ def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]
         match = _LINE.match(line)
         assert match is not None  # the pattern matches every line
         indent = len(match["indent"])
-        if indent > text_above >= 0:
+        in_text = block is not None or brackets > 0 or not _LOOKS_LIKE_A_KEY.match(content)
+        if indent > text_above >= 0 and in_text:
+            brackets += _open_brackets(content)
             if block is not None and block[1] < 0:
                 block = (block[0], indent)
             elif block is not None and indent < block[1]:
@@ -91,6 +99,7 @@ def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]
                 slips.append((number + 1, indent + 1, _read_as_text(item_text)))
             continue
         text_above, block, item_text = -1, None, -1
+        brackets = _open_brackets(content)
         nodes = []
         rest = match["rest"]
         if match["dash"]:
@@ -135,6 +144,12 @@ def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]
     return held, slips
 
 
+def _open_brackets(text: str) -> int:
+    """How many more `[` and `{` than `]` and `}` a line holds: a list or map written in
+    brackets that goes on over the lines below."""
+    return text.count("[") + text.count("{") - text.count("]") - text.count("}")
+
+
 def _holds(holder: _Node, node: _Node) -> bool:
     """Whether `node` is written under `holder`: further in, or a list item in line with
     the key that holds the list (`tips:` then `- ...` at the same column)."""
@@ -156,8 +171,8 @@ def _explain(holder: _Node, lines: list[str]) -> Explained | None:
     children = [child for child in holder.children if child not in own]
     if not children:
         return None
-    kinds = Counter("item" if child.kind == "item" else "key" for child in children)
-    kind = "key" if own or kinds["key"] >= kinds["item"] else "item"
+    # What the first holds, YAML takes the others to be: keys, or the items of a list.
+    kind = "key" if own or children[0].kind != "item" else "item"
     if own:  # an item's keys line up with its first, after the '- '
         column = own[0].column
     else:  # most of them; of as many, the one the usual 2 spaces in
@@ -165,6 +180,20 @@ def _explain(holder: _Node, lines: list[str]) -> Explained | None:
             child.column for child in children if (child.kind == "item") == (kind == "item")
         )
         column = min(columns, key=lambda at: (-columns[at], abs(at - holder.column - 2)))
+    items = [child for child in children if child.kind == "item" and child.column < column]
+    if holder.kind == "item" and items:  # a '- ' further in than this item's: its sibling
+        return _item_out_of_line(items[0], holder.column)
+    if (
+        kind == "key" and items and holder.kind == "key" and holder.line >= 0
+    ):  # the list's first item lost its '- '
+        first = children[0]
+        return (
+            first.line + 1,
+            first.column + 1,
+            f"'{printable(first.words)}:' starts the first item of the list under "
+            f"'{printable(holder.words)}:' without its '- ': begin the line with '- ' like "
+            f"the items below, {_spaces(items[0].column)} in",
+        )
     for child in children:
         if kind == "item" and child.kind == "item" and child.column != column:
             return _item_out_of_line(child, column)
@@ -173,11 +202,25 @@ def _explain(holder: _Node, lines: list[str]) -> Explained | None:
         if kind == "key" and child.kind == "text":
             return _text_among_keys(child, holder, lines)
         if kind == "key" and child.kind == "key" and child.column != column:
+            before = children[: children.index(child)]
+            if child.column > column and _moved_out(before, child):
+                return _key_out_of_line(before[-1], child.column)
             between = holder.kind == "key" and holder.column < child.column < column
             if between and child is not children[0]:
                 return _key_between_levels(child, holder, column)
             return _key_out_of_line(child, column)
     return None
+
+
+def _moved_out(before: list[_Node], node: _Node) -> bool:
+    """Whether the key just above `node` was moved out from among the keys it sits between:
+    under the key before it, which holds keys as far in as `node` (`defaults:` holding
+    `rest:`, then `relax:` at the margin, then `prepare:` in line with `rest:`)."""
+    if len(before) < 2 or before[-1].opens or before[-1].kind != "key":
+        return False
+    holder = before[-2]
+    held = holder.children[0] if holder.opens and holder.children else None
+    return held is not None and held.kind == "key" and held.column == node.column
 
 
 def _spaces(count: int) -> str:

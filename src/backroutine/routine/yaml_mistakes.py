@@ -60,6 +60,9 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
                 return (number + 1, found[0] + 1, found[1])
     line = lines[at]
     if "mapping values are not allowed" in problem:
+        earlier = misaligned_line(lines, at)  # a line above moved, so this one reads wrong
+        if earlier is not None and earlier[0] <= at:
+            return earlier
         return _colon_in_text(lines, at, column)
     if "unexpected end of stream" in problem and error.context_mark is not None:
         start = error.context_mark
