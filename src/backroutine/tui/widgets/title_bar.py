@@ -29,8 +29,11 @@ class TitleBar(Widget):
     """
 
     def on_mount(self) -> None:
-        self.watch(self.screen, "title", self.refresh, init=False)
-        self.watch(self.screen, "sub_title", self.refresh, init=False)
+        self.watch(self.screen, "title", self._retitled, init=False)
+        self.watch(self.screen, "sub_title", self._retitled, init=False)
+
+    def _retitled(self) -> None:
+        self.refresh()
 
     def render(self) -> RenderResult:
         screen = self.screen
