@@ -76,9 +76,7 @@ class BackroutineApp(App[None]):
     """Pick a routine, check in, get guided through it, see how it went."""
 
     TITLE = "backroutine"
-    # The player's styles load with the app's: a screen with styles of its own makes
-    # Textual parse every style sheet anew when it is first shown, just as the session starts.
-    CSS_PATH = ["app.tcss", "screens/player.tcss"]
+    CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
 
     def __init__(self, context: AppContext) -> None:
