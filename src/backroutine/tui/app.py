@@ -133,9 +133,11 @@ class BackroutineApp(App[None]):
 
 
 def _load_session_modules() -> None:
-    """Import what `_open` imports; a module that fails to import fails there, said there."""
+    """Import what `_open` and the player import; a module that fails to import fails
+    again there, and is reported there."""
     with contextlib.suppress(Exception):
-        import backroutine.tui.flow  # noqa: F401
+        import backroutine.tui.flow
+        import backroutine.tui.screens.player  # noqa: F401
 
 
 COLLECT_AFTER_SECONDS = 1.0
