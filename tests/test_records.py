@@ -75,9 +75,9 @@ def test_the_unpickler_builds_only_routine_records_even_through_msgspec():
 def test_records_cannot_be_changed_in_place():
     routine = load_routine(ROUTINES[0]).routine
     with pytest.raises(AttributeError):
-        routine.title = "Changed"  # type: ignore[misc]  # what this test checks
+        routine.title = "Changed"
     with pytest.raises(AttributeError):
-        routine.steps[0].name = "Changed"  # type: ignore[misc]  # what this test checks
+        routine.steps[0].name = "Changed"
     assert load_routine(ROUTINES[0]).routine == routine
 
 
