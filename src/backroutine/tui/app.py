@@ -7,11 +7,11 @@ import gc
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import msgspec
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -46,8 +46,7 @@ class SoundChoice(Protocol):
         """One sentence on which sound backend is active and why, shown once."""
 
 
-@dataclass
-class AppContext:
+class AppContext(msgspec.Struct):
     """Everything the app is handed instead of finding or loading it itself."""
 
     routines: Catalog

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -65,8 +65,7 @@ STOP_NOTE = STOP_KEY_NOTE
 FLASH_SECONDS = 0.6
 
 
-@dataclass(frozen=True)
-class ExerciseResult:
+class ExerciseResult(msgspec.Struct, frozen=True):
     """How one exercise of the session went: done, skipped or hurt."""
 
     name: str
@@ -75,13 +74,12 @@ class ExerciseResult:
     """What the step is (`exercise`, `card`, ...; None: not known)."""
 
 
-@dataclass
-class SessionOutcome:
+class SessionOutcome(msgspec.Struct):
     """How the session went, for the summary screen."""
 
     status: str = "abandoned"
     active_seconds: float = 0.0
-    results: dict[int, ExerciseResult] = field(default_factory=dict)
+    results: dict[int, ExerciseResult] = msgspec.field(default_factory=dict)
     """Step index -> how that exercise went (its last pass, after going back)."""
     hurt: bool = False
     """The patient pressed "this hurts" (also during a rest, which has no result)."""

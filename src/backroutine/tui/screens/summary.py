@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
+import msgspec
+from msgspec.structs import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,8 +30,7 @@ from backroutine.tui.widgets.title_bar import TitleBar
 NOTE_SAVE_DELAY = 0.4
 
 
-@dataclass(frozen=True)
-class Debrief:
+class Debrief(msgspec.Struct, frozen=True):
     """What the patient said after the session."""
 
     pain_after: int | None
