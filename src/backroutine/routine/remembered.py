@@ -18,9 +18,10 @@ import hashlib
 import os
 import pickle
 import sys
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
+
+from msgspec.structs import replace
 
 import backroutine
 from backroutine.base.files import FileProblem, read_capped, write_atomically
