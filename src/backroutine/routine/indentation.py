@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+
+import msgspec
 
 from backroutine.base.text import printable
 
@@ -31,8 +32,7 @@ _LOOKS_LIKE_A_KEY = re.compile(r"[A-Za-z_][\w-]*:(?: |$)")
 _BLOCK_TEXT = re.compile(r"[|>][-+0-9]*(?: +#.*)?")
 
 
-@dataclass(eq=False)
-class _Node:
+class _Node(msgspec.Struct, eq=False):
     """A key, a list item or a line of bare text, where it starts."""
 
     line: int  # counted from 0
@@ -41,7 +41,7 @@ class _Node:
     opens: bool  # whether the lines below it may be held by it
     words: str  # the key, or the start of the item or text
     inner: int  # where an item's text or first key starts: after its '- '
-    children: list[_Node] = field(default_factory=list)
+    children: list[_Node] = msgspec.field(default_factory=list)
 
 
 def misaligned_line(lines: list[str], until: int) -> Explained | None:
