@@ -241,6 +241,12 @@ CATALOGUE = {
     "defaults-key-at-the-margin": [
         "4:1: 'relax:' is indented 0 spaces, the keys beside it 2 spaces: line it up with them, 2 spaces in",
     ],
+    "tip-dash-left-out": [
+        "8:9: warning: 'Breathe out as you lift your hips.' is read as more of the list item above it: if it is an item of its own, start it with '- '",
+    ],
+    "rest-step-dash-left-out": [
+        "6:5: warning: rest: after a blank line is read as part of step 1, the pause after each of its sets: if it is a rest between exercises, put '- ' before rest:",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

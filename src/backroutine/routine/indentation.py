@@ -65,6 +65,53 @@ def item_read_as_text(lines: list[str]) -> Explained | None:
 
 
 _READ_AS_TEXT = "this list item is indented further than the item above it"
+_TEXT_ITEM = re.compile(r"(?P<indent> *)- +(?P<text>[^|>\s].*)$")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
+
+
+def items_run_together(lines: list[str]) -> list[Explained]:
+    """Lines YAML reads without a complaint, but perhaps not as they were meant: each a
+    warning. A line under a list item that starts a sentence after one that ended one is
+    read as more of that item (its '- ' left out: two tips become one); a `rest:` after a
+    blank line at the end of a step is read as that step's pause after each set (the '- '
+    of a rest step left out)."""
+    found = []
+    for number, line in enumerate(lines):
+        item = _TEXT_ITEM.match(line)
+        if item is None or _KEY.fullmatch(item["text"]):
+            continue
+        for below in range(number + 1, len(lines)):
+            text = lines[below].strip()
+            indent = len(lines[below]) - len(lines[below].lstrip(" "))
+            if not text or indent <= len(item["indent"]) or text.startswith(("-", "#")):
+                break
+            if _SENTENCE_END.search(lines[below - 1].rstrip()) and text[:1].isupper():
+                found.append(
+                    (
+                        below + 1,
+                        indent + 1,
+                        f"'{printable(text[:40])}' is read as more of the list item above it: "
+                        "if it is an item of its own, start it with '- '",
+                    )
+                )
+                break
+    held, _ = _layout(lines, _Node(-1, -2, "key", True, "", 0))
+    for holder in held:
+        steps = [child for child in holder.children if child.kind == "item"]
+        for number, step in enumerate(steps if holder.words == "steps" else []):
+            keys = [child for child in step.children if child.kind == "key"]
+            last = keys[-1] if len(keys) > 1 else None
+            if last and last.words == "rest" and not lines[last.line - 1].strip():
+                found.append(
+                    (
+                        last.line + 1,
+                        last.column + 1,
+                        f"rest: after a blank line is read as part of step {number + 1}, the "
+                        "pause after each of its sets: if it is a rest between exercises, put "
+                        "'- ' before rest:",
+                    )
+                )
+    return sorted(found)
 
 
 def _layout(lines: list[str], root: _Node) -> tuple[list[_Node], list[Explained]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec.structs import replace
 
 from backroutine.base.text import human_duration, printable
+from backroutine.routine.indentation import items_run_together
 from backroutine.routine.model import ExerciseStep, Problem, RestStep, Routine, ThermalStep
 from backroutine.routine.progression import rules
 from backroutine.routine.safety import PACK_MAX_SECONDS
@@ -127,6 +128,13 @@ def unitless_durations(document: dict[str, Any], places: Places, source: str) ->
                     )
                 )
     return warnings
+
+
+def run_together(data: bytes | str, source: str) -> list[Problem]:
+    """Lines read as more of the item or step above them, perhaps for a '- ' left out
+    (`indentation.items_run_together`)."""
+    text = data if isinstance(data, str) else data.decode("utf-8-sig", errors="replace")
+    return [Problem(source, *found) for found in items_run_together(text.splitlines())]
 
 
 def merged_steps(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
