@@ -247,6 +247,9 @@ CATALOGUE = {
     "rest-step-dash-left-out": [
         "6:5: warning: rest: after a blank line is read as part of step 1, the pause after each of its sets: if it is a rest between exercises, put '- ' before rest:",
     ],
+    "side-yes": [
+        "6:11: side: write left, right or affected, not yes or no",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],

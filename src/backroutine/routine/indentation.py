@@ -58,6 +58,8 @@ def misaligned_line(lines: list[str], until: int) -> Explained | None:
 def item_read_as_text(lines: list[str]) -> Explained | None:
     """A list item indented further than the item above it, which YAML reads, without a
     complaint, as more of that item's text: two tips become one."""
+    if not _deeper_item(lines):  # every file is read: most need no more than this look
+        return None
     _, slips = _layout(lines, _Node(-1, -2, "key", True, "", 0))
     merged = next((slip for slip in slips if slip[2].startswith(_READ_AS_TEXT)), None)
     # A line out of line above it comes first: it may be what moved this one.
@@ -65,6 +67,23 @@ def item_read_as_text(lines: list[str]) -> Explained | None:
 
 
 _READ_AS_TEXT = "this list item is indented further than the item above it"
+
+
+def _deeper_item(lines: list[str]) -> bool:
+    """Whether a list item is indented further than the line above it, which does not
+    open it with a colon (`tips:`): the only way one item can be read as another's text."""
+    above = (0, ":")
+    for line in lines:
+        text = line.lstrip(" ")
+        if not text or text.startswith("#"):
+            continue
+        indent = len(line) - len(text)
+        if text.startswith("- ") and indent > above[0] and not above[1].endswith(":"):
+            return True
+        above = (indent, text.split(" #")[0].rstrip())
+    return False
+
+
 _TEXT_ITEM = re.compile(r"(?P<indent> *)- +(?P<text>[^|>\s].*)$")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
 
@@ -95,7 +114,12 @@ def items_run_together(lines: list[str]) -> list[Explained]:
                     )
                 )
                 break
-    held, _ = _layout(lines, _Node(-1, -2, "key", True, "", 0))
+    blank_before_rest = any(
+        line.lstrip().startswith("rest:") and not lines[number - 1].strip()
+        for number, line in enumerate(lines)
+        if number
+    )
+    held, _ = _layout(lines, _Node(-1, -2, "key", True, "", 0)) if blank_before_rest else ([], [])
     for holder in held:
         steps = [child for child in holder.children if child.kind == "item"]
         for number, step in enumerate(steps if holder.words == "steps" else []):

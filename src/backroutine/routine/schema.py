@@ -846,6 +846,10 @@ def _choice(*choices: str, what: str) -> Any:
         text = value.strip().lower() if isinstance(value, str) else ""
         if text in choices:
             return text
+        if isinstance(value, bool):  # YAML reads `side: no` as yes/no, not as a word
+            raise PydanticCustomError(
+                "choice", "write {choices}, not yes or no", {"choices": _or(choices)}
+            )
         close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
         given = printable(str(value)[:40])
         hint = f"did you mean {close[0]}? " if close else ""
