@@ -73,6 +73,10 @@ def validate_document(
         raise RoutineFileError([problem for problem, _ in locate(error, places, source)]) from None
 
 
+# The keys a file of each kind starts with, to show what one looks like.
+_FIRST_KEYS = {"a routine file": "title: and steps:", "an exercise library file": "exercises:"}
+
+
 def require_mapping(document: Any, source: str, what: str) -> None:
     if not isinstance(document, dict):
         found = "nothing" if document is None else _describe(document)
@@ -82,8 +86,9 @@ def require_mapping(document: Any, source: str, what: str) -> None:
                     source,
                     1,
                     1,
-                    f"{what} is made of keys with values, such as title: and steps:, "
-                    f"but this holds {found}",
+                    f"{what} is made of keys with values, such as {_FIRST_KEYS.get(what, 'title:')}"
+                    f", but this holds {found}: write each key at the start of its line, "
+                    "its value after it (backroutine new writes a routine to start from)",
                 )
             ]
         )
