@@ -380,7 +380,7 @@ class Ring:
 class SoundSetup(threading.Thread):
     """Chooses the sound backend and voice in the background: opening a device takes time.
 
-    The app starts it once its first frame is drawn: its imports would slow that frame.
+    The app starts it as it mounts: it runs while the first frame waits to be drawn.
     """
 
     def __init__(self, args: argparse.Namespace, ring: Ring) -> None:

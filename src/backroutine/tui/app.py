@@ -91,9 +91,12 @@ class BackroutineApp(App[None]):
     def on_mount(self) -> None:
         if self.context.log is not None:  # a full disk or a lock held elsewhere
             self.context.log.on_trouble = self._log_trouble
-        # Until its first frame is drawn the app mostly waits (for Textual's next screen
-        # update): the engine and the screens load in that pause, not after the frame.
+        # Once its first frame is drawn the app waits for Textual's next screen update
+        # before it goes on: the engine and the screens load, and the sound is set up, in
+        # that pause rather than after it.
         threading.Thread(target=_load_session_modules, name="preload", daemon=True).start()
+        if self.context.sound is not None:
+            self.context.sound.start()
         self.call_after_refresh(self._open)
 
     def _log_trouble(self, message: str) -> None:

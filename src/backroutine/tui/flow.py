@@ -57,8 +57,6 @@ class AppFlow:
         Nothing is started before the resume question is answered: a session started
         behind it would run unseen, and would itself look like one to resume.
         """
-        if self.context.sound is not None:
-            self.context.sound.start()
         if self.context.start_with is not None:
             # Loaded while the helper process may still validate the routine: shown next.
             import backroutine.tui.screens.player  # noqa: F401

@@ -149,6 +149,8 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._has_figure = True
         """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
+        self._styled = False
+        """Shown once already: its widgets have their styles (`on_screen_resume`)."""
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
@@ -202,8 +204,14 @@ class PlayerScreen(Screen[SessionOutcome]):
         # key bar, seen under it, said "space Go on" and "⏎ Done" (Enter ends the session).
         self.query_one(KeyBar).visible = False
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         self.query_one(KeyBar).visible = True
+        # Handled before Screen's own: the first time, every widget was styled as it was
+        # mounted, and Textual restyling the whole screen again took a third of the time from
+        # mounting to the first exercise on screen. After a dialog, it restyles as ever.
+        if not self._styled:
+            self._styled = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         # Sized before the first layout, not after it: a second layout and drawing of the
