@@ -6,7 +6,8 @@ one key a space too far needs that line named, with the column its neighbours st
 This module reads the layout itself, line by line: each key, list item or text line under
 the line that holds it. The lines held by one line should all start at one column and be
 of one kind (keys, or list items); the line that does not is the slip, and the column most
-of the others start at is the fix.
+of the others start at is the fix. The same reading finds a few slips YAML reads without
+a complaint, but not as meant (a '- ' left out or indented too far): errors or warnings.
 """
 
 from __future__ import annotations
@@ -44,13 +45,17 @@ class _Node(msgspec.Struct, eq=False):
     children: list[_Node] = msgspec.field(default_factory=list)
 
 
+def _root() -> _Node:
+    """What holds the top-level keys: a key 2 in from them, as every key is from its own."""
+    return _Node(-1, -2, "key", True, "", 0)
+
+
 def misaligned_line(lines: list[str], until: int) -> Explained | None:
     """The first line, up to line `until` (counted from 0), that does not line up with
     the lines beside it, and what to do about it; None when every line lines up."""
-    root = _Node(-1, -2, "key", True, "", 0)  # the top-level keys are 2 in from it
     # The whole file shows how its lines line up; the slip is at or before where YAML
     # could not go on.
-    held, slips = _layout(lines, root)
+    held, slips = _layout(lines, _root())
     slips += [slip for slip in map(_explain, held, [lines] * len(held)) if slip is not None]
     return min((slip for slip in slips if slip[0] <= until + 1), default=None)
 
@@ -60,7 +65,7 @@ def item_read_as_text(lines: list[str]) -> Explained | None:
     complaint, as more of that item's text: two tips become one."""
     if not _deeper_item(lines):  # every file is read: most need no more than this look
         return None
-    _, slips = _layout(lines, _Node(-1, -2, "key", True, "", 0))
+    _, slips = _layout(lines, _root())
     merged = next((slip for slip in slips if slip[2].startswith(_READ_AS_TEXT)), None)
     # A line out of line above it comes first: it may be what moved this one.
     return None if merged is None else misaligned_line(lines, merged[0] - 1)
@@ -119,7 +124,7 @@ def items_run_together(lines: list[str]) -> list[Explained]:
         for number, line in enumerate(lines)
         if number
     )
-    held, _ = _layout(lines, _Node(-1, -2, "key", True, "", 0)) if blank_before_rest else ([], [])
+    held, _ = _layout(lines, _root()) if blank_before_rest else ([], [])
     for holder in held:
         steps = [child for child in holder.children if child.kind == "item"]
         for number, step in enumerate(steps if holder.words == "steps" else []):
