@@ -253,3 +253,26 @@ async def test_under_the_hurt_dialog_the_players_keys_are_not_shown(make_app, cl
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
         assert bar.visible and "Go on" in [key.description for key in bar.shown_keys()]
+
+
+async def test_next_is_true_at_every_moment_of_a_one_exercise_routine(
+    make_app, clock, routines_dir
+):
+    (routines_dir / "plank.yaml").write_text(
+        "title: Just planks\nsteps:\n  - name: Plank\n    hold: 20s\n    sets: 2\n    rest: 10s\n"
+    )
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"planks", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        said = []
+        for seconds in (0, 5.2, 20, 10):
+            await advance(pilot, clock, seconds)
+            said.append((shown(app, "#kind").strip(), shown(app, "#next")))
+    assert said == [
+        ("GET READY", "Next: Plank, set 1 of 2"),  # was "Next: the end of the routine"
+        ("HOLD", "Next: Plank, set 2 of 2"),
+        ("REST", "Next: Plank, set 2 of 2"),
+        ("HOLD", "Next: the end of the routine"),
+    ]

@@ -46,7 +46,7 @@ from backroutine.routine.words import (
     WAITING_FOR_POSITION,
     caution_line,
     finished_heading,
-    next_up,
+    next_said,
     seconds_left,
     segment_line,
     time_left,
@@ -183,8 +183,7 @@ class PlainSession:
                 for about in self._tips(segment):
                     self._say(about)
             elif segment.kind is SegmentKind.REST:  # a switch says its side itself
-                coming = next_up(self.engine.segments, event.index)
-                self._say(f"Next: {coming}" if coming else "Next: the end of the routine")
+                self._say(next_said(self.engine.segments, event.index))
 
     def _step(self, segment: Segment) -> ExerciseStep | None:
         if self.routine is None:

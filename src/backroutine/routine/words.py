@@ -376,21 +376,34 @@ def caution_line(step: ExerciseStep) -> str | None:
 def next_up(segments: Sequence[Segment], index: int) -> str | None:
     """The next set, side or exercise after `segments[index]` (not the next rep of this one):
     `Bird-dog, right side`, `Bird-dog, left side, set 2 of 3`, `Walk, 2 of 3`; None at the
-    end. The name comes first, said once, as in `where_stopped`."""
+    end. The name comes first, said once, as in `where_stopped`.
+
+    A get-ready or a switch of sides leads into the work it prepares: during it, that work is
+    what comes next (a one-exercise routine's get-ready is not "the end of the routine")."""
     current = segments[index]
+    leads_in = current.kind in {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
     for later in segments[index + 1 :]:
         if not later.kind.is_work:
             continue
+        name = printable(later.name)
         side = f", {side_said(later.side)}" if later.side else ""
         if later.step_index != current.step_index:
-            return f"{printable(later.name)}{side}"
-        if later.set_number != current.set_number:
+            return f"{name}{side}"
+        if later.round_number != current.round_number:
+            return f"{name}{side}, {round_of(later.round_number, later.round_count).lower()}"
+        if later.set_number != current.set_number or (leads_in and later.set_count > 1):
             # The next thing to do is the next set (a walk's next time too), not what follows
             # the exercise: "the end of the routine" before a last set is not yet true.
-            return f"{printable(later.name)}{side}, {which_set(later)}"
-        if later.side != current.side:
-            return f"{printable(later.name)}{side}"
+            return f"{name}{side}, {which_set(later)}"
+        if later.side != current.side or leads_in:
+            return f"{name}{side}"
     return None
+
+
+def next_said(segments: Sequence[Segment], index: int) -> str:
+    """`Next: Bird-dog, right side`, or `Next: the end of the routine`: the player's line, and
+    plain mode's at a rest."""
+    return f"Next: {next_up(segments, index) or 'the end of the routine'}"
 
 
 def time_left(seconds: float) -> str:

@@ -34,7 +34,7 @@ from backroutine.routine.words import (
     MAX_TYPED_DIGITS,
     PAUSED,
     do_reps,
-    next_up,
+    next_said,
     segment_detail,
     segment_word,
     steps_said,
@@ -333,8 +333,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         card = step.text if isinstance(step, CardStep) else None
         self.query_one("#card").set_class(card is not None, "-shown")
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
-        coming = next_up(engine.segments, engine.index) or "the end of the routine"
-        self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
+        self._set("next", Content(next_said(engine.segments, engine.index)))  # never markup
         total_left = engine.remaining_total()
         total = self.query_one("#progress", ProgressBar).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
