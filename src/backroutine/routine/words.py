@@ -550,13 +550,19 @@ def waiting_prompt(segment: Segment, clause_break: str = " ") -> str:
     if kind is SegmentKind.CONFIRM:
         return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
     if kind is SegmentKind.WALK:
-        walk = f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER},"
-        return f"{walk}{clause_break}or type how many you did"
+        return _walk_prompt(segment, clause_break, "Walk ")
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:
         return do_reps(segment.rep_count, every=segment.beat_seconds)
     return WAITING_FOR_POSITION
+
+
+def _walk_prompt(segment: Segment, clause_break: str, walk: str) -> str:
+    """`Walk 100 steps, then press Enter, or type how many you did`; `walk`: the word that
+    opens it, left out where the walk's name said it already."""
+    steps = f"{walk}{steps_said(segment.rep_count or 0)}{THEN_ENTER},"
+    return f"{steps}{clause_break}or type how many you did"
 
 
 def activity_line(segment: Segment) -> str | None:
@@ -579,8 +585,10 @@ def activity_line(segment: Segment) -> str | None:
     if kind is SegmentKind.WALK:
         if segment.seconds is not None:
             return f"{_what_it_is('Walk', name)}, {length}"
-        times = f" ({segment.set_number} of {segment.set_count})" if segment.set_count > 1 else ""
-        return f"{name}{times}: {waiting_prompt(segment)}"
+        # Named once, as the player says it: `Walk, 1 of 2: 100 steps, then press Enter, ...`.
+        times = f", {which_set(segment)}" if segment.set_count > 1 else ""
+        walk = "" if name.casefold().startswith("walk") else "Walk "
+        return f"{name}{times}: {_walk_prompt(segment, ' ', walk)}"
     if kind is SegmentKind.CONFIRM:
         return waiting_prompt(segment)
     return None
