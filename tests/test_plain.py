@@ -7,6 +7,8 @@ import io
 import pytest
 from plain_runs import scripted_keys
 
+from backroutine.audio.backends import BellBackend, choose_backend
+from backroutine.audio.cue_player import CuePlayer
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.base.text import printable
 from backroutine.log.history import NOT_THE_ROUTINE
@@ -14,6 +16,7 @@ from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import ExerciseStep, Routine
 from backroutine.routine.safety import QUESTIONS, Tier, questions, tier_advice
+from backroutine.routine.words import NOTHING_TO_MUTE
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import FakeClock, SessionEngine
 from backroutine.session.workflow import EngineOptions
@@ -386,3 +389,23 @@ def test_enter_on_a_paused_card_goes_on_as_in_the_player():
     lines = out.getvalue().splitlines()
     assert any(line.startswith("Get ready: Bridge") for line in lines)
     assert lines[-1].startswith("Routine complete")
+
+
+@pytest.mark.parametrize(
+    ("backend", "said"),
+    [
+        (choose_backend(sound=False), NOTHING_TO_MUTE),  # --no-audio: was "Sound off"
+        (BellBackend("no sound device found: using the terminal bell", lambda: None), "Sound off"),
+    ],
+)
+def test_m_mutes_only_a_sound_there_is_and_the_keys_offer_it_only_then(backend, said):
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(ROUTINE.segments(), clock)
+    cues = CuePlayer(backend, ROUTINE)
+    cues.follow(engine)
+    keys = scripted_keys(clock, {1.0: "m", 2.0: "q"})
+    PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance, audio=cues).run()
+    lines = out.getvalue().splitlines()
+    assert ("m mute" in lines[0]) == (said == "Sound off")  # the keys said at the start
+    assert said in lines

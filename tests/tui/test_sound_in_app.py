@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+
 from test_audio import RecordingBackend, TimedVoice, heard
 
 from backroutine.audio.backends import BellBackend
 from backroutine.audio.cue_player import CuePlayer
+from backroutine.cli.root import Ring, SoundSetup
+from backroutine.routine.words import NOTHING_TO_MUTE
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.key_bar import KeyBar
 
 from .conftest import advance, opened, shown
 from .test_player import start_short_routine
@@ -105,3 +110,17 @@ async def test_space_finishes_a_set_at_your_own_pace_after_a_spoken_reminder(mak
         assert isinstance(app.screen, SummaryScreen)
         # The two exercises before it were skipped: the summary says so.
         assert shown(app, "#heading") == "Routine partly done: 1 of 3 steps done"
+
+
+async def test_with_sound_off_m_is_not_offered_and_says_there_is_nothing_to_mute(make_app, clock):
+    # The app's own sound choice, as `backroutine --no-audio` makes it.
+    sound = SoundSetup(argparse.Namespace(no_audio=True, no_voice=False), Ring())
+    app = make_app(sound=sound)
+    async with opened(app, size=(80, 24), notifications=True) as pilot:
+        await start_short_routine(pilot, app)
+        keys = [key.key for key in app.screen.query_one(KeyBar).shown_keys()]
+        assert "m" not in keys and "q" in keys
+        await pilot.press("m")
+        await pilot.pause()
+        assert not app.screen.query_one("#status").display  # was "Sound muted (m to unmute)"
+        assert any(NOTHING_TO_MUTE in str(n.message) for n in app._notifications)

@@ -41,6 +41,7 @@ from backroutine.routine.safety import (
 from backroutine.routine.words import (
     CARRYING_ON,
     MAX_TYPED_DIGITS,
+    NOTHING_TO_MUTE,
     OUTCOME_SAID,
     PAUSED,
     WAITING_FOR_POSITION,
@@ -80,6 +81,7 @@ KEYS_HELP = (
     "Keys: space pause/resume, Enter done/ready, r repeat, t tips, n skip, b back, "
     "+ add 10 s, h this hurts, m mute, q quit"
 )
+"""The keys, said once at the start; without sound to mute, `m mute` is left out."""
 COUNTED_SECONDS = 10
 """Only segments at least this long count down their last three seconds: counting a short
 one would be a line for nearly every second of it."""
@@ -237,7 +239,8 @@ class PlainSession:
         """Run to the end; returns the session status (completed or abandoned)."""
         engine = self.engine
         if self.keys is not None:
-            print(KEYS_HELP, file=self.out, flush=True)
+            keys = KEYS_HELP if self._mutes() else KEYS_HELP.replace(", m mute", "")
+            print(keys, file=self.out, flush=True)
         if engine.status == "ready":
             engine.start()
         else:
@@ -338,11 +341,17 @@ class PlainSession:
                 file=self.out,
                 flush=True,
             )
-        elif key == "m" and self.audio is not None:
+        elif key == "m" and not self._mutes():
+            print(NOTHING_TO_MUTE, file=self.out, flush=True)
+        elif key == "m":
             self.audio.muted = not self.audio.muted
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
         elif key == "q":
             engine.quit()
+
+    def _mutes(self) -> bool:
+        """There is a sound for m to mute (none with --no-audio or the sound setting off)."""
+        return self.audio is not None and not getattr(self.audio, "silent", False)
 
     def _type_steps(self, key: str) -> None:
         """A digit (or a backspace) of the steps walked, while a walk waits for Enter."""

@@ -33,6 +33,13 @@ GET_INTO_POSITION = "Get into position"
 THEN_ENTER = ", then press Enter"
 WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
 CARRYING_ON = "Carrying on"
+SOUND_MUTED = "Sound muted (m to unmute)"
+NOTHING_TO_MUTE = (
+    "Sound is off for this session, so there is nothing to mute: to hear the cues, start "
+    "without --no-audio, with `backroutine settings sound on`"
+)
+"""What m says when the session plays no sound at all (--no-audio or the sound setting off:
+a machine without a sound device still rings the terminal bell, which m mutes)."""
 
 
 def spoken_seconds(seconds: int) -> str:

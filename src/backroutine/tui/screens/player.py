@@ -32,7 +32,9 @@ from backroutine.routine.safety import PACK_SAFETY, STOP_KEY_NOTE
 from backroutine.routine.words import (
     GET_INTO_POSITION,
     MAX_TYPED_DIGITS,
+    NOTHING_TO_MUTE,
     PAUSED,
+    SOUND_MUTED,
     do_reps,
     next_said,
     segment_detail,
@@ -114,6 +116,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
         Binding("q", "quit_session", "Quit"),
         Binding("m", "mute", "Mute"),
+        Binding("m", "nothing_to_mute", "Mute", show=False),  # sound off: m says so
         Binding("f", "toggle_figure", "Figure", show=False),
         Binding("t", "tips", "Tips", show=False),
         Binding("up", "scroll_card(-1)", "Scroll up", show=False),
@@ -340,7 +343,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
         self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
-        self._set("status", "Sound muted (m to unmute)" if muted else "")
+        self._set("status", SOUND_MUTED if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
         space = _what_space_does(engine)
         if self._shown.get("space") != space:  # space's meaning changed: say it
@@ -400,6 +403,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Space's meanings, one at a time, so the key bar says what space does now."""
         if action in ("own_pace_done", "toggle_pause", "go_on"):
             return action == _what_space_does(self.engine)
+        if action in ("mute", "nothing_to_mute"):  # the key bar offers m only where it mutes
+            silent = self.audio is None or self.audio.silent
+            return (action == "nothing_to_mute") == silent
         return super().check_action(action, parameters)
 
     def action_own_pace_done(self) -> None:
@@ -481,11 +487,12 @@ class PlayerScreen(Screen[SessionOutcome]):
             self.audio.say_now(tips)
 
     def action_mute(self) -> None:
-        if self.audio is None:
-            self.notify("Sound is off for this session", timeout=2)
-            return
         self.audio.muted = not self.audio.muted
         self._render_state()
+
+    def action_nothing_to_mute(self) -> None:
+        """m with no sound to mute says so, and how to have sound, instead of "muted"."""
+        self.notify(NOTHING_TO_MUTE, title="Sound", timeout=6)
 
     def action_hurt(self) -> None:
         segment = self.engine.current
