@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+import pytest
 from test_audio import RecordingBackend, TimedVoice, heard
+from textual.widgets._toast import Toast
 
+import backroutine
 from backroutine.audio.backends import BellBackend
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.cli.root import Ring, SoundSetup
@@ -13,7 +17,7 @@ from backroutine.routine.words import NOTHING_TO_MUTE
 from backroutine.tui.screens.summary import SummaryScreen
 from backroutine.tui.widgets.key_bar import KeyBar
 
-from .conftest import advance, opened, shown
+from .conftest import advance, check_in_and_start, opened, shown
 from .test_player import start_short_routine
 
 
@@ -85,7 +89,7 @@ async def test_t_shows_the_tips_and_reads_them_aloud(make_app, clock):
         sound.backend.played.clear()
         await pilot.press("t")
         tips = "Pull the knee gently towards your chest. Caution: Stop if your hip pinches."
-        assert tips in [str(n.message) for n in app._notifications]
+        assert tips in [" ".join(str(n.message).split()) for n in app._notifications]
         assert heard(sound.voice.phrases, sound.backend.played) == [tips]
 
 
@@ -124,3 +128,38 @@ async def test_with_sound_off_m_is_not_offered_and_says_there_is_nothing_to_mute
         await pilot.pause()
         assert not app.screen.query_one("#status").display  # was "Sound muted (m to unmute)"
         assert any(NOTHING_TO_MUTE in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 60)])
+async def test_the_tips_note_fits_the_screen_and_t_pages_through_it_then_hides_it(
+    make_app, clock, routines_dir, size
+):
+    bundled = Path(backroutine.__file__).parent / "routines" / "core-stability.yaml"
+    (routines_dir / "core.yaml").write_text(bundled.read_text())
+    app = make_app()
+    async with opened(app, size=size, notifications=True) as pilot:
+        await pilot.press("slash", *"core", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        for _ in range(5):  # each exercise of the routine
+            said = []
+            for _ in range(4):  # t until the note is gone
+                await pilot.press("t")
+                await pilot.pause(0.2)  # the note before it removed
+                notes = list(app.screen.query(Toast))
+                if not notes:
+                    break
+                (note,) = notes  # one at a time: two would not fit
+                # Was 43 rows at 60x20, its caution under the bottom edge.
+                assert note.region.y >= 0 and note.region.bottom <= size[1], (
+                    note.region,
+                    shown(app, "#name"),
+                    shown(app, "#kind"),
+                    len(said),
+                )
+                said.append(str(note.render()))
+            assert said and not app.screen.query(Toast)  # t again hid it
+            text = " ".join(" ".join(line.split("\n")[1:]) for line in said)  # titles left out
+            assert "Caution" in text.replace("(t: the rest)", ""), said
+            await pilot.press("N")
+            await pilot.pause()

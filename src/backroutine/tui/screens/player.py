@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -153,6 +154,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._has_figure = True
         """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
+        self._tips_page: tuple[str, int] = ("", 0)
+        """The tips shown in the note (t), and which page of them."""
+        self._tips_timer: Timer | None = None
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
@@ -482,9 +486,28 @@ class PlayerScreen(Screen[SessionOutcome]):
         if segment is None:
             return
         tips = tips_for(self.routine, segment)
-        self.notify(printable(tips), title="Tips", timeout=10, markup=False)
-        if self.audio is not None:
+        pages = _note_pages(printable(tips), self.size.width, self.size.height)
+        said, page = self._tips_page
+        page = page + 1 if said == tips else 0  # t again: the next page, then none
+        # One note at a time: together they would not fit. Their holders go too: Textual's
+        # clear_notifications leaves each behind, empty, and the next note 2 rows lower.
+        self.query("ToastHolder").remove()
+        self.app.clear_notifications()
+        if self._tips_timer is not None:
+            self._tips_timer.stop()
+        if page >= len(pages):
+            self._tips_page = ("", 0)
+            return
+        self._tips_page = (tips, page)
+        self._tips_timer = self.set_timer(TIPS_SECONDS, self._tips_gone)
+        title = "Tips" if len(pages) == 1 else f"Tips, {page + 1} of {len(pages)}"
+        self.notify(pages[page], title=title, timeout=TIPS_SECONDS, markup=False)
+        if self.audio is not None and page == 0:
             self.audio.say_now(tips)
+
+    def _tips_gone(self) -> None:
+        """The tips note timed out: t starts from the first page again."""
+        self._tips_page = ("", 0)
 
     def action_mute(self) -> None:
         self.audio.muted = not self.audio.muted
@@ -569,6 +592,29 @@ def _in_self_paced_set(engine: SessionEngine) -> bool:
         and segment is not None
         and segment.kind is SegmentKind.SELF_PACED
     )
+
+
+TIPS_SECONDS = 10
+"""How long the tips note (t) stays."""
+MORE_TIPS = "(t: the rest)"
+
+
+def _note_pages(text: str, width: int, height: int) -> list[str]:
+    """`text` in pages that each fit the player's note (a toast) on a `width` x `height`
+    screen: at 60x20 all of an exercise's tips made a note taller than the screen.
+
+    As player.tcss lays a note out: 40% of the width, 60 columns at most, less 3 for its
+    padding and edge; the height less the 3 rows above it, its title, and the 4 rows at the
+    bottom it leaves in sight (the stop note, the progress bar and the keys).
+    """
+    columns = max(10, min(60, width * 2 // 5) - 3)
+    rows = max(3, height - 8)
+    lines = textwrap.wrap(text, columns) or [""]
+    if len(lines) <= rows:
+        return ["\n".join(lines)]
+    rows -= 1  # for the line that says t shows the rest
+    pages = [lines[start : start + rows] for start in range(0, len(lines), rows)]
+    return ["\n".join([*page, MORE_TIPS]) for page in pages[:-1]] + ["\n".join(pages[-1])]
 
 
 TIPS_ROWS = 3
