@@ -9,7 +9,7 @@ from backroutine.tui.screens.player import STOP_NOTE, PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
 from backroutine.tui.widgets.key_bar import KeyBar
 
-from .conftest import advance, check_in_and_start, opened, shown
+from .conftest import BellSound, advance, check_in_and_start, opened, shown
 
 
 async def start_short_routine(pilot, app) -> None:
@@ -153,7 +153,7 @@ async def test_the_screen_survives_resizing(make_app, clock):
 
 
 async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app, clock):
-    app = make_app()
+    app = make_app(sound=BellSound([], clock))  # with a sound to mute: every key
     async with opened(app, size=(60, 20)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 5.2)

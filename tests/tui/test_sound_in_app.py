@@ -10,35 +10,14 @@ from test_audio import RecordingBackend, TimedVoice, heard
 from textual.widgets._toast import Toast
 
 import backroutine
-from backroutine.audio.backends import BellBackend
 from backroutine.audio.cue_player import CuePlayer
 from backroutine.cli.root import Ring, SoundSetup
 from backroutine.routine.words import NOTHING_TO_MUTE
 from backroutine.tui.screens.summary import SummaryScreen
 from backroutine.tui.widgets.key_bar import KeyBar
 
-from .conftest import advance, check_in_and_start, opened, shown
+from .conftest import BellSound, advance, check_in_and_start, opened, shown
 from .test_player import start_short_routine
-
-
-class BellSound:
-    """The terminal bell, as the app's sound: each ring's time goes into `rings`."""
-
-    note = "no sound device found: using the terminal bell"
-
-    def __init__(self, rings: list[float], clock) -> None:
-        self.backend = BellBackend(self.note, lambda: rings.append(clock()))
-
-    def start(self) -> None:
-        pass
-
-    def prepare(self, routine) -> None:
-        pass  # a bell has nothing to make ahead
-
-    def cue_player(self, engine, routine) -> CuePlayer:
-        cues = CuePlayer(self.backend, routine)
-        engine.subscribe(cues.on_event)
-        return cues
 
 
 async def test_cues_ring_during_the_session_and_m_mutes_them(make_app, clock):
