@@ -216,9 +216,11 @@ class AppFlow:
     # -- a session -------------------------------------------------------------------
 
     def chosen(self, entry: CatalogEntry) -> None:
-        """Start the routine the patient picked."""
-        assert entry.loaded is not None  # the picker offers only routines that load
-        self._begin(entry.loaded, back_to_picker=True)
+        """Start the routine the patient picked, after offering to go on with a session cut
+        short (its summary said "next time you can go on where you stopped")."""
+        loaded = entry.loaded
+        assert loaded is not None  # the picker offers only routines that load
+        self._offer_resume(then=lambda: self._begin(loaded, back_to_picker=True))
 
     def _engine_options(self) -> EngineOptions:
         return EngineOptions(
