@@ -374,6 +374,10 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
         timeout=60,
     )
     assert "Resume where you stopped?" in resumed.stdout
+    lines = resumed.stdout.splitlines()
+    carrying_on = next(n for n, line in enumerate(lines) if line.endswith("Carrying on"))
+    # What to do now, after "Carrying on": the bridge was never named again.
+    assert lines[carrying_on + 1] == "Get ready: Bridge, 1 s: 1 second left"
     assert "Done: Bridge" in resumed.stdout
     assert "Routine partly done: 1 of 2 steps done" in resumed.stdout
     assert "Routine complete" not in resumed.stdout
