@@ -121,7 +121,22 @@ def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
     hurt_at = lines.index("Stopped (it hurt): Sit to stand")
     after = "\n".join(lines[hurt_at:])
     assert "press space to go on" not in after.lower()
-    assert "contact your clinician" in after
+    assert "contact your clinician" in lines[hurt_at + 1]
+
+
+def test_this_hurts_says_to_stop_and_contact_before_the_next_exercise_comes_up():
+    _, text = run({5.0: "h", 6.0: "q"})  # during the knee to chest's hold
+    lines = text.splitlines()
+    hurt_at = lines.index("Stopped (it hurt): Knee to chest")
+    # Was after the rest's or the next exercise's lines, and their tips.
+    assert lines[hurt_at + 1].startswith("Noted: that exercise hurt and was stopped. Stop on")
+    assert lines[hurt_at + 2 :] == [
+        "Rest 2 s",
+        "Next: Bridge",
+        "Paused: press space to go on",
+        "Press space to go on, q to end.",
+        "Session ended after 5 s",
+    ]
 
 
 CONTEXT = CheckInContext(emergency_number="999")

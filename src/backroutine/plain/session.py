@@ -175,6 +175,9 @@ class PlainSession:
                 self._say(where)
         if line is not None:
             self._say(line)
+        if isinstance(event, ExerciseDone) and event.outcome == "hurt":
+            # Right after it, before the next exercise's get-ready and tips.
+            self._say(f"Noted: that exercise hurt and was stopped. {STOP_AND_CONTACT}")
         if isinstance(event, SessionFinished) and event.status == "completed":
             best = BestStep.of(self._outcomes.values())
             if "done" in outcomes and not did_the_routine(best):  # done something, not that
@@ -245,6 +248,7 @@ class PlainSession:
             engine.start()
         else:
             engine.resume()
+            self.repeat()  # resumed: what to do now (only "Carrying on" was said)
         while engine.status not in {"finished", "abandoned"}:
             engine.update()
             self._unattended_waits()
@@ -335,12 +339,8 @@ class PlainSession:
         elif key == "h":
             engine.hurt()
             # After the last exercise there is nothing to go on to: the session is over.
-            go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
-            print(
-                f"Noted: that exercise hurt and was stopped. {STOP_AND_CONTACT}" + go_on,
-                file=self.out,
-                flush=True,
-            )
+            if engine.status == "paused":
+                self._say("Press space to go on, q to end.")
         elif key == "m" and not self._mutes():
             print(NOTHING_TO_MUTE, file=self.out, flush=True)
         elif key == "m":
