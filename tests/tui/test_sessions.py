@@ -509,3 +509,20 @@ async def test_a_session_quit_is_offered_again_when_its_routine_is_picked_again(
         assert isinstance(app.screen, PlayerScreen)
         assert shown(app, "#name") == "Rest"  # where it stopped
     assert len(log.sessions()) == 1
+
+
+async def test_picking_another_routine_does_not_ask_about_the_one_quit(clock, routines_dir, log):
+    (routines_dir / "plank.yaml").write_text("title: Planks\nsteps:\n  - {name: Plank, hold: 9s}\n")
+    app = create_app(
+        AppContext(routines=Catalog(routines_dir), clock=clock, check_in=False, log=log)
+    )
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        await quit_after(pilot, clock, 10)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("slash", *"planks", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)  # the short routine's is offered for it
+        assert shown(app, "#name") == "Plank"
