@@ -16,7 +16,7 @@ from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import ExerciseStep, Routine
 from backroutine.routine.safety import QUESTIONS, Tier, questions, tier_advice
-from backroutine.routine.words import NOTHING_TO_MUTE
+from backroutine.routine.words import NOTHING_TO_MUTE, tips_for
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import FakeClock, SessionEngine
 from backroutine.session.workflow import EngineOptions
@@ -428,3 +428,29 @@ def test_m_mutes_only_a_sound_there_is_and_the_keys_offer_it_only_then(backend, 
     lines = out.getvalue().splitlines()
     assert ("m mute" in lines[0]) == (said == "Sound off")  # the keys said at the start
     assert said in lines
+
+
+def test_t_during_a_rest_step_reads_the_next_exercises_tips_as_the_player_does():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - {name: Plank, hold: 2s, prepare: 1s}\n  - rest: 20s\n"
+        b"  - name: Bridge\n    hold: 2s\n    tips: [Squeeze your buttocks]\n"
+        b"    caution: Stop if your back aches.\n"
+    )
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    keys = scripted_keys(clock, {10.0: "t", 11.0: "q"})  # during the rest
+    session = PlainSession(
+        engine, out=out, keys=keys, clock=clock, sleep=clock.advance, routine=routine
+    )
+    session.run()
+    lines = out.getvalue().splitlines()
+    after_rest = lines[lines.index("Next: Bridge") + 1 :]
+    # Was "No tips for this part of the routine.", where the player shows the bridge's.
+    assert after_rest[:2] == [
+        "Tips for Bridge: Squeeze your buttocks.",
+        "Caution for Bridge: Stop if your back aches.",
+    ]
+    assert tips_for(routine, engine.segments[engine.index]) == (
+        "Next, Bridge: Squeeze your buttocks. Caution: Stop if your back aches."
+    )

@@ -47,6 +47,7 @@ from backroutine.routine.words import (
     WAITING_FOR_POSITION,
     caution_line,
     finished_heading,
+    next_exercise,
     next_said,
     seconds_left,
     segment_line,
@@ -207,10 +208,7 @@ class PlainSession:
 
     def _tips(self, segment: Segment) -> list[str]:
         """The step's tips and caution, a line each."""
-        step = self._step(segment)
-        if step is None:
-            return []
-        return [line for line in (tips_line(step), caution_line(step)) if line]
+        return _tips_and_caution(self._step(segment))
 
     def repeat(self) -> None:
         """Say again what to do now, and how long is left of it."""
@@ -228,9 +226,11 @@ class PlainSession:
             self._say(segment_line(segment, round(engine.beat_seconds)) + left)
 
     def read_tips(self) -> None:
-        """Print the tips and caution of the exercise now, and say them when there is a voice."""
+        """Print the tips and caution of the exercise now (during a rest step, of the one it
+        leads to, as the player does), and say them when there is a voice."""
         segment = self.engine.current
-        lines = (self._tips(segment) if segment else []) or [NO_TIPS]
+        step = next_exercise(self.routine, segment) if self.routine and segment else None
+        lines = _tips_and_caution(step) or [NO_TIPS]
         for line in lines:
             self._say(line)
         # The cue player speaks them when it can (with a voice, not muted).
@@ -362,6 +362,13 @@ class PlainSession:
         digits = digits if index == engine.index else ""
         digits = digits[:-1] if not key.isdigit() else (digits + key)[:MAX_TYPED_DIGITS]
         self._typed = (engine.index, digits)
+
+
+def _tips_and_caution(step: ExerciseStep | None) -> list[str]:
+    """`step`'s tips and caution, a line each (none without a step)."""
+    if step is None:
+        return []
+    return [line for line in (tips_line(step), caution_line(step)) if line]
 
 
 @contextmanager

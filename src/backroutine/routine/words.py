@@ -747,6 +747,17 @@ def tips_said(step: ExerciseStep) -> str:
 
 def tips_for(routine: Routine, segment: Segment) -> str:
     """The tips read on request during `segment`: its exercise's, or during a rest step,
-    those of the exercise that follows it."""
-    later = [step for step in routine.steps[segment.step_index :] if isinstance(step, ExerciseStep)]
-    return tips_said(later[0]) if later else NO_TIPS
+    those of the exercise that follows it, named (`Next, Bird-dog: ...`)."""
+    step = next_exercise(routine, segment)
+    if step is None:
+        return NO_TIPS
+    if step is routine.steps[segment.step_index]:
+        return tips_said(step)
+    return f"Next, {step.name}: {tips_said(step)}"
+
+
+def next_exercise(routine: Routine, segment: Segment) -> ExerciseStep | None:
+    """`segment`'s exercise, or during a step that is not one (a rest, a card), the
+    exercise after it: whose tips t reads."""
+    later = routine.steps[segment.step_index :]
+    return next((step for step in later if isinstance(step, ExerciseStep)), None)
