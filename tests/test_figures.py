@@ -8,11 +8,11 @@ import math
 import re
 import subprocess
 import sys
-from dataclasses import replace
 from importlib import resources
 
 import pytest
 import yaml
+from msgspec.structs import replace
 
 from backroutine.figures.load import (
     FigureDataError,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from itertools import pairwise
 
 import pytest
+from msgspec.structs import replace
 
 from backroutine.figures.braille import render
 from backroutine.figures.draw import MARK, NEAR, head, lines

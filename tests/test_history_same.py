@@ -14,12 +14,12 @@ import json
 import random
 import shutil
 import sqlite3
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from backroutine.log.export import export
 from backroutine.log.history import histories, pain_points, pain_reviews, read_history

@@ -6,6 +6,7 @@ import asyncio
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from msgspec.structs import replace
 from textual.app import App
 
 from backroutine.log.export import history_lines
@@ -132,7 +133,7 @@ def test_pain_heatmap_and_notes_agree_with_backroutine_history():
 
 async def _test_pain_heatmap_and_notes_agree_with_backroutine_history():
     found = sessions("Low back", "/r/low.yaml", 4, pain_after=2)
-    found[-1] = SessionRecord(**{**vars(found[-1]), "pain_after": 7, "note": "[b]hip[/b] tight"})
+    found[-1] = replace(found[-1], pain_after=7, note="[b]hip[/b] tight")
     [history] = histories(found, TODAY)
     app = Host(HistoryScreen([history]))
     async with app.run_test(size=(80, 40)) as pilot:

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from backroutine.log.store import (
     APPLICATION_ID,
@@ -435,9 +436,7 @@ def test_a_check_in_reads_back_as_written_and_answers_the_session_before_it(tmp_
         second = start(log, asked)
         log.attach_check_in(check_in_id, second)
         [read] = log.check_ins()
-        assert read == CheckInRecord(
-            **{**written.__dict__, "id": check_in_id, "session_id": second}
-        )
+        assert read == replace(written, id=check_in_id, session_id=second)
         assert read.asked_at == asked and read.asked_at.utcoffset() == timedelta(hours=1)
         sessions = {session.id: session for session in log.sessions()}
         assert sessions[first].settled_next_morning is False

@@ -63,7 +63,7 @@ async def test_markup_actions_and_escapes_in_a_routine_file_are_shown_as_written
         await pilot.pause()
         assert app.is_running
         assert shown(app, "#caution") == "⚠ [bold]not bold[/bold]"
-        header = str(app.screen.query_one("HeaderTitle").render())
+        header = str(app.screen.query_one("TitleBar").render())
         assert "\x1b" not in header and "Click me[/]␛]0;pwned␇" in header
         await advance(pilot, clock, 7)
         await pilot.press("h")  # the dialog quotes the exercise's name

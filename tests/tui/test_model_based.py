@@ -212,7 +212,7 @@ def test_the_walk_notices_a_resume_at_the_wrong_place(monkeypatch):
 
 
 def test_the_walk_notices_reps_the_log_miscounts(monkeypatch):
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from backroutine.session import recorder
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import wave
 from array import array
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
+
+import msgspec
 
 from backroutine.base.paths import bundled_sounds_dir
 
@@ -18,8 +19,7 @@ SILENCE_LEVEL = 200
 """Samples at most this loud (about -44 dBFS) are silence, where speech is trimmed."""
 
 
-@dataclass(frozen=True)
-class Clip:
+class Clip(msgspec.Struct, frozen=True):
     """Mono 16-bit little-endian samples at `rate` Hz."""
 
     pcm: bytes

@@ -18,9 +18,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from backroutine.audio.sound import SAMPLE_RATE, Clip, SoundFileError, cache_path, read_wav
 from backroutine.routine.model import ExerciseStep, Routine, SegmentKind
@@ -47,8 +48,7 @@ class SpeechError(RuntimeError):
     """The speech engine failed to turn a phrase into sound."""
 
 
-@dataclass(frozen=True)
-class SpeechEngine:
+class SpeechEngine(msgspec.Struct, frozen=True):
     """A command-line speech synthesiser that writes WAV files."""
 
     name: str

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import errno
 import json
-from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+import msgspec
+from msgspec.structs import asdict, fields, replace
 
 from backroutine.base.files import FileProblem, read_capped, write_atomically
 from backroutine.base.paths import settings_path
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """What the patient chose; every field has a default."""
 
     sound: bool = True
@@ -61,8 +62,7 @@ def _phone_number(value: object) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class LoadedSettings:
+class LoadedSettings(msgspec.Struct, frozen=True):
     """Settings read from a file, and what was wrong with it."""
 
     settings: Settings

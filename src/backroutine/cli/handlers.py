@@ -94,7 +94,7 @@ def report(problems: Iterable[Problem]) -> None:
 
 
 def list_routines(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from backroutine.base import clock
     from backroutine.base.paths import data_dir, user_routines_dir

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from itertools import pairwise
+
+import msgspec
 
 from backroutine.figures.model import (
     BONES,
@@ -24,8 +25,7 @@ ARROW_LENGTH, ARROW_HEAD = 22.0, 8.0
 NOSE = 3.5
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(msgspec.Struct, frozen=True):
     """A rectangle in figure coordinates (cm)."""
 
     left: float

@@ -9,8 +9,10 @@ from the pelvis with those lengths (forward kinematics); the tests check it from
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from enum import Enum
+
+import msgspec
+from msgspec.structs import replace
 
 Point = tuple[float, float]
 
@@ -92,8 +94,7 @@ def _toward(origin: Point, angle: float, length: float) -> Point:
     return (origin[0] + length * math.cos(rad), origin[1] + length * math.sin(rad))
 
 
-@dataclass(frozen=True)
-class Pose:
+class Pose(msgspec.Struct, frozen=True):
     """One posture: the pelvis's place and every joint angle.
 
     `angles` keys are "trunk" (the lower back's direction from the pelvis, 90 = upright), "spine"
@@ -279,8 +280,7 @@ def radius(point: str) -> float:
     return RADIUS[point.rpartition("_")[0] or point]
 
 
-@dataclass(frozen=True)
-class Prop:
+class Prop(msgspec.Struct, frozen=True):
     """Something in the scene: a mat, a chair, a counter, a cushion."""
 
     kind: str
@@ -328,8 +328,7 @@ class Prop:
 FLOOR = "floor"
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(msgspec.Struct, frozen=True):
     """An exercise's movement: its key poses in order, the props, and which pose is held."""
 
     id: str

@@ -7,7 +7,7 @@ key changes (a few times a second while moving, never during a still hold).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from backroutine.figures.model import Figure, Pose, interpolate
 
@@ -23,8 +23,7 @@ _BACK_FROM_HOLD = {"relax"}
 _CYCLING = {"activity", "self-paced"}
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(msgspec.Struct, frozen=True):
     """A figure drawn at one moment; equal keys mean an identical drawing."""
 
     key: tuple[str, bool, int]

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal, Protocol
+
+import msgspec
+from msgspec.structs import replace
 
 from backroutine.base.clock import local_now
 from backroutine.log.store import COUNTING_KINDS, BestStep, CompletionLog, ExerciseRecord
@@ -31,8 +33,7 @@ PAIN_POINTS = 30
 NOTES = 5
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(msgspec.Struct, frozen=True):
     """Consecutive periods (days or weeks) in which the prescription was met."""
 
     current: int
@@ -40,8 +41,7 @@ class Streak:
     unit: Literal["day", "week"]
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(msgspec.Struct, frozen=True):
     """Sessions done against sessions prescribed (extra sessions in a period not counted)."""
 
     done: int
@@ -53,8 +53,7 @@ class Adherence:
         return round(100 * self.done / self.prescribed) if self.prescribed else None
 
 
-@dataclass(frozen=True)
-class DayCount:
+class DayCount(msgspec.Struct, frozen=True):
     """Sessions on one local day: those that count, and the others started that day."""
 
     day: date
@@ -62,8 +61,7 @@ class DayCount:
     unfinished: int
 
 
-@dataclass(frozen=True)
-class PainPoint:
+class PainPoint(msgspec.Struct, frozen=True):
     """The pain scores (0-10) given for one session, and why it is flagged, if it is."""
 
     session_id: int
@@ -75,16 +73,14 @@ class PainPoint:
     """What to do about it (`safety.review_pain`)."""
 
 
-@dataclass(frozen=True)
-class SessionNote:
+class SessionNote(msgspec.Struct, frozen=True):
     """The note the patient wrote after one session."""
 
     day: date
     text: str
 
 
-@dataclass(frozen=True)
-class ExerciseTrouble:
+class ExerciseTrouble(msgspec.Struct, frozen=True):
     """How often one exercise was skipped or stopped because it hurt."""
 
     name: str
@@ -92,8 +88,7 @@ class ExerciseTrouble:
     hurt: int
 
 
-@dataclass(frozen=True)
-class RoutineHistory:
+class RoutineHistory(msgspec.Struct, frozen=True):
     """Everything the history screen and `backroutine history` show for one routine."""
 
     title: str
@@ -262,8 +257,7 @@ def _streak_on_days(counts: Counter[date], frequency: Frequency, today: date) ->
     return Streak(run, best, "day")
 
 
-@dataclass(frozen=True)
-class Prescribed:
+class Prescribed(msgspec.Struct, frozen=True):
     """One frequency and the weeks it was prescribed in: a stage's, while it was current."""
 
     frequency: Frequency

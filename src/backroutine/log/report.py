@@ -12,9 +12,10 @@ import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from backroutine.base import clock
 from backroutine.log.history import did_the_routine, stage_spans
@@ -77,8 +78,7 @@ def read_export(data: bytes, source: str) -> Document:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class Hurt:
+class Hurt(msgspec.Struct, frozen=True):
     """One time an exercise was stopped because it hurt."""
 
     day: date
@@ -86,8 +86,7 @@ class Hurt:
     set_number: int | None
 
 
-@dataclass
-class ExerciseLine:
+class ExerciseLine(msgspec.Struct):
     """One exercise over the period."""
 
     name: str
@@ -95,11 +94,10 @@ class ExerciseLine:
     partly_done: int = 0
     skipped: int = 0
     not_finished: int = 0
-    hurts: list[Hurt] = field(default_factory=list)
+    hurts: list[Hurt] = msgspec.field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class SessionLine:
+class SessionLine(msgspec.Struct, frozen=True):
     """One session, as the table of sessions shows it."""
 
     started: datetime
@@ -124,8 +122,7 @@ class SessionLine:
         return self.status == "completed" and did_the_routine(self.best_step)
 
 
-@dataclass(frozen=True)
-class Screened:
+class Screened(msgspec.Struct, frozen=True):
     """A check-in that stopped the session, with the advice given."""
 
     at: datetime
@@ -133,16 +130,14 @@ class Screened:
     advice: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(msgspec.Struct, frozen=True):
     """A note the patient wrote after a session."""
 
     day: date
     text: str
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(msgspec.Struct, frozen=True):
     """One week (or day) of the calendar: done against prescribed."""
 
     first: date
@@ -150,8 +145,7 @@ class Period:
     prescribed: int
 
 
-@dataclass(frozen=True)
-class PatientReport:
+class PatientReport(msgspec.Struct, frozen=True):
     """Everything on the review page for one patient."""
 
     title: str
@@ -168,7 +162,7 @@ class PatientReport:
     notes: list[Note]
     prescriptions: list[tuple[str | None, str | None, str]]
     """(id, version, weeks) of each prescription done in the period, in order."""
-    stage_frequencies: list[tuple[date, Frequency]] = field(default_factory=list)
+    stage_frequencies: list[tuple[date, Frequency]] = msgspec.field(default_factory=list)
     """From which Monday each stage's own frequency held, when a stage changed it (the
     first from the report's start); empty: `frequency` throughout."""
 
@@ -472,8 +466,7 @@ def _hurt_sentence(line: ExerciseLine) -> str:
 # --- the clinic view -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ClinicLine:
+class ClinicLine(msgspec.Struct, frozen=True):
     """One patient on the clinic view."""
 
     patient: str

@@ -15,12 +15,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
+
+import msgspec
 
 from backroutine.base.clock import local_now
 from backroutine.routine.frequency import Frequency, parse_frequency
@@ -190,8 +191,7 @@ MIGRATIONS: tuple[str, ...] = (
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
-@dataclass(frozen=True)
-class CheckInRecord:
+class CheckInRecord(msgspec.Struct, frozen=True):
     """One check-in before a session (or the note that none was asked)."""
 
     routine_title: str
@@ -219,8 +219,7 @@ class CheckInRecord:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class StageAnswer:
+class StageAnswer(msgspec.Struct, frozen=True):
     """The patient's answer to a stage question after a session: move on, or go back."""
 
     routine_path: str
@@ -290,8 +289,7 @@ def _disk_nearly_full(path: Path) -> bool:
     return disk.f_bavail * disk.f_frsize < _NEARLY_FULL_BYTES
 
 
-@dataclass(frozen=True)
-class ExerciseRecord:
+class ExerciseRecord(msgspec.Struct, frozen=True):
     """What was done of one exercise step in one session."""
 
     step_index: int
@@ -328,8 +326,7 @@ class ExerciseRecord:
         return self.outcome == "done" and self.sets_done < self.set_count
 
 
-@dataclass(frozen=True)
-class SessionRecord:
+class SessionRecord(msgspec.Struct, frozen=True):
     """One session as logged."""
 
     id: int

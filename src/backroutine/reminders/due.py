@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
+
+import msgspec
 
 from backroutine.base.clock import local_now
 from backroutine.log.history import (
@@ -34,8 +35,7 @@ from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.frequency import Frequency
 
 
-@dataclass(frozen=True)
-class FollowedRoutine:
+class FollowedRoutine(msgspec.Struct, frozen=True):
     """A routine the patient follows, with the frequency it prescribes now."""
 
     title: str
@@ -48,8 +48,7 @@ class FollowedRoutine:
     """The patient's stage in a routine in stages (None: not staged, or not known)."""
 
 
-@dataclass(frozen=True)
-class DueStatus:
+class DueStatus(msgspec.Struct, frozen=True):
     """Where one routine stands today."""
 
     routine: FollowedRoutine

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from backroutine.routine.model import Frequency, Routine
@@ -50,8 +50,7 @@ class ScheduleError(ValueError):
     """Times or days that do not fit the routine's frequency."""
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(msgspec.Struct, frozen=True):
     """When the routine's events happen: times of day, and weekdays for weekly ones."""
 
     frequency: Frequency

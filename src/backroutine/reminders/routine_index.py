@@ -7,15 +7,15 @@ and YAML (about 150 ms). Only files that changed since the last look are loaded 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from backroutine.base.paths import routine_files
 from backroutine.routine.frequency import Frequency, parse_frequency
 
 
-@dataclass(frozen=True)
-class RoutineSummary:
+class RoutineSummary(msgspec.Struct, frozen=True):
     """What `due` needs of a valid routine file."""
 
     title: str

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from backroutine.base.paths import bundled_routines_dir, routine_files
 
@@ -14,8 +15,7 @@ if TYPE_CHECKING:
     from backroutine.routine.model import LoadedRoutine, Problem
 
 
-@dataclass(frozen=True)
-class CatalogEntry:
+class CatalogEntry(msgspec.Struct, frozen=True):
     """One routine file: loaded, or with the problems that stop it loading."""
 
     path: Path

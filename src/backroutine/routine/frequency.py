@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Literal
+
+import msgspec
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names as a routine file writes them, Monday first (`date.weekday()` order)."""
@@ -22,8 +23,7 @@ MIN_EVERY_MINUTES = 5
 """The shortest rhythm: more often than this is a slip."""
 
 
-@dataclass(frozen=True)
-class Frequency:
+class Frequency(msgspec.Struct, frozen=True):
     """How often the routine is prescribed: `count` sessions per `period`.
 
     `most` is the upper end of a range (`1-2 per day`: count 1, most 2). `every_minutes`

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import html
 import re
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 from backroutine.base.text import human_duration, printable
 from backroutine.figures.load import figure_for
@@ -25,8 +26,7 @@ from backroutine.routine.words import activity_dose, dose, you_need
 FORMATS = ("md", "html")
 
 
-@dataclass(frozen=True)
-class _Exercise:
+class _Exercise(msgspec.Struct, frozen=True):
     """One exercise as the handout shows it: plain text, not yet escaped."""
 
     number: int
@@ -226,8 +226,7 @@ def _h(text: str) -> str:
     return html.escape(printable(text), quote=True)
 
 
-@dataclass(frozen=True)
-class HandoutFor:
+class HandoutFor(msgspec.Struct, frozen=True):
     """Who the handout is for and from, printed at its top (`print --patient/--clinic`)."""
 
     patient: str | None = None

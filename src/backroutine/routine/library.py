@@ -9,12 +9,12 @@ its exercise and overrides any of them.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field
 
 from backroutine.base.text import printable
@@ -45,8 +45,7 @@ class LibraryFile(BaseModel):
     """Exercise id (lower-case words joined by '-') to the exercise step."""
 
 
-@dataclass(frozen=True)
-class ExerciseLibrary:
+class ExerciseLibrary(msgspec.Struct, frozen=True):
     """A validated library: each exercise id with its fields as written in the file."""
 
     source: str

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from msgspec.structs import asdict
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
@@ -109,7 +110,7 @@ _DOSE = (
 
 def _activity_dose(step: model.ActivityStep) -> tuple[Any, ...]:
     """What a card, pack, breathing or walk step is played as: all but its words."""
-    played = {k: v for k, v in vars(step).items() if k not in {"name", "title", "text"}}
+    played = {k: v for k, v in asdict(step).items() if k not in {"name", "title", "text"}}
     return (type(step).__name__, *played.items())
 
 

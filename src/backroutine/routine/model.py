@@ -9,12 +9,14 @@ loading the validator (it validates in a helper process, see `backroutine.routin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Final, Literal
+
+import msgspec
+from msgspec.structs import replace
 
 from backroutine.routine.frequency import Frequency
 from backroutine.routine.safety import PACK_SAFETY
@@ -66,8 +68,7 @@ def version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".")) if version else ()
 
 
-@dataclass(frozen=True)
-class Defaults:
+class Defaults(msgspec.Struct, frozen=True):
     """Values every exercise step takes unless it gives its own."""
 
     rest: int | None = None
@@ -77,8 +78,7 @@ class Defaults:
     switch: int | None = None
 
 
-@dataclass(frozen=True)
-class Growth:
+class Growth(msgspec.Struct, frozen=True):
     """A change of `change` every `every_weeks` weeks from `from_week` on, stopping at `limit`.
 
     `every_weeks` is None for a change made once, e.g. `+1 from week 3`.
@@ -102,8 +102,7 @@ class Growth:
 Rule = Growth | dict[tuple[int, int | None], int]
 
 
-@dataclass(frozen=True)
-class Progression:
+class Progression(msgspec.Struct, frozen=True):
     """How a step's numbers grow, counted in weeks from the first session of the routine."""
 
     hold: Rule | None = None
@@ -112,8 +111,7 @@ class Progression:
     sets: Rule | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class StepSchedule:
+class StepSchedule(msgspec.Struct, frozen=True, kw_only=True):
     """When a step is part of the session: on some weekdays only, or from a given week on."""
 
     days: tuple[int, ...] = ()
@@ -126,8 +124,7 @@ Side = Literal["left", "right", "affected"]
 """A side of the body; `affected` until the patient's affected side is known."""
 
 
-@dataclass(frozen=True)
-class Tempo:
+class Tempo(msgspec.Struct, frozen=True):
     """The pace of each rep, `tempo: 3-1-1`: seconds lowering, holding and lifting."""
 
     lower: int
@@ -146,8 +143,7 @@ class Tempo:
         return self.lower + self.hold + self.lift
 
 
-@dataclass(frozen=True)
-class ExerciseStep(StepSchedule):
+class ExerciseStep(StepSchedule, frozen=True):
     """One exercise: timed by exactly one of `hold`, `duration` or `reps` (the schema checks)."""
 
     name: str
@@ -206,8 +202,7 @@ class ExerciseStep(StepSchedule):
         return self.reps
 
 
-@dataclass(frozen=True)
-class RestStep:
+class RestStep(msgspec.Struct, frozen=True):
     """A rest between exercises."""
 
     rest: int
@@ -216,8 +211,7 @@ class RestStep:
 # --- steps that are not exercises: a card to read, a heat or cold pack, breathing, a walk ---
 
 
-@dataclass(frozen=True)
-class CardStep:
+class CardStep(msgspec.Struct, frozen=True):
     """An education card: text to read, then the patient goes on; no timer."""
 
     title: str
@@ -229,8 +223,7 @@ class CardStep:
         return self.title
 
 
-@dataclass(frozen=True)
-class ThermalStep:
+class ThermalStep(msgspec.Struct, frozen=True):
     """A heat or cold pack on for a timed spell, with its safety words before it starts."""
 
     pack: Literal["heat", "cold"]
@@ -238,8 +231,7 @@ class ThermalStep:
     name: str
 
 
-@dataclass(frozen=True)
-class BreathingStep:
+class BreathingStep(msgspec.Struct, frozen=True):
     """Guided breathing: breathe in for `breathe_in` seconds, out for `breathe_out`, for
     about `seconds` (whole breaths, at least one)."""
 
@@ -254,8 +246,7 @@ class BreathingStep:
         return max(1, self.seconds // (self.breathe_in + self.breathe_out))
 
 
-@dataclass(frozen=True)
-class WalkStep:
+class WalkStep(msgspec.Struct, frozen=True):
     """A walk: for `seconds` (confirmed after), `steps` steps `times` times (each marked
     done), or a `target_steps` count for the day (marked done when reached)."""
 
@@ -271,8 +262,7 @@ ActivityStep = CardStep | ThermalStep | BreathingStep | WalkStep
 Step = ExerciseStep | RestStep | ActivityStep
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(msgspec.Struct, frozen=True):
     """`block:`: steps `first_step` to `first_step + step_count - 1` done `rounds` times.
 
     The block's steps are in `Routine.steps` once each, so the handout, the picker and the
@@ -291,8 +281,7 @@ class Block:
         return range(self.first_step, self.first_step + self.step_count)
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(msgspec.Struct, frozen=True):
     """One level of a staged routine: its own steps, and when the patient moves on from it."""
 
     name: str
@@ -307,8 +296,7 @@ class Stage:
     """How often while this is the patient's stage; None: the routine's (`frequency_for`)."""
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(msgspec.Struct, frozen=True):
     """A step's sets and pauses with every default resolved (see `Routine.timing`)."""
 
     sets: int
@@ -322,8 +310,7 @@ class Timing:
     """Seconds to relax between held reps."""
 
 
-@dataclass(frozen=True)
-class Routine:
+class Routine(msgspec.Struct, frozen=True):
     """A home exercise routine as a therapist wrote it, validated."""
 
     title: str
@@ -486,8 +473,7 @@ _ACTIVITY_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(msgspec.Struct, frozen=True):
     """One timed stretch of a session: a hold, a rep, a rest, a get-ready...
 
     `seconds` is None for a segment without a clock, which lasts until the patient marks it
@@ -700,8 +686,7 @@ def _activity_segments(step: ActivityStep, index: int, prepare: int) -> Iterator
 # --- a routine file, loaded or not ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One located mistake in a routine file."""
 
     source: str
@@ -721,8 +706,7 @@ class RoutineFileError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class LoadedRoutine:
+class LoadedRoutine(msgspec.Struct, frozen=True):
     """A valid routine and where it came from."""
 
     routine: Routine

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import replace
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import ExerciseStep, Problem, Routine, ThermalStep

@@ -19,9 +19,10 @@ import json
 import os
 import pickle
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from backroutine.routine.catalog import Catalog, CatalogEntry, find_routines
 from backroutine.routine.plain_data import plain_loads

@@ -8,9 +8,10 @@ as it is to be done that week. Pure functions: the dates come from the caller.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from msgspec.structs import replace
 
 from backroutine.base.text import human_duration
 from backroutine.routine.model import (

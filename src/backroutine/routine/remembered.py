@@ -25,9 +25,10 @@ import pickle
 import sys
 import time
 from contextlib import suppress
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
+
+from msgspec.structs import replace
 
 import backroutine
 from backroutine.base.files import FileProblem, read_capped, write_atomically

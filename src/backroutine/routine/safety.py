@@ -8,9 +8,10 @@ thing. The sources and reasoning are in docs/safety.md, for a clinician to check
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
+
+import msgspec
 
 from backroutine.base.emergency import LOCAL_EMERGENCY_NUMBER
 
@@ -64,8 +65,7 @@ class Tier(str, Enum):
     THERAPIST = "therapist"
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     """One yes/no check-in question."""
 
     key: str
@@ -189,8 +189,7 @@ def asks_leg_pain(tags: Sequence[str]) -> bool:
     return SCIATICA_TAG in {tag.lower() for tag in tags}
 
 
-@dataclass(frozen=True)
-class CheckInAnswers:
+class CheckInAnswers(msgspec.Struct, frozen=True):
     """What the patient said before a session."""
 
     pain_now: int | None = None
@@ -312,8 +311,7 @@ def leg_reach_advice(previous: str | None, now: str | None) -> str | None:
     )
 
 
-@dataclass(frozen=True)
-class PainReview:
+class PainReview(msgspec.Struct, frozen=True):
     """What the pain-monitoring model makes of one session's scores."""
 
     reasons: tuple[str, ...]

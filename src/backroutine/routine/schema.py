@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
+import msgspec
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -310,7 +310,7 @@ def _frequency(value: Any) -> Frequency:
 
 FrequencyText = Annotated[
     Frequency,
-    BeforeValidator(_frequency),
+    PlainValidator(_frequency),
     WithJsonSchema(
         {
             "type": "string",
@@ -496,7 +496,7 @@ Weeks = Annotated[tuple[int, int | None], BeforeValidator(parse_weeks)]
 def _rule(value_type: Any, parse_amount: Callable[[str], int], example: str) -> Any:
     """A progression rule for one field: a growth text, or a schedule of values by week."""
     return Annotated[
-        Annotated[Growth, BeforeValidator(_growth(parse_amount)), Tag("growth")]
+        Annotated[Growth, PlainValidator(_growth(parse_amount)), Tag("growth")]
         | Annotated[dict[Weeks, value_type], AfterValidator(_no_overlap), Tag("schedule")],
         Discriminator(lambda value: "schedule" if isinstance(value, dict) else "growth"),
         WithJsonSchema(
@@ -558,16 +558,14 @@ MAX_BREATHS = 60
 MAX_TEMPO_PHASE = 60
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(msgspec.Struct, frozen=True):
     """`8-12` as written: the app plays a target within it."""
 
     low: int
     high: int
 
 
-@dataclass(frozen=True)
-class Breaths:
+class Breaths(msgspec.Struct, frozen=True):
     """`5 breaths`: a hold timed by the patient's breath length."""
 
     count: int
@@ -896,7 +894,7 @@ class ExerciseStep(StepSchedule):
     tempo: (
         Annotated[
             model.Tempo,
-            BeforeValidator(parse_tempo),
+            PlainValidator(parse_tempo),
             WithJsonSchema(
                 {
                     "type": "string",

@@ -12,10 +12,10 @@ import re
 import secrets
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import yaml
 
 from backroutine.base.files import FileProblem, read_capped, write_atomically
@@ -41,8 +41,7 @@ class ImportRefused(Exception):
     """The routine is valid but was not installed; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(msgspec.Struct, frozen=True):
     """What `install_routine` did."""
 
     path: Path
@@ -51,11 +50,11 @@ class Installed:
     """The installed routine's version."""
     replaced_version: str | None = None
     """The version it replaced ('' for a replaced file without a version), or None."""
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] = msgspec.field(default_factory=list)
     """What changed in the steps, when it replaced a routine."""
     library: Path | None = None
     """The library file copied along, if it was new or changed."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = msgspec.field(default_factory=list)
     """Things the patient should know, e.g. the review date has passed."""
 
     def report(self) -> list[str]:

@@ -7,8 +7,9 @@ functions: the stage, the week and the day come from the caller (the session wor
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from backroutine.routine.model import ExerciseStep, RestStep, Routine, Stage, Step
 from backroutine.routine.words import stage_often

@@ -4,9 +4,10 @@ the safety rules in `backroutine.routine.safety`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from backroutine.base.emergency import emergency_number
 from backroutine.log.store import CheckInRecord
@@ -27,8 +28,7 @@ def checks_in_again(session: SessionRecord, now: datetime) -> bool:
     return now - stopped >= CHECK_IN_AGAIN_AFTER
 
 
-@dataclass(frozen=True)
-class CheckInContext:
+class CheckInContext(msgspec.Struct, frozen=True):
     """What the check-in needs to know beyond the routine: from the settings and the log."""
 
     emergency_number: str
@@ -112,8 +112,7 @@ def check_in_record(
 NOT_ASKED = "No check-in was asked (started with --no-checkin)."
 
 
-@dataclass(frozen=True)
-class CheckInResult:
+class CheckInResult(msgspec.Struct, frozen=True):
     """What a check-in decided: whether the session goes ahead, and what the log keeps."""
 
     went_ahead: bool
@@ -122,8 +121,7 @@ class CheckInResult:
     """The check-in's row in the log (None: there is no log)."""
 
 
-@dataclass(frozen=True)
-class CheckIn:
+class CheckIn(msgspec.Struct, frozen=True):
     """A check-in about to be asked, the same for every front end: each shows `context`'s
     questions its own way and hands the answers to `answered`."""
 

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal
+
+import msgspec
+from msgspec.structs import asdict
 
 from backroutine.routine.model import Segment, SegmentKind
 
@@ -66,15 +68,13 @@ class FakeClock:
 # --- events -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionStarted:
+class SessionStarted(msgspec.Struct, frozen=True):
     """The session began."""
 
     at: float
 
 
-@dataclass(frozen=True)
-class SegmentStarted:
+class SegmentStarted(msgspec.Struct, frozen=True):
     """A segment became current (its clock may still wait for `ready()`)."""
 
     at: float
@@ -82,8 +82,7 @@ class SegmentStarted:
     segment: Segment
 
 
-@dataclass(frozen=True)
-class SegmentEnded:
+class SegmentEnded(msgspec.Struct, frozen=True):
     """A segment ended; `active_seconds` excludes pauses, lead-ins and waiting for ready."""
 
     at: float
@@ -94,8 +93,7 @@ class SegmentEnded:
     added_seconds: float
 
 
-@dataclass(frozen=True)
-class CountdownTick:
+class CountdownTick(msgspec.Struct, frozen=True):
     """3, 2, 1 seconds before a timed segment ends, or before a lead-in ends (`lead_in`)."""
 
     at: float
@@ -105,8 +103,7 @@ class CountdownTick:
     lead_in: bool = False
 
 
-@dataclass(frozen=True)
-class Halfway:
+class Halfway(msgspec.Struct, frozen=True):
     """Halfway through a long HOLD, ACTIVITY or REP segment (once per segment)."""
 
     at: float
@@ -114,8 +111,7 @@ class Halfway:
     segment: Segment
 
 
-@dataclass(frozen=True)
-class Beat:
+class Beat(msgspec.Struct, frozen=True):
     """Rep `rep_number` of a self-paced set paced by a beat starts (the first starts with
     the set); the next beat, or the end of the set, comes `seconds` later."""
 
@@ -127,8 +123,7 @@ class Beat:
     seconds: float
 
 
-@dataclass(frozen=True)
-class SwitchSides:
+class SwitchSides(msgspec.Struct, frozen=True):
     """A switch-sides pause started; `side` is the side coming up."""
 
     at: float
@@ -137,8 +132,7 @@ class SwitchSides:
     side: str | None
 
 
-@dataclass(frozen=True)
-class ExerciseDone:
+class ExerciseDone(msgspec.Struct, frozen=True):
     """An exercise step was left going forward (not emitted for rest steps, nor by back()).
 
     `outcome` is "hurt" after `hurt()`, "skipped" after `skip_exercise()` or when none of
@@ -153,8 +147,7 @@ class ExerciseDone:
     active_seconds: float
 
 
-@dataclass(frozen=True)
-class Paused:
+class Paused(msgspec.Struct, frozen=True):
     """The session was paused."""
 
     at: float
@@ -162,8 +155,7 @@ class Paused:
     segment: Segment
 
 
-@dataclass(frozen=True)
-class Resumed:
+class Resumed(msgspec.Struct, frozen=True):
     """The session was resumed after `paused_seconds`; the segment clock runs again after
     a further `lead_in` seconds (the get-ready lead-in, which also counts as paused time)."""
 
@@ -174,8 +166,7 @@ class Resumed:
     lead_in: float = 0.0
 
 
-@dataclass(frozen=True)
-class TimeAdded:
+class TimeAdded(msgspec.Struct, frozen=True):
     """Seconds were added to the current segment."""
 
     at: float
@@ -184,8 +175,7 @@ class TimeAdded:
     seconds: float
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(msgspec.Struct, frozen=True):
     """The engine waits for the patient: `ready()` before a get-ready countdown, or
     `done()` at the end of a self-paced set (whose clock runs meanwhile)."""
 
@@ -195,8 +185,7 @@ class Waiting:
     waiting_for: Literal["ready", "done"]
 
 
-@dataclass(frozen=True)
-class Ready:
+class Ready(msgspec.Struct, frozen=True):
     """The patient said ready: the get-ready countdown runs from `at`."""
 
     at: float
@@ -204,8 +193,7 @@ class Ready:
     segment: Segment
 
 
-@dataclass(frozen=True)
-class SessionFinished:
+class SessionFinished(msgspec.Struct, frozen=True):
     """The session ended: completed, or abandoned by `quit()`."""
 
     at: float
@@ -232,8 +220,7 @@ Event = (
 """Everything the engine tells its subscribers."""
 
 
-@dataclass(frozen=True)
-class SegmentRecord:
+class SegmentRecord(msgspec.Struct, frozen=True):
     """What happened to one segment, as the log stores it (a repeated segment, after
     `back()`, gets one record per pass)."""
 

@@ -9,9 +9,10 @@ Used through `session.workflow`, so the app and plain mode ask the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+import msgspec
 
 from backroutine.log.store import CompletionLog, SessionRecord, StageAnswer
 from backroutine.routine.model import LoadedRoutine, Routine
@@ -19,8 +20,7 @@ from backroutine.routine.safety import go_back_offer, pain_worse
 from backroutine.routine.stages import move_on_question, stage_count, stage_of, stage_said
 
 
-@dataclass(frozen=True)
-class StageQuestion:
+class StageQuestion(msgspec.Struct, frozen=True):
     """A question to ask after session `session_id`: move on a stage, or go back one."""
 
     routine: Routine

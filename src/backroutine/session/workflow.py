@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+
+import msgspec
+from msgspec.structs import asdict, replace
 
 from backroutine.base.clock import WallClock, local_now
 from backroutine.base.settings import Settings, load_settings
@@ -29,8 +31,7 @@ from backroutine.session.stages import StageQuestion as StageQuestion
 from backroutine.session.stages import stage_question as stage_question
 
 
-@dataclass(frozen=True)
-class EngineOptions:
+class EngineOptions(msgspec.Struct, frozen=True):
     """How a front end wants its sessions run."""
 
     wait_before_exercise: bool = False
@@ -96,8 +97,7 @@ def for_the_patient(loaded: LoadedRoutine, settings: Settings | None = None) -> 
     return replace(loaded, routine=routine)
 
 
-@dataclass(frozen=True)
-class NewSession:
+class NewSession(msgspec.Struct, frozen=True):
     """A session just started."""
 
     loaded: LoadedRoutine
@@ -139,8 +139,7 @@ def start_session(
     return NewSession(progressed, week, engine, recorder, stage)
 
 
-@dataclass(frozen=True)
-class ResumeOffer:
+class ResumeOffer(msgspec.Struct, frozen=True):
     """An unfinished session that can go on where it stopped."""
 
     session: SessionRecord

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import msgspec
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -44,8 +46,7 @@ class SoundChoice(Protocol):
         """One sentence on which sound backend is active and why, shown once."""
 
 
-@dataclass
-class AppContext:
+class AppContext(msgspec.Struct):
     """Everything the app is handed instead of finding or loading it itself."""
 
     routines: Catalog
@@ -90,6 +91,9 @@ class BackroutineApp(App[None]):
     def on_mount(self) -> None:
         if self.context.log is not None:  # a full disk or a lock held elsewhere
             self.context.log.on_trouble = self._log_trouble
+        # Until its first frame is drawn the app mostly waits (for Textual's next screen
+        # update): the engine and the screens load in that pause, not after the frame.
+        threading.Thread(target=_load_session_modules, name="preload", daemon=True).start()
         self.call_after_refresh(self._open)
 
     def _log_trouble(self, message: str) -> None:
@@ -125,6 +129,14 @@ class BackroutineApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def _load_session_modules() -> None:
+    """Import what `_open` and the player import; a module that fails to import fails
+    again there, and is reported there."""
+    with contextlib.suppress(Exception):
+        import backroutine.tui.flow
+        import backroutine.tui.screens.player  # noqa: F401
 
 
 COLLECT_AFTER_SECONDS = 1.0

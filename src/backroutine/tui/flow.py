@@ -378,17 +378,20 @@ class AppFlow:
             )
             self.app.push_screen(summary, debriefed)
 
-        self.app.push_screen(
-            PlayerScreen(
-                routine,
-                engine,
-                audio=audio,
-                audio_note=sound.note if sound else None,
-                earlier=earlier,
-                flash=self.context.flash,
-            ),
-            finished,
+        player = PlayerScreen(
+            routine,
+            engine,
+            audio=audio,
+            audio_note=sound.note if sound else None,
+            earlier=earlier,
+            flash=self.context.flash,
         )
+        # A screen bringing a style sheet Textual has not read makes it parse every sheet
+        # anew as it is shown; read ahead, only the new sheet is parsed (the player's is on
+        # the way to the first exercise).
+        for path in player.css_path:
+            self.app.stylesheet.read(path)
+        self.app.push_screen(player, finished)
 
     def _earlier_afters(self, recorder: SessionRecorder | None) -> list[int | None]:
         """Pain after each earlier session of the recorded routine: the trend so far."""

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
 
 from backroutine.base.text import printable
 from backroutine.routine.model import Routine
@@ -37,6 +37,7 @@ from backroutine.routine.safety import (
 from backroutine.routine.words import you_need
 from backroutine.session.checkin import CheckInContext
 from backroutine.tui.widgets.basics import YesBox, literal
+from backroutine.tui.widgets.title_bar import TitleBar
 
 NO_LEG_PAIN = "none"
 SETTLE_SECONDS = 0.2
@@ -112,7 +113,7 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
 
     def compose(self) -> ComposeResult:
         context = self.context
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static(Content("Before you start").stylize("bold"), classes="heading")
             notes = [literal(note) for note in self.routine.safety] or [Content(CLINICIAN_NOTE)]

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Footer, Label, Sparkline, Static
 
 from backroutine.base.text import printable
 from backroutine.log.export import (
@@ -28,6 +28,7 @@ from backroutine.log.export import (
 )
 from backroutine.log.history import FLAG_RUN_ALERT, RoutineHistory
 from backroutine.log.store import CheckInRecord
+from backroutine.tui.widgets.title_bar import TitleBar
 
 
 class PainTrend(Sparkline):
@@ -63,7 +64,7 @@ class HistoryScreen(Screen[None]):
         self.shown = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="history"):
             yield Static(id="routine-title")
             yield Static(id="summary")

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backroutine.base.text import human_duration, printable
@@ -17,6 +17,7 @@ from backroutine.routine.catalog import CatalogEntry
 from backroutine.routine.model import ExerciseStep, RestStep
 from backroutine.routine.words import activity_dose, block_said, short_dose, you_need
 from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.title_bar import TitleBar
 
 
 class RoutinePickerScreen(Screen[None]):
@@ -48,7 +49,7 @@ class RoutinePickerScreen(Screen[None]):
         self.last_done = last_done or {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="choices"):
                 yield Input(placeholder="Type to filter routines", id="filter")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, ProgressBar, Static
+from textual.widgets import Static
 
 from backroutine.base.text import printable
 from backroutine.figures.load import figure_for
@@ -59,6 +59,7 @@ from backroutine.tui.widgets.big_text import BigText
 from backroutine.tui.widgets.figure import FigureView
 from backroutine.tui.widgets.key_bar import KeyBar
 from backroutine.tui.widgets.progress import SessionProgress
+from backroutine.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from backroutine.tui.screens.dialogs import AfterHurt
@@ -67,8 +68,7 @@ STOP_NOTE = STOP_KEY_NOTE
 FLASH_SECONDS = 0.6
 
 
-@dataclass(frozen=True)
-class ExerciseResult:
+class ExerciseResult(msgspec.Struct, frozen=True):
     """How one exercise of the session went: done, skipped or hurt."""
 
     name: str
@@ -77,13 +77,12 @@ class ExerciseResult:
     """What the step is (`exercise`, `card`, ...; None: not known)."""
 
 
-@dataclass
-class SessionOutcome:
+class SessionOutcome(msgspec.Struct):
     """How the session went, for the summary screen."""
 
     status: str = "abandoned"
     active_seconds: float = 0.0
-    results: dict[int, ExerciseResult] = field(default_factory=dict)
+    results: dict[int, ExerciseResult] = msgspec.field(default_factory=dict)
     """Step index -> how that exercise went (its last pass, after going back)."""
     hurt: bool = False
     """The patient pressed "this hurts" (also during a rest, which has no result)."""
@@ -157,10 +156,12 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._tips_page: tuple[str, int] = ("", 0)
         """The tips shown in the note (t), and which page of them."""
         self._tips_timer: Timer | None = None
+        self._styled = False
+        """Shown once already: its widgets have their styles (`on_screen_resume`)."""
         engine.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="player"):
             with Horizontal(id="top"):
                 yield Static(id="name")
@@ -210,12 +211,21 @@ class PlayerScreen(Screen[SessionOutcome]):
         # key bar, seen under it, said "space Go on" and "⏎ Done" (Enter ends the session).
         self.query_one(KeyBar).visible = False
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         self.query_one(KeyBar).visible = True
+        # Handled before Screen's own: the first time, every widget was styled as it was
+        # mounted, and Textual restyling the whole screen again took a third of the time from
+        # mounting to the first exercise on screen. After a dialog, it restyles as ever.
+        if not self._styled:
+            self._styled = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
+        # Sized before the first layout, not after it: a second layout and drawing of the
+        # figure would come before the exercise is on screen.
+        self._size_figure(self.app.size.width, self.app.size.height)
         self.sub_title = printable(self.routine.title)
-        self.query_one("#progress", ProgressBar).total = max(1.0, self.engine.remaining_total())
+        self.query_one(SessionProgress).total = max(1.0, self.engine.remaining_total())
         if self.audio_note:  # after the exercise is drawn: it is what the patient waits for
             note = printable(self.audio_note)
             self.call_after_refresh(self.notify, note, title="Sound", timeout=6, markup=False)
@@ -274,7 +284,7 @@ class PlayerScreen(Screen[SessionOutcome]):
             return
         self._shown[widget_id] = value
         widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, ProgressBar) and isinstance(value, (int, float)):
+        if isinstance(widget, SessionProgress) and isinstance(value, (int, float)):
             widget.progress = value
         elif isinstance(widget, BigText) and isinstance(value, str):  # noqa: SIM114 (typed apart)
             widget.update(value)
@@ -342,7 +352,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
         self._set("next", Content(next_said(engine.segments, engine.index)))  # never markup
         total_left = engine.remaining_total()
-        total = self.query_one("#progress", ProgressBar).total or 1.0
+        total = self.query_one(SessionProgress).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
         self._set("time-left", time_left(total_left))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
+import msgspec
+from msgspec.structs import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from backroutine.base.text import human_duration, printable
 from backroutine.log.history import NOT_THE_ROUTINE, did_the_routine
@@ -23,13 +24,13 @@ from backroutine.routine.words import OUTCOME_SAID, finished_heading
 from backroutine.tui.screens.checkin import PainScale
 from backroutine.tui.screens.player import SessionOutcome
 from backroutine.tui.widgets.basics import literal
+from backroutine.tui.widgets.title_bar import TitleBar
 
 # Typing pauses this long before the note is written: one write per pause, not per key.
 NOTE_SAVE_DELAY = 0.4
 
 
-@dataclass(frozen=True)
-class Debrief:
+class Debrief(msgspec.Struct, frozen=True):
     """What the patient said after the session."""
 
     pain_after: int | None
@@ -81,7 +82,7 @@ class SummaryScreen(Screen[Debrief]):
             heading = "Session ended early: next time you can go on where you stopped"
         else:
             heading = "Session ended early"
-        yield Header()
+        yield TitleBar()
         # How it went stays in sight above what scrolls: focusing the pain question scrolls
         # a long list of exercises, and with it the heading, out of a small terminal.
         with Vertical(id="how-it-went"):

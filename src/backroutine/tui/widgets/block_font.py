@@ -11,12 +11,14 @@ No Textual here: this is plain text in, lines out, and cheap to test.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
 
-@dataclass(frozen=True, eq=False)  # hashed by identity, so drawings can be cached
-class BlockFont:
+
+class BlockFont(
+    msgspec.Struct, frozen=True, eq=False
+):  # hashed by identity, so drawings can be cached
     """A bitmap font: each glyph is rows of `#` (ink) and `.` (paper), all `height` tall."""
 
     name: str
@@ -446,8 +448,7 @@ FONTS = (SEVEN, FIVE)
 _HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(msgspec.Struct, frozen=True):
     """Text drawn large: its lines, all as wide, and how it was drawn."""
 
     lines: tuple[str, ...]
