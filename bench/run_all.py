@@ -2,11 +2,17 @@
 
     .venv/bin/python bench/run_all.py [--quick]
 Each benchmark runs in its own process, one after another, so none disturbs another.
+
+It writes only what it owns: the header and each benchmark's figures, each between a pair of
+comment lines (`<!-- NAME: written by bench/run_all.py -->` ... `<!-- end of NAME -->`). All
+else in the file, the explanations written by hand between the tables and the sections of
+other runs, stays as it was; a benchmark new to the file is added at its end.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import machine
+
+from backroutine.base.files import write_atomically
 
 HERE = Path(__file__).parent
 # (section title, issue, script, arguments, quick arguments)
@@ -103,12 +111,43 @@ BENCHMARKS = [
 ]
 
 
+HEADER = "header"
+"""The name of the block under the file's title: when, how long and on what machine."""
+
+
+def block(name: str, text: str) -> str:
+    """`text` between the comment lines that mark it as `name`, written by this script."""
+    return f"<!-- {name}: written by bench/run_all.py -->\n{text.strip()}\n<!-- end of {name} -->"
+
+
+def merged(old: str, written: dict[str, tuple[str, str]]) -> str:
+    """`old` with each block named in `written` (name -> heading, text) replaced by its new
+    text; a block it does not hold yet goes under its heading, or with its heading at the
+    end. All else in `old` stays as it was."""
+    text = old
+    for name, (heading, body) in written.items():
+        marked = re.compile(
+            rf"<!-- {re.escape(name)}: written by bench/run_all\.py -->\n"
+            rf".*?\n<!-- end of {re.escape(name)} -->",
+            re.DOTALL,
+        )
+        new = block(name, body)
+        if found := marked.search(text):
+            text = text[: found.start()] + new + text[found.end() :]
+        elif found := re.search(rf"(?m)^{re.escape(heading)}$", text):
+            # A section written by hand under this heading: the figures go first, above it.
+            text = f"{text[: found.end()]}\n\n{new}{text[found.end() :]}"
+        else:
+            text = f"{text.rstrip()}\n\n{heading}\n\n{new}\n".lstrip()
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs: a check, not figures")
     parser.add_argument("-o", "--output", type=Path, default=HERE.parent / "BENCHMARKS.md")
     args = parser.parse_args()
-    sections = []
+    written: dict[str, tuple[str, str]] = {}
     started = time.perf_counter()
     for title, issue, script, full, quick in BENCHMARKS:
         arguments = quick if args.quick else full
@@ -123,18 +162,21 @@ def main() -> None:
             if result.returncode == 0
             else f"**failed** (exit {result.returncode}):\n\n```\n{failure}\n```"
         )
-        sections.append(
-            f"## {title} (issue {issue})\n\n`python bench/{script} {' '.join(arguments)}` "
-            f"({took:.0f} s)\n\n{body}\n"
+        written[title] = (
+            f"## {title} (issue {issue})",
+            f"`python bench/{' '.join([script, *arguments])}` ({took:.0f} s)\n\n{body}",
         )
     total = time.perf_counter() - started
     header = (
-        "# Benchmarks\n\nWritten by `python bench/run_all.py` on "
+        "Written by `python bench/run_all.py` on "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {total:.0f} s in all, on {machine()}.\n"
         "Every figure is measured side by side with its baseline in the same run; medians "
-        "with (min-max) over the runs shown. Not part of the test run.\n"
+        "with (min-max) over the runs shown. Not part of the test run. The sections without "
+        "its marks were written by hand, from runs of their own."
     )
-    args.output.write_text(header + "\n" + "\n".join(sections))
+    old = args.output.read_text() if args.output.exists() else ""
+    report = merged(old, {HEADER: ("# Benchmarks", header), **written})
+    write_atomically(args.output, report)
     print(f"wrote {args.output} in {total:.0f} s", file=sys.stderr)
 
 

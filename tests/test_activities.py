@@ -22,6 +22,7 @@ from backroutine.routine.model import (
     WalkStep,
 )
 from backroutine.routine.safety import PACK_SAFETY
+from backroutine.routine.words import activity_line
 from backroutine.session.engine import CountdownTick, ExerciseDone, FakeClock, SessionEngine
 from backroutine.session.recorder import SessionRecorder
 
@@ -195,8 +196,23 @@ def test_the_steps_walked_typed_in_plain_mode_are_logged(tmp_path):
         PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance).run()
         (session,) = log.sessions(with_exercises=True)
     lines = out.getvalue().splitlines()
-    assert lines[1] == "Walk: Walk 3,000 steps, then press Enter, or type how many you did"
+    # The walk named once (was "Walk: Walk 3,000 steps").
+    assert lines[1] == "Walk: 3,000 steps, then press Enter, or type how many you did"
     assert lines[2:4] == ["Walked 2,500 steps", "Done: Walk"]
     target, steps = session.exercises
     assert (target.reps_done, target.rep_count) == (2500, 3000)
     assert (steps.reps_done, steps.rep_count) == (10, 10)
+
+
+def test_plain_mode_names_a_walk_once_and_counts_its_times_as_the_player_does():
+    routine = parse_routine(
+        "backroutine: 2\ntitle: T\nsteps:\n  - walk: {steps: 100, times: 2}\n"
+        "  - walk: {steps: 50}\n    name: Stroll to the gate\n"
+    )
+    walks = [s for s in routine.segments() if s.kind is SegmentKind.WALK]
+    assert [activity_line(s) for s in walks] == [
+        # Was "Walk (1 of 2): Walk 100 steps, ...": the player's detail says "Walk 1 of 2".
+        "Walk, 1 of 2: 100 steps, then press Enter, or type how many you did",
+        "Walk, 2 of 2: 100 steps, then press Enter, or type how many you did",
+        "Stroll to the gate: Walk 50 steps, then press Enter, or type how many you did",
+    ]

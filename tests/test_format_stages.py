@@ -561,7 +561,7 @@ def test_the_history_of_an_as_needed_routine_says_how_often_without_a_target(tmp
             finish(log, new, pain_after=None)
         [history] = read_history(log)
     lines = summary_lines(history)
-    assert lines[0].startswith("  Prescribed: as needed. Sessions completed: 2,")
+    assert lines[0].startswith("  Prescribed: as needed. Sessions done: 2 of 2 started,")
     assert lines[1] == "  Done this week so far: 2 times. Last 4 weeks: 0 times."
     assert not any("Streak" in line or "%" in line for line in lines)
 

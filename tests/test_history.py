@@ -10,7 +10,7 @@ import pytest
 from msgspec.structs import replace
 
 from backroutine.base.clock import today
-from backroutine.log.export import history_lines, pain_lines
+from backroutine.log.export import history_lines, pain_lines, summary_lines
 from backroutine.log.history import (
     Adherence,
     adherence,
@@ -332,8 +332,11 @@ def test_read_history_from_a_log(tmp_path: Path):
     assert history.troubles[0].skipped == 11 * 7 + 5  # 11 whole weeks and Monday to Friday
 
 
-def log_session(log: CompletionLog, started: datetime, outcomes: list[str], note=None) -> None:
-    """A completed session, written as the recorder writes one."""
+def log_session(
+    log: CompletionLog, started: datetime, outcomes: list[str], note=None, *, stopped=False
+) -> None:
+    """A completed session, written as the recorder writes one; `stopped`: left where it
+    stopped, as a session quit or cut short is."""
     session_id = log.start_session(
         routine_title="Low back",
         routine_path="/r.yaml",
@@ -351,7 +354,22 @@ def log_session(log: CompletionLog, started: datetime, outcomes: list[str], note
             snapshot={},
             exercise=exercise(f"Exercise {step}", outcome, step=step),
         )
-    log.finish_session(session_id, status="completed", ended=started, note=note)
+    if not stopped:
+        log.finish_session(session_id, status="completed", ended=started, note=note)
+
+
+def test_a_session_stopped_at_its_first_step_is_started_not_done(tmp_path: Path):
+    now = datetime(2024, 5, 10, 20, tzinfo=LONDON)
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        log_session(log, datetime(2024, 5, 9, 8, tzinfo=LONDON), ["done"] * 9)
+        log_session(log, datetime(2024, 5, 10, 8, tzinfo=LONDON), ["done"], stopped=True)
+        [history] = read_history(log, now=now, tz=LONDON)
+        lines = summary_lines(history)
+    assert (
+        lines[0]
+        == "  Prescribed: daily. Sessions done: 1 of 2 started, the last on Thu 09 May 2024."
+    )
+    assert lines[1] == "  1 session stopped before the end: not counted."
 
 
 def test_a_session_with_every_exercise_skipped_does_not_count(tmp_path: Path):
@@ -368,7 +386,10 @@ def test_a_session_with_every_exercise_skipped_does_not_count(tmp_path: Path):
     assert history.this_week == Adherence(2, 5)  # Monday 6 to Friday 10 May
     days = {cell.day: cell for week in history.heatmap for cell in week if cell}
     assert heat_symbol(days[date(2024, 5, 9)]) == "░"
-    assert "Sessions completed: 2" in text
+    # Both counted sessions skipped a step: "done", and said to be partly done (was "Sessions
+    # completed: 2", a word a therapist reads as the whole routine done).
+    assert "Sessions done: 2 of 4 started" in text
+    assert "2 of them were partly done: steps skipped, or stopped as they hurt." in text
     assert "2 sessions with no exercise done are not counted" in text
     assert "a session counts when an exercise, breathing or walk was done" in text.lower()
 

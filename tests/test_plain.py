@@ -7,6 +7,8 @@ import io
 import pytest
 from plain_runs import scripted_keys
 
+from backroutine.audio.backends import BellBackend, choose_backend
+from backroutine.audio.cue_player import CuePlayer
 from backroutine.base.paths import bundled_routines_dir
 from backroutine.base.text import printable
 from backroutine.log.history import NOT_THE_ROUTINE
@@ -14,6 +16,7 @@ from backroutine.plain.session import PlainSession, check_in
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import ExerciseStep, Routine
 from backroutine.routine.safety import QUESTIONS, Tier, questions, tier_advice
+from backroutine.routine.words import NOTHING_TO_MUTE, tips_for
 from backroutine.session.checkin import CheckInContext
 from backroutine.session.engine import FakeClock, SessionEngine
 from backroutine.session.workflow import EngineOptions
@@ -118,7 +121,22 @@ def test_this_hurts_on_the_last_exercise_ends_without_offering_to_go_on():
     hurt_at = lines.index("Stopped (it hurt): Sit to stand")
     after = "\n".join(lines[hurt_at:])
     assert "press space to go on" not in after.lower()
-    assert "contact your clinician" in after
+    assert "contact your clinician" in lines[hurt_at + 1]
+
+
+def test_this_hurts_says_to_stop_and_contact_before_the_next_exercise_comes_up():
+    _, text = run({5.0: "h", 6.0: "q"})  # during the knee to chest's hold
+    lines = text.splitlines()
+    hurt_at = lines.index("Stopped (it hurt): Knee to chest")
+    # Was after the rest's or the next exercise's lines, and their tips.
+    assert lines[hurt_at + 1].startswith("Noted: that exercise hurt and was stopped. Stop on")
+    assert lines[hurt_at + 2 :] == [
+        "Rest 2 s",
+        "Next: Bridge",
+        "Paused: press space to go on",
+        "Press space to go on, q to end.",
+        "Session ended after 5 s",
+    ]
 
 
 CONTEXT = CheckInContext(emergency_number="999")
@@ -371,6 +389,10 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
         timeout=60,
     )
     assert "Resume where you stopped?" in resumed.stdout
+    lines = resumed.stdout.splitlines()
+    carrying_on = next(n for n, line in enumerate(lines) if line.endswith("Carrying on"))
+    # What to do now, after "Carrying on": the bridge was never named again.
+    assert lines[carrying_on + 1] == "Get ready: Bridge, 1 s: 1 second left"
     assert "Done: Bridge" in resumed.stdout
     assert "Routine partly done: 1 of 2 steps done" in resumed.stdout
     assert "Routine complete" not in resumed.stdout
@@ -386,3 +408,49 @@ def test_enter_on_a_paused_card_goes_on_as_in_the_player():
     lines = out.getvalue().splitlines()
     assert any(line.startswith("Get ready: Bridge") for line in lines)
     assert lines[-1].startswith("Routine complete")
+
+
+@pytest.mark.parametrize(
+    ("backend", "said"),
+    [
+        (choose_backend(sound=False), NOTHING_TO_MUTE),  # --no-audio: was "Sound off"
+        (BellBackend("no sound device found: using the terminal bell", lambda: None), "Sound off"),
+    ],
+)
+def test_m_mutes_only_a_sound_there_is_and_the_keys_offer_it_only_then(backend, said):
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(ROUTINE.segments(), clock)
+    cues = CuePlayer(backend, ROUTINE)
+    cues.follow(engine)
+    keys = scripted_keys(clock, {1.0: "m", 2.0: "q"})
+    PlainSession(engine, out=out, keys=keys, clock=clock, sleep=clock.advance, audio=cues).run()
+    lines = out.getvalue().splitlines()
+    assert ("m mute" in lines[0]) == (said == "Sound off")  # the keys said at the start
+    assert said in lines
+
+
+def test_t_during_a_rest_step_reads_the_next_exercises_tips_as_the_player_does():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - {name: Plank, hold: 2s, prepare: 1s}\n  - rest: 20s\n"
+        b"  - name: Bridge\n    hold: 2s\n    tips: [Squeeze your buttocks]\n"
+        b"    caution: Stop if your back aches.\n"
+    )
+    clock = FakeClock()
+    out = io.StringIO()
+    engine = SessionEngine(routine.segments(), clock)
+    keys = scripted_keys(clock, {10.0: "t", 11.0: "q"})  # during the rest
+    session = PlainSession(
+        engine, out=out, keys=keys, clock=clock, sleep=clock.advance, routine=routine
+    )
+    session.run()
+    lines = out.getvalue().splitlines()
+    after_rest = lines[lines.index("Next: Bridge") + 1 :]
+    # Was "No tips for this part of the routine.", where the player shows the bridge's.
+    assert after_rest[:2] == [
+        "Tips for Bridge: Squeeze your buttocks.",
+        "Caution for Bridge: Stop if your back aches.",
+    ]
+    assert tips_for(routine, engine.segments[engine.index]) == (
+        "Next, Bridge: Squeeze your buttocks. Caution: Stop if your back aches."
+    )

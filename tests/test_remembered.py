@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,49 @@ def test_a_library_swapped_for_a_pipe_since_is_refused(folder, checks):
     entry = checks.load(path)
     assert entry.loaded is None
     assert "my-exercises.yaml" in str(entry.problems[0])
+
+
+DAY = 24 * 3600
+
+
+def fill(cache: Path, ages_in_days: list[float]) -> list[Path]:
+    """Files remembered for other routines, each last used `ages_in_days` ago."""
+    cache.mkdir(exist_ok=True)
+    now = time.time()
+    made = []
+    for number, age in enumerate(ages_in_days):
+        other = cache / f"{number:032x}.pickle"
+        other.write_bytes(b"remembered")
+        os.utime(other, (now - age * DAY, now - age * DAY))
+        made.append(other)
+    return made
+
+
+def test_the_cache_keeps_what_was_used_lately_and_at_most_so_many(
+    folder, checks, validations, monkeypatch
+):
+    monkeypatch.setattr(remembered, "KEEP_FILES", 100)
+    checks.load(folder / "bridges.yaml")
+    (bridges,) = checks.folder.glob("*.pickle")
+    long_ago = time.time() - 100 * DAY
+    os.utime(bridges, (long_ago, long_ago))  # remembered long ago...
+    checks.load(folder / "bridges.yaml")  # ...and used today: recalled, not validated again
+    # Others used in the last 15 days, and others not for over 60.
+    others = fill(checks.folder, [n / 10 for n in range(150)] + [61 + n for n in range(40)])
+    recent, stale = others[:150], others[150:]
+    (folder / "plank.yaml").write_text("title: Plank\nsteps:\n  - {name: Plank, hold: 5s}\n")
+    # The next day's helper validates and remembers a new file: the folder is pruned.
+    RememberedChecks(checks.folder).load(folder / "plank.yaml")
+    kept = set(checks.folder.glob("*.pickle"))
+    assert validations == [folder / "bridges.yaml", folder / "plank.yaml"]
+    assert len(kept) == 100  # was 192: nothing was ever removed
+    assert bridges in kept and not kept & set(stale)
+    assert kept - {bridges} - set(recent) == {checks._place(folder / "plank.yaml")}
+    assert kept & set(recent) == set(recent[:98])  # the most recently used
+
+
+def test_recalling_what_was_remembered_prunes_nothing(folder, checks):
+    checks.load(folder / "bridges.yaml")
+    stale = fill(checks.folder, [90] * 300)  # many, unused for long
+    checks.load(folder / "bridges.yaml")  # the app's start-up: recalled, nothing more
+    assert all(path.exists() for path in stale)

@@ -85,7 +85,7 @@ def test_a_session_where_only_the_card_was_read_is_not_the_routine_done(tmp_path
     assert (history.completed, history.none_done) == (1, 4)
     assert history.streak.current == 0
     said = "\n".join(history_lines(history))
-    assert "Sessions completed: 1, the last on Mon 05 May 2025." in said  # not Friday
+    assert "Sessions done: 1 of 5 started, the last on Mon 05 May 2025." in said  # not Friday
     assert "4 sessions with no exercise done are not counted" in said
     [morning] = due
     assert morning.due  # Friday's card alone did not do Friday's routine

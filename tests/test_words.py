@@ -97,6 +97,25 @@ def test_what_comes_next_names_a_walk_once_and_a_set_after_its_name():
     assert next_up(segments, rest) == "Plank, set 2 of 2"
 
 
+def test_during_a_get_ready_or_a_switch_what_comes_next_is_the_work_it_leads_into():
+    routine = parse_routine(
+        b"title: T\nsteps:\n  - name: Clam\n    hold: 5s\n    per_side: true\n"
+        b"  - name: Plank\n    hold: 10s\n    sets: 2\n"
+    )
+    segments = routine.segments()
+    said = {
+        (s.name, s.kind, s.side, s.set_number): next_up(segments, i)
+        for i, s in enumerate(segments)
+        if s.kind in {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
+    }
+    assert said == {
+        ("Clam", SegmentKind.PREPARE, "left", 1): "Clam, left side",
+        # The switch to the right side, before it: not the exercise after it.
+        ("Clam", SegmentKind.SWITCH_SIDES, "right", 1): "Clam, right side",
+        ("Plank", SegmentKind.PREPARE, None, 1): "Plank, set 1 of 2",
+    }
+
+
 def test_the_voice_says_each_moment_in_a_word_or_two_richest_first():
     routine = parse_routine(
         b"title: T\nsteps:\n  - name: Clamshell\n    reps: 4\n    hold: 5s\n    sets: 2\n"

@@ -11,6 +11,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from backroutine.audio.backends import BellBackend
+from backroutine.audio.cue_player import CuePlayer
 from backroutine.routine.catalog import Catalog
 from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, BackroutineApp, create_app
@@ -124,3 +126,23 @@ async def check_in_and_start(pilot: Pilot, pain: str = "2") -> None:
     await read_check_in(pilot)
     await pilot.press("ctrl+s")
     await pilot.pause()
+
+
+class BellSound:
+    """The terminal bell, as the app's sound: each ring's time goes into `rings`."""
+
+    note = "no sound device found: using the terminal bell"
+
+    def __init__(self, rings: list[float], clock) -> None:
+        self.backend = BellBackend(self.note, lambda: rings.append(clock()))
+
+    def start(self) -> None:
+        pass
+
+    def prepare(self, routine) -> None:
+        pass  # a bell has nothing to make ahead
+
+    def cue_player(self, engine, routine) -> CuePlayer:
+        cues = CuePlayer(self.backend, routine)
+        engine.subscribe(cues.on_event)
+        return cues

@@ -9,7 +9,7 @@ from backroutine.tui.screens.player import STOP_NOTE, PlayerScreen
 from backroutine.tui.screens.summary import SummaryScreen
 from backroutine.tui.widgets.key_bar import KeyBar
 
-from .conftest import advance, check_in_and_start, opened, shown
+from .conftest import BellSound, advance, check_in_and_start, opened, shown
 
 
 async def start_short_routine(pilot, app) -> None:
@@ -153,7 +153,7 @@ async def test_the_screen_survives_resizing(make_app, clock):
 
 
 async def test_at_60x20_the_warnings_stay_whole_and_the_quit_key_shown(make_app, clock):
-    app = make_app()
+    app = make_app(sound=BellSound([], clock))  # with a sound to mute: every key
     async with opened(app, size=(60, 20)) as pilot:
         await start_short_routine(pilot, app)
         await advance(pilot, clock, 5.2)
@@ -253,3 +253,26 @@ async def test_under_the_hurt_dialog_the_players_keys_are_not_shown(make_app, cl
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
         assert bar.visible and "Go on" in [key.description for key in bar.shown_keys()]
+
+
+async def test_next_is_true_at_every_moment_of_a_one_exercise_routine(
+    make_app, clock, routines_dir
+):
+    (routines_dir / "plank.yaml").write_text(
+        "title: Just planks\nsteps:\n  - name: Plank\n    hold: 20s\n    sets: 2\n    rest: 10s\n"
+    )
+    app = make_app()
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"planks", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        said = []
+        for seconds in (0, 5.2, 20, 10):
+            await advance(pilot, clock, seconds)
+            said.append((shown(app, "#kind").strip(), shown(app, "#next")))
+    assert said == [
+        ("GET READY", "Next: Plank, set 1 of 2"),  # was "Next: the end of the routine"
+        ("HOLD", "Next: Plank, set 2 of 2"),
+        ("REST", "Next: Plank, set 2 of 2"),
+        ("HOLD", "Next: the end of the routine"),
+    ]

@@ -484,3 +484,45 @@ async def test_a_note_typed_just_before_the_app_closes_is_kept(run_routine, cloc
     with CompletionLog.open(log_path) as reader:
         (session,) = reader.sessions()
     assert (session.pain_after, session.note) == (3, "felt fine")
+
+
+async def test_a_session_quit_is_offered_again_when_its_routine_is_picked_again(
+    clock, routines_dir, log
+):
+    app = create_app(
+        AppContext(routines=Catalog(routines_dir), clock=clock, check_in=False, log=log)
+    )
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        await quit_after(pilot, clock, 5 + 20 + 5 + 20 + 1)  # knee to chest done, in the rest
+        await pilot.press("ctrl+s")  # the summary kept: back to the picker
+        await pilot.pause()
+        assert isinstance(app.screen, RoutinePickerScreen)
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        # The summary said "next time you can go on where you stopped": the routine picked
+        # again started anew, and the session quit was offered only at the app's next start.
+        assert isinstance(app.screen, Question)
+        await pilot.press("enter")  # resume
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert shown(app, "#name") == "Rest"  # where it stopped
+    assert len(log.sessions()) == 1
+
+
+async def test_picking_another_routine_does_not_ask_about_the_one_quit(clock, routines_dir, log):
+    (routines_dir / "plank.yaml").write_text("title: Planks\nsteps:\n  - {name: Plank, hold: 9s}\n")
+    app = create_app(
+        AppContext(routines=Catalog(routines_dir), clock=clock, check_in=False, log=log)
+    )
+    async with opened(app, size=(80, 24)) as pilot:
+        await pilot.press("slash", *"short", "enter")
+        await pilot.pause()
+        await quit_after(pilot, clock, 10)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("slash", *"planks", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)  # the short routine's is offered for it
+        assert shown(app, "#name") == "Plank"

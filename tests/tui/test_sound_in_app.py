@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
+import pytest
 from test_audio import RecordingBackend, TimedVoice, heard
+from textual.widgets._toast import Toast
 
-from backroutine.audio.backends import BellBackend
+import backroutine
 from backroutine.audio.cue_player import CuePlayer
+from backroutine.cli.root import Ring, SoundSetup
+from backroutine.routine.words import NOTHING_TO_MUTE
 from backroutine.tui.screens.summary import SummaryScreen
+from backroutine.tui.widgets.key_bar import KeyBar
 
-from .conftest import advance, opened, shown
+from .conftest import BellSound, advance, check_in_and_start, opened, shown
 from .test_player import start_short_routine
-
-
-class BellSound:
-    """The terminal bell, as the app's sound: each ring's time goes into `rings`."""
-
-    note = "no sound device found: using the terminal bell"
-
-    def __init__(self, rings: list[float], clock) -> None:
-        self.backend = BellBackend(self.note, lambda: rings.append(clock()))
-
-    def start(self) -> None:
-        pass
-
-    def prepare(self, routine) -> None:
-        pass  # a bell has nothing to make ahead
-
-    def cue_player(self, engine, routine) -> CuePlayer:
-        cues = CuePlayer(self.backend, routine)
-        engine.subscribe(cues.on_event)
-        return cues
 
 
 async def test_cues_ring_during_the_session_and_m_mutes_them(make_app, clock):
@@ -80,7 +68,7 @@ async def test_t_shows_the_tips_and_reads_them_aloud(make_app, clock):
         sound.backend.played.clear()
         await pilot.press("t")
         tips = "Pull the knee gently towards your chest. Caution: Stop if your hip pinches."
-        assert tips in [str(n.message) for n in app._notifications]
+        assert tips in [" ".join(str(n.message).split()) for n in app._notifications]
         assert heard(sound.voice.phrases, sound.backend.played) == [tips]
 
 
@@ -105,3 +93,52 @@ async def test_space_finishes_a_set_at_your_own_pace_after_a_spoken_reminder(mak
         assert isinstance(app.screen, SummaryScreen)
         # The two exercises before it were skipped: the summary says so.
         assert shown(app, "#heading") == "Routine partly done: 1 of 3 steps done"
+
+
+async def test_with_sound_off_m_is_not_offered_and_says_there_is_nothing_to_mute(make_app, clock):
+    # The app's own sound choice, as `backroutine --no-audio` makes it.
+    sound = SoundSetup(argparse.Namespace(no_audio=True, no_voice=False), Ring())
+    app = make_app(sound=sound)
+    async with opened(app, size=(80, 24), notifications=True) as pilot:
+        await start_short_routine(pilot, app)
+        keys = [key.key for key in app.screen.query_one(KeyBar).shown_keys()]
+        assert "m" not in keys and "q" in keys
+        await pilot.press("m")
+        await pilot.pause()
+        assert not app.screen.query_one("#status").display  # was "Sound muted (m to unmute)"
+        assert any(NOTHING_TO_MUTE in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (200, 60)])
+async def test_the_tips_note_fits_the_screen_and_t_pages_through_it_then_hides_it(
+    make_app, clock, routines_dir, size
+):
+    bundled = Path(backroutine.__file__).parent / "routines" / "core-stability.yaml"
+    (routines_dir / "core.yaml").write_text(bundled.read_text())
+    app = make_app()
+    async with opened(app, size=size, notifications=True) as pilot:
+        await pilot.press("slash", *"core", "enter")
+        await pilot.pause()
+        await check_in_and_start(pilot)
+        for _ in range(5):  # each exercise of the routine
+            said = []
+            for _ in range(4):  # t until the note is gone
+                await pilot.press("t")
+                await pilot.pause(0.2)  # the note before it removed
+                notes = list(app.screen.query(Toast))
+                if not notes:
+                    break
+                (note,) = notes  # one at a time: two would not fit
+                # Was 43 rows at 60x20, its caution under the bottom edge.
+                assert note.region.y >= 0 and note.region.bottom <= size[1], (
+                    note.region,
+                    shown(app, "#name"),
+                    shown(app, "#kind"),
+                    len(said),
+                )
+                said.append(str(note.render()))
+            assert said and not app.screen.query(Toast)  # t again hid it
+            text = " ".join(" ".join(line.split("\n")[1:]) for line in said)  # titles left out
+            assert "Caution" in text.replace("(t: the rest)", ""), said
+            await pilot.press("N")
+            await pilot.pause()

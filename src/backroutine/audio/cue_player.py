@@ -18,7 +18,7 @@ import math
 import time
 from pathlib import Path
 
-from backroutine.audio.backends import AudioBackend
+from backroutine.audio.backends import AudioBackend, SilentBackend
 from backroutine.audio.sound import Clip, Cue, load_cues
 from backroutine.audio.voice import Voice, routine_phrases
 from backroutine.routine.model import ExerciseStep, Routine, Segment, SegmentKind
@@ -120,6 +120,11 @@ class CuePlayer:
         self._moment_ends = 0.0  # ...and how long after it they end, played one after another
         if self.voice is not None:
             self.voice.prepare(routine_phrases(routine))
+
+    @property
+    def silent(self) -> bool:
+        """Plays nothing, muted or not (sound switched off): m has nothing to mute."""
+        return isinstance(self.backend, SilentBackend)
 
     @property
     def gain(self) -> float:

@@ -404,7 +404,16 @@ def summary_lines(history: RoutineHistory) -> list[str]:
     unit = streak.unit
     often = str(history.frequency) if history.frequency_given else "not given, counted as daily"
     last = f", the last on {_day(history.last_day)}" if history.last_day else ""
-    lines = [f"  Prescribed: {often}. Sessions completed: {history.completed}{last}."]
+    # "Done of started": a session stopped at its first step is started, not "completed".
+    done = f"Sessions done: {history.completed} of {history.started} started{last}."
+    lines = [f"  Prescribed: {often}. {done}"]
+    if history.partly:
+        partly = "was" if history.partly == 1 else "were"
+        said = f"{history.partly} of them {partly} partly done"
+        lines.append(f"  {said}: steps skipped, or stopped as they hurt.")
+    stopped = history.started - history.completed - history.none_done
+    if stopped:
+        lines.append(f"  {_count(stopped, 'session')} stopped before the end: not counted.")
     if history.stage is not None:
         lines.append(f"  Stage now: {history.stage}.")
     if history.none_done:

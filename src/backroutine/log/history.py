@@ -97,7 +97,8 @@ class RoutineHistory(msgspec.Struct, frozen=True):
     frequency_given: bool
     """False when the routine gives no frequency and it is counted as daily."""
     completed: int
-    """Sessions that count: completed, with at least one exercise, breathing or walk done."""
+    """Sessions that count: gone to the end, with at least one exercise, breathing or walk
+    done (said as "done", not "completed": some steps may have been skipped)."""
     none_done: int
     """Sessions completed with none done (only a card read, say): not counted."""
     last_day: date | None
@@ -117,6 +118,11 @@ class RoutineHistory(msgspec.Struct, frozen=True):
     """The latest notes, the newest first."""
     stage: int | None = None
     """The stage the patient is at in a staged routine (None: not staged)."""
+    started: int = 0
+    """Every session begun, however far it went: `completed` of them count."""
+    partly: int = 0
+    """Of the `completed`, those with an exercise, breathing or walk skipped or stopped because
+    it hurt (1 of 9 done counts, and is not a whole routine done)."""
 
 
 class LoggedSession(Protocol):
@@ -480,8 +486,11 @@ def troubles(sessions: Iterable[LoggedSession]) -> list[ExerciseTrouble]:
     return [ExerciseTrouble(name, skipped[name], hurt[name]) for name in ranked]
 
 
-def routine_history(sessions: Sequence[LoggedSession], today: date) -> RoutineHistory:
-    """The history of one routine from its sessions (oldest first; at least one)."""
+def routine_history(
+    sessions: Sequence[LoggedSession], today: date, partly_done: Collection[int] = ()
+) -> RoutineHistory:
+    """The history of one routine from its sessions (oldest first; at least one);
+    `partly_done`: the ids of sessions with a step skipped or stopped (`partly_done()`)."""
     latest = sessions[-1]
     spans = prescriptions(sessions)
     frequency = spans[-1].frequency
@@ -509,16 +518,20 @@ def routine_history(sessions: Sequence[LoggedSession], today: date) -> RoutineHi
         troubles=troubles(s for s in sessions if local_day(s) >= trouble_since),
         notes=latest_notes(sessions),
         stage=latest.stage,
+        started=len(sessions),
+        partly=sum(counts(session) and session.id in partly_done for session in sessions),
     )
 
 
-def histories(sessions: Sequence[LoggedSession], today: date) -> list[RoutineHistory]:
+def histories(
+    sessions: Sequence[LoggedSession], today: date, partly_done: Collection[int] = ()
+) -> list[RoutineHistory]:
     """One history per routine file, the most recently done first."""
     by_routine: dict[str, list[LoggedSession]] = {}
     for session in sessions:
         by_routine.setdefault(session.routine_path, []).append(session)
     ordered = sorted(by_routine.values(), key=lambda group: group[-1].started, reverse=True)
-    return [routine_history(group, today) for group in ordered]
+    return [routine_history(group, today, partly_done) for group in ordered]
 
 
 def read_history(
@@ -539,6 +552,6 @@ def read_history(
     return [
         # A stage question answered after the latest session moved the patient on (or back).
         history if history.stage is None else replace(history, stage=log.current_stage(path))
-        for history in histories(sessions, today)
+        for history in histories(sessions, today, log.partly_done())
         for path in [history.routine_path]
     ]

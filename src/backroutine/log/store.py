@@ -909,6 +909,15 @@ class CompletionLog:
             for row in rows
         ]
 
+    def partly_done(self) -> set[int]:
+        """The sessions with an exercise, breathing or walk skipped or stopped because it hurt:
+        one pass over the steps (an outline's `best_step` says only the best of them)."""
+        rows = self._db.execute(
+            "SELECT DISTINCT session_id FROM exercise"
+            f" WHERE outcome IN ('skipped', 'hurt') AND {_COUNTING_SQL}"
+        )
+        return {row[0] for row in rows}
+
     def outlines(self) -> list[SessionOutline]:
         """Every session in outline, oldest first: what the history needs of its old ones."""
         rows = self._db.execute(

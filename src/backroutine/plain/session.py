@@ -41,12 +41,14 @@ from backroutine.routine.safety import (
 from backroutine.routine.words import (
     CARRYING_ON,
     MAX_TYPED_DIGITS,
+    NOTHING_TO_MUTE,
     OUTCOME_SAID,
     PAUSED,
     WAITING_FOR_POSITION,
     caution_line,
     finished_heading,
-    next_up,
+    next_exercise,
+    next_said,
     seconds_left,
     segment_line,
     time_left,
@@ -80,6 +82,7 @@ KEYS_HELP = (
     "Keys: space pause/resume, Enter done/ready, r repeat, t tips, n skip, b back, "
     "+ add 10 s, h this hurts, m mute, q quit"
 )
+"""The keys, said once at the start; without sound to mute, `m mute` is left out."""
 COUNTED_SECONDS = 10
 """Only segments at least this long count down their last three seconds: counting a short
 one would be a line for nearly every second of it."""
@@ -173,6 +176,9 @@ class PlainSession:
                 self._say(where)
         if line is not None:
             self._say(line)
+        if isinstance(event, ExerciseDone) and event.outcome == "hurt":
+            # Right after it, before the next exercise's get-ready and tips.
+            self._say(f"Noted: that exercise hurt and was stopped. {STOP_AND_CONTACT}")
         if isinstance(event, SessionFinished) and event.status == "completed":
             best = BestStep.of(self._outcomes.values())
             if "done" in outcomes and not did_the_routine(best):  # done something, not that
@@ -183,8 +189,7 @@ class PlainSession:
                 for about in self._tips(segment):
                     self._say(about)
             elif segment.kind is SegmentKind.REST:  # a switch says its side itself
-                coming = next_up(self.engine.segments, event.index)
-                self._say(f"Next: {coming}" if coming else "Next: the end of the routine")
+                self._say(next_said(self.engine.segments, event.index))
 
     def _step(self, segment: Segment) -> ExerciseStep | None:
         if self.routine is None:
@@ -203,10 +208,7 @@ class PlainSession:
 
     def _tips(self, segment: Segment) -> list[str]:
         """The step's tips and caution, a line each."""
-        step = self._step(segment)
-        if step is None:
-            return []
-        return [line for line in (tips_line(step), caution_line(step)) if line]
+        return _tips_and_caution(self._step(segment))
 
     def repeat(self) -> None:
         """Say again what to do now, and how long is left of it."""
@@ -224,9 +226,11 @@ class PlainSession:
             self._say(segment_line(segment, round(engine.beat_seconds)) + left)
 
     def read_tips(self) -> None:
-        """Print the tips and caution of the exercise now, and say them when there is a voice."""
+        """Print the tips and caution of the exercise now (during a rest step, of the one it
+        leads to, as the player does), and say them when there is a voice."""
         segment = self.engine.current
-        lines = (self._tips(segment) if segment else []) or [NO_TIPS]
+        step = next_exercise(self.routine, segment) if self.routine and segment else None
+        lines = _tips_and_caution(step) or [NO_TIPS]
         for line in lines:
             self._say(line)
         # The cue player speaks them when it can (with a voice, not muted).
@@ -238,11 +242,13 @@ class PlainSession:
         """Run to the end; returns the session status (completed or abandoned)."""
         engine = self.engine
         if self.keys is not None:
-            print(KEYS_HELP, file=self.out, flush=True)
+            keys = KEYS_HELP if self._mutes() else KEYS_HELP.replace(", m mute", "")
+            print(keys, file=self.out, flush=True)
         if engine.status == "ready":
             engine.start()
         else:
             engine.resume()
+            self.repeat()  # resumed: what to do now (only "Carrying on" was said)
         while engine.status not in {"finished", "abandoned"}:
             engine.update()
             self._unattended_waits()
@@ -333,17 +339,19 @@ class PlainSession:
         elif key == "h":
             engine.hurt()
             # After the last exercise there is nothing to go on to: the session is over.
-            go_on = " Press space to go on, q to end." if engine.status == "paused" else ""
-            print(
-                f"Noted: that exercise hurt and was stopped. {STOP_AND_CONTACT}" + go_on,
-                file=self.out,
-                flush=True,
-            )
-        elif key == "m" and self.audio is not None:
+            if engine.status == "paused":
+                self._say("Press space to go on, q to end.")
+        elif key == "m" and not self._mutes():
+            print(NOTHING_TO_MUTE, file=self.out, flush=True)
+        elif key == "m":
             self.audio.muted = not self.audio.muted
             print("Sound off" if self.audio.muted else "Sound on", file=self.out, flush=True)
         elif key == "q":
             engine.quit()
+
+    def _mutes(self) -> bool:
+        """There is a sound for m to mute (none with --no-audio or the sound setting off)."""
+        return self.audio is not None and not getattr(self.audio, "silent", False)
 
     def _type_steps(self, key: str) -> None:
         """A digit (or a backspace) of the steps walked, while a walk waits for Enter."""
@@ -354,6 +362,13 @@ class PlainSession:
         digits = digits if index == engine.index else ""
         digits = digits[:-1] if not key.isdigit() else (digits + key)[:MAX_TYPED_DIGITS]
         self._typed = (engine.index, digits)
+
+
+def _tips_and_caution(step: ExerciseStep | None) -> list[str]:
+    """`step`'s tips and caution, a line each (none without a step)."""
+    if step is None:
+        return []
+    return [line for line in (tips_line(step), caution_line(step)) if line]
 
 
 @contextmanager

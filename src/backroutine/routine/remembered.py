@@ -10,6 +10,11 @@ therapist fixing one wants it checked again, and a missing picture may appear.
 
 What is remembered is read back with `plain_data`'s unpickler; a damaged or foreign file in
 the cache is ignored and written anew.
+
+The folder stays small: each time a validation is remembered (when the helper has just
+validated a file, a quarter of a second, never when all it does is recall), what has not been
+used for `KEEP_DAYS` days goes, and the least recently used beyond `KEEP_FILES`. Using a file
+touches it, so its time says when it was last used.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import hashlib
 import os
 import pickle
 import sys
+import time
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -29,12 +36,19 @@ from backroutine.routine.catalog import CatalogEntry, load_entry
 from backroutine.routine.model import MAX_FILE_BYTES, Routine
 from backroutine.routine.plain_data import plain_loads
 
+KEEP_DAYS = 60
+"""What was not used for this long is forgotten (a routine file since deleted or moved)."""
+KEEP_FILES = 200
+"""At most this many files are kept, the most recently used: a few dozen routines each a
+few kilobytes, with room for files tried once."""
+
 
 class RememberedChecks:
     """`load_entry`, using what an earlier validation of the same file found where it can."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._pruned = False
 
     def load(self, path: Path, *, bundled: bool = False) -> CatalogEntry:
         """`path` loaded as `load_entry` loads it (whoever reads the result cannot tell)."""
@@ -46,6 +60,7 @@ class RememberedChecks:
         place = self._place(path)
         remembered = self._recall(place, digest, path)
         if remembered is not None:
+            _touch(place)
             return replace(remembered, path=path, bundled=bundled)
         entry = load_entry(path, bundled=bundled, data=data)
         if entry.loaded is not None:
@@ -84,7 +99,36 @@ class RememberedChecks:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(place, pickle.dumps(fields), durable=False)  # a cache
         except (OSError, FileProblem):  # a cache that cannot be written: validate next time
-            pass
+            return
+        if not self._pruned:  # once a run: the first validation of a new version is of all
+            self._pruned = True
+            self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Forget what was not used for `KEEP_DAYS` days, and the least recently used beyond
+        `KEEP_FILES` files (`now`: the time, as `time.time()` gives it)."""
+        now = time.time() if now is None else now
+        try:
+            with os.scandir(self.folder) as found:
+                used = [
+                    (item.stat().st_mtime, item.path)
+                    for item in found
+                    if item.name.endswith(".pickle") and item.is_file(follow_symlinks=False)
+                ]
+        except OSError:
+            return
+        used.sort(reverse=True)  # the most recently used first
+        cutoff = now - KEEP_DAYS * 24 * 3600
+        for rank, (when, where) in enumerate(used):
+            if rank >= KEEP_FILES or when < cutoff:
+                with suppress(OSError):  # gone already (another helper pruning): as well
+                    os.unlink(where)
+
+
+def _touch(place: Path) -> None:
+    """Mark `place` used now: what was used lately is kept when the folder is pruned."""
+    with suppress(OSError):  # a cache: a file that cannot be touched may be forgotten early
+        os.utime(place)
 
 
 def _dependencies(path: Path, entry: CatalogEntry) -> tuple[tuple[str, str, str | None], ...]:

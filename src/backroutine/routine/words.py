@@ -35,6 +35,13 @@ GET_INTO_POSITION = "Get into position"
 THEN_ENTER = ", then press Enter"
 WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
 CARRYING_ON = "Carrying on"
+SOUND_MUTED = "Sound muted (m to unmute)"
+NOTHING_TO_MUTE = (
+    "Sound is off for this session, so there is nothing to mute: to hear the cues, start "
+    "without --no-audio, with `backroutine settings sound on`"
+)
+"""What m says when the session plays no sound at all (--no-audio or the sound setting off:
+a machine without a sound device still rings the terminal bell, which m mutes)."""
 
 
 def spoken_seconds(seconds: int) -> str:
@@ -378,21 +385,34 @@ def caution_line(step: ExerciseStep) -> str | None:
 def next_up(segments: Sequence[Segment], index: int) -> str | None:
     """The next set, side or exercise after `segments[index]` (not the next rep of this one):
     `Bird-dog, right side`, `Bird-dog, left side, set 2 of 3`, `Walk, 2 of 3`; None at the
-    end. The name comes first, said once, as in `where_stopped`."""
+    end. The name comes first, said once, as in `where_stopped`.
+
+    A get-ready or a switch of sides leads into the work it prepares: during it, that work is
+    what comes next (a one-exercise routine's get-ready is not "the end of the routine")."""
     current = segments[index]
+    leads_in = current.kind in {SegmentKind.PREPARE, SegmentKind.SWITCH_SIDES}
     for later in segments[index + 1 :]:
         if not later.kind.is_work:
             continue
+        name = printable(later.name)
         side = f", {side_said(later.side)}" if later.side else ""
         if later.step_index != current.step_index:
-            return f"{printable(later.name)}{side}"
-        if later.set_number != current.set_number:
+            return f"{name}{side}"
+        if later.round_number != current.round_number:
+            return f"{name}{side}, {round_of(later.round_number, later.round_count).lower()}"
+        if later.set_number != current.set_number or (leads_in and later.set_count > 1):
             # The next thing to do is the next set (a walk's next time too), not what follows
             # the exercise: "the end of the routine" before a last set is not yet true.
-            return f"{printable(later.name)}{side}, {which_set(later)}"
-        if later.side != current.side:
-            return f"{printable(later.name)}{side}"
+            return f"{name}{side}, {which_set(later)}"
+        if later.side != current.side or leads_in:
+            return f"{name}{side}"
     return None
+
+
+def next_said(segments: Sequence[Segment], index: int) -> str:
+    """`Next: Bird-dog, right side`, or `Next: the end of the routine`: the player's line, and
+    plain mode's at a rest."""
+    return f"Next: {next_up(segments, index) or 'the end of the routine'}"
 
 
 def time_left(seconds: float) -> str:
@@ -539,13 +559,19 @@ def waiting_prompt(segment: Segment, clause_break: str = " ") -> str:
     if kind is SegmentKind.CONFIRM:
         return f"{walk_question(segment.asked_seconds or 0)} {YES_OR_NO}"
     if kind is SegmentKind.WALK:
-        walk = f"Walk {steps_said(segment.rep_count or 0)}{THEN_ENTER},"
-        return f"{walk}{clause_break}or type how many you did"
+        return _walk_prompt(segment, clause_break, "Walk ")
     if kind is SegmentKind.PREPARE and segment.seconds is None:
         return PACK_ON
     if kind is SegmentKind.SELF_PACED:
         return do_reps(segment.rep_count, every=segment.beat_seconds)
     return WAITING_FOR_POSITION
+
+
+def _walk_prompt(segment: Segment, clause_break: str, walk: str) -> str:
+    """`Walk 100 steps, then press Enter, or type how many you did`; `walk`: the word that
+    opens it, left out where the walk's name said it already."""
+    steps = f"{walk}{steps_said(segment.rep_count or 0)}{THEN_ENTER},"
+    return f"{steps}{clause_break}or type how many you did"
 
 
 def activity_line(segment: Segment) -> str | None:
@@ -568,8 +594,10 @@ def activity_line(segment: Segment) -> str | None:
     if kind is SegmentKind.WALK:
         if segment.seconds is not None:
             return f"{_what_it_is('Walk', name)}, {length}"
-        times = f" ({segment.set_number} of {segment.set_count})" if segment.set_count > 1 else ""
-        return f"{name}{times}: {waiting_prompt(segment)}"
+        # Named once, as the player says it: `Walk, 1 of 2: 100 steps, then press Enter, ...`.
+        times = f", {which_set(segment)}" if segment.set_count > 1 else ""
+        walk = "" if name.casefold().startswith("walk") else "Walk "
+        return f"{name}{times}: {_walk_prompt(segment, ' ', walk)}"
     if kind is SegmentKind.CONFIRM:
         return waiting_prompt(segment)
     return None
@@ -721,9 +749,20 @@ def tips_said(step: ExerciseStep) -> str:
 
 def tips_for(routine: Routine, segment: Segment) -> str:
     """The tips read on request during `segment`: its exercise's, or during a rest step,
-    those of the exercise that follows it."""
-    later = [step for step in routine.steps[segment.step_index :] if isinstance(step, ExerciseStep)]
-    return tips_said(later[0]) if later else NO_TIPS
+    those of the exercise that follows it, named (`Next, Bird-dog: ...`)."""
+    step = next_exercise(routine, segment)
+    if step is None:
+        return NO_TIPS
+    if step is routine.steps[segment.step_index]:
+        return tips_said(step)
+    return f"Next, {step.name}: {tips_said(step)}"
+
+
+def next_exercise(routine: Routine, segment: Segment) -> ExerciseStep | None:
+    """`segment`'s exercise, or during a step that is not one (a rest, a card), the
+    exercise after it: whose tips t reads."""
+    later = routine.steps[segment.step_index :]
+    return next((step for step in later if isinstance(step, ExerciseStep)), None)
 
 
 def growth_said(field: str, rule: Rule) -> str:

@@ -124,10 +124,12 @@ class AppFlow:
 
     # -- resuming --------------------------------------------------------------------
 
-    def _offer_resume(self, then: Callable[[], None] | None = None) -> None:
+    def _offer_resume(
+        self, then: Callable[[], None] | None = None, routine: Path | None = None
+    ) -> None:
         """If a session was cut short (killed or quit), offer to go on where it stopped
-        (only the routine asked for, when one was: the workflow's rule); once none is left
-        to offer, or the patient puts the question off, call `then`."""
+        (only `routine`'s, or the routine asked for when one was: the workflow's rule); once
+        none is left to offer, or the patient puts the question off, call `then`."""
         log = self.context.log
         if log is None:
             if then is not None:
@@ -142,7 +144,7 @@ class AppFlow:
         offer = next_resume_offer(
             log,
             find,
-            routine=self.context.start_with,
+            routine=routine or self.context.start_with,
             clock=self.context.clock,
             options=self._engine_options(),
             now=self._now,
@@ -162,7 +164,7 @@ class AppFlow:
                 self._resume(offer)
             else:
                 offer.close()
-                self._offer_resume(then)
+                self._offer_resume(then, routine)
 
         from backroutine.tui.screens.dialogs import Question
 
@@ -214,9 +216,11 @@ class AppFlow:
     # -- a session -------------------------------------------------------------------
 
     def chosen(self, entry: CatalogEntry) -> None:
-        """Start the routine the patient picked."""
-        assert entry.loaded is not None  # the picker offers only routines that load
-        self._begin(entry.loaded, back_to_picker=True)
+        """Start the routine the patient picked, after offering to go on with a session cut
+        short (its summary said "next time you can go on where you stopped")."""
+        loaded = entry.loaded
+        assert loaded is not None  # the picker offers only routines that load
+        self._offer_resume(lambda: self._begin(loaded, back_to_picker=True), loaded.source)
 
     def _engine_options(self) -> EngineOptions:
         return EngineOptions(

@@ -28,7 +28,9 @@ class RoutinePickerScreen(Screen[None]):
     # restyling every widget for a class nothing reads cost time to draw them.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        # A priority binding acts as the app reads the key, before it hands the keys read
+        # with it to the list: "/desk" and Enter in one burst all reach the filter.
+        Binding("slash", "focus_filter", "Filter", key_display="/", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("h", "app.history", "History"),
         Binding("q", "app.quit", "Quit"),
@@ -129,11 +131,14 @@ class RoutinePickerScreen(Screen[None]):
             self.notify("This routine file has mistakes: see the preview.", severity="error")
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # Focused now, not once the keys already read are handled (as `focus()` does): of
+        # "/desk" and Enter typed in one burst, "desk" went to the list and Enter opened the
+        # first routine.
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one(OptionList).focus()
+        self.set_focus(self.query_one(OptionList))  # now: as the filter's focus above
 
 
 def _searchable(entry: CatalogEntry) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,9 +33,11 @@ from backroutine.routine.safety import PACK_SAFETY, STOP_KEY_NOTE
 from backroutine.routine.words import (
     GET_INTO_POSITION,
     MAX_TYPED_DIGITS,
+    NOTHING_TO_MUTE,
     PAUSED,
+    SOUND_MUTED,
     do_reps,
-    next_up,
+    next_said,
     segment_detail,
     segment_word,
     steps_said,
@@ -113,6 +116,7 @@ class PlayerScreen(Screen[SessionOutcome]):
         Binding("plus,equals_sign", "add_time", "+10 s", key_display="+"),
         Binding("q", "quit_session", "Quit"),
         Binding("m", "mute", "Mute"),
+        Binding("m", "nothing_to_mute", "Mute", show=False),  # sound off: m says so
         Binding("f", "toggle_figure", "Figure", show=False),
         Binding("t", "tips", "Tips", show=False),
         Binding("up", "scroll_card(-1)", "Scroll up", show=False),
@@ -149,6 +153,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         self._has_figure = True
         """The step shown has a figure (a card, a pack or a rest has none)."""
         self.flash = flash
+        self._tips_page: tuple[str, int] = ("", 0)
+        """The tips shown in the note (t), and which page of them."""
+        self._tips_timer: Timer | None = None
         self._styled = False
         """Shown once already: its widgets have their styles (`on_screen_resume`)."""
         engine.subscribe(self._on_event)
@@ -343,15 +350,14 @@ class PlayerScreen(Screen[SessionOutcome]):
         card = step.text if isinstance(step, CardStep) else None
         self.query_one("#card").set_class(card is not None, "-shown")
         self._set("card-text", literal(card, keep_newlines=True) if card is not None else "")
-        coming = next_up(engine.segments, engine.index) or "the end of the routine"
-        self._set("next", Content(f"Next: {coming}"))  # printable text: never markup
+        self._set("next", Content(next_said(engine.segments, engine.index)))  # never markup
         total_left = engine.remaining_total()
         total = self.query_one(SessionProgress).total or 1.0
         # In steps of 1/200 and whole minutes: each redraw costs CPU and bytes over SSH.
         self._set("progress", round(max(0.0, total - total_left) / total * 200) / 200 * total)
         self._set("time-left", time_left(total_left))
         muted = bool(self.audio is not None and getattr(self.audio, "muted", False))
-        self._set("status", "Sound muted (m to unmute)" if muted else "")
+        self._set("status", SOUND_MUTED if muted else "")
         self.query_one("#status").display = muted  # no blank row taken from the countdown
         space = _what_space_does(engine)
         if self._shown.get("space") != space:  # space's meaning changed: say it
@@ -411,6 +417,9 @@ class PlayerScreen(Screen[SessionOutcome]):
         """Space's meanings, one at a time, so the key bar says what space does now."""
         if action in ("own_pace_done", "toggle_pause", "go_on"):
             return action == _what_space_does(self.engine)
+        if action in ("mute", "nothing_to_mute"):  # the key bar offers m only where it mutes
+            silent = self.audio is None or self.audio.silent
+            return (action == "nothing_to_mute") == silent
         return super().check_action(action, parameters)
 
     def action_own_pace_done(self) -> None:
@@ -487,16 +496,36 @@ class PlayerScreen(Screen[SessionOutcome]):
         if segment is None:
             return
         tips = tips_for(self.routine, segment)
-        self.notify(printable(tips), title="Tips", timeout=10, markup=False)
-        if self.audio is not None:
+        pages = _note_pages(printable(tips), self.size.width, self.size.height)
+        said, page = self._tips_page
+        page = page + 1 if said == tips else 0  # t again: the next page, then none
+        # One note at a time: together they would not fit. Their holders go too: Textual's
+        # clear_notifications leaves each behind, empty, and the next note 2 rows lower.
+        self.query("ToastHolder").remove()
+        self.app.clear_notifications()
+        if self._tips_timer is not None:
+            self._tips_timer.stop()
+        if page >= len(pages):
+            self._tips_page = ("", 0)
+            return
+        self._tips_page = (tips, page)
+        self._tips_timer = self.set_timer(TIPS_SECONDS, self._tips_gone)
+        title = "Tips" if len(pages) == 1 else f"Tips, {page + 1} of {len(pages)}"
+        self.notify(pages[page], title=title, timeout=TIPS_SECONDS, markup=False)
+        if self.audio is not None and page == 0:
             self.audio.say_now(tips)
 
+    def _tips_gone(self) -> None:
+        """The tips note timed out: t starts from the first page again."""
+        self._tips_page = ("", 0)
+
     def action_mute(self) -> None:
-        if self.audio is None:
-            self.notify("Sound is off for this session", timeout=2)
-            return
         self.audio.muted = not self.audio.muted
         self._render_state()
+
+    def action_nothing_to_mute(self) -> None:
+        """m with no sound to mute says so, and how to have sound, instead of "muted"."""
+        self.notify(NOTHING_TO_MUTE, title="Sound", timeout=6)
 
     def action_hurt(self) -> None:
         segment = self.engine.current
@@ -573,6 +602,29 @@ def _in_self_paced_set(engine: SessionEngine) -> bool:
         and segment is not None
         and segment.kind is SegmentKind.SELF_PACED
     )
+
+
+TIPS_SECONDS = 10
+"""How long the tips note (t) stays."""
+MORE_TIPS = "(t: the rest)"
+
+
+def _note_pages(text: str, width: int, height: int) -> list[str]:
+    """`text` in pages that each fit the player's note (a toast) on a `width` x `height`
+    screen: at 60x20 all of an exercise's tips made a note taller than the screen.
+
+    As player.tcss lays a note out: 40% of the width, 60 columns at most, less 3 for its
+    padding and edge; the height less the 3 rows above it, its title, and the 4 rows at the
+    bottom it leaves in sight (the stop note, the progress bar and the keys).
+    """
+    columns = max(10, min(60, width * 2 // 5) - 3)
+    rows = max(3, height - 8)
+    lines = textwrap.wrap(text, columns) or [""]
+    if len(lines) <= rows:
+        return ["\n".join(lines)]
+    rows -= 1  # for the line that says t shows the rest
+    pages = [lines[start : start + rows] for start in range(0, len(lines), rows)]
+    return ["\n".join([*page, MORE_TIPS]) for page in pages[:-1]] + ["\n".join(pages[-1])]
 
 
 TIPS_ROWS = 3
