@@ -134,7 +134,7 @@ def test_this_hurts_says_to_stop_and_contact_before_the_next_exercise_comes_up()
         "Rest 2 s",
         "Next: Bridge",
         "Paused: press space to go on",
-        "Press space to go on, q to end.",
+        "Or press q to end the session.",  # was "Press space to go on" a second time
         "Session ended after 5 s",
     ]
 

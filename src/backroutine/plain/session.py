@@ -44,6 +44,7 @@ from backroutine.routine.words import (
     NOTHING_TO_MUTE,
     OUTCOME_SAID,
     PAUSED,
+    PAUSED_OR_END,
     WAITING_FOR_POSITION,
     caution_line,
     finished_heading,
@@ -340,7 +341,7 @@ class PlainSession:
             engine.hurt()
             # After the last exercise there is nothing to go on to: the session is over.
             if engine.status == "paused":
-                self._say("Press space to go on, q to end.")
+                self._say(PAUSED_OR_END)
         elif key == "m" and not self._mutes():
             print(NOTHING_TO_MUTE, file=self.out, flush=True)
         elif key == "m":

@@ -31,6 +31,8 @@ SecondsInWords = Callable[[int], str]
 """Seconds as written (`human_duration`: `5 s`) or spoken (`spoken_seconds`: `5 seconds`)."""
 
 PAUSED = "Paused: press space to go on"  # one line beside the figure at 60 columns
+PAUSED_OR_END = "Or press q to end the session."
+"""Plain mode, after "this hurts" paused the session (PAUSED was said just before)."""
 GET_INTO_POSITION = "Get into position"
 THEN_ENTER = ", then press Enter"
 WAITING_FOR_POSITION = f"{GET_INTO_POSITION}{THEN_ENTER}"
