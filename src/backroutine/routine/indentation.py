@@ -257,8 +257,9 @@ def _explain(holder: _Node, lines: list[str]) -> Explained | None:
         )
         column = min(columns, key=lambda at: (-columns[at], abs(at - holder.column - 2)))
     items = [child for child in children if child.kind == "item" and child.column < column]
-    if holder.kind == "item" and items:  # a '- ' further in than this item's: its sibling
-        return _item_out_of_line(items[0], holder.column)
+    strays = [child for child in children if child.kind == "item"]
+    if holder.kind == "item" and strays:  # a '- ' further in than this item's: its sibling
+        return _item_out_of_line(strays[0], holder.column)
     if (
         kind == "key" and items and holder.kind == "key" and holder.line >= 0
     ):  # the list's first item lost its '- '
