@@ -79,7 +79,7 @@ def test_html_has_every_exercise_with_its_numbers_tips_and_cautions(routine):
     assert "Stop if your back sags or hurts" in visible  # the caution from the library
     assert "Rest 1 min" in visible
     assert "Stop or ease off: Hips sag?" in visible
-    assert "hold: +5 s every week from week 2, up to 1 min" in visible
+    assert "Grows: hold +5 s a week, up to 1 min" in visible
     assert "Review with your therapist by 2030-06-30" in visible
 
 
@@ -112,3 +112,24 @@ def test_print_command_writes_the_week_asked_for(tmp_path, capsys):
     assert main(["print", str(path), *mine, "-o", str(output)]) == 2  # never overwrites unasked
     assert main(["print", str(path), *mine]) == 0
     assert capsys.readouterr().out.startswith("# Core \\<b\\>for\\</b\\> Jane")
+
+
+def test_the_handout_of_a_week_says_how_the_numbers_grow(tmp_path):
+    routine = tmp_path / "core.yaml"
+    routine.write_text(
+        "title: Core\nprogression:\n  sets: +1 from week 4\nsteps:\n"
+        "  - name: Bridge\n    reps: 5\n    hold: 5s\n"
+        "    progression:\n      reps: +2 per week, up to 10\n"
+        "  - name: Plank\n    hold: 15s\n"
+        "    progression:\n      hold: +5s every 2 weeks, up to 25s\n",
+        encoding="utf-8",
+    )
+    for week, reps in ((1, "5 reps"), (3, "9 reps")):
+        output = tmp_path / f"week-{week}.html"
+        args = ["print", str(routine), "--format", "html", "--week", str(week), "-o", str(output)]
+        assert main([*args, "--data-dir", str(tmp_path)]) == 0
+        visible = Page(output.read_text("utf-8")).visible
+        assert f"{reps}, hold 5 s each" in visible  # this week's numbers...
+        assert "Grows: +2 reps a week, up to 10" in visible  # ...and how they grow
+        assert "Grows: hold +5 s every 2 weeks, up to 25 s" in visible
+        assert "Every exercise grows: +1 set from week 4" in visible  # said once

@@ -126,6 +126,26 @@ def test_a_library_outside_the_routines_folder_is_refused_at_its_line(tmp_path, 
     assert problem.startswith("r.yaml:2:10: library: ") and message in problem
 
 
+@pytest.mark.parametrize(
+    "library, message",
+    [
+        (
+            "libs/my-exercise.yaml",
+            "there is no file 'libs/my-exercise.yaml' beside the routine: "
+            "did you mean 'libs/my-exercises.yaml'?",
+        ),
+        ("libs", "'libs' is a folder: give the library file in it, e.g. libs/my-exercises.yaml"),
+        ("libs/pipe.yaml", "'libs/pipe.yaml' is not a plain file: give the library file itself"),
+    ],
+)
+def test_a_library_that_is_no_file_says_what_it_is(tmp_path, library, message):
+    write(tmp_path, "libs/my-exercises.yaml", MY_LIBRARY)
+    os.mkfifo(tmp_path / "libs" / "pipe.yaml")
+    text = f"title: T\nlibrary: {library}\nsteps:\n  - exercise: wall-sit\n"
+    (problem, *_) = problems(text, tmp_path)
+    assert problem == f"r.yaml:2:10: library: {message}"
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 def test_a_symlink_leading_out_of_the_folder_is_refused(tmp_path: Path):
     folder = tmp_path / "routines"

@@ -142,11 +142,119 @@ CATALOGUE = {
     "id-with-spaces": [
         "2:5: id: write lower-case letters, digits and '-', e.g. core-for-jane",
     ],
+    "defaults-key-one-space-in": [
+        "3:4: 'rest:' is indented 3 spaces, the keys beside it 2 spaces: line it up with them, 2 spaces in",
+    ],
+    "key-between-two-levels": [
+        "7:6: 'tips:' is indented 5 spaces: the keys under 'progression:' are 6 spaces in, the keys beside 'progression:' 4 spaces: line it up with the ones it belongs with",
+    ],
+    "caution-under-the-tips": [
+        "8:7: 'caution:' is indented further than 'tips:', so it is read as part of its list: line it up with 'tips:', 4 spaces in",
+    ],
+    "list-item-one-space-out": [
+        "4:2: this list item is indented 1 space, the items beside it 2 spaces: line its '- ' up with theirs, 2 spaces in",
+    ],
+    "list-text-goes-on-too-far-out": [
+        "5:3: 'or spreading numbness, tingling or weakn' is not lined up as a list item: if it is an item of its own, start it with '- ' like the items above; if it goes on with the text above, indent it 4 spaces, like that text",
+    ],
+    "text-goes-on-at-the-keys": [
+        "7:5: 'lower back.' is not a key: if it goes on with the text above, indent it 6 spaces, further than that text's key; if it is a value, write its key before it",
+    ],
+    "description-line-out": [
+        "4:2: this line of the text under 'description:' starts further out than its first line: indent every line of the text 2 spaces, like the first",
+    ],
+    "step-key-one-space-out": [
+        "5:4: 'hold:' is indented 3 spaces, the keys beside it 4 spaces: line it up with them, 4 spaces in",
+    ],
+    "tip-indented-under-the-tip-above": [
+        "8:9: this list item is indented further than the item above it, so it is read as part of that item's text: line its '- ' up with the item above, 6 spaces in",
+    ],
+    "duration-minutes-without-unit": [
+        "4:15: warning: duration: 10 is read as 10 seconds: if you mean 10 minutes, write 10m; for seconds, write 10s",
+    ],
+    "heat-minutes-without-unit": [
+        "4:11: warning: heat: 15 is read as 15 seconds: if you mean 15 minutes, write 15m; for seconds, write 15s",
+    ],
+    "rest-minutes-without-unit": [
+        "6:11: warning: rest: 2 is read as 2 seconds: if you mean 2 minutes, write 2m; for seconds, write 2s",
+    ],
+    "relax-in-minutes": [
+        "4:10: warning: defaults: a relax of 3 min between reps is over 1 min: check it is not meant in seconds",
+    ],
+    "pauses-in-minutes": [
+        "7:13: warning: step 1: a switch of sides of 5 min is over 1 min: check it is not meant in seconds",
+        "10:14: warning: step 2: a get-ready of 10 min is over 1 min: check it is not meant in seconds",
+        "11:5: warning: step 3: a rest of 30 min is over 10 min: check it is not meant in seconds",
+    ],
+    "rest-step-dash-missing": [
+        "8:5: warning: step 2 starts with rest: and then names an exercise, so the rest is read as the pause after each of its sets: if the rest is a step of its own, put '- ' before name:",
+    ],
+    "hold-unit-with-extras": [
+        "4:11: hold: '30 sec.' is not a duration: write 30s",
+        "6:11: hold: '~15s' is not a duration: write 15s",
+        "9:11: hold: '1' 30\"' is not a duration: write 1m30s",
+    ],
+    "comma-decimal": [
+        "4:11: hold: '1,5 min' is not a duration (a comma is not a decimal point here): write 1m30s",
+        "6:15: duration: '2,5' is not a duration (a comma is not a decimal point here): for 2.5 minutes write 2m30s",
+        "9:11: hold: '5,5s' is not a duration (a comma is not a decimal point here): use whole seconds, 5s or 6s",
+    ],
+    "hours-and-fractions": [
+        "4:15: duration: 2 h is over the 1 hour limit: check the unit, s for seconds, m for minutes",
+        "6:11: hold: '1½ min' is not a duration: write 1m30s",
+    ],
+    "reps-with-extras": [
+        "4:11: reps: '10x' is not a number of reps: write reps: 10",
+        "6:11: reps: write the reps of one side, reps: 10, and add per_side: true on its own line",
+        "8:11: reps: write a number, e.g. reps: 3, not yes or no",
+    ],
+    "keys-in-other-words": [
+        "2:1: unknown key 'warnings' in the routine: did you mean 'safety'?",
+        "6:5: unknown key 'hold_seconds' in step 1: did you mean 'hold'?",
+        "7:5: unknown key 'get_ready' in step 1: did you mean 'prepare'?",
+    ],
+    "leading-zeros": [],
+    "reps-as-clock": [
+        "4:11: reps: '1:30' is not a number of reps: write e.g. reps: 3",
+    ],
+    "reps-in-defaults": [
+        "4:3: unknown key 'reps' in defaults: reps is given in each step: defaults holds only rest, relax, sets, prepare and switch",
+    ],
+    "step-keys-at-the-top": [
+        "2:1: unknown key 'sets' in the routine: sets belongs to a step: indent it under the step's other keys, or under defaults: for every step",
+        "3:1: unknown key 'caution' in the routine: caution belongs to a step: indent it under the step's other keys",
+    ],
+    "keys-with-letters-swapped": [
+        "4:5: unknown key 'resp' in step 1: did you mean 'reps' or 'rest'?",
+        "5:5: unknown key 'hlod' in step 1: did you mean 'hold'?",
+    ],
+    "pauses-of-zero": [
+        "3:9: rest: the shortest rest is 1s: for none, leave rest: out (and out of defaults:, which every step takes it from)",
+        "8:12: relax: the shortest pause between reps is 1s; without relax: it is 3 s",
+    ],
+    "step-dash-one-space-in": [
+        "7:4: this list item is indented 3 spaces, the items beside it 2 spaces: line its '- ' up with theirs, 2 spaces in",
+    ],
+    "first-step-without-dash": [
+        "3:5: 'name:' starts the first item of the list under 'steps:' without its '- ': begin the line with '- ' like the items below, 2 spaces in",
+    ],
+    "defaults-key-at-the-margin": [
+        "4:1: 'relax:' is indented 0 spaces, the keys beside it 2 spaces: line it up with them, 2 spaces in",
+    ],
+    "tip-dash-left-out": [
+        "8:9: warning: 'Breathe out as you lift your hips.' is read as more of the list item above it: if it is an item of its own, start it with '- '",
+    ],
+    "rest-step-dash-left-out": [
+        "6:5: warning: rest: after a blank line is read as part of step 1, the pause after each of its sets: if it is a rest between exercises, put '- ' before rest:",
+    ],
+    "side-yes": [
+        "6:11: side: write left, right or affected, not yes or no",
+    ],
     "key-indented-too-far": [
         "5:7: 'hold:' is indented further than the line above it: line it up with the other keys, 4 spaces in",
     ],
     "key-indented-too-little": [
-        "4:3: 'reps:' does not line up with the keys above it: indent it 4 spaces, like the line above, or start a new list item with '- '",
+        "4:3: 'reps:' does not line up with the keys of the list item above it: indent it 4 spaces, like them, or if a new item starts here, begin it with '- '",
     ],
     "library-outside": [
         "2:10: library: the library must be in the routine's folder or below it: '..' is not allowed",
@@ -359,6 +467,11 @@ def test_what_the_fine_fixtures_are_read_as():
     assert nbsp.tips == ("Note:\u00a0keep\u00a0breathing.",)  # inside a text it is harmless
     assert [step.hold or step.duration for step in steps("units-written-out")] == [5, 5, 30, 60]
     assert [step.hold for step in steps("hold-as-clock")] == [90, 45]
+    zeros = steps("leading-zeros")  # YAML 1.1 reads 010 as octal 8: a person reads 10
+    assert [(step.reps, step.sets, step.hold) for step in zeros] == [
+        (10, 2, None),
+        (None, None, 30),
+    ]
     version = check_routine_file(MISTAKES / "version-one-ten.yaml")[0].routine.version
     assert version == "1.10"
     assert steps("crlf") == steps("bom")[:1] + steps("crlf")[1:]

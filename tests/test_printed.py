@@ -92,6 +92,7 @@ def test_the_report_prints_with_its_text_and_no_script(tmp_path, paper):
         "Sessions against the prescription",
         "6-10 too much",
         "<script>alert(1)</script>",  # the hostile note, shown as text
+        "pain 6/10 after the session; pain after sessions rising",  # a flag, not cut off
     ):
         assert words in text, words
 

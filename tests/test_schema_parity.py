@@ -43,6 +43,7 @@ BEYOND_A_SCHEMA = {
     "stage-ask-every": "the words of how often to ask",
     "reps-range-down": "a range that goes down, 12-8, is seen only once its numbers are read",
     "hold-range-target": "a target outside its range is seen only once the numbers are read",
+    "tip-indented-under-the-tip-above": "the layout of the text: YAML reads it as one tip",
 }
 
 

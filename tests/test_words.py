@@ -11,10 +11,13 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from backroutine.routine.loader import parse_routine
-from backroutine.routine.model import Segment, SegmentKind
+from backroutine.routine.model import Growth, Segment, SegmentKind
 from backroutine.routine.words import (
     NO_TIPS,
+    growth_said,
     next_up,
     number_said,
     segment_detail,
@@ -185,3 +188,20 @@ def test_alternating_reps_say_their_side():
         "Right side",
     )
     assert transition_phrases(reps[2]) == ("Two, left side", "Left side")
+
+
+@pytest.mark.parametrize(
+    "field, rule, said",
+    [
+        ("reps", Growth(2, 1, 2, 10), "+2 reps a week, up to 10"),
+        ("reps", Growth(1, None, 2, None), "+1 rep from week 2"),
+        ("sets", Growth(1, None, 4, None), "+1 set from week 4"),
+        ("hold", Growth(5, 2, 3, 25), "hold +5 s every 2 weeks, up to 25 s"),
+        ("hold", Growth(5, 1, 3, 45), "hold +5 s a week from week 3, up to 45 s"),
+        ("duration", Growth(-60, 1, 2, 300), "-1 min a week, down to 5 min"),
+        ("reps", {(1, 2): 8, (3, None): 12}, "8 reps in weeks 1-2; 12 reps from week 3"),
+        ("hold", {(2, 2): 30}, "hold 30 s in week 2"),
+    ],
+)
+def test_how_a_dose_grows_is_said_as_the_patient_reads_it(field, rule, said):
+    assert growth_said(field, rule) == said

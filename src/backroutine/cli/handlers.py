@@ -262,6 +262,7 @@ def print_handout(args: argparse.Namespace) -> int:
     stage = _stage_number(args, entry.loaded) if routine.stages else 1
     if routine.stages:  # the patient's stage's exercises, with its numbers for the week
         routine = at_stage(routine, stage)
+    written = routine  # the handout says how its numbers grow beside the week's numbers
     week = args.week
     if week is None and has_progression(routine):
         week = _current_week(args, entry.loaded)
@@ -271,7 +272,9 @@ def print_handout(args: argparse.Namespace) -> int:
     given = HandoutFor(patient=args.patient, clinic=args.clinic, issued=clock.today())
     pdf = args.output is not None and args.output.suffix.lower() == ".pdf"
     format = "html" if pdf else args.format
-    text = render(routine, format, week=week, stage=stage, given=given, paper=args.paper)
+    text = render(
+        routine, format, week=week, stage=stage, given=given, paper=args.paper, written=written
+    )
     if args.output is None:
         print(text, end="")
         return EXIT_OK

@@ -4,7 +4,7 @@ A4 or Letter. Every text that came from a routine file or a note is escaped (`_t
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Literal
 
@@ -310,28 +310,40 @@ def _notes(report: PatientReport) -> list[str]:
 def _sessions(sessions: Sequence[SessionLine]) -> list[str]:
     if not sessions:
         return []
-    rows = []
-    for s in sessions:
-        settled = {True: "yes", False: "<b>no</b>", None: ""}[s.settled_next_morning]
-        rows.append(
-            f"<tr><td class=nowrap>{s.started:%a %d %b %H:%M}</td>"
-            f"<td>{_STATUS.get(s.status, _text(s.status))}</td>"
-            f"<td class=nowrap>{_text(s.routine_id or '')}</td>"
-            f"<td>{_text(s.routine_version or '')}</td>"
-            f"<td class=n>{s.week or ''}</td><td class=n>{s.stage or ''}</td>"
-            f"<td class=n>{s.exercises_done} of {s.exercises}</td>"
-            f"<td class=n>{_score(s.pain_before)}</td><td class=n>{_score(s.pain_after)}</td>"
-            f"<td>{settled}</td><td class=flag>{_text(s.flag or '')}</td></tr>"
-        )
+    # A column that says the same on every row is left out (the routine and its version
+    # are in the heading): the table must fit the page's width, its flags unclipped.
+    columns: list[tuple[str, Callable[[SessionLine], str]]] = [
+        ("<th>Started</th>", lambda s: f"<td class=nowrap>{s.started:%a %d %b %H:%M}</td>"),
+        ("<th>Status</th>", lambda s: f"<td>{_STATUS.get(s.status, _text(s.status))}</td>"),
+    ]
+    if len({s.routine_id for s in sessions}) > 1:
+        columns.append(("<th>Routine</th>", lambda s: f"<td>{_text(s.routine_id or '')}</td>"))
+    if len({(s.routine_id, s.routine_version) for s in sessions}) > 1:
+        columns.append(("<th>Version</th>", lambda s: f"<td>{_text(s.routine_version or '')}</td>"))
+    columns.append(("<th class=n>Week</th>", lambda s: f"<td class=n>{s.week or ''}</td>"))
+    if any(s.stage for s in sessions):
+        columns.append(("<th class=n>Stage</th>", lambda s: f"<td class=n>{s.stage or ''}</td>"))
+    columns += [
+        (
+            "<th class=n>Exercises</th>",
+            lambda s: f"<td class=n>{s.exercises_done} of {s.exercises}</td>",
+        ),
+        ("<th class=n>Pain before</th>", lambda s: f"<td class=n>{_score(s.pain_before)}</td>"),
+        ("<th class=n>after</th>", lambda s: f"<td class=n>{_score(s.pain_after)}</td>"),
+        ("<th>Settled</th>", lambda s: f"<td>{_SETTLED[s.settled_next_morning]}</td>"),
+        ("<th>Flag</th>", lambda s: f"<td class=flag>{_text(s.flag or '')}</td>"),
+    ]
+    rows = ["<tr>" + "".join(cell(s) for _, cell in columns) + "</tr>" for s in sessions]
     return [
-        '<h2>Every session</h2><table class="sessions"><thead><tr><th>Started</th><th>Status</th>'
-        "<th>Routine</th><th>Version</th><th class=n>Week</th><th class=n>Stage</th>"
-        "<th class=n>Exercises</th>"
-        "<th class=n>Pain before</th><th class=n>after</th><th>Settled</th><th>Flag</th>"
-        "</tr></thead><tbody>",
+        '<h2>Every session</h2><table class="sessions"><thead><tr>'
+        + "".join(head for head, _ in columns)
+        + "</tr></thead><tbody>",
         *rows,
         "</tbody></table>",
     ]
+
+
+_SETTLED = {True: "yes", False: "<b>no</b>", None: ""}
 
 
 def _score(value: int | None) -> str:

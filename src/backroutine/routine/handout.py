@@ -18,10 +18,10 @@ from backroutine.figures.load import figure_for
 from backroutine.figures.model import alt_text
 from backroutine.figures.svg import poses_svg
 from backroutine.routine.model import CardStep, ExerciseStep, RestStep, Routine, ThermalStep
-from backroutine.routine.progression import describe_all
+from backroutine.routine.progression import rules
 from backroutine.routine.safety import CLINICIAN_NOTE, PACK_SAFETY, PAIN_ZONES
 from backroutine.routine.stages import stages_said, when_said
-from backroutine.routine.words import activity_dose, dose, you_need
+from backroutine.routine.words import activity_dose, dose, growth_said, you_need
 
 FORMATS = ("md", "html")
 
@@ -44,11 +44,14 @@ class _Exercise(msgspec.Struct, frozen=True):
     """What the drawing or picture shows, in words."""
 
 
-def _exercises(routine: Routine) -> list[_Exercise | int]:
-    """The exercises in order, with each rest step as its length in seconds."""
+def _exercises(routine: Routine, written: Routine | None = None) -> list[_Exercise | int]:
+    """The exercises in order, with each rest step as its length in seconds; each with how
+    its numbers grow, from `written` (the routine as written, when `routine` holds one
+    week's numbers)."""
     items: list[_Exercise | int] = []
     number = 0
-    for step in routine.steps:
+    _, grows = _growth(written or routine)
+    for index, step in enumerate(routine.steps):
         if isinstance(step, RestStep):
             items.append(step.rest)
             continue
@@ -85,13 +88,35 @@ def _exercises(routine: Routine) -> list[_Exercise | int]:
                 list(step.tips),
                 step.caution,
                 step.why,
-                describe_all(step, routine),
+                grows[index] if len(grows) == len(routine.steps) else [],
                 drawing,
                 step.image,
                 alt or f"{step.name}: the picture from your therapist",
             )
         )
     return items
+
+
+def _growth(routine: Routine) -> tuple[list[str], list[list[str]]]:
+    """How the numbers grow week by week, in words: what grows alike in every exercise,
+    said once, and what else grows in each step (nothing for a step that is no exercise)."""
+    each = [
+        rules(step, routine) if isinstance(step, ExerciseStep) else {} for step in routine.steps
+    ]
+    exercises = [
+        found
+        for step, found in zip(routine.steps, each, strict=True)
+        if isinstance(step, ExerciseStep)
+    ]
+    alike = {
+        field: rule
+        for field, rule in (exercises[0].items() if len(exercises) > 1 else ())
+        if all(other.get(field) == rule for other in exercises)
+    }
+    return [growth_said(field, rule) for field, rule in alike.items()], [
+        [growth_said(field, rule) for field, rule in found.items() if field not in alike]
+        for found in each
+    ]
 
 
 def _facts(routine: Routine, week: int | None, stage: int) -> list[str]:
@@ -142,7 +167,9 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"
 
 
-def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1) -> str:
+def render_markdown(
+    routine: Routine, *, week: int | None = None, stage: int = 1, written: Routine | None = None
+) -> str:
     """The handout as Markdown."""
     lines = [f"# {_md(routine.title)}", ""]
     if routine.description:
@@ -154,7 +181,10 @@ def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1
             ["## Stages", ""] + [f"- {_md(line)}" for line in stages_said(routine, stage)] + [""]
         )
     lines += ["## Exercises", ""]
-    for item in _exercises(routine):
+    alike, _ = _growth(written or routine)
+    if alike:
+        lines += [_md("Every exercise grows: " + "; ".join(alike)), ""]
+    for item in _exercises(routine, written):
         if isinstance(item, int):
             lines += [f"*Rest {human_duration(item)}*", ""]
             continue
@@ -174,7 +204,7 @@ def render_markdown(routine: Routine, *, week: int | None = None, stage: int = 1
         if item.why:
             lines += [f"*Why:* {_md(item.why)}", ""]
         if item.progression:
-            lines += ["*Progression:* " + "; ".join(_md(rule) for rule in item.progression), ""]
+            lines += ["*Grows:* " + "; ".join(_md(rule) for rule in item.progression), ""]
     return "\n".join(lines)
 
 
@@ -242,11 +272,12 @@ def render_html(
     stage: int = 1,
     given: HandoutFor = HandoutFor(),
     paper: str = "a4",
+    written: Routine | None = None,
 ) -> str:
     """The handout as a standalone HTML page, laid out to print on one page (up to six
     exercises, A4 or Letter): the exercises with their drawings, the safety box, a
     two-week tick log with each dose, and the pain scale."""
-    items = _exercises(routine)
+    items = _exercises(routine, written)
     exercises = [item for item in items if isinstance(item, _Exercise)]
     out = [
         "<!DOCTYPE html>",
@@ -273,7 +304,9 @@ def render_html(
         out.append("<h2>Stages</h2><ul>")
         out += [f"<li>{_h(line)}</li>" for line in stages_said(routine, stage)]
         out.append("</ul>")
-    out.append('<h2>Exercises</h2><div class="exercises">')
+    alike, _ = _growth(written or routine)
+    grows = f' <span class="small">· Every exercise grows: {_h("; ".join(alike))}</span>'
+    out.append(f'<h2>Exercises{grows if alike else ""}</h2><div class="exercises">')
     for item in items:
         if isinstance(item, int):
             # Inside the card before it: a rest is not a cell of the grid of exercises.
@@ -295,7 +328,7 @@ def render_html(
         # The why is left to the Markdown handout and the app: the page must stay one.
         if item.progression:
             rules = "; ".join(_h(rule) for rule in item.progression)
-            out.append(f'<p class="small"><em>Progression:</em> {rules}</p>')
+            out.append(f'<p class="small"><em>Grows:</em> {rules}</p>')
         out.append("</section>")
     out.append("</div>")
     out += ['<div class="bottom">', *_tick_log(exercises), *_pain_scale(), "</div>"]
@@ -345,7 +378,7 @@ def _pain_scale() -> list[str]:
     return [
         "<h2>Pain scale: 0 no pain, 10 the worst imaginable</h2>",
         f'<table class="pain"><tr>{"".join(cells)}'
-        f'<td class="meaning">{"<br>".join(meanings)}</td></tr></table>',
+        f'<td class="meaning">{" · ".join(meanings)}</td></tr></table>',
     ]
 
 
@@ -357,10 +390,14 @@ def render(
     stage: int = 1,
     given: HandoutFor = HandoutFor(),
     paper: str = "a4",
+    written: Routine | None = None,
 ) -> str:
     """The handout in `format`, `md` or `html` (for whom and on which paper: HTML only);
     `stage` is marked as the patient's among a staged routine's stages (its steps are the
-    routine's `steps`)."""
+    routine's `steps`). `written` is the routine as written when `routine` holds the
+    numbers of `week`: each exercise says how its numbers grow from it."""
     if format == "html":
-        return render_html(routine, week=week, stage=stage, given=given, paper=paper)
-    return render_markdown(routine, week=week, stage=stage)
+        return render_html(
+            routine, week=week, stage=stage, given=given, paper=paper, written=written
+        )
+    return render_markdown(routine, week=week, stage=stage, written=written)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
@@ -135,8 +136,27 @@ def library_file(
             f"put the {what} file itself beside the routine"
         )
     if not _is_file(path):
-        raise UnsafeLibraryPath(f"there is no file '{printable(name)}' beside the routine")
+        raise UnsafeLibraryPath(_not_a_file(path, name, what, example))
     return path
+
+
+def _not_a_file(path: Path, name: str, what: str, example: str) -> str:
+    """Why `name` is no file to read: a folder, a pipe or device, or a name misspelt."""
+    try:
+        if path.is_dir():
+            inside = f"{name.rstrip('/')}/{example}"
+            return f"'{printable(name)}' is a folder: give the {what} file in it, e.g. {inside}"
+        if path.exists():
+            return f"'{printable(name)}' is not a plain file: give the {what} file itself"
+        beside = [entry.name for entry in islice(path.parent.iterdir(), 1000)]
+    except OSError:
+        beside = []
+    close = difflib.get_close_matches(path.name, beside, n=1, cutoff=0.6)
+    missing = f"there is no file '{printable(name)}' beside the routine"
+    if close:
+        meant = str(PurePosixPath(name).parent / close[0]).removeprefix("./")
+        return f"{missing}: did you mean '{printable(meant)}'?"
+    return missing
 
 
 def take_exercise(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any]:

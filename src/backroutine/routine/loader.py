@@ -145,6 +145,9 @@ def _validate(
     warnings = plausibility.leave_out_empty_values(document, places, source)
     if warn:
         warnings += plausibility.decimal_durations(document, places, source)
+        warnings += plausibility.unitless_durations(document, places, source)
+        warnings += plausibility.merged_steps(document, places, source)
+        warnings += plausibility.run_together(data, source)
     problems, unresolved = resolve_exercises(document, places, source, folder)
     problems += check_pictures(document, places, source, folder)
     try:

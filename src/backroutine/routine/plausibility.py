@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from msgspec.structs import replace
 
 from backroutine.base.text import human_duration, printable
-from backroutine.routine.model import ExerciseStep, Problem, Routine, ThermalStep
+from backroutine.routine.indentation import items_run_together
+from backroutine.routine.model import ExerciseStep, Problem, RestStep, Routine, ThermalStep
 from backroutine.routine.progression import rules
 from backroutine.routine.safety import PACK_MAX_SECONDS
 
@@ -28,6 +29,18 @@ MAX_PLAUSIBLE_SESSION = 90 * 60
 """A home routine longer than this is most likely a typing slip."""
 MAX_PLAUSIBLE_HOLD = 3 * 60
 """A stretch or plank held longer than this is most likely a typing slip."""
+MAX_PLAUSIBLE_PAUSE = {"relax": 60, "switch": 60, "prepare": 60, "rest": 10 * 60}
+"""A pause longer than this, in seconds, is most likely a typing slip (`relax: 3m` for 3 s)."""
+_PAUSE_WORDS = {
+    "relax": "a relax of {} between reps",
+    "switch": "a switch of sides of {}",
+    "prepare": "a get-ready of {}",
+    "rest": "a rest of {}",
+}
+# A number without a unit is read as seconds; for these keys, so few seconds are most
+# likely meant as minutes (`duration: 10` for a 10-minute walk, `heat: 15`): the most
+# seconds that are not.
+_MINUTES_MEANT = {"duration": 59, "heat": 59, "cold": 59, "rest": 5}
 PLACEHOLDER_ID = "my-back-routine"
 """The id in `backroutine new`'s template: every routine made from it needs its own."""
 
@@ -92,11 +105,70 @@ def decimal_durations(document: dict[str, Any], places: Places, source: str) -> 
                         source,
                         line,
                         column,
-                        f"{key}: {match[0].strip()} is read as {whole} seconds: if you mean "
-                        f"{whole} minutes, write {whole}m; for seconds, write {whole}s",
+                        f"{key}: {match[0].strip()} is read as {_seconds_or_minutes(whole)}",
                     )
                 )
     return warnings
+
+
+def unitless_durations(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
+    """A duration written as a bare number too small to be meant in seconds: `duration: 10`."""
+    warnings = []
+    for path, mapping in _mappings(document, ()):
+        for key, most in _MINUTES_MEANT.items():
+            value = mapping.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= most:
+                line, column = places.nearest((*path, key))
+                warnings.append(
+                    Problem(
+                        source,
+                        line,
+                        column,
+                        f"{key}: {value} is read as {_seconds_or_minutes(value)}",
+                    )
+                )
+    return warnings
+
+
+def run_together(data: bytes | str, source: str) -> list[Problem]:
+    """Lines read as more of the item or step above them, perhaps for a '- ' left out
+    (`indentation.items_run_together`)."""
+    text = data if isinstance(data, str) else data.decode("utf-8-sig", errors="replace")
+    return [Problem(source, *found) for found in items_run_together(text.splitlines())]
+
+
+def merged_steps(document: dict[str, Any], places: Places, source: str) -> list[Problem]:
+    """A rest step and the exercise after it read as one step, because the exercise's
+    '- ' is missing: a step that starts with `rest:` and then names an exercise."""
+    warnings = []
+    for path, mapping in _mappings(document, ()):
+        keys = list(mapping)
+        if path[-2:-1] != ("steps",) or keys[:1] != ["rest"] or len(keys) < 2:
+            continue
+        named = next((key for key in ("name", "exercise") if key in mapping), None)
+        if named is None:
+            continue
+        line, column = places.nearest((*path, named), key=True)
+        warnings.append(
+            Problem(
+                source,
+                line,
+                column,
+                f"step {path[-1] + 1} starts with rest: and then names an exercise, so the rest "
+                f"is read as the pause after each of its sets: if the rest is a step of its "
+                f"own, put '- ' before {named}:",
+            )
+        )
+    return warnings
+
+
+def _seconds_or_minutes(number: int) -> str:
+    """The end of a warning about a number read as seconds that may mean minutes."""
+    seconds, minutes = ("second", "minute") if number == 1 else ("seconds", "minutes")
+    return (
+        f"{number} {seconds}: if you mean {number} {minutes}, write {number}m; for "
+        f"seconds, write {number}s"
+    )
 
 
 def implausible_doses(
@@ -122,6 +194,10 @@ def implausible_doses(
                 f"frequency: {stage.frequency} is the routine's already: leave it out of the "
                 "stage, or give the stage its own",
             )
+    for key, most in MAX_PLAUSIBLE_PAUSE.items():
+        seconds = getattr(routine.defaults, key)
+        if seconds is not None and seconds > most:
+            warn(("defaults", key), f"defaults: {_long_pause(key, seconds)}", key=False)
     if today is not None and routine.review_by is not None and routine.review_by < today:
         warn(
             ("review_by",),
@@ -163,8 +239,14 @@ def _step_doses(routine: Routine, prefix: KeyPath, warn: Callable[..., None]) ->
                 f"more than the {PACK_MAX_SECONDS // 60} minutes it may stay on the skin: "
                 "write 15 min or 20 min",
             )
+        if isinstance(step, RestStep) and step.rest > MAX_PLAUSIBLE_PAUSE["rest"]:
+            warn((*place, "rest"), f"step {index + 1}: {_long_pause('rest', step.rest)}")
         if not isinstance(step, ExerciseStep):
             continue
+        for key, most in MAX_PLAUSIBLE_PAUSE.items():
+            seconds = getattr(step, key)
+            if seconds is not None and seconds > most:
+                warn((*place, key), f"step {index + 1}: {_long_pause(key, seconds)}", key=False)
         for hold, where in _holds(step, routine, place):
             if hold > MAX_PLAUSIBLE_HOLD:
                 warn(
@@ -183,6 +265,13 @@ def _step_doses(routine: Routine, prefix: KeyPath, warn: Callable[..., None]) ->
             )
         else:
             seen[name] = index
+
+
+def _long_pause(key: str, seconds: int) -> str:
+    return (
+        f"{_PAUSE_WORDS[key].format(human_duration(seconds))} is over "
+        f"{human_duration(MAX_PLAUSIBLE_PAUSE[key])}: check it is not meant in seconds"
+    )
 
 
 def _holds(step: ExerciseStep, routine: Routine, place: KeyPath) -> Iterator[tuple[int, KeyPath]]:

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from backroutine.base.text import printable
-from backroutine.routine.model import MAX_FILE_BYTES, Problem, RoutineFileError
+from backroutine.routine.model import (
+    DEFAULT_PREPARE_SECONDS,
+    DEFAULT_RELAX_SECONDS,
+    DEFAULT_SWITCH_SECONDS,
+    MAX_FILE_BYTES,
+    Problem,
+    RoutineFileError,
+)
 from backroutine.routine.schema import (
     KEYS,
     Block,
@@ -66,6 +73,10 @@ def validate_document(
         raise RoutineFileError([problem for problem, _ in locate(error, places, source)]) from None
 
 
+# The keys a file of each kind starts with, to show what one looks like.
+_FIRST_KEYS = {"a routine file": "title: and steps:", "an exercise library file": "exercises:"}
+
+
 def require_mapping(document: Any, source: str, what: str) -> None:
     if not isinstance(document, dict):
         found = "nothing" if document is None else _describe(document)
@@ -75,8 +86,9 @@ def require_mapping(document: Any, source: str, what: str) -> None:
                     source,
                     1,
                     1,
-                    f"{what} is made of keys with values, such as title: and steps:, "
-                    f"but this holds {found}",
+                    f"{what} is made of keys with values, such as {_FIRST_KEYS.get(what, 'title:')}"
+                    f", but this holds {found}: write each key at the start of its line, "
+                    "its value after it (backroutine new writes a routine to start from)",
                 )
             ]
         )
@@ -281,8 +293,7 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
                 if event.tag is not None and not event.implicit:
                     raise problem(
                         event.start_mark,
-                        f"the tag {printable(event.tag)} is not "
-                        "allowed: write plain lists and keys",
+                        _tag_refused(event.tag),
                     )
                 if len(stack) >= MAX_DEPTH:
                     raise problem(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
@@ -300,6 +311,17 @@ def _build(text: str, source: str) -> tuple[Any, Places]:
 
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NOT_DECIMAL = re.compile(r"[-+]?0[0-9_]+|[-+]?0[xXbBoO].*|.*[_:].*")
+
+
+def _tag_refused(tag: str) -> str:
+    """Why a value marked with a YAML type (`!!python/object`, `!!binary`) is refused."""
+    written = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
+    return (
+        f"'{printable(written[:60])}' marks a value as a kind of data a routine file never "
+        "holds: remove it, and write the text or number itself"
+    )
 
 
 def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> Any:
@@ -313,12 +335,17 @@ def _scalar(resolver: yaml.SafeLoader, event: yaml.ScalarEvent, source: str) -> 
                 Problem(
                     source,
                     *_position(event.start_mark),
-                    f"the tag {printable(tag)} is not allowed: write plain text or numbers",
+                    _tag_refused(tag),
                 )
             ]
         )
     if tag == _FLOAT_TAG:
         # Kept as written: `version: 1.10` is not 1.1, and `hold: 1.30` may mean 1m30s.
+        return event.value
+    if tag == _INT_TAG and _NOT_DECIMAL.fullmatch(event.value):
+        # YAML 1.1 reads `reps: 010` as octal 8, `0x10` as 16 and `1:30` as 90: kept as
+        # written, the 10 a person reads, a clock's 1 min 30 s for a duration, or a value
+        # the schema says it cannot take.
         return event.value
     # No marks on the node: a constructor's error is reported at the event's place, below.
     node = yaml.ScalarNode(tag, event.value, None, None, event.style)
@@ -505,41 +532,53 @@ _ITEM_NAMES = {"tips": "tip", "safety": "safety note", "tags": "tag", "steps": "
 
 
 # Words people write for a key, and the key they mean.
-_SYNONYMS = {
-    "repetitions": "reps",
-    "rep": "reps",
-    "repeats": "reps",
-    "times": "reps",
-    "count": "reps",
-    "set": "sets",
-    "rounds": "sets",
-    "seconds": "hold",
-    "secs": "hold",
-    "hold_time": "hold",
-    "time": "duration",
-    "length": "duration",
-    "minutes": "duration",
-    "duration_time": "duration",
-    "each_side": "per_side",
-    "both_sides": "per_side",
-    "sides": "per_side",
-    "bilateral": "per_side",
-    "tip": "tips",
-    "cues": "tips",
-    "notes": "tips",
-    "instructions": "tips",
-    "warning": "caution",
-    "warnings": "caution",
-    "precaution": "caution",
-    "precautions": "caution",
-    "title": "name",
-    "description": "why",
-    "pause": "rest",
-    "rest_time": "rest",
-    "break": "rest",
-    "exercises": "steps",
-    "name": "title",
-    "note": "description",
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "repetitions": ("reps",),
+    "rep": ("reps",),
+    "repeats": ("reps",),
+    "times": ("reps",),
+    "count": ("reps",),
+    "set": ("sets",),
+    "rounds": ("sets",),
+    "seconds": ("hold",),
+    "secs": ("hold",),
+    "hold_time": ("hold",),
+    "time": ("duration",),
+    "length": ("duration",),
+    "minutes": ("duration",),
+    "duration_time": ("duration",),
+    "each_side": ("per_side",),
+    "both_sides": ("per_side",),
+    "sides": ("per_side",),
+    "bilateral": ("per_side",),
+    "tip": ("tips",),
+    "cues": ("tips",),
+    "notes": ("tips", "description"),
+    "instructions": ("tips",),
+    "warning": ("caution", "safety"),
+    "warnings": ("caution", "safety"),
+    "precaution": ("caution",),
+    "precautions": ("caution",),
+    "title": ("name",),
+    "description": ("why",),
+    "pause": ("rest",),
+    "rest_time": ("rest",),
+    "hold_seconds": ("hold",),
+    "hold_secs": ("hold",),
+    "get_ready": ("prepare",),
+    "getready": ("prepare",),
+    "ready": ("prepare",),
+    "countdown": ("prepare",),
+    "how_often": ("frequency",),
+    "often": ("frequency",),
+    "schedule": ("frequency",),
+    "safety_notes": ("safety",),
+    "side_switch": ("switch",),
+    "change_sides": ("switch",),
+    "break": ("rest",),
+    "exercises": ("steps",),
+    "name": ("title",),
+    "note": ("caution", "description"),
 }
 
 
@@ -555,6 +594,52 @@ def _label(loc: KeyPath) -> str:
     return printable(str(loc[-1])) if loc else ""
 
 
+_ZERO = "a duration must be more than zero seconds"
+# A pause of 0 is a therapist asking for none: how to have none, or the shortest.
+_PAUSE_WORDS = {
+    "rest": "the shortest rest is 1s: for none, leave rest: out (and out of defaults:, which "
+    "every step takes it from)",
+    "relax": "the shortest pause between reps is 1s; without relax: it is "
+    f"{DEFAULT_RELAX_SECONDS} s",
+    "switch": "the shortest change of sides is 1s; without switch: it is "
+    f"{DEFAULT_SWITCH_SECONDS} s",
+    "prepare": f"the shortest get-ready is 1s; without prepare: it is {DEFAULT_PREPARE_SECONDS} s",
+}
+
+
+def _nearest_keys(typed: str, known: list[str]) -> list[str]:
+    """The keys `typed` is one or two slips away from (a letter wrong, missing, extra or two
+    swapped), all of the nearest when two are as near: `resp` may be `reps` or `rest`, and
+    only the therapist knows which. Else the most alike, as `difflib` sees it."""
+    distances = {key: _slips(typed, key) for key in known}
+    nearest = min(distances.values(), default=3)
+    if nearest <= min(2, len(typed) // 2):
+        return [key for key in known if distances[key] == nearest][:3]
+    return difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+
+
+def _either(keys: list[str]) -> str:
+    """`'reps'`, `'reps' or 'rest'`, `'reps', 'sets' or 'rest'`."""
+    quoted = [f"'{printable(key)}'" for key in keys]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def _slips(a: str, b: str) -> int:
+    """How many letters wrong, missing, extra or swapped with their neighbour turn `a` into
+    `b` (the optimal string alignment distance)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        row = [i]
+        for j, other in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
 def _explain(item: ErrorDetails, loc: KeyPath) -> str:
     kind = item["type"]
     field = str(loc[-1]) if loc else ""
@@ -568,16 +653,26 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
                 f"unknown key '{name}' in {_where(loc)}: a rest step has only rest "
                 "(e.g. - rest: 60s); if this is an exercise, give it a name:"
             )
-        meant = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"))
-        close = (
-            [meant]
-            if meant in known
-            else difflib.get_close_matches(field.lower(), known, n=1, cutoff=0.6)
-        )
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
-        if schema_class is Routine and field in ExerciseStep.model_fields and not close:
+        synonyms = _SYNONYMS.get(field.strip().lower().replace(" ", "_").replace("-", "_"), ())
+        close = [meant for meant in synonyms if meant in known][:1]
+        # A step's own key outside a step is in the wrong place, not misspelt: `reps:` at
+        # the top is no `steps:`, nor `caution:` an `author:`.
+        a_step_key = schema_class is Routine and field in ExerciseStep.model_fields
+        if not close and not a_step_key:
+            close = _nearest_keys(field.lower(), known)
+        hint = f"did you mean {_either(close)}?" if close else f"known keys are {', '.join(known)}"
+        if a_step_key and not close:
             hint = f"{printable(field)} belongs to a step: indent it under the step's other keys"
+            if field in Defaults.model_fields:
+                hint += ", or under defaults: for every step"
         place = _where(loc)
+        if schema_class is Defaults:
+            place = "defaults"
+            if field in ExerciseStep.model_fields:  # `reps:` there is no misspelt `rest:`
+                hint = (
+                    f"{printable(field)} is given in each step: defaults holds only "
+                    f"{', '.join(known[:-1])} and {known[-1]}"
+                )
         if schema_class is Progression:
             place = f"the progression of {place}"
         return f"unknown key '{printable(field)}' in {place}: {hint}"
@@ -600,6 +695,8 @@ def _explain(item: ErrorDetails, loc: KeyPath) -> str:
         "stages",
     }:
         prefix = f"{name}: " if kind != "timing" else f"{_where(loc)}: "
+        if kind == "duration" and item["msg"] == _ZERO and field in _PAUSE_WORDS:
+            return prefix + _PAUSE_WORDS[field]
         return prefix + printable(item["msg"])
     if kind == "literal_error" and field == "backroutine":
         return (

@@ -60,8 +60,16 @@ def parse_duration(value: Any) -> int:
     if seconds <= 0:
         raise PydanticCustomError("duration", "a duration must be more than zero seconds")
     if seconds > MAX_SECONDS:
+        shown = f"{seconds} seconds" if seconds < 3600 * 1000 else f"'{str(value)[:40]}'"
+        if seconds % 60 == 0 and seconds < 3600 * 1000:
+            hours, minutes = divmod(seconds // 60, 60)
+            shown = " ".join(
+                f"{amount} {unit}" for amount, unit in ((hours, "h"), (minutes, "min")) if amount
+            )
         raise PydanticCustomError(
-            "duration", "{seconds} seconds is over the 1 hour limit", {"seconds": seconds}
+            "duration",
+            "{shown} is over the 1 hour limit: check the unit, s for seconds, m for minutes",
+            {"shown": shown},
         )
     return seconds
 
@@ -100,14 +108,86 @@ def _parse_duration_text(text: str) -> int:
         total += float(match["value"]) * _UNIT_SECONDS[match["unit"][0]]
         position = match.end()
     if position == 0 or compact[position:].strip():
-        raise PydanticCustomError(
-            "duration",
-            "'{text}' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
-            {"text": text[:40]},
-        )
+        raise _not_a_duration(text, compact)
     if not total.is_integer():
         raise PydanticCustomError("duration", "use whole seconds, e.g. 1m30s rather than 1.25m")
     return int(total)
+
+
+# What people write around a duration that the format leaves out: "~30s", "about 30 s",
+# "30s.", "30s each", and the signs for minutes and seconds, 1' 30".
+_AROUND = re.compile(
+    r"(?:~|≈|ca\.?|c\.|about|approx\.?|approximately|around)?\s*(?P<core>.*?)"
+    r"\s*(?:\.|,|each|per rep|each rep|hold|holds|hold each)?"
+)
+_SIGNS = (("″", "s"), ('"', "s"), ("''", "s"), ("′", "m"), ("'", "m"))
+_FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
+
+
+def _not_a_duration(text: str, compact: str) -> PydanticCustomError:
+    """Why `text` is not a duration, with the duration it most likely means when there is
+    one: a comma for a decimal point (2,5 min), a fraction (1½ min), or words around it."""
+    comma = re.fullmatch(r"(\d+),(\d+)\s*([a-z]*)", compact)
+    if comma:
+        dotted = f"{comma[1]}.{comma[2]}{comma[3]}"
+        if not comma[3] and not comma[2].strip("0"):
+            return PydanticCustomError(
+                "duration",
+                "'{text}' is not a duration: write {whole}s for seconds, {whole}m for minutes",
+                {"text": text[:40], "whole": comma[1]},
+            )
+        return _meant(text, dotted, "a comma is not a decimal point here")
+    core = _AROUND.fullmatch(compact)
+    guess = core["core"] if core else compact
+    for sign, unit in _SIGNS:
+        guess = guess.replace(sign, unit)
+    for fraction, decimal in _FRACTIONS.items():
+        guess = re.sub(rf"(\d*){fraction}", lambda m, d=decimal: (m[1] or "0") + d, guess)
+    if guess != compact and guess:
+        return _meant(text, guess, "")
+    return PydanticCustomError(
+        "duration",
+        "'{text}' is not a duration: write e.g. 30s, 2m, 1m30s or 90",
+        {"text": text[:40]},
+    )
+
+
+def _meant(text: str, guess: str, why: str) -> PydanticCustomError:
+    """The error for `text`, which reads as the duration `guess` once tidied."""
+    why = f" ({why})" if why else ""
+    try:
+        seconds = _parse_duration_text(guess)
+    except PydanticCustomError as error:
+        context = error.context or {}
+        if "written" in context:  # 2,5: minutes with a decimal, as 2.5 would be
+            fix = f"for {context['meant']} write {context['written']}"
+        else:
+            parts = [
+                float(m["value"]) * _UNIT_SECONDS[m["unit"][0]]
+                for m in _DURATION_PART.finditer(guess)
+            ]
+            if not parts:
+                fix = "write e.g. 30s, 2m, 1m30s or 90"
+            else:  # 5,5s: between two whole seconds
+                low = int(sum(parts))
+                fix = f"use whole seconds, {_written(low)} or {_written(low + 1)}"
+        return PydanticCustomError(
+            "duration",
+            "'{text}' is not a duration{why}: {fix}",
+            {"text": text[:40], "why": why, "fix": fix},
+        )
+    return PydanticCustomError(
+        "duration",
+        "'{text}' is not a duration{why}: write {written}",
+        {"text": text[:40], "why": why, "written": _written(seconds)},
+    )
+
+
+def _written(seconds: int) -> str:
+    """`90` as the format writes it, `1m30s`."""
+    minutes, rest = divmod(seconds, 60)
+    parts = ((minutes, "m"), (rest, "s"))
+    return "".join(f"{amount}{unit}" for amount, unit in parts if amount) or "0s"
 
 
 def _decimal_seconds(whole: str, fraction: str) -> int:
@@ -182,7 +262,11 @@ def _check_count(limit: int, what: str) -> Callable[[Any], int]:
             raise PydanticCustomError(
                 "count", "write one number here, e.g. {what}: 3", {"what": what}
             )
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "count", "write a number, e.g. {what}: 3, not yes or no", {"what": what}
+            )
+        if not isinstance(value, int):
             raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
         if value < 1:
             raise PydanticCustomError("count", "{what} must be at least 1", {"what": what})
@@ -207,9 +291,9 @@ def _count_from_text(text: str, what: str) -> int:
     counted = re.fullmatch(rf"(\d+|[a-z]+)\s*(?:{_COUNT_UNITS[what]})", compact)
     if counted and (counted[1].isdigit() or counted[1] in _NUMBER_WORDS):
         return _count_from_text(counted[1], what)  # `10 reps`, `three sets`
-    if re.fullmatch(r"\d*\.\d+", compact):
+    if re.fullmatch(r"\d*[.,]\d+", compact):
         raise PydanticCustomError("count", "{what} must be a whole number", {"what": what})
-    times = re.fullmatch(r"(\d+)\s*[x×*]\s*(\d+)", compact)
+    times = re.fullmatch(r"([1-9]\d*)\s*[x×*]\s*([1-9]\d*)", compact)
     if times:
         reps, sets = sorted((int(times[1]), int(times[2])), reverse=True)
         raise PydanticCustomError(
@@ -217,7 +301,11 @@ def _count_from_text(text: str, what: str) -> int:
             "'{text}' gives two numbers: write reps: {reps} and, on its own line, sets: {sets}",
             {"text": text[:40], "reps": reps, "sets": sets},
         )
-    each_side = re.fullmatch(r"(\d+)\s*(?:each|per|a|on each|every) side", compact)
+    each_side = re.fullmatch(
+        r"(\d+)\s*(?:(?:each|per|a|on each|every)\s+(?:side|leg|arm)|/\s*side|"
+        r"\((?:each|per) (?:side|leg|arm)\))",
+        compact,
+    )
     if each_side:
         raise PydanticCustomError(
             "count",
@@ -230,6 +318,13 @@ def _count_from_text(text: str, what: str) -> int:
             "'{text}' is a range: write one number, e.g. the lower one; a progression can "
             "raise it week by week",
             {"text": text[:40]},
+        )
+    numbers = re.findall(r"\d+", compact)
+    if len(numbers) == 1:  # `10x`, `~10`, `10 slowly`: the number, and words to leave out
+        raise PydanticCustomError(
+            "count",
+            "'{text}' is not a number of {what}: write {what}: {count}",
+            {"text": text[:40], "what": what, "count": int(numbers[0])},
         )
     raise PydanticCustomError(
         "count",
@@ -751,6 +846,10 @@ def _choice(*choices: str, what: str) -> Any:
         text = value.strip().lower() if isinstance(value, str) else ""
         if text in choices:
             return text
+        if isinstance(value, bool):  # YAML reads `side: no` as yes/no, not as a word
+            raise PydanticCustomError(
+                "choice", "write {choices}, not yes or no", {"choices": _or(choices)}
+            )
         close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
         given = printable(str(value)[:40])
         hint = f"did you mean {close[0]}? " if close else ""

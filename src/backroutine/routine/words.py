@@ -16,8 +16,10 @@ from backroutine.routine.model import (
     BreathingStep,
     CardStep,
     ExerciseStep,
+    Growth,
     RestStep,
     Routine,
+    Rule,
     Segment,
     SegmentKind,
     ThermalStep,
@@ -763,3 +765,43 @@ def next_exercise(routine: Routine, segment: Segment) -> ExerciseStep | None:
     exercise after it: whose tips t reads."""
     later = routine.steps[segment.step_index :]
     return next((step for step in later if isinstance(step, ExerciseStep)), None)
+
+
+def growth_said(field: str, rule: Rule) -> str:
+    """How a progression grows a dose, as the patient reads it on the handout: `+2 reps a
+    week, up to 10`, `+1 set from week 4`, `hold +5 s every 2 weeks, up to 25 s`."""
+
+    def amount(value: int) -> str:
+        if field in {"hold", "duration"}:
+            return human_duration(value)
+        unit = {"reps": "rep", "sets": "set"}[field]
+        return f"{value} {unit}" + ("" if value == 1 else "s")
+
+    if not isinstance(rule, Growth):
+        spans = [
+            f"{amount(value)} "
+            + (
+                f"from week {first}"
+                if last is None
+                else f"in week {first}"
+                if first == last
+                else f"in weeks {first}-{last}"
+            )
+            for (first, last), value in sorted(rule.items())
+        ]
+        said = "; ".join(spans)
+        return f"hold {said}" if field == "hold" else said
+    change = ("+" if rule.change > 0 else "-") + amount(abs(rule.change))
+    if field == "hold":
+        change = f"hold {change}"
+    if rule.every_weeks is None:
+        said = f"{change} from week {rule.from_week}"
+    else:
+        every = "a week" if rule.every_weeks == 1 else f"every {rule.every_weeks} weeks"
+        # The first change is due a period in: week 2 for a weekly one, unless it says so.
+        start = "" if rule.from_week == 1 + rule.every_weeks else f" from week {rule.from_week}"
+        said = f"{change} {every}{start}"
+    if rule.limit is not None:
+        limit = human_duration(rule.limit) if field in {"hold", "duration"} else str(rule.limit)
+        said += f", {'up' if rule.change > 0 else 'down'} to {limit}"
+    return said

@@ -14,6 +14,7 @@ import re
 import yaml
 
 from backroutine.base.text import printable
+from backroutine.routine.indentation import item_read_as_text, misaligned_line
 from backroutine.routine.schema import KEYS
 
 Explained = tuple[int, int, str]
@@ -59,6 +60,9 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
                 return (number + 1, found[0] + 1, found[1])
     line = lines[at]
     if "mapping values are not allowed" in problem:
+        earlier = misaligned_line(lines, at)  # a line above moved, so this one reads wrong
+        if earlier is not None and earlier[0] <= at:
+            return earlier
         return _colon_in_text(lines, at, column)
     if "unexpected end of stream" in problem and error.context_mark is not None:
         start = error.context_mark
@@ -100,7 +104,7 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> Explained:
             "a text that starts with a quote must end with it: put "
             "the whole text in quotes, or leave the quotes out",
         )
-    misplaced = _misaligned_key(lines, at)
+    misplaced = misaligned_line(lines, at) or _misaligned_key(lines, at)
     if misplaced is not None:
         return misplaced
     return (at + 1, column + 1, _FALLBACK)
@@ -135,13 +139,13 @@ def _odd_space(line: str) -> tuple[int, str] | None:
 
 def layout_slip(text: str) -> Explained | None:
     """A slip that YAML may read without complaint, but not as the therapist meant it."""
-    if not _ODD_ANYWHERE.search(text):
-        return None
-    for number, line in enumerate(text.splitlines()):
-        found = _odd_space(line)
-        if found:
-            return (number + 1, found[0] + 1, found[1])
-    return None
+    lines = text.splitlines()
+    if _ODD_ANYWHERE.search(text):
+        for number, line in enumerate(lines):
+            found = _odd_space(line)
+            if found:
+                return (number + 1, found[0] + 1, found[1])
+    return item_read_as_text(lines)
 
 
 def _dash_bullet(line: str) -> tuple[int, str] | None:
