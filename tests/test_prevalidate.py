@@ -154,3 +154,50 @@ def test_a_helper_asked_nothing_exits_without_a_word():
     assert helper.process is not None and helper.process.stdin is not None
     helper.process.stdin.close()  # the app ended before it knew what to ask
     assert helper.answer() == b""
+
+
+@pytest.fixture
+def helpers_started(tmp_path: Path, monkeypatch) -> list[list[str]]:
+    """The helper processes started from now on (a cache folder of this test's own)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    started: list[list[str]] = []
+    popen = subprocess.Popen
+
+    def counted(args, **kwargs):
+        started.append(args)
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(helper_process.subprocess, "Popen", counted)
+    return started
+
+
+def test_a_routine_validated_before_and_unchanged_needs_no_helper(user_dir, helpers_started):
+    wall = user_dir / "wall.yaml"
+    first = PreparedCatalog(user_dir, [wall], entries=False).entry(wall)
+    assert len(helpers_started) == 1  # validated by the helper, and remembered
+    again = PreparedCatalog(user_dir, [wall], entries=False).entry(wall)
+    assert len(helpers_started) == 1  # read back here: no second Python started
+    assert again == first == Catalog(user_dir).entry(wall)
+
+
+def test_a_routine_changed_since_is_validated_again_by_the_helper(user_dir, helpers_started):
+    wall = user_dir / "wall.yaml"
+    PreparedCatalog(user_dir, [wall], entries=False).entry(wall)
+    wall.write_text(GOOD.replace("hold: 20s", "hold: 25 s please"))
+    again = PreparedCatalog(user_dir, [wall], entries=False).entry(wall)
+    assert len(helpers_started) == 2
+    assert again.loaded is None and str(again.problems[0]).startswith(f"{wall}:3:")
+
+
+def test_the_catalog_needs_the_helper_while_any_of_its_files_has_problems(
+    user_dir, helpers_started
+):
+    # broken.yaml is never remembered: a therapist fixing it wants it checked each time.
+    for _ in range(2):
+        entries = PreparedCatalog(user_dir, [], entries=True).entries()
+    assert len(helpers_started) == 2
+    assert entries == Catalog(user_dir).entries()
+    (user_dir / "broken.yaml").unlink()  # the rest were remembered as the helper loaded them
+    entries = PreparedCatalog(user_dir, [], entries=True).entries()
+    assert len(helpers_started) == 2
+    assert entries == Catalog(user_dir).entries()

@@ -26,6 +26,11 @@ def main() -> int:
         # sixth of the time until the exercise is on the screen. The app collects again
         # once its first screen is drawn (`tui.app`), plain mode when it begins.
         gc.disable()
+        # Textual sends each frame to the terminal from a thread of its own, which waited
+        # for the interpreter's turn (5 ms by default) behind the app's work, and its
+        # threads loading the session: the exercise reached the screen 10 ms after it was
+        # drawn. In turns of half a millisecond it goes out at once.
+        sys.setswitchinterval(0.0005)
     from backroutine.cli.main import main as run_cli
 
     try:

@@ -3,7 +3,8 @@
 A patient opens the same routine day after day. Validating it costs the validating helper
 (`prevalidate`) about a quarter of a second of processor time, on a core the app needs while
 it starts; what the helper found for a file that loaded is kept in the user's cache folder
-and used again while all it was made from is unchanged: the file's bytes, its `library:`
+and used again (by the app itself, which then needs no helper) while all it was made from
+is unchanged: the file's bytes, its `library:`
 file's bytes, its `image:` files (still files, still where they were), and backroutine's own
 code and data (a new version validates anew). Files with problems are never remembered: a
 therapist fixing one wants it checked again, and a missing picture may appear.
@@ -43,6 +44,10 @@ KEEP_FILES = 200
 few kilobytes, with room for files tried once."""
 
 
+class NotRemembered(Exception):
+    """A routine file has to be validated: nothing remembered of it still holds."""
+
+
 class RememberedChecks:
     """`load_entry`, using what an earlier validation of the same file found where it can."""
 
@@ -56,16 +61,34 @@ class RememberedChecks:
             data = read_capped(path, MAX_FILE_BYTES)
         except FileProblem:
             return load_entry(path, bundled=bundled)  # says why it cannot be read
-        digest = hashlib.sha256(data).hexdigest()
-        place = self._place(path)
-        remembered = self._recall(place, digest, path)
+        remembered = self._remembered(path, data, bundled)
         if remembered is not None:
-            _touch(place)
-            return replace(remembered, path=path, bundled=bundled)
+            return remembered
         entry = load_entry(path, bundled=bundled, data=data)
         if entry.loaded is not None:
-            self._remember(place, digest, path, entry)
+            self._remember(self._place(path), hashlib.sha256(data).hexdigest(), path, entry)
         return entry
+
+    def recall(self, path: Path, *, bundled: bool = False) -> CatalogEntry:
+        """`path` as `load` loads it, if that is remembered; `NotRemembered` if it would
+        have to be validated (changed, never loaded, unreadable, or with problems)."""
+        try:
+            data = read_capped(path, MAX_FILE_BYTES)
+        except FileProblem:
+            raise NotRemembered(path) from None
+        remembered = self._remembered(path, data, bundled)
+        if remembered is None:
+            raise NotRemembered(path)
+        return remembered
+
+    def _remembered(self, path: Path, data: bytes, bundled: bool) -> CatalogEntry | None:
+        """What was remembered of `path` holding `data`, if it still holds; marked used."""
+        place = self._place(path)
+        remembered = self._recall(place, hashlib.sha256(data).hexdigest(), path)
+        if remembered is None:
+            return None
+        _touch(place)
+        return replace(remembered, path=path, bundled=bundled)
 
     def _place(self, path: Path) -> Path:
         try:
