@@ -86,15 +86,17 @@ class Frequency(msgspec.Struct, frozen=True):
 
 _WORD_COUNTS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _COUNT = r"\d+|once|twice|one|two|three|four|five"
-_FREQUENCY = re.compile(
+# Patterns, compiled (and cached by `re`) when a frequency is first read: the app imports
+# this module on its way to the first exercise, and reads none (the validating helper does).
+_FREQUENCY = (
     rf"(?P<count>{_COUNT})(?:\s*(?:-|to)\s*(?P<most>{_COUNT}))?\s*(?:x|times?)?\s*"
     r"(?:per|a|an|each|every|/)\s*(?P<period>day|week)"
 )
-_EVERY = re.compile(
+_EVERY = (
     r"every\s+(?:(?P<amount>\d+)\s*)?(?P<unit>hours?|hrs?|h|minutes?|mins?|m)"
     r"(?:\s+(?:between|from)\s+(?P<start>\S+)\s+(?:and|to|-)\s+(?P<end>\S+))?"
 )
-_ON_DAYS = re.compile(r"(?P<rest>.+?)\s+on\s+(?P<days>[a-z, ]+)")
+_ON_DAYS = r"(?P<rest>.+?)\s+on\s+(?P<days>[a-z, ]+)"
 
 
 def parse_frequency(value: Any) -> Frequency:
@@ -105,7 +107,7 @@ def parse_frequency(value: Any) -> Frequency:
     if not isinstance(value, str):
         raise ValueError("write the frequency as e.g. daily or 3 per week")
     text = " ".join(value.strip().lower().split())
-    on = _ON_DAYS.fullmatch(text)
+    on = re.fullmatch(_ON_DAYS, text)
     if on:
         frequency = _parse_without_days(on["rest"], value)
         return with_days(frequency, [part for part in re.split(r"[,\s]+", on["days"]) if part])
@@ -119,9 +121,9 @@ def _parse_without_days(text: str, value: str) -> Frequency:
         return Frequency(1, "week")
     if text in {"as needed", "as required", "when needed", "prn"}:
         return Frequency(0, "day", as_needed=True)
-    if _EVERY.fullmatch(text) or re.fullmatch(r"every \d+ \S+( between .*)?", text):
+    if re.fullmatch(_EVERY, text) or re.fullmatch(r"every \d+ \S+( between .*)?", text):
         return _parse_every(text)
-    match = _FREQUENCY.fullmatch(text)
+    match = re.fullmatch(_FREQUENCY, text)
     if match:
         count = _count(match["count"])
         most = _count(match["most"]) if match["most"] else None
@@ -146,7 +148,7 @@ def _count(raw: str) -> int:
 
 
 def _parse_every(text: str) -> Frequency:
-    match = _EVERY.fullmatch(text)
+    match = re.fullmatch(_EVERY, text)
     if match is None:
         raise ValueError(
             f"'{text[:40]}' is not a rhythm: write e.g. every 2 hours between 08:00 and 20:00"
