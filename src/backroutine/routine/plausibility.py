@@ -98,15 +98,9 @@ def decimal_durations(document: dict[str, Any], places: Places, source: str) -> 
             value = mapping.get(key)
             match = _DECIMAL.fullmatch(value) if isinstance(value, str) else None
             if match and not match["fraction"].strip("0"):
-                whole = int(match["whole"])
-                line, column = places.nearest((*path, key))
+                where = (*path, key)
                 warnings.append(
-                    Problem(
-                        source,
-                        line,
-                        column,
-                        f"{key}: {match[0].strip()} is read as {_seconds_or_minutes(whole)}",
-                    )
+                    _read_as(source, places, where, match[0].strip(), int(match["whole"]))
                 )
     return warnings
 
@@ -118,16 +112,18 @@ def unitless_durations(document: dict[str, Any], places: Places, source: str) ->
         for key, most in _MINUTES_MEANT.items():
             value = mapping.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= most:
-                line, column = places.nearest((*path, key))
-                warnings.append(
-                    Problem(
-                        source,
-                        line,
-                        column,
-                        f"{key}: {value} is read as {_seconds_or_minutes(value)}",
-                    )
-                )
+                warnings.append(_read_as(source, places, (*path, key), str(value), value))
     return warnings
+
+
+def _read_as(
+    source: str, places: Places, where: tuple[Any, ...], written: str, seconds: int
+) -> Problem:
+    """`duration: 10 is read as 10 seconds`, at the key `where` ends with."""
+    line, column = places.nearest(where)
+    return Problem(
+        source, line, column, f"{where[-1]}: {written} is read as {_seconds_or_minutes(seconds)}"
+    )
 
 
 def run_together(data: bytes | str, source: str) -> list[Problem]:
