@@ -36,8 +36,9 @@ from backroutine.routine.safety import (
 )
 from backroutine.routine.words import you_need
 from backroutine.session.checkin import CheckInContext
-from backroutine.tui.widgets.basics import YesBox, literal
+from backroutine.tui.widgets.basics import literal
 from backroutine.tui.widgets.title_bar import TitleBar
+from backroutine.tui.widgets.yes_box import YesBox
 
 NO_LEG_PAIN = "none"
 SETTLE_SECONDS = 0.2
