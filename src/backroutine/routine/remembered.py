@@ -61,12 +61,13 @@ class RememberedChecks:
             data = read_capped(path, MAX_FILE_BYTES)
         except FileProblem:
             return load_entry(path, bundled=bundled)  # says why it cannot be read
-        remembered = self._remembered(path, data, bundled)
+        digest = hashlib.sha256(data).hexdigest()
+        remembered = self._remembered(path, digest, bundled)
         if remembered is not None:
             return remembered
         entry = load_entry(path, bundled=bundled, data=data)
         if entry.loaded is not None:
-            self._remember(self._place(path), hashlib.sha256(data).hexdigest(), path, entry)
+            self._remember(self._place(path), digest, path, entry)
         return entry
 
     def recall(self, path: Path, *, bundled: bool = False) -> CatalogEntry:
@@ -76,15 +77,15 @@ class RememberedChecks:
             data = read_capped(path, MAX_FILE_BYTES)
         except FileProblem:
             raise NotRemembered(path) from None
-        remembered = self._remembered(path, data, bundled)
+        remembered = self._remembered(path, hashlib.sha256(data).hexdigest(), bundled)
         if remembered is None:
             raise NotRemembered(path)
         return remembered
 
-    def _remembered(self, path: Path, data: bytes, bundled: bool) -> CatalogEntry | None:
-        """What was remembered of `path` holding `data`, if it still holds; marked used."""
+    def _remembered(self, path: Path, digest: str, bundled: bool) -> CatalogEntry | None:
+        """What was remembered of `path` with bytes of `digest`, if it still holds; marked used."""
         place = self._place(path)
-        remembered = self._recall(place, hashlib.sha256(data).hexdigest(), path)
+        remembered = self._recall(place, digest, path)
         if remembered is None:
             return None
         _touch(place)

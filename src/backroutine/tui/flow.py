@@ -58,9 +58,6 @@ class AppFlow:
         behind it would run unseen, and would itself look like one to resume.
         """
         if self.context.start_with is not None:
-            # Loaded while the helper process may still validate the routine: shown next.
-            import backroutine.tui.screens.player  # noqa: F401
-
             entry = self.context.routines.entry(self.context.start_with)
             if entry.loaded is None:
                 self.app.exit(message="\n".join(map(str, entry.problems)), return_code=1)
