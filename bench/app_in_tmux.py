@@ -236,8 +236,9 @@ def main() -> None:
             package = source / "backroutine"
             subprocess.run([python, "-m", "compileall", "-q", str(package)], check=True)
             # A new data folder each time: the log is created too, as on a first day. The
-            # cache is kept, as on the patient's machine: the routine was opened before.
-            commands[name] = (run_hold(source, "cache", f"{name}-data{{n}}"), "Plank")
+            # cache is kept, as on the patient's machine: the routine was opened before. One
+            # cache each: a validation remembered by other code is not trusted (it is redone).
+            commands[name] = (run_hold(source, f"cache-{name}", f"{name}-data{{n}}"), "Plank")
         # The first time the routine is opened: nothing in the cache (validated anew).
         commands["first"] = (run_hold(sources["app"], "cache-first{n}", "first-data{n}"), "Plank")
         # The cues and the voice on, as a patient has them: the sound is chosen, and the
@@ -245,7 +246,7 @@ def main() -> None:
         (folder / "sound-home").mkdir()
         (folder / "sound-home" / ".asoundrc").write_text(ASOUNDRC)
         commands["sound"] = (
-            run_hold(sources["app"], "cache", "sound-data{n}", sound=True),
+            run_hold(sources["app"], "cache-app", "sound-data{n}", sound=True),
             "Plank",
         )
         for name in [*sources, "sound"]:  # opened once before, untimed
