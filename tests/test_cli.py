@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import stat
 import struct
@@ -152,6 +153,14 @@ def test_a_plain_session_is_logged_and_exported_for_the_therapist(tmp_path: Path
     assert again.returncode == 2 and "add --force" in again.stderr
     history = backroutine("history", "--data-dir", str(tmp_path))
     assert "Tiny" in history.stdout
+
+
+def test_a_log_a_development_build_wrote_shows_its_history(tmp_path: Path):
+    """Version 3 by its number, with version 4's columns: it said "duplicate column name"."""
+    shutil.copyfile(DATA / "logs" / "development-build-version-3.sqlite3", tmp_path / "log.sqlite3")
+    result = backroutine("history", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Sciatica relief" in result.stdout
 
 
 def test_a_foreign_log_file_is_kept_and_explained(tmp_path: Path):
