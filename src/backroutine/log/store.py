@@ -3,7 +3,8 @@
 Each finished segment is committed in its own transaction (WAL, `synchronous=FULL`), so
 a session killed at any moment keeps everything done before the kill, together with the
 engine snapshot it can be resumed from. A file that is damaged, foreign or written by a
-newer backroutine is never touched: opening it raises `LogError`.
+newer backroutine is never touched: opening it raises `LogError`. An older one is brought up to
+date in one transaction, keeping all it holds, whatever part of the update it has already.
 """
 
 from __future__ import annotations
