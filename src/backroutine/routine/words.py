@@ -425,7 +425,8 @@ def time_left(seconds: float) -> str:
 
 
 def segment_detail(segment: Segment) -> str:
-    """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is."""
+    """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is; empty
+    where that says nothing (a single hold, a card, a pack, a walk)."""
     parts = []
     if segment.round_count > 1:
         parts.append(round_of(segment.round_number, segment.round_count))
@@ -437,6 +438,9 @@ def segment_detail(segment: Segment) -> str:
         parts.append(set_said(segment))
     if segment.rep_number and segment.kind is SegmentKind.REP:
         parts.append(rep_of(segment.rep_number, segment.rep_count))
+    elif segment.rep_number and segment.kind is SegmentKind.RELAX:
+        # Between two reps: the one just done (its number alone read as a rep under way).
+        parts.append(f"{rep_of(segment.rep_number, segment.rep_count)} done")
     elif segment.kind is SegmentKind.SELF_PACED:
         parts.append(f"{segment.rep_count} reps")
     elif segment.kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
