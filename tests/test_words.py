@@ -84,6 +84,12 @@ def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"
 
 
+def test_a_relax_says_the_rep_just_done_and_a_lone_hold_says_nothing():
+    relax = Segment(SegmentKind.RELAX, 2, 0, "Bridge", rep_number=4, rep_count=10)
+    assert segment_detail(relax) == "Rep 4 of 10 done"
+    assert segment_detail(Segment(SegmentKind.HOLD, 30, 0, "Plank")) == ""
+
+
 def test_what_comes_next_names_a_walk_once_and_a_set_after_its_name():
     routine = parse_routine(
         b"backroutine: 2\ntitle: T\nsteps:\n  - walk: {steps: 100, times: 2}\n"
