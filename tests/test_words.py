@@ -211,3 +211,22 @@ def test_alternating_reps_say_their_side():
 )
 def test_how_a_dose_grows_is_said_as_the_patient_reads_it(field, rule, said):
     assert growth_said(field, rule) == said
+
+
+def test_without_a_sound_device_the_note_says_what_plays_instead_and_how_to_have_sound():
+    from backroutine.audio.backends import choose_backend
+    from backroutine.routine.words import NO_SOUND_DEVICE, no_sound_played
+
+    def no_simpleaudio(name: str):
+        raise ImportError(name)
+
+    bell = choose_backend(ring=lambda: None, importer=no_simpleaudio, which=lambda name: None)
+    assert no_sound_played(bell.problem or "", bell=True) == (
+        "No sound can be played (simpleaudio is not installed), so the terminal bell rings the"
+        " cues: install backroutine with its audio extra (pip install 'backroutine[audio]') to"
+        " hear them."
+    )
+    assert no_sound_played(NO_SOUND_DEVICE, bell=False) == (
+        "No sound device was found, so the cues are silent: connect speakers or headphones and"
+        " start again to hear them."
+    )

@@ -45,6 +45,50 @@ NOTHING_TO_MUTE = (
 """What m says when the session plays no sound at all (--no-audio or the sound setting off:
 a machine without a sound device still rings the terminal bell, which m mutes)."""
 
+# The sound note shown once as a session starts: why there is no sound (or no voice), and
+# how to have it, in one sentence.
+SOUND_OFF_FOR_THIS_RUN = (
+    "Sound is off because you started with --no-audio: start without it to hear the cues."
+)
+SOUND_OFF_IN_SETTINGS = (
+    "Sound is off in your settings: run `backroutine settings sound on` to hear the cues."
+)
+VOICE_OFF_FOR_THIS_RUN = (
+    "The voice is off because you started with --no-voice: start without it to hear the"
+    " exercises said aloud."
+)
+VOICE_OFF_IN_SETTINGS = (
+    "The voice is off in your settings: run `backroutine settings voice on` to hear the"
+    " exercises said aloud."
+)
+NO_SOUND_DEVICE = "no sound device found"
+"""The audio backends' word for a machine where nothing plays sound (`AudioBackend.problem`)."""
+
+
+def no_sound_played(problem: str, *, bell: bool) -> str:
+    """Why no sound plays (`problem`, the backend's words) and how to have it."""
+    instead = "the terminal bell rings the cues" if bell else "the cues are silent"
+    if problem == NO_SOUND_DEVICE:
+        return (
+            f"No sound device was found, so {instead}: connect speakers or headphones and"
+            " start again to hear them."
+        )
+    return (
+        f"No sound can be played ({problem}), so {instead}: install backroutine with its"
+        " audio extra (pip install 'backroutine[audio]') to hear them."
+    )
+
+
+def sound_on(how: str, voice: str) -> str:
+    """`Sound on: playing sounds with simpleaudio; voice: espeak-ng`."""
+    return f"Sound on: {how}; {voice}"
+
+
+NO_VOICE = (
+    "Sound cues only, with no voice: no speech engine was found; install espeak-ng and start"
+    " again to hear the exercises said aloud."
+)
+
 
 def spoken_seconds(seconds: int) -> str:
     """`1 second`, `45 seconds`, `2 minutes`, `1 minute 30 seconds`."""
