@@ -154,7 +154,11 @@ class ResumeOffer(msgspec.Struct, frozen=True):
         segment = self.recorder.engine.current
         assert segment is not None  # a restored engine is paused at a segment
         where = where_stopped(segment)
-        when = f"{self.session.started:%A %d %B at %H:%M}"
+        # When it stopped (quit, or last made progress before it was killed), not started:
+        # a session stopped after twenty minutes said the minute it began.
+        session = self.session
+        stopped = session.ended or session.last_progress or session.started
+        when = f"{stopped:%A %d %B at %H:%M}"
         return f"You stopped {self.loaded.routine.title} on {when}, at {where}."
 
     def checks_in_again(self, now: datetime) -> bool:
