@@ -158,9 +158,9 @@ def test_a_plain_session_is_logged_and_exported_for_the_therapist(tmp_path: Path
 def _first_line_of_a_plain_run(tmp_path: Path, *options: str, path: str | None = None) -> str:
     """The sound note: what a plain run says first (the run is ended there)."""
     env = dict(os.environ, PATH=path) if path is not None else None
+    command = [sys.executable, "-m", "backroutine", "run", "desk-break", "--plain"]
     with subprocess.Popen(
-        [sys.executable, "-m", "backroutine", "run", "desk-break", "--plain", "--no-checkin"]
-        + [*options, "--data-dir", str(tmp_path / "data")],
+        [*command, "--no-checkin", *options, "--data-dir", str(tmp_path / "data")],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
