@@ -349,10 +349,10 @@ def test_a_sentence_said_in_several_phrases_is_synthesised_once_and_heard_in_eac
     announced, tips = announcements(bird_dog, routine.segments()[0])[0], tips_said(bird_dog)
     caution = said[tips][-1]  # "Stop if your lower back sags or hurts."
     assert said[announced][-1] == caution
-    samples = made[caution] * 2  # 16-bit
+    caution_bytes = 2 * made[caution]  # 16-bit samples
     sounds = {phrase: read_wav(cache_path(tmp_path, "piper", VOICE_NAME, DEFAULT_RATE, phrase))
               for phrase in phrases}  # fmt: skip
-    assert sounds[tips].pcm[-samples:] == sounds[announced].pcm[-samples:]
+    assert sounds[tips].pcm[-caution_bytes:] == sounds[announced].pcm[-caution_bytes:]
     for phrase, sound in sounds.items():
         assert len(sound.pcm) == 2 * sum(made[ids] for ids in said[phrase]), phrase
         if len(phrase.split()) < 4:

@@ -246,9 +246,9 @@ def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> Non
     taken phrase by phrase in order: the first spoken is needed first, and written first).
 
     A sentence is synthesised once however many phrases say it (a routine's caution is in
-    its announcement and its tips, "Ask your clinician first." in several): a fifth to a
-    quarter of a bundled routine's speech (BENCHMARKS.md). Sentences are told apart by
-    their phoneme ids, which is what the model is given."""
+    its announcement and its tips, "Ask your clinician first." in several): 15-27 % of a
+    bundled routine's speech (BENCHMARKS.md). Sentences are told apart by their phoneme
+    ids, which are what the model is given."""
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
