@@ -742,10 +742,13 @@ def announcements(step: ExerciseStep, prepare: Segment) -> tuple[str, ...]:
 
 
 def tips_said(step: ExerciseStep) -> str:
-    """The step's tips and caution, as read aloud on request (and shown)."""
+    """The step's tips and caution, as read aloud on request (and shown).
+
+    "Caution." is a sentence of its own, so that the caution that follows is the same
+    sentence as in the `announcement`: the neural voice synthesises it once for both."""
     parts = [tip if tip.endswith((".", "!", "?")) else f"{tip}." for tip in step.tips]
     if step.caution:
-        parts.append(f"Caution: {step.caution}")
+        parts.append(f"Caution. {step.caution}")
     return " ".join(parts) or NO_TIPS
 
 
