@@ -754,13 +754,13 @@ def tips_said(step: ExerciseStep) -> str:
 
 def tips_for(routine: Routine, segment: Segment) -> str:
     """The tips read on request during `segment`: its exercise's, or during a rest step,
-    those of the exercise that follows it, named (`Next, Bird-dog: ...`)."""
+    those of the exercise that follows it, named (`Next, Bird-dog. ...`)."""
     step = next_exercise(routine, segment)
     if step is None:
         return NO_TIPS
     if step is routine.steps[segment.step_index]:
         return tips_said(step)
-    return f"Next, {step.name}: {tips_said(step)}"
+    return f"Next, {step.name}. {tips_said(step)}"  # the tips' sentences as said anywhere
 
 
 def next_exercise(routine: Routine, segment: Segment) -> ExerciseStep | None:
