@@ -23,7 +23,7 @@ from backroutine.base.paths import bundled_routines_dir, bundled_sounds_dir, rou
 from backroutine.base.settings import Settings, changed, describe, load_settings, save_settings
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import Routine, SegmentKind
-from backroutine.routine.words import NO_TIPS, announcement
+from backroutine.routine.words import NO_TIPS, announcement, tips_for
 from backroutine.session.engine import CountdownTick, FakeClock, SegmentStarted, SessionEngine
 
 ROOT = Path(__file__).parents[1]
@@ -310,6 +310,22 @@ steps:
     reps: 4
     prepare: 4s
 """
+
+
+def test_the_tips_t_reads_during_a_rest_or_a_card_are_made_ahead_too():
+    routine = parse_routine(
+        b"backroutine: 2\ntitle: T\nsteps:\n  - {name: Plank, hold: 2s, prepare: 1s}\n"
+        b"  - rest: 20s\n  - card: {title: Why, text: Moving helps.}\n"
+        b"  - name: Bridge\n    hold: 2s\n    tips: [Squeeze your buttocks]\n"
+        b"    caution: Stop if your back aches.\n"
+    )
+    made = set(routine_phrases(routine))
+    # t during the rest and the card reads the bridge's tips, named: the voice had not made
+    # that phrase, so it was always said by espeak-ng, never the neural voice.
+    for segment in routine.segments():
+        assert tips_for(routine, segment) in made
+    # The bridge named in a sentence of its own: the tips' sentences are those said anywhere.
+    assert "Next, Bridge. Squeeze your buttocks. Caution. Stop if your back aches." in made
 
 
 def test_the_voice_makes_ahead_what_a_session_may_say_and_the_tips_last():

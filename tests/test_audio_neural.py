@@ -31,6 +31,7 @@ from backroutine.audio.neural import (
     VOICE_NAME,
     NeuralVoice,
     NeuralVoiceError,
+    _load,
     find_neural_voice,
     synthesise_all,
     voice_assets,
@@ -41,7 +42,7 @@ from backroutine.base.paths import bundled_routines_dir
 from backroutine.routine.catalog import Catalog
 from backroutine.routine.loader import load_routine, parse_routine
 from backroutine.routine.model import SegmentKind
-from backroutine.routine.words import announcement
+from backroutine.routine.words import announcement, announcements, tips_said
 from backroutine.session.engine import FakeClock
 from backroutine.tui.app import AppContext, create_app
 from backroutine.tui.screens.checkin import CheckInScreen
@@ -317,6 +318,50 @@ def test_the_helper_synthesises_two_sentences_at_once(tmp_path):
     synthesise_all(PairedPiper(), phrases, tmp_path, DEFAULT_RATE)
     for phrase in phrases:
         assert read_wav(cache_path(tmp_path, "piper", VOICE_NAME, DEFAULT_RATE, phrase)).pcm
+
+
+@pytest.mark.slow
+def test_a_sentence_said_in_several_phrases_is_synthesised_once_and_heard_in_each(tmp_path):
+    """The caution said in an exercise's announcement and again after "Caution." in its
+    tips: the real voice makes it once, and both phrases have its very samples."""
+    piper = _load(*neural_assets())
+    synthesise = piper.phoneme_ids_to_audio
+    made: dict[tuple[int, ...], int] = {}  # a sentence's phoneme ids -> samples, as made
+    synthesised = []
+
+    def counted(ids: list[int], settings):
+        audio = synthesise(ids, settings)
+        synthesised.append(tuple(ids))
+        made[tuple(ids)] = len(audio)
+        return audio
+
+    piper.phoneme_ids_to_audio = counted
+    routine = parse_routine(CAUTIOUS, "t.yaml")
+    phrases = routine_phrases(routine)
+    said = {phrase: [tuple(piper.phonemes_to_ids(sentence)) for sentence in
+                     piper.phonemize(phrase) if sentence] for phrase in phrases}  # fmt: skip
+    synthesise_all(piper, phrases, tmp_path, DEFAULT_RATE)
+
+    assert sorted(synthesised) == sorted(set(synthesised))  # each sentence once
+    assert set(synthesised) == {ids for sentences in said.values() for ids in sentences}
+    assert sum(map(len, said.values())) > len(synthesised)  # so some were said twice
+    bird_dog = routine.exercises[0]
+    announced, tips = announcements(bird_dog, routine.segments()[0])[0], tips_said(bird_dog)
+    caution = said[tips][-1]  # "Stop if your lower back sags or hurts."
+    assert said[announced][-1] == caution
+    caution_bytes = 2 * made[caution]  # 16-bit samples
+    sounds = {phrase: read_wav(cache_path(tmp_path, "piper", VOICE_NAME, DEFAULT_RATE, phrase))
+              for phrase in phrases}  # fmt: skip
+    assert sounds[tips].pcm[-caution_bytes:] == sounds[announced].pcm[-caution_bytes:]
+    for phrase, sound in sounds.items():
+        assert len(sound.pcm) == 2 * sum(made[ids] for ids in said[phrase]), phrase
+        if len(phrase.split()) < 4:
+            continue  # a count or a word: too short to judge as speech
+        loudness, pauses, seconds = speech_like(sound.pcm, sound.rate)
+        assert loudness > 1000, phrase
+        assert 0.03 < pauses < 0.6, (phrase, pauses)
+        expected = len(phrase) / CHARACTERS_A_SECOND
+        assert abs(seconds - expected) <= 0.3 * expected, (phrase, seconds, expected)
 
 
 @pytest.mark.slow

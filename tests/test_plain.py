@@ -452,5 +452,5 @@ def test_t_during_a_rest_step_reads_the_next_exercises_tips_as_the_player_does()
         "Caution for Bridge: Stop if your back aches.",
     ]
     assert tips_for(routine, engine.segments[engine.index]) == (
-        "Next, Bridge: Squeeze your buttocks. Caution: Stop if your back aches."
+        "Next, Bridge. Squeeze your buttocks. Caution. Stop if your back aches."
     )

@@ -162,7 +162,7 @@ def test_the_tips_are_read_with_the_caution():
         b"    tips: [Squeeze your glutes, Breathe out.]\n"
         b"    caution: Stop if it hurts.\n"
     ).steps
-    assert tips_said(step) == "Squeeze your glutes. Breathe out. Caution: Stop if it hurts."
+    assert tips_said(step) == "Squeeze your glutes. Breathe out. Caution. Stop if it hurts."
     (bare,) = parse_routine(b"title: T\nsteps:\n  - name: Bridge\n    hold: 5s\n").steps
     assert tips_said(bare) == NO_TIPS
 

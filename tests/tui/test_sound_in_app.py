@@ -67,7 +67,7 @@ async def test_t_shows_the_tips_and_reads_them_aloud(make_app, clock):
         await start_short_routine(pilot, app)
         sound.backend.played.clear()
         await pilot.press("t")
-        tips = "Pull the knee gently towards your chest. Caution: Stop if your hip pinches."
+        tips = "Pull the knee gently towards your chest. Caution. Stop if your hip pinches."
         assert tips in [" ".join(str(n.message).split()) for n in app._notifications]
         assert heard(sound.voice.phrases, sound.backend.played) == [tips]
 

@@ -7,11 +7,12 @@ The app's process only checks that the voice is installed and starts
 with the routine's phrases (a JSON list: what a session says unprompted, in the order it
 first says it, then the tips read out on request) on standard input, as soon as the routine
 is chosen: the check-in gives it time to write them. The helper loads the model
-(onnxruntime: about 160 MiB) once, synthesises two sentences at once (one a core), writes
-each phrase into the voice cache in the order given and exits; the app plays the phrases
-from the cache and never imports onnxruntime. Helpers on one cache take turns (a lock file
-in it), and each writes only what is not cached yet, so no two synthesise the same phrase.
-A helper that fails says why in one sentence on standard error and exits with EXIT_BROKEN.
+(onnxruntime: about 160 MiB) once, synthesises each sentence once however many phrases
+say it, two sentences at once (one a core), writes each phrase into the voice cache in the
+order given and exits; the app plays the phrases from the cache and never imports
+onnxruntime. Helpers on one cache take turns (a lock file in it), and each writes only
+what is not cached yet, so no two synthesise the same phrase. A helper that fails says why
+in one sentence on standard error and exits with EXIT_BROKEN.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 
@@ -242,24 +243,29 @@ def _load(model: Path, config: Path):
 def synthesise_all(piper, phrases: list[str], cache_dir: Path, rate: int) -> None:
     """Write each phrase into the cache, each file whole or not at all, with the model
     loaded once for them all, on `HELPER_THREADS` threads (one sentence each at a time,
-    taken phrase by phrase in order: the first spoken is needed first, and written first)."""
+    taken phrase by phrase in order: the first spoken is needed first, and written first).
+
+    A sentence is synthesised once however many phrases say it (a routine's caution is in
+    its announcement and its tips, "Ask your clinician first." in several): 15-27 % of a
+    bundled routine's speech (BENCHMARKS.md). Sentences are told apart by their phoneme
+    ids, which are what the model is given."""
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=NATURAL_RATE / rate)
     # espeak-ng's phonemizer is not known to be thread-safe: all of it here first (20-30 ms).
-    sentences = [[piper.phonemes_to_ids(said) for said in piper.phonemize(phrase) if said]
+    sentences = [[tuple(piper.phonemes_to_ids(said)) for said in piper.phonemize(phrase) if said]
                  for phrase in phrases]  # fmt: skip
     pool = ThreadPoolExecutor(_helper_threads(), thread_name_prefix="synthesis")
     try:
-        speech = []
+        made: dict[tuple[int, ...], Future[bytes]] = {}
         for phrase_ids in sentences:
             # A phrase's longest sentence first: the others are made beside it, not after.
-            order = sorted(range(len(phrase_ids)), key=lambda n: -len(phrase_ids[n]))
-            made = {n: pool.submit(_sentence_pcm, piper, phrase_ids[n], settings) for n in order}
-            speech.append([made[n] for n in range(len(phrase_ids))])
-        for phrase, said in zip(phrases, speech, strict=True):
+            for ids in sorted(phrase_ids, key=len, reverse=True):
+                if ids not in made:
+                    made[ids] = pool.submit(_sentence_pcm, piper, list(ids), settings)
+        for phrase, phrase_ids in zip(phrases, sentences, strict=True):
             path = cache_path(cache_dir, ENGINE, VOICE_NAME, rate, phrase)
-            pcm = b"".join(sentence.result() for sentence in said)
+            pcm = b"".join(made[ids].result() for ids in phrase_ids)
             partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
             write_wav(partial, Clip(pcm, piper.config.sample_rate))
             os.replace(partial, path)

@@ -32,7 +32,7 @@ from backroutine.routine.words import (
     announcements,
     rep_phrases,
     starts_rep,
-    tips_said,
+    tips_for,
     transition_phrases,
 )
 
@@ -242,9 +242,10 @@ class Voice:
 
 def routine_phrases(routine: Routine) -> list[str]:
     """Every phrase a session of `routine` may speak, in the order it will need them: those
-    it speaks unprompted (`spoken_phrases`), then the tips read out on request. What the
-    voice synthesises ahead, so each is ready, and its length known, when it is due."""
-    tips = (tips_said(step) for step in routine.exercises)
+    it speaks unprompted (`spoken_phrases`), then the tips read out on request at any
+    moment (during a rest, the next exercise's, named). What the voice synthesises ahead,
+    so each is ready, and its length known, when it is due."""
+    tips = (tips_for(routine, segment) for segment in routine.segments())
     return list(dict.fromkeys([*spoken_phrases(routine), *tips]))
 
 

@@ -790,22 +790,25 @@ def announcements(step: ExerciseStep, prepare: Segment) -> tuple[str, ...]:
 
 
 def tips_said(step: ExerciseStep) -> str:
-    """The step's tips and caution, as read aloud on request (and shown)."""
+    """The step's tips and caution, as read aloud on request (and shown).
+
+    "Caution." is a sentence of its own, so that the caution that follows is the same
+    sentence as in the `announcement`: the neural voice synthesises it once for both."""
     parts = [tip if tip.endswith((".", "!", "?")) else f"{tip}." for tip in step.tips]
     if step.caution:
-        parts.append(f"Caution: {step.caution}")
+        parts.append(f"Caution. {step.caution}")
     return " ".join(parts) or NO_TIPS
 
 
 def tips_for(routine: Routine, segment: Segment) -> str:
     """The tips read on request during `segment`: its exercise's, or during a rest step,
-    those of the exercise that follows it, named (`Next, Bird-dog: ...`)."""
+    those of the exercise that follows it, named (`Next, Bird-dog. ...`)."""
     step = next_exercise(routine, segment)
     if step is None:
         return NO_TIPS
     if step is routine.steps[segment.step_index]:
         return tips_said(step)
-    return f"Next, {step.name}: {tips_said(step)}"
+    return f"Next, {step.name}. {tips_said(step)}"  # the tips' sentences as said anywhere
 
 
 def next_exercise(routine: Routine, segment: Segment) -> ExerciseStep | None:

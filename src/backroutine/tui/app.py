@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -91,9 +89,7 @@ class BackroutineApp(App[None]):
     def on_mount(self) -> None:
         if self.context.log is not None:  # a full disk or a lock held elsewhere
             self.context.log.on_trouble = self._log_trouble
-        # The engine and the screens load, and the sound is set up, while the first frame
-        # is drawn.
-        threading.Thread(target=_load_session_modules, name="preload", daemon=True).start()
+        # The sound is set up while the first frame is drawn.
         if self.context.sound is not None:
             self.context.sound.start()
 
@@ -136,14 +132,6 @@ class BackroutineApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
-
-
-def _load_session_modules() -> None:
-    """Import what `_open` and the player import; a module that fails to import fails
-    again there, and is reported there."""
-    with contextlib.suppress(Exception):
-        import backroutine.tui.flow
-        import backroutine.tui.screens.player  # noqa: F401
 
 
 COLLECT_AFTER_SECONDS = 1.0
