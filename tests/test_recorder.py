@@ -191,4 +191,5 @@ def test_the_resume_question_says_when_the_session_stopped_not_when_it_started(l
         log, lambda path: loaded, routine=loaded.source, clock=later, now=WallClock(later)
     )
     assert offer is not None
-    assert "on Sunday 31 March at 01:10, at" in offer.question  # it said 00:50
+    # 01:10 GMT, 02:10 in London once the clocks went forward (it said 00:50, the start).
+    assert "You stopped Short test routine today at 02:10, at" in offer.question

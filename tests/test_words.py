@@ -230,3 +230,16 @@ def test_without_a_sound_device_the_note_says_what_plays_instead_and_how_to_have
         "No sound device was found, so the cues are silent: connect speakers or headphones and"
         " start again to hear them."
     )
+
+
+def test_when_a_session_stopped_is_said_from_today():
+    from datetime import datetime, timedelta, timezone
+
+    from backroutine.routine.words import stopped_when
+
+    now = datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc)
+    stopped = datetime(2026, 11, 30, 8, 20, tzinfo=timezone(timedelta(hours=1)))
+    assert stopped_when(stopped, now) == "today at 07:20"  # in the zone the patient is in now
+    assert stopped_when(stopped - timedelta(days=1), now) == "yesterday at 07:20"
+    assert stopped_when(stopped - timedelta(days=2), now) == "on Saturday 28 November at 07:20"
+    assert stopped_when(stopped, None) == "on Monday 30 November at 08:20"

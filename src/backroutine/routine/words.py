@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import (
@@ -502,6 +503,17 @@ def where_stopped(segment: Segment) -> str:
     if segment.set_count > 1:
         parts.append(which_set(segment))
     return ", ".join(parts)
+
+
+def stopped_when(stopped: datetime, now: datetime | None) -> str:
+    """`today at 08:20`, `yesterday at 08:20` or `on Monday 30 November at 08:20`: when a
+    session stopped, in the patient's time zone `now` is in (None: the zone it stopped in)."""
+    if now is None:
+        return f"on {stopped:%A %d %B at %H:%M}"
+    stopped = stopped.astimezone(now.tzinfo)
+    days = (now.date() - stopped.date()).days
+    day = {0: "today", 1: "yesterday"}.get(days, f"on {stopped:%A %d %B}")
+    return f"{day} at {stopped:%H:%M}"
 
 
 def stage_often(routine: Routine, number: int) -> str | None:
