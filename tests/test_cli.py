@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import stat
 import struct
@@ -152,6 +153,57 @@ def test_a_plain_session_is_logged_and_exported_for_the_therapist(tmp_path: Path
     assert again.returncode == 2 and "add --force" in again.stderr
     history = backroutine("history", "--data-dir", str(tmp_path))
     assert "Tiny" in history.stdout
+
+
+def _first_line_of_a_plain_run(tmp_path: Path, *options: str, path: str | None = None) -> str:
+    """The sound note: what a plain run says first (the run is ended there)."""
+    env = dict(os.environ, PATH=path) if path is not None else None
+    command = [sys.executable, "-m", "backroutine", "run", "desk-break", "--plain"]
+    with subprocess.Popen(
+        [*command, "--no-checkin", *options, "--data-dir", str(tmp_path / "data")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    ) as run:
+        assert run.stdout is not None
+        first = run.stdout.readline().rstrip("\n")
+        run.terminate()
+    return first
+
+
+def test_the_sound_note_says_why_there_is_no_sound_and_how_to_have_it(tmp_path: Path):
+    from backroutine.routine import words
+
+    # It said "Sound: sound is switched off" either way, and nothing of how to have sound.
+    assert _first_line_of_a_plain_run(tmp_path, "--no-audio") == words.SOUND_OFF_FOR_THIS_RUN
+    assert backroutine("settings", "sound", "off").returncode == 0
+    assert _first_line_of_a_plain_run(tmp_path) == words.SOUND_OFF_IN_SETTINGS
+    assert backroutine("settings", "sound", "on").returncode == 0
+    # A player that plays (the machine's sound device or none), and no speech engine: the
+    # note said "no speech engine found" with no word of what the patient would miss.
+    player = tmp_path / "bin" / "aplay"
+    player.parent.mkdir()
+    player.write_text("#!/bin/sh\nexit 0\n")
+    player.chmod(0o755)
+    assert backroutine("settings", "voice", "espeak").returncode == 0
+    only_the_player = str(player.parent)
+    assert _first_line_of_a_plain_run(tmp_path, path=only_the_player) == words.NO_VOICE
+    assert (
+        _first_line_of_a_plain_run(tmp_path, "--no-voice", path=only_the_player)
+        == words.VOICE_OFF_FOR_THIS_RUN
+    )
+    assert backroutine("settings", "voice", "off").returncode == 0
+    assert _first_line_of_a_plain_run(tmp_path, path=only_the_player) == words.VOICE_OFF_IN_SETTINGS
+
+
+def test_a_log_a_development_build_wrote_shows_its_history(tmp_path: Path):
+    """Version 3 by its number, with version 4's columns: it said "duplicate column name"."""
+    shutil.copyfile(DATA / "logs" / "development-build-version-3.sqlite3", tmp_path / "log.sqlite3")
+    result = backroutine("history", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Sciatica relief" in result.stdout
 
 
 def test_a_foreign_log_file_is_kept_and_explained(tmp_path: Path):

@@ -449,3 +449,16 @@ def test_the_pain_trend_is_drawn_on_a_fixed_0_to_10_scale(scores):
     (line,) = [line for line in pain_lines(history) if "after" in line]
     drawn = line.split()[1]
     assert [bars.index(bar) for bar in drawn] == [score * 7 // 10 for score in scores]
+
+
+@pytest.mark.parametrize(
+    ("scores", "said"),
+    [([3], "the one session with a score"), ([3, 4], "last 2 sessions with a score")],
+)
+def test_the_pain_trend_counts_its_sessions_in_words(scores, said):
+    sessions = [
+        session(datetime(2024, 5, day, 8, tzinfo=LONDON), pain=(None, score))
+        for day, score in enumerate(scores, start=1)
+    ]
+    [history] = histories(sessions, date(2024, 5, 10))
+    assert pain_lines(history)[0] == f"  Pain (0-10), {said}:"  # was "last 1 sessions"

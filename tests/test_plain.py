@@ -392,7 +392,8 @@ def test_plain_mode_resumed_ends_counting_the_steps_skipped_before_it_stopped(tm
     lines = resumed.stdout.splitlines()
     carrying_on = next(n for n, line in enumerate(lines) if line.endswith("Carrying on"))
     # What to do now, after "Carrying on": the bridge was never named again.
-    assert lines[carrying_on + 1] == "Get ready: Bridge, 1 s: 1 second left"
+    assert lines[carrying_on + 1].startswith("Exercise 2 of 2, ")
+    assert lines[carrying_on + 2] == "Get ready: Bridge, 1 s: 1 second left"
     assert "Done: Bridge" in resumed.stdout
     assert "Routine partly done: 1 of 2 steps done" in resumed.stdout
     assert "Routine complete" not in resumed.stdout
@@ -454,3 +455,46 @@ def test_t_during_a_rest_step_reads_the_next_exercises_tips_as_the_player_does()
     assert tips_for(routine, engine.segments[engine.index]) == (
         "Next, Bridge. Squeeze your buttocks. Caution. Stop if your back aches."
     )
+
+
+def test_a_resumed_session_says_which_exercise_and_its_tips_before_going_on(tmp_path):
+    from backroutine.log.store import CompletionLog
+    from backroutine.plain.session import offer_resume
+    from backroutine.routine.loader import load_routine
+    from backroutine.session.recorder import SessionRecorder
+
+    path = tmp_path / "plain.yaml"
+    path.write_text(
+        "title: Plain\nsteps:\n  - {name: Plank, hold: 4s, prepare: 1s}\n"
+        "  - name: Bridge\n    hold: 4s\n    prepare: 1s\n"
+        "    tips: [Squeeze your buttocks]\n    caution: Stop if your back aches.\n"
+    )
+    loaded = load_routine(path)
+    clock = FakeClock()
+    with CompletionLog.open(tmp_path / "log.sqlite3") as log:
+        engine = SessionEngine(loaded.routine.segments(), clock)
+        SessionRecorder.start(log, loaded, engine, pain_before=3)
+        keys = scripted_keys(clock, {6.5: "q"})  # quit in the Bridge's hold
+        PlainSession(engine, out=io.StringIO(), keys=keys, clock=clock, sleep=clock.advance).run()
+
+        out = io.StringIO()
+        offer = offer_resume(
+            log, loaded, clock=clock, options=EngineOptions(), ask=lambda q: "y", out=out
+        )
+        assert offer is not None
+        PlainSession(
+            offer.recorder.engine,
+            out=out,
+            clock=clock,
+            sleep=clock.advance,
+            routine=loaded.routine,
+        ).run()
+    lines = out.getvalue().splitlines()
+    carrying_on = lines.index("Carrying on")
+    # It said "Carrying on" and the hold alone: which exercise, and how, was said days ago.
+    assert lines[carrying_on + 1].startswith("Exercise 2 of 2, ")
+    assert lines[carrying_on + 2].startswith("Hold 4 s")
+    assert lines[carrying_on + 3 : carrying_on + 5] == [
+        "Tips for Bridge: Squeeze your buttocks.",
+        "Caution for Bridge: Stop if your back aches.",
+    ]

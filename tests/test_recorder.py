@@ -172,3 +172,24 @@ def test_an_abandoned_session_is_no_longer_offered(loaded, log):
 def test_the_time_zone_is_named():
     assert zone_name(datetime(2024, 7, 1, tzinfo=LONDON)) == "Europe/London"
     assert zone_name(datetime(2024, 7, 1, tzinfo=LONDON).astimezone()) != ""
+
+
+def test_the_resume_question_says_when_the_session_stopped_not_when_it_started(loaded, log):
+    from backroutine.session.workflow import next_resume_offer
+
+    clock = FakeClock()
+    engine = SessionEngine(loaded.routine.segments(), clock)
+    SessionRecorder.start(log, loaded, engine, now=WallClock(clock))  # 00:50 London
+    engine.start()
+    clock.advance(20 * 60)  # twenty minutes in (the self-paced set waits): quit at 01:10
+    engine.update()
+    engine.pause()
+    engine.quit()
+
+    later = FakeClock(10_000)
+    offer = next_resume_offer(
+        log, lambda path: loaded, routine=loaded.source, clock=later, now=WallClock(later)
+    )
+    assert offer is not None
+    # 01:10 GMT, 02:10 in London once the clocks went forward (it said 00:50, the start).
+    assert "You stopped Short test routine today at 02:10, at" in offer.question

@@ -84,6 +84,12 @@ def test_plain_mode_and_the_player_say_a_segment_with_the_same_words():
     assert where_stopped(rep) == "Bridge, left side, set 2 of 3"
 
 
+def test_a_relax_says_the_rep_just_done_and_a_lone_hold_says_nothing():
+    relax = Segment(SegmentKind.RELAX, 2, 0, "Bridge", rep_number=4, rep_count=10)
+    assert segment_detail(relax) == "Rep 4 of 10 done"
+    assert segment_detail(Segment(SegmentKind.HOLD, 30, 0, "Plank")) == ""
+
+
 def test_what_comes_next_names_a_walk_once_and_a_set_after_its_name():
     routine = parse_routine(
         b"backroutine: 2\ntitle: T\nsteps:\n  - walk: {steps: 100, times: 2}\n"
@@ -205,3 +211,35 @@ def test_alternating_reps_say_their_side():
 )
 def test_how_a_dose_grows_is_said_as_the_patient_reads_it(field, rule, said):
     assert growth_said(field, rule) == said
+
+
+def test_without_a_sound_device_the_note_says_what_plays_instead_and_how_to_have_sound():
+    from backroutine.audio.backends import choose_backend
+    from backroutine.routine.words import NO_SOUND_DEVICE, no_sound_played
+
+    def no_simpleaudio(name: str):
+        raise ImportError(name)
+
+    bell = choose_backend(ring=lambda: None, importer=no_simpleaudio, which=lambda name: None)
+    assert no_sound_played(bell.problem or "", bell=True) == (
+        "No sound can be played (simpleaudio is not installed), so the terminal bell rings the"
+        " cues: install backroutine with its audio extra (pip install 'backroutine[audio]') to"
+        " hear them."
+    )
+    assert no_sound_played(NO_SOUND_DEVICE, bell=False) == (
+        "No sound device was found, so the cues are silent: connect speakers or headphones and"
+        " start again to hear them."
+    )
+
+
+def test_when_a_session_stopped_is_said_from_today():
+    from datetime import datetime, timedelta, timezone
+
+    from backroutine.routine.words import stopped_when
+
+    now = datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc)
+    stopped = datetime(2026, 11, 30, 8, 20, tzinfo=timezone(timedelta(hours=1)))
+    assert stopped_when(stopped, now) == "today at 07:20"  # in the zone the patient is in now
+    assert stopped_when(stopped - timedelta(days=1), now) == "yesterday at 07:20"
+    assert stopped_when(stopped - timedelta(days=2), now) == "on Saturday 28 November at 07:20"
+    assert stopped_when(stopped, None) == "on Monday 30 November at 08:20"

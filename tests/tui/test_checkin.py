@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
+import backroutine
 from backroutine.base.clock import local_now
 from backroutine.log.store import CompletionLog
 from backroutine.routine.safety import QUESTIONS, Tier, tier_advice
@@ -333,3 +334,28 @@ async def test_the_next_morning_is_asked_about_the_last_session_and_flags_it(mak
     assert (check_in.settled, check_in.settled_session_id) == (False, earlier)
     flags = {point.session_id: point.flag for point in pain_points(log.sessions())}
     assert flags[earlier] == "pain not settled by the next morning"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_a_long_before_you_start_opens_at_its_top_and_a_pain_typed_shows(
+    make_app, routines_dir, size
+):
+    bundled = Path(backroutine.__file__).parent / "routines" / "sciatica-relief.yaml"
+    (routines_dir / "sciatica.yaml").write_bytes(bundled.read_bytes())  # six long safety notes
+    app = make_app()
+    async with opened(app, size=size) as pilot:
+        await pilot.press("slash", *"sciatica", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen), "opened the check-in")
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+        form = app.screen.query_one("#form")
+        # It opened scrolled down to the pain scale, past the first safety notes.
+        assert form.scroll_y == 0
+        first_note = app.screen.query(".safety").first()
+        assert "general guidance" in shown(app, ".safety")
+        assert first_note.region.y > 0 and form.region.contains_region(first_note.region)
+        scale = app.screen.query_one("#pain")
+        assert scale.has_focus  # its keys answer at once, wherever the form is scrolled
+        await pilot.press("3")
+        await pilot.pause()
+        assert "[3]" in str(scale.render())
+        assert form.region.contains_region(scale.region)  # the number typed is seen

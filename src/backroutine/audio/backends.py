@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from backroutine.audio.sound import Clip, at_volume, write_wav
+from backroutine.routine.words import NO_SOUND_DEVICE
 
 PLAYER_COMMANDS = (["paplay"], ["aplay", "-q"], ["afplay"])
 """Platform players tried, in order, when simpleaudio is missing."""
@@ -44,6 +45,9 @@ class AudioBackend:
         """One sentence for the UI, e.g. "no sound device found: using the terminal bell"."""
         self.last_error: str | None = None
         """Why the latest sound failed to play, if one did."""
+        self.problem: str | None = None
+        """Why no sound device plays here (`NO_SOUND_DEVICE`, or the audio library's
+        trouble), when the bell or silence stands in."""
 
     def play(self, sound: Clip, volume: float = 1.0) -> None:
         """Start playing `sound` at `volume` (0.0-1.0); returns at once."""
@@ -255,7 +259,7 @@ def choose_backend(
             return backend
         except Exception:  # any failure here means "no device"
             backend.close()
-            problem = "no sound device found"
+            problem = NO_SOUND_DEVICE
     for name, *options in PLAYER_COMMANDS:
         program = which(name)
         if program is None:
@@ -268,9 +272,13 @@ def choose_backend(
             return player
         except (OSError, subprocess.SubprocessError):
             player.close()
-    if ring is not None:
-        return BellBackend(f"{problem}: using the terminal bell", ring)
-    return SilentBackend(f"{problem}: cues are silent")
+    fallback: AudioBackend = (
+        BellBackend(f"{problem}: using the terminal bell", ring)
+        if ring is not None
+        else SilentBackend(f"{problem}: cues are silent")
+    )
+    fallback.problem = problem
+    return fallback
 
 
 def _import_simpleaudio(

@@ -23,6 +23,7 @@ from backroutine.cli.handlers import (
 )
 
 if TYPE_CHECKING:
+    from backroutine.audio.backends import AudioBackend
     from backroutine.audio.cue_player import CuePlayer
     from backroutine.log.store import CompletionLog
     from backroutine.routine.model import LoadedRoutine, Routine
@@ -155,7 +156,7 @@ def _run_plain(args: argparse.Namespace, path: Path) -> int:
     asking = not args.no_checkin
     sound = SoundSetup(args, Ring())
     sound.start()
-    print(f"Sound: {sound.note}")
+    print(sound.note)
     options = EngineOptions(
         wait_before_exercise=args.wait and at_terminal,
         resume_lead_in=3.0 if at_terminal else 0.0,
@@ -408,11 +409,29 @@ class SoundSetup(threading.Thread):
             cues.follow(engine)
             return cues
 
-        notes = [backend.reason, *loaded.problems]
-        if speaks and settings.voice != "off":
-            notes.append(voice_note)
-        self.value = (cue_player, "; ".join(notes))
+        said = self._why(backend, settings.sound, settings.voice, voice is None, voice_note)
+        self.value = (cue_player, "; ".join([said, *loaded.problems]))
         self.voice = voice
+
+    def _why(
+        self, backend: AudioBackend, sound: bool, voice: str, voiceless: bool, voice_note: str
+    ) -> str:
+        """What sound there is; where there is none, or no voice, why and how to have it."""
+        from backroutine.routine import words
+
+        if self.args.no_audio:
+            return words.SOUND_OFF_FOR_THIS_RUN
+        if not sound:
+            return words.SOUND_OFF_IN_SETTINGS
+        if backend.problem is not None:
+            return words.no_sound_played(backend.problem, bell=backend.name == "bell")
+        if self.args.no_voice:
+            return words.VOICE_OFF_FOR_THIS_RUN
+        if voice == "off":
+            return words.VOICE_OFF_IN_SETTINGS
+        if voiceless:
+            return words.NO_VOICE
+        return words.sound_on(backend.reason, voice_note)
 
     def prepare(self, routine: Routine) -> None:
         """Start making the voice's phrases for `routine` as soon as it is chosen (the
@@ -434,6 +453,6 @@ class SoundSetup(threading.Thread):
 
     @property
     def note(self) -> str:
-        """One sentence on what sound there is and why."""
+        """One sentence on what sound there is; where there is none, why and how to have it."""
         self.join()
         return self.value[1]

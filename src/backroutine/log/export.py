@@ -473,7 +473,8 @@ def pain_lines(history: RoutineHistory) -> list[str]:
     points = history.pain
     if not points:
         return ["  No pain scores given yet."]
-    lines = [f"  Pain (0-10), last {len(points)} sessions with a score:"]
+    which = "the one session" if len(points) == 1 else f"last {len(points)} sessions"
+    lines = [f"  Pain (0-10), {which} with a score:"]
     for label, values in (
         ("before", [point.before for point in points]),
         ("after ", [point.after for point in points]),

@@ -3,7 +3,8 @@
 Each finished segment is committed in its own transaction (WAL, `synchronous=FULL`), so
 a session killed at any moment keeps everything done before the kill, together with the
 engine snapshot it can be resumed from. A file that is damaged, foreign or written by a
-newer backroutine is never touched: opening it raises `LogError`.
+newer backroutine is never touched: opening it raises `LogError`. An older one is brought up to
+date in one transaction, keeping all it holds, whatever part of the update it has already.
 """
 
 from __future__ import annotations
@@ -80,10 +81,12 @@ _BEST_STEP_SQL = (
     " WHERE session_id = session.id)"
 )
 
-# MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0.
+# MIGRATIONS[n] brings a file from schema version n to n + 1; a new file starts at 0. Each
+# statement is safe to run on a file that has what it makes already (`_migrate`): tables and
+# indexes `IF NOT EXISTS`, and a column is added only where it is missing.
 MIGRATIONS: tuple[str, ...] = (
     """
-    CREATE TABLE session (
+    CREATE TABLE IF NOT EXISTS session (
         id INTEGER PRIMARY KEY,
         routine_title TEXT NOT NULL,
         routine_path TEXT NOT NULL,
@@ -103,9 +106,9 @@ MIGRATIONS: tuple[str, ...] = (
         segments_done INTEGER NOT NULL DEFAULT 0,
         snapshot TEXT
     );
-    CREATE INDEX session_by_start ON session (started_utc);
-    CREATE INDEX session_unfinished ON session (status) WHERE status = 'in_progress';
-    CREATE TABLE exercise (
+    CREATE INDEX IF NOT EXISTS session_by_start ON session (started_utc);
+    CREATE INDEX IF NOT EXISTS session_unfinished ON session (status) WHERE status = 'in_progress';
+    CREATE TABLE IF NOT EXISTS exercise (
         session_id INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
         step_index INTEGER NOT NULL,
         name TEXT NOT NULL,
@@ -123,7 +126,7 @@ MIGRATIONS: tuple[str, ...] = (
     # asked none; when a session last made progress, to tell how long ago it stopped.
     """
     ALTER TABLE session ADD COLUMN last_progress_utc TEXT;
-    CREATE TABLE check_in (
+    CREATE TABLE IF NOT EXISTS check_in (
         id INTEGER PRIMARY KEY,
         session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
         routine_title TEXT NOT NULL,
@@ -141,7 +144,7 @@ MIGRATIONS: tuple[str, ...] = (
         went_ahead INTEGER NOT NULL CHECK (went_ahead IN (0, 1)),
         advice TEXT NOT NULL
     );
-    CREATE INDEX check_in_by_time ON check_in (asked_utc);
+    CREATE INDEX IF NOT EXISTS check_in_by_time ON check_in (asked_utc);
     """,
     # Version 3: what was prescribed (the routine's id, version and progression week) on
     # every session; where an exercise hurt (side and set) and how many reps were planned
@@ -160,7 +163,7 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE session ADD COLUMN frequency TEXT;
     ALTER TABLE session ADD COLUMN stage INTEGER CHECK (stage >= 1);
-    CREATE TABLE stage_answer (
+    CREATE TABLE IF NOT EXISTS stage_answer (
         id INTEGER PRIMARY KEY,
         routine_path TEXT NOT NULL,
         session_id INTEGER REFERENCES session (id) ON DELETE SET NULL,
@@ -171,7 +174,7 @@ MIGRATIONS: tuple[str, ...] = (
         stage_before INTEGER NOT NULL CHECK (stage_before >= 1),
         stage_after INTEGER NOT NULL CHECK (stage_after >= 1)
     );
-    CREATE INDEX stage_answer_by_routine ON stage_answer (routine_path, asked_utc);
+    CREATE INDEX IF NOT EXISTS stage_answer_by_routine ON stage_answer (routine_path, asked_utc);
     """,
     # Version 5: what each logged step is, so a session where only a card was read or a pack
     # put on does not count as the routine done (NULL: logged before, read as an exercise).
@@ -185,7 +188,7 @@ MIGRATIONS: tuple[str, ...] = (
     f"""
     ALTER TABLE session ADD COLUMN best_step INTEGER CHECK (best_step BETWEEN 0 AND 3);
     UPDATE session SET best_step = {_BEST_STEP_SQL};
-    CREATE INDEX check_in_by_settled_session ON check_in (settled_session_id);
+    CREATE INDEX IF NOT EXISTS check_in_by_settled_session ON check_in (settled_session_id);
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -995,17 +998,34 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have created or migrated the file while we waited.
-        version = _recognise(db, path)
-        for migration in MIGRATIONS[version:]:
-            for statement in migration.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        if _recognise(db, path) < SCHEMA_VERSION:
+            _migrate(db)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the file's schema to `SCHEMA_VERSION`, in the caller's transaction.
+
+    Every step runs, from the first, each skipping what the file has already: a log whose
+    migration was cut short, or one written by a development build or a branch, may hold a
+    later version's columns under an earlier number, or lack some its number promises.
+    Nothing is dropped or rewritten, so nothing the log holds is lost.
+    """
+    for migration in MIGRATIONS:
+        for statement in migration.split(";"):
+            words = statement.split()
+            if not words:
+                continue
+            if words[:2] == ["ALTER", "TABLE"] and words[3:5] == ["ADD", "COLUMN"]:
+                table, column = words[2], words[5]
+                if column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                    continue
+            db.execute(statement)
 
 
 def _recognise(db: sqlite3.Connection, path: Path) -> int:

@@ -239,6 +239,18 @@ class PlainSession:
         if speak is not None:
             speak(" ".join(lines))
 
+    def _resume(self) -> None:
+        """Go on with a session stopped earlier, maybe days ago: say where in the routine it
+        is, what to do now and how, as when its exercise came up (only "Carrying on" was)."""
+        segment = self.engine.current
+        self.engine.resume()
+        where = self._where_in_routine(segment) if segment is not None else None
+        if where:
+            self._say(where)
+        self.repeat()
+        for about in self._tips(segment) if segment is not None else ():
+            self._say(about)
+
     def run(self) -> str:
         """Run to the end; returns the session status (completed or abandoned)."""
         engine = self.engine
@@ -248,8 +260,7 @@ class PlainSession:
         if engine.status == "ready":
             engine.start()
         else:
-            engine.resume()
-            self.repeat()  # resumed: what to do now (only "Carrying on" was said)
+            self._resume()
         while engine.status not in {"finished", "abandoned"}:
             engine.update()
             self._unattended_waits()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from backroutine.base.text import human_duration, printable
 from backroutine.routine.model import (
@@ -44,6 +45,50 @@ NOTHING_TO_MUTE = (
 )
 """What m says when the session plays no sound at all (--no-audio or the sound setting off:
 a machine without a sound device still rings the terminal bell, which m mutes)."""
+
+# The sound note shown once as a session starts: why there is no sound (or no voice), and
+# how to have it, in one sentence.
+SOUND_OFF_FOR_THIS_RUN = (
+    "Sound is off because you started with --no-audio: start without it to hear the cues."
+)
+SOUND_OFF_IN_SETTINGS = (
+    "Sound is off in your settings: run `backroutine settings sound on` to hear the cues."
+)
+VOICE_OFF_FOR_THIS_RUN = (
+    "The voice is off because you started with --no-voice: start without it to hear the"
+    " exercises said aloud."
+)
+VOICE_OFF_IN_SETTINGS = (
+    "The voice is off in your settings: run `backroutine settings voice on` to hear the"
+    " exercises said aloud."
+)
+NO_SOUND_DEVICE = "no sound device found"
+"""The audio backends' word for a machine where nothing plays sound (`AudioBackend.problem`)."""
+
+
+def no_sound_played(problem: str, *, bell: bool) -> str:
+    """Why no sound plays (`problem`, the backend's words) and how to have it."""
+    instead = "the terminal bell rings the cues" if bell else "the cues are silent"
+    if problem == NO_SOUND_DEVICE:
+        return (
+            f"No sound device was found, so {instead}: connect speakers or headphones and"
+            " start again to hear them."
+        )
+    return (
+        f"No sound can be played ({problem}), so {instead}: install backroutine with its"
+        " audio extra (pip install 'backroutine[audio]') to hear them."
+    )
+
+
+def sound_on(how: str, voice: str) -> str:
+    """`Sound on: playing sounds with simpleaudio; voice: espeak-ng`."""
+    return f"Sound on: {how}; {voice}"
+
+
+NO_VOICE = (
+    "Sound cues only, with no voice: no speech engine was found; install espeak-ng and start"
+    " again to hear the exercises said aloud."
+)
 
 
 def spoken_seconds(seconds: int) -> str:
@@ -425,7 +470,8 @@ def time_left(seconds: float) -> str:
 
 
 def segment_detail(segment: Segment) -> str:
-    """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is."""
+    """`Left side · Set 2 of 3 · Rep 4 of 10`: where in the exercise a segment is; empty
+    where that says nothing (a single hold, a card, a pack, a walk)."""
     parts = []
     if segment.round_count > 1:
         parts.append(round_of(segment.round_number, segment.round_count))
@@ -437,6 +483,9 @@ def segment_detail(segment: Segment) -> str:
         parts.append(set_said(segment))
     if segment.rep_number and segment.kind is SegmentKind.REP:
         parts.append(rep_of(segment.rep_number, segment.rep_count))
+    elif segment.rep_number and segment.kind is SegmentKind.RELAX:
+        # Between two reps: the one just done (its number alone read as a rep under way).
+        parts.append(f"{rep_of(segment.rep_number, segment.rep_count)} done")
     elif segment.kind is SegmentKind.SELF_PACED:
         parts.append(f"{segment.rep_count} reps")
     elif segment.kind in {SegmentKind.BREATHE_IN, SegmentKind.BREATHE_OUT}:
@@ -454,6 +503,17 @@ def where_stopped(segment: Segment) -> str:
     if segment.set_count > 1:
         parts.append(which_set(segment))
     return ", ".join(parts)
+
+
+def stopped_when(stopped: datetime, now: datetime | None) -> str:
+    """`today at 08:20`, `yesterday at 08:20` or `on Monday 30 November at 08:20`: when a
+    session stopped, in the patient's time zone `now` is in (None: the zone it stopped in)."""
+    if now is None:
+        return f"on {stopped:%A %d %B at %H:%M}"
+    stopped = stopped.astimezone(now.tzinfo)
+    days = (now.date() - stopped.date()).days
+    day = {0: "today", 1: "yesterday"}.get(days, f"on {stopped:%A %d %B}")
+    return f"{day} at {stopped:%H:%M}"
 
 
 def stage_often(routine: Routine, number: int) -> str | None:

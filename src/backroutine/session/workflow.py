@@ -21,7 +21,7 @@ from backroutine.log.store import CompletionLog, SessionRecord
 from backroutine.routine.model import LoadedRoutine
 from backroutine.routine.progression import as_of, first_done, has_progression, week_number
 from backroutine.routine.stages import routine_for_day
-from backroutine.routine.words import where_stopped
+from backroutine.routine.words import stopped_when, where_stopped
 from backroutine.session.checkin import checks_in_again
 from backroutine.session.engine import Clock, SessionEngine
 from backroutine.session.recorder import CannotResume, SessionRecorder
@@ -147,6 +147,8 @@ class ResumeOffer(msgspec.Struct, frozen=True):
     """The routine as of the week the session started in: its segments are the session's."""
     recorder: SessionRecorder
     """Holds the restored engine, paused where the session stopped."""
+    offered: datetime | None = None
+    """When it was offered, in the patient's time zone: the question says "today at 08:20"."""
 
     @property
     def question(self) -> str:
@@ -154,8 +156,12 @@ class ResumeOffer(msgspec.Struct, frozen=True):
         segment = self.recorder.engine.current
         assert segment is not None  # a restored engine is paused at a segment
         where = where_stopped(segment)
-        when = f"{self.session.started:%A %d %B at %H:%M}"
-        return f"You stopped {self.loaded.routine.title} on {when}, at {where}."
+        # When it stopped (quit, or last made progress before it was killed), not started:
+        # a session stopped after twenty minutes said the minute it began.
+        session = self.session
+        stopped = session.ended or session.last_progress or session.started
+        when = stopped_when(stopped, self.offered)
+        return f"You stopped {self.loaded.routine.title} {when}, at {where}."
 
     def checks_in_again(self, now: datetime) -> bool:
         """Whether resuming now asks the check-in again: it stopped long ago."""
@@ -202,5 +208,5 @@ def next_resume_offer(
                 log.finish_session(session.id, status="abandoned", ended=now())
             closed(session, str(error))
             continue
-        return ResumeOffer(session, loaded, recorder)
+        return ResumeOffer(session, loaded, recorder, now())
     return None

@@ -68,6 +68,8 @@ class PainScale(Widget, can_focus=True):
 
     def watch_value(self, value: int | None) -> None:
         self.post_message(self.Changed(value))
+        if value is not None:  # typed before scrolling down to it: the number picked is seen
+            self.scroll_visible()
 
     def render(self) -> Content:
         parts = [Content("none ")]
@@ -155,7 +157,9 @@ class CheckInScreen(Screen[CheckInAnswers | None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"Check-in: {printable(self.routine.title)}"
-        self.query_one(PainScale).focus()
+        # Focused for its keys without scrolling to it: the patient reads the routine's safety
+        # notes above it first, however long they are (at 60x20 the form opened past them).
+        self.query_one(PainScale).focus(scroll_visible=False)
         self.watch(self.query_one("#form"), "scroll_y", self._scrolled, init=False)
         self.call_after_refresh(self._note_seen)
 
