@@ -321,9 +321,8 @@ class PlayerScreen(Screen[SessionOutcome]):
             "name",
             literal(segment.name if segment.kind is not SegmentKind.REST or number else "Rest"),
         )
-        detail = segment_detail(segment)
-        self._set("detail", detail)
-        self.query_one("#detail").display = bool(detail)  # nothing to say: no blank row
+        # Empty, the row stays: the countdown keeps its place and size from phase to phase.
+        self._set("detail", segment_detail(segment))
         self._set("countdown", self._clock_text(segment, lead_in))
         figure = (
             figure_for(step.name, step.exercise, step.figure)
