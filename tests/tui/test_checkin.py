@@ -117,6 +117,21 @@ async def test_a_same_day_answer_does_not_start_and_leaving_logs_it(make_app, lo
     assert [(c.tier, c.went_ahead) for c in log.check_ins()] == [("same_day", False)]
 
 
+async def test_opened_on_a_routine_an_emergency_answer_leaves_its_advice_on_the_terminal(
+    make_app, log, routines_dir, capsys
+):
+    app = make_app(log=log, start_with=routines_dir / "short.yaml", emergency_number="112")
+    async with opened(app, size=(80, 24)) as pilot:
+        await read_check_in(pilot)
+        await answer_yes(pilot, "bladder_bowel")
+        await pilot.press("escape")
+        await pilot.pause()
+    # The app closed with nothing on the terminal: the advice went with the screen.
+    left = capsys.readouterr().err
+    assert left.startswith("Go to the emergency department or call 112 now.")
+    assert left.rstrip().endswith("The session was not started.")
+
+
 async def test_going_back_without_a_stopping_answer_logs_nothing(make_app, log):
     app = make_app(log=log)
     async with opened(app, size=(80, 24)) as pilot:

@@ -29,6 +29,7 @@ from backroutine.routine.safety import (
     LEG_PAIN_NOW,
     LEG_REACH,
     LEG_REACH_QUESTION,
+    SESSION_NOT_STARTED,
     SETTLED_QUESTION,
     STOP_AND_CONTACT,
     STOPPING_TIERS,
@@ -456,7 +457,7 @@ def check_in(
     ):
         print(f"! {line}", file=out)
     if not answers.go_ahead:
-        print("The session was not started.", file=out)
+        print(SESSION_NOT_STARTED, file=out)
     return answers
 
 

@@ -222,6 +222,16 @@ def triage_message(answered_yes: Sequence[str], emergency_number: str) -> str | 
     return f"{tier_advice(tier, emergency_number)} You said: {'; '.join(said).lower()}."
 
 
+SESSION_NOT_STARTED = "The session was not started."
+"""Said after the advice of a check-in that stopped the session."""
+
+
+def stopped_advice(answers: CheckInAnswers, emergency_number: str) -> str:
+    """What a check-in that stopped the session leaves on the terminal as the app closes:
+    its advice, then that the session was not started."""
+    return "\n".join([*check_in_advice(answers, emergency_number), SESSION_NOT_STARTED])
+
+
 def check_in_advice(
     answers: CheckInAnswers, emergency_number: str, *, previous_reach: str | None = None
 ) -> list[str]:

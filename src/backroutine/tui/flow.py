@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from backroutine.base.clock import local_now
 from backroutine.base.text import printable
+from backroutine.routine.safety import stopped_advice
 from backroutine.routine.stages import stage_started
 from backroutine.routine.words import week_said
 from backroutine.session.checkin import begin_check_in
@@ -263,14 +264,17 @@ class AppFlow:
         )
 
         def answered(answers: CheckInAnswers | None) -> None:
+            said = None
             if answers is not None:
                 result = asked.answered(answers)
                 if result.went_ahead:
                     go_on(result.pain_now, result.check_in_id)
                     return
+                said = stopped_advice(answers, asked.context.emergency_number)
             self._release_log()
             if not back_to_picker:
-                self.app.exit()
+                # Advice to go to the emergency department stays on the terminal.
+                self.app.exit(message=said)
 
         if self.context.check_in:
             from backroutine.tui.screens.checkin import CheckInScreen
