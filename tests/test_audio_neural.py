@@ -360,8 +360,11 @@ def test_a_sentence_said_in_several_phrases_is_synthesised_once_and_heard_in_eac
         loudness, pauses, seconds = speech_like(sound.pcm, sound.rate)
         assert loudness > 1000, phrase
         assert 0.03 < pauses < 0.6, (phrase, pauses)
+        # Whole speech, not a fragment: Piper's random durations put a short phrase of two
+        # sentences ("Rest, 3 seconds. Then set two of two, left side.") 30 % over the
+        # characters' estimate now and then, so the bound here is looser than the ALSA test's.
         expected = len(phrase) / CHARACTERS_A_SECOND
-        assert abs(seconds - expected) <= 0.3 * expected, (phrase, seconds, expected)
+        assert abs(seconds - expected) <= 0.5 * expected, (phrase, seconds, expected)
 
 
 @pytest.mark.slow
