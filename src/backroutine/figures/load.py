@@ -100,7 +100,7 @@ def read_source() -> dict[str, Any]:
     import yaml  # only the compile step reads YAML: the app starts without it
 
     text = (_FOLDER / "figures.yaml").read_text("utf-8")
-    source = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    source = yaml.safe_load(text)
     if not isinstance(source, dict):
         raise FigureDataError("figures.yaml: expected keys and values at the top, such as figures:")
     return source
